@@ -1,0 +1,296 @@
+package translator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Location is where a finding is: a repository-relative slash path and a
+// 1-based range. Zero means unknown.
+type Location struct {
+	Path      string `json:"path"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+}
+
+// Runbook is the rendered runbook entry attached to a finding.
+type Runbook struct {
+	// ID is the catalog entry id, or FallbackID when no specific entry matched.
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Body is the rendered Markdown.
+	Body string `json:"body"`
+	// Links are the entry's reference links (primary sources).
+	Links []string `json:"links,omitempty"`
+	// Owner is the team or person responsible for the policy, when known.
+	Owner string `json:"owner,omitempty"`
+	// Source is the catalog file the entry came from ("builtin:..." for the
+	// embedded catalog).
+	Source string `json:"source,omitempty"`
+	// Error names a template that failed at render time; Body then holds the
+	// raw message so the finding is not lost.
+	Error string `json:"error,omitempty"`
+}
+
+// FallbackID is the runbook id of the generic fallback entry.
+const FallbackID = "fallback"
+
+// IsFallback reports whether only the generic fallback matched.
+func (r *Runbook) IsFallback() bool { return r == nil || r.ID == FallbackID }
+
+// Suppression records why a finding is ignored (or was, until its ignore expired).
+type Suppression struct {
+	Reason  string `json:"reason"`
+	Expires string `json:"expires,omitempty"` // YYYY-MM-DD
+	Link    string `json:"link,omitempty"`
+	// Source says where the ignore came from: "config" or the tool's own
+	// suppression (e.g. SARIF suppressions, conftest exceptions).
+	Source string `json:"source,omitempty"`
+	// Expired is true when the ignore no longer suppresses: the finding is
+	// reported again, with a note that its exception expired.
+	Expired bool `json:"expired,omitempty"`
+}
+
+// Finding is one problem reported by a tool, normalised.
+type Finding struct {
+	Tool         string   `json:"tool"`
+	Code         string   `json:"code"`
+	Severity     Severity `json:"severity"`
+	ToolSeverity string   `json:"tool_severity"`
+	Message      string   `json:"message"`
+	Location
+	// Resource is the object the finding is about, e.g. "Deployment/web"
+	// (Kubernetes; "Deployment/ns/web" when namespaced) or
+	// "aws_s3_bucket.logs" (Terraform).
+	Resource string `json:"resource,omitempty"`
+	// URL is the tool's own documentation link for the rule.
+	URL string `json:"url,omitempty"`
+	// Fingerprint identifies the finding across runs; it does not depend on
+	// the line number. See Findings.AssignFingerprints.
+	Fingerprint string `json:"fingerprint"`
+	// Runbook is the rendered runbook entry; nil until the runbook stage ran.
+	Runbook *Runbook `json:"runbook,omitempty"`
+
+	// Title is the tool's short rule description, when it has one.
+	Title string `json:"title,omitempty"`
+	// Remediation is the tool's own fix text, shown by the fallback runbook.
+	Remediation string `json:"remediation,omitempty"`
+	// Aliases are other spellings of Code the tool gives for the same rule
+	// (Trivy AVDID, tfsec long IDs); catalog matching tries them too.
+	Aliases []string `json:"aliases,omitempty"`
+	// Extra holds tool-specific facts: package, installed_version,
+	// fixed_version, namespace, policy_query, enforcement_action, ...
+	// Templates read them as .Extra.name.
+	Extra map[string]string `json:"extra,omitempty"`
+
+	// Suppressed is set when the finding is ignored (or was, if Expired).
+	Suppressed *Suppression `json:"suppressed,omitempty"`
+	// Located says how a finding without a line got one ("resource found at
+	// k8s/web.yaml:12"); empty when the tool gave the line.
+	Located string `json:"located,omitempty"`
+	// OutsideDiff is set by the diff filter: the finding counts, but cannot
+	// be shown inline and belongs in the summary.
+	OutsideDiff bool `json:"outside_diff,omitempty"`
+}
+
+// Ignored reports whether the finding is suppressed by an active ignore.
+func (f *Finding) Ignored() bool { return f.Suppressed != nil && !f.Suppressed.Expired }
+
+// SetExtra sets an Extra key, allocating the map on first use.
+func (f *Finding) SetExtra(k, v string) {
+	if v == "" {
+		return
+	}
+	if f.Extra == nil {
+		f.Extra = map[string]string{}
+	}
+	f.Extra[k] = v
+}
+
+// Codes returns Code followed by its aliases, without empty strings.
+func (f *Finding) Codes() []string {
+	out := make([]string, 0, 1+len(f.Aliases))
+	if f.Code != "" {
+		out = append(out, f.Code)
+	}
+	for _, a := range f.Aliases {
+		if a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// baseFingerprint hashes what identifies a finding independent of its line:
+// tool, normalised code, path, resource and message.
+func (f *Finding) baseFingerprint() string {
+	h := sha256.New()
+	for _, s := range []string{f.Tool, NormalizeCode(f.Code), f.Path, f.Resource, f.Message} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Findings is the collection a run works on; it owns the verdict.
+type Findings []*Finding
+
+// Sort orders findings by path, line, column, tool and code, so that every
+// output is deterministic.
+func (fs Findings) Sort() {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.Tool != b.Tool {
+			return a.Tool < b.Tool
+		}
+		if a.Code != b.Code {
+			return a.Code < b.Code
+		}
+		return a.Message < b.Message
+	})
+}
+
+// AssignFingerprints sets Fingerprint on every finding that has none. Two
+// findings with the same line-independent identity (the same message twice
+// in one file) are told apart by their order of appearance, so a re-run
+// matches them one to one. Call after Sort.
+func (fs Findings) AssignFingerprints() {
+	seen := map[string]int{}
+	for _, f := range fs {
+		if f.Fingerprint != "" {
+			continue
+		}
+		base := f.baseFingerprint()
+		n := seen[base]
+		seen[base] = n + 1
+		if n == 0 {
+			f.Fingerprint = base
+		} else {
+			f.Fingerprint = fmt.Sprintf("%s-%d", base, n+1)
+		}
+	}
+}
+
+// Exceeds reports whether any finding that is not ignored is at or above level.
+func (fs Findings) Exceeds(level Severity) bool {
+	for _, f := range fs {
+		if !f.Ignored() && f.Severity >= level {
+			return true
+		}
+	}
+	return false
+}
+
+// Counts tallies active findings per severity, plus ignored ones.
+type Counts struct {
+	Error, Warning, Info, Ignored, Total int
+}
+
+// Count returns the tallies of the collection.
+func (fs Findings) Count() Counts {
+	var c Counts
+	for _, f := range fs {
+		c.Total++
+		if f.Ignored() {
+			c.Ignored++
+			continue
+		}
+		switch {
+		case f.Severity >= SeverityError:
+			c.Error++
+		case f.Severity == SeverityWarning:
+			c.Warning++
+		default:
+			c.Info++
+		}
+	}
+	return c
+}
+
+// Active returns the findings that are not ignored.
+func (fs Findings) Active() Findings {
+	out := make(Findings, 0, len(fs))
+	for _, f := range fs {
+		if !f.Ignored() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// IgnoredOnes returns the findings suppressed by an active ignore.
+func (fs Findings) IgnoredOnes() Findings {
+	var out Findings
+	for _, f := range fs {
+		if f.Ignored() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Run is what reporters receive: the findings with runbooks attached, and
+// the facts about the run they need for summaries and verdicts.
+type Run struct {
+	Findings Findings
+	// FailLevel is the --fail-level; SeverityNone never fails.
+	FailLevel Severity
+	// RequireRunbook makes fallback-only findings count as failures.
+	RequireRunbook bool
+	// Tools lists the tools whose output was read, in input order.
+	Tools []string
+	// Notes are run-level remarks for summaries (unused ignores, expired
+	// exceptions, findings that could not be located).
+	Notes []string
+	// Now is the time of the run (for expiry and reports).
+	Now time.Time
+	// Version is the runbook-translator version.
+	Version string
+}
+
+// Failing reports whether f counts toward a non-zero exit code.
+func (r *Run) Failing(f *Finding) bool {
+	if f.Ignored() {
+		return false
+	}
+	if f.Severity >= r.FailLevel {
+		return true
+	}
+	return r.RequireRunbook && f.Runbook.IsFallback() && r.FailLevel != SeverityNone
+}
+
+// Failed reports whether any finding makes the run fail.
+func (r *Run) Failed() bool {
+	for _, f := range r.Findings {
+		if r.Failing(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// TitleOrCode returns the best short label of a finding for headings.
+func (f *Finding) TitleOrCode() string {
+	if f.Runbook != nil && f.Runbook.Title != "" && !f.Runbook.IsFallback() {
+		return f.Runbook.Title
+	}
+	if f.Title != "" {
+		return f.Title
+	}
+	return strings.TrimSpace(f.Tool + " " + f.Code)
+}

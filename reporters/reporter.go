@@ -1,0 +1,71 @@
+// Package reporters writes the findings of a run in local formats: the
+// terminal (local), json, markdown, sarif and gitlab-codequality.
+// Reporters never import parsers or runbooks: they receive findings with the
+// runbook already rendered. The forge reporters live in reporters/github and
+// reporters/gitlab.
+package reporters
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// Reporter writes one report of a run.
+type Reporter interface {
+	Report(ctx context.Context, run *translator.Run) error
+}
+
+// Options are what local reporters need.
+type Options struct {
+	// Out is where the report goes.
+	Out io.Writer
+	// Color enables ANSI colour (local only); cmd decides from TTY and NO_COLOR.
+	Color bool
+	// Verbose includes rendered runbook bodies in the local report.
+	Verbose bool
+}
+
+// Factory builds a local reporter.
+type Factory func(opts Options) (Reporter, error)
+
+type entry struct {
+	desc string
+	new  Factory
+}
+
+var registry = map[string]entry{}
+
+// Register adds a local reporter under name.
+func Register(name, description string, f Factory) {
+	if _, dup := registry[name]; dup {
+		panic("reporters: duplicate reporter " + name)
+	}
+	registry[name] = entry{description, f}
+}
+
+// Names returns the local reporter names, sorted.
+func Names() []string {
+	out := make([]string, 0, len(registry))
+	for n := range registry {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Description returns the one-line description of a reporter.
+func Description(name string) string { return registry[name].desc }
+
+// New builds a local reporter; an unknown name is an error listing the valid ones.
+func New(name string, opts Options) (Reporter, error) {
+	e, ok := registry[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown reporter %q; valid local reporters: %s", name, strings.Join(Names(), ", "))
+	}
+	return e.new(opts)
+}

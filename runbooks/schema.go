@@ -1,0 +1,90 @@
+// Package runbooks loads catalogs of runbook entries (YAML files written by
+// platform teams), matches each finding to the entry that says what to do,
+// and renders the entry's Markdown body as a text/template over the finding.
+//
+// # Catalog file format
+//
+//	# .runbook-translator/runbooks/security.yaml
+//	entries:
+//	  - id: pss-privileged                   # unique across merged catalogs
+//	    title: Privileged container
+//	    match:                               # one or more matchers
+//	      - tool: conftest                   # tool + codes: exact match
+//	        codes: [K8S-013]
+//	      - tool: trivy
+//	        codes: [KSV-0017]                # any spelling: KSV017, AVD-KSV-0017
+//	      - codes: [P1000]                   # codes alone: any tool
+//	      - tool: conftest                   # message pattern (RE2), with
+//	        message: 'privileged'            #   named groups as .Captures
+//	      - tool: polaris                    # per-tool default
+//	        default: true
+//	    severity: error                      # optional override
+//	    owner: "@acme/platform-security"     # optional
+//	    owner_from_codeowners: true          # optional: owner of the finding's path
+//	    links: [https://kubernetes.io/docs/concepts/security/pod-security-standards/]
+//	    locate: spec.template.spec.containers[name=web].securityContext.privileged
+//	    body: |
+//	      **{{.Resource}}** runs a privileged container ...
+//	    examples:                            # checked by `runbooks test`
+//	      - finding: {tool: trivy, code: KSV-0017, message: "...", resource: Deployment/web}
+//	        contains: ["securityContext"]
+//	disable: [some-entry-id]                 # drop an entry of an earlier catalog
+//
+// Matching precedence: exact tool+code, then code alone, then message
+// pattern, then a per-tool default, then the generic fallback.
+package runbooks
+
+// File is one catalog file.
+type File struct {
+	Entries []Entry `yaml:"entries"`
+	// Disable removes entries of earlier catalogs by id.
+	Disable []string `yaml:"disable,omitempty"`
+}
+
+// Entry is one runbook entry.
+type Entry struct {
+	ID                  string    `yaml:"id"`
+	Title               string    `yaml:"title"`
+	Match               []Matcher `yaml:"match"`
+	Body                string    `yaml:"body"`
+	Links               []string  `yaml:"links,omitempty"`
+	Severity            string    `yaml:"severity,omitempty"`
+	Owner               string    `yaml:"owner,omitempty"`
+	OwnerFromCodeowners bool      `yaml:"owner_from_codeowners,omitempty"`
+	// Locate is a field path (spec.template.spec.hostPID,
+	// spec.containers[name=web].securityContext.privileged) that the
+	// Kubernetes locator uses to point at the offending field.
+	Locate   string    `yaml:"locate,omitempty"`
+	Examples []Example `yaml:"examples,omitempty"`
+
+	// Source is "file:line" of the entry (set by the loader).
+	Source string `yaml:"-"`
+}
+
+// Matcher says which findings an entry is for.
+type Matcher struct {
+	Tool    string   `yaml:"tool,omitempty"`
+	Codes   []string `yaml:"codes,omitempty"`
+	Message string   `yaml:"message,omitempty"`
+	Default bool     `yaml:"default,omitempty"`
+}
+
+// Example is a sample finding and what its rendered entry must contain.
+type Example struct {
+	Finding  ExampleFinding `yaml:"finding"`
+	Contains []string       `yaml:"contains,omitempty"`
+	// Want, when set, is the whole expected rendered body.
+	Want string `yaml:"want,omitempty"`
+}
+
+// ExampleFinding is the subset of a finding an example sets.
+type ExampleFinding struct {
+	Tool     string            `yaml:"tool"`
+	Code     string            `yaml:"code"`
+	Message  string            `yaml:"message"`
+	Path     string            `yaml:"path,omitempty"`
+	Line     int               `yaml:"line,omitempty"`
+	Resource string            `yaml:"resource,omitempty"`
+	Severity string            `yaml:"severity,omitempty"`
+	Extra    map[string]string `yaml:"extra,omitempty"`
+}
