@@ -115,6 +115,9 @@ func (j *JSON) Begin(*translator.Run) error {
 
 // Write implements Streamer: one line per finding, written at once.
 func (j *JSON) Write(f *translator.Finding) error {
+	if j.enc == nil {
+		return fmt.Errorf("write json report: Write before Begin")
+	}
 	if err := j.enc.Encode(toJSONFinding(f)); err != nil {
 		return fmt.Errorf("write json finding %s: %w", f.Fingerprint, err)
 	}

@@ -125,3 +125,12 @@ func TestJSONEmptyRun(t *testing.T) {
 		t.Errorf("empty run wrote %q", out)
 	}
 }
+
+func TestStreamersRefuseWriteBeforeBegin(t *testing.T) {
+	f := fixtureRun().Findings[0]
+	for name, s := range map[string]Streamer{"json": NewJSON(&bytes.Buffer{}), "local": NewText(Options{Out: &bytes.Buffer{}})} {
+		if err := s.Write(f); err == nil || !strings.Contains(err.Error(), "before Begin") {
+			t.Errorf("%s: Write before Begin: %v", name, err)
+		}
+	}
+}

@@ -111,6 +111,9 @@ func (t *Text) Begin(run *translator.Run) error {
 // Write implements Streamer: an active finding is printed at once (and
 // flushed, so a CI log shows it), an ignored one is kept for End.
 func (t *Text) Write(f *translator.Finding) error {
+	if t.w == nil {
+		return fmt.Errorf("write local report: Write before Begin")
+	}
 	one := translator.Findings{f}.Count()
 	t.counts.Error += one.Error
 	t.counts.Warning += one.Warning
@@ -133,6 +136,9 @@ func (t *Text) Write(f *translator.Finding) error {
 
 // End implements Streamer.
 func (t *Text) End(run *translator.Run) error {
+	if t.w == nil {
+		return fmt.Errorf("write local report: End before Begin")
+	}
 	t.ignored.Sort()
 	return t.end(run)
 }
