@@ -470,6 +470,9 @@ func findingItem(f *translator.Finding) string {
 	if f.Located != "" {
 		b.WriteString(" (" + esc(f.Located) + ")")
 	}
+	if f.OutsideDiff {
+		b.WriteString(" (outside the changed lines)")
+	}
 	if expired(f) {
 		b.WriteString(" ⚠️ **exception expired on " + esc(expiryDate(f)) + "**")
 	}
