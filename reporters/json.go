@@ -1,0 +1,128 @@
+package reporters
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+func init() {
+	Register("json", "JSON Lines: one finding per line, ignored ones marked \"suppressed\"",
+		func(opts Options) (Reporter, error) {
+			if err := writerOrErr(opts.Out, "json"); err != nil {
+				return nil, err
+			}
+			return NewJSON(opts.Out), nil
+		})
+}
+
+// JSON is the "json" reporter: JSON Lines, one object per finding, sorted,
+// ignored findings included with "suppressed". Nothing but findings is
+// written, so `jq` and line-oriented tools can consume it directly; run
+// notes and the verdict belong to the exit code and the other reporters.
+//
+// HTML escaping stays on (encoding/json's default): messages come from the
+// pull request, and \u003cscript\u003e decodes to the same string for every
+// JSON consumer while staying inert if someone serves or embeds the file as
+// HTML. The price is that `grep '<script'` on the raw file finds nothing.
+type JSON struct {
+	out io.Writer
+	enc *json.Encoder
+}
+
+var (
+	_ Reporter = (*JSON)(nil)
+	_ Streamer = (*JSON)(nil)
+)
+
+// NewJSON returns the JSON Lines reporter writing to out.
+func NewJSON(out io.Writer) *JSON { return &JSON{out: out} }
+
+// jsonFinding fixes the JSON Lines schema: the required keys are always
+// present (empty string, 0 = unknown, null runbook), the extras are omitted
+// when empty. It mirrors translator.Finding's json tags.
+type jsonFinding struct {
+	Tool         string              `json:"tool"`
+	Code         string              `json:"code"`
+	Severity     string              `json:"severity"`
+	ToolSeverity string              `json:"tool_severity"`
+	Message      string              `json:"message"`
+	Path         string              `json:"path"`
+	Line         int                 `json:"line"`
+	Column       int                 `json:"column"`
+	EndLine      int                 `json:"end_line"`
+	EndColumn    int                 `json:"end_column"`
+	Resource     string              `json:"resource"`
+	URL          string              `json:"url"`
+	Fingerprint  string              `json:"fingerprint"`
+	Runbook      *translator.Runbook `json:"runbook"`
+
+	Title       string                  `json:"title,omitempty"`
+	Remediation string                  `json:"remediation,omitempty"`
+	Aliases     []string                `json:"aliases,omitempty"`
+	Extra       map[string]string       `json:"extra,omitempty"`
+	Suppressed  *translator.Suppression `json:"suppressed,omitempty"`
+	Located     string                  `json:"located,omitempty"`
+	OutsideDiff bool                    `json:"outside_diff,omitempty"`
+}
+
+// jsonSeverity keeps the documented enum (error|warning|info): an unknown
+// severity is counted as info everywhere (Findings.Count), so it says so.
+func jsonSeverity(s translator.Severity) string {
+	if s < translator.SeverityInfo {
+		return translator.SeverityInfo.String()
+	}
+	if s > translator.SeverityError {
+		return translator.SeverityError.String()
+	}
+	return s.String()
+}
+
+func toJSONFinding(f *translator.Finding) jsonFinding {
+	return jsonFinding{
+		Tool: f.Tool, Code: f.Code, Severity: jsonSeverity(f.Severity), ToolSeverity: f.ToolSeverity,
+		Message: f.Message, Path: f.Path, Line: f.Line, Column: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn,
+		Resource: f.Resource, URL: f.URL, Fingerprint: f.Fingerprint, Runbook: f.Runbook,
+		Title: f.Title, Remediation: f.Remediation, Aliases: f.Aliases, Extra: f.Extra,
+		Suppressed: f.Suppressed, Located: f.Located, OutsideDiff: f.OutsideDiff,
+	}
+}
+
+// Report implements Reporter.
+func (j *JSON) Report(_ context.Context, run *translator.Run) error {
+	if err := j.Begin(run); err != nil {
+		return err
+	}
+	for _, f := range sortedFindings(run) {
+		if err := j.Write(f); err != nil {
+			return err
+		}
+	}
+	return j.End(run)
+}
+
+// Begin implements Streamer.
+func (j *JSON) Begin(*translator.Run) error {
+	if j.out == nil {
+		return fmt.Errorf("write json report: no output")
+	}
+	j.enc = json.NewEncoder(j.out)
+	return nil
+}
+
+// Write implements Streamer: one line per finding, written at once.
+func (j *JSON) Write(f *translator.Finding) error {
+	if j.enc == nil {
+		return fmt.Errorf("write json report: Write before Begin")
+	}
+	if err := j.enc.Encode(toJSONFinding(f)); err != nil {
+		return fmt.Errorf("write json finding %s: %w", f.Fingerprint, err)
+	}
+	return nil
+}
+
+// End implements Streamer.
+func (j *JSON) End(*translator.Run) error { return nil }

@@ -1,0 +1,168 @@
+package reporters
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+func TestMarkdownEscapesUntrustedText(t *testing.T) {
+	out := string(render(t, "markdown", Options{}, fixtureRun()))
+	if strings.Contains(strings.ToLower(out), "<script") {
+		t.Errorf("raw <script in Markdown")
+	}
+	if regexp.MustCompile(`@org/team|@acme/`).MatchString(out) {
+		t.Errorf("unbroken @mention in Markdown")
+	}
+	if strings.Contains(out, "\n## injected") || strings.Contains(out, "\n```\n## injected") {
+		t.Errorf("hostile message broke out into a heading")
+	}
+	for _, bad := range []string{"\x1b", "\u202e"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("Markdown contains %q", bad)
+		}
+	}
+	// Every fence the catalog opened is closed: an even number of ``` lines.
+	fences := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "```") {
+			fences++
+		}
+	}
+	if fences%2 != 0 {
+		t.Errorf("odd number of fence lines (%d)", fences)
+	}
+	if o, c := strings.Count(out, "<details>"), strings.Count(out, "</details>"); o != c || o != 6 {
+		t.Errorf("<details> %d, </details> %d, want 6 each", o, c)
+	}
+}
+
+func TestMarkdownBodyOncePerRunbook(t *testing.T) {
+	out := string(render(t, "markdown", Options{}, fixtureRun()))
+	// pss-privileged covers the trivy, conftest (and the ignored checkov)
+	// findings: its body appears once.
+	if n := strings.Count(out, "runs a privileged container"); n != 1 {
+		t.Errorf("privileged body appears %d times, want 1", n)
+	}
+	if !strings.Contains(out, "<details><summary>🔴 Privileged container (2 findings)</summary>") {
+		t.Errorf("no details block for the privileged runbook")
+	}
+	for _, want := range []string{
+		"## ❌ runbook-translator: fails at fail level `error`",
+		"| 4 | 2 | 1 | 1 |",
+		"### Ignored (1) and expired exceptions (1)",
+		"Reason: legacy batch job needs host devices; tracked in PLAT-123; expires 2026-12-31",
+		"⚠️ **exception expired on 2025-03-31**",
+		"- Ignore rule \\#3 in .runbook-translator.yaml",
+		"`k8s/web app/deployment.yaml` (no line)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Markdown lacks %q", want)
+		}
+	}
+}
+
+// bigRun has n findings of distinct fallback codes with long messages.
+func bigRun(n int) *translator.Run {
+	run := fixtureRun()
+	for i := 0; i < n; i++ {
+		run.Findings = append(run.Findings, &translator.Finding{
+			Tool: "tflint", Code: fmt.Sprintf("rule_%04d", i%120), Severity: translator.SeverityWarning,
+			Message:  strings.Repeat("long message é ", 40) + fmt.Sprint(i),
+			Location: translator.Location{Path: fmt.Sprintf("infra/mod%03d/main.tf", i), Line: i%50 + 1},
+			Runbook:  &translator.Runbook{ID: translator.FallbackID, Title: "fallback", Body: strings.Repeat("Generic guidance. ", 30)},
+		})
+	}
+	run.Findings.Sort()
+	run.Findings.AssignFingerprints()
+	return run
+}
+
+func TestMarkdownSizeCap(t *testing.T) {
+	run := bigRun(3000)
+	total := len(run.Findings)
+	for _, max := range []int{0, 20000, 3000} {
+		md := &Markdown{MaxBytes: max}
+		out := md.Render(run)
+		limit := max
+		if limit == 0 {
+			limit = DefaultMarkdownMaxBytes
+		}
+		if len(out) > limit {
+			t.Errorf("MaxBytes %d: report is %d bytes", max, len(out))
+		}
+		if !utf8.ValidString(out) {
+			t.Errorf("MaxBytes %d: cut inside a rune", max)
+		}
+		m := regexp.MustCompile(`\*\*Truncated:\*\* (\d+) of (\d+) findings are not shown`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("MaxBytes %d: no truncation notice", max)
+		}
+		// The notice counts exactly the findings that are not listed.
+		listed := 0
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "- **") || (strings.HasPrefix(l, "- `") && strings.Contains(l, "Reason:")) {
+				listed++
+			}
+		}
+		if m[1] != fmt.Sprint(total-listed) || m[2] != fmt.Sprint(total) {
+			t.Errorf("MaxBytes %d: notice says %s of %s, listed %d of %d", max, m[1], m[2], listed, total)
+		}
+		if strings.Contains(out, "Findings:\n\n- …") {
+			t.Errorf("MaxBytes %d: a runbook block lists no finding", max)
+		}
+		if o, c := strings.Count(out, "<details>"), strings.Count(out, "</details>"); o != c {
+			t.Errorf("MaxBytes %d: unbalanced details (%d/%d)", max, o, c)
+		}
+	}
+	// Smaller than the header: still bounded, still says so.
+	out := (&Markdown{MaxBytes: 300}).Render(run)
+	if len(out) > 300 || !strings.Contains(out, "Truncated") {
+		t.Errorf("MaxBytes 300: %d bytes, notice present: %v", len(out), strings.Contains(out, "Truncated"))
+	}
+	// A run that fits has no notice.
+	if out := (&Markdown{}).Render(fixtureRun()); strings.Contains(out, "Truncated") {
+		t.Errorf("notice on a report that fits")
+	}
+}
+
+func TestMarkdownStatus(t *testing.T) {
+	run := fixtureRun()
+	run.FailLevel = translator.SeverityNone
+	if out := (&Markdown{}).Render(run); !strings.HasPrefix(out, "## ✅ runbook-translator: passes (fail level `none` never fails)") {
+		t.Errorf("fail level none: %q", out[:80])
+	}
+	empty := &translator.Run{FailLevel: translator.SeverityWarning}
+	out := (&Markdown{Heading: "IaC checks"}).Render(empty)
+	if !strings.HasPrefix(out, "## ✅ IaC checks: passes at fail level `warning`") || !strings.Contains(out, "No findings.") {
+		t.Errorf("empty run:\n%s", out)
+	}
+}
+
+func TestMarkdownTemplateErrorBodyEscaped(t *testing.T) {
+	run := &translator.Run{FailLevel: translator.SeverityError, Findings: translator.Findings{{
+		Tool: "conftest", Code: "X1", Severity: translator.SeverityError, Message: "<img src=x onerror=alert(1)>",
+		Runbook: &translator.Runbook{ID: "broken", Title: "Broken entry", Body: "<img src=x onerror=alert(1)>", Error: "template: body:1: unexpected }"},
+	}}}
+	out := (&Markdown{}).Render(run)
+	if strings.Contains(out, "<img") {
+		t.Errorf("raw message of a failed template inserted unescaped:\n%s", out)
+	}
+}
+
+func TestCellEscapesPipesInCodeSpans(t *testing.T) {
+	if got := cell("`a|b` \\| c"); got != "`a\\|b` \\| c" {
+		t.Errorf("cell = %q", got)
+	}
+}
+
+func TestHTMLText(t *testing.T) {
+	got := htmlText("@org/team <b>&#39; #12\n")
+	if want := "@\u200borg/team &lt;b&gt;&amp;#\u200b39; #\u200b12"; got != want {
+		t.Errorf("htmlText = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,303 @@
+package reporters
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+func init() {
+	Register("local", "terminal report grouped by file, for developers and CI logs",
+		func(opts Options) (Reporter, error) {
+			if err := writerOrErr(opts.Out, "local"); err != nil {
+				return nil, err
+			}
+			return NewText(opts), nil
+		})
+}
+
+// ANSI SGR codes, used only when Options.Color is set.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+// indent is where the detail lines of a finding start, under its message.
+const indent = "           "
+
+// Text is the "local" reporter: the terminal report a developer reads in a
+// CI log. Report groups active findings by file, then line; ignored findings
+// get their own section; a summary line ends the report.
+//
+// As a Streamer it prints each active finding as it arrives, without file
+// grouping (each block carries its full path:line:col), and keeps ignored
+// findings, tallies and the verdict for End.
+//
+// Every untrusted string (message, path, resource, code, reason) goes through
+// terminal(), so a message cannot move the cursor or recolour the terminal.
+type Text struct {
+	opts Options
+	w    *bufio.Writer
+
+	// streaming state
+	run     *translator.Run
+	counts  translator.Counts
+	failing int
+	ignored translator.Findings
+}
+
+var (
+	_ Reporter = (*Text)(nil)
+	_ Streamer = (*Text)(nil)
+)
+
+// NewText returns the local terminal reporter.
+func NewText(opts Options) *Text { return &Text{opts: opts} }
+
+// Report implements Reporter.
+func (t *Text) Report(_ context.Context, run *translator.Run) error {
+	if err := t.Begin(run); err != nil {
+		return err
+	}
+	fs := sortedFindings(run)
+	active := fs.Active()
+	t.ignored = fs.IgnoredOnes()
+	t.counts = fs.Count()
+	for _, f := range active {
+		if run.Failing(f) {
+			t.failing++
+		}
+	}
+	prev := "\x00"
+	for _, f := range active {
+		if f.Path != prev {
+			if prev != "\x00" {
+				t.w.WriteString("\n")
+			}
+			prev = f.Path
+			name := terminal(f.Path)
+			if name == "" {
+				name = "(no file)"
+			}
+			t.w.WriteString(t.paint(ansiBold, name) + "\n")
+		}
+		t.finding(f)
+	}
+	return t.end(run)
+}
+
+// Begin implements Streamer.
+func (t *Text) Begin(run *translator.Run) error {
+	if t.opts.Out == nil {
+		return fmt.Errorf("write local report: no output")
+	}
+	t.w = bufio.NewWriter(t.opts.Out)
+	t.run = run
+	t.counts = translator.Counts{}
+	t.failing = 0
+	t.ignored = nil
+	return nil
+}
+
+// Write implements Streamer: an active finding is printed at once (and
+// flushed, so a CI log shows it), an ignored one is kept for End.
+func (t *Text) Write(f *translator.Finding) error {
+	if t.w == nil {
+		return fmt.Errorf("write local report: Write before Begin")
+	}
+	one := translator.Findings{f}.Count()
+	t.counts.Error += one.Error
+	t.counts.Warning += one.Warning
+	t.counts.Info += one.Info
+	t.counts.Ignored += one.Ignored
+	t.counts.Total++
+	if f.Ignored() {
+		t.ignored = append(t.ignored, f)
+		return nil
+	}
+	if t.run != nil && t.run.Failing(f) {
+		t.failing++
+	}
+	t.finding(f)
+	if err := t.w.Flush(); err != nil {
+		return fmt.Errorf("write local report: %w", err)
+	}
+	return nil
+}
+
+// End implements Streamer.
+func (t *Text) End(run *translator.Run) error {
+	if t.w == nil {
+		return fmt.Errorf("write local report: End before Begin")
+	}
+	t.ignored.Sort()
+	return t.end(run)
+}
+
+func (t *Text) end(run *translator.Run) error {
+	w := t.w
+	if t.counts.Total == 0 {
+		w.WriteString("No findings.\n")
+	}
+	if len(t.ignored) > 0 {
+		fmt.Fprintf(w, "\n%s\n", t.paint(ansiBold, fmt.Sprintf("Ignored (%d)", len(t.ignored))))
+		for _, f := range t.ignored {
+			t.ignoredFinding(f)
+		}
+	}
+	if len(run.Notes) > 0 {
+		fmt.Fprintf(w, "\n%s\n", t.paint(ansiBold, "Notes"))
+		for _, n := range run.Notes {
+			t.lines("  - ", "    ", truncate(terminal(n), maxMessageBytes), "")
+		}
+	}
+	w.WriteString("\n" + t.summary(run) + "\n")
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write local report: %w", err)
+	}
+	return nil
+}
+
+// finding prints one active finding:
+//
+//	error    path:12:9  trivy KSV-0017
+//	         message
+//	         resource: Deployment/web
+//	         runbook: Privileged container
+func (t *Text) finding(f *translator.Finding) {
+	sev := f.Severity.String()
+	if f.Severity < translator.SeverityInfo {
+		sev = "info"
+	}
+	fmt.Fprintf(t.w, "  %s %s  %s\n",
+		t.paint(sevColor(f.Severity), fmt.Sprintf("%-8s", sev)),
+		terminal(location(f)), terminal(toolCode(f)))
+	t.lines(indent, indent, truncate(terminal(f.Message), maxMessageBytes), "")
+	if f.Resource != "" {
+		t.lines(indent+"resource: ", indent+"  ", terminal(f.Resource), ansiDim)
+	}
+	if f.Located != "" {
+		t.lines(indent+"located: ", indent+"  ", terminal(f.Located), ansiDim)
+	}
+	if expired(f) {
+		note := "exception expired on " + terminal(expiryDate(f)) + ": reported again"
+		if r := terminal(oneLine(f.Suppressed.Reason)); r != "" {
+			note += " (reason was: " + r + ")"
+		}
+		t.lines(indent+"! ", indent+"  ", note, ansiYellow)
+	}
+	t.runbook(f)
+}
+
+func (t *Text) runbook(f *translator.Finding) {
+	rb := f.Runbook
+	if rb == nil {
+		t.lines(indent+"runbook: ", indent+"  ", "(none)", ansiDim)
+		return
+	}
+	title := terminal(oneLine(rb.Title))
+	if rb.IsFallback() {
+		title += " (generic fallback: no catalog entry for this code)"
+	}
+	t.lines(indent+"runbook: ", indent+"  ", title, ansiCyan)
+	if rb.Error != "" {
+		t.lines(indent+"! ", indent+"  ", "runbook template failed: "+terminal(oneLine(rb.Error)), ansiYellow)
+	}
+	if t.opts.Verbose && strings.TrimSpace(rb.Body) != "" {
+		body := strings.TrimRight(terminal(rb.Body), "\n")
+		t.lines(indent+"  ", indent+"  ", body, "")
+	}
+	if t.opts.Verbose && len(rb.Links) > 0 {
+		t.lines(indent+"see: ", indent+"     ", terminal(strings.Join(rb.Links, "\n")), ansiDim)
+	}
+}
+
+func (t *Text) ignoredFinding(f *translator.Finding) {
+	fmt.Fprintf(t.w, "  %s  %s\n", terminal(location(f)), terminal(toolCode(f)))
+	t.lines(indent, indent, truncate(terminal(f.Message), maxMessageBytes), "")
+	s := f.Suppressed
+	why := "reason: " + terminal(oneLine(s.Reason))
+	if s.Reason == "" {
+		why = "reason: (none given)"
+	}
+	if s.Expires != "" {
+		why += "; expires " + terminal(s.Expires)
+	} else {
+		why += "; no expiry"
+	}
+	if s.Source != "" {
+		why += " (" + terminal(oneLine(s.Source)) + ")"
+	}
+	t.lines(indent, indent, why, ansiDim)
+	if s.Link != "" {
+		t.lines(indent+"see: ", indent+"     ", terminal(oneLine(s.Link)), ansiDim)
+	}
+}
+
+// summary is the last line: counts and the verdict at the fail level.
+func (t *Text) summary(run *translator.Run) string {
+	c := t.counts
+	counts := fmt.Sprintf("%s, %s, %d info, %d ignored", plural(c.Error, "error"), plural(c.Warning, "warning"), c.Info, c.Ignored)
+	switch {
+	case run.FailLevel == translator.SeverityNone:
+		return counts + ". " + t.paint(ansiGreen, "PASS") + ` (fail level "none": never fails).`
+	case t.failing > 0:
+		why := fmt.Sprintf("%s at or above fail level %q", plural(t.failing, "finding"), run.FailLevel.String())
+		if run.RequireRunbook {
+			why += " or without a runbook"
+		}
+		return counts + ". " + t.paint(ansiRed+ansiBold, "FAIL") + ": " + why + "."
+	}
+	return counts + ". " + t.paint(ansiGreen, "PASS") + fmt.Sprintf(": nothing at or above fail level %q.", run.FailLevel.String())
+}
+
+// lines prints text with first as the prefix of its first line and rest as
+// the prefix of the others, in colour when enabled.
+func (t *Text) lines(first, rest, text, color string) {
+	for i, l := range strings.Split(text, "\n") {
+		p := rest
+		if i == 0 {
+			p = first
+		}
+		l = strings.TrimRight(l, " \t")
+		if l == "" {
+			t.w.WriteString(strings.TrimRight(p, " ") + "\n")
+			continue
+		}
+		t.w.WriteString(p + t.paint(color, l) + "\n")
+	}
+}
+
+func (t *Text) paint(code, s string) string {
+	if !t.opts.Color || code == "" || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func sevColor(s translator.Severity) string {
+	switch {
+	case s >= translator.SeverityError:
+		return ansiRed + ansiBold
+	case s == translator.SeverityWarning:
+		return ansiYellow
+	}
+	return ansiCyan
+}
+
+// writerOrErr guards factories against a nil Out.
+func writerOrErr(w io.Writer, name string) error {
+	if w == nil {
+		return fmt.Errorf("create %s reporter: no output writer", name)
+	}
+	return nil
+}
