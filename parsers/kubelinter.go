@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"io"
+	"regexp"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -54,6 +55,11 @@ type kubeLinterReport struct {
 
 var kubeLinterChecksKey = jsonKeyPattern("Checks")
 
+// kubeLinterContainer finds the container kube-linter names in its
+// diagnostics: `container "api" does not have a read-only root file system`,
+// `container postgres mounts path ... on the host as writable`.
+var kubeLinterContainer = regexp.MustCompile(`\bcontainer (?:"([^"]+)"|([a-z0-9][-a-z0-9.]*) mounts )`)
+
 // detectKubeLinter looks for the report's first key, "Checks" (an array of
 // check definitions with a "template"), or for the K8sObject of a report.
 func detectKubeLinter(head []byte) int {
@@ -101,6 +107,9 @@ func parseKubeLinter(opts Options, r io.Reader, emit func(*translator.Finding) e
 		}
 		f.Path = CleanPath(x.Object.Metadata.FilePath, opts.BaseDir)
 		f.SetExtra("namespace", obj.Namespace)
+		if m := kubeLinterContainer.FindStringSubmatch(x.Diagnostic.Message); m != nil {
+			f.SetExtra("container", m[1]+m[2])
+		}
 		gv := obj.GroupVersionKind.Version
 		if obj.GroupVersionKind.Group != "" {
 			gv = obj.GroupVersionKind.Group + "/" + gv

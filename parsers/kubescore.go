@@ -76,8 +76,9 @@ func detectKubeScore(head []byte) int {
 // parseKubeScore emits one finding per failed check (grade below ALMOST_OK,
 // not skipped), as kube-score's JSON counts them: 49 in the k8s-shop corpus
 // run, where SARIF and the ci format list one entry per comment (89). The
-// comments' summaries become the message, prefixed by their path (the
-// container, or the Ingress path for ingress checks).
+// message is the comments' summaries, each prefixed by its path (the
+// container, or the Ingress path for ingress checks), followed by their
+// distinct descriptions.
 //
 // file_row is the line where the object's YAML document starts, not the line
 // of the problem, so Line stays 0 and the document start goes to
@@ -138,7 +139,9 @@ func parseKubeScore(opts Options, r io.Reader, emit func(*translator.Finding) er
 			if f.Message == "" {
 				f.Message = c.Check.Name
 			}
-			f.Remediation = strings.Join(descs, "\n")
+			if len(descs) > 0 {
+				f.Message += ". " + strings.Join(descs, " ")
+			}
 			if c.Check.TargetType == "Pod" {
 				// Pod checks comment per container.
 				f.SetExtra("container", strings.Join(paths, ","))
