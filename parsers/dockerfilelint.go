@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,17 +29,18 @@ func init() {
 
 type dockerfilelintReport struct {
 	Files []struct {
-		File   string `json:"file"`
-		Issues []struct {
-			// Line is a string in dockerfilelint 1.8 ("4"); a number is
-			// accepted too.
-			Line        json.RawMessage `json:"line"`
-			Content     string          `json:"content"`
-			Category    string          `json:"category"`
-			Title       string          `json:"title"`
-			Description string          `json:"description"`
-		} `json:"issues"`
+		File   string            `json:"file"`
+		Issues []json.RawMessage `json:"issues"`
 	} `json:"files"`
+}
+
+type dockerfilelintIssue struct {
+	// Line is a string in dockerfilelint 1.8 ("4"); a number is accepted too.
+	Line        json.RawMessage `json:"line"`
+	Content     string          `json:"content"`
+	Category    string          `json:"category"`
+	Title       string          `json:"title"`
+	Description string          `json:"description"`
 }
 
 // detectDockerfilelint looks for the files array and totalIssues or
@@ -68,12 +70,21 @@ func parseDockerfilelint(opts Options, r io.Reader, emit func(*translator.Findin
 	if err := decodeObject(format, opts.File, data, &rep, "files"); err != nil {
 		return err
 	}
+	cursor := 0 // issues appear in data in order; find each for error offsets
 	for _, file := range rep.Files {
-		for i, is := range file.Issues {
+		for i, raw := range file.Issues {
+			off := int64(-1)
+			if j := bytes.Index(data[cursor:], raw); j >= 0 {
+				off = int64(cursor + j)
+				cursor += j + len(raw)
+			}
+			var is dockerfilelintIssue
+			if err := json.Unmarshal(raw, &is); err != nil {
+				return shapeError(format, opts.File, data, off, "%s issue %d: %v", file.File, i, err)
+			}
 			line, err := dockerfilelintLine(is.Line)
 			if err != nil {
-				return &ParseError{Format: format, File: opts.File, Offset: -1,
-					Err: fmt.Errorf("%s issue %d: %w", file.File, i, err)}
+				return shapeError(format, opts.File, data, off, "%s issue %d: %v", file.File, i, err)
 			}
 			f := &translator.Finding{
 				Tool:         "dockerfilelint",

@@ -283,7 +283,7 @@ func emitKyvernoReport(opts Options, format string, rep kyvernoReport, line int,
 				f.Aliases = []string{res.Rule, res.Policy}
 			}
 			if f.Message == "" {
-				f.Message = fmt.Sprintf("%s: policy %s", outcome, f.Code)
+				f.Message = fmt.Sprintf("policy %s: %s (the report gives no message)", f.Code, outcome)
 			}
 			f.SetExtra("result", outcome)
 			f.SetExtra("severity", res.Severity)
