@@ -45,7 +45,7 @@ type goldenCase struct {
 // count compared with what the tool reported, and its normalised findings
 // compared with <input>.golden.json (go test ./parsers -update rewrites them).
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("../testdata/*/cases.yaml")
+	files, err := filepath.Glob("../testdata/*/cases*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
