@@ -32,9 +32,9 @@ type goldenCase struct {
 	Cwd     string `yaml:"cwd"`
 	Source  string `yaml:"source"`
 	// Findings is the number of findings the tool itself reported.
-	Findings int    `yaml:"findings"`
-	BaseDir  string `yaml:"base_dir"`
-	Tool     string `yaml:"tool"`
+	Findings int      `yaml:"findings"`
+	BaseDir  string   `yaml:"base_dir"`
+	Tool     string   `yaml:"tool"`
 	EFM      []string `yaml:"efm"`
 	// Error, when set, is a substring the parse error must contain.
 	Error string `yaml:"error"`
