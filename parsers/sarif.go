@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/url"
@@ -40,6 +41,11 @@ func detectSARIF(head []byte) int {
 		return 2
 	}
 	if s.strs["version"] == "2.1.0" && s.keys["runs"] {
+		return 2
+	}
+	// kube-score writes "runs" first and "version"/"$schema" last, beyond
+	// the head of a large log; runs[].tool.driver is SARIF's own shape.
+	if s.keys["runs"] && bytes.Contains(head, []byte(`"driver"`)) {
 		return 2
 	}
 	return 0
@@ -173,7 +179,7 @@ func parseSARIF(opts Options, r io.Reader, emit func(*translator.Finding) error)
 	if log.Runs == nil {
 		// Valid JSON that is not SARIF (e.g. tflint's own JSON) would
 		// otherwise read as "no findings".
-		return &ParseError{Format: "sarif", File: opts.File, Offset: -1,
+		return &ParseError{Format: "sarif", File: opts.File, Line: 1, Offset: 0,
 			Err: fmt.Errorf("not a SARIF log: no \"runs\" array (version %q)", log.Version)}
 	}
 	for i := range log.Runs {
