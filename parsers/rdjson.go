@@ -1,0 +1,272 @@
+package parsers
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// Reviewdog Diagnostic Format (github.com/reviewdog/reviewdog, proto/rdf):
+// rdjson is one DiagnosticResult object, rdjsonl one Diagnostic per line.
+
+func init() {
+	Register(Format{
+		Name:        "rdjson",
+		Description: "Reviewdog Diagnostic Format, one DiagnosticResult object ({\"source\", \"diagnostics\": [...]})",
+		Example:     "biome lint --reporter=rdjson src",
+		Detect:      detectRDJSON,
+		New: func(opts Options) (Parser, error) {
+			return ParserFunc(func(r io.Reader, emit func(*translator.Finding) error) error {
+				return parseRDJSON(opts, r, emit)
+			}), nil
+		},
+	})
+	Register(Format{
+		Name:        "rdjsonl",
+		Description: "Reviewdog Diagnostic Format, JSON Lines: one Diagnostic object per line",
+		Example:     "biome lint --reporter=rdjson src | jq -c '.source as $s | .diagnostics[] | .source = $s'",
+		Detect:      detectRDJSONL,
+		New: func(opts Options) (Parser, error) {
+			return ParserFunc(func(r io.Reader, emit func(*translator.Finding) error) error {
+				return parseRDJSONL(opts, r, emit)
+			}), nil
+		},
+	})
+}
+
+// detectRDJSON recognises a top-level object with "diagnostics", or with
+// "source" and "severity" but no diagnostic fields (a clean result).
+func detectRDJSON(head []byte) int {
+	s, ok := sniffJSON(head)
+	if !ok || s.array {
+		return 0
+	}
+	if s.keys["diagnostics"] || (s.has("source", "severity") && !s.keys["message"] && !s.keys["location"]) {
+		return 2
+	}
+	return 0
+}
+
+// detectRDJSONL recognises a first line that is an object with "message"
+// and "location". Plausible only: other JSON Lines formats look alike.
+func detectRDJSONL(head []byte) int {
+	s, ok := sniffJSON(firstLine(head))
+	if ok && !s.array && s.has("message", "location") {
+		return 1
+	}
+	return 0
+}
+
+type rdResult struct {
+	Source      *rdSource      `json:"source"`
+	Severity    rdSeverity     `json:"severity"`
+	Diagnostics []rdDiagnostic `json:"diagnostics"`
+}
+
+type rdDiagnostic struct {
+	Message  *string    `json:"message"`
+	Location *rdLoc     `json:"location"`
+	Severity rdSeverity `json:"severity"`
+	Source   *rdSource  `json:"source"`
+	Code     *struct {
+		Value string `json:"value"`
+		URL   string `json:"url"`
+	} `json:"code"`
+}
+
+type rdSource struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+type rdLoc struct {
+	Path  string `json:"path"`
+	Range *struct {
+		Start rdPos `json:"start"`
+		End   rdPos `json:"end"`
+	} `json:"range"`
+}
+
+type rdPos struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+// rdSeverity is the proto enum: protojson writes the name ("ERROR"), other
+// writers sometimes the number (1).
+type rdSeverity string
+
+func (s *rdSeverity) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err == nil {
+		*s = rdSeverity(strings.ToUpper(name))
+		return nil
+	}
+	var n int
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("severity %s is neither a name nor a number", b)
+	}
+	*s = rdSeverity(map[int]string{1: "ERROR", 2: "WARNING", 3: "INFO"}[n])
+	return nil
+}
+
+func parseRDJSON(opts Options, r io.Reader, emit func(*translator.Finding) error) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return &ParseError{Format: "rdjson", File: opts.File, Offset: -1, Err: err}
+	}
+	var keys map[string]json.RawMessage
+	if err := UnmarshalJSON("rdjson", opts.File, data, &keys); err != nil {
+		return err
+	}
+	if _, ok := keys["diagnostics"]; !ok {
+		if _, ok := keys["source"]; !ok {
+			return &ParseError{Format: "rdjson", File: opts.File, Line: 1, Offset: 0,
+				Err: errors.New("not a reviewdog DiagnosticResult: no \"diagnostics\" or \"source\" field")}
+		}
+	}
+	var res rdResult
+	if err := UnmarshalJSON("rdjson", opts.File, data, &res); err != nil {
+		return err
+	}
+	for i := range res.Diagnostics {
+		d := &res.Diagnostics[i]
+		if d.Message == nil {
+			return &ParseError{Format: "rdjson", File: opts.File, Offset: -1,
+				Err: fmt.Errorf("diagnostic %d has no message", i)}
+		}
+		if err := emit(rdFinding(opts, d, res.Source, res.Severity)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxRDJSONLLine bounds one rdjsonl line. Far above any real diagnostic (a
+// bufio.Scanner's 64 KiB default is not: a long message or suggestion must
+// not end the input early), yet bounded against a hostile stream.
+const maxRDJSONLLine = 16 << 20
+
+func parseRDJSONL(opts Options, r io.Reader, emit func(*translator.Finding) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var off int64
+	lineNo, sawAny := 0, false
+	for {
+		line, err := readLine(br, maxRDJSONLLine)
+		if len(line) == 0 && err == io.EOF {
+			break
+		}
+		lineNo++
+		start := off
+		off += int64(len(line))
+		if err != nil && err != io.EOF {
+			return &ParseError{Format: "rdjsonl", File: opts.File, Line: lineNo, Offset: start, Err: err}
+		}
+		text := bytes.TrimSpace(line)
+		if len(text) > 0 {
+			sawAny = true
+			var d rdDiagnostic
+			if uerr := json.Unmarshal(text, &d); uerr != nil {
+				return &ParseError{Format: "rdjsonl", File: opts.File, Line: lineNo, Offset: start, Err: uerr}
+			}
+			if d.Message == nil && d.Location == nil {
+				return &ParseError{Format: "rdjsonl", File: opts.File, Line: lineNo, Offset: start,
+					Err: errors.New("not a reviewdog Diagnostic: no \"message\" or \"location\"")}
+			}
+			if d.Message == nil {
+				return &ParseError{Format: "rdjsonl", File: opts.File, Line: lineNo, Offset: start,
+					Err: errors.New("diagnostic has no message")}
+			}
+			if eerr := emit(rdFinding(opts, &d, nil, "")); eerr != nil {
+				return eerr
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	if !sawAny {
+		return &ParseError{Format: "rdjsonl", File: opts.File, Line: 1, Offset: 0, Err: ErrEmptyInput}
+	}
+	return nil
+}
+
+// readLine returns the next line including its newline; at the end of input
+// it returns the last (unterminated) line with io.EOF.
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
+	var buf []byte
+	for {
+		frag, err := br.ReadSlice('\n')
+		buf = append(buf, frag...)
+		if len(buf) > max {
+			return buf, fmt.Errorf("line longer than %d bytes", max)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return buf, err
+	}
+}
+
+func rdFinding(opts Options, d *rdDiagnostic, src *rdSource, sev rdSeverity) *translator.Finding {
+	if d.Source != nil && d.Source.Name != "" {
+		src = d.Source
+	}
+	if d.Severity != "" && d.Severity != "UNKNOWN_SEVERITY" {
+		sev = d.Severity
+	}
+	f := &translator.Finding{
+		Tool:         rdTool(opts, src),
+		Severity:     rdSeverityOf(sev),
+		ToolSeverity: string(sev),
+		Message:      *d.Message,
+	}
+	if d.Code != nil {
+		f.Code, f.URL = d.Code.Value, d.Code.URL
+	}
+	if d.Location != nil {
+		f.Path = CleanPath(d.Location.Path, opts.BaseDir)
+		if rg := d.Location.Range; rg != nil {
+			f.Line, f.Column = rg.Start.Line, rg.Start.Column
+			// RDF end positions are exclusive, like SARIF's endColumn.
+			f.EndLine, f.EndColumn = rg.End.Line, rg.End.Column
+		}
+	}
+	if f.Message == "" {
+		f.Message = f.Code
+	}
+	return f
+}
+
+// rdTool names the tool after the diagnostic's source ("Biome" -> biome).
+func rdTool(opts Options, src *rdSource) string {
+	if src != nil && strings.TrimSpace(src.Name) != "" {
+		n := strings.ToLower(strings.TrimSpace(src.Name))
+		if t, ok := sarifToolNames[strings.ReplaceAll(n, " ", "")]; ok {
+			return t
+		}
+		return strings.ReplaceAll(n, " ", "-")
+	}
+	if opts.Tool != "" {
+		return opts.Tool
+	}
+	return "rdjson"
+}
+
+// rdSeverityOf maps the RDF severity; UNKNOWN (or none) reads as a warning:
+// a missing severity is no reason to hide the finding.
+func rdSeverityOf(s rdSeverity) translator.Severity {
+	switch s {
+	case "ERROR":
+		return translator.SeverityError
+	case "INFO":
+		return translator.SeverityInfo
+	}
+	return translator.SeverityWarning
+}

@@ -1,0 +1,110 @@
+package parsers
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+func TestRDJSONFixtureFacts(t *testing.T) {
+	for _, format := range []string{"rdjson", "rdjsonl"} {
+		input := "biome/cart." + format
+		fs, err := psParse(t, format, Options{}, psRead(t, input))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The first diagnostic biome printed: noUnusedVariables at 8:7-8:13.
+		f := fs[0]
+		if f.Tool != "biome" || f.Code != "lint/correctness/noUnusedVariables" || f.Path != "src/cart.js" ||
+			f.Line != 8 || f.Column != 7 || f.EndLine != 8 || f.EndColumn != 13 ||
+			f.Severity != translator.SeverityWarning || f.ToolSeverity != "WARNING" ||
+			f.URL != "https://biomejs.dev/linter/rules/no-unused-variables" {
+			t.Errorf("%s first: %+v", input, f)
+		}
+	}
+}
+
+// TestRDJSONLLongLine: a line far over bufio.Scanner's 64 KiB default must
+// be read whole, and the lines after it too.
+func TestRDJSONLLongLine(t *testing.T) {
+	lines := bytes.SplitAfter(psRead(t, "biome/cart.rdjsonl"), []byte("\n"))
+	var d map[string]any
+	if err := json.Unmarshal(lines[1], &d); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("a long message ", 10000) // 150 KB
+	d["message"] = long
+	b, _ := json.Marshal(d)
+	lines[1] = append(b, '\n')
+	fs, err := psParse(t, "rdjsonl", Options{}, bytes.Join(lines, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 4 || fs[1].Message != long {
+		t.Fatalf("got %d findings; long message intact: %v", len(fs), len(fs) > 1 && fs[1].Message == long)
+	}
+}
+
+func TestRDJSONLBadLine(t *testing.T) {
+	data := psRead(t, "biome/cart.rdjsonl")
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	off := len(lines[0]) + len(lines[1])
+	lines[2] = []byte("{\"message\": \"cut\n")
+	fs, err := psParse(t, "rdjsonl", Options{File: "x.in"}, bytes.Join(lines, nil))
+	pe := psWantParseError(t, err, "rdjsonl")
+	if pe.Line != 3 || pe.Offset != int64(off) {
+		t.Errorf("line %d offset %d, want 3 and %d: %v", pe.Line, pe.Offset, off, err)
+	}
+	if len(fs) != 2 {
+		t.Errorf("%d findings before the bad line, want 2", len(fs))
+	}
+	// A JSON line that is no diagnostic.
+	_, err = psParse(t, "rdjsonl", Options{File: "x.in"}, []byte("\n{\"issues\": []}\n"))
+	if pe = psWantParseError(t, err, "rdjsonl"); pe.Line != 2 {
+		t.Errorf("line %d, want 2", pe.Line)
+	}
+}
+
+// TestRDJSONSeverities: the proto enum may come as a name or a number, per
+// diagnostic or for the whole result; unknown reads as a warning. Literals
+// follow reviewdog's proto/rdf/reviewdog.proto.
+func TestRDJSONSeverities(t *testing.T) {
+	in := `{"source": {"name": "Super Lint"}, "severity": "INFO", "diagnostics": [
+	  {"message": "a", "location": {"path": "/repo/a.go"}, "severity": 1},
+	  {"message": "b", "location": {"path": "b.go"}},
+	  {"message": "c", "location": {"path": "c.go"}, "severity": "UNKNOWN_SEVERITY", "source": {"name": "other"}},
+	  {"message": "", "code": {"value": "X1"}, "location": {"path": "d.go"}, "severity": "warning"}]}`
+	fs, err := psParse(t, "rdjson", Options{BaseDir: "/repo"}, []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		sev       translator.Severity
+		tool, msg string
+	}{
+		{translator.SeverityError, "super-lint", "a"},
+		{translator.SeverityInfo, "super-lint", "b"},
+		{translator.SeverityInfo, "other", "c"}, // falls back to the result's INFO
+		{translator.SeverityWarning, "super-lint", "X1"},
+	}
+	for i, w := range want {
+		if fs[i].Severity != w.sev || fs[i].Tool != w.tool || fs[i].Message != w.msg {
+			t.Errorf("%d: %+v", i, fs[i])
+		}
+	}
+	if fs[0].Path != "a.go" {
+		t.Errorf("BaseDir not applied: %q", fs[0].Path)
+	}
+	_, err = psParse(t, "rdjson", Options{}, []byte(`{"diagnostics": [{"location": {"path": "a"}}]}`))
+	psWantParseErrorNoFile(t, err, "rdjson")
+}
+
+func psWantParseErrorNoFile(t *testing.T, err error, format string) {
+	t.Helper()
+	if pe, ok := err.(*ParseError); !ok || pe.Format != format {
+		t.Errorf("want a %s ParseError, got %v", format, err)
+	}
+}

@@ -1,0 +1,2 @@
+// Clean input for the biome fixtures.
+export const ok = 1;
