@@ -300,7 +300,7 @@ var ownTextFormats = []struct {
 		}, refine: refineActionlint},
 		description: "actionlint text, default (with snippets) or -oneline: file:line:col: message [kind]",
 		example:     "actionlint -no-color",
-		detect:      detectActionlint,
+		detect:      detectActionlintText,
 	},
 	{
 		tf: textFormat{name: "kubeconform-text", tool: "kubeconform", patterns: []string{
@@ -401,9 +401,9 @@ func forHeadLines(head []byte, fn func(line string) bool) {
 	}
 }
 
-// detectActionlint is certain when a finding line names a workflow file or
+// detectActionlintText is certain when a finding line names a workflow file or
 // is followed by a code snippet, plausible for any file:line:col: msg [kind].
-func detectActionlint(head []byte) int {
+func detectActionlintText(head []byte) int {
 	best, prevFinding := 0, false
 	forHeadLines(head, func(line string) bool {
 		if m := actionlintLine.FindStringSubmatch(line); m != nil {

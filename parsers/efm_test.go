@@ -448,7 +448,7 @@ func TestDetectTextFormats(t *testing.T) {
 	}
 	// A generic file:line:col shape with a lowercase [kind] is only
 	// plausible for actionlint.
-	if s := detectActionlint([]byte("main.go:1:2: something [kind]\n")); s != 1 {
+	if s := detectActionlintText([]byte("main.go:1:2: something [kind]\n")); s != 1 {
 		t.Errorf("generic shape scored %d", s)
 	}
 }
