@@ -120,6 +120,11 @@ func (p *checkovParser) report(s *tokStream, emit func(*translator.Finding) erro
 		checkType = *rep.CheckType
 	}
 	for i := range rep.Results.FailedChecks {
+		if rep.Results.FailedChecks[i].CheckID == "" {
+			return s.shapeErr(fmt.Sprintf("failed check %d has no check_id", i))
+		}
+	}
+	for i := range rep.Results.FailedChecks {
 		if err := emit(p.finding(checkType, &rep.Results.FailedChecks[i])); err != nil {
 			return err
 		}

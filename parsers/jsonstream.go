@@ -128,6 +128,19 @@ func (s *tokStream) key() (string, error) {
 func (s *tokStream) decode(v any) error {
 	start := s.dec.InputOffset()
 	if err := s.dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			// Decode counts only the bytes it scanned itself, not those
+			// read by Token, so its offset is not a position in the input.
+			// The failed value is still buffered from InputOffset on:
+			// scanning it afresh gives the offset within it.
+			at := s.dec.InputOffset()
+			var raw json.RawMessage
+			if err2 := json.NewDecoder(bytes.NewReader(s.bufferedAll())).Decode(&raw); errors.As(err2, &se) {
+				return s.errAt(at+se.Offset, err)
+			}
+			return s.errAt(at, err)
+		}
 		return s.fail(start, err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -79,6 +80,16 @@ func (p *tflintParser) Parse(r io.Reader, emit func(*translator.Finding) error) 
 	if rep.Issues == nil && rep.Errors == nil {
 		return &ParseError{Format: "tflint", File: p.opts.File, Line: 1, Offset: 0,
 			Err: errors.New("not tflint output: the object has neither issues nor errors")}
+	}
+	// encoding/json matches keys without regard to case; a rule name is
+	// what makes an issue a tflint issue.
+	if rep.Issues != nil {
+		for i, is := range *rep.Issues {
+			if is.Rule.Name == "" {
+				return &ParseError{Format: "tflint", File: p.opts.File, Offset: -1,
+					Err: fmt.Errorf("not tflint output: issue %d has no rule name", i)}
+			}
+		}
 	}
 	if rep.Issues != nil {
 		for _, is := range *rep.Issues {

@@ -3,6 +3,7 @@ package parsers
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -76,23 +77,24 @@ type tfsecParser struct{ opts Options }
 // The AVD rule ID (AVD-AWS-0086) and its trivy spelling (AWS-0086) are
 // aliases, so a catalog entry written for trivy's check matches too.
 func (p *tfsecParser) Parse(r io.Reader, emit func(*translator.Finding) error) error {
-	var rep struct {
-		Results json.RawMessage `json:"results"`
-	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return &ParseError{Format: "tfsec", File: p.opts.File, Offset: -1, Err: err}
 	}
-	if err := UnmarshalJSON("tfsec", p.opts.File, data, &rep); err != nil {
+	// A map, not a struct: encoding/json matches struct fields without
+	// regard to case, and trivy's "Results" must not pass for "results".
+	var top map[string]json.RawMessage
+	if err := UnmarshalJSON("tfsec", p.opts.File, data, &top); err != nil {
 		return err
 	}
-	if rep.Results == nil {
+	raw, ok := top["results"]
+	if !ok {
 		return &ParseError{Format: "tfsec", File: p.opts.File, Line: 1, Offset: 0,
 			Err: errors.New("not tfsec output: the object has no results key")}
 	}
 	var results []tfsecResult
-	if err := json.Unmarshal(rep.Results, &results); err != nil {
-		// Re-decode the whole input so the error carries a real offset.
+	if err := json.Unmarshal(raw, &results); err != nil {
+		// Decode the whole input again so that the error has an offset.
 		var full struct {
 			Results []tfsecResult `json:"results"`
 		}
@@ -100,6 +102,12 @@ func (p *tfsecParser) Parse(r io.Reader, emit func(*translator.Finding) error) e
 			return err2
 		}
 		return &ParseError{Format: "tfsec", File: p.opts.File, Offset: -1, Err: err}
+	}
+	for i := range results {
+		if results[i].RuleID == "" && results[i].LongID == "" {
+			return &ParseError{Format: "tfsec", File: p.opts.File, Offset: -1,
+				Err: fmt.Errorf("not tfsec output: result %d has neither rule_id nor long_id", i)}
+		}
 	}
 	for i := range results {
 		x := &results[i]

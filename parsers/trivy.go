@@ -94,6 +94,11 @@ type trivyResult struct {
 	target, class, typ string
 	haveTarget         bool
 	pending            []func() *translator.Finding
+	// k8s holds the Kubernetes misconfigurations of the Result until its
+	// end, so that findings whose message names no object can take it
+	// from an enclosing one (config files are small; vulnerabilities,
+	// the bulk of a large report, are never held).
+	k8s []*translator.Finding
 }
 
 // Parse implements Parser. It streams Results one finding at a time.
@@ -197,6 +202,10 @@ func (p *trivyParser) result(s *tokStream, emit func(*translator.Finding) error)
 				if !strings.EqualFold(m.Status, "FAIL") {
 					return nil
 				}
+				if res.typ == "kubernetes" || res.typ == "helm" {
+					res.k8s = append(res.k8s, p.misconf(res, &m))
+					return nil
+				}
 				return send(func() *translator.Finding { return p.misconf(res, &m) })
 			})
 		case "Secrets":
@@ -228,7 +237,48 @@ func (p *trivyParser) result(s *tokStream, emit func(*translator.Finding) error)
 			return err
 		}
 	}
-	return s.expectDelim('}', "the end of a Result")
+	if err := s.expectDelim('}', "the end of a Result"); err != nil {
+		return err
+	}
+	if res.k8s != nil {
+		inferK8sResources(res.k8s)
+		for _, f := range res.k8s {
+			if err := emit(f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// inferK8sResources gives a Kubernetes finding whose message names no object
+// ("container should drop all") the resource of the finding with the
+// smallest line range that encloses its own, when exactly one such object
+// does. Trivy's ranges of one manifest are the object or one of its
+// containers, so the enclosing range is the object the check looked at.
+func inferK8sResources(fs []*translator.Finding) {
+	for _, f := range fs {
+		if f.Resource != "" || f.Line == 0 {
+			continue
+		}
+		best, span, ambiguous := "", 0, false
+		for _, g := range fs {
+			if g.Resource == "" || g.Extra["resource_from"] != "" || g.Line == 0 || g.Line > f.Line || g.EndLine < f.EndLine {
+				continue
+			}
+			w := g.EndLine - g.Line
+			switch {
+			case best == "" || w < span:
+				best, span, ambiguous = g.Resource, w, false
+			case w == span && g.Resource != best:
+				ambiguous = true
+			}
+		}
+		if best != "" && !ambiguous {
+			f.Resource = best
+			f.SetExtra("resource_from", "enclosing range")
+		}
+	}
 }
 
 // eachElement calls fn once per element of an array value (fn decodes the
@@ -330,9 +380,14 @@ func (p *trivyParser) vuln(res *trivyResult, v *trivyVuln) *translator.Finding {
 	}
 	// Language packages found inside an image carry their own path;
 	// lock files and OS packages are reported against the Target.
-	if v.PkgPath != "" {
+	// OS packages are reported against the image ("alpine:3.9 (alpine
+	// 3.9.4)"), which is no file of the repository.
+	switch {
+	case v.PkgPath != "":
 		f.Path = CleanPath(v.PkgPath, p.opts.BaseDir)
-	} else {
+	case res.class == "os-pkgs":
+		f.SetExtra("target", res.target)
+	default:
 		f.Path = CleanPath(res.target, p.opts.BaseDir)
 	}
 	f.SetExtra("package", v.PkgName)
