@@ -5,7 +5,7 @@ import "testing"
 func TestDetectCheckov(t *testing.T) { testDetect(t, "checkov") }
 
 func TestCheckovPathsAndResources(t *testing.T) {
-	fs, err := parseBytes(t, "checkov", readFixture(t, "../testdata/checkov/terraform-custom-windows.json"), Options{})
+	fs, err := parseBytes(t, "checkov", readFile(t, "../testdata/checkov/terraform-custom-windows.json"), Options{})
 	if err != nil || len(fs) != 4 {
 		t.Fatalf("%d findings, %v", len(fs), err)
 	}
@@ -18,7 +18,7 @@ func TestCheckovPathsAndResources(t *testing.T) {
 			t.Errorf("severity not taken from the report: %+v", f)
 		}
 	}
-	fs, err = parseBytes(t, "checkov", readFixture(t, "../testdata/checkov/k8s-secrets-list.json"), Options{})
+	fs, err = parseBytes(t, "checkov", readFile(t, "../testdata/checkov/k8s-secrets-list.json"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

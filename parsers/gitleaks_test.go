@@ -12,7 +12,7 @@ func TestDetectGitleaks(t *testing.T) { testDetect(t, "gitleaks") }
 // no 6-character piece of any Secret or Match value appears anywhere in the
 // JSON of the findings.
 func TestGitleaksNeverLeaksSecrets(t *testing.T) {
-	data := readFixture(t, "../testdata/gitleaks/secrets.json")
+	data := readFile(t, "../testdata/gitleaks/secrets.json")
 	var leaks []struct{ Secret, Match string }
 	if err := json.Unmarshal(data, &leaks); err != nil {
 		t.Fatal(err)

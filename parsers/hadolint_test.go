@@ -17,7 +17,7 @@ func TestHadolintLevels(t *testing.T) {
 			t.Errorf("%s -> %v, want %v", level, got, want)
 		}
 	}
-	fs, err := parseBytes(t, "hadolint", readFixture(t, "../testdata/hadolint/quangh0409-pretty.json"), Options{})
+	fs, err := parseBytes(t, "hadolint", readFile(t, "../testdata/hadolint/quangh0409-pretty.json"), Options{})
 	if err != nil || len(fs) != 3 {
 		t.Fatalf("%d findings, %v", len(fs), err)
 	}
@@ -27,7 +27,7 @@ func TestHadolintLevels(t *testing.T) {
 }
 
 func TestHadolintStdinHasNoPath(t *testing.T) {
-	fs, err := parseBytes(t, "hadolint", readFixture(t, "../testdata/hadolint/hamzamaan-stdin.json"), Options{})
+	fs, err := parseBytes(t, "hadolint", readFile(t, "../testdata/hadolint/hamzamaan-stdin.json"), Options{})
 	if err != nil || len(fs) != 1 || fs[0].Path != "" || fs[0].Line != 7 {
 		t.Fatalf("%+v %v", fs, err)
 	}

@@ -256,16 +256,6 @@ func firstKeyIs(head []byte, key string) bool {
 	return bytes.HasPrefix(h, []byte(`"`+key+`"`))
 }
 
-// containsAll reports whether head contains every one of the strings.
-func containsAll(head []byte, s ...string) bool {
-	for _, x := range s {
-		if !bytes.Contains(head, []byte(x)) {
-			return false
-		}
-	}
-	return true
-}
-
 // mapToolSeverity maps the CRITICAL/HIGH/MEDIUM/LOW scale shared by trivy,
 // tfsec and checkov: CRITICAL and HIGH are errors, MEDIUM a warning, LOW and
 // anything else (UNKNOWN, INFO) info.

@@ -38,7 +38,7 @@ func parseBytes(t *testing.T, format string, data []byte, opts Options) (transla
 	return fs, err
 }
 
-func readFixture(t *testing.T, name string) []byte {
+func readFile(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(name)
 	if err != nil {
@@ -64,7 +64,7 @@ func TestJSONFormatsRejectEmptyInput(t *testing.T) {
 // a silent success.
 func TestJSONFormatsRejectTruncatedInput(t *testing.T) {
 	for format, fixture := range jsonFormats {
-		data := readFixture(t, fixture)
+		data := readFile(t, fixture)
 		trimmed := bytes.TrimRight(data, " \n")
 		for _, frac := range []float64{0.1, 0.33, 0.5, 0.77, 0.99} {
 			cut := int(float64(len(trimmed)) * frac)
@@ -96,7 +96,7 @@ func TestJSONFormatsRejectOtherShapes(t *testing.T) {
 			if from == format {
 				continue
 			}
-			data := readFixture(t, fixture)
+			data := readFile(t, fixture)
 			fs, err := parseBytes(t, format, data, Options{File: filepath.Base(fixture)})
 			var pe *ParseError
 			if !errors.As(err, &pe) {
@@ -107,7 +107,7 @@ func TestJSONFormatsRejectOtherShapes(t *testing.T) {
 }
 
 func TestTruncatedErrorNamesLine(t *testing.T) {
-	data := readFixture(t, "../testdata/trivy/config-docker.json")
+	data := readFile(t, "../testdata/trivy/config-docker.json")
 	cut := bytes.Index(data, []byte(`"DS-0002"`))
 	if cut < 0 {
 		t.Fatal("fixture changed: no DS-0002")
@@ -125,7 +125,7 @@ func TestTruncatedErrorNamesLine(t *testing.T) {
 
 func TestSyntaxErrorNamesLine(t *testing.T) {
 	for _, format := range []string{"tflint", "gitleaks", "trivy", "hadolint"} {
-		data := readFixture(t, jsonFormats[format])
+		data := readFile(t, jsonFormats[format])
 		// Break the JSON in its second half: one colon becomes a semicolon.
 		i := len(data)/2 + bytes.Index(data[len(data)/2:], []byte(`":`)) + 1
 		bad := append(append(append([]byte{}, data[:i]...), ';'), data[i+1:]...)
@@ -156,7 +156,7 @@ func allCases(t *testing.T) []caseFile {
 	var out []caseFile
 	for _, cf := range files {
 		var gc goldenCases
-		if err := yaml.Unmarshal(readFixture(t, cf), &gc); err != nil {
+		if err := yaml.Unmarshal(readFile(t, cf), &gc); err != nil {
 			t.Fatalf("%s: %v", cf, err)
 		}
 		for _, c := range gc.Cases {
@@ -170,7 +170,7 @@ func allCases(t *testing.T) []caseFile {
 }
 
 func head(t *testing.T, name string) []byte {
-	b := readFixture(t, name)
+	b := readFile(t, name)
 	if len(b) > DetectSize {
 		b = b[:DetectSize]
 	}

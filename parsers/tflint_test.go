@@ -9,7 +9,7 @@ import (
 func TestDetectTFLint(t *testing.T) { testDetect(t, "tflint") }
 
 func TestTFLintSeverities(t *testing.T) {
-	fs, err := parseBytes(t, "tflint", readFixture(t, "../testdata/tflint/terraform-recursive.json"), Options{})
+	fs, err := parseBytes(t, "tflint", readFile(t, "../testdata/tflint/terraform-recursive.json"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

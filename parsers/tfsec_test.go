@@ -10,7 +10,7 @@ import (
 func TestDetectTFSec(t *testing.T) { testDetect(t, "tfsec") }
 
 func TestTFSecIDsAndPaths(t *testing.T) {
-	data := readFixture(t, "../testdata/tfsec/storefront-assets.json")
+	data := readFile(t, "../testdata/tfsec/storefront-assets.json")
 	fs, err := parseBytes(t, "tfsec", data, Options{BaseDir: "/work/steering/shared/fixtures/inputs/terraform"})
 	if err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ func findCode(fs translator.Findings, code string) []*translator.Finding {
 }
 
 func TestTrivyKubernetes(t *testing.T) {
-	fs, err := parseBytes(t, "trivy", readFixture(t, "../testdata/trivy/config-k8s-shop.json"), Options{})
+	fs, err := parseBytes(t, "trivy", readFile(t, "../testdata/trivy/config-k8s-shop.json"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,14 +55,14 @@ func TestTrivyKubernetes(t *testing.T) {
 }
 
 func TestTrivyOldIDsAndSecrets(t *testing.T) {
-	fs, err := parseBytes(t, "trivy", readFixture(t, "../testdata/trivy/upstream-dockerfile.json"), Options{})
+	fs, err := parseBytes(t, "trivy", readFile(t, "../testdata/trivy/upstream-dockerfile.json"), Options{})
 	if err != nil || len(fs) != 1 {
 		t.Fatal(fs, err)
 	}
 	if f := fs[0]; f.Code != "DS002" || len(f.Aliases) != 1 || f.Aliases[0] != "AVD-DS-0002" {
 		t.Errorf("old-style ID: %+v", f)
 	}
-	data := readFixture(t, "../testdata/trivy/fs-secret.json")
+	data := readFile(t, "../testdata/trivy/fs-secret.json")
 	fs, err = parseBytes(t, "trivy", data, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestTrivyOldIDsAndSecrets(t *testing.T) {
 // still get their path.
 func TestTrivyTargetAfterFindings(t *testing.T) {
 	var doc map[string]any
-	if err := json.Unmarshal(readFixture(t, "../testdata/trivy/config-docker.json"), &doc); err != nil {
+	if err := json.Unmarshal(readFile(t, "../testdata/trivy/config-docker.json"), &doc); err != nil {
 		t.Fatal(err)
 	}
 	data, err := json.Marshal(doc)
