@@ -113,7 +113,7 @@ func conftestFinding(opts Options, c conftestCheck, res conftestResult, sev tran
 	code, resource := policyIDAndResource(opts.CodePattern, res.Msg, details, res.Metadata)
 	f.Code, f.Resource = code, resource
 
-	f.SetExtra("namespace", c.Namespace)
+	f.SetExtra("policy_namespace", c.Namespace)
 	if q, ok := res.Metadata["query"].(string); ok {
 		f.SetExtra("policy_query", bounded(q, maxExtra))
 	}

@@ -61,7 +61,7 @@ func TestConftestExceptionsAndLoc(t *testing.T) {
 		fail.ToolSeverity != "failure" || fail.Ignored() {
 		t.Errorf("failure: %+v", fail)
 	}
-	if fail.Extra["owner"] != "team-a" || fail.Extra["policy_query"] != "data.main.deny" || fail.Extra["namespace"] != "main" {
+	if fail.Extra["owner"] != "team-a" || fail.Extra["policy_query"] != "data.main.deny" || fail.Extra["policy_namespace"] != "main" {
 		t.Errorf("failure extra: %v", fail.Extra)
 	}
 	if _, ok := fail.Extra["count"]; ok {

@@ -527,11 +527,7 @@ func refineKubeLinter(f *translator.Finding, e *efmEntry, _ Options) {
 	f.Remediation = group(kubeLinterLine, m, "rem")
 	f.Severity = translator.SeverityError
 	kind, ns, name := group(kubeLinterLine, m, "kind"), group(kubeLinterLine, m, "ns"), group(kubeLinterLine, m, "name")
-	if ns != "" {
-		f.Resource = kind + "/" + ns + "/" + name
-	} else {
-		f.Resource = kind + "/" + name
-	}
+	f.Resource = kubeResource(kind, ns, name)
 	f.SetExtra("namespace", ns)
 	f.SetExtra("group_version", group(kubeLinterLine, m, "gv"))
 }
@@ -557,10 +553,13 @@ func refineConftest(f *translator.Finding, e *efmEntry, opts Options) {
 		f.Severity = translator.SeverityError
 		f.Suppressed = &translator.Suppression{Reason: "conftest exception", Source: "conftest"}
 	}
-	f.SetExtra("namespace", group(conftestLine, m, "ns"))
-	code, rest := CodeFromMessage(opts.CodePattern, group(conftestLine, m, "rest"))
-	res, rest := ResourceFromMessage(rest)
-	f.Code, f.Resource, f.Message = code, res, rest
+	f.SetExtra("policy_namespace", group(conftestLine, m, "ns"))
+	// Keep the message as conftest printed it (as the JSON parser does), so
+	// both formats of one run give the same fingerprints.
+	msg := group(conftestLine, m, "rest")
+	code, rest := CodeFromMessage(opts.CodePattern, msg)
+	res, _ := ResourceFromMessage(rest)
+	f.Code, f.Resource, f.Message = code, res, msg
 }
 
 // ownFormatNames is filled by init; tests use it.

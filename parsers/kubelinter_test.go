@@ -18,12 +18,12 @@ func TestKubeLinterFinding(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range fs {
-		if f.Code == "run-as-non-root" && f.Resource == "Deployment/shop/storefront" {
+		if f.Code == "run-as-non-root" && f.Resource == "Deployment/storefront" {
 			if f.Path != "k8s/storefront.yaml" || f.Line != 0 || f.Extra["container"] == "" || f.Remediation == "" {
 				t.Errorf("unexpected finding: %+v", f)
 			}
 			return
 		}
 	}
-	t.Error("no run-as-non-root finding for Deployment/shop/storefront")
+	t.Error("no run-as-non-root finding for Deployment/storefront")
 }

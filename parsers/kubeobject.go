@@ -9,13 +9,14 @@ import (
 )
 
 // kubeResource names a Kubernetes object the same way in every parser of this
-// package: "Kind/name", or "Kind/namespace/name" when the tool tells the
-// namespace. translator.Finding.Resource documents the same convention, and
-// the locate stage splits on "/" to find the object in the manifests.
+// package: "Kind/name" (translator.Finding.Resource documents it). The
+// namespace is not part of the name, because tools disagree on whether they
+// print it and one object must keep one fingerprint; parsers put it in
+// Extra["namespace"], where the locate stage and templates read it.
 // Missing parts are left out rather than rendered as empty segments.
-func kubeResource(kind, namespace, name string) string {
-	parts := make([]string, 0, 3)
-	for _, p := range []string{kind, namespace, name} {
+func kubeResource(kind, _ /* namespace */, name string) string {
+	parts := make([]string, 0, 2)
+	for _, p := range []string{kind, name} {
 		if p != "" {
 			parts = append(parts, p)
 		}

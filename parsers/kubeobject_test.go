@@ -129,7 +129,7 @@ func checkDetected(t *testing.T, tool, format string, undetectable ...string) {
 
 func TestKubeResource(t *testing.T) {
 	for _, tc := range []struct{ kind, ns, name, want string }{
-		{"Deployment", "shop", "web", "Deployment/shop/web"},
+		{"Deployment", "shop", "web", "Deployment/web"},
 		{"ClusterRole", "", "reader", "ClusterRole/reader"},
 		{"", "", "", ""},
 	} {

@@ -26,7 +26,7 @@ func TestKubeScoreFailedCheck(t *testing.T) {
 	}
 	var got *translator.Finding
 	for _, f := range fs {
-		if f.Code == "container-resources" && f.Resource == "Deployment/shop/storefront" {
+		if f.Code == "container-resources" && f.Resource == "Deployment/storefront" {
 			if got != nil {
 				t.Fatal("two findings for one failed check")
 			}
@@ -34,7 +34,7 @@ func TestKubeScoreFailedCheck(t *testing.T) {
 		}
 	}
 	if got == nil {
-		t.Fatal("no container-resources finding for Deployment/shop/storefront")
+		t.Fatal("no container-resources finding for Deployment/storefront")
 	}
 	if got.Line != 0 || got.Extra["document_line"] != "1" || got.Path != "k8s/storefront.yaml" {
 		t.Errorf("location: %+v", got)

@@ -109,7 +109,7 @@ func TestKyvernoCodes(t *testing.T) {
 	}
 	f := fs[0]
 	if f.Code != "disallow-host-namespaces/host-namespaces" || strings.Join(f.Aliases, ",") != "host-namespaces,disallow-host-namespaces" ||
-		f.Resource != "Pod/kube-system/kube-apiserver-kind-control-plane" || f.Extra["severity"] != "medium" ||
+		f.Resource != "Pod/kube-apiserver-kind-control-plane" || f.Extra["severity"] != "medium" ||
 		f.Severity != translator.SeverityError {
 		t.Errorf("got %+v", f)
 	}

@@ -466,7 +466,7 @@ func conftestSARIFTweak(opts Options, f *translator.Finding, res *sarifResult, _
 	f.Code, f.Resource = policyIDAndResource(opts.CodePattern, f.Message, nil, nil)
 	// The rule texts are conftest's generic "Policy violation" etc.
 	f.Title, f.Remediation = "", ""
-	f.SetExtra("namespace", ns)
+	f.SetExtra("policy_namespace", ns)
 	return true
 }
 
@@ -484,10 +484,7 @@ func kubeLinterSARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, _ *s
 		if ns == "<no namespace>" {
 			ns = ""
 		}
-		f.Resource = kind + "/" + name
-		if ns != "" {
-			f.Resource = kind + "/" + ns + "/" + name
-		}
+		f.Resource = kubeResource(kind, ns, name)
 		f.SetExtra("namespace", ns)
 	}
 	if i := strings.IndexByte(f.Message, '\n'); i >= 0 {

@@ -71,7 +71,7 @@ func TestSARIFKubeLinter(t *testing.T) {
 		}
 		res[f.Resource] = true
 	}
-	for _, want := range []string{"Deployment/shop/catalog-api", "ClusterRole/shop-admin", "Service/shop/storefront-admin"} {
+	for _, want := range []string{"Deployment/catalog-api", "ClusterRole/shop-admin", "Service/storefront-admin"} {
 		if !res[want] {
 			t.Errorf("no finding on %s; resources: %v", want, res)
 		}
@@ -164,7 +164,7 @@ func TestSARIFSemantics(t *testing.T) {
 		t.Errorf("tflint-errors: %+v", e)
 	}
 	if c := fs[5]; c.Tool != "conftest" || c.Code != "P1000" || c.Resource != "Deployment/web" || !c.Ignored() ||
-		c.Suppressed.Source != "conftest" || c.Extra["namespace"] != "main" {
+		c.Suppressed.Source != "conftest" || c.Extra["policy_namespace"] != "main" {
 		t.Errorf("conftest exception: %+v", c)
 	}
 	// Unknown driver names give way to --tool.
