@@ -270,11 +270,14 @@ func ignoreExample(d *Data) (string, error) {
 		Tool: d.Raw.Tool, Code: d.Raw.Code, Path: d.Raw.Path, Resource: d.Raw.Resource,
 		Reason: "why this is acceptable here", Expires: "YYYY-MM-DD", Link: "https://link-to-the-risk-acceptance",
 	}}}
-	out, err := yaml.Marshal(doc)
-	if err != nil {
+	var b strings.Builder
+	b.WriteString("# .runbook-translator.yaml\n")
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
 		return "", fmt.Errorf("ignoreexample: %w", err)
 	}
-	return markdown.CodeBlock("# .runbook-translator.yaml\n"+string(out), "yaml"), nil
+	return markdown.CodeBlock(b.String(), "yaml"), nil
 }
 
 func isEmpty(v any) bool {
@@ -356,6 +359,10 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 		return rb
 	}
 	body := w.buf.String()
+	if strings.HasSuffix(body, "\n\n") {
+		// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
+		body = strings.TrimRight(body, "\n") + "\n"
+	}
 	if w.over {
 		body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
 	}
