@@ -66,7 +66,7 @@ type Change struct {
 // `runbooks lint`.
 type Shadow struct {
 	// Key describes the matcher: `tool "trivy" code "ksv-17"`, `code "p-1000"`,
-	// `default for tool "trivy"` or `tool "conftest" message /.../`.
+	// or `default for tool "trivy"`.
 	Key string
 	// Entry is the id of the entry that wins, Source its file:line.
 	Entry, Source string
