@@ -3,6 +3,7 @@ package runbooks
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -23,6 +24,33 @@ type Catalog struct {
 	// layer.
 	messages []msgMatcher
 	shadows  []Shadow
+
+	// norm caches NormalizeCode per spelling: a run sees millions of
+	// findings but few distinct codes.
+	normMu sync.RWMutex
+	norm   map[string]string
+}
+
+// maxNormCache bounds the code cache (a few MiB at most).
+const maxNormCache = 1 << 16
+
+func (c *Catalog) normalize(code string) string {
+	c.normMu.RLock()
+	n, ok := c.norm[code]
+	c.normMu.RUnlock()
+	if ok {
+		return n
+	}
+	n = translator.NormalizeCode(code)
+	c.normMu.Lock()
+	if c.norm == nil {
+		c.norm = map[string]string{}
+	}
+	if len(c.norm) < maxNormCache {
+		c.norm[code] = n
+	}
+	c.normMu.Unlock()
+	return n
 }
 
 type toolCode struct{ tool, code string }
@@ -247,11 +275,11 @@ func (c *Catalog) match(f *translator.Finding, messages bool) (*centry, map[stri
 	var buf [4]string
 	keys := buf[:0]
 	if f.Code != "" {
-		keys = append(keys, translator.NormalizeCode(f.Code))
+		keys = append(keys, c.normalize(f.Code))
 	}
 	for _, a := range f.Aliases {
 		if a != "" {
-			keys = append(keys, translator.NormalizeCode(a))
+			keys = append(keys, c.normalize(a))
 		}
 	}
 	if len(c.toolCode) > 0 {

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"text/template"
-
-	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
@@ -248,36 +248,53 @@ var funcs = template.FuncMap{
 	"ignoreexample": ignoreExample,
 }
 
-// ignoreRule mirrors the fields of an ignore rule (package ignore) in the
-// order users write them.
-type ignoreRule struct {
-	Tool     string `yaml:"tool,omitempty"`
-	Code     string `yaml:"code,omitempty"`
-	Path     string `yaml:"path,omitempty"`
-	Resource string `yaml:"resource,omitempty"`
-	Reason   string `yaml:"reason"`
-	Expires  string `yaml:"expires"`
-	Link     string `yaml:"link"`
-}
-
-// ignoreExample returns a YAML code block with an ignore rule for the
-// finding behind d, values quoted by the YAML encoder.
+// ignoreExample returns a YAML code block with an ignore rule (package
+// ignore) for the finding behind d. It writes the YAML by hand: it runs for
+// every rendered finding, and the YAML encoder cost more than the rest of
+// the render.
 func ignoreExample(d *Data) (string, error) {
 	if d == nil {
 		return "", errors.New("ignoreexample: no data")
 	}
-	doc := map[string][]ignoreRule{"ignore": {{
-		Tool: d.Raw.Tool, Code: d.Raw.Code, Path: d.Raw.Path, Resource: d.Raw.Resource,
-		Reason: "why this is acceptable here", Expires: "YYYY-MM-DD", Link: "https://link-to-the-risk-acceptance",
-	}}}
 	var b strings.Builder
-	b.WriteString("# .runbook-translator.yaml\n")
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return "", fmt.Errorf("ignoreexample: %w", err)
+	b.WriteString("# .runbook-translator.yaml\nignore:\n")
+	first := true
+	for _, kv := range [][2]string{
+		{"tool", d.Raw.Tool}, {"code", d.Raw.Code}, {"path", d.Raw.Path}, {"resource", d.Raw.Resource},
+		{"reason", "why this is acceptable here"}, {"expires", "YYYY-MM-DD"}, {"link", "https://link-to-the-risk-acceptance"},
+	} {
+		if kv[1] == "" {
+			continue
+		}
+		if first {
+			b.WriteString("  - ")
+			first = false
+		} else {
+			b.WriteString("    ")
+		}
+		b.WriteString(kv[0])
+		b.WriteString(": ")
+		b.WriteString(yamlScalar(kv[1]))
+		b.WriteByte('\n')
 	}
 	return markdown.CodeBlock(b.String(), "yaml"), nil
+}
+
+// plainYAML are values safe to write unquoted: they start with a letter and
+// hold no YAML indicator.
+var plainYAML = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/-]*$`)
+
+// yamlScalar writes s as a YAML string: plain when unambiguous, otherwise
+// double-quoted (Go's quoting uses only escapes YAML also defines).
+func yamlScalar(s string) string {
+	if plainYAML.MatchString(s) {
+		switch strings.ToLower(s) {
+		case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf":
+		default:
+			return s
+		}
+	}
+	return strconv.Quote(s)
 }
 
 func isEmpty(v any) bool {

@@ -2,8 +2,11 @@ package runbooks
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
@@ -202,15 +205,79 @@ func TestSafeURL(t *testing.T) {
 	}
 }
 
+// TestIgnoreExample checks that the snippet is YAML that decodes back to
+// the finding's values, however hostile, and stays inside its fence.
 func TestIgnoreExample(t *testing.T) {
-	d := NewData(&translator.Finding{Tool: "trivy", Code: "KSV017", Location: translator.Location{Path: "k8s/web.yaml"}, Resource: "Deployment/web\n```"}, nil)
-	out, err := ignoreExample(d)
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range []*translator.Finding{
+		{Tool: "trivy", Code: "KSV017", Location: translator.Location{Path: "k8s/web.yaml"}, Resource: "Deployment/web"},
+		{Tool: "yes", Code: "2024", Location: translator.Location{Path: "a b/#c: d.yaml"}, Resource: "x\n```\n- evil: [\"\\\u2028\x01"},
+		{Tool: "t", Code: "null"},
+	} {
+		out, err := ignoreExample(NewData(f, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		fence := strings.TrimSuffix(lines[0], "yaml")
+		if len(fence) < 3 || lines[len(lines)-1] != fence || strings.Contains(strings.Join(lines[1:len(lines)-1], "\n"), fence) {
+			t.Errorf("snippet fence is breakable:\n%s", out)
+		}
+		var doc struct {
+			Ignore []map[string]string `yaml:"ignore"`
+		}
+		if err := yaml.Unmarshal([]byte(strings.Join(lines[1:len(lines)-1], "\n")), &doc); err != nil {
+			t.Fatalf("snippet is not YAML: %v\n%s", err, out)
+		}
+		r := doc.Ignore[0]
+		if r["tool"] != f.Tool || r["code"] != f.Code || r["path"] != f.Path || r["resource"] != markdown.Sanitize(f.Resource) || r["expires"] != "YYYY-MM-DD" {
+			t.Errorf("snippet decodes to %q\n%s", r, out)
+		}
 	}
-	for _, want := range []string{"````yaml\n", "\n  - tool: trivy\n    code: KSV017\n", "    path: k8s/web.yaml\n", "expires: YYYY-MM-DD"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("ignore example lacks %q:\n%s", want, out)
+}
+
+func BenchmarkStageBuiltinDefault(b *testing.B) {
+	l, err := Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := Merge(l)
+	ctx := context.Background()
+	st := c.Stage()
+	b.ReportAllocs()
+	for b.Loop() {
+		f := &translator.Finding{Tool: "trivy", Code: "CVE-2023-0286", Message: "openssl: X.400 address type confusion",
+			Location: translator.Location{Path: "Dockerfile"}}
+		if err := st.Map(ctx, f); err != nil || f.Runbook == nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestStageConcurrent maps findings from several goroutines (run with
+// -race): the catalog and its code cache are shared.
+func TestStageConcurrent(t *testing.T) {
+	c := mustLoad(t, td+"precedence.yaml")
+	st := c.Stage()
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			var err error
+			for i := 0; i < 200 && err == nil; i++ {
+				f := &translator.Finding{Tool: "trivy", Code: fmt.Sprintf("KSV-%04d", (i+g)%20)}
+				err = st.Map(context.Background(), f)
+				if err == nil && f.Runbook == nil {
+					err = fmt.Errorf("no runbook for %s", f.Code)
+				}
+				if err == nil && f.Code == "KSV-0017" && f.Runbook.ID != "trivy-ksv-17" {
+					err = fmt.Errorf("KSV-0017 got %s", f.Runbook.ID)
+				}
+			}
+			done <- err
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }
