@@ -1,0 +1,368 @@
+package runbooks
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// Catalog is the merged set of runbook entries a run matches findings
+// against. It is immutable after Merge and safe for concurrent use.
+type Catalog struct {
+	layers []LayerInfo
+	// live holds the surviving entries in merge order: layer by layer, file
+	// order within a layer.
+	live []*centry
+	byID map[string]*centry
+
+	toolCode map[toolCode]*centry
+	code     map[string]*centry
+	defaults map[string]*centry
+	// messages are tried in order: later layers first, file order within a
+	// layer.
+	messages []msgMatcher
+	shadows  []Shadow
+
+	// norm caches NormalizeCode per spelling: a run sees millions of
+	// findings but few distinct codes.
+	normMu sync.RWMutex
+	norm   map[string]string
+}
+
+// maxNormCache bounds the code cache (a few MiB at most).
+const maxNormCache = 1 << 16
+
+func (c *Catalog) normalize(code string) string {
+	c.normMu.RLock()
+	n, ok := c.norm[code]
+	c.normMu.RUnlock()
+	if ok {
+		return n
+	}
+	n = translator.NormalizeCode(code)
+	c.normMu.Lock()
+	if c.norm == nil {
+		c.norm = map[string]string{}
+	}
+	if len(c.norm) < maxNormCache {
+		c.norm[code] = n
+	}
+	c.normMu.Unlock()
+	return n
+}
+
+type toolCode struct{ tool, code string }
+
+type msgMatcher struct {
+	tool string // lowercase; "" for any tool
+	m    int    // index into c.Match
+	c    *centry
+}
+
+// LayerInfo describes what one layer contributed to a merged catalog, for
+// `runbooks list`.
+type LayerInfo struct {
+	// Name is "builtin" or the path the layer was loaded from.
+	Name  string
+	Files []string
+	// IDs are the entries the layer defines, in file order (some may have
+	// been replaced or disabled by a later layer).
+	IDs []string
+	// Replaced lists entries of earlier layers this layer redefined.
+	Replaced []Change
+	// Disabled lists entries of earlier layers this layer removed.
+	Disabled []Change
+	// UnknownDisables are ids in the layer's disable list that no earlier
+	// layer defines (a stale disable; `runbooks lint` should warn).
+	UnknownDisables []string
+}
+
+// Change is an entry replaced or removed by a later layer.
+type Change struct {
+	ID string
+	// Old is the source (file:line) of the earlier entry.
+	Old string
+	// New is the source of the replacing entry, or the file whose disable
+	// list removed it.
+	New string
+}
+
+// Shadow is a matcher of a later layer that takes over a matcher of an
+// earlier layer's entry with a different id: allowed, but worth a line in
+// `runbooks lint`.
+type Shadow struct {
+	// Key describes the matcher: `tool "trivy" code "ksv-17"`, `code "p-1000"`,
+	// or `default for tool "trivy"`.
+	Key string
+	// Entry is the id of the entry that wins, Source its file:line.
+	Entry, Source string
+	// Shadowed is the id of the entry that no longer matches through this
+	// matcher, ShadowedSource its file:line.
+	Shadowed, ShadowedSource string
+}
+
+// Merge combines catalog layers into one catalog. The order of layers is
+// the precedence, lowest first:
+//
+//  1. the built-in catalog (Builtin),
+//  2. organisation catalogs,
+//  3. repository catalogs.
+//
+// The caller passes the layers in that order. A later layer's entry with
+// the id of an earlier entry replaces it; a layer's `disable: [id]` removes
+// an earlier layer's entry; a later layer's matcher that claims the same
+// tool+code (or code, or tool default) as an earlier layer's entry shadows
+// it, which is allowed and recorded (see Shadows). Message patterns of later
+// layers are tried before those of earlier layers. Nil layers are skipped.
+func Merge(layers ...*Layer) *Catalog {
+	c := &Catalog{
+		byID:     map[string]*centry{},
+		toolCode: map[toolCode]*centry{},
+		code:     map[string]*centry{},
+		defaults: map[string]*centry{},
+	}
+	layerOf := map[*centry]int{}
+	for _, l := range layers {
+		if l == nil {
+			continue
+		}
+		li := len(c.layers)
+		info := LayerInfo{Name: l.Name, Files: append([]string(nil), l.Files...)}
+		for _, d := range l.disable {
+			old, ok := c.byID[d.id]
+			if !ok {
+				info.UnknownDisables = append(info.UnknownDisables, d.id)
+				continue
+			}
+			info.Disabled = append(info.Disabled, Change{ID: d.id, Old: old.Source, New: d.source})
+			c.remove(old)
+		}
+		for _, e := range l.entries {
+			info.IDs = append(info.IDs, e.ID)
+			if old, ok := c.byID[e.ID]; ok {
+				info.Replaced = append(info.Replaced, Change{ID: e.ID, Old: old.Source, New: e.Source})
+				c.remove(old)
+			}
+			c.byID[e.ID] = e
+			c.live = append(c.live, e)
+			layerOf[e] = li
+		}
+		c.layers = append(c.layers, info)
+	}
+
+	shadow := func(key string, winner, loser *centry) {
+		if loser == winner || loser.ID == winner.ID {
+			return
+		}
+		c.shadows = append(c.shadows, Shadow{Key: key, Entry: winner.ID, Source: winner.Source,
+			Shadowed: loser.ID, ShadowedSource: loser.Source})
+	}
+	var byLayer [][]msgMatcher
+	for _, e := range c.live {
+		li := layerOf[e]
+		for len(byLayer) <= li {
+			byLayer = append(byLayer, nil)
+		}
+		for j, m := range e.Match {
+			tool := strings.ToLower(strings.TrimSpace(m.Tool))
+			switch {
+			case m.Default:
+				if old := c.defaults[tool]; old != nil {
+					shadow(describeKey(tool+"\x00default"), e, old)
+				}
+				c.defaults[tool] = e
+			case m.Message != "":
+				byLayer[li] = append(byLayer[li], msgMatcher{tool: tool, m: j, c: e})
+			default:
+				for _, code := range m.Codes {
+					n := translator.NormalizeCode(code)
+					if tool == "" {
+						if old := c.code[n]; old != nil {
+							shadow(describeKey("\x00"+n), e, old)
+						}
+						c.code[n] = e
+						continue
+					}
+					k := toolCode{tool, n}
+					if old := c.toolCode[k]; old != nil {
+						shadow(describeKey(tool+"\x00"+n), e, old)
+					}
+					c.toolCode[k] = e
+				}
+			}
+		}
+	}
+	for li := len(byLayer) - 1; li >= 0; li-- {
+		c.messages = append(c.messages, byLayer[li]...)
+	}
+	return c
+}
+
+func (c *Catalog) remove(e *centry) {
+	delete(c.byID, e.ID)
+	for i, x := range c.live {
+		if x == e {
+			c.live = append(c.live[:i:i], c.live[i+1:]...)
+			return
+		}
+	}
+}
+
+// Level says how a finding matched its entry, in order of precedence.
+type Level int
+
+// Match levels, highest precedence first; LevelFallback means no entry
+// matched.
+const (
+	LevelToolCode Level = iota + 1
+	LevelCode
+	LevelMessage
+	LevelDefault
+	LevelFallback
+)
+
+// String names the level for `runbooks show` and tests.
+func (l Level) String() string {
+	switch l {
+	case LevelToolCode:
+		return "tool+code"
+	case LevelCode:
+		return "code"
+	case LevelMessage:
+		return "message"
+	case LevelDefault:
+		return "tool default"
+	}
+	return "fallback"
+}
+
+// Match returns the entry for f, and the named groups of its message
+// pattern when it matched by message. Precedence: tool+code (the finding's
+// Code, then its Aliases, all compared as translator.NormalizeCode keys and
+// tool names case-insensitively), then code alone, then message patterns in
+// order, then the tool's default entry. It returns nil when only the
+// fallback applies. The entry must not be modified.
+func (c *Catalog) Match(f *translator.Finding) (*Entry, map[string]string) {
+	e, caps, _ := c.MatchLevel(f)
+	return e, caps
+}
+
+// MatchLevel is Match that also says how the entry matched.
+func (c *Catalog) MatchLevel(f *translator.Finding) (*Entry, map[string]string, Level) {
+	ce, caps, lvl := c.match(f, true)
+	if ce == nil {
+		return nil, nil, lvl
+	}
+	return ce.Entry, caps, lvl
+}
+
+// Find returns the entry `runbooks show CODE --tool T` displays: the
+// tool+code, code or tool-default entry (message patterns need a message,
+// so they are not consulted). tool may be empty.
+func (c *Catalog) Find(tool, code string) (*Entry, Level) {
+	ce, _, lvl := c.match(&translator.Finding{Tool: tool, Code: code}, false)
+	if ce == nil {
+		return nil, lvl
+	}
+	return ce.Entry, lvl
+}
+
+func (c *Catalog) match(f *translator.Finding, messages bool) (*centry, map[string]string, Level) {
+	tool := strings.ToLower(f.Tool)
+	// Normalise each spelling once; most findings have one or two.
+	var buf [4]string
+	keys := buf[:0]
+	if f.Code != "" {
+		keys = append(keys, c.normalize(f.Code))
+	}
+	for _, a := range f.Aliases {
+		if a != "" {
+			keys = append(keys, c.normalize(a))
+		}
+	}
+	if len(c.toolCode) > 0 {
+		for _, k := range keys {
+			if e := c.toolCode[toolCode{tool, k}]; e != nil {
+				return e, nil, LevelToolCode
+			}
+		}
+	}
+	for _, k := range keys {
+		if e := c.code[k]; e != nil {
+			return e, nil, LevelCode
+		}
+	}
+	if messages {
+		for _, mm := range c.messages {
+			if mm.tool != "" && mm.tool != tool {
+				continue
+			}
+			re := mm.c.res[mm.m]
+			sub := re.FindStringSubmatch(f.Message)
+			if sub == nil {
+				continue
+			}
+			var caps map[string]string
+			for i, name := range re.SubexpNames() {
+				if name == "" || i >= len(sub) {
+					continue
+				}
+				if caps == nil {
+					caps = map[string]string{}
+				}
+				caps[name] = sub[i]
+			}
+			return mm.c, caps, LevelMessage
+		}
+	}
+	if e := c.defaults[tool]; e != nil {
+		return e, nil, LevelDefault
+	}
+	return nil, nil, LevelFallback
+}
+
+// Entries returns the surviving entries sorted by id. Each entry's Source
+// is "file:line" ("builtin:file:line" for the embedded catalog). They must
+// not be modified.
+func (c *Catalog) Entries() []*Entry {
+	out := make([]*Entry, 0, len(c.live))
+	for _, e := range c.live {
+		out = append(out, e.Entry)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Entry returns the entry with the given id, or nil.
+func (c *Catalog) Entry(id string) *Entry {
+	if e := c.byID[id]; e != nil {
+		return e.Entry
+	}
+	return nil
+}
+
+// Layers describes each merged layer, in merge order.
+func (c *Catalog) Layers() []LayerInfo { return c.layers }
+
+// Shadows lists the matchers of later layers that took over an earlier
+// layer's entry, in merge order.
+func (c *Catalog) Shadows() []Shadow { return c.shadows }
+
+// LayerOf returns the name of the layer the entry with the given id came
+// from, or "".
+func (c *Catalog) LayerOf(id string) string {
+	e := c.byID[id]
+	if e == nil {
+		return ""
+	}
+	for i := len(c.layers) - 1; i >= 0; i-- {
+		for _, x := range c.layers[i].IDs {
+			if x == id {
+				return c.layers[i].Name
+			}
+		}
+	}
+	return ""
+}

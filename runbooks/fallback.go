@@ -1,0 +1,40 @@
+package runbooks
+
+import (
+	"text/template"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// FallbackBody is the template of the generic entry shown when no catalog
+// entry matches a finding: the tool's message, its own fix text and
+// documentation link, and how to add a runbook entry for the code. Its
+// title is "<tool> <code>" (see Render).
+const FallbackBody = `{{if .Title}}**{{.Title}}**
+
+{{end}}{{.Message}}
+{{if .Remediation}}
+**How to fix ({{.Tool}}):** {{.Remediation}}
+{{end}}{{if .URL}}
+Documentation: <{{.URL}}>
+{{end}}
+*No runbook entry covers {{if .Raw.Code}}{{code .Raw.Code}}{{else}}this finding{{end}} from {{code .Raw.Tool}} yet.*
+To add one, create a file under ` + "`.runbook-translator/runbooks/`" + ` with an entry whose matcher is
+{{code (printf "{tool: %s, codes: [%s]}" .Raw.Tool .Raw.Code)}}, then check it with
+{{code (printf "runbook-translator runbooks show %s --tool %s" .Raw.Code .Raw.Tool)}}.
+`
+
+// fallback is the compiled generic entry. Parsing a constant cannot fail
+// at run time; TestFallbackTemplate guards it.
+var fallback = &centry{
+	Entry: &Entry{
+		ID:     translator.FallbackID,
+		Title:  "No runbook entry",
+		Body:   FallbackBody,
+		Source: "builtin:fallback.go",
+	},
+	tmpl: template.Must(newTemplate(translator.FallbackID).Parse(FallbackBody)),
+}
+
+// Fallback returns the generic entry used when nothing matches.
+func Fallback() *Entry { return fallback.Entry }

@@ -1,0 +1,473 @@
+package runbooks
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"gopkg.in/yaml.v3"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// LoadError is one problem in a catalog file, at the line of the entry (or
+// matcher, or key) it is about.
+type LoadError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+// Error implements error as "file:line: message".
+func (e *LoadError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+// Layer is one catalog layer: the built-in catalog, an organisation's
+// catalog or a repository's, read from one or more files. Within a layer,
+// entry ids and matchers must be unique; across layers, later ones win (see
+// Merge).
+type Layer struct {
+	// Name is "builtin" or the path the layer was loaded from.
+	Name string
+	// Files are the files read, in order.
+	Files []string
+
+	entries []*centry
+	disable []disable
+}
+
+type disable struct {
+	id, source string
+}
+
+// Entries returns the entries of the layer in file order. They must not be
+// modified.
+func (l *Layer) Entries() []*Entry {
+	out := make([]*Entry, len(l.entries))
+	for i, c := range l.entries {
+		out[i] = c.Entry
+	}
+	return out
+}
+
+// Disabled returns the entry ids this layer removes from earlier layers.
+func (l *Layer) Disabled() []string {
+	out := make([]string, len(l.disable))
+	for i, d := range l.disable {
+		out[i] = d.id
+	}
+	return out
+}
+
+// centry is an entry compiled for matching and rendering.
+type centry struct {
+	*Entry
+	tmpl *template.Template
+	// sev is the parsed severity override; SeverityUnknown means none.
+	sev translator.Severity
+	// res holds the compiled message pattern of each matcher (nil when the
+	// matcher has none), indexed like Entry.Match.
+	res []*regexp.Regexp
+	// matchLines holds the line of each matcher, for error messages.
+	matchLines []int
+}
+
+// LoadFile reads one catalog file as a layer of its own.
+func LoadFile(path string) (*Layer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load runbooks: %w", err)
+	}
+	l := &Layer{Name: path}
+	if err := l.add(filepath.ToSlash(path), data); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// LoadDir reads every *.yaml and *.yml file directly in dir, in name order,
+// as one layer.
+func LoadDir(dir string) (*Layer, error) {
+	return loadFS(os.DirFS(dir), ".", dir, filepath.ToSlash(dir)+"/")
+}
+
+// LoadPath reads a file or a directory (see LoadFile and LoadDir) as one
+// layer.
+func LoadPath(path string) (*Layer, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("load runbooks: %w", err)
+	}
+	if st.IsDir() {
+		return LoadDir(path)
+	}
+	return LoadFile(path)
+}
+
+// Load reads each path (a file or a directory) as one layer and merges the
+// layers in the order given, later ones overriding earlier ones (see
+// Merge). It does not include the built-in catalog: pass Builtin() to Merge
+// for that. Errors of every path are returned together.
+func Load(paths ...string) (*Catalog, error) {
+	var layers []*Layer
+	var errs []error
+	for _, p := range paths {
+		l, err := LoadPath(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		layers = append(layers, l)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return Merge(layers...), nil
+}
+
+// loadFS reads the catalog files of dir in fsys as one layer named name;
+// prefix is prepended to file names in sources and errors.
+func loadFS(fsys fs.FS, dir, name, prefix string) (*Layer, error) {
+	ents, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("load runbooks: %w", err)
+	}
+	var files []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
+			continue
+		}
+		files = append(files, n)
+	}
+	sort.Strings(files)
+	l := &Layer{Name: name}
+	var errs []error
+	for _, n := range files {
+		data, err := fs.ReadFile(fsys, pathJoin(dir, n))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("load runbooks: %w", err))
+			continue
+		}
+		if err := l.add(prefix+n, data); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return l, nil
+}
+
+func pathJoin(dir, name string) string {
+	if dir == "." || dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// yamlLine finds "line N: rest" in yaml.v3 error texts.
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+func yamlErr(file, msg string) *LoadError {
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return &LoadError{File: file, Line: n, Msg: m[2]}
+	}
+	return &LoadError{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// add parses one catalog file into the layer, collecting every problem.
+func (l *Layer) add(file string, data []byte) error {
+	l.Files = append(l.Files, file)
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &LoadError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && err != io.EOF {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return yamlErr(file, err.Error())
+		}
+		// Unknown keys and type mismatches: report them all, and go on
+		// validating what did decode.
+		for _, m := range te.Errors {
+			errs = append(errs, yamlErr(file, m))
+		}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err != io.EOF {
+		fail(extra.Line, "more than one YAML document in a catalog file")
+	}
+
+	nodes := entryNodes(data, len(f.Entries))
+	seenID := map[string]int{}
+	for _, prev := range l.entries {
+		seenID[prev.ID] = -1
+	}
+	for i := range f.Entries {
+		e := &f.Entries[i]
+		node := nodes[i]
+		line := 0
+		if node != nil {
+			line = node.Line
+		}
+		e.Source = fmt.Sprintf("%s:%d", file, line)
+		c := &centry{Entry: e, res: make([]*regexp.Regexp, len(e.Match)), matchLines: matchLines(node)}
+		for len(c.matchLines) < len(e.Match) {
+			c.matchLines = append(c.matchLines, line)
+		}
+		name := e.ID
+		if name == "" {
+			name = fmt.Sprintf("#%d", i+1)
+			fail(line, "entry %s: missing id", name)
+		} else if prev, dup := seenID[e.ID]; dup {
+			if prev > 0 {
+				fail(line, "entry %q: duplicate id (first at line %d)", e.ID, prev)
+			} else {
+				fail(line, "entry %q: duplicate id (also in %s)", e.ID, l.sourceOf(e.ID))
+			}
+		} else {
+			seenID[e.ID] = line
+		}
+		if strings.TrimSpace(e.Title) == "" {
+			fail(line, "entry %q: missing title", name)
+		}
+		if len(e.Match) == 0 {
+			fail(line, "entry %q: missing match", name)
+		}
+		if e.Severity != "" {
+			s, err := translator.ParseSeverity(e.Severity)
+			if err != nil || s == translator.SeverityNone {
+				fail(keyLine(node, "severity", line), "entry %q: invalid severity %q (want info, warning or error)", name, e.Severity)
+			} else {
+				c.sev = s
+			}
+		}
+		for j, m := range e.Match {
+			ml := c.matchLines[j]
+			if err := checkMatcher(m); err != nil {
+				fail(ml, "entry %q: match[%d]: %v", name, j, err)
+				continue
+			}
+			if m.Message != "" {
+				re, err := regexp.Compile(m.Message)
+				if err != nil {
+					fail(ml, "entry %q: match[%d]: invalid message pattern: %v", name, j, err)
+					continue
+				}
+				c.res[j] = re
+			}
+		}
+		if strings.TrimSpace(e.Body) == "" {
+			fail(line, "entry %q: missing body", name)
+		} else {
+			t, err := newTemplate(e.ID).Parse(e.Body)
+			if err != nil {
+				fail(bodyErrLine(node, err, line), "entry %q: body: %v", name, err)
+			} else {
+				c.tmpl = t
+			}
+		}
+		l.entries = append(l.entries, c)
+	}
+	errs = append(errs, l.checkDuplicateMatchers(file)...)
+	for _, id := range f.Disable {
+		if strings.TrimSpace(id) == "" {
+			fail(0, "disable: empty entry id")
+			continue
+		}
+		l.disable = append(l.disable, disable{id: id, source: file})
+	}
+	return errors.Join(errs...)
+}
+
+func (l *Layer) sourceOf(id string) string {
+	for _, c := range l.entries {
+		if c.ID == id {
+			return c.Source
+		}
+	}
+	return "?"
+}
+
+// checkMatcher rejects matchers that say nothing or say two things.
+func checkMatcher(m Matcher) error {
+	kinds := 0
+	if len(m.Codes) > 0 {
+		kinds++
+	}
+	if m.Message != "" {
+		kinds++
+	}
+	if m.Default {
+		kinds++
+	}
+	switch {
+	case kinds == 0:
+		return errors.New("needs codes, message or default: true")
+	case kinds > 1:
+		return errors.New("set only one of codes, message and default")
+	case m.Default && strings.TrimSpace(m.Tool) == "":
+		return errors.New("default: true needs a tool")
+	}
+	for _, c := range m.Codes {
+		if translator.NormalizeCode(c) == "" {
+			return fmt.Errorf("empty code %q", c)
+		}
+	}
+	return nil
+}
+
+// matcherKey identifies what a matcher claims, for duplicate detection:
+// "tool\x00code", "\x00code", "tool\x00/re/" or "tool\x00default".
+func matcherKeys(m Matcher) []string {
+	tool := strings.ToLower(strings.TrimSpace(m.Tool))
+	switch {
+	case m.Default:
+		return []string{tool + "\x00default"}
+	case m.Message != "":
+		return []string{tool + "\x00/" + m.Message + "/"}
+	}
+	keys := make([]string, 0, len(m.Codes))
+	for _, c := range m.Codes {
+		keys = append(keys, tool+"\x00"+translator.NormalizeCode(c))
+	}
+	return keys
+}
+
+func describeKey(k string) string {
+	tool, what, _ := strings.Cut(k, "\x00")
+	if what == "default" {
+		return "default for tool " + strconv.Quote(tool)
+	}
+	if tool == "" {
+		return "code " + strconv.Quote(what)
+	}
+	return fmt.Sprintf("tool %q code %q", tool, what)
+}
+
+// checkDuplicateMatchers reports matchers of the entries from file that
+// another entry of the layer already claims. Repeats within one entry
+// (KSV-0017 and KSV017) are harmless and allowed.
+func (l *Layer) checkDuplicateMatchers(file string) []error {
+	type owner struct {
+		c    *centry
+		line int
+	}
+	seen := map[string]owner{}
+	var errs []error
+	for _, c := range l.entries {
+		for j, m := range c.Match {
+			if checkMatcher(m) != nil {
+				continue
+			}
+			for _, k := range matcherKeys(m) {
+				prev, dup := seen[k]
+				if !dup {
+					seen[k] = owner{c, c.matchLines[j]}
+					continue
+				}
+				if prev.c == c || !strings.HasPrefix(c.Source, file+":") {
+					continue
+				}
+				errs = append(errs, &LoadError{File: file, Line: c.matchLines[j], Msg: fmt.Sprintf(
+					"entry %q: duplicate matcher: %s is already matched by entry %q (%s)",
+					c.ID, describeKey(k), prev.c.ID, prev.c.Source)})
+			}
+		}
+	}
+	return errs
+}
+
+// entryNodes returns the YAML mapping node of each of the n entries of a
+// catalog file (nil where the document does not have one), for line
+// numbers.
+func entryNodes(data []byte, n int) []*yaml.Node {
+	out := make([]*yaml.Node, n)
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
+		return out
+	}
+	seq := mapValue(root.Content[0], "entries")
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return out
+	}
+	for i, item := range seq.Content {
+		if i >= n {
+			break
+		}
+		out[i] = item
+	}
+	return out
+}
+
+// keyLine returns the line of key's value in the entry node, or def.
+func keyLine(entry *yaml.Node, key string, def int) int {
+	if v := mapValue(entry, key); v != nil {
+		return v.Line
+	}
+	return def
+}
+
+// matchLines returns the line of each matcher of the entry node.
+func matchLines(entry *yaml.Node) []int {
+	var out []int
+	if ms := mapValue(entry, "match"); ms != nil && ms.Kind == yaml.SequenceNode {
+		for _, m := range ms.Content {
+			out = append(out, m.Line)
+		}
+	}
+	return out
+}
+
+// tmplLine finds the line inside a template of a parse error
+// ("template: id:3: unexpected EOF").
+var tmplLine = regexp.MustCompile(`^template: [^:]*:(\d+):`)
+
+// bodyErrLine maps a template parse error to a file line: exact for block
+// scalars (body: |), the line of the body otherwise.
+func bodyErrLine(entry *yaml.Node, err error, def int) int {
+	b := mapValue(entry, "body")
+	if b == nil {
+		return def
+	}
+	if b.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		return b.Line
+	}
+	// The text of "body: |" starts on the next line.
+	if m := tmplLine.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return b.Line + n
+	}
+	return b.Line + 1
+}
+
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}

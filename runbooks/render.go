@@ -1,0 +1,450 @@
+package runbooks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/markdown"
+)
+
+// MaxBodyBytes bounds a rendered runbook body. A PR comment holds at most
+// 65536 characters (GitHub: "Body is too long (maximum is 65536
+// characters)"), and one comment often carries several bodies.
+const MaxBodyBytes = 32 << 10
+
+// truncNotice ends a body cut at MaxBodyBytes.
+const truncNotice = "\n\n*(runbook truncated: it exceeded 32 KiB)*\n"
+
+// Text is Markdown-escaped text derived from a finding (markdown.Escape):
+// it prints as is, safe in Markdown prose, and compares with eq like a
+// string. The template funcs (code, codeblock, lower, ...) work on the
+// text it was escaped from, so {{code .Resource}} shows the resource
+// exactly. Compare codes with .Raw (eq .Raw.Code "CKV_K8S_16"): the escaped
+// form of CKV_K8S_16 is CKV\_K8S\_16.
+type Text string
+
+// Data is what a runbook body template sees. Every string derived from the
+// finding is untrusted and arrives Markdown-escaped as Text; Raw holds the
+// same values unescaped, for authors who escape them themselves.
+type Data struct {
+	Tool, Code, Message, Path Text
+	Line, Column              int
+	Resource                  Text
+	// Severity is the effective severity (after the entry's override);
+	// ToolSeverity is the tool's own word for it.
+	Severity, ToolSeverity Text
+	// URL is the tool's documentation link when it is an http(s) URL, with
+	// characters that could break a Markdown link percent-encoded; empty
+	// otherwise. Use it as [text]({{.URL}}) or <{{.URL}}>.
+	URL Text
+	// Title and Remediation are the tool's own rule title and fix text.
+	Title, Remediation Text
+	// Aliases are the other spellings of Code.
+	Aliases []Text
+	// Extra holds tool-specific facts (.Extra.fixed_version); a missing
+	// key is empty.
+	Extra map[string]Text
+	// Captures are the named groups of the entry's message pattern.
+	Captures map[string]Text
+	// Raw holds the unescaped values.
+	Raw RawData
+}
+
+// RawData holds a finding's values unescaped: untrusted text that the
+// template author must escape (code, codeblock) before it reaches Markdown.
+type RawData struct {
+	Tool, Code, Message, Path string
+	Line, Column              int
+	Resource                  string
+	Severity, ToolSeverity    string
+	URL                       string
+	Title, Remediation        string
+	Aliases                   []string
+	Extra                     map[string]string
+	Captures                  map[string]string
+}
+
+// NewData builds the template data of a finding and the captures of its
+// message pattern.
+func NewData(f *translator.Finding, captures map[string]string) *Data {
+	raw := RawData{
+		Tool: f.Tool, Code: f.Code, Message: f.Message, Path: f.Path,
+		Line: f.Line, Column: f.Column, Resource: f.Resource,
+		Severity: f.Severity.String(), ToolSeverity: f.ToolSeverity,
+		URL: f.URL, Title: f.Title, Remediation: f.Remediation,
+		Aliases: f.Aliases, Extra: f.Extra, Captures: captures,
+	}
+	d := &Data{
+		Tool: esc(f.Tool), Code: esc(f.Code), Message: esc(f.Message), Path: esc(f.Path),
+		Line: f.Line, Column: f.Column, Resource: esc(f.Resource),
+		Severity: esc(raw.Severity), ToolSeverity: esc(f.ToolSeverity),
+		URL: Text(safeURL(f.URL)), Title: esc(f.Title), Remediation: esc(f.Remediation),
+		Extra: escMap(f.Extra), Captures: escMap(captures), Raw: raw,
+	}
+	for _, a := range f.Aliases {
+		d.Aliases = append(d.Aliases, esc(a))
+	}
+	return d
+}
+
+func esc(s string) Text { return Text(markdown.Escape(s)) }
+
+func escMap(m map[string]string) map[string]Text {
+	out := make(map[string]Text, len(m))
+	for k, v := range m {
+		out[k] = esc(v)
+	}
+	return out
+}
+
+// safeURL returns u when it is an absolute http(s) URL without user info,
+// with the characters that could end a Markdown link, start HTML or ping
+// someone percent-encoded; otherwise "".
+func safeURL(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
+		return ""
+	}
+	s := p.String()
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()[]<>"'`+"`"+`\{}|*@!^`, c) >= 0 {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// unescape inverts markdown.Escape: backslash escapes, the three entities
+// and the zero-width space that breaks @mentions. Newlines that Escape
+// turned into spaces stay spaces.
+func unescape(s Text) string {
+	if !strings.ContainsAny(string(s), "\\&\u200b") {
+		return string(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		rest := string(s[i:])
+		switch {
+		case rest[0] == '\\' && len(rest) > 1:
+			b.WriteByte(rest[1])
+			i += 2
+		case strings.HasPrefix(rest, "&lt;"):
+			b.WriteByte('<')
+			i += 4
+		case strings.HasPrefix(rest, "&gt;"):
+			b.WriteByte('>')
+			i += 4
+		case strings.HasPrefix(rest, "&amp;"):
+			b.WriteByte('&')
+			i += 5
+		case strings.HasPrefix(rest, "@\u200b"):
+			b.WriteByte('@')
+			i += 1 + len("\u200b")
+		default:
+			b.WriteByte(rest[0])
+			i++
+		}
+	}
+	return b.String()
+}
+
+// rawOf returns the unescaped text of a template value: Text is
+// unescaped, strings (author literals, .Raw values) are taken as they are.
+func rawOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case Text:
+		return unescape(x)
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+// mapText applies fn to the raw text of v; Text stays escaped Text, a
+// plain string stays a plain string.
+func mapText(v any, fn func(string) string) any {
+	if t, ok := v.(Text); ok {
+		return esc(fn(unescape(t)))
+	}
+	return fn(rawOf(v))
+}
+
+// funcs are the template functions of runbook bodies. Functions that take
+// text accept Text and plain strings; they work on the raw text and return
+// escaped Text for Text input.
+var funcs = template.FuncMap{
+	// code renders an inline code span that the value cannot break out of.
+	"code": func(v any) string { return markdown.Code(rawOf(v)) },
+	// codeblock renders a fenced block: {{codeblock .Raw.Message "text"}}.
+	// Pass .Raw values to keep newlines (escaped Text has none).
+	"codeblock": func(v any, lang ...string) string {
+		l := ""
+		if len(lang) > 0 {
+			l = strings.Map(func(r rune) rune {
+				if r == '`' || r == '~' || r == '\n' || r == ' ' {
+					return -1
+				}
+				return r
+			}, lang[0])
+		}
+		return markdown.CodeBlock(rawOf(v), l)
+	},
+	"lower": func(v any) any { return mapText(v, strings.ToLower) },
+	"upper": func(v any) any { return mapText(v, strings.ToUpper) },
+	"trim":  func(v any) any { return mapText(v, strings.TrimSpace) },
+	// default returns given unless it is empty: {{.Extra.x | default "n/a"}}.
+	"default": func(def any, given ...any) any {
+		if len(given) == 0 || isEmpty(given[0]) {
+			return def
+		}
+		return given[0]
+	},
+	// join joins a list with sep: {{join ", " .Aliases}}.
+	"join": func(sep string, list any) (string, error) {
+		var parts []string
+		switch l := list.(type) {
+		case []Text:
+			for _, t := range l {
+				parts = append(parts, string(t))
+			}
+		case []string:
+			parts = l
+		case []any:
+			for _, x := range l {
+				parts = append(parts, fmt.Sprint(x))
+			}
+		case nil:
+		default:
+			return "", fmt.Errorf("join: cannot join %T", list)
+		}
+		return strings.Join(parts, sep), nil
+	},
+	// contains reports whether s contains sub: {{if contains "root" .Message}}.
+	"contains": func(sub, s any) bool { return strings.Contains(rawOf(s), rawOf(sub)) },
+	// replace replaces every old by new: {{replace "_" "-" .Code}}.
+	"replace": func(old, new string, s any) any {
+		return mapText(s, func(x string) string { return strings.ReplaceAll(x, old, new) })
+	},
+	// pathescape escapes a value for a URL path segment:
+	// https://github.com/hadolint/hadolint/wiki/{{pathescape .Raw.Code}}.
+	"pathescape": func(v any) string { return url.PathEscape(rawOf(v)) },
+	// ignoreexample renders a fenced .runbook-translator.yaml snippet that
+	// would ignore this finding: {{ignoreexample .}}.
+	"ignoreexample": ignoreExample,
+}
+
+// ignoreExample returns a YAML code block with an ignore rule (package
+// ignore) for the finding behind d. It writes the YAML by hand: it runs for
+// every rendered finding, and the YAML encoder cost more than the rest of
+// the render.
+func ignoreExample(d *Data) (string, error) {
+	if d == nil {
+		return "", errors.New("ignoreexample: no data")
+	}
+	var b strings.Builder
+	b.WriteString("# .runbook-translator.yaml\nignore:\n")
+	first := true
+	for _, kv := range [][2]string{
+		{"tool", d.Raw.Tool}, {"code", d.Raw.Code}, {"path", d.Raw.Path}, {"resource", d.Raw.Resource},
+		{"reason", "why this is acceptable here"}, {"expires", "YYYY-MM-DD"}, {"link", "https://link-to-the-risk-acceptance"},
+	} {
+		if kv[1] == "" {
+			continue
+		}
+		if first {
+			b.WriteString("  - ")
+			first = false
+		} else {
+			b.WriteString("    ")
+		}
+		b.WriteString(kv[0])
+		b.WriteString(": ")
+		b.WriteString(yamlScalar(kv[1]))
+		b.WriteByte('\n')
+	}
+	return markdown.CodeBlock(b.String(), "yaml"), nil
+}
+
+// plainYAML are values safe to write unquoted: they start with a letter and
+// hold no YAML indicator.
+var plainYAML = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/-]*$`)
+
+// yamlScalar writes s as a YAML string: plain when unambiguous, otherwise
+// double-quoted (Go's quoting uses only escapes YAML also defines).
+func yamlScalar(s string) string {
+	if plainYAML.MatchString(s) {
+		switch strings.ToLower(s) {
+		case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf":
+		default:
+			return s
+		}
+	}
+	return strconv.Quote(s)
+}
+
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case Text:
+		return x == ""
+	case string:
+		return x == ""
+	case bool:
+		return !x
+	case int:
+		return x == 0
+	case []Text:
+		return len(x) == 0
+	case []string:
+		return len(x) == 0
+	case map[string]Text:
+		return len(x) == 0
+	case map[string]string:
+		return len(x) == 0
+	}
+	return false
+}
+
+// newTemplate returns an empty body template with the runbook funcs. A
+// missing map key renders as empty (missingkey=zero), so optional Extra
+// facts need no guard; an unknown field or a failing func is an execution
+// error, which Render reports without losing the finding.
+func newTemplate(name string) *template.Template {
+	return template.New(name).Option("missingkey=zero").Funcs(funcs)
+}
+
+// limitWriter keeps at most max bytes and remembers that more came.
+type limitWriter struct {
+	buf  bytes.Buffer
+	max  int
+	over bool
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if room := w.max - w.buf.Len(); len(p) > room {
+		w.over = true
+		if room < 0 {
+			room = 0
+		}
+		p = p[:room]
+	}
+	w.buf.Write(p)
+	return n, nil
+}
+
+// Render matches f and renders its entry (or the fallback). It never
+// fails: a template that breaks at execution yields a short body naming the
+// entry and showing the escaped message, with Runbook.Error set.
+// Runbook.Title is plain text (the fallback's is "<tool> <code>" from the
+// finding): reporters escape it.
+func (c *Catalog) Render(f *translator.Finding) *translator.Runbook {
+	ce, caps, _ := c.match(f, true)
+	return render(ce, f, caps)
+}
+
+func render(ce *centry, f *translator.Finding, caps map[string]string) *translator.Runbook {
+	if ce == nil {
+		ce = fallback
+	}
+	rb := &translator.Runbook{
+		ID: ce.ID, Title: ce.Title, Links: ce.Links, Owner: ce.Owner, Source: ce.Source,
+	}
+	if ce == fallback {
+		rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
+	}
+	w := &limitWriter{max: MaxBodyBytes + 1}
+	if err := ce.tmpl.Execute(w, NewData(f, caps)); err != nil {
+		rb.Error = fmt.Sprintf("render runbook %s (%s): %v", ce.ID, ce.Source, err)
+		rb.Body = brokenBody(ce, f, err)
+		return rb
+	}
+	body := w.buf.String()
+	if strings.HasSuffix(body, "\n\n") {
+		// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
+		body = strings.TrimRight(body, "\n") + "\n"
+	}
+	if w.over {
+		body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
+	}
+	rb.Body = body
+	return rb
+}
+
+// brokenBody is the body of a finding whose entry failed to render.
+func brokenBody(ce *centry, f *translator.Finding, err error) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The runbook entry %s (%s) failed to render; please tell its owners.\n\n",
+		markdown.Code(ce.ID), markdown.Code(ce.Source))
+	b.WriteString(markdown.Escape(markdown.Truncate(f.Message, 4096, "…")))
+	b.WriteString("\n\nError: ")
+	b.WriteString(markdown.Code(markdown.Truncate(err.Error(), 512, "…")))
+	b.WriteString("\n")
+	return b.String()
+}
+
+// closeFences closes a fenced code block left open by truncation, so the
+// notice and whatever a reporter writes after the body stay outside it.
+func closeFences(s string) string {
+	open := ""
+	for _, line := range strings.Split(s, "\n") {
+		t := strings.TrimLeft(line, " ")
+		if len(line)-len(t) > 3 || t == "" || (t[0] != '`' && t[0] != '~') {
+			continue
+		}
+		run := len(t) - len(strings.TrimLeft(t, t[:1]))
+		if run < 3 {
+			continue
+		}
+		fence := t[:run]
+		switch {
+		case open == "":
+			open = fence
+		case fence[0] == open[0] && len(fence) >= len(open) && strings.TrimSpace(t[run:]) == "":
+			open = ""
+		}
+	}
+	if open == "" {
+		return s
+	}
+	if !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return s + open + "\n"
+}
+
+// Stage returns the "runbooks" pipeline stage: it applies each finding's
+// entry severity override (keeping ToolSeverity) and attaches the rendered
+// runbook to f.Runbook.
+func (c *Catalog) Stage() translator.Mapper {
+	return translator.MapStage{StageName: "runbooks", Fn: func(_ context.Context, f *translator.Finding) error {
+		c.Apply(f)
+		return nil
+	}}
+}
+
+// Apply does to one finding what Stage does: severity override, then
+// f.Runbook.
+func (c *Catalog) Apply(f *translator.Finding) {
+	ce, caps, _ := c.match(f, true)
+	if ce != nil && ce.sev != translator.SeverityUnknown {
+		f.Severity = ce.sev
+	}
+	f.Runbook = render(ce, f, caps)
+}
