@@ -36,6 +36,9 @@ type Runbook struct {
 	// Error names a template that failed at render time; Body then holds the
 	// raw message so the finding is not lost.
 	Error string `json:"error,omitempty"`
+	// Generic is true when only a per-tool default entry or the fallback
+	// matched: the platform team has written nothing for this code yet.
+	Generic bool `json:"generic,omitempty"`
 }
 
 // FallbackID is the runbook id of the generic fallback entry.
@@ -271,7 +274,7 @@ func (r *Run) Failing(f *Finding) bool {
 	if f.Severity >= r.FailLevel {
 		return true
 	}
-	return r.RequireRunbook && f.Runbook.IsFallback() && r.FailLevel != SeverityNone
+	return r.RequireRunbook && (f.Runbook.IsFallback() || f.Runbook.Generic) && r.FailLevel != SeverityNone
 }
 
 // Failed reports whether any finding makes the run fail.

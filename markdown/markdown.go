@@ -91,14 +91,11 @@ func Sanitize(s string) string {
 func isClean(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x80 {
-			return utf8.ValidString(s) && !strings.ContainsRune(s, 0x1b)
-		}
 		if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
 			return false
 		}
 	}
-	return true
+	return utf8.ValidString(s)
 }
 
 // Code renders untrusted text as an inline code span that it cannot close:

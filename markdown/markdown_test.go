@@ -53,3 +53,9 @@ func TestTruncate(t *testing.T) {
 		t.Error("Truncate changed a short string")
 	}
 }
+
+func TestSanitizeControlAfterNonASCII(t *testing.T) {
+	if got := Sanitize("é\x01\x1b[2Jx"); got != "éx" {
+		t.Errorf("Sanitize kept control characters after a non-ASCII rune: %q", got)
+	}
+}

@@ -355,8 +355,12 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 // Runbook.Title is plain text (the fallback's is "<tool> <code>" from the
 // finding): reporters escape it.
 func (c *Catalog) Render(f *translator.Finding) *translator.Runbook {
-	ce, caps, _ := c.match(f, true)
-	return render(ce, f, caps)
+	ce, caps, level := c.match(f, true)
+	rb := render(ce, f, caps)
+	// A per-tool default is as generic as the fallback: --require-runbook
+	// treats both as "no runbook for this code".
+	rb.Generic = ce == nil || level == LevelDefault
+	return rb
 }
 
 func render(ce *centry, f *translator.Finding, caps map[string]string) *translator.Runbook {
@@ -442,9 +446,10 @@ func (c *Catalog) Stage() translator.Mapper {
 // Apply does to one finding what Stage does: severity override, then
 // f.Runbook.
 func (c *Catalog) Apply(f *translator.Finding) {
-	ce, caps, _ := c.match(f, true)
+	ce, caps, level := c.match(f, true)
 	if ce != nil && ce.sev != translator.SeverityUnknown {
 		f.Severity = ce.sev
 	}
 	f.Runbook = render(ce, f, caps)
+	f.Runbook.Generic = ce == nil || level == LevelDefault
 }
