@@ -153,6 +153,9 @@ type Server struct {
 	// ReviewTimeoutApplies makes that 502 happen after the review was
 	// created, as a gateway timeout can.
 	ReviewTimeoutApplies bool
+	// RejectLines are "path:line" keys GitHub refuses although the patch
+	// shows them, as when its diff disagrees with the listed patch.
+	RejectLines map[string]bool
 	// Now is the fake's clock for rate limit resets; time.Now when nil.
 	Now func() time.Time
 
@@ -807,7 +810,7 @@ type draft struct {
 }
 
 // check applies GitHub's rules to one review comment; "" means accepted.
-func (d draft) check(pr *PR) string {
+func (d draft) check(pr *PR, rejectLines map[string]bool) string {
 	if utf8.RuneCountInString(d.Body) > MaxBody {
 		return "Body is too long (maximum is 65536 characters)"
 	}
@@ -820,7 +823,7 @@ func (d draft) check(pr *PR) string {
 	if d.Side == "LEFT" {
 		return "" // the fake models the new side only
 	}
-	if !inDiff(pr, d.Path, *d.Line) {
+	if !inDiff(pr, d.Path, *d.Line) || rejectLines[fmt.Sprintf("%s:%d", d.Path, *d.Line)] {
 		return "pull_request_review_thread.line must be part of the diff"
 	}
 	if d.StartLine != nil && !inDiff(pr, d.Path, *d.StartLine) {
@@ -855,7 +858,7 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 		if d.Position != nil {
 			continue
 		}
-		if msg := d.check(pr); msg != "" {
+		if msg := d.check(pr, s.RejectLines); msg != "" {
 			errs = append(errs, msg)
 		}
 	}
@@ -919,7 +922,7 @@ func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
 		writeJSON(w, 201, s.commentJSON(&c))
 		return
 	}
-	if msg := d.check(pr); msg != "" {
+	if msg := d.check(pr, s.RejectLines); msg != "" {
 		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "pull_request_review_thread.line", "message": msg})
 		return
 	}
