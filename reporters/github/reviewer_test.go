@@ -499,3 +499,14 @@ func TestRequestCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestGraphQLURL(t *testing.T) {
+	dotcom := gh.NewClient(nil)
+	if got := graphQLURL(dotcom); got != "https://api.github.com/graphql" {
+		t.Errorf("github.com: %s", got)
+	}
+	ghes, _ := gh.NewClient(nil).WithEnterpriseURLs("https://ghe.example.com/", "https://ghe.example.com/")
+	if got := graphQLURL(ghes); got != "https://ghe.example.com/api/graphql" {
+		t.Errorf("GHES: %s", got)
+	}
+}
