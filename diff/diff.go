@@ -1,0 +1,269 @@
+// Package diff models what a change touches, so that findings can be told
+// apart by whether a reviewer can see them: for every file of the new side,
+// which lines were added and which are context lines shown around them.
+//
+// It reads unified diffs (`git diff` output, a .diff file) with
+// github.com/bluekeyes/go-gitdiff, and the per-file hunks that forges return
+// without file headers (the `patch` field of GitHub's
+// GET /repos/{owner}/{repo}/pulls/{n}/files, the `diff` field of GitLab's
+// merge request diffs) with ParsePatch.
+//
+// Line numbers are 1-based and always on the new side ("RIGHT" on GitHub).
+package diff
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/bluekeyes/go-gitdiff/gitdiff"
+)
+
+// LineKind says how a line of the new side appears in the diff.
+type LineKind uint8
+
+// Line kinds; the zero value means the line is not shown in the diff.
+const (
+	NotInDiff LineKind = iota
+	// Context is an unchanged line shown around a change.
+	Context
+	// Added is a line the change adds (or modifies).
+	Added
+)
+
+// String returns "none", "context" or "added".
+func (k LineKind) String() string {
+	switch k {
+	case Context:
+		return "context"
+	case Added:
+		return "added"
+	}
+	return "none"
+}
+
+// File is one file of a diff.
+type File struct {
+	// Path is the repository-relative slash path on the new side; for a
+	// deleted file it is the old path.
+	Path string
+	// OldPath is the path before a rename or copy ("" when unchanged).
+	OldPath string
+	// New, Deleted, Renamed and Copied describe the change to the file.
+	New, Deleted, Renamed, Copied bool
+	// Binary is set for binary changes, which have no lines.
+	Binary bool
+	// lines maps a new-side line number to its kind.
+	lines map[int]LineKind
+}
+
+// Line returns the kind of a new-side line.
+func (f *File) Line(n int) LineKind {
+	if f == nil {
+		return NotInDiff
+	}
+	return f.lines[n]
+}
+
+// Lines returns the new-side line numbers of the given kind, sorted.
+func (f *File) Lines(kind LineKind) []int {
+	var out []int
+	for n, k := range f.lines {
+		if k == kind {
+			out = append(out, n)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+func (f *File) set(n int, k LineKind) {
+	if f.lines == nil {
+		f.lines = map[int]LineKind{}
+	}
+	if k > f.lines[n] {
+		f.lines[n] = k
+	}
+}
+
+// Diff is the set of files a change touches, keyed by new-side path.
+type Diff struct {
+	files map[string]*File
+}
+
+// New returns an empty diff.
+func New() *Diff { return &Diff{files: map[string]*File{}} }
+
+// Add puts a file into the diff, replacing one with the same path.
+func (d *Diff) Add(f *File) {
+	if d.files == nil {
+		d.files = map[string]*File{}
+	}
+	f.Path = CleanPath(f.Path)
+	d.files[f.Path] = f
+}
+
+// File returns the file at a new-side path.
+func (d *Diff) File(p string) (*File, bool) {
+	if d == nil {
+		return nil, false
+	}
+	f, ok := d.files[CleanPath(p)]
+	return f, ok
+}
+
+// Files returns every file, sorted by path.
+func (d *Diff) Files() []*File {
+	if d == nil {
+		return nil
+	}
+	out := make([]*File, 0, len(d.files))
+	for _, f := range d.files {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Line returns the kind of a new-side line of a file.
+func (d *Diff) Line(p string, n int) LineKind {
+	f, _ := d.File(p)
+	return f.Line(n)
+}
+
+// CleanPath turns a finding's or a diff's path into the key used here:
+// slash-separated and cleaned, without a leading "./". Diff prefixes such as
+// "a/" and "b/" are removed by the diff parser, never guessed here.
+func CleanPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	p = path.Clean(strings.ReplaceAll(p, "\\", "/"))
+	return strings.TrimPrefix(p, "./")
+}
+
+// Parse reads a unified diff, as printed by `git diff` or `diff -u`.
+// Files without hunks (mode changes, binary files, pure renames) are
+// included with no lines. Empty input is an empty diff.
+func Parse(r io.Reader) (*Diff, error) {
+	files, _, err := gitdiff.Parse(r)
+	if err != nil {
+		return nil, fmt.Errorf("parse diff: %w", err)
+	}
+	d := New()
+	for _, gf := range files {
+		f := &File{
+			Path:    gf.NewName,
+			New:     gf.IsNew,
+			Deleted: gf.IsDelete,
+			Renamed: gf.IsRename,
+			Copied:  gf.IsCopy,
+			Binary:  gf.IsBinary,
+		}
+		if gf.IsDelete || f.Path == "" {
+			f.Path = gf.OldName
+		}
+		if (gf.IsRename || gf.IsCopy) && gf.OldName != gf.NewName {
+			f.OldPath = CleanPath(gf.OldName)
+		}
+		if !gf.IsDelete {
+			addFragments(f, gf.TextFragments)
+		}
+		d.Add(f)
+	}
+	return d, nil
+}
+
+func addFragments(f *File, frags []*gitdiff.TextFragment) {
+	for _, frag := range frags {
+		n := int(frag.NewPosition)
+		for _, l := range frag.Lines {
+			switch l.Op {
+			case gitdiff.OpAdd:
+				f.set(n, Added)
+				n++
+			case gitdiff.OpContext:
+				f.set(n, Context)
+				n++
+			}
+		}
+	}
+}
+
+// maxPatch bounds what ParsePatch reads: GitHub omits the patch of files
+// whose diff is larger than about 1 MB, so a longer one is not a forge patch.
+const maxPatch = 64 << 20
+
+// ParsePatch reads the hunks of one file as forges return them: a patch
+// that starts at the first "@@" header, with no "diff --git", "---" or
+// "+++" lines. An empty patch (binary files, files too large for the forge
+// to show) gives a file with no lines.
+func ParsePatch(p, patch string) (*File, error) {
+	f := &File{Path: CleanPath(p)}
+	if strings.TrimSpace(patch) == "" {
+		return f, nil
+	}
+	if len(patch) > maxPatch {
+		return nil, fmt.Errorf("parse patch of %s: %d bytes is over the %d-byte limit", p, len(patch), maxPatch)
+	}
+	if !strings.HasSuffix(patch, "\n") {
+		patch += "\n"
+	}
+	// go-gitdiff needs file headers; the name in them is a placeholder,
+	// the real one is p.
+	files, _, err := gitdiff.Parse(strings.NewReader("--- a/f\n+++ b/f\n" + patch))
+	if err != nil {
+		return nil, fmt.Errorf("parse patch of %s: %w", p, err)
+	}
+	if len(files) != 1 {
+		return nil, fmt.Errorf("parse patch of %s: found %d file headers, want none", p, len(files)-1)
+	}
+	addFragments(f, files[0].TextFragments)
+	return f, nil
+}
+
+// Patch is one file of a forge's change listing.
+type Patch struct {
+	// Path is the new-side path (GitHub "filename", GitLab "new_path").
+	Path string
+	// OldPath is the previous path of a renamed file (GitHub
+	// "previous_filename", GitLab "old_path").
+	OldPath string
+	// Status is GitHub's file status: added, removed, modified, renamed,
+	// copied, changed, unchanged ("" when unknown).
+	Status string
+	// Patch is the file's hunks; empty when the forge omits them.
+	Patch string
+}
+
+// FromPatches builds a diff from a forge's per-file patches.
+func FromPatches(ps []Patch) (*Diff, error) {
+	d := New()
+	for _, p := range ps {
+		f, err := ParsePatch(p.Path, p.Patch)
+		if err != nil {
+			return nil, err
+		}
+		switch p.Status {
+		case "added":
+			f.New = true
+		case "removed":
+			f.Deleted = true
+			f.lines = nil
+		case "renamed":
+			f.Renamed = true
+		case "copied":
+			f.Copied = true
+		}
+		if p.OldPath != "" && CleanPath(p.OldPath) != f.Path {
+			f.OldPath = CleanPath(p.OldPath)
+			if p.Status == "" {
+				f.Renamed = true
+			}
+		}
+		d.Add(f)
+	}
+	return d, nil
+}

@@ -1,0 +1,1059 @@
+// Package fakegithub is a stateful fake of the GitHub REST and GraphQL APIs
+// a pull-request review bot uses, for tests. It keeps pull requests with
+// their files, review comments and threads, reviews, issue comments and
+// check runs, and reproduces the forge's rules that its OpenAPI description
+// does not encode (see testdata/contracts/github/README.md):
+//
+//   - a review comment on a line that is not part of the PR diff gets 422,
+//     and a review with one such comment is rejected as a whole;
+//   - start_line equal to line gets 422; bodies over 65,536 characters get 422;
+//   - injected faults: primary and secondary rate limits, 5xx, connection
+//     resets, and writes refused with 403/404 (a fork's read-only token);
+//   - a review with more than MaxReviewComments comments gets 502.
+//
+// Every REST request is validated against the official OpenAPI description
+// with kin-openapi; one that does not validate fails the test.
+package fakegithub
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// BotLogin is the login of the token the fake serves: everything created
+// through the API is authored by it.
+const BotLogin = "runbook-translator[bot]"
+
+// MaxBody is GitHub's comment body limit in characters.
+const MaxBody = 65536
+
+// File is one file of a pull request, as GET /pulls/{n}/files returns it.
+type File struct {
+	Filename         string
+	Status           string // added, removed, modified, renamed, ...
+	PreviousFilename string
+	// Patch is the file's hunks without file headers; "" for binary files.
+	Patch string
+}
+
+// PR is a pull request.
+type PR struct {
+	Number int
+	Head   string
+	Files  []File
+}
+
+// ReviewComment is a pull request review comment.
+type ReviewComment struct {
+	ID        int64
+	PR        int
+	ReviewID  int64
+	InReplyTo int64
+	User      string
+	Path      string
+	// Line is nil once the comment is outdated by a push.
+	Line         *int
+	OriginalLine int
+	StartLine    *int
+	Side         string
+	Body         string
+	CommitID     string
+}
+
+// Review is a submitted pull request review.
+type Review struct {
+	ID       int64
+	PR       int
+	User     string
+	Body     string
+	State    string
+	CommitID string
+	Comments int
+}
+
+// IssueComment is a comment on the pull request's conversation.
+type IssueComment struct {
+	ID    int64
+	Issue int
+	User  string
+	Body  string
+}
+
+// CheckRun is a check run with its annotations.
+type CheckRun struct {
+	ID          int64
+	Name        string
+	HeadSHA     string
+	Status      string
+	Conclusion  string
+	Title       string
+	Summary     string
+	Annotations []json.RawMessage
+}
+
+// Fault is an injected failure for the next matching requests.
+type Fault struct {
+	// Method and Path select requests: Method "" matches any, Path is a
+	// regular expression over the path (without /api/v3), "" matches any.
+	Method, Path string
+	// Times is how many requests fail; 0 means 1.
+	Times int
+	// Status is the response status (403, 429, 500, 502, ...).
+	Status int
+	// Message is the error message; a default is used when empty.
+	Message string
+	// RetryAfter sets the retry-after header (seconds) when not empty.
+	RetryAfter string
+	// PrimaryLimit sends x-ratelimit-remaining: 0 and x-ratelimit-reset
+	// ResetIn from now, as for an exhausted primary rate limit.
+	PrimaryLimit bool
+	ResetIn      time.Duration
+	// Secondary marks the error as a secondary rate limit (its message and
+	// documentation_url).
+	Secondary bool
+	// Reset closes the connection without a response.
+	Reset bool
+	// AfterApply performs the request before failing: the write happened
+	// but the client cannot know (a gateway timeout).
+	AfterApply bool
+
+	re *regexp.Regexp
+}
+
+// Counts are the requests the fake served.
+type Counts struct {
+	// Reads are GET requests and GraphQL queries.
+	Reads int
+	// Writes are POST, PATCH, PUT and DELETE requests and GraphQL mutations.
+	Writes int
+	// ByMethod counts per HTTP method ("GRAPHQL-QUERY", "GRAPHQL-MUTATION"
+	// for GraphQL).
+	ByMethod map[string]int
+}
+
+// Server is the fake. Create it with New; it is closed with the test.
+type Server struct {
+	*httptest.Server
+	t testing.TB
+
+	// MaxReviewComments: a review with more comments gets 502, as large
+	// reviews time out on GitHub. Zero means 50.
+	MaxReviewComments int
+	// ReviewTimeoutApplies makes that 502 happen after the review was
+	// created, as a gateway timeout can.
+	ReviewTimeoutApplies bool
+	// RejectLines are "path:line" keys GitHub refuses although the patch
+	// shows them, as when its diff disagrees with the listed patch.
+	RejectLines map[string]bool
+	// Now is the fake's clock for rate limit resets; time.Now when nil.
+	Now func() time.Time
+
+	mu             sync.Mutex
+	owner, repo    string
+	prs            map[int]*PR
+	reviewComments []*ReviewComment
+	reviews        []*Review
+	issueComments  []*IssueComment
+	checkRuns      []*CheckRun
+	resolved       map[int64]bool // root comment id -> thread resolved
+	nextID         int64
+	faults         []*Fault
+	readOnly       int
+	counts         Counts
+	log            []string
+}
+
+// New starts a fake for owner/repo. The go-github client reaches it with
+// github.NewClient(nil).WithEnterpriseURLs(srv.URL+"/", srv.URL+"/") (paths
+// under /api/v3 and /api/graphql) or with BaseURL set to srv.URL+"/".
+func New(t testing.TB, owner, repo string) *Server {
+	t.Helper()
+	if _, err := loadRouter(); err != nil {
+		t.Fatalf("fakegithub: %v", err)
+	}
+	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, nextID: 1000,
+		counts: Counts{ByMethod: map[string]int{}}}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// AddPR adds or replaces a pull request. Replacing one is a new push: review
+// comments whose line is no longer in the diff become outdated (line null).
+func (s *Server) AddPR(pr PR) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := pr
+	s.prs[pr.Number] = &p
+	for _, c := range s.reviewComments {
+		if c.PR == pr.Number && c.Line != nil && !inDiff(&p, c.Path, *c.Line) {
+			c.Line = nil
+		}
+	}
+}
+
+// SetReadOnly makes every write fail with status (403 or 404), as with the
+// read-only token of a pull request from a fork; 0 restores writes.
+func (s *Server) SetReadOnly(status int) {
+	s.mu.Lock()
+	s.readOnly = status
+	s.mu.Unlock()
+}
+
+// Inject queues a fault.
+func (s *Server) Inject(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Times == 0 {
+		f.Times = 1
+	}
+	if f.Path != "" {
+		f.re = regexp.MustCompile(f.Path)
+	}
+	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults drops the faults not yet used.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
+// Reply adds a reply by a human to a review comment thread.
+func (s *Server) Reply(to int64, login, body string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	root := s.findComment(to)
+	if root == nil {
+		s.t.Fatalf("fakegithub: no review comment %d", to)
+	}
+	c := *root
+	c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, login, body, s.id()
+	s.reviewComments = append(s.reviewComments, &c)
+	return c.ID
+}
+
+// AddIssueComment adds a conversation comment (e.g. by a human).
+func (s *Server) AddIssueComment(pr int, login, body string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &IssueComment{ID: s.id(), Issue: pr, User: login, Body: body}
+	s.issueComments = append(s.issueComments, c)
+	return c.ID
+}
+
+// ReviewComments returns copies of the review comments of a pull request.
+func (s *Server) ReviewComments(pr int) []ReviewComment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []ReviewComment
+	for _, c := range s.reviewComments {
+		if c.PR == pr {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+// Reviews returns copies of the reviews of a pull request.
+func (s *Server) Reviews(pr int) []Review {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Review
+	for _, r := range s.reviews {
+		if r.PR == pr {
+			out = append(out, *r)
+		}
+	}
+	return out
+}
+
+// IssueComments returns copies of the conversation comments of a pull request.
+func (s *Server) IssueComments(pr int) []IssueComment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []IssueComment
+	for _, c := range s.issueComments {
+		if c.Issue == pr {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+// CheckRuns returns copies of the check runs.
+func (s *Server) CheckRuns() []CheckRun {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []CheckRun
+	for _, c := range s.checkRuns {
+		out = append(out, *c)
+	}
+	return out
+}
+
+// Resolved reports whether the thread a review comment starts is resolved.
+func (s *Server) Resolved(commentID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.resolved[commentID]
+}
+
+// Counts returns the requests served since the last ResetCounts.
+func (s *Server) Counts() Counts {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.counts
+	c.ByMethod = map[string]int{}
+	for k, v := range s.counts.ByMethod {
+		c.ByMethod[k] = v
+	}
+	return c
+}
+
+// ResetCounts zeroes the request counts and the request log.
+func (s *Server) ResetCounts() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts = Counts{ByMethod: map[string]int{}}
+	s.log = nil
+}
+
+// Log returns "METHOD path" of every request since the last ResetCounts.
+func (s *Server) Log() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.log...)
+}
+
+func (s *Server) id() int64 { s.nextID++; return s.nextID }
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) findComment(id int64) *ReviewComment {
+	for _, c := range s.reviewComments {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// apiError is GitHub's error body.
+type apiError struct {
+	Message          string `json:"message"`
+	Errors           []any  `json:"errors,omitempty"`
+	DocumentationURL string `json:"documentation_url"`
+	Status           string `json:"status,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string, errs ...any) {
+	writeJSON(w, status, apiError{Message: msg, Errors: errs, Status: strconv.Itoa(status),
+		DocumentationURL: "https://docs.github.com/rest"})
+}
+
+const secondaryDoc = "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	p = strings.TrimPrefix(p, "/api/v3")
+	if p == "/api/graphql" {
+		p = "/graphql"
+	}
+	body, err := readBody(r)
+	if err != nil {
+		writeError(w, 400, "read body: "+err.Error())
+		return
+	}
+	isWrite := r.Method != http.MethodGet && r.Method != http.MethodHead
+	kind := r.Method
+	if p == "/graphql" && r.Method == http.MethodPost {
+		isWrite = strings.Contains(string(body), "mutation")
+		kind = "GRAPHQL-QUERY"
+		if isWrite {
+			kind = "GRAPHQL-MUTATION"
+		}
+	}
+
+	s.mu.Lock()
+	s.log = append(s.log, r.Method+" "+p)
+	s.counts.ByMethod[kind]++
+	if isWrite {
+		s.counts.Writes++
+	} else {
+		s.counts.Reads++
+	}
+	fault := s.takeFault(r.Method, p)
+	readOnly := s.readOnly
+	s.mu.Unlock()
+
+	w.Header().Set("X-RateLimit-Limit", "5000")
+	w.Header().Set("X-RateLimit-Remaining", "4999")
+	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(s.now().Add(time.Hour).Unix(), 10))
+
+	if fault != nil && fault.Reset {
+		s.resetConn(w)
+		return
+	}
+	if fault != nil && !fault.AfterApply {
+		s.writeFault(w, fault)
+		return
+	}
+	if isWrite && readOnly != 0 {
+		if p == "/graphql" {
+			writeJSON(w, 200, map[string]any{"data": nil, "errors": []any{map[string]any{
+				"type": "FORBIDDEN", "message": "Resource not accessible by integration"}}})
+			return
+		}
+		if readOnly == 404 {
+			writeError(w, 404, "Not Found")
+		} else {
+			writeError(w, 403, "Resource not accessible by integration")
+		}
+		return
+	}
+
+	rec := w
+	var buf *httptest.ResponseRecorder
+	if fault != nil { // AfterApply: do the work, then fail
+		buf = httptest.NewRecorder()
+		rec = buf
+	}
+	if p == "/graphql" {
+		s.graphql(rec, r, body)
+	} else {
+		op, params, err := validate(r, p, body)
+		if err != nil {
+			s.t.Errorf("fakegithub: %s %s does not match the GitHub OpenAPI description: %v\nbody: %.2000s", r.Method, p, err, body)
+			writeError(rec, 400, "request does not match the OpenAPI description: "+err.Error())
+		} else {
+			s.route(rec, r, op, params, body)
+		}
+	}
+	if fault != nil {
+		s.writeFault(w, fault)
+	}
+}
+
+func (s *Server) takeFault(method, path string) *Fault {
+	for i, f := range s.faults {
+		if (f.Method == "" || f.Method == method) && (f.re == nil || f.re.MatchString(path)) {
+			f.Times--
+			if f.Times <= 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			return f
+		}
+	}
+	return nil
+}
+
+func (s *Server) writeFault(w http.ResponseWriter, f *Fault) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.PrimaryLimit {
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(s.now().Add(f.ResetIn).Unix(), 10))
+	}
+	msg, doc := f.Message, "https://docs.github.com/rest"
+	if f.Secondary {
+		doc = secondaryDoc
+		if msg == "" {
+			msg = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+		}
+	}
+	if f.PrimaryLimit && msg == "" {
+		msg = "API rate limit exceeded for installation."
+	}
+	if msg == "" {
+		msg = http.StatusText(f.Status)
+	}
+	writeJSON(w, f.Status, apiError{Message: msg, DocumentationURL: doc, Status: strconv.Itoa(f.Status)})
+}
+
+func (s *Server) resetConn(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		s.t.Errorf("fakegithub: cannot hijack connection")
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err == nil {
+		_ = conn.Close()
+	}
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map[string]string, body []byte) {
+	if pp["owner"] != "" && (pp["owner"] != s.owner || pp["repo"] != s.repo) {
+		writeError(w, 404, "Not Found")
+		return
+	}
+	n, _ := strconv.Atoi(firstNonEmpty(pp["pull_number"], pp["issue_number"]))
+	id, _ := strconv.ParseInt(firstNonEmpty(pp["comment_id"], pp["review_id"], pp["check_run_id"]), 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch op {
+	case "pulls/get":
+		pr := s.prs[n]
+		if pr == nil {
+			writeError(w, 404, "Not Found")
+			return
+		}
+		writeJSON(w, 200, s.prJSON(r, pr))
+	case "pulls/list-files":
+		pr := s.prs[n]
+		if pr == nil {
+			writeError(w, 404, "Not Found")
+			return
+		}
+		var out []any
+		for _, f := range pr.Files {
+			m := map[string]any{"sha": "0000000000000000000000000000000000000000", "filename": f.Filename, "status": f.Status,
+				"additions": strings.Count(f.Patch, "\n+"), "deletions": strings.Count(f.Patch, "\n-"),
+				"changes": 0, "blob_url": "https://github.com/x", "raw_url": "https://github.com/x", "contents_url": "https://api.github.com/x"}
+			if f.Patch != "" {
+				m["patch"] = f.Patch
+			}
+			if f.PreviousFilename != "" {
+				m["previous_filename"] = f.PreviousFilename
+			}
+			out = append(out, m)
+		}
+		if len(out) > 3000 { // GitHub lists at most 3000 files
+			out = out[:3000]
+		}
+		s.page(w, r, out)
+	case "pulls/list-review-comments":
+		var out []any
+		for _, c := range s.reviewComments {
+			if c.PR == n {
+				out = append(out, s.commentJSON(c))
+			}
+		}
+		s.page(w, r, out)
+	case "pulls/create-review":
+		s.createReview(w, n, body)
+	case "pulls/list-reviews":
+		var out []any
+		for _, rv := range s.reviews {
+			if rv.PR == n {
+				out = append(out, s.reviewJSON(rv))
+			}
+		}
+		s.page(w, r, out)
+	case "pulls/create-review-comment":
+		s.createComment(w, n, body)
+	case "pulls/create-reply-for-review-comment":
+		var in struct{ Body string }
+		_ = json.Unmarshal(body, &in)
+		root := s.findComment(id)
+		if root == nil || root.PR != n {
+			writeError(w, 404, "Not Found")
+			return
+		}
+		if utf8.RuneCountInString(in.Body) > MaxBody {
+			writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+			return
+		}
+		c := *root
+		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, BotLogin, in.Body, s.id()
+		s.reviewComments = append(s.reviewComments, &c)
+		writeJSON(w, 201, s.commentJSON(&c))
+	case "pulls/get-review-comment", "pulls/update-review-comment", "pulls/delete-review-comment":
+		c := s.findComment(id)
+		if c == nil {
+			writeError(w, 404, "Not Found")
+			return
+		}
+		switch op {
+		case "pulls/update-review-comment":
+			var in struct{ Body string }
+			_ = json.Unmarshal(body, &in)
+			if utf8.RuneCountInString(in.Body) > MaxBody {
+				writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+				return
+			}
+			c.Body = in.Body
+		case "pulls/delete-review-comment":
+			for i, x := range s.reviewComments {
+				if x == c {
+					s.reviewComments = append(s.reviewComments[:i], s.reviewComments[i+1:]...)
+					break
+				}
+			}
+			w.WriteHeader(204)
+			return
+		}
+		writeJSON(w, 200, s.commentJSON(c))
+	case "issues/list-comments":
+		var out []any
+		for _, c := range s.issueComments {
+			if c.Issue == n {
+				out = append(out, s.issueCommentJSON(c))
+			}
+		}
+		s.page(w, r, out)
+	case "issues/create-comment":
+		var in struct{ Body string }
+		_ = json.Unmarshal(body, &in)
+		if utf8.RuneCountInString(in.Body) > MaxBody {
+			writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+			return
+		}
+		c := &IssueComment{ID: s.id(), Issue: n, User: BotLogin, Body: in.Body}
+		s.issueComments = append(s.issueComments, c)
+		writeJSON(w, 201, s.issueCommentJSON(c))
+	case "issues/get-comment", "issues/update-comment", "issues/delete-comment":
+		var c *IssueComment
+		var at int
+		for i, x := range s.issueComments {
+			if x.ID == id {
+				c, at = x, i
+			}
+		}
+		if c == nil {
+			writeError(w, 404, "Not Found")
+			return
+		}
+		switch op {
+		case "issues/update-comment":
+			var in struct{ Body string }
+			_ = json.Unmarshal(body, &in)
+			if utf8.RuneCountInString(in.Body) > MaxBody {
+				writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+				return
+			}
+			c.Body = in.Body
+		case "issues/delete-comment":
+			s.issueComments = append(s.issueComments[:at], s.issueComments[at+1:]...)
+			w.WriteHeader(204)
+			return
+		}
+		writeJSON(w, 200, s.issueCommentJSON(c))
+	case "checks/create", "checks/update":
+		s.checkRun(w, op, id, body)
+	case "checks/get":
+		for _, c := range s.checkRuns {
+			if c.ID == id {
+				writeJSON(w, 200, checkRunJSON(c))
+				return
+			}
+		}
+		writeError(w, 404, "Not Found")
+	case "checks/list-annotations":
+		for _, c := range s.checkRuns {
+			if c.ID == id {
+				out := make([]any, len(c.Annotations))
+				for i, a := range c.Annotations {
+					out[i] = a
+				}
+				s.page(w, r, out)
+				return
+			}
+		}
+		writeError(w, 404, "Not Found")
+	case "checks/list-for-ref":
+		var runs []any
+		for _, c := range s.checkRuns {
+			if c.HeadSHA == pp["ref"] {
+				runs = append(runs, checkRunJSON(c))
+			}
+		}
+		writeJSON(w, 200, map[string]any{"total_count": len(runs), "check_runs": orEmpty(runs)})
+	case "rate-limit/get":
+		reset := s.now().Add(time.Hour).Unix()
+		core := map[string]any{"limit": 5000, "remaining": 4999, "reset": reset, "used": 1}
+		writeJSON(w, 200, map[string]any{"resources": map[string]any{"core": core, "search": core}, "rate": core})
+	case "users/get-authenticated":
+		writeJSON(w, 200, userJSON(BotLogin))
+	default:
+		s.t.Errorf("fakegithub: operation %s is in the contract but not faked", op)
+		writeError(w, 501, "not implemented by the fake: "+op)
+	}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func orEmpty(v []any) []any {
+	if v == nil {
+		return []any{}
+	}
+	return v
+}
+
+// page serves one page of a list with GitHub's per_page/page parameters
+// (default 30, at most 100) and a Link header.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, all []any) {
+	q := r.URL.Query()
+	per, _ := strconv.Atoi(q.Get("per_page"))
+	if per <= 0 {
+		per = 30
+	}
+	if per > 100 {
+		per = 100
+	}
+	pg, _ := strconv.Atoi(q.Get("page"))
+	if pg <= 0 {
+		pg = 1
+	}
+	last := (len(all) + per - 1) / per
+	if last == 0 {
+		last = 1
+	}
+	lo, hi := (pg-1)*per, pg*per
+	if lo > len(all) {
+		lo = len(all)
+	}
+	if hi > len(all) {
+		hi = len(all)
+	}
+	link := func(n int, rel string) string {
+		u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path}
+		qq := url.Values{}
+		for k, v := range q {
+			qq[k] = v
+		}
+		qq.Set("page", strconv.Itoa(n))
+		qq.Set("per_page", strconv.Itoa(per))
+		u.RawQuery = qq.Encode()
+		return fmt.Sprintf("<%s>; rel=%q", u.String(), rel)
+	}
+	var links []string
+	if pg < last {
+		links = append(links, link(pg+1, "next"), link(last, "last"))
+	}
+	if pg > 1 {
+		links = append(links, link(1, "first"), link(pg-1, "prev"))
+	}
+	if len(links) > 0 {
+		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	writeJSON(w, 200, orEmpty(all[lo:hi]))
+}
+
+// hunkHeader is "@@ -a,b +c,d @@"; this parser is deliberately separate
+// from the diff package so the fake does not share its bugs.
+var hunkHeader = regexp.MustCompile(`^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@`)
+
+// inDiff reports whether a new-side line is shown in a file's patch (an
+// added or context line), which is what GitHub requires of side RIGHT.
+func inDiff(pr *PR, path string, line int) bool {
+	for _, f := range pr.Files {
+		if f.Filename != path {
+			continue
+		}
+		n, in := 0, false
+		for _, l := range strings.Split(f.Patch, "\n") {
+			if m := hunkHeader.FindStringSubmatch(l); m != nil {
+				n, _ = strconv.Atoi(m[1])
+				in = true
+				continue
+			}
+			if !in || l == "" {
+				continue
+			}
+			switch l[0] {
+			case '+', ' ':
+				if n == line {
+					return true
+				}
+				n++
+			}
+		}
+	}
+	return false
+}
+
+// draft is a review comment in a request.
+type draft struct {
+	Path      string `json:"path"`
+	Body      string `json:"body"`
+	Line      *int   `json:"line"`
+	Side      string `json:"side"`
+	StartLine *int   `json:"start_line"`
+	Position  *int   `json:"position"`
+	CommitID  string `json:"commit_id"`
+	InReplyTo int64  `json:"in_reply_to"`
+}
+
+// check applies GitHub's rules to one review comment; "" means accepted.
+func (d draft) check(pr *PR, rejectLines map[string]bool) string {
+	if utf8.RuneCountInString(d.Body) > MaxBody {
+		return "Body is too long (maximum is 65536 characters)"
+	}
+	if d.Line == nil {
+		return "pull_request_review_thread.line must be part of the diff"
+	}
+	if d.StartLine != nil && *d.StartLine >= *d.Line {
+		return "pull_request_review_thread.start_line must precede the end line"
+	}
+	if d.Side == "LEFT" {
+		return "" // the fake models the new side only
+	}
+	if !inDiff(pr, d.Path, *d.Line) || rejectLines[fmt.Sprintf("%s:%d", d.Path, *d.Line)] {
+		return "pull_request_review_thread.line must be part of the diff"
+	}
+	if d.StartLine != nil && !inDiff(pr, d.Path, *d.StartLine) {
+		return "pull_request_review_thread.start_line must be part of the diff"
+	}
+	return ""
+}
+
+func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
+	pr := s.prs[n]
+	if pr == nil {
+		writeError(w, 404, "Not Found")
+		return
+	}
+	var in struct {
+		CommitID string  `json:"commit_id"`
+		Body     string  `json:"body"`
+		Event    string  `json:"event"`
+		Comments []draft `json:"comments"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		writeError(w, 400, "Problems parsing JSON")
+		return
+	}
+	if utf8.RuneCountInString(in.Body) > MaxBody {
+		writeError(w, 422, "Unprocessable Entity", "Body is too long (maximum is 65536 characters)")
+		return
+	}
+	// GitHub rejects the whole review when one comment is invalid.
+	var errs []any
+	for _, d := range in.Comments {
+		if d.Position != nil {
+			continue
+		}
+		if msg := d.check(pr, s.RejectLines); msg != "" {
+			errs = append(errs, msg)
+		}
+	}
+	if len(errs) > 0 {
+		writeError(w, 422, "Unprocessable Entity", errs...)
+		return
+	}
+	limit := s.MaxReviewComments
+	if limit == 0 {
+		limit = 50
+	}
+	if len(in.Comments) > limit && !s.ReviewTimeoutApplies {
+		writeError(w, 502, "Server Error")
+		return
+	}
+	commit := in.CommitID
+	if commit == "" {
+		commit = pr.Head
+	}
+	rv := &Review{ID: s.id(), PR: n, User: BotLogin, Body: in.Body, State: "COMMENTED", CommitID: commit, Comments: len(in.Comments)}
+	if in.Event == "" {
+		rv.State = "PENDING"
+	}
+	s.reviews = append(s.reviews, rv)
+	for _, d := range in.Comments {
+		line := 0
+		if d.Line != nil {
+			line = *d.Line
+		}
+		c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: BotLogin, Path: d.Path, Line: d.Line,
+			OriginalLine: line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: commit}
+		s.reviewComments = append(s.reviewComments, c)
+	}
+	if len(in.Comments) > limit {
+		writeError(w, 502, "Server Error")
+		return
+	}
+	writeJSON(w, 200, s.reviewJSON(rv))
+}
+
+func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
+	pr := s.prs[n]
+	if pr == nil {
+		writeError(w, 404, "Not Found")
+		return
+	}
+	var d draft
+	if err := json.Unmarshal(body, &d); err != nil {
+		writeError(w, 400, "Problems parsing JSON")
+		return
+	}
+	if d.InReplyTo != 0 {
+		root := s.findComment(d.InReplyTo)
+		if root == nil {
+			writeError(w, 404, "Not Found")
+			return
+		}
+		c := *root
+		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, BotLogin, d.Body, s.id()
+		s.reviewComments = append(s.reviewComments, &c)
+		writeJSON(w, 201, s.commentJSON(&c))
+		return
+	}
+	if msg := d.check(pr, s.RejectLines); msg != "" {
+		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "pull_request_review_thread.line", "message": msg})
+		return
+	}
+	rv := &Review{ID: s.id(), PR: n, User: BotLogin, State: "COMMENTED", CommitID: d.CommitID, Comments: 1}
+	s.reviews = append(s.reviews, rv)
+	c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: BotLogin, Path: d.Path, Line: d.Line,
+		OriginalLine: *d.Line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: d.CommitID}
+	s.reviewComments = append(s.reviewComments, c)
+	writeJSON(w, 201, s.commentJSON(c))
+}
+
+func (s *Server) checkRun(w http.ResponseWriter, op string, id int64, body []byte) {
+	var in struct {
+		Name       string `json:"name"`
+		HeadSHA    string `json:"head_sha"`
+		Status     string `json:"status"`
+		Conclusion string `json:"conclusion"`
+		Output     *struct {
+			Title       string            `json:"title"`
+			Summary     string            `json:"summary"`
+			Annotations []json.RawMessage `json:"annotations"`
+		} `json:"output"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		writeError(w, 400, "Problems parsing JSON")
+		return
+	}
+	var c *CheckRun
+	if op == "checks/create" {
+		c = &CheckRun{ID: s.id(), Name: in.Name, HeadSHA: in.HeadSHA, Status: firstNonEmpty(in.Status, "queued")}
+		s.checkRuns = append(s.checkRuns, c)
+	} else {
+		for _, x := range s.checkRuns {
+			if x.ID == id {
+				c = x
+			}
+		}
+		if c == nil {
+			writeError(w, 404, "Not Found")
+			return
+		}
+		if in.Name != "" {
+			c.Name = in.Name
+		}
+		if in.Status != "" {
+			c.Status = in.Status
+		}
+	}
+	if in.Conclusion != "" {
+		c.Conclusion, c.Status = in.Conclusion, "completed"
+	}
+	if in.Output != nil {
+		if len(in.Output.Annotations) > 50 {
+			writeError(w, 422, "Validation Failed", "output.annotations: at most 50 per request")
+			return
+		}
+		c.Title, c.Summary = in.Output.Title, in.Output.Summary
+		c.Annotations = append(c.Annotations, in.Output.Annotations...) // later calls append
+	}
+	writeJSON(w, map[bool]int{true: 201, false: 200}[op == "checks/create"], checkRunJSON(c))
+}
+
+const ts = "2024-01-01T00:00:00Z"
+
+func userJSON(login string) map[string]any {
+	typ := "User"
+	if strings.HasSuffix(login, "[bot]") {
+		typ = "Bot"
+	}
+	return map[string]any{"login": login, "id": len(login), "node_id": "U_" + login, "type": typ, "site_admin": false,
+		"avatar_url": "https://avatars.githubusercontent.com/u/1", "url": "https://api.github.com/users/" + login,
+		"html_url": "https://github.com/" + login}
+}
+
+func (s *Server) prJSON(r *http.Request, pr *PR) map[string]any {
+	return map[string]any{"id": pr.Number, "number": pr.Number, "state": "open", "title": "PR",
+		"head": map[string]any{"sha": pr.Head, "ref": "feature", "label": "o:feature"},
+		"base": map[string]any{"sha": "base", "ref": "main", "label": "o:main"},
+		"user": userJSON("author"), "changed_files": len(pr.Files),
+		"url": "http://" + r.Host + "/repos/" + s.owner + "/" + s.repo + "/pulls/" + strconv.Itoa(pr.Number)}
+}
+
+func (s *Server) commentJSON(c *ReviewComment) map[string]any {
+	m := map[string]any{"id": c.ID, "node_id": fmt.Sprintf("PRRC_%d", c.ID), "pull_request_review_id": c.ReviewID,
+		"path": c.Path, "body": c.Body, "user": userJSON(c.User), "commit_id": c.CommitID, "original_commit_id": c.CommitID,
+		"diff_hunk": "@@", "side": c.Side, "line": c.Line, "original_line": c.OriginalLine,
+		"created_at": ts, "updated_at": ts, "author_association": "NONE",
+		"html_url":         fmt.Sprintf("https://github.com/%s/%s/pull/%d#discussion_r%d", s.owner, s.repo, c.PR, c.ID),
+		"url":              fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/comments/%d", s.owner, s.repo, c.ID),
+		"pull_request_url": fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/%d", s.owner, s.repo, c.PR)}
+	if c.InReplyTo != 0 {
+		m["in_reply_to_id"] = c.InReplyTo
+	}
+	if c.StartLine != nil {
+		m["start_line"] = *c.StartLine
+		m["start_side"] = c.Side
+	}
+	return m
+}
+
+func (s *Server) reviewJSON(rv *Review) map[string]any {
+	return map[string]any{"id": rv.ID, "node_id": fmt.Sprintf("PRR_%d", rv.ID), "user": userJSON(rv.User), "body": rv.Body,
+		"state": rv.State, "commit_id": rv.CommitID, "submitted_at": ts, "author_association": "NONE",
+		"html_url":         fmt.Sprintf("https://github.com/%s/%s/pull/%d#pullrequestreview-%d", s.owner, s.repo, rv.PR, rv.ID),
+		"pull_request_url": fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/%d", s.owner, s.repo, rv.PR)}
+}
+
+func (s *Server) issueCommentJSON(c *IssueComment) map[string]any {
+	return map[string]any{"id": c.ID, "node_id": fmt.Sprintf("IC_%d", c.ID), "body": c.Body, "user": userJSON(c.User),
+		"created_at": ts, "updated_at": ts, "author_association": "NONE",
+		"html_url": fmt.Sprintf("https://github.com/%s/%s/pull/%d#issuecomment-%d", s.owner, s.repo, c.Issue, c.ID),
+		"url":      fmt.Sprintf("https://api.github.com/repos/%s/%s/issues/comments/%d", s.owner, s.repo, c.ID)}
+}
+
+func checkRunJSON(c *CheckRun) map[string]any {
+	m := map[string]any{"id": c.ID, "name": c.Name, "head_sha": c.HeadSHA, "status": c.Status,
+		"output": map[string]any{"title": c.Title, "summary": c.Summary, "annotations_count": len(c.Annotations)}}
+	if c.Conclusion != "" {
+		m["conclusion"] = c.Conclusion
+	}
+	return m
+}
+
+// threadsSorted returns root review comments of a PR in id order.
+func (s *Server) threadsSorted(pr int) []*ReviewComment {
+	var roots []*ReviewComment
+	for _, c := range s.reviewComments {
+		if c.PR == pr && c.InReplyTo == 0 {
+			roots = append(roots, c)
+		}
+	}
+	sort.Slice(roots, func(i, j int) bool { return roots[i].ID < roots[j].ID })
+	return roots
+}

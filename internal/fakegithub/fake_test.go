@@ -1,0 +1,297 @@
+package fakegithub
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-github/v60/github"
+)
+
+const patch = "@@ -1,3 +1,4 @@\n a\n-b\n+B\n+C\n c"
+
+func newFake(t *testing.T) (*Server, *github.Client) {
+	srv := New(t, "acme", "infra")
+	srv.AddPR(PR{Number: 7, Head: "head1", Files: []File{{Filename: "k8s/web.yaml", Status: "modified", Patch: patch}}})
+	gh, err := github.NewClient(nil).WithEnterpriseURLs(srv.URL+"/", srv.URL+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, gh
+}
+
+func review(lines ...int) *github.PullRequestReviewRequest {
+	rv := &github.PullRequestReviewRequest{CommitID: github.String("head1"), Event: github.String("COMMENT")}
+	for _, l := range lines {
+		rv.Comments = append(rv.Comments, &github.DraftReviewComment{Path: github.String("k8s/web.yaml"),
+			Line: github.Int(l), Side: github.String("RIGHT"), Body: github.String(fmt.Sprintf("on %d", l))})
+	}
+	return rv
+}
+
+func TestReviewRules(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	// Lines 1 (context), 2 and 3 (added), 4 (context) are in the diff.
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(1, 2, 3, 4)); err != nil {
+		t.Fatalf("valid review: %v", err)
+	}
+	if n := len(srv.ReviewComments(7)); n != 4 {
+		t.Fatalf("%d comments, want 4", n)
+	}
+	_, resp, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2, 9))
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) || resp.StatusCode != 422 || !strings.Contains(err.Error(), "pull_request_review_thread.line must be part of the diff") {
+		t.Fatalf("line 9: err = %v", err)
+	}
+	if n := len(srv.ReviewComments(7)); n != 4 {
+		t.Errorf("a rejected review must create nothing; %d comments", n)
+	}
+	rv := review(3)
+	rv.Comments[0].StartLine = github.Int(3)
+	if _, resp, _ := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, rv); resp.StatusCode != 422 {
+		t.Errorf("start_line == line: status %d, want 422", resp.StatusCode)
+	}
+	rv = review(3)
+	rv.Comments[0].Body = github.String(strings.Repeat("é", MaxBody+1))
+	if _, resp, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, rv); resp.StatusCode != 422 || !strings.Contains(err.Error(), "Body is too long") {
+		t.Errorf("long body: %v", err)
+	}
+	srv.MaxReviewComments = 2
+	if _, resp, _ := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(1, 2, 3)); resp.StatusCode != 502 {
+		t.Errorf("3 comments over a limit of 2: status %d, want 502", resp.StatusCode)
+	}
+	// A single comment off the diff.
+	_, resp, err = gh.PullRequests.CreateComment(ctx, "acme", "infra", 7, &github.PullRequestComment{
+		Body: github.String("x"), CommitID: github.String("head1"), Path: github.String("k8s/web.yaml"), Line: github.Int(7), Side: github.String("RIGHT")})
+	if resp.StatusCode != 422 || !strings.Contains(err.Error(), "must be part of the diff") {
+		t.Errorf("single comment off the diff: %v", err)
+	}
+}
+
+func TestPaginationAndCounts(t *testing.T) {
+	srv, gh := newFake(t)
+	var files []File
+	for i := 0; i < 250; i++ {
+		files = append(files, File{Filename: fmt.Sprintf("f%03d.yaml", i), Status: "added", Patch: "@@ -0,0 +1 @@\n+x"})
+	}
+	srv.AddPR(PR{Number: 8, Head: "h", Files: files})
+	srv.ResetCounts()
+	var got []*github.CommitFile
+	opts := &github.ListOptions{PerPage: 100}
+	pages := 0
+	for {
+		fs, resp, err := gh.PullRequests.ListFiles(context.Background(), "acme", "infra", 8, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		got = append(got, fs...)
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	if len(got) != 250 || pages != 3 || got[249].GetFilename() != "f249.yaml" || got[0].GetPatch() == "" {
+		t.Errorf("got %d files in %d pages", len(got), pages)
+	}
+	c := srv.Counts()
+	if c.Reads != 3 || c.Writes != 0 || c.ByMethod["GET"] != 3 {
+		t.Errorf("counts = %+v", c)
+	}
+}
+
+func TestCommentsRepliesAndIssueComments(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
+		t.Fatal(err)
+	}
+	root := srv.ReviewComments(7)[0]
+	srv.Reply(root.ID, "alice", "I disagree")
+	cs, _, err := gh.PullRequests.ListComments(ctx, "acme", "infra", 7, &github.PullRequestListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}})
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("list comments: %d, %v", len(cs), err)
+	}
+	if cs[1].GetInReplyTo() != root.ID || cs[1].GetUser().GetLogin() != "alice" || cs[0].GetUser().GetLogin() != BotLogin || cs[0].GetLine() != 2 {
+		t.Errorf("comments = %v / %v", cs[0], cs[1])
+	}
+	if _, _, err := gh.PullRequests.EditComment(ctx, "acme", "infra", root.ID, &github.PullRequestComment{Body: github.String("edited")}); err != nil {
+		t.Fatal(err)
+	}
+	ic, _, err := gh.Issues.CreateComment(ctx, "acme", "infra", 7, &github.IssueComment{Body: github.String("summary")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := gh.Issues.EditComment(ctx, "acme", "infra", ic.GetID(), &github.IssueComment{Body: github.String("summary 2")}); err != nil {
+		t.Fatal(err)
+	}
+	ics, _, err := gh.Issues.ListComments(ctx, "acme", "infra", 7, nil)
+	if err != nil || len(ics) != 1 || ics[0].GetBody() != "summary 2" {
+		t.Errorf("issue comments = %v, %v", ics, err)
+	}
+	// A push that removes line 2 from the diff outdates the comment.
+	srv.AddPR(PR{Number: 7, Head: "head2", Files: []File{{Filename: "k8s/web.yaml", Status: "modified", Patch: "@@ -10 +10 @@\n-x\n+y"}}})
+	if c := srv.ReviewComments(7)[0]; c.Line != nil || c.OriginalLine != 2 {
+		t.Errorf("comment not outdated: line %v original %d", c.Line, c.OriginalLine)
+	}
+}
+
+func gql(t *testing.T, url, query string, vars map[string]any) map[string]any {
+	t.Helper()
+	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestGraphQLThreads(t *testing.T) {
+	srv, gh := newFake(t)
+	if _, _, err := gh.PullRequests.CreateReview(context.Background(), "acme", "infra", 7, review(2, 3)); err != nil {
+		t.Fatal(err)
+	}
+	cs := srv.ReviewComments(7)
+	srv.ResetCounts()
+	out := gql(t, srv.URL+"/api/graphql", `query($owner:String!,$repo:String!,$number:Int!,$after:String){repository(owner:$owner,name:$repo){pullRequest(number:$number){reviewThreads(first:100,after:$after){pageInfo{hasNextPage endCursor} nodes{id isResolved comments(first:100){nodes{databaseId author{login}}}}}}}}`,
+		map[string]any{"owner": "acme", "repo": "infra", "number": 7, "first": 1})
+	threads := out["data"].(map[string]any)["repository"].(map[string]any)["pullRequest"].(map[string]any)["reviewThreads"].(map[string]any)
+	nodes := threads["nodes"].([]any)
+	if len(nodes) != 1 || threads["pageInfo"].(map[string]any)["hasNextPage"] != true {
+		t.Fatalf("first page = %v", threads)
+	}
+	id := nodes[0].(map[string]any)["id"].(string)
+	out = gql(t, srv.URL+"/graphql", `mutation($threadId:ID!){resolveReviewThread(input:{threadId:$threadId}){thread{id isResolved}}}`, map[string]any{"threadId": id})
+	if out["errors"] != nil || !srv.Resolved(cs[0].ID) || srv.Resolved(cs[1].ID) {
+		t.Errorf("resolve: %v", out)
+	}
+	c := srv.Counts()
+	if c.Reads != 1 || c.Writes != 1 || c.ByMethod["GRAPHQL-MUTATION"] != 1 {
+		t.Errorf("counts = %+v", c)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	srv.Inject(Fault{Method: "GET", Path: `/pulls/7/files$`, Status: 403, Secondary: true, RetryAfter: "0"})
+	_, _, err := gh.PullRequests.ListFiles(ctx, "acme", "infra", 7, nil)
+	var abuse *github.AbuseRateLimitError
+	if !errors.As(err, &abuse) || abuse.RetryAfter == nil {
+		t.Errorf("secondary limit: %T %v", err, err)
+	}
+	srv.Inject(Fault{Status: 429, Message: "too many"})
+	if _, resp, _ := gh.PullRequests.ListFiles(ctx, "acme", "infra", 7, nil); resp.StatusCode != 429 {
+		t.Errorf("429 not injected")
+	}
+	srv.Inject(Fault{Status: 500, Times: 2})
+	for i := 0; i < 2; i++ {
+		if _, resp, _ := gh.PullRequests.ListFiles(ctx, "acme", "infra", 7, nil); resp.StatusCode != 500 {
+			t.Errorf("500 #%d not injected", i)
+		}
+	}
+	if _, _, err := gh.PullRequests.ListFiles(ctx, "acme", "infra", 7, nil); err != nil {
+		t.Errorf("fault not cleared: %v", err)
+	}
+	// Go's transport retries an idempotent request once on a reused
+	// connection that closed, so reset twice.
+	srv.Inject(Fault{Reset: true, Times: 2})
+	if _, _, err := gh.PullRequests.ListFiles(ctx, "acme", "infra", 7, nil); err == nil {
+		t.Error("connection reset not injected")
+	}
+	srv.ClearFaults()
+	srv.Inject(Fault{Method: "POST", Status: 502, AfterApply: true})
+	if _, resp, _ := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); resp.StatusCode != 502 || len(srv.ReviewComments(7)) != 1 {
+		t.Errorf("502 after apply: status %d, %d comments", resp.StatusCode, len(srv.ReviewComments(7)))
+	}
+	srv.SetReadOnly(403)
+	if _, resp, _ := gh.Issues.CreateComment(ctx, "acme", "infra", 7, &github.IssueComment{Body: github.String("x")}); resp.StatusCode != 403 {
+		t.Errorf("read-only write: status %d", resp.StatusCode)
+	}
+	if _, _, err := gh.PullRequests.ListFiles(ctx, "acme", "infra", 7, nil); err != nil {
+		t.Errorf("read-only must still read: %v", err)
+	}
+	// Last: a primary limit makes go-github refuse further calls by itself.
+	srv.Inject(Fault{Status: 403, PrimaryLimit: true, ResetIn: 60e9})
+	_, _, err = gh.PullRequests.ListFiles(ctx, "acme", "infra", 7, nil)
+	var rl *github.RateLimitError
+	if !errors.As(err, &rl) || rl.Rate.Remaining != 0 {
+		t.Errorf("primary limit: %T %v", err, err)
+	}
+}
+
+// recorder captures the test failures the fake reports.
+type recorder struct {
+	testing.TB
+	mu   sync.Mutex
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+func TestInvalidRequestFailsTheTest(t *testing.T) {
+	rec := &recorder{TB: t}
+	srv := New(rec, "acme", "infra")
+	srv.AddPR(PR{Number: 7, Head: "h", Files: []File{{Filename: "a", Patch: patch}}})
+	gh, _ := github.NewClient(nil).WithEnterpriseURLs(srv.URL+"/", srv.URL+"/")
+	rv := review(2)
+	rv.Event = github.String("SHOUT") // not in the enum
+	_, resp, _ := gh.PullRequests.CreateReview(context.Background(), "acme", "infra", 7, rv)
+	if resp.StatusCode != 400 || len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "does not match the GitHub OpenAPI description") {
+		t.Errorf("status %d, recorded %q", resp.StatusCode, rec.errs)
+	}
+	rec.errs = nil
+	req, _ := http.NewRequest("GET", srv.URL+"/repos/acme/infra/no-such-thing", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	if len(rec.errs) != 1 {
+		t.Errorf("unknown path recorded %q", rec.errs)
+	}
+}
+
+func TestCheckRuns(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	ann := func(n int) []*github.CheckRunAnnotation {
+		var out []*github.CheckRunAnnotation
+		for i := 1; i <= n; i++ {
+			out = append(out, &github.CheckRunAnnotation{Path: github.String("a"), StartLine: github.Int(i), EndLine: github.Int(i),
+				AnnotationLevel: github.String("warning"), Message: github.String("m")})
+		}
+		return out
+	}
+	cr, _, err := gh.Checks.CreateCheckRun(ctx, "acme", "infra", github.CreateCheckRunOptions{Name: "rt", HeadSHA: "head1",
+		Output: &github.CheckRunOutput{Title: github.String("t"), Summary: github.String("s"), Annotations: ann(50)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := gh.Checks.UpdateCheckRun(ctx, "acme", "infra", cr.GetID(), github.UpdateCheckRunOptions{Name: "rt",
+		Conclusion: github.String("failure"), Output: &github.CheckRunOutput{Title: github.String("t"), Summary: github.String("s"), Annotations: ann(3)}}); err != nil {
+		t.Fatal(err)
+	}
+	runs := srv.CheckRuns()
+	if len(runs) != 1 || len(runs[0].Annotations) != 53 || runs[0].Conclusion != "failure" {
+		t.Errorf("check runs = %+v", runs)
+	}
+	list, _, err := gh.Checks.ListCheckRunsForRef(ctx, "acme", "infra", "head1", nil)
+	if err != nil || list.GetTotal() != 1 {
+		t.Errorf("list for ref: %v, %v", list, err)
+	}
+}

@@ -1,0 +1,179 @@
+package comment
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/markdown"
+)
+
+// Reasons a finding is in the summary instead of inline.
+const (
+	// ReasonOutsideDiff: the finding's lines are not part of the change.
+	ReasonOutsideDiff = "outside the diff"
+	// ReasonNoLine: the tool gave no line to comment on.
+	ReasonNoLine = "no line number"
+)
+
+// Entry is a finding listed in the summary, with why it is there.
+type Entry struct {
+	Finding *translator.Finding
+	// Reason says why it is not inline (ReasonOutsideDiff, the API's
+	// rejection message, "not posted: …").
+	Reason string
+}
+
+// Summary is what the sticky summary comment reports.
+type Summary struct {
+	// Findings are all findings of the run; the summary counts them and
+	// links the runbook entries they use.
+	Findings translator.Findings
+	// Inline is how many findings have an inline comment.
+	Inline int
+	// NotInline are active findings that could not go inline.
+	NotInline []Entry
+	// Failed are findings that could not be posted (retries ran out).
+	Failed []Entry
+	// Notes are remarks such as threads left open because a human replied.
+	Notes []string
+	// SHA is the head commit the summary is for (kept in the marker only).
+	SHA string
+	// Rejected maps fingerprints the forge refused inline to the reason,
+	// remembered in the marker for re-runs on the same commit.
+	Rejected map[string]string
+}
+
+// SummaryBody renders the sticky summary and its marker. The body never
+// exceeds MaxBody: lists are cut with a visible notice saying how many
+// items were left out.
+func SummaryBody(s Summary, opts Options) (string, Marker) {
+	c := s.Findings.Count()
+	var head strings.Builder
+	head.WriteString("## runbook-translator\n\n")
+	if c.Total == 0 {
+		head.WriteString("No findings. ✅\n\n")
+	} else {
+		fmt.Fprintf(&head, "| Errors | Warnings | Info | Ignored | Inline |\n|---:|---:|---:|---:|---:|\n| %d | %d | %d | %d | %d |\n\n",
+			c.Error, c.Warning, c.Info, c.Ignored, s.Inline)
+	}
+
+	m := Marker{Kind: KindSummary, SHA: s.SHA, Rejected: s.Rejected}
+	// Room for the marker with its hash, and for the truncation notice.
+	budget := MaxBody - len(m.String()) - 64 - 256
+	var b strings.Builder
+	b.WriteString(head.String())
+	left := 0
+	add := func(s string) bool {
+		if left > 0 || b.Len()+len(s) > budget {
+			left++
+			return false
+		}
+		b.WriteString(s)
+		return true
+	}
+
+	section := func(title string, es []Entry) {
+		if len(es) == 0 {
+			return
+		}
+		add(fmt.Sprintf("### %s (%d)\n\n", title, len(es)))
+		for _, e := range es {
+			add("- " + entryLine(e.Finding) + " — " + markdown.Escape(clip(e.Reason, maxField)) + "\n")
+		}
+		add("\n")
+	}
+	section("Not posted", s.Failed)
+	section("Not shown inline", s.NotInline)
+
+	ign := s.Findings.IgnoredOnes()
+	if len(ign) > 0 {
+		add(fmt.Sprintf("### Ignored (%d)\n\n", len(ign)))
+		for _, f := range ign {
+			line := "- " + entryLine(f) + " — " + markdown.Escape(clip(f.Suppressed.Reason, maxField))
+			if f.Suppressed.Expires != "" {
+				line += " (until " + markdown.Escape(clip(f.Suppressed.Expires, 32)) + ")"
+			}
+			if u := safeURL(f.Suppressed.Link); u != "" {
+				line += " " + u
+			}
+			add(line + "\n")
+		}
+		add("\n")
+	}
+
+	if len(s.Notes) > 0 {
+		add("### Notes\n\n")
+		for _, n := range s.Notes {
+			add("- " + markdown.Escape(clip(n, maxMessage)) + "\n")
+		}
+		add("\n")
+	}
+
+	if rb := runbookLinks(s.Findings); len(rb) > 0 {
+		add("### Runbooks\n\n")
+		for _, l := range rb {
+			add(l)
+		}
+		add("\n")
+	}
+
+	body := b.String()
+	if left > 0 {
+		body += fmt.Sprintf("\n*… %d more lines not shown: the summary is limited to GitHub's 65,536 characters.*\n\n", left)
+	}
+	m.Hash = Hash(body, KindSummary)
+	return body + m.String(), m
+}
+
+// entryLine renders one finding as a list item: severity, code, location,
+// and the escaped message.
+func entryLine(f *translator.Finding) string {
+	loc := f.Path
+	if f.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", f.Path, f.Line)
+	}
+	s := "**" + f.Severity.String() + "** " + markdown.Code(clip(strings.TrimSpace(f.Tool+" "+f.Code), maxField))
+	if loc != "" {
+		s += " " + markdown.Code(clip(loc, maxField))
+	}
+	if msg := strings.TrimSpace(f.Message); msg != "" {
+		s += ": " + markdown.Escape(clip(msg, 300))
+	}
+	return s
+}
+
+// runbookLinks lists the distinct runbook entries of the active findings,
+// sorted by id, with their reference links.
+func runbookLinks(fs translator.Findings) []string {
+	seen := map[string]*translator.Runbook{}
+	for _, f := range fs {
+		if f.Ignored() || f.Runbook == nil || f.Runbook.IsFallback() || f.Runbook.ID == "" {
+			continue
+		}
+		if _, ok := seen[f.Runbook.ID]; !ok {
+			seen[f.Runbook.ID] = f.Runbook
+		}
+	}
+	ids := make([]string, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		r := seen[id]
+		line := "- " + markdown.Code(clip(id, maxField))
+		if r.Title != "" {
+			line += " " + markdown.Escape(clip(r.Title, maxField))
+		}
+		for _, l := range r.Links {
+			if u := safeURL(l); u != "" {
+				line += " " + u
+			}
+		}
+		out = append(out, line+"\n")
+	}
+	return out
+}
