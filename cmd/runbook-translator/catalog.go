@@ -1,0 +1,34 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/runbook-translator/runbook-translator/runbooks"
+)
+
+// loadCatalog merges the built-in catalog (unless noBuiltin) with the
+// catalog layers in order (organisation, then repository): a later layer
+// overrides or disables an earlier one's entries by id.
+func loadCatalog(paths []string, noBuiltin bool) (*runbooks.Catalog, error) {
+	var layers []*runbooks.Layer
+	var errs []error
+	if !noBuiltin {
+		b, err := runbooks.Builtin()
+		if err != nil {
+			return nil, err
+		}
+		layers = append(layers, b)
+	}
+	for _, p := range paths {
+		l, err := runbooks.LoadPath(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		layers = append(layers, l)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return runbooks.Merge(layers...), nil
+}

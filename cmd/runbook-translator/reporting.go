@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/reporters"
+)
+
+// reporterSpec is one -r NAME[=PATH].
+type reporterSpec struct {
+	Name string
+	Path string // "" = stdout
+}
+
+func parseReporterSpec(s string) reporterSpec {
+	name, path, _ := strings.Cut(s, "=")
+	return reporterSpec{Name: strings.TrimSpace(name), Path: path}
+}
+
+// activeReporter is a reporter ready to run.
+type activeReporter struct {
+	spec  reporterSpec
+	rep   reporters.Reporter
+	out   io.WriteCloser // nil for stdout and forge reporters
+	forge bool
+}
+
+type reporterSet []*activeReporter
+
+// buildReporters resolves -r specs (or the config's, or local) into reporters.
+func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
+	specs := o.Reporters
+	if len(specs) == 0 {
+		specs = []string{"local"}
+	}
+	var set reporterSet
+	stdout := []string{}
+	for _, s := range specs {
+		sp := parseReporterSpec(s)
+		if _, ok := forgeReporters[sp.Name]; ok {
+			set = append(set, &activeReporter{spec: sp, forge: true})
+			continue
+		}
+		if !contains(reporters.Names(), sp.Name) {
+			set.close()
+			return nil, usageError("unknown reporter %q; valid reporters: %s", sp.Name, strings.Join(reporterNames(), ", "))
+		}
+		ar := &activeReporter{spec: sp}
+		w := io.Writer(o.IO.Out)
+		if sp.Path != "" && sp.Path != "-" {
+			f, err := os.Create(sp.Path)
+			if err != nil {
+				set.close()
+				return nil, usageError("reporter %s: %v", sp.Name, err)
+			}
+			ar.out, w = f, f
+		} else {
+			stdout = append(stdout, sp.Name)
+		}
+		color := o.IO.OutTTY && ar.out == nil && !o.NoColor && o.Getenv("NO_COLOR") == ""
+		rep, err := reporters.New(sp.Name, reporters.Options{Out: w, Color: color, Verbose: o.Verbose})
+		if err != nil {
+			set.close()
+			return nil, usageError("%v", err)
+		}
+		ar.rep = rep
+		set = append(set, ar)
+	}
+	if len(stdout) > 1 {
+		set.close()
+		return nil, usageError("reporters %s all write to stdout; give all but one a path, e.g. -r %s=out.file", strings.Join(stdout, ", "), stdout[1])
+	}
+	return set, nil
+}
+
+func (s reporterSet) hasForge() bool {
+	for _, r := range s {
+		if r.forge {
+			return true
+		}
+	}
+	return false
+}
+
+// report runs every reporter; a failing reporter does not stop the others.
+func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translator.Run) error {
+	var errs []error
+	for _, r := range s {
+		var err error
+		if r.forge {
+			err = o.runForge(ctx, r.spec, run)
+		} else {
+			err = r.rep.Report(ctx, run)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
+		}
+		if r.out != nil {
+			if cerr := r.out.Close(); cerr != nil {
+				errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, cerr))
+			}
+			r.out = nil
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s reporterSet) close() {
+	for _, r := range s {
+		if r.out != nil {
+			r.out.Close()
+			r.out = nil
+		}
+	}
+}

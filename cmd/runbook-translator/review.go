@@ -1,0 +1,452 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/parsers"
+	"github.com/runbook-translator/runbook-translator/reporters"
+)
+
+// ReviewOptions holds the flags and streams of `review`.
+type ReviewOptions struct {
+	IO     *IOStreams
+	Getenv env
+	Now    func() time.Time
+
+	Files          []string
+	formats        *formatFlag
+	EFM            []string
+	Tool           string
+	Reporters      []string
+	Runbooks       []string
+	NoBuiltin      bool
+	ConfigPath     string
+	FailLevel      string
+	RequireRunbook bool
+	CodePattern    string
+	BaseDir        string
+	FilterMode     string
+	Diff           string
+	DryRun         bool
+	Verbose        bool
+	Debug          bool
+	NoColor        bool
+	Forge          forgeFlags
+
+	// set by flags: which flags the user gave (they override the config).
+	changed func(name string) bool
+}
+
+// formatMark is one -f NAME and how many FILE arguments preceded it.
+type formatMark struct {
+	name string
+	pos  int
+}
+
+// formatFlag records each -f with its position among the positional
+// arguments, so "review -f trivy a.json -f tflint b.json" pairs each file
+// with the format named before it.
+type formatFlag struct {
+	fs    *pflag.FlagSet
+	marks []formatMark
+}
+
+func (f *formatFlag) String() string {
+	names := make([]string, len(f.marks))
+	for i, m := range f.marks {
+		names[i] = m.name
+	}
+	return strings.Join(names, ",")
+}
+
+func (f *formatFlag) Set(v string) error {
+	if _, err := parsers.Lookup(v); err != nil {
+		return err
+	}
+	f.marks = append(f.marks, formatMark{name: v, pos: len(f.fs.Args())})
+	return nil
+}
+
+func (f *formatFlag) Type() string { return "NAME" }
+
+// NewCmdReview builds `review`. runF replaces reviewRun in tests of flag parsing.
+func NewCmdReview(f *Factory, runF func(*ReviewOptions) error) *cobra.Command {
+	opts := &ReviewOptions{IO: f.IO, Getenv: f.Getenv, Now: f.Now}
+	c := &cobra.Command{
+		Use:   "review [flags] [FILE...]",
+		Short: "Read tool output (stdin when no FILE), attach runbooks, report",
+		Long: `Read the output of one or more tools, attach to every finding the runbook
+entry that says what to do, apply the ignores of the config file, and report.
+
+Each FILE takes the format of the -f given before it ("-f trivy a.json -f tflint
+b.json"); with a single -f every FILE uses it; without -f the format is
+detected from the content and named on stderr. "-" is standard input.
+
+Exit codes: 0 nothing at or above --fail-level; 1 findings at or above it;
+2 usage, config, catalog or input error (a parse error names the format and the
+line or byte offset); 3 a reporter could not deliver (the local report still
+lists every finding).`,
+		Example: `  trivy config -f json k8s | runbook-translator review
+  runbook-translator review -f conftest conftest.json -f trivy trivy.json
+  shellcheck -f gcc *.sh | runbook-translator review -f shellcheck-gcc -r local -r sarif=shellcheck.sarif
+  tflint -f compact | runbook-translator review --efm '%f:%l:%c: %m' --tool tflint`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			opts.changed = cmd.Flags().Changed
+			if runF != nil {
+				return runF(opts)
+			}
+			return reviewRun(cmd.Context(), opts)
+		},
+	}
+	silence(c)
+	fl := c.Flags()
+	opts.formats = &formatFlag{fs: fl}
+	fl.VarP(opts.formats, "format", "f", "input `format` of the FILEs that follow; auto-detected when omitted (see `runbook-translator formats`)")
+	fl.StringArrayVar(&opts.EFM, "efm", nil, "errorformat `pattern` (repeatable); implies -f efm")
+	fl.StringVar(&opts.Tool, "tool", "", "tool `name` that labels findings of --efm and generic formats")
+	fl.StringArrayVarP(&opts.Reporters, "reporter", "r", nil, "reporter `NAME[=PATH]` (repeatable; default local to stdout)")
+	fl.StringArrayVar(&opts.Runbooks, "runbooks", nil, "catalog file or directory (repeatable), merged over the built-in catalog in order")
+	fl.BoolVar(&opts.NoBuiltin, "no-builtin", false, "do not load the built-in catalog")
+	fl.StringVarP(&opts.ConfigPath, "config", "c", "", "config `file` (default .runbook-translator.yaml in the working directory, if present)")
+	fl.StringVar(&opts.FailLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: none|info|warning|error")
+	fl.BoolVar(&opts.RequireRunbook, "require-runbook", false, "a finding whose runbook is only the generic fallback counts as a failure")
+	fl.StringVar(&opts.CodePattern, "code-pattern", "", "`regexp` with a (?P<code>...) group that extracts rule codes from messages (conftest, gator, text formats)")
+	fl.StringVar(&opts.BaseDir, "base-dir", "", "repository root; absolute paths under it become relative (default: the working directory)")
+	fl.StringVar(&opts.FilterMode, "filter-mode", "", "added|diff_context|file|nofilter (default added for PR/MR reporters, nofilter otherwise)")
+	fl.StringVar(&opts.Diff, "diff", "", "`command or file` giving the change as a unified diff, e.g. \"git diff origin/main...\"")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the comments and API calls PR/MR reporters would make, and make none")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show the rendered runbook of each finding in the local report")
+	fl.BoolVar(&opts.Debug, "debug", false, "log each stage's finding counts on stderr")
+	fl.BoolVar(&opts.NoColor, "no-color", false, "never colour the local report (NO_COLOR is honoured too)")
+	addForgeFlags(fl, &opts.Forge)
+	return c
+}
+
+// inputSpec is one input to read.
+type inputSpec struct {
+	Path   string // "-" for stdin
+	Format string // "" = detect
+	EFM    []string
+	Tool   string
+}
+
+// resolveInputs pairs FILE arguments with -f marks, falling back to the
+// config's inputs and then to standard input.
+func (o *ReviewOptions) resolveInputs(cfg *Config) ([]inputSpec, error) {
+	marks := o.formats.marks
+	efmFormat := ""
+	if len(o.EFM) > 0 {
+		efmFormat = "efm"
+	}
+	files := o.Files
+	if len(files) == 0 && len(cfg.Inputs) > 0 && len(marks) == 0 {
+		var out []inputSpec
+		for _, in := range cfg.Inputs {
+			s := inputSpec{Path: in.Path, Format: in.Format, EFM: in.EFM, Tool: in.Tool}
+			if s.Format == "" && len(s.EFM) > 0 {
+				s.Format = "efm"
+			}
+			if cfg.path != "" && s.Path != "-" && !filepath.IsAbs(s.Path) {
+				s.Path = filepath.Join(filepath.Dir(cfg.path), s.Path)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	if len(files) == 0 {
+		if len(marks) > 1 {
+			return nil, usageError("several -f given but no FILE: standard input has one format")
+		}
+		files = []string{"-"}
+	}
+	stdin := 0
+	out := make([]inputSpec, 0, len(files))
+	for i, p := range files {
+		if p == "-" {
+			stdin++
+		}
+		format := efmFormat
+		switch {
+		case len(marks) == 1:
+			format = marks[0].name
+		case len(marks) > 1:
+			for _, m := range marks {
+				if m.pos <= i {
+					format = m.name
+				}
+			}
+		}
+		out = append(out, inputSpec{Path: p, Format: format, EFM: o.EFM, Tool: o.Tool})
+	}
+	if stdin > 1 {
+		return nil, usageError("standard input (-) given more than once")
+	}
+	return out, nil
+}
+
+// reviewRun does the work of `review`.
+func reviewRun(ctx context.Context, o *ReviewOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return usageError("working directory: %v", err)
+	}
+	cfg, err := loadConfig(o.ConfigPath, wd)
+	if err != nil {
+		return err
+	}
+	o.applyConfig(cfg)
+
+	failLevel, err := translator.ParseSeverity(o.FailLevel)
+	if err != nil {
+		return usageError("--fail-level: %v", err)
+	}
+	var codeRE *regexp.Regexp
+	if o.CodePattern != "" {
+		codeRE, err = regexp.Compile(o.CodePattern)
+		if err != nil {
+			return usageError("--code-pattern: %v", err)
+		}
+		if codeRE.SubexpIndex("code") < 0 {
+			return usageError("--code-pattern needs a named group (?P<code>...)")
+		}
+	}
+	baseDir := o.BaseDir
+	if baseDir == "" {
+		baseDir = wd
+	}
+	if abs, err := filepath.Abs(baseDir); err == nil {
+		baseDir = abs
+	}
+
+	inputs, err := o.resolveInputs(cfg)
+	if err != nil {
+		return err
+	}
+	reps, err := o.buildReporters(cfg)
+	if err != nil {
+		return err
+	}
+	defer reps.close()
+
+	catalog, err := loadCatalog(o.Runbooks, o.NoBuiltin)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	ign := ignore.New(cfg.Ignore, o.Now())
+
+	// Parse every input; keep what was read before a parse error.
+	var fs translator.Findings
+	var tools []string
+	var inputErr error
+	for _, in := range inputs {
+		tool, err := o.readInput(in, parsers.Options{Tool: in.Tool, EFM: in.EFM, CodePattern: codeRE, BaseDir: baseDir}, func(f *translator.Finding) error {
+			fs = append(fs, f)
+			return nil
+		})
+		if tool != "" && !contains(tools, tool) {
+			tools = append(tools, tool)
+		}
+		if err != nil {
+			inputErr = errors.Join(inputErr, err)
+		}
+	}
+	fs.Sort()
+	fs.AssignFingerprints()
+
+	stages := []translator.Stage{ign, catalog.Stage()}
+	if st := o.diffStage(ctx, reps); st != nil {
+		stages = append(stages, st)
+	}
+	p := &translator.Pipeline{Stages: stages}
+	if o.Debug {
+		p.Log = prefixWriter{o.IO.ErrOut}
+	}
+	fs, err = p.Run(ctx, fs)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+
+	run := &translator.Run{
+		Findings:       fs,
+		FailLevel:      failLevel,
+		RequireRunbook: o.RequireRunbook,
+		Tools:          tools,
+		Now:            o.Now(),
+		Version:        version(),
+	}
+	for _, r := range ign.Unused() {
+		msg := fmt.Sprintf("ignore rule matched nothing: %s", describeRule(r))
+		run.Notes = append(run.Notes, msg)
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", msg)
+	}
+	for _, f := range fs {
+		if f.Suppressed != nil && f.Suppressed.Expired {
+			run.Notes = append(run.Notes, fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, f.Suppressed.Expires))
+		}
+	}
+	run.Notes = dedupe(run.Notes)
+
+	repErr := reps.report(ctx, o, run)
+
+	switch {
+	case inputErr != nil:
+		return &ExitError{Code: ExitUsage, Err: inputErr}
+	case run.Failed():
+		if repErr != nil {
+			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %v\n", repErr)
+		}
+		return &ExitError{Code: ExitFindings}
+	case repErr != nil:
+		return &ExitError{Code: ExitReporter, Err: repErr}
+	}
+	return nil
+}
+
+// applyConfig fills what the flags did not set from the config file.
+func (o *ReviewOptions) applyConfig(cfg *Config) {
+	set := func(name string) bool { return o.changed != nil && o.changed(name) }
+	if !set("fail-level") && cfg.FailLevel != "" {
+		o.FailLevel = cfg.FailLevel
+	}
+	if !set("require-runbook") && cfg.RequireRunbook {
+		o.RequireRunbook = true
+	}
+	if !set("no-builtin") && cfg.NoBuiltin {
+		o.NoBuiltin = true
+	}
+	// Catalog layers: config first (organisation, repository), then flags.
+	o.Runbooks = append(append([]string{}, cfg.Runbooks...), o.Runbooks...)
+	if !set("code-pattern") && cfg.CodePattern != "" {
+		o.CodePattern = cfg.CodePattern
+	}
+	if !set("base-dir") && cfg.BaseDir != "" {
+		o.BaseDir = cfg.BaseDir
+	}
+	if !set("filter-mode") && cfg.FilterMode != "" {
+		o.FilterMode = cfg.FilterMode
+	}
+	if !set("reporter") && len(o.Reporters) == 0 {
+		for _, r := range cfg.Reporters {
+			spec := r.Name
+			if r.Path != "" {
+				spec += "=" + r.Path
+			}
+			o.Reporters = append(o.Reporters, spec)
+		}
+	}
+	if cfg.Mentions {
+		o.Forge.Mentions = true
+	}
+}
+
+// readInput parses one input, detecting its format when none was given.
+// It returns the tool name of the format.
+func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func(*translator.Finding) error) (string, error) {
+	var r io.Reader
+	name := in.Path
+	if in.Path == "-" {
+		r, name = o.IO.In, "stdin"
+	} else {
+		f, err := os.Open(in.Path)
+		if err != nil {
+			return "", fmt.Errorf("open input: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	popts.File = name
+	br := bufio.NewReaderSize(r, parsers.DetectSize)
+	format := in.Format
+	if format == "" {
+		head, _ := br.Peek(parsers.DetectSize)
+		ft, err := parsers.Detect(head)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+		format = ft.Name
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: detected format %s\n", name, format)
+	}
+	ft, err := parsers.Lookup(format)
+	if err != nil {
+		return "", err
+	}
+	p, err := ft.New(popts)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	tool := ft.Tool
+	if tool == "" {
+		tool = popts.Tool
+	}
+	n := 0
+	err = p.Parse(br, func(f *translator.Finding) error {
+		n++
+		if tool == "" {
+			tool = f.Tool
+		}
+		return emit(f)
+	})
+	if o.Debug {
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: %d findings (%s)\n", name, n, format)
+	}
+	return tool, err
+}
+
+func describeRule(r ignore.Rule) string {
+	var parts []string
+	for _, kv := range [][2]string{{"tool", r.Tool}, {"code", r.Code}, {"path", r.Path}, {"resource", r.Resource}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	out := s[:0]
+	for _, v := range s {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// prefixWriter prefixes log lines for stderr.
+type prefixWriter struct{ w io.Writer }
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	_, err := fmt.Fprintf(p.w, "runbook-translator: %s", b)
+	return len(b), err
+}
+
+var _ = reporters.Names

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/runbooks"
+)
+
+// catalogFlags are shared by the runbooks subcommands.
+type catalogFlags struct {
+	Runbooks   []string
+	NoBuiltin  bool
+	ConfigPath string
+}
+
+func (c *catalogFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&c.Runbooks, "runbooks", nil, "catalog file or directory (repeatable), merged over the built-in catalog in order")
+	cmd.Flags().BoolVar(&c.NoBuiltin, "no-builtin", false, "do not load the built-in catalog")
+	cmd.Flags().StringVarP(&c.ConfigPath, "config", "c", "", "config `file` (default .runbook-translator.yaml, if present)")
+}
+
+func (c *catalogFlags) load() (*runbooks.Catalog, error) {
+	cfg, err := loadConfig(c.ConfigPath, ".")
+	if err != nil {
+		return nil, err
+	}
+	paths := append(append([]string{}, cfg.Runbooks...), c.Runbooks...)
+	cat, err := loadCatalog(paths, c.NoBuiltin || cfg.NoBuiltin)
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: err}
+	}
+	return cat, nil
+}
+
+// NewCmdRunbooks groups the catalog commands.
+func NewCmdRunbooks(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "runbooks",
+		Short: "Inspect runbook catalogs",
+	}
+	silence(c)
+	c.AddCommand(newCmdRunbooksShow(f), newCmdRunbooksList(f))
+	return c
+}
+
+func newCmdRunbooksShow(f *Factory) *cobra.Command {
+	var cf catalogFlags
+	var tool string
+	c := &cobra.Command{
+		Use:   "show CODE",
+		Short: "Render the runbook entry a finding with CODE would get",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cat, err := cf.load()
+			if err != nil {
+				return err
+			}
+			fd := &translator.Finding{
+				Tool:     tool,
+				Code:     args[0],
+				Severity: translator.SeverityWarning,
+				Message:  "(example finding for " + args[0] + ")",
+				Location: translator.Location{Path: "path/to/file", Line: 1},
+				Resource: "Kind/name",
+			}
+			rb := cat.Render(fd)
+			w := f.IO.Out
+			fmt.Fprintf(w, "# %s\n", rb.Title)
+			src := rb.Source
+			if src == "" {
+				src = "generic fallback"
+			}
+			fmt.Fprintf(w, "entry: %s (%s)\n", rb.ID, src)
+			if rb.Owner != "" {
+				fmt.Fprintf(w, "owner: %s\n", rb.Owner)
+			}
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, markdown.Sanitize(rb.Body))
+			for _, l := range rb.Links {
+				fmt.Fprintf(w, "- %s\n", l)
+			}
+			if rb.IsFallback() {
+				fmt.Fprintf(f.IO.ErrOut, "runbook-translator: no entry matches %s%s; this is the generic fallback\n", args[0], withTool(tool))
+			}
+			return nil
+		},
+	}
+	silence(c)
+	c.Flags().StringVar(&tool, "tool", "", "the tool that reports CODE (exact tool+code entries win over code-only ones)")
+	cf.add(c)
+	return c
+}
+
+func withTool(t string) string {
+	if t == "" {
+		return ""
+	}
+	return " (tool " + t + ")"
+}
+
+func newCmdRunbooksList(f *Factory) *cobra.Command {
+	var cf catalogFlags
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List every entry, the codes it matches and its source file",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cat, err := cf.load()
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tMATCHES\tSOURCE")
+			for _, e := range cat.Entries() {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", e.ID, describeMatchers(e.Match), e.Source)
+			}
+			return w.Flush()
+		},
+	}
+	silence(c)
+	cf.add(c)
+	return c
+}
+
+func describeMatchers(ms []runbooks.Matcher) string {
+	var parts []string
+	for _, m := range ms {
+		prefix := ""
+		if m.Tool != "" {
+			prefix = m.Tool + ":"
+		}
+		switch {
+		case m.Default:
+			parts = append(parts, prefix+"(default)")
+		case m.Message != "":
+			parts = append(parts, prefix+"/"+m.Message+"/")
+		default:
+			parts = append(parts, prefix+strings.Join(m.Codes, ","))
+		}
+	}
+	return strings.Join(parts, " ")
+}
