@@ -31,7 +31,3 @@ func (o *ReviewOptions) runForge(ctx context.Context, spec reporterSpec, run *tr
 	return fmt.Errorf("reporter %s is not available in this build", spec.Name)
 }
 
-// diffStage returns the diff-filter stage, or nil when no filter applies.
-func (o *ReviewOptions) diffStage(ctx context.Context, reps reporterSet) translator.Stage {
-	return nil
-}

@@ -272,7 +272,11 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	fs.AssignFingerprints()
 
 	stages := []translator.Stage{ign, catalog.Stage()}
-	if st := o.diffStage(ctx, reps); st != nil {
+	st, err := o.diffStage(ctx, reps)
+	if err != nil {
+		return err
+	}
+	if st != nil {
 		stages = append(stages, st)
 	}
 	p := &translator.Pipeline{Stages: stages}
