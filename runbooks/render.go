@@ -277,7 +277,8 @@ func ignoreExample(d *Data) (string, error) {
 		b.WriteString(yamlScalar(kv[1]))
 		b.WriteByte('\n')
 	}
-	return markdown.CodeBlock(b.String(), "yaml"), nil
+	// No trailing newline: the template line that calls it supplies one.
+	return strings.TrimSuffix(markdown.CodeBlock(b.String(), "yaml"), "\n"), nil
 }
 
 // plainYAML are values safe to write unquoted: they start with a letter and
