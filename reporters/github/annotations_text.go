@@ -65,7 +65,7 @@ func renderSummary(ctx context.Context, fn SummaryFunc, run *translator.Run, max
 func basicSummary(_ context.Context, run *translator.Run, maxBytes int) (string, error) {
 	var b strings.Builder
 	b.WriteString("## runbook-translator\n\n")
-	b.WriteString(countsLine(run.Findings.Count()) + "\n")
+	b.WriteString(countsLine(run.Findings.Count()) + "\n\n")
 	fs := sortedCopy(run.Findings)
 	for _, f := range fs {
 		if f.Ignored() {
