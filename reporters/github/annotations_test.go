@@ -33,7 +33,7 @@ func representativeRun() *translator.Run {
 		{Tool: "kube-linter", Code: "no-read-only-root-fs", Severity: translator.SeverityInfo,
 			Message:  "container \"web\" does not have a read-only root file system",
 			Location: translator.Location{Path: "k8s/web.yaml"}, Resource: "Deployment/web",
-			Runbook: &translator.Runbook{ID: "read-only-root", Title: "Read-only root file system", Body: "Set `readOnlyRootFilesystem: true`.\n"},
+			Runbook:    &translator.Runbook{ID: "read-only-root", Title: "Read-only root file system", Body: "Set `readOnlyRootFilesystem: true`.\n"},
 			Suppressed: &translator.Suppression{Reason: "until the cache moves", Expires: "2024-03-01", Expired: true}},
 		{Tool: "conftest", Code: "", Severity: translator.SeverityError,
 			Message: "50% of replicas, path a,b: ok\n::set-env name=X::y\r\n::add-mask::secret",
