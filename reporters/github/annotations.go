@@ -68,7 +68,7 @@ func (a *Annotations) Report(ctx context.Context, run *translator.Run) error {
 		return errors.New("github-annotations: no output writer")
 	}
 	w := bufio.NewWriter(a.Out)
-	for _, f := range sortedCopy(run.Findings) {
+	for _, f := range annSorted(run.Findings) {
 		if f.Ignored() {
 			continue
 		}
@@ -98,7 +98,7 @@ func (a *Annotations) appendJobSummary(ctx context.Context, run *translator.Run)
 	if budget < 256 {
 		return fmt.Errorf("write job summary: %s already holds %d bytes of GitHub's 1 MiB step limit", a.JobSummaryPath, have)
 	}
-	s, err := renderSummary(ctx, a.Summary, run, budget)
+	s, err := annRenderSummary(ctx, a.Summary, run, budget)
 	if err != nil {
 		return fmt.Errorf("write job summary: %w", err)
 	}

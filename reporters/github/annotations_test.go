@@ -15,10 +15,10 @@ import (
 
 var updateAnnotations = flag.Bool("update-annotations", false, "rewrite the github-annotations golden files")
 
-// representativeRun mixes the cases the reporter must handle: a range with
+// annRepresentativeRun mixes the cases the reporter must handle: a range with
 // columns, a multi-line range, no line, no path, an ignored finding, an
 // expired exception, a fallback runbook and hostile text.
-func representativeRun() *translator.Run {
+func annRepresentativeRun() *translator.Run {
 	fs := translator.Findings{
 		{Tool: "trivy", Code: "KSV-0017", Severity: translator.SeverityError, ToolSeverity: "HIGH",
 			Message:  "Container 'web' of Deployment 'web' should set 'securityContext.privileged' to false",
@@ -49,7 +49,7 @@ func representativeRun() *translator.Run {
 		Now: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), Version: "test"}
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func annGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	p := filepath.Join("testdata", "annotations", name)
 	if *updateAnnotations {
@@ -73,15 +73,15 @@ func TestAnnotationsGolden(t *testing.T) {
 	var out bytes.Buffer
 	summary := filepath.Join(t.TempDir(), "step_summary.md")
 	a := &Annotations{Out: &out, JobSummaryPath: summary}
-	if err := a.Report(context.Background(), representativeRun()); err != nil {
+	if err := a.Report(context.Background(), annRepresentativeRun()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "representative.commands.txt", out.Bytes())
+	annGolden(t, "representative.commands.txt", out.Bytes())
 	s, err := os.ReadFile(summary)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "representative.summary.md", s)
+	annGolden(t, "representative.summary.md", s)
 
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	if len(lines) != 5 {
@@ -115,9 +115,9 @@ func TestEscaping(t *testing.T) {
 	}
 }
 
-// runnerCommands parses output as the Actions runner does: a command is a
+// annRunnerCommands parses output as the Actions runner does: a command is a
 // line starting with "::", its name runs to the first space or "::".
-func runnerCommands(out string) []string {
+func annRunnerCommands(out string) []string {
 	var names []string
 	for _, l := range strings.FieldsFunc(out, func(r rune) bool { return r == '\n' || r == '\r' }) {
 		l = strings.TrimLeft(l, " \t")
@@ -155,7 +155,7 @@ func TestNoCommandInjection(t *testing.T) {
 			if err := (&Annotations{Out: &out}).Report(context.Background(), &translator.Run{Findings: translator.Findings{ff}}); err != nil {
 				t.Fatal(err)
 			}
-			names := runnerCommands(out.String())
+			names := annRunnerCommands(out.String())
 			want := map[translator.Severity]string{translator.SeverityError: "error", translator.SeverityWarning: "warning"}[ff.Severity]
 			if len(names) != 1 || names[0] != want || strings.Count(out.String(), "\n") != 1 {
 				t.Errorf("message %q: the runner sees commands %q in\n%s", h, names, out.String())
@@ -194,7 +194,7 @@ func TestJobSummaryBounded(t *testing.T) {
 	t.Run("empty file", func(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "summary.md")
 		a := &Annotations{Out: &bytes.Buffer{}, JobSummaryPath: p, Summary: big}
-		if err := a.Report(context.Background(), representativeRun()); err != nil {
+		if err := a.Report(context.Background(), annRepresentativeRun()); err != nil {
 			t.Fatal(err)
 		}
 		st, _ := os.Stat(p)
@@ -210,7 +210,7 @@ func TestJobSummaryBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := &Annotations{Out: &bytes.Buffer{}, JobSummaryPath: p, Summary: big}
-		if err := a.Report(context.Background(), representativeRun()); err != nil {
+		if err := a.Report(context.Background(), annRepresentativeRun()); err != nil {
 			t.Fatal(err)
 		}
 		b, _ := os.ReadFile(p)
@@ -224,7 +224,7 @@ func TestJobSummaryBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		err := (&Annotations{Out: &out, JobSummaryPath: p}).Report(context.Background(), representativeRun())
+		err := (&Annotations{Out: &out, JobSummaryPath: p}).Report(context.Background(), annRepresentativeRun())
 		if err == nil || !strings.Contains(err.Error(), "1 MiB") {
 			t.Errorf("err = %v", err)
 		}

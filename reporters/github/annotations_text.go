@@ -47,11 +47,11 @@ func ReporterSummary(newReporter func(w io.Writer, maxBytes int) reporters.Repor
 	}
 }
 
-// renderSummary calls fn (or the built-in summary) and bounds the result to
+// annRenderSummary calls fn (or the built-in summary) and bounds the result to
 // maxBytes with a notice, whatever the renderer did.
-func renderSummary(ctx context.Context, fn SummaryFunc, run *translator.Run, maxBytes int) (string, error) {
+func annRenderSummary(ctx context.Context, fn SummaryFunc, run *translator.Run, maxBytes int) (string, error) {
 	if fn == nil {
-		fn = basicSummary
+		fn = annBasicSummary
 	}
 	s, err := fn(ctx, run, maxBytes)
 	if err != nil {
@@ -60,19 +60,19 @@ func renderSummary(ctx context.Context, fn SummaryFunc, run *translator.Run, max
 	return markdown.Truncate(s, maxBytes, "\n\n… (summary truncated to fit GitHub's size limit)\n"), nil
 }
 
-// basicSummary is the built-in summary: counts, then one line per finding,
+// annBasicSummary is the built-in summary: counts, then one line per finding,
 // ignored ones last. Every untrusted string is escaped.
-func basicSummary(_ context.Context, run *translator.Run, maxBytes int) (string, error) {
+func annBasicSummary(_ context.Context, run *translator.Run, maxBytes int) (string, error) {
 	var b strings.Builder
 	b.WriteString("## runbook-translator\n\n")
-	b.WriteString(countsLine(run.Findings.Count()) + "\n\n")
-	fs := sortedCopy(run.Findings)
+	b.WriteString(annCounts(run.Findings.Count()) + "\n\n")
+	fs := annSorted(run.Findings)
 	for _, f := range fs {
 		if f.Ignored() {
 			continue
 		}
-		fmt.Fprintf(&b, "- **%s** %s %s: %s\n", f.Severity, locationMD(f), markdown.Escape(oneLineText(f.TitleOrCode())),
-			markdown.Escape(oneLineText(f.Message)))
+		fmt.Fprintf(&b, "- **%s** %s %s: %s\n", f.Severity, annLocationMD(f), markdown.Escape(annOneLine(f.TitleOrCode())),
+			markdown.Escape(annOneLine(f.Message)))
 	}
 	first := true
 	for _, f := range fs {
@@ -83,13 +83,13 @@ func basicSummary(_ context.Context, run *translator.Run, maxBytes int) (string,
 			b.WriteString("\n### Ignored\n\n")
 			first = false
 		}
-		fmt.Fprintf(&b, "- %s %s: %s (ignored: %s)\n", locationMD(f), markdown.Escape(oneLineText(f.TitleOrCode())),
-			markdown.Escape(oneLineText(f.Message)), markdown.Escape(oneLineText(f.Suppressed.Reason)))
+		fmt.Fprintf(&b, "- %s %s: %s (ignored: %s)\n", annLocationMD(f), markdown.Escape(annOneLine(f.TitleOrCode())),
+			markdown.Escape(annOneLine(f.Message)), markdown.Escape(annOneLine(f.Suppressed.Reason)))
 	}
 	return b.String(), nil
 }
 
-func locationMD(f *translator.Finding) string {
+func annLocationMD(f *translator.Finding) string {
 	if f.Path == "" {
 		return "(no file)"
 	}
@@ -99,38 +99,38 @@ func locationMD(f *translator.Finding) string {
 	return markdown.Code(f.Path)
 }
 
-// countsLine is "2 errors, 1 warning, 0 notices (3 ignored)".
-func countsLine(c translator.Counts) string {
-	s := fmt.Sprintf("%s, %s, %s", pluralize(c.Error, "error"), pluralize(c.Warning, "warning"), pluralize(c.Info, "notice"))
+// annCounts is "2 errors, 1 warning, 0 notices (3 ignored)".
+func annCounts(c translator.Counts) string {
+	s := fmt.Sprintf("%s, %s, %s", annPlural(c.Error, "error"), annPlural(c.Warning, "warning"), annPlural(c.Info, "notice"))
 	if c.Ignored > 0 {
 		s += fmt.Sprintf(" (%d ignored)", c.Ignored)
 	}
 	return s
 }
 
-func pluralize(n int, word string) string {
+func annPlural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// sortedCopy returns the findings sorted by path, line, column, tool and
+// annSorted returns the findings sorted by path, line, column, tool and
 // code without reordering the run's own slice.
-func sortedCopy(fs translator.Findings) translator.Findings {
+func annSorted(fs translator.Findings) translator.Findings {
 	out := append(translator.Findings(nil), fs...)
 	out.Sort()
 	return out
 }
 
-// oneLineText collapses whitespace, newlines included, and drops control
+// annOneLine collapses whitespace, newlines included, and drops control
 // characters.
-func oneLineText(s string) string {
+func annOneLine(s string) string {
 	return strings.Join(strings.Fields(markdown.Sanitize(s)), " ")
 }
 
-// boundRunes cuts s to at most n characters, marking the cut with "…".
-func boundRunes(s string, n int) string {
+// annBoundRunes cuts s to at most n characters, marking the cut with "…".
+func annBoundRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -141,7 +141,7 @@ func boundRunes(s string, n int) string {
 // annotationTitle is the runbook title (or the tool's rule title, or tool
 // and code), on one line and at most 255 characters.
 func annotationTitle(f *translator.Finding) string {
-	return boundRunes(oneLineText(f.TitleOrCode()), annotationMaxTitle)
+	return annBoundRunes(annOneLine(f.TitleOrCode()), annotationMaxTitle)
 }
 
 // annotationMessage is the finding's message and a short pointer to its
@@ -155,10 +155,10 @@ func annotationMessage(f *translator.Finding, noLine bool) string {
 	}
 	b.WriteString("\n\n")
 	if tc := strings.TrimSpace(f.Tool + " " + f.Code); tc != "" {
-		b.WriteString(oneLineText(tc))
+		b.WriteString(annOneLine(tc))
 	}
 	if f.Resource != "" {
-		b.WriteString(" on " + oneLineText(f.Resource))
+		b.WriteString(" on " + annOneLine(f.Resource))
 	}
 	b.WriteString("\n")
 	switch rb := f.Runbook; {
@@ -166,16 +166,16 @@ func annotationMessage(f *translator.Finding, noLine bool) string {
 	case rb.IsFallback():
 		b.WriteString("No specific runbook; see the generic guidance in the details.")
 	default:
-		fmt.Fprintf(&b, "Runbook: %s (%s)", oneLineText(rb.Title), oneLineText(rb.ID))
+		fmt.Fprintf(&b, "Runbook: %s (%s)", annOneLine(rb.Title), annOneLine(rb.ID))
 		if rb.Owner != "" {
-			b.WriteString(", owner " + oneLineText(rb.Owner))
+			b.WriteString(", owner " + annOneLine(rb.Owner))
 		}
 		if len(rb.Links) > 0 {
-			b.WriteString("\n" + oneLineText(rb.Links[0]))
+			b.WriteString("\n" + annOneLine(rb.Links[0]))
 		}
 	}
 	if f.Suppressed != nil && f.Suppressed.Expired {
-		b.WriteString("\nIts exception expired on " + oneLineText(f.Suppressed.Expires) + ".")
+		b.WriteString("\nIts exception expired on " + annOneLine(f.Suppressed.Expires) + ".")
 	}
 	return markdown.Truncate(strings.TrimRight(b.String(), "\n"), annotationMaxMessage, "\n… (truncated)")
 }

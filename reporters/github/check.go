@@ -122,7 +122,7 @@ func checkTitle(run *translator.Run) string {
 	if c.Total == 0 {
 		return "No findings"
 	}
-	return countsLine(c)
+	return annCounts(c)
 }
 
 // Post creates the check run: one POST with the first 50 annotations, then
@@ -139,13 +139,13 @@ func (c *CheckRun) Post(ctx context.Context, run *translator.Run) (*CheckOutcome
 	if name == "" {
 		name = DefaultCheckName
 	}
-	summary, err := renderSummary(ctx, c.Summary, run, checkMaxOutput)
+	summary, err := annRenderSummary(ctx, c.Summary, run, checkMaxOutput)
 	if err != nil {
 		return nil, fmt.Errorf("create check run: %w", err)
 	}
 	var anns []*gh.CheckRunAnnotation
 	var pathless translator.Findings
-	for _, f := range sortedCopy(run.Findings) {
+	for _, f := range annSorted(run.Findings) {
 		if f.Ignored() {
 			continue
 		}
@@ -176,7 +176,7 @@ func (c *CheckRun) Post(ctx context.Context, run *translator.Run) (*CheckOutcome
 	}
 	sleep := c.Sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = checkSleep
 	}
 	api := &checkCaller{c: c.Client, now: now, sleep: sleep, maxRetries: c.MaxRetries, maxWait: c.MaxWait}
 	if api.maxRetries == 0 {
@@ -293,7 +293,7 @@ func pathlessText(fs translator.Findings) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Findings without a file (%d)\n\nThese cannot be annotated on a line:\n\n", len(fs))
 	for _, f := range fs {
-		fmt.Fprintf(&b, "- **%s** %s: %s", f.Severity, markdown.Escape(oneLineText(f.TitleOrCode())), markdown.Escape(oneLineText(f.Message)))
+		fmt.Fprintf(&b, "- **%s** %s: %s", f.Severity, markdown.Escape(annOneLine(f.TitleOrCode())), markdown.Escape(annOneLine(f.Message)))
 		if f.Resource != "" {
 			b.WriteString(" (" + markdown.Code(f.Resource) + ")")
 		}

@@ -177,8 +177,8 @@ func checkErrorMessage(err error) string {
 	return err.Error()
 }
 
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// checkSleep waits for d or until ctx is done.
+func checkSleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

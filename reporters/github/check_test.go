@@ -19,16 +19,16 @@ import (
 	"github.com/runbook-translator/runbook-translator/internal/fakegithub"
 )
 
-const testSHA = "0123456789abcdef0123456789abcdef01234567"
+const chkSHA = "0123456789abcdef0123456789abcdef01234567"
 
-// recorder keeps the bodies of the requests a client sends.
-type recorder struct {
+// chkRecorder keeps the bodies of the requests a client sends.
+type chkRecorder struct {
 	mu     sync.Mutex
 	bodies []string
 	base   http.RoundTripper
 }
 
-func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+func (r *chkRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		b, _ := io.ReadAll(req.Body)
 		req.Body = io.NopCloser(bytes.NewReader(b))
@@ -39,36 +39,36 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return r.base.RoundTrip(req)
 }
 
-// fakeClock records the waits instead of sleeping.
-type fakeClock struct {
+// chkClock records the waits instead of sleeping.
+type chkClock struct {
 	now   time.Time
 	waits []time.Duration
 }
 
-func (c *fakeClock) Now() time.Time { return c.now }
-func (c *fakeClock) Sleep(_ context.Context, d time.Duration) error {
+func (c *chkClock) Now() time.Time { return c.now }
+func (c *chkClock) Sleep(_ context.Context, d time.Duration) error {
 	c.waits = append(c.waits, d)
 	c.now = c.now.Add(d)
 	return nil
 }
 
-func newCheckFake(t *testing.T) (*fakegithub.Server, *CheckRun, *recorder, *fakeClock) {
+func newCheckFake(t *testing.T) (*fakegithub.Server, *CheckRun, *chkRecorder, *chkClock) {
 	t.Helper()
 	srv := fakegithub.New(t, "acme", "infra")
-	rec := &recorder{base: http.DefaultTransport}
+	rec := &chkRecorder{base: http.DefaultTransport}
 	c, err := gh.NewClient(&http.Client{Transport: rec}).WithEnterpriseURLs(srv.URL+"/", srv.URL+"/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{now: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
+	clock := &chkClock{now: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
 	srv.Now = clock.Now
-	cr := NewCheckRun(c, "acme", "infra", testSHA)
+	cr := NewCheckRun(c, "acme", "infra", chkSHA)
 	cr.Now, cr.Sleep = clock.Now, clock.Sleep
 	return srv, cr, rec, clock
 }
 
 // findings returns n findings with distinct paths and lines.
-func findings(n int, sev translator.Severity) translator.Findings {
+func chkFindings(n int, sev translator.Severity) translator.Findings {
 	var fs translator.Findings
 	for i := 0; i < n; i++ {
 		fs = append(fs, &translator.Finding{Tool: "trivy", Code: "KSV-0017", Severity: sev,
@@ -81,16 +81,16 @@ func findings(n int, sev translator.Severity) translator.Findings {
 	return fs
 }
 
-func ignored(f *translator.Finding) *translator.Finding {
+func chkIgnored(f *translator.Finding) *translator.Finding {
 	f.Suppressed = &translator.Suppression{Reason: "accepted risk", Source: "config"}
 	return f
 }
 
 func TestCheckConclusion(t *testing.T) {
-	warn := findings(1, translator.SeverityWarning)
-	errF := findings(1, translator.SeverityError)
-	ign := translator.Findings{ignored(findings(1, translator.SeverityError)[0])}
-	fallback := findings(1, translator.SeverityWarning)
+	warn := chkFindings(1, translator.SeverityWarning)
+	errF := chkFindings(1, translator.SeverityError)
+	ign := translator.Findings{chkIgnored(chkFindings(1, translator.SeverityError)[0])}
+	fallback := chkFindings(1, translator.SeverityWarning)
 	fallback[0].Runbook = &translator.Runbook{ID: translator.FallbackID, Title: "Generic", Body: "b"}
 	cases := []struct {
 		name     string
@@ -124,7 +124,7 @@ func TestCheckConclusion(t *testing.T) {
 			if got.Conclusion != tc.want || out.Conclusion != tc.want || got.Status != "completed" {
 				t.Errorf("conclusion %q (outcome %q), status %q; want %q, completed", got.Conclusion, out.Conclusion, got.Status, tc.want)
 			}
-			if got.Name != DefaultCheckName || got.HeadSHA != testSHA {
+			if got.Name != DefaultCheckName || got.HeadSHA != chkSHA {
 				t.Errorf("name %q sha %q", got.Name, got.HeadSHA)
 			}
 			if !strings.Contains(got.Title, tc.wantText) {
@@ -137,7 +137,7 @@ func TestCheckConclusion(t *testing.T) {
 	}
 }
 
-type wireAnnotation struct {
+type chkWireAnnotation struct {
 	Path            string `json:"path"`
 	StartLine       int    `json:"start_line"`
 	EndLine         int    `json:"end_line"`
@@ -149,11 +149,11 @@ type wireAnnotation struct {
 	RawDetails      string `json:"raw_details"`
 }
 
-func annotationsOf(t *testing.T, run fakegithub.CheckRun) []wireAnnotation {
+func chkAnnotationsOf(t *testing.T, run fakegithub.CheckRun) []chkWireAnnotation {
 	t.Helper()
-	var out []wireAnnotation
+	var out []chkWireAnnotation
 	for _, raw := range run.Annotations {
-		var a wireAnnotation
+		var a chkWireAnnotation
 		if err := json.Unmarshal(raw, &a); err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func TestCheckAnnotationBatches(t *testing.T) {
 	for _, n := range []int{0, 1, 50, 51, 120} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			srv, cr, _, _ := newCheckFake(t)
-			run := &translator.Run{Findings: findings(n, translator.SeverityError), FailLevel: translator.SeverityError}
+			run := &translator.Run{Findings: chkFindings(n, translator.SeverityError), FailLevel: translator.SeverityError}
 			out, err := cr.Post(context.Background(), run)
 			if err != nil {
 				t.Fatal(err)
@@ -187,7 +187,7 @@ func TestCheckAnnotationBatches(t *testing.T) {
 				t.Errorf("status %q conclusion %q", runs[0].Status, runs[0].Conclusion)
 			}
 			got := map[string]bool{}
-			for _, a := range annotationsOf(t, runs[0]) {
+			for _, a := range chkAnnotationsOf(t, runs[0]) {
 				got[fmt.Sprintf("%s:%d", a.Path, a.StartLine)] = true
 				if a.AnnotationLevel != "failure" || a.Title != "Privileged container" || !strings.Contains(a.Message, "Runbook: Privileged container (pss-privileged)") {
 					t.Errorf("annotation %+v", a)
@@ -224,8 +224,8 @@ func TestCheckAnnotationFields(t *testing.T) {
 	if out.Annotations != 3 || out.Unannotated != 1 {
 		t.Errorf("outcome %+v", out)
 	}
-	anns := annotationsOf(t, srv.CheckRuns()[0])
-	byPath := map[string]wireAnnotation{}
+	anns := chkAnnotationsOf(t, srv.CheckRuns()[0])
+	byPath := map[string]chkWireAnnotation{}
 	for _, a := range anns {
 		byPath[a.Path] = a
 	}
@@ -259,7 +259,7 @@ func TestCheckLongTextsBounded(t *testing.T) {
 	cr.Summary = func(_ context.Context, _ *translator.Run, max int) (string, error) {
 		return strings.Repeat("é", 70000), nil // 140,000 bytes, whatever max says
 	}
-	fs := findings(1, translator.SeverityError)
+	fs := chkFindings(1, translator.SeverityError)
 	fs[0].Message = strings.Repeat("m", 100000)
 	fs[0].Runbook.Body = strings.Repeat("b", 100000)
 	fs[0].Runbook.Title = strings.Repeat("t", 400)
@@ -270,7 +270,7 @@ func TestCheckLongTextsBounded(t *testing.T) {
 	if len(got.Summary) > checkMaxOutput || !strings.HasSuffix(got.Summary, "(summary truncated to fit GitHub's size limit)\n") {
 		t.Errorf("summary of %d bytes, ends %q", len(got.Summary), got.Summary[max(0, len(got.Summary)-60):])
 	}
-	a := annotationsOf(t, got)[0]
+	a := chkAnnotationsOf(t, got)[0]
 	if len(a.Message) > annotationMaxMessage || len(a.RawDetails) > annotationMaxMessage || len([]rune(a.Title)) > annotationMaxTitle {
 		t.Errorf("message %d, details %d, title %d runes", len(a.Message), len(a.RawDetails), len([]rune(a.Title)))
 	}
@@ -280,7 +280,7 @@ func TestCheckNoWriteAccess(t *testing.T) {
 	for _, status := range []int{403, 404} {
 		srv, cr, _, _ := newCheckFake(t)
 		srv.SetReadOnly(status)
-		_, err := cr.Post(context.Background(), &translator.Run{Findings: findings(3, translator.SeverityError)})
+		_, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(3, translator.SeverityError)})
 		if !errors.Is(err, ErrNoWriteAccess) {
 			t.Errorf("%d: err = %v, want ErrNoWriteAccess", status, err)
 		}
@@ -294,7 +294,7 @@ func TestCheckRetries(t *testing.T) {
 	t.Run("5xx then success", func(t *testing.T) {
 		srv, cr, _, clock := newCheckFake(t)
 		srv.Inject(fakegithub.Fault{Method: "POST", Path: "check-runs$", Status: 502, Times: 2})
-		out, err := cr.Post(context.Background(), &translator.Run{Findings: findings(3, translator.SeverityError)})
+		out, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(3, translator.SeverityError)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,7 +305,7 @@ func TestCheckRetries(t *testing.T) {
 	t.Run("PATCH applied despite 502 is not repeated", func(t *testing.T) {
 		srv, cr, _, _ := newCheckFake(t)
 		srv.Inject(fakegithub.Fault{Method: "PATCH", Status: 502, AfterApply: true})
-		if _, err := cr.Post(context.Background(), &translator.Run{Findings: findings(120, translator.SeverityError)}); err != nil {
+		if _, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(120, translator.SeverityError)}); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(srv.CheckRuns()[0].Annotations); n != 120 {
@@ -318,7 +318,7 @@ func TestCheckRetries(t *testing.T) {
 	t.Run("PATCH not applied is retried", func(t *testing.T) {
 		srv, cr, _, _ := newCheckFake(t)
 		srv.Inject(fakegithub.Fault{Method: "PATCH", Status: 500})
-		if _, err := cr.Post(context.Background(), &translator.Run{Findings: findings(120, translator.SeverityError)}); err != nil {
+		if _, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(120, translator.SeverityError)}); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(srv.CheckRuns()[0].Annotations); n != 120 {
@@ -328,7 +328,7 @@ func TestCheckRetries(t *testing.T) {
 	t.Run("secondary rate limit honours retry-after", func(t *testing.T) {
 		srv, cr, _, clock := newCheckFake(t)
 		srv.Inject(fakegithub.Fault{Method: "POST", Status: 403, Secondary: true, RetryAfter: "30"})
-		if _, err := cr.Post(context.Background(), &translator.Run{Findings: findings(1, translator.SeverityError)}); err != nil {
+		if _, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(1, translator.SeverityError)}); err != nil {
 			t.Fatal(err)
 		}
 		if len(clock.waits) != 1 || clock.waits[0] != 30*time.Second || len(srv.CheckRuns()) != 1 {
@@ -338,7 +338,7 @@ func TestCheckRetries(t *testing.T) {
 	t.Run("primary rate limit waits for the reset", func(t *testing.T) {
 		srv, cr, _, clock := newCheckFake(t)
 		srv.Inject(fakegithub.Fault{Method: "POST", Status: 403, PrimaryLimit: true, ResetIn: 90 * time.Second})
-		if _, err := cr.Post(context.Background(), &translator.Run{Findings: findings(1, translator.SeverityError)}); err != nil {
+		if _, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(1, translator.SeverityError)}); err != nil {
 			t.Fatal(err)
 		}
 		if len(clock.waits) != 1 || clock.waits[0] != 91*time.Second {
@@ -349,7 +349,7 @@ func TestCheckRetries(t *testing.T) {
 		srv, cr, _, _ := newCheckFake(t)
 		cr.MaxWait = time.Minute
 		srv.Inject(fakegithub.Fault{Method: "POST", Status: 429, RetryAfter: "3600"})
-		_, err := cr.Post(context.Background(), &translator.Run{Findings: findings(1, translator.SeverityError)})
+		_, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(1, translator.SeverityError)})
 		if err == nil || !strings.Contains(err.Error(), "over the 1m0s wait limit") || errors.Is(err, ErrNoWriteAccess) {
 			t.Errorf("err = %v", err)
 		}
@@ -358,7 +358,7 @@ func TestCheckRetries(t *testing.T) {
 		srv, cr, _, _ := newCheckFake(t)
 		cr.MaxRetries = 2
 		srv.Inject(fakegithub.Fault{Method: "POST", Status: 503, Times: 10})
-		_, err := cr.Post(context.Background(), &translator.Run{Findings: findings(1, translator.SeverityError)})
+		_, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(1, translator.SeverityError)})
 		if err == nil || !strings.Contains(err.Error(), "give up after 3 attempts") {
 			t.Errorf("err = %v", err)
 		}
@@ -369,7 +369,7 @@ func TestCheckDryRun(t *testing.T) {
 	srv, cr, _, _ := newCheckFake(t)
 	var buf bytes.Buffer
 	cr.DryRun = &buf
-	out, err := cr.Post(context.Background(), &translator.Run{Findings: findings(51, translator.SeverityError), FailLevel: translator.SeverityError})
+	out, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(51, translator.SeverityError), FailLevel: translator.SeverityError})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestCheckDryRun(t *testing.T) {
 
 func TestCheckUnmodifiedFindings(t *testing.T) {
 	_, cr, _, _ := newCheckFake(t)
-	fs := findings(3, translator.SeverityError)
+	fs := chkFindings(3, translator.SeverityError)
 	fs[0], fs[2] = fs[2], fs[0]
 	before := []string{fs[0].Path, fs[1].Path, fs[2].Path}
 	if _, err := cr.Post(context.Background(), &translator.Run{Findings: fs}); err != nil {

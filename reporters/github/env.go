@@ -28,30 +28,30 @@ const DefaultAPIURL = "https://api.github.com"
 // github-check then fails with ErrNoWriteAccess.
 var tokenVars = []string{"RUNBOOK_TRANSLATOR_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "ATLANTIS_GH_TOKEN"}
 
-// redacted replaces a token wherever it would be shown.
-const redacted = "[REDACTED]"
+// tokenRedacted replaces a token wherever it would be shown.
+const tokenRedacted = "[REDACTED]"
 
-// Token is a secret: every way of printing or encoding it shows
+// Token is a envSecret: every way of printing or encoding it shows
 // "[REDACTED]". NewClient is the only reader of its value.
 type Token string
 
 // String implements fmt.Stringer.
-func (Token) String() string { return redacted }
+func (Token) String() string { return tokenRedacted }
 
 // GoString implements fmt.GoStringer.
-func (Token) GoString() string { return strconv.Quote(redacted) }
+func (Token) GoString() string { return strconv.Quote(tokenRedacted) }
 
 // Format implements fmt.Formatter, so %v, %s, %q, %x and the others all redact.
 func (t Token) Format(f fmt.State, verb rune) {
 	if verb == 'q' {
-		io.WriteString(f, strconv.Quote(redacted))
+		io.WriteString(f, strconv.Quote(tokenRedacted))
 		return
 	}
-	io.WriteString(f, redacted)
+	io.WriteString(f, tokenRedacted)
 }
 
 // MarshalText implements encoding.TextMarshaler (JSON, YAML, logs).
-func (Token) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+func (Token) MarshalText() ([]byte, error) { return []byte(tokenRedacted), nil }
 
 // Context is where a GitHub reporter runs: the repository, pull request and
 // commit, the API, and the token. It is built by ContextFromEnv; printing it
@@ -88,7 +88,7 @@ type Context struct {
 func (c Context) String() string {
 	tok := "none"
 	if c.Token != "" {
-		tok = redacted + " from " + c.TokenVar
+		tok = tokenRedacted + " from " + c.TokenVar
 	}
 	return fmt.Sprintf("github %s/%s pr=%d sha=%s fork=%t api=%s token=%s", c.Owner, c.Repo, c.PR, c.SHA, c.Fork, c.APIURL, tok)
 }
@@ -97,7 +97,7 @@ func (c Context) String() string {
 func (c Context) GoString() string { return "github.Context{" + c.String() + "}" }
 
 // Format implements fmt.Formatter: every verb prints String (the token is
-// also redacted by its own type, this keeps %+v and %#v short and safe).
+// also tokenRedacted by its own type, this keeps %+v and %#v short and safe).
 func (c Context) Format(f fmt.State, verb rune) {
 	if verb == 'v' && f.Flag('#') {
 		io.WriteString(f, c.GoString())
@@ -190,7 +190,7 @@ func ContextFromEnv(getenv func(string) string, over Overrides) (Context, error)
 	default:
 		repo, repoVar = getenv("GITHUB_REPOSITORY"), "GITHUB_REPOSITORY"
 		if p := getenv("GITHUB_EVENT_PATH"); p != "" {
-			ev, err := readEvent(p)
+			ev, err := envReadEvent(p)
 			if err != nil {
 				return c, err
 			}
@@ -245,8 +245,8 @@ func ContextFromEnv(getenv func(string) string, over Overrides) (Context, error)
 	return c, nil
 }
 
-// ghEvent is the part of a webhook event payload the context needs.
-type ghEvent struct {
+// envEvent is the part of a webhook event payload the context needs.
+type envEvent struct {
 	PullRequest *struct {
 		Number int `json:"number"`
 		Head   struct {
@@ -270,7 +270,7 @@ type ghEvent struct {
 // 25 MB.
 const maxEventBytes = 32 << 20
 
-func readEvent(path string) (*ghEvent, error) {
+func envReadEvent(path string) (*envEvent, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read GITHUB_EVENT_PATH: %w", err)
@@ -283,7 +283,7 @@ func readEvent(path string) (*ghEvent, error) {
 	if len(b) > maxEventBytes {
 		return nil, fmt.Errorf("read GITHUB_EVENT_PATH %s: larger than %d bytes", path, maxEventBytes)
 	}
-	var ev ghEvent
+	var ev envEvent
 	if err := json.Unmarshal(b, &ev); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
@@ -311,7 +311,7 @@ func NewClient(ctx Context) (*gh.Client, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("create GitHub client: API URL %q is not a URL", api)
 	}
-	hc := &http.Client{Transport: &tokenTransport{token: string(ctx.Token), host: u.Host, base: http.DefaultTransport}}
+	hc := &http.Client{Transport: &envTokenTransport{token: string(ctx.Token), host: u.Host, base: http.DefaultTransport}}
 	c := gh.NewClient(hc)
 	if strings.TrimRight(api, "/") == DefaultAPIURL {
 		return c, nil
@@ -327,9 +327,9 @@ func NewClient(ctx Context) (*gh.Client, error) {
 	return c, nil
 }
 
-// tokenTransport authenticates requests to the API host and scrubs the
+// envTokenTransport authenticates requests to the API host and scrubs the
 // token from error answers.
-type tokenTransport struct {
+type envTokenTransport struct {
 	token string
 	host  string
 	base  http.RoundTripper
@@ -338,19 +338,19 @@ type tokenTransport struct {
 // maxScrubBytes bounds the error body read to scrub it.
 const maxScrubBytes = 1 << 20
 
-func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *envTokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	if strings.EqualFold(r.URL.Host, t.host) {
 		r.Header.Set("Authorization", "Bearer "+t.token)
 	}
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
-		return nil, errors.New(strings.ReplaceAll(err.Error(), t.token, redacted))
+		return nil, errors.New(strings.ReplaceAll(err.Error(), t.token, tokenRedacted))
 	}
 	if resp.StatusCode >= 400 && resp.Body != nil {
 		b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxScrubBytes))
 		resp.Body.Close()
-		b = bytes.ReplaceAll(b, []byte(t.token), []byte(redacted))
+		b = bytes.ReplaceAll(b, []byte(t.token), []byte(tokenRedacted))
 		if rerr != nil {
 			b = append(b, "\n(error body unreadable)"...)
 		}
@@ -359,7 +359,7 @@ func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Header.Del("Content-Length")
 		for k, vs := range resp.Header {
 			for i, v := range vs {
-				vs[i] = strings.ReplaceAll(v, t.token, redacted)
+				vs[i] = strings.ReplaceAll(v, t.token, tokenRedacted)
 			}
 			resp.Header[k] = vs
 		}
