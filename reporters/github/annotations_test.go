@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
 var updateAnnotations = flag.Bool("update-annotations", false, "rewrite the github-annotations golden files")
@@ -232,4 +235,32 @@ func TestJobSummaryBounded(t *testing.T) {
 			t.Error("annotations must still be written when the summary does not fit")
 		}
 	})
+}
+
+// annStubReporter writes a fixed Markdown body, ignoring its byte budget,
+// as a misbehaving renderer would.
+type annStubReporter struct {
+	w   io.Writer
+	max int
+}
+
+func (s *annStubReporter) Report(_ context.Context, run *translator.Run) error {
+	_, err := fmt.Fprintf(s.w, "## stub (budget %d)\n%s", s.max, strings.Repeat("z", 2*JobSummaryMaxBytes))
+	return err
+}
+
+func TestReporterSummary(t *testing.T) {
+	var gotMax int
+	sum := ReporterSummary(func(w io.Writer, max int) reporters.Reporter {
+		gotMax = max
+		return &annStubReporter{w: w, max: max}
+	})
+	p := filepath.Join(t.TempDir(), "summary.md")
+	if err := (&Annotations{Out: io.Discard, JobSummaryPath: p, Summary: sum}).Report(context.Background(), annRepresentativeRun()); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	if gotMax != JobSummaryMaxBytes-1 || len(b) > JobSummaryMaxBytes || !strings.HasPrefix(string(b), "## stub (budget 1048575)") {
+		t.Errorf("budget %d, %d bytes written", gotMax, len(b))
+	}
 }
