@@ -44,7 +44,12 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 	for _, s := range specs {
 		sp := parseReporterSpec(s)
 		if _, ok := forgeReporters[sp.Name]; ok {
-			set = append(set, &activeReporter{spec: sp, forge: true})
+			rep, err := o.newForgeReporter(sp.Name)
+			if err != nil {
+				set.close()
+				return nil, err
+			}
+			set = append(set, &activeReporter{spec: sp, rep: rep, forge: true})
 			continue
 		}
 		if !contains(reporters.Names(), sp.Name) {
@@ -92,12 +97,7 @@ func (s reporterSet) hasForge() bool {
 func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translator.Run) error {
 	var errs []error
 	for _, r := range s {
-		var err error
-		if r.forge {
-			err = o.runForge(ctx, r.spec, run)
-		} else {
-			err = r.rep.Report(ctx, run)
-		}
+		err := r.rep.Report(ctx, run)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
 		}
