@@ -382,6 +382,12 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 	if format == "" {
 		head, _ := br.Peek(parsers.DetectSize)
 		ft, err := parsers.Detect(head)
+		if errors.Is(err, parsers.ErrEmptyInput) {
+			// A clean run of a text-format tool prints nothing; a JSON tool
+			// that printed nothing is caught when -f names its format.
+			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: empty input, no findings (pass -f to check it against a format)\n", name)
+			return "", nil
+		}
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", name, err)
 		}

@@ -118,8 +118,15 @@ func TestAutoDetectSaysWhichFormat(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = run(t, "   \n", "review")
-	if code != ExitUsage || !strings.Contains(stderr, "empty input") {
+	if code != ExitOK || !strings.Contains(stderr, "empty input, no findings") {
 		t.Errorf("empty stdin: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = run(t, "", "review", "-f", "trivy")
+	if code != ExitUsage || !strings.Contains(stderr, "parse trivy input") {
+		t.Errorf("empty stdin with a JSON format must be an error: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr = run(t, "", "review", "-f", "shellcheck-gcc"); code != ExitOK {
+		t.Errorf("a clean text-format run is empty: exit %d, stderr %q", code, stderr)
 	}
 }
 
