@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -382,6 +383,10 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 	if format == "" {
 		head, _ := br.Peek(parsers.DetectSize)
 		ft, err := parsers.Detect(head)
+		if err != nil && isEmptyDocument(head) {
+			// "[]" or "null": what several JSON tools print when clean.
+			err = parsers.ErrEmptyInput
+		}
 		if errors.Is(err, parsers.ErrEmptyInput) {
 			// A clean run of a text-format tool prints nothing; a JSON tool
 			// that printed nothing is caught when -f names its format.
@@ -418,6 +423,16 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: %d findings (%s)\n", name, n, format)
 	}
 	return tool, err
+}
+
+// isEmptyDocument reports whether head is a whole JSON document with no
+// content: [] (actionlint, gitleaks), null (gator) or {}.
+func isEmptyDocument(head []byte) bool {
+	switch string(bytes.TrimSpace(head)) {
+	case "[]", "null", "{}":
+		return true
+	}
+	return false
 }
 
 func describeRule(r ignore.Rule) string {

@@ -261,3 +261,11 @@ func TestFormatsListsExamples(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanJSONWithoutFormatIsNoFindings(t *testing.T) {
+	for _, in := range []string{"[]\n", "null\n"} {
+		if code, _, stderr := run(t, in, "review"); code != ExitOK || !strings.Contains(stderr, "no findings") {
+			t.Errorf("%q: exit %d, stderr %q", in, code, stderr)
+		}
+	}
+}
