@@ -179,6 +179,8 @@ type Server struct {
 	noDiffs     bool
 	counts      Counts
 	log         []string
+	inflight    int
+	maxInflight int
 }
 
 // New starts a fake holding project id with the full path path (e.g.
@@ -311,12 +313,21 @@ func (s *Server) Counts() Counts {
 	return c
 }
 
-// ResetCounts zeroes the request counts and the request log.
+// ResetCounts zeroes the request counts, the request log and MaxInFlight.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = Counts{ByOp: map[string]int{}}
 	s.log = nil
+	s.maxInflight = 0
+}
+
+// MaxInFlight is the most requests the fake was serving at once since the
+// last ResetCounts.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInflight
 }
 
 // Log returns "METHOD path" of every request since the last ResetCounts.
@@ -375,6 +386,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	isWrite := r.Method != http.MethodGet && r.Method != http.MethodHead
+
+	s.mu.Lock()
+	s.inflight++
+	s.maxInflight = max(s.maxInflight, s.inflight)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inflight--
+		s.mu.Unlock()
+	}()
 
 	s.mu.Lock()
 	s.log = append(s.log, r.Method+" "+raw)

@@ -254,13 +254,38 @@ func (a *api) apiError(r request, status int, err error) *APIError {
 	msg := err.Error()
 	var er *gl.ErrorResponse
 	if errors.As(err, &er) {
-		msg = er.Message
-		if msg == "" {
-			msg = http.StatusText(status)
-		}
-		msg = strings.TrimPrefix(msg, "failed to parse unknown error format: ")
+		msg = errorMessage(er)
 	}
 	return &APIError{Method: r.method, Path: "/api/v4/" + r.path, Status: status, Message: clipMsg(a.redact(strings.TrimSpace(msg)))}
+}
+
+// errorMessage is GitLab's message from an error body: {"message": "..."},
+// {"message": {"field": ["..."]}} or {"error": "..."}; plain text bodies
+// (a 429 from Rack::Attack, an HTML error page) are used as they are.
+func errorMessage(er *gl.ErrorResponse) string {
+	var v struct {
+		Message json.RawMessage `json:"message"`
+		Error   string          `json:"error"`
+	}
+	if json.Unmarshal(er.Body, &v) == nil {
+		var s string
+		if json.Unmarshal(v.Message, &s) == nil && s != "" {
+			return s
+		}
+		if len(v.Message) > 0 && string(v.Message) != "null" {
+			return string(v.Message)
+		}
+		if v.Error != "" {
+			return v.Error
+		}
+	}
+	if b := strings.TrimSpace(string(er.Body)); b != "" {
+		return b
+	}
+	if er.Message != "" {
+		return er.Message
+	}
+	return http.StatusText(er.StatusCode)
 }
 
 // tokenLike matches GitLab token formats (glpat-, glcbt-, gldt-, glptt-,

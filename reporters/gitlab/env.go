@@ -78,10 +78,11 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 		}
 	}
 	var errs []error
-	if s := env("CI_MERGE_REQUEST_IID"); s != "" {
+	if s := env("CI_MERGE_REQUEST_IID"); s != "" && overrides.MergeRequestIID == 0 {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
 			errs = append(errs, fmt.Errorf("read CI_MERGE_REQUEST_IID: %q is not a merge request number", s))
+			n = -1
 		}
 		c.MergeRequestIID = n
 	}
@@ -107,7 +108,7 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 	if c.Project == "" {
 		errs = append(errs, errors.New("no project: set CI_PROJECT_ID or pass the project id or path"))
 	}
-	if c.MergeRequestIID <= 0 && len(errs) == 0 || c.MergeRequestIID < 0 {
+	if c.MergeRequestIID == 0 {
 		errs = append(errs, errors.New("no merge request: CI_MERGE_REQUEST_IID is set only in merge request pipelines"))
 	}
 	if c.Token == "" {
