@@ -69,9 +69,9 @@ type Diff struct {
 
 // Version is one diff version of a merge request.
 type Version struct {
-	ID                        int64
+	ID                         int64
 	BaseSHA, StartSHA, HeadSHA string
-	Diffs                     []Diff
+	Diffs                      []Diff
 }
 
 // Position is where a diff note is.
@@ -181,6 +181,7 @@ type Server struct {
 	log         []string
 	inflight    int
 	maxInflight int
+	lastAuth    string
 }
 
 // New starts a fake holding project id with the full path path (e.g.
@@ -363,6 +364,24 @@ func writeMessage(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"message": msg})
 }
 
+// authHeader names the header that carried the token.
+func authHeader(r *http.Request) string {
+	for _, h := range []string{"PRIVATE-TOKEN", "JOB-TOKEN", "Authorization"} {
+		if r.Header.Get(h) != "" {
+			return h
+		}
+	}
+	return ""
+}
+
+// LastAuthHeader names the header that carried the token of the latest
+// request: PRIVATE-TOKEN, JOB-TOKEN or Authorization.
+func (s *Server) LastAuthHeader() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastAuth
+}
+
 // token returns the token a request carries.
 func token(r *http.Request) string {
 	for _, h := range []string{"PRIVATE-TOKEN", "JOB-TOKEN"} {
@@ -398,6 +417,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	s.mu.Lock()
+	s.lastAuth = authHeader(r)
 	s.log = append(s.log, r.Method+" "+raw)
 	if isWrite {
 		s.counts.Writes++

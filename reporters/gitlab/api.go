@@ -92,6 +92,7 @@ type APIError struct {
 	Message string
 }
 
+// Error is "METHOD /api/v4/path: status message".
 func (e *APIError) Error() string {
 	if e.Status == 0 {
 		return fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Message)

@@ -81,6 +81,7 @@ type Discussions struct {
 	iid     int64
 	opts    Options
 	api     *api
+	logMu   sync.Mutex
 }
 
 var _ reporters.Reporter = (*Discussions)(nil)
@@ -104,6 +105,7 @@ type NotPostedError struct {
 	Err     error
 }
 
+// Error lists up to ten of the findings and the underlying error.
 func (e *NotPostedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "post merge request discussions: %d findings not posted", len(e.Entries))
@@ -152,7 +154,10 @@ type wanted struct {
 
 func (r *Discussions) logf(format string, args ...any) {
 	if r.opts.Log != nil {
-		fmt.Fprintln(r.opts.Log, r.api.redact(fmt.Sprintf(Name+": "+format, args...)))
+		line := r.api.redact(fmt.Sprintf(Name+": "+format, args...))
+		r.logMu.Lock()
+		fmt.Fprintln(r.opts.Log, line)
+		r.logMu.Unlock()
 	}
 }
 
@@ -529,7 +534,7 @@ func (r *Discussions) run(ctx context.Context, jobs []job) result {
 		workers = 1 // a dry run prints its calls in plan order
 	}
 	var mu sync.Mutex
-	done := make([]bool, len(jobs))
+	ok := make([]bool, len(jobs)) // the job succeeded or was answered for good
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(workers, len(jobs)) {
@@ -539,7 +544,7 @@ func (r *Discussions) run(ctx context.Context, jobs []job) result {
 			for i := range next {
 				err := r.do(ctx, jobs[i])
 				mu.Lock()
-				done[i] = true
+				ok[i] = err == nil
 				r.record(&res, jobs[i], err)
 				if res.noAccess != nil {
 					cancel()
@@ -560,7 +565,7 @@ feed:
 	wg.Wait()
 	if res.noAccess != nil {
 		for i, j := range jobs {
-			if j.kind == jobCreate && (!done[i] || errors.Is(ctx.Err(), context.Canceled)) {
+			if j.kind == jobCreate && !ok[i] {
 				if _, rej := res.rejected[j.w.f.Fingerprint]; !rej {
 					res.pending = append(res.pending, j.w)
 				}

@@ -18,13 +18,13 @@ import (
 
 func baseFindings() translator.Findings {
 	return translator.Findings{
-		finding("k8s/web.yaml", 2, "KSV-0017", "privileged container"),   // added
-		finding("k8s/web.yaml", 5, "KSV-0012", "runs as root"),           // context: old line 2
-		finding("k8s/web.yaml", 10, "KSV-0001", "no resource limits"),    // added
+		finding("k8s/web.yaml", 2, "KSV-0017", "privileged container"),     // added
+		finding("k8s/web.yaml", 5, "KSV-0012", "runs as root"),             // context: old line 2
+		finding("k8s/web.yaml", 10, "KSV-0001", "no resource limits"),      // added
 		finding("Dockerfile", 3, "DL3002", "last USER should not be root"), // new file
-		finding("new/name.tf", 2, "AVD-AWS-0086", "bucket is public"),    // renamed file
-		finding("README.md", 1, "MD001", "outside the diff"),             // untouched file
-		finding("k8s/web.yaml", 0, "KSV-0110", "no line"),                // no line
+		finding("new/name.tf", 2, "AVD-AWS-0086", "bucket is public"),      // renamed file
+		finding("README.md", 1, "MD001", "outside the diff"),               // untouched file
+		finding("k8s/web.yaml", 0, "KSV-0110", "no line"),                  // no line
 	}
 }
 
