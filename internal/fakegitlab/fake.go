@@ -432,7 +432,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, 401, "401 Unauthorized")
 		return
 	}
-	if fault != nil && fault.Reset {
+	if fault != nil && fault.Reset && !fault.AfterApply {
 		s.resetConn(w)
 		return
 	}
@@ -479,7 +479,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		rec = httptest.NewRecorder()
 	}
 	s.route(rec, r, op, params, body)
-	if fault != nil {
+	switch {
+	case fault != nil && fault.Reset:
+		s.resetConn(w)
+	case fault != nil:
 		s.writeFault(w, r, fault)
 	}
 }
