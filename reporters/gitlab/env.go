@@ -1,0 +1,154 @@
+package gitlab
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
+)
+
+// DefaultBaseURL is the API root used when CI_API_V4_URL is not set.
+const DefaultBaseURL = "https://gitlab.com/api/v4"
+
+// Config is what the reporter needs to reach a merge request. Its String
+// and GoString never show the token, so a Config can be logged.
+type Config struct {
+	// BaseURL is the API root, e.g. https://gitlab.example.com/api/v4
+	// (CI_API_V4_URL).
+	BaseURL string
+	// Project is the numeric id or the full path of the project that owns
+	// the merge request (CI_MERGE_REQUEST_PROJECT_ID, else CI_PROJECT_ID).
+	Project string
+	// MergeRequestIID is the merge request's number in its project
+	// (CI_MERGE_REQUEST_IID).
+	MergeRequestIID int64
+	// Token is the API token (GITLAB_TOKEN, else CI_JOB_TOKEN).
+	Token string
+	// JobToken says Token is a CI job token, sent as JOB-TOKEN. Job tokens
+	// reach only a few API endpoints; notes and discussions are not among
+	// them on most GitLab versions, so writes fail and the reporter returns
+	// ErrNoWriteAccess. Set GITLAB_TOKEN (a project access token with the
+	// api scope and the Developer role, which may also resolve threads) for
+	// inline comments.
+	JobToken bool
+	// HeadSHA is the analysed commit (CI_COMMIT_SHA).
+	HeadSHA string
+}
+
+// String describes the config with the token redacted.
+func (c Config) String() string {
+	kind := "token"
+	if c.JobToken {
+		kind = "job token"
+	}
+	tok := "unset"
+	if c.Token != "" {
+		tok = "[REDACTED]"
+	}
+	return fmt.Sprintf("gitlab %s project %s !%d at %s (%s %s)", c.BaseURL, c.Project, c.MergeRequestIID, short(c.HeadSHA), kind, tok)
+}
+
+// GoString is String, so that %#v does not print the token either.
+func (c Config) GoString() string { return c.String() }
+
+// ConfigFromEnv builds the config from GitLab CI's predefined variables,
+// read through getenv (os.Getenv in cmd; only cmd reads the environment).
+// Non-zero fields of overrides (flags) win over the environment. Errors
+// name the variable to set and never contain the token.
+func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error) {
+	env := func(names ...string) string {
+		for _, n := range names {
+			if v := strings.TrimSpace(getenv(n)); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	c := Config{
+		BaseURL: env("CI_API_V4_URL"),
+		Project: env("CI_MERGE_REQUEST_PROJECT_ID", "CI_PROJECT_ID"),
+		HeadSHA: env("CI_COMMIT_SHA"),
+		Token:   env("GITLAB_TOKEN"),
+	}
+	if c.Token == "" {
+		if c.Token = env("CI_JOB_TOKEN"); c.Token != "" {
+			c.JobToken = true
+		}
+	}
+	var errs []error
+	if s := env("CI_MERGE_REQUEST_IID"); s != "" && overrides.MergeRequestIID == 0 {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("read CI_MERGE_REQUEST_IID: %q is not a merge request number", s))
+			n = -1
+		}
+		c.MergeRequestIID = n
+	}
+	if overrides.BaseURL != "" {
+		c.BaseURL = overrides.BaseURL
+	}
+	if overrides.Project != "" {
+		c.Project = overrides.Project
+	}
+	if overrides.MergeRequestIID != 0 {
+		c.MergeRequestIID = overrides.MergeRequestIID
+	}
+	if overrides.Token != "" {
+		c.Token, c.JobToken = overrides.Token, overrides.JobToken
+	}
+	if overrides.HeadSHA != "" {
+		c.HeadSHA = overrides.HeadSHA
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = DefaultBaseURL
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.Project == "" {
+		errs = append(errs, errors.New("no project: set CI_PROJECT_ID or pass the project id or path"))
+	}
+	if c.MergeRequestIID == 0 {
+		errs = append(errs, errors.New("no merge request: CI_MERGE_REQUEST_IID is set only in merge request pipelines"))
+	}
+	if c.Token == "" {
+		errs = append(errs, errors.New("no token: set GITLAB_TOKEN (api scope); CI_JOB_TOKEN cannot write notes"))
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configure gitlab-mr-discussion: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+// NewClient returns a client-go client for the config: PRIVATE-TOKEN auth
+// for a token, JOB-TOKEN for a job token. The reporter does its own
+// retries; the client's are switched off per request.
+func NewClient(c Config, opts ...gl.ClientOptionFunc) (*gl.Client, error) {
+	opts = append([]gl.ClientOptionFunc{gl.WithBaseURL(c.BaseURL)}, opts...)
+	var cl *gl.Client
+	var err error
+	if c.JobToken {
+		cl, err = gl.NewJobClient(c.Token, opts...)
+	} else {
+		cl, err = gl.NewClient(c.Token, opts...)
+	}
+	if err != nil {
+		// client-go's errors name the URL, never the token; redact anyway.
+		return nil, fmt.Errorf("create gitlab client: %s", strings.ReplaceAll(err.Error(), c.Token, "[REDACTED]"))
+	}
+	return cl, nil
+}
+
+// New builds the reporter from a config: the client, the merge request,
+// the analysed commit, and the token as a secret to redact.
+func New(c Config, opts Options, clientOpts ...gl.ClientOptionFunc) (*Discussions, error) {
+	cl, err := NewClient(c, clientOpts...)
+	if err != nil {
+		return nil, err
+	}
+	if opts.HeadSHA == "" {
+		opts.HeadSHA = c.HeadSHA
+	}
+	opts.Secrets = append(opts.Secrets, c.Token)
+	return NewDiscussions(cl, c.Project, c.MergeRequestIID, opts), nil
+}
