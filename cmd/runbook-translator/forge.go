@@ -40,6 +40,8 @@ func init() {
 // a missing variable or token is a usage error before any input is read.
 func (o *ReviewOptions) newForgeReporter(name string) (reporters.Reporter, error) {
 	switch name {
+	case "gitlab-mr-discussion":
+		return o.newGitLabReporter()
 	case "github-annotations":
 		gctx, err := ghrep.ContextFromEnv(o.Getenv, o.githubOverrides())
 		if err != nil {

@@ -69,8 +69,16 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 	c := Config{
 		BaseURL: env("CI_API_V4_URL"),
 		Project: env("CI_MERGE_REQUEST_PROJECT_ID", "CI_PROJECT_ID"),
-		HeadSHA: env("CI_COMMIT_SHA"),
-		Token:   env("GITLAB_TOKEN"),
+		HeadSHA: env("CI_COMMIT_SHA", "HEAD_COMMIT"),
+		Token:   env("GITLAB_TOKEN", "ATLANTIS_GITLAB_TOKEN"),
+	}
+	// Atlantis custom run steps: the base repository and pull number.
+	if c.Project == "" && env("BASE_REPO_OWNER") != "" && env("BASE_REPO_NAME") != "" {
+		c.Project = env("BASE_REPO_OWNER") + "/" + env("BASE_REPO_NAME")
+	}
+	iidVar := "CI_MERGE_REQUEST_IID"
+	if env(iidVar) == "" && env("PULL_NUM") != "" {
+		iidVar = "PULL_NUM"
 	}
 	if c.Token == "" {
 		if c.Token = env("CI_JOB_TOKEN"); c.Token != "" {
@@ -78,10 +86,10 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 		}
 	}
 	var errs []error
-	if s := env("CI_MERGE_REQUEST_IID"); s != "" && overrides.MergeRequestIID == 0 {
+	if s := env(iidVar); s != "" && overrides.MergeRequestIID == 0 {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			errs = append(errs, fmt.Errorf("read CI_MERGE_REQUEST_IID: %q is not a merge request number", s))
+			errs = append(errs, fmt.Errorf("read %s: %q is not a merge request number", iidVar, s))
 			n = -1
 		}
 		c.MergeRequestIID = n

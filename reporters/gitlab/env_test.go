@@ -89,3 +89,21 @@ func TestContextOldLines(t *testing.T) {
 		t.Error("bad hunk header accepted")
 	}
 }
+
+func TestConfigFromAtlantisEnv(t *testing.T) {
+	env := map[string]string{
+		"BASE_REPO_OWNER":       "platform/infra",
+		"BASE_REPO_NAME":        "live",
+		"PULL_NUM":              "42",
+		"HEAD_COMMIT":           "0123abc",
+		"ATLANTIS_GITLAB_TOKEN": "glpat-atlantis-secret",
+		"CI_API_V4_URL":         "https://gitlab.example.com/api/v4",
+	}
+	c, err := ConfigFromEnv(func(k string) string { return env[k] }, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Project != "platform/infra/live" || c.MergeRequestIID != 42 || c.HeadSHA != "0123abc" || c.Token != "glpat-atlantis-secret" || c.JobToken {
+		t.Errorf("config from Atlantis variables: %s project=%s iid=%d sha=%s", c, c.Project, c.MergeRequestIID, c.HeadSHA)
+	}
+}
