@@ -342,7 +342,6 @@ func (p fieldPath) containerVariants() []fieldPath {
 	return nil
 }
 
-
 // parsePointer turns an RFC 6901 JSON pointer (/spec/template/spec/containers/0)
 // into a path of pointer tokens.
 func parsePointer(ptr string) (fieldPath, error) {

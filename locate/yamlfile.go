@@ -67,6 +67,16 @@ func parseYAMLFile(name string, data []byte) *yamlFile {
 	return yf
 }
 
+// otherBreaks reports line breaks other than "\n" and "\r\n".
+func otherBreaks(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+			return true
+		}
+	}
+	return bytes.Contains(b, []byte("\u0085")) || bytes.Contains(b, []byte("\u2028")) || bytes.Contains(b, []byte("\u2029"))
+}
+
 func isDocStart(ln []byte) bool {
 	if !bytes.HasPrefix(ln, []byte("---")) {
 		return false
@@ -84,6 +94,11 @@ func parseDoc(chunk [][]byte, start int) *yamlDoc {
 		return nil
 	}
 	src := bytes.Join(chunk, nil)
+	if otherBreaks(src) {
+		// yaml.v3 counts a lone CR, NEL, LS and PS as line breaks; diffs and
+		// editors count "\n". Lines would not match: leave it unlocated.
+		return nil
+	}
 	var n yaml.Node
 	if err := yaml.Unmarshal(src, &n); err != nil || n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
 		return nil
