@@ -82,8 +82,8 @@ func TestHelmTemplates(t *testing.T) {
 		{"out/rendered.yaml", "Deployment/rel-web", "spec.hostPID", "", "charts/web/templates/deploy.yaml", "t-hostPID", "field spec.template.spec.hostPID of Deployment/rel-web at charts/web/templates/deploy.yaml:9"},
 		// the container name is a template expression: found by its
 		// position, as the list has no range/if
-		{"out/rendered.yaml", "Deployment/rel-web", "", "web", "charts/web/templates/deploy.yaml", "t-web", "field spec.template.spec.containers[name=web] of"},
-		{"out/rendered.yaml", "Deployment/rel-web", "", "sidecar", "charts/web/templates/deploy.yaml", "t-sidecar", "containers[name=sidecar] of"},
+		{"out/rendered.yaml", "Deployment/rel-web", "", "web", "charts/web/templates/deploy.yaml", "t-web", "container web of Deployment/rel-web at charts/web/templates/deploy.yaml:12"},
+		{"out/rendered.yaml", "Deployment/rel-web", "", "sidecar", "charts/web/templates/deploy.yaml", "t-sidecar", "container sidecar of"},
 		// runAsUser comes from toYaml: approximate, at securityContext
 		{"out/rendered.yaml", "Deployment/rel-web", "spec.containers[name=$container].securityContext.runAsUser", "web", "charts/web/templates/deploy.yaml", "securityContext:", "approximate: field spec.template.spec.containers[name=web].securityContext.runAsUser of Deployment/rel-web at out/rendered.yaml:15; the template charts/web/templates/deploy.yaml has no literal line for it, pointing at spec.template.spec.containers[name=web].securityContext on line 14"},
 		{"out/rendered.yaml", "Service/rel-web", "spec.type", "", "charts/web/templates/svc.yaml", "t-type", "field spec.type of Service/rel-web at charts/web/templates/svc.yaml:7"},

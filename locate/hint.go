@@ -177,7 +177,7 @@ func (p fieldPath) expand(extra map[string]string) (fieldPath, error) {
 	return out, nil
 }
 
-// keys returns the plain keys of the leading selector-free segments.
+// hasPrefix reports whether p starts with the plain keys, without selectors.
 func (p fieldPath) hasPrefix(keys []string) bool {
 	if len(p) < len(keys) {
 		return false

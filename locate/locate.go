@@ -530,7 +530,7 @@ func (s *Stage) targets(f *translator.Finding, d *yamlDoc) []target {
 			p = append(p, segment{key: "containers", sel: &selector{kind: selMatch, field: "name", value: c}})
 			// only when the container is there: a tool's container name
 			// that matches nothing says nothing about a field.
-			out = append(out, target{paths: append([]fieldPath{p}, p.containerVariants()...), needFull: true})
+			out = append(out, target{paths: append([]fieldPath{p}, p.containerVariants()...), needFull: true, container: true})
 		}
 	}
 	return out
@@ -540,6 +540,16 @@ func (s *Stage) targets(f *translator.Finding, d *yamlDoc) []target {
 type target struct {
 	paths    []fieldPath
 	needFull bool
+	// container is set for the tool-named container fallback, whose
+	// Located reads "container web of ...".
+	container bool
+}
+
+// containerWord names the container lists in Located.
+var containerWord = map[string]string{
+	"containers":          "container",
+	"initContainers":      "init container",
+	"ephemeralContainers": "ephemeral container",
 }
 
 // pick resolves a group of alternatives: the first that resolves fully, else
@@ -572,6 +582,8 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 		}
 		steps = r.steps
 		switch {
+		case r.full && t.container:
+			desc = fmt.Sprintf("%s %s of %s", containerWord[steps[len(steps)-2].key], steps[len(steps)-1].name, res)
 		case r.full:
 			desc = fmt.Sprintf("field %s of %s", fieldString(steps), res)
 		case r.several:
