@@ -269,10 +269,13 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 			inputErr = errors.Join(inputErr, err)
 		}
 	}
-	fs.Sort()
-	fs.AssignFingerprints()
+	loc, err := o.locateStage(baseDir, catalog, fs)
+	if err != nil {
+		return err
+	}
+	defer loc.Close()
 
-	stages := []translator.Stage{ign, catalog.Stage()}
+	stages := []translator.Stage{loc, ign, catalog.Stage()}
 	st, err := o.diffStage(ctx, reps)
 	if err != nil {
 		return err
@@ -288,6 +291,9 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
+	// After locate: it may move a finding to its template or .tf file.
+	fs.Sort()
+	fs.AssignFingerprints()
 
 	run := &translator.Run{
 		Findings:       fs,
@@ -306,6 +312,9 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		if f.Suppressed != nil && f.Suppressed.Expired {
 			run.Notes = append(run.Notes, fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, f.Suppressed.Expires))
 		}
+	}
+	if st := loc.Stats(); st.Considered > st.Located {
+		run.Notes = append(run.Notes, fmt.Sprintf("%d of %d findings without a line could not be located in the files under %s; they are listed without a line", st.Considered-st.Located, st.Considered, baseDir))
 	}
 	run.Notes = dedupe(run.Notes)
 
