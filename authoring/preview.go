@@ -51,6 +51,11 @@ func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 				return nil, fmt.Errorf("preview entry %s: %w", e.ID, err)
 			}
 			f, sample = xf, "the entry's first example"
+			if f.Path == "" {
+				// An inline comment always sits on a file.
+				f.Path, f.Line = SampleFinding(e).Path, 12
+				sample += " (path and line added)"
+			}
 		}
 		if sev := c.EntrySeverity(e.ID); sev != translator.SeverityUnknown {
 			f.Severity = sev

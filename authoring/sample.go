@@ -173,6 +173,10 @@ func dead(re *syntax.Regexp) string {
 	switch re.Op {
 	case syntax.OpNoMatch:
 		return "it contains a character class that matches nothing"
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return "it contains a character class that matches nothing"
+		}
 	case syntax.OpConcat:
 		consumed := false
 		for i, s := range re.Sub {
@@ -189,7 +193,7 @@ func dead(re *syntax.Regexp) string {
 			if minLen(s) > 0 {
 				consumed = true
 			}
-			if r := dead(s); r != "" && s.Op != syntax.OpAlternate {
+			if r := dead(s); r != "" {
 				return r
 			}
 		}
