@@ -104,7 +104,8 @@ var fenced = regexp.MustCompile("(?m)^[ \t]{0,3}(```|~~~)|\\{\\{-?\\s*codeblock\
 //     built from the entry's first matcher or for one of its examples, and
 //     message patterns that can never match;
 //   - warnings: matchers that shadow an earlier layer's entry, disables of
-//     unknown ids, entries without a fenced code block (no fix shown) or
+//     unknown ids, entries other than per-tool defaults without a fenced
+//     code block (no fix shown) or
 //     without a link, tools no parser produces, patterns that match every
 //     message, examples that check nothing, bodies cut at the size limit.
 //
