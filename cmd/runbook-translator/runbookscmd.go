@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -42,10 +40,24 @@ func (c *catalogFlags) load() (*runbooks.Catalog, error) {
 func NewCmdRunbooks(f *Factory) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "runbooks",
-		Short: "Inspect runbook catalogs",
+		Short: "Inspect, check and preview runbook catalogs",
+		Long: `Tools for runbook catalog authors.
+
+Catalogs merge in layers, lowest precedence first: the built-in catalog, then
+organisation catalogs, then repository catalogs (--runbooks, or runbooks: in
+.runbook-translator.yaml, in order). A later layer replaces an entry by id, or
+removes it with disable: [id].
+
+  show      render the entry a code would get
+  list      every entry, its layer and what later layers replaced or disabled
+  lint      check catalog files (schema, templates, matchers, tools, fixes, links)
+  test      run the entries' examples
+  coverage  which codes of real tool output have no specific entry
+  preview   every entry as the pull request comment the bot posts, as HTML`,
 	}
 	silence(c)
-	c.AddCommand(newCmdRunbooksShow(f), newCmdRunbooksList(f))
+	c.AddCommand(newCmdRunbooksShow(f), NewCmdRunbooksList(f, nil), NewCmdRunbooksLint(f, nil),
+		NewCmdRunbooksTest(f, nil), NewCmdRunbooksCoverage(f, nil), NewCmdRunbooksPreview(f, nil))
 	return c
 }
 
@@ -102,47 +114,4 @@ func withTool(t string) string {
 		return ""
 	}
 	return " (tool " + t + ")"
-}
-
-func newCmdRunbooksList(f *Factory) *cobra.Command {
-	var cf catalogFlags
-	c := &cobra.Command{
-		Use:   "list",
-		Short: "List every entry, the codes it matches and its source file",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := cf.load()
-			if err != nil {
-				return err
-			}
-			w := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tMATCHES\tSOURCE")
-			for _, e := range cat.Entries() {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", e.ID, describeMatchers(e.Match), e.Source)
-			}
-			return w.Flush()
-		},
-	}
-	silence(c)
-	cf.add(c)
-	return c
-}
-
-func describeMatchers(ms []runbooks.Matcher) string {
-	var parts []string
-	for _, m := range ms {
-		prefix := ""
-		if m.Tool != "" {
-			prefix = m.Tool + ":"
-		}
-		switch {
-		case m.Default:
-			parts = append(parts, prefix+"(default)")
-		case m.Message != "":
-			parts = append(parts, prefix+"/"+m.Message+"/")
-		default:
-			parts = append(parts, prefix+strings.Join(m.Codes, ","))
-		}
-	}
-	return strings.Join(parts, " ")
 }

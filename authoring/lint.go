@@ -1,0 +1,263 @@
+package authoring
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/runbook-translator/runbook-translator/parsers"
+	"github.com/runbook-translator/runbook-translator/runbooks"
+)
+
+// Severity of a lint problem.
+type Severity string
+
+// Lint severities: errors break runs (an entry that cannot load or render),
+// warnings are worth fixing (no fix shown, unknown tool, shadowing).
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
+
+// Problem is one lint finding about a catalog file.
+type Problem struct {
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+}
+
+// String renders the problem as "file:line: severity: message".
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s: %s", p.File, p.Line, p.Severity, p.Message)
+	}
+	return fmt.Sprintf("%s: %s: %s", p.File, p.Severity, p.Message)
+}
+
+// LintResult is the outcome of Lint.
+type LintResult struct {
+	Problems []Problem
+	// Entries is the number of entries checked.
+	Entries int
+}
+
+// Errors and Warnings count the problems by severity.
+func (r *LintResult) Errors() int   { return r.count(Error) }
+func (r *LintResult) Warnings() int { return r.count(Warning) }
+
+func (r *LintResult) count(s Severity) int {
+	n := 0
+	for _, p := range r.Problems {
+		if p.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Write prints one problem a line, then nothing else: the summary belongs
+// on stderr.
+func (r *LintResult) Write(w io.Writer) error {
+	for _, p := range r.Problems {
+		if _, err := fmt.Fprintln(w, p.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExtraTools are tools that publish findings through generic formats
+// (SARIF, checkstyle, rdjson, errorformat) or that catalogs commonly name
+// although no tool-specific parser exists for them.
+var ExtraTools = []string{
+	"checkov", "hadolint", "kyverno", "yamllint", "shellcheck", "semgrep", "codeql",
+	"golangci-lint", "eslint", "terrascan", "kics", "grype", "snyk", "datree",
+	"pluto", "kubesec", "opa", "regal", "markdownlint", "tflint", "tfsec", "trivy",
+}
+
+// KnownTools returns the lowercase tool names lint accepts: the tool of
+// every registered parser format plus ExtraTools.
+func KnownTools() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range parsers.Formats() {
+		if f.Tool != "" {
+			m[strings.ToLower(f.Tool)] = true
+		}
+	}
+	for _, t := range ExtraTools {
+		m[t] = true
+	}
+	return m
+}
+
+// fenced finds a fenced code block, or a template call that renders one.
+var fenced = regexp.MustCompile("(?m)^[ \t]{0,3}(```|~~~)|\\{\\{-?\\s*codeblock\\b")
+
+// Lint checks catalog layers (the built-in catalog when paths is empty):
+//
+//   - errors: the loader's strict schema errors (unknown keys, missing
+//     fields, duplicate ids or matchers within a layer, bad patterns and
+//     template syntax), templates that fail to render for a sample finding
+//     built from the entry's first matcher or for one of its examples, and
+//     message patterns that can never match;
+//   - warnings: matchers that shadow an earlier layer's entry, disables of
+//     unknown ids, entries other than per-tool defaults without a fenced
+//     code block (no fix shown) or
+//     without a link, tools no parser produces, patterns that match every
+//     message, examples that check nothing, bodies cut at the size limit.
+//
+// Problems are sorted by file, line, severity and message. The `locate:`
+// hint is not checked: there is no locator package to validate it against
+// yet.
+func Lint(paths []string, noBuiltin bool) *LintResult {
+	res := &LintResult{}
+	add := func(file string, line int, sev Severity, format string, args ...any) {
+		res.Problems = append(res.Problems, Problem{File: file, Line: line, Severity: sev, Message: fmt.Sprintf(format, args...)})
+	}
+	layers, errs := loadLayers(paths, noBuiltin)
+	for _, err := range errs {
+		for _, le := range loadErrors(err) {
+			add(le.File, le.Line, Error, "%s", le.Msg)
+		}
+	}
+	c := merge(layers, paths)
+	lines := lineIndex{}
+	tools := KnownTools()
+
+	for _, e := range c.TargetEntries() {
+		res.Entries++
+		file, line := splitSource(e.Source)
+		lintEntry(c, e, file, line, tools, lines, add)
+	}
+	for _, s := range c.Shadows() {
+		if !c.InTarget(s.Source) {
+			continue
+		}
+		file, line := splitSource(s.Source)
+		add(file, line, Warning, "entry %q: its matcher %s takes over from entry %q (%s); replace that entry by id or disable it if this is intended",
+			s.Entry, s.Key, s.Shadowed, s.ShadowedSource)
+	}
+	for _, l := range c.Layers() {
+		if !c.Targets[l.Name] {
+			continue
+		}
+		for _, id := range l.UnknownDisables {
+			file, line := l.Name, 0
+			for _, f := range l.Files {
+				if n, ok := lines.get(f).disable[id]; ok {
+					file, line = f, n
+					break
+				}
+			}
+			add(file, line, Warning, "disable: no earlier catalog layer defines entry %q", id)
+		}
+	}
+	sort.SliceStable(res.Problems, func(i, j int) bool {
+		a, b := res.Problems[i], res.Problems[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Severity != b.Severity {
+			return a.Severity == Error
+		}
+		return a.Message < b.Message
+	})
+	return res
+}
+
+func lintEntry(c *Catalog, e *runbooks.Entry, file string, line int, tools map[string]bool, lines lineIndex,
+	add func(string, int, Severity, string, ...any)) {
+	onlyDefault := true
+	for j, m := range e.Match {
+		if !m.Default {
+			onlyDefault = false
+		}
+		ml := lines.matcherLine(e, j)
+		if t := strings.ToLower(strings.TrimSpace(m.Tool)); t != "" && !tools[t] {
+			hint := ""
+			if s := closest(t, tools); s != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			add(file, ml, Warning, "entry %q: match[%d]: no parser reports tool %q%s; findings of it would never match", e.ID, j, m.Tool, hint)
+		}
+		if m.Message == "" {
+			continue
+		}
+		if why := NeverMatches(m.Message); why != "" {
+			add(file, ml, Error, "entry %q: match[%d]: message pattern %q can never match: %s", e.ID, j, m.Message, why)
+		} else if re, err := regexp.Compile(m.Message); err == nil && re.MatchString("") {
+			add(file, ml, Warning, "entry %q: match[%d]: message pattern %q matches every message; use default: true with a tool instead", e.ID, j, m.Message)
+		}
+	}
+	if len(e.Links) == 0 {
+		add(file, line, Warning, "entry %q: no links: add the policy's or tool's documentation", e.ID)
+	}
+	if !onlyDefault && !fenced.MatchString(e.Body) {
+		add(file, line, Warning, "entry %q: no fix: the body has no fenced code block (``` or {{codeblock}}) showing the change", e.ID)
+	}
+
+	sample := SampleFinding(e)
+	if rb := c.RenderEntry(e.ID, sample); rb != nil {
+		if rb.Error != "" {
+			add(file, line, Error, "entry %q: body fails to render for a sample finding (tool %s, code %s): %s", e.ID, sample.Tool, sample.Code, rb.Error)
+		} else if strings.Contains(rb.Body, "runbook truncated") && len(rb.Body) >= runbooks.MaxBodyBytes-1024 {
+			add(file, line, Warning, "entry %q: body exceeds %d bytes for a sample finding and is truncated", e.ID, runbooks.MaxBodyBytes)
+		}
+	}
+	for i, x := range e.Examples {
+		xf, xl := lines.exampleLine(e, i)
+		if len(x.Contains) == 0 && x.Want == "" {
+			add(xf, xl, Warning, "entry %q: example %d checks nothing: add contains or want", e.ID, i+1)
+		}
+		f, err := x.Finding.Finding()
+		if err != nil {
+			add(xf, xl, Error, "entry %q: example %d: %v", e.ID, i+1, err)
+			continue
+		}
+		if rb := c.RenderEntry(e.ID, f); rb != nil && rb.Error != "" {
+			add(xf, xl, Error, "entry %q: example %d: body fails to render: %s", e.ID, i+1, rb.Error)
+		}
+	}
+}
+
+// closest returns the known tool within edit distance 2 of t, if any.
+func closest(t string, tools map[string]bool) string {
+	best, bestD := "", 3
+	names := make([]string, 0, len(tools))
+	for n := range tools {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if d := editDistance(t, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,130 @@
+package authoring
+
+import (
+	"sort"
+	"strings"
+	"testing"
+)
+
+const (
+	org  = "../testdata/catalogs/org"
+	repo = "../testdata/catalogs/repo"
+)
+
+func TestLintBuiltinIsClean(t *testing.T) {
+	res := Lint(nil, false)
+	if res.Entries < 150 {
+		t.Fatalf("linted %d entries; the built-in catalog has more", res.Entries)
+	}
+	for _, p := range res.Problems {
+		t.Errorf("built-in catalog: %s", p)
+	}
+}
+
+func TestLintOrgAndRepoCatalogs(t *testing.T) {
+	res := Lint([]string{org, repo}, false)
+	if res.Entries != 4 {
+		t.Errorf("linted %d entries, want the 4 surviving entries of org and repo", res.Entries)
+	}
+	for _, p := range res.Problems {
+		t.Errorf("example catalogs: %s", p)
+	}
+}
+
+func TestLintReportsEachKindOfProblem(t *testing.T) {
+	res := Lint([]string{"../testdata/catalogs/lint"}, false)
+	const file = "../testdata/catalogs/lint/catalog.yaml"
+	want := []struct {
+		line int
+		sev  Severity
+		text string
+	}{
+		{3, Warning, `entry "no-link-no-fix": no fix`},
+		{3, Warning, `entry "no-link-no-fix": no links`},
+		{13, Warning, `no parser reports tool "kubelinter" (did you mean "kube-linter"?)`},
+		{23, Error, `message pattern "denied^because" can never match`},
+		{30, Error, `entry "breaks-at-render": body fails to render for a sample finding`},
+		{42, Error, `example 1: body fails to render`},
+		{42, Warning, `example 1 checks nothing`},
+		{43, Warning, `its matcher tool "kube-linter" code "latest-tag" takes over from entry "k8s-image-tag-mutable" (builtin:`},
+		{53, Warning, `disable: no earlier catalog layer defines entry "no-such-entry"`},
+	}
+	if len(res.Problems) != len(want) {
+		t.Errorf("got %d problems, want %d:\n%s", len(res.Problems), len(want), dump(res))
+	}
+	for i, w := range want {
+		if i >= len(res.Problems) {
+			break
+		}
+		p := res.Problems[i]
+		if p.File != file || p.Line != w.line || p.Severity != w.sev || !strings.Contains(p.Message, w.text) {
+			t.Errorf("problem %d = %s\nwant %s:%d: %s: …%s…", i, p, file, w.line, w.sev, w.text)
+		}
+	}
+	if res.Errors() != 3 || res.Warnings() != 6 {
+		t.Errorf("errors %d warnings %d, want 3 and 6", res.Errors(), res.Warnings())
+	}
+	if !sort.SliceIsSorted(res.Problems, func(i, j int) bool { return res.Problems[i].Line < res.Problems[j].Line }) {
+		t.Errorf("problems not sorted by line:\n%s", dump(res))
+	}
+}
+
+func TestLintStrictLoadErrorsHaveFileAndLine(t *testing.T) {
+	res := Lint([]string{"../testdata/catalogs/broken"}, false)
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.String())
+	}
+	want := []string{
+		"../testdata/catalogs/broken/catalog.yaml:8: error: field link not found in type runbooks.Entry",
+		"../testdata/catalogs/broken/catalog.yaml:18: error: entry \"bad-template\": body: template: bad-template:3: unexpected EOF",
+		"../testdata/catalogs/broken/catalog.yaml:21: error: entry \"bad-pattern\": match[0]: invalid message pattern: error parsing regexp: missing closing ): `deny((`",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if res := Lint([]string{"../testdata/catalogs/missing"}, false); res.Errors() != 1 || !strings.Contains(res.Problems[0].Message, "no such file") {
+		t.Errorf("missing path: %s", dump(res))
+	}
+}
+
+func dump(r *LintResult) string {
+	var b strings.Builder
+	_ = r.Write(&b)
+	return b.String()
+}
+
+func TestNeverMatches(t *testing.T) {
+	for _, tc := range []struct {
+		re   string
+		dead bool
+	}{
+		{`^GK-103: .*host(IPC|Network|PID) is not allowed`, false},
+		{`denied^because`, true},
+		{`(?m)denied\n^because`, false},
+		{`end$ more`, true},
+		{`end$`, false},
+		{`a|b^c`, false},
+		{`x^y|b^c`, true},
+		{`[^\x00-\x{10FFFF}]`, true},
+		{`.*^start`, false},
+	} {
+		if got := NeverMatches(tc.re) != ""; got != tc.dead {
+			t.Errorf("NeverMatches(%q) = %v, want %v", tc.re, got, tc.dead)
+		}
+	}
+}
+
+func TestMatchingStringMatches(t *testing.T) {
+	for _, re := range []string{
+		`^GK-103: .*host(IPC|Network|PID) is not allowed`,
+		`(?i)privileged\s+container`,
+		`image "(?P<image>[^"]+)" uses tag latest`,
+		`^[A-Z]{3}-\d{3}$`,
+	} {
+		s, ok := MatchingString(re)
+		if !ok || !mustMatch(t, re, s) {
+			t.Errorf("MatchingString(%q) = %q, %v: does not match", re, s, ok)
+		}
+	}
+}
