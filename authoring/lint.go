@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/runbook-translator/runbook-translator/parsers"
+	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
@@ -109,9 +110,9 @@ var fenced = regexp.MustCompile("(?m)^[ \t]{0,3}(```|~~~)|\\{\\{-?\\s*codeblock\
 //     without a link, tools no parser produces, patterns that match every
 //     message, examples that check nothing, bodies cut at the size limit.
 //
-// Problems are sorted by file, line, severity and message. The `locate:`
-// hint is not checked: there is no locator package to validate it against
-// yet.
+// A `locate:` hint that the locator cannot parse is an error.
+//
+// Problems are sorted by file, line, severity and message.
 func Lint(paths []string, noBuiltin bool) *LintResult {
 	res := &LintResult{}
 	add := func(file string, line int, sev Severity, format string, args ...any) {
@@ -193,6 +194,11 @@ func lintEntry(c *Catalog, e *runbooks.Entry, file string, line int, tools map[s
 			add(file, ml, Error, "entry %q: match[%d]: message pattern %q can never match: %s", e.ID, j, m.Message, why)
 		} else if re, err := regexp.Compile(m.Message); err == nil && re.MatchString("") {
 			add(file, ml, Warning, "entry %q: match[%d]: message pattern %q matches every message; use default: true with a tool instead", e.ID, j, m.Message)
+		}
+	}
+	if e.Locate != "" {
+		if err := locate.CheckHint(e.Locate); err != nil {
+			add(file, line, Error, "entry %q: locate %q: %v", e.ID, e.Locate, err)
 		}
 	}
 	if len(e.Links) == 0 {

@@ -1,6 +1,8 @@
 package authoring
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -126,5 +128,24 @@ func TestMatchingStringMatches(t *testing.T) {
 		if !ok || !mustMatch(t, re, s) {
 			t.Errorf("MatchingString(%q) = %q, %v: does not match", re, s, ok)
 		}
+	}
+}
+
+func TestLintBadLocateHint(t *testing.T) {
+	dir := t.TempDir()
+	cat := "entries:\n  - id: bad-hint\n    title: Bad hint\n    match:\n      - {tool: trivy, codes: [KSV-9999]}\n    links: [https://example.com]\n    locate: \"spec.containers[name=\"\n    body: |\n      Fix it.\n\n      ```yaml\n      a: b\n      ```\n"
+	p := filepath.Join(dir, "hint.yaml")
+	if err := os.WriteFile(p, []byte(cat), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := Lint([]string{p}, true)
+	found := false
+	for _, pr := range res.Problems {
+		if pr.Severity == Error && strings.Contains(pr.Message, "locate") && pr.Line > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("a bad locate hint is not an error with a line: %+v", res.Problems)
 	}
 }

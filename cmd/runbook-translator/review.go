@@ -18,6 +18,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/owners"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
@@ -275,7 +276,15 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	defer loc.Close()
 
-	stages := []translator.Stage{loc, ign, catalog.Stage()}
+	own, err := owners.New(baseDir, func(f *translator.Finding) bool {
+		e := catalog.Entry(f.Runbook.ID)
+		return e != nil && e.OwnerFromCodeowners
+	})
+	if err != nil {
+		return usageError("%v", err)
+	}
+
+	stages := []translator.Stage{loc, ign, catalog.Stage(), own}
 	st, err := o.diffStage(ctx, reps)
 	if err != nil {
 		return err
