@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
