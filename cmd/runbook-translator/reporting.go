@@ -57,7 +57,7 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 			return nil, usageError("unknown reporter %q; valid reporters: %s", sp.Name, strings.Join(reporterNames(), ", "))
 		}
 		ar := &activeReporter{spec: sp}
-		w := io.Writer(o.IO.Out)
+		w := o.stdout()
 		if sp.Path != "" && sp.Path != "-" {
 			f, err := os.Create(sp.Path)
 			if err != nil {
@@ -98,6 +98,9 @@ func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translat
 	var errs []error
 	for _, r := range s {
 		err := r.rep.Report(ctx, run)
+		if r.forge {
+			o.flushStdout(run)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
 		}
@@ -108,6 +111,7 @@ func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translat
 			r.out = nil
 		}
 	}
+	o.flushStdout(run)
 	return errors.Join(errs...)
 }
 

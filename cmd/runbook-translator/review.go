@@ -51,6 +51,8 @@ type ReviewOptions struct {
 
 	// set by flags: which flags the user gave (they override the config).
 	changed func(name string) bool
+	// held collects stdout inside an Atlantis run step (see atlantis.go).
+	held *bytes.Buffer
 }
 
 // formatMark is one -f NAME and how many FILE arguments preceded it.
