@@ -52,6 +52,9 @@ type InputConfig struct {
 	Format string   `yaml:"format"`
 	EFM    []string `yaml:"efm"`
 	Tool   string   `yaml:"tool"`
+	// Prefix goes before the relative paths the tool reports (the folder
+	// it scanned, for trivy and shellcheck).
+	Prefix string `yaml:"prefix"`
 }
 
 // ReporterConfig is one reporter and where it writes.

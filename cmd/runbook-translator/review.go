@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -31,6 +32,7 @@ type ReviewOptions struct {
 
 	Files          []string
 	formats        *formatFlag
+	prefixes       *formatFlag
 	EFM            []string
 	Tool           string
 	Reporters      []string
@@ -61,12 +63,36 @@ type formatMark struct {
 	pos  int
 }
 
-// formatFlag records each -f with its position among the positional
-// arguments, so "review -f trivy a.json -f tflint b.json" pairs each file
-// with the format named before it.
+// formatFlag records each -f (or --path-prefix) with its position among
+// the positional arguments, so "review -f trivy a.json -f tflint b.json"
+// pairs each file with the format named before it.
 type formatFlag struct {
 	fs    *pflag.FlagSet
 	marks []formatMark
+	// check validates a value; nil accepts any.
+	check func(string) error
+	typ   string
+	// single: one mark applies to every FILE, even those before it
+	// ("review a.json -f trivy").
+	single bool
+}
+
+// pick returns the value that applies to the i-th FILE: the last mark
+// before it, or the only mark when there is one; "" when none applies.
+func (f *formatFlag) pick(i int) string {
+	switch {
+	case len(f.marks) == 1 && f.single:
+		return f.marks[0].name
+	case len(f.marks) > 0:
+		v := ""
+		for _, m := range f.marks {
+			if m.pos <= i {
+				v = m.name
+			}
+		}
+		return v
+	}
+	return ""
 }
 
 func (f *formatFlag) String() string {
@@ -78,14 +104,16 @@ func (f *formatFlag) String() string {
 }
 
 func (f *formatFlag) Set(v string) error {
-	if _, err := parsers.Lookup(v); err != nil {
-		return err
+	if f.check != nil {
+		if err := f.check(v); err != nil {
+			return err
+		}
 	}
 	f.marks = append(f.marks, formatMark{name: v, pos: len(f.fs.Args())})
 	return nil
 }
 
-func (f *formatFlag) Type() string { return "NAME" }
+func (f *formatFlag) Type() string { return f.typ }
 
 // NewCmdReview builds `review`. runF replaces reviewRun in tests of flag parsing.
 func NewCmdReview(f *Factory, runF func(*ReviewOptions) error) *cobra.Command {
@@ -119,9 +147,14 @@ lists every finding).`,
 	}
 	silence(c)
 	fl := c.Flags()
-	opts.formats = &formatFlag{fs: fl}
+	opts.formats = &formatFlag{fs: fl, typ: "NAME", single: true, check: func(v string) error {
+		_, err := parsers.Lookup(v)
+		return err
+	}}
+	opts.prefixes = &formatFlag{fs: fl, typ: "DIR"}
 	fl.VarP(opts.formats, "format", "f", "input `format` of the FILEs that follow; auto-detected when omitted (see `runbook-translator formats`)")
 	fl.StringArrayVar(&opts.EFM, "efm", nil, "errorformat `pattern` (repeatable); implies -f efm")
+	fl.Var(opts.prefixes, "path-prefix", "`DIR` to put before the relative paths of the FILEs that follow (trivy and shellcheck report paths relative to the folder they scanned)")
 	fl.StringVar(&opts.Tool, "tool", "", "tool `name` that labels findings of --efm and generic formats")
 	fl.StringArrayVarP(&opts.Reporters, "reporter", "r", nil, "reporter `NAME[=PATH]` (repeatable; default local to stdout)")
 	fl.StringArrayVar(&opts.Runbooks, "runbooks", nil, "catalog file or directory (repeatable), merged over the built-in catalog in order")
@@ -145,6 +178,8 @@ lists every finding).`,
 type inputSpec struct {
 	Path   string // "-" for stdin
 	Format string // "" = detect
+	// Prefix goes before the relative paths the tool reports.
+	Prefix string
 	EFM    []string
 	Tool   string
 }
@@ -161,7 +196,7 @@ func (o *ReviewOptions) resolveInputs(cfg *Config) ([]inputSpec, error) {
 	if len(files) == 0 && len(cfg.Inputs) > 0 && len(marks) == 0 {
 		var out []inputSpec
 		for _, in := range cfg.Inputs {
-			s := inputSpec{Path: in.Path, Format: in.Format, EFM: in.EFM, Tool: in.Tool}
+			s := inputSpec{Path: in.Path, Format: in.Format, EFM: in.EFM, Tool: in.Tool, Prefix: in.Prefix}
 			if s.Format == "" && len(s.EFM) > 0 {
 				s.Format = "efm"
 			}
@@ -185,17 +220,10 @@ func (o *ReviewOptions) resolveInputs(cfg *Config) ([]inputSpec, error) {
 			stdin++
 		}
 		format := efmFormat
-		switch {
-		case len(marks) == 1:
-			format = marks[0].name
-		case len(marks) > 1:
-			for _, m := range marks {
-				if m.pos <= i {
-					format = m.name
-				}
-			}
+		if f := o.formats.pick(i); f != "" {
+			format = f
 		}
-		out = append(out, inputSpec{Path: p, Format: format, EFM: o.EFM, Tool: o.Tool})
+		out = append(out, inputSpec{Path: p, Format: format, EFM: o.EFM, Tool: o.Tool, Prefix: o.prefixes.pick(i)})
 	}
 	if stdin > 1 {
 		return nil, usageError("standard input (-) given more than once")
@@ -432,8 +460,12 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 		tool = popts.Tool
 	}
 	n := 0
+	prefix := strings.Trim(filepath.ToSlash(in.Prefix), "/")
 	err = p.Parse(br, func(f *translator.Finding) error {
 		n++
+		if prefix != "" && f.Path != "" && !path.IsAbs(f.Path) {
+			f.Path = path.Join(prefix, f.Path)
+		}
 		if tool == "" {
 			tool = f.Tool
 		}

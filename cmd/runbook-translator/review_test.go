@@ -269,3 +269,20 @@ func TestCleanJSONWithoutFormatIsNoFindings(t *testing.T) {
 		}
 	}
 }
+
+func TestPathPrefixAppliesToTheFilesAfterIt(t *testing.T) {
+	code, stdout, stderr := run(t, "", "review", "--fail-level", "none", "-r", "json",
+		"-f", "conftest", td+"conftest/k8s-shop.json", "-f", "trivy", "--path-prefix", "k8s", td+"trivy/config-k8s-shop.json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var m struct{ Tool, Path string }
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m.Path != "" && !strings.HasPrefix(m.Path, "k8s/") {
+			t.Errorf("%s finding path %q lacks k8s/ (conftest paths have it; trivy's get it from --path-prefix)", m.Tool, m.Path)
+		}
+	}
+}
