@@ -114,6 +114,7 @@ func conftestFinding(opts Options, c conftestCheck, res conftestResult, sev tran
 	f.Code, f.Resource = code, resource
 
 	f.SetExtra("policy_namespace", c.Namespace)
+	f.SetExtra("container", ContainerFromMessage(res.Msg))
 	if q, ok := res.Metadata["query"].(string); ok {
 		f.SetExtra("policy_query", bounded(q, maxExtra))
 	}

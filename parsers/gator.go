@@ -263,6 +263,9 @@ func gatorFinding(opts Options, v gatorViolation) *translator.Finding {
 	if d := gatorDetails(v.Details); d != "" {
 		f.SetExtra("details", d)
 	}
+	if f.Extra["container"] == "" {
+		f.SetExtra("container", ContainerFromMessage(v.Msg))
+	}
 	return f
 }
 
