@@ -212,7 +212,7 @@ func decodeKyvernoYAML(format, file string, body []byte, skipped int) ([]kyverno
 			break
 		}
 		if err != nil {
-			return nil, nil, parseErrorFromYAML(format, file, err, skipped)
+			return nil, nil, parseErrorFromYAML(format, file, body, err, skipped)
 		}
 		root := &doc
 		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
