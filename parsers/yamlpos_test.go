@@ -40,3 +40,19 @@ func TestYAMLErrorsNameALine(t *testing.T) {
 		}
 	}
 }
+
+// TestKyvernoLoneBOM is the regression test for a lone byte-order mark,
+// which made the kyverno parser index an empty slice.
+func TestKyvernoLoneBOM(t *testing.T) {
+	for _, in := range []string{"\ufeff", "\ufeff \n", "\ufeff\r\n\t"} {
+		p, err := New("kyverno", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = p.Parse(strings.NewReader(in), func(*translator.Finding) error { return nil })
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			t.Errorf("%q: want a *ParseError, got %v", in, err)
+		}
+	}
+}
