@@ -126,10 +126,26 @@ func CodeBlock(s, lang string) string {
 		n = 3
 	}
 	fence := strings.Repeat("`", n)
+	if !safeLang(lang) {
+		// A backtick in the info string stops the line opening a block and
+		// a newline ends it early: either would let the content out.
+		lang = ""
+	}
 	if !strings.HasSuffix(s, "\n") {
 		s += "\n"
 	}
 	return fence + lang + "\n" + s + fence + "\n"
+}
+
+// safeLang accepts info strings made of letters, digits and "+-_.#".
+func safeLang(lang string) bool {
+	for i := 0; i < len(lang); i++ {
+		c := lang[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("+-_.#", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func longestRun(s string, c byte) int {
