@@ -237,3 +237,20 @@ func TestCodeBlockUnsafeLang(t *testing.T) {
 		t.Errorf("a safe language was dropped: %q", got)
 	}
 }
+
+// TestSanitizeControlAfterNonASCII is the regression test for control
+// characters after the first non-ASCII character, which Sanitize let
+// through (found by FuzzEscape and FuzzCode).
+func TestSanitizeControlAfterNonASCII(t *testing.T) {
+	for in, want := range map[string]string{
+		"\u202e\x1e":       "\u202e",
+		"é\x00b":           "éb",
+		"日本\x07\r\n":       "日本\n",
+		"ü \x1b[31mred":    "ü red",
+		"ok é\tand\nlines": "ok é\tand\nlines",
+	} {
+		if got := Sanitize(in); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

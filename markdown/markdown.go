@@ -88,17 +88,22 @@ func Sanitize(s string) string {
 	return b.String()
 }
 
+// isClean reports whether Sanitize would return s unchanged. It scans every
+// byte: stopping at the first non-ASCII byte let control characters after
+// it (NUL, BEL, CR) through.
 func isClean(s string) bool {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 0x80 {
-			return utf8.ValidString(s) && !strings.ContainsRune(s, 0x1b)
+			ascii = false
+			continue
 		}
 		if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
 			return false
 		}
 	}
-	return true
+	return ascii || utf8.ValidString(s)
 }
 
 // Code renders untrusted text as an inline code span that it cannot close:
