@@ -3,13 +3,16 @@ package parsers
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -146,6 +149,16 @@ func parseChecked(tb testing.TB, format string, opts Options, data []byte) (fs t
 	if err != nil {
 		tb.Fatalf("new %s parser: %v", format, err)
 	}
+	if fuzzing() {
+		// Go's fuzzer has no per-input time limit: a parser stuck in a loop
+		// would stall the run without saying which format or input. The
+		// watchdog turns a hang into a crash with every goroutine's stack.
+		w := time.AfterFunc(hangLimit, func() {
+			debug.SetTraceback("all")
+			panic(fmt.Sprintf("%s parser still running after %v on %d bytes %q", format, hangLimit, len(data), clipBytes(data, 200)))
+		})
+		defer w.Stop()
+	}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -204,6 +217,16 @@ func checkFinding(tb testing.TB, format string, i int, f *translator.Finding) {
 	if f.Severity == translator.SeverityUnknown {
 		tb.Fatalf("%s: finding %d has no severity: %+v", format, i, f)
 	}
+}
+
+// hangLimit is how long one parse may run while fuzzing before the
+// watchdog in parseChecked reports a hang; far above any real parse.
+const hangLimit = 20 * time.Second
+
+// fuzzing reports whether go test runs with -fuzz (not just over seeds).
+func fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
 }
 
 func clipBytes(b []byte, n int) []byte {
