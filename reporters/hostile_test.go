@@ -392,11 +392,11 @@ func clip(s string, n int) string {
 // fences, and not through escaped backticks.
 func TestStripCode(t *testing.T) {
 	cases := map[string]string{
-		"a `<b>` c\n":              "a  c\n",
-		"a `` x ` y `` c\n":        "a  c\n",
-		"a \\`<b>\\` c\n":          "a \\`<b>\\` c\n",
-		"```yaml\n<b>\n```\nz\n":   "z\n",
-		"a ` lone <b>\n":           "a ` lone <b>\n",
+		"a `<b>` c\n":             "a  c\n",
+		"a `` x ` y `` c\n":       "a  c\n",
+		"a \\`<b>\\` c\n":         "a \\`<b>\\` c\n",
+		"```yaml\n<b>\n```\nz\n":  "z\n",
+		"a ` lone <b>\n":          "a ` lone <b>\n",
 		"~~~\n```\n<b>\n~~~\nz\n": "z\n",
 	}
 	for in, want := range cases {
