@@ -79,6 +79,7 @@ func parseActionlint(opts Options, r io.Reader, emit func(*translator.Finding) e
 		if x.EndColumn >= x.Column && x.EndColumn > 0 {
 			f.EndLine, f.EndColumn = x.Line, x.EndColumn
 		}
+		clampPositions(&f.Location)
 		if x.Kind == "shellcheck" {
 			if m := actionlintShellcheck.FindStringSubmatch(x.Message); m != nil {
 				f.Code = m[1]

@@ -236,6 +236,7 @@ func rdFinding(opts Options, d *rdDiagnostic, src *rdSource, sev rdSeverity) *tr
 			f.Line, f.Column = rg.Start.Line, rg.Start.Column
 			// RDF end positions are exclusive, like SARIF's endColumn.
 			f.EndLine, f.EndColumn = rg.End.Line, rg.End.Column
+			clampPositions(&f.Location)
 		}
 	}
 	if f.Message == "" {

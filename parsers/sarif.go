@@ -363,6 +363,7 @@ func setSARIFLocation(opts Options, run *sarifRun, f *translator.Finding, loc *s
 	}
 	if reg != nil {
 		f.Line, f.Column, f.EndLine, f.EndColumn = reg.StartLine, reg.StartColumn, reg.EndLine, reg.EndColumn
+		clampPositions(&f.Location)
 	}
 }
 

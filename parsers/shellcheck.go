@@ -117,6 +117,7 @@ func parseShellcheck(opts Options, format string, wrapped bool, r io.Reader, emi
 		}
 		f.Path = CleanPath(c.File, opts.BaseDir)
 		f.Line, f.Column, f.EndLine, f.EndColumn = c.Line, c.Column, c.EndLine, c.EndColumn
+		clampPositions(&f.Location)
 		if err := emit(f); err != nil {
 			return err
 		}
