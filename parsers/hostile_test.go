@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -446,5 +447,28 @@ func TestHostileFormatsSeeded(t *testing.T) {
 	}
 	if n < 20 {
 		t.Fatalf("only %d JSON/XML document fixtures for the truncation test", n)
+	}
+}
+
+// positionNumber matches the number of a line or column field in JSON
+// ("startLine": 12, "line":3) and XML (line="12").
+var positionNumber = regexp.MustCompile(`(?i)("(?:start|end)?(?:line|column|col)(?:number)?"\s*:\s*|\b(?:line|column)=")(\d+)`)
+
+// TestHostileNumbers rewrites every line and column number of the real
+// structured fixtures to a negative, zero, huge or fractional value: the
+// parse is an error or findings whose positions are never negative.
+func TestHostileNumbers(t *testing.T) {
+	for _, c := range fixtureCases(t) {
+		if !structuredFormats[c.Format] {
+			continue
+		}
+		data := fixtureData(t, c)
+		if !positionNumber.Match(data) {
+			continue
+		}
+		for _, v := range []string{"-7", "0", "-0", "99999999999999999999", "2147483648", "1.5", "1e3"} {
+			in := positionNumber.ReplaceAll(data, []byte("${1}"+v))
+			parseChecked(t, c.Format, c.Opts, in)
+		}
 	}
 }
