@@ -209,7 +209,8 @@ func checkFinding(tb testing.TB, format string, i int, f *translator.Finding) {
 	}
 	l := f.Location
 	if l.Line < 0 || l.Column < 0 || l.EndLine < 0 || l.EndColumn < 0 {
-		tb.Errorf("%s: finding %d has a negative position %+v", format, i, l); return
+		tb.Errorf("%s: finding %d has a negative position %+v", format, i, l)
+		return
 	}
 	if f.Tool == "" {
 		tb.Fatalf("%s: finding %d has no tool: %+v", format, i, f)
