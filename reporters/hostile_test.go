@@ -422,7 +422,9 @@ func FuzzReporters(f *testing.F) {
 			{Tool: "trivy", Code: code, Severity: translator.SeverityWarning, Message: msg, Title: title,
 				Location: translator.Location{Path: path}, Resource: resource,
 				Suppressed: &translator.Suppression{Reason: msg, Expires: "2020-01-01", Expired: true},
-				Runbook:    &translator.Runbook{ID: "rb-err", Error: title, Body: msg}},
+				// Error is never empty here: a runbook without Error has a
+				// rendered (trusted) catalog body, and msg is not one.
+				Runbook: &translator.Runbook{ID: "rb-err", Error: "template failed: " + title, Body: msg}},
 			{Tool: "kube-linter", Code: code, Severity: translator.SeverityInfo, Message: msg, Title: title,
 				Location: translator.Location{Path: path, Line: 1, Column: 2}, Resource: resource,
 				Suppressed: &translator.Suppression{Reason: msg, Source: "config"}},
