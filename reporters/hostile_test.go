@@ -438,3 +438,19 @@ func FuzzReporters(f *testing.F) {
 		}
 	})
 }
+
+// TestCodeQualityBlankMessageTitleSanitized is the regression test for a
+// blank message: the description fell back to the title (or tool and code)
+// without dropping control characters (found by FuzzReporters).
+func TestCodeQualityBlankMessageTitleSanitized(t *testing.T) {
+	run := &translator.Run{Findings: translator.Findings{{
+		Tool: "trivy", Code: "X\x1b[2J", Severity: translator.SeverityError, Message: " ", Title: "\x10title\u202e",
+		Location: translator.Location{Path: "a.tf", Line: 1}, Fingerprint: "fp",
+		Suppressed: &translator.Suppression{Expires: "2020-01-01\x07", Expired: true},
+	}}}
+	out := renderHostile(t, "gitlab-codequality", run)
+	checkReport(t, "gitlab-codequality", run, out, false)
+	if !strings.Contains(out, "title") {
+		t.Fatalf("title missing from the description: %s", out)
+	}
+}
