@@ -88,14 +88,22 @@ func Sanitize(s string) string {
 	return b.String()
 }
 
+// isClean reports whether Sanitize would return s unchanged. It scans every
+// byte: stopping at the first non-ASCII byte let control characters after
+// it (NUL, BEL, CR) through.
 func isClean(s string) bool {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c >= 0x80 {
+			ascii = false
+			continue
+		}
 		if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
 			return false
 		}
 	}
-	return utf8.ValidString(s)
+	return ascii || utf8.ValidString(s)
 }
 
 // Code renders untrusted text as an inline code span that it cannot close:
@@ -123,10 +131,26 @@ func CodeBlock(s, lang string) string {
 		n = 3
 	}
 	fence := strings.Repeat("`", n)
+	if !safeLang(lang) {
+		// A backtick in the info string stops the line opening a block and
+		// a newline ends it early: either would let the content out.
+		lang = ""
+	}
 	if !strings.HasSuffix(s, "\n") {
 		s += "\n"
 	}
 	return fence + lang + "\n" + s + fence + "\n"
+}
+
+// safeLang accepts info strings made of letters, digits and "+-_.#".
+func safeLang(lang string) bool {
+	for i := 0; i < len(lang); i++ {
+		c := lang[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("+-_.#", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func longestRun(s string, c byte) int {

@@ -155,14 +155,17 @@ func parseGatorJSON(opts Options, r io.Reader, emit func(*translator.Finding) er
 
 var yamlErrorLineRE = regexp.MustCompile(`line (\d+)`)
 
-// parseErrorFromYAML turns a yaml.v3 error into a *ParseError with its line;
-// lineOffset is added for input lines skipped before decoding.
-func parseErrorFromYAML(format, file string, err error, lineOffset int) *ParseError {
+// parseErrorFromYAML turns a yaml.v3 error about body into a *ParseError
+// with its line; lineOffset is added for input lines skipped before body.
+func parseErrorFromYAML(format, file string, body []byte, err error, lineOffset int) *ParseError {
 	pe := &ParseError{Format: format, File: file, Offset: -1, Err: err}
 	if m := yamlErrorLineRE.FindStringSubmatch(err.Error()); m != nil {
 		if n, e := strconv.Atoi(m[1]); e == nil {
 			pe.Line = n + lineOffset
 		}
+	}
+	if pe.Line <= 0 {
+		pe.Line = yamlFallbackLine(body, err.Error()) + lineOffset
 	}
 	return pe
 }
@@ -179,14 +182,14 @@ func parseGatorYAML(opts Options, r io.Reader, emit func(*translator.Finding) er
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
-		return parseErrorFromYAML(format, opts.File, err, 0)
+		return parseErrorFromYAML(format, opts.File, data, err, 0)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return &ParseError{Format: format, File: opts.File, Line: extra.Line, Offset: -1,
 			Err: errors.New("more than one YAML document: not gator output")}
 	} else if !errors.Is(err, io.EOF) {
-		return parseErrorFromYAML(format, opts.File, err, 0)
+		return parseErrorFromYAML(format, opts.File, data, err, 0)
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {

@@ -132,12 +132,15 @@ func parseKyverno(opts Options, r io.Reader, emit func(*translator.Finding) erro
 		return &ParseError{Format: format, File: opts.File, Offset: -1, Err: err}
 	}
 	body, skipped, base := trimKyvernoText(data)
-	if len(bytes.TrimSpace(body)) == 0 {
+	// trimHead also drops a byte-order mark, which TrimSpace keeps: a lone
+	// BOM is empty input too (it used to index an empty slice).
+	t := trimHead(body)
+	if len(bytes.TrimSpace(t)) == 0 {
 		return &ParseError{Format: format, File: opts.File, Line: 1, Offset: 0, Err: ErrEmptyInput}
 	}
 	var reports []kyvernoReport
 	var lines []int
-	if t := trimHead(body); t[0] == '{' || t[0] == '[' {
+	if t[0] == '{' || t[0] == '[' {
 		reports, lines, err = decodeKyvernoJSON(format, opts.File, data, body, base)
 	} else {
 		reports, lines, err = decodeKyvernoYAML(format, opts.File, body, skipped)
@@ -212,7 +215,7 @@ func decodeKyvernoYAML(format, file string, body []byte, skipped int) ([]kyverno
 			break
 		}
 		if err != nil {
-			return nil, nil, parseErrorFromYAML(format, file, err, skipped)
+			return nil, nil, parseErrorFromYAML(format, file, body, err, skipped)
 		}
 		root := &doc
 		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {

@@ -89,6 +89,21 @@ func Register(f Format) {
 		panic("parsers: format name already an alias " + f.Name)
 	}
 	ff := f
+	// Every parser's findings pass through clampPositions, so no format can
+	// hand a negative line to a forge API, whatever its input says.
+	inner := f.New
+	ff.New = func(opts Options) (Parser, error) {
+		p, err := inner(opts)
+		if err != nil {
+			return nil, err
+		}
+		return ParserFunc(func(r io.Reader, emit func(*translator.Finding) error) error {
+			return p.Parse(r, func(x *translator.Finding) error {
+				clampPositions(&x.Location)
+				return emit(x)
+			})
+		}), nil
+	}
 	registry[f.Name] = &ff
 	for _, a := range f.Aliases {
 		if _, dup := aliases[a]; dup {

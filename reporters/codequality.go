@@ -122,7 +122,7 @@ func cqLocationOf(f *translator.Finding) cqLocation {
 func cqDescription(f *translator.Finding) string {
 	d := shorten(oneLine(terminal(f.Message)), cqMaxMessageRunes)
 	if d == "" {
-		d = oneLine(f.TitleOrCode())
+		d = shorten(oneLine(terminal(f.TitleOrCode())), cqMaxMessageRunes)
 	}
 	switch {
 	case f.Path == "":
@@ -131,7 +131,7 @@ func cqDescription(f *translator.Finding) string {
 		d += " (no line reported)"
 	}
 	if expired(f) {
-		d += " (exception expired on " + oneLine(expiryDate(f)) + ")"
+		d += " (exception expired on " + oneLine(terminal(expiryDate(f))) + ")"
 	}
 	if rb := f.Runbook; rb != nil {
 		d += " Runbook: " + shorten(oneLine(terminal(rb.Title)), 120)
