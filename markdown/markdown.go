@@ -110,7 +110,10 @@ func isClean(s string) bool {
 // the fence is one backtick longer than the longest run inside it.
 // Newlines become spaces; an empty string renders as nothing.
 func Code(s string) string {
-	s = strings.NewReplacer("\r", "", "\n", " ").Replace(Sanitize(s))
+	s = Sanitize(s)
+	if strings.ContainsAny(s, "\r\n") {
+		s = codeNewlines.Replace(s)
+	}
 	if s == "" {
 		return ""
 	}
@@ -121,6 +124,10 @@ func Code(s string) string {
 	}
 	return fence + pad + s + pad + fence
 }
+
+// codeNewlines is built once: a Replacer builds its lookup table on first
+// use, which cost more than the rest of Code when done per call.
+var codeNewlines = strings.NewReplacer("\r", "", "\n", " ")
 
 // CodeBlock renders untrusted text as a fenced code block that it cannot
 // close: the fence is longer than any backtick or tilde run inside.

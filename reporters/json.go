@@ -30,6 +30,7 @@ func init() {
 // HTML. The price is that `grep '<script'` on the raw file finds nothing.
 type JSON struct {
 	out io.Writer
+	df  *delayedFlusher
 	enc *json.Encoder
 }
 
@@ -109,11 +110,13 @@ func (j *JSON) Begin(*translator.Run) error {
 	if j.out == nil {
 		return fmt.Errorf("write json report: no output")
 	}
-	j.enc = json.NewEncoder(j.out)
+	j.df = newDelayedFlusher(j.out)
+	j.enc = json.NewEncoder(j.df)
 	return nil
 }
 
-// Write implements Streamer: one line per finding, written at once.
+// Write implements Streamer: one line per finding, reaching the output
+// within flushDelay.
 func (j *JSON) Write(f *translator.Finding) error {
 	if j.enc == nil {
 		return fmt.Errorf("write json report: Write before Begin")
@@ -124,5 +127,13 @@ func (j *JSON) Write(f *translator.Finding) error {
 	return nil
 }
 
-// End implements Streamer.
-func (j *JSON) End(*translator.Run) error { return nil }
+// End implements Streamer: it flushes.
+func (j *JSON) End(*translator.Run) error {
+	if j.df == nil {
+		return fmt.Errorf("write json report: End before Begin")
+	}
+	if err := j.df.Flush(); err != nil {
+		return fmt.Errorf("write json report: %w", err)
+	}
+	return nil
+}

@@ -47,6 +47,7 @@ const indent = "           "
 type Text struct {
 	opts Options
 	w    *bufio.Writer
+	df   *delayedFlusher // under w: one write(2) per flushDelay, not per finding
 
 	// streaming state
 	run     *translator.Run
@@ -100,7 +101,8 @@ func (t *Text) Begin(run *translator.Run) error {
 	if t.opts.Out == nil {
 		return fmt.Errorf("write local report: no output")
 	}
-	t.w = bufio.NewWriter(t.opts.Out)
+	t.df = newDelayedFlusher(t.opts.Out)
+	t.w = bufio.NewWriter(t.df)
 	t.run = run
 	t.counts = translator.Counts{}
 	t.failing = 0
@@ -109,7 +111,8 @@ func (t *Text) Begin(run *translator.Run) error {
 }
 
 // Write implements Streamer: an active finding is printed at once (and
-// flushed, so a CI log shows it), an ignored one is kept for End.
+// reaches the output within flushDelay, so a CI log shows it), an ignored
+// one is kept for End.
 func (t *Text) Write(f *translator.Finding) error {
 	if t.w == nil {
 		return fmt.Errorf("write local report: Write before Begin")
@@ -162,6 +165,9 @@ func (t *Text) end(run *translator.Run) error {
 	}
 	w.WriteString("\n" + t.summary(run) + "\n")
 	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write local report: %w", err)
+	}
+	if err := t.df.Flush(); err != nil {
 		return fmt.Errorf("write local report: %w", err)
 	}
 	return nil

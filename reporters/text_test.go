@@ -3,7 +3,9 @@ package reporters
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -119,10 +121,33 @@ func TestTextVerboseShowsRunbookBodies(t *testing.T) {
 	}
 }
 
+// syncBuffer is a bytes.Buffer safe for the streamer's flush timer; first
+// is closed on the first write.
+type syncBuffer struct {
+	mu    sync.Mutex
+	b     bytes.Buffer
+	first chan struct{}
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.b.Len() == 0 && len(p) > 0 {
+		close(s.first)
+	}
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 func TestTextStreaming(t *testing.T) {
 	run := fixtureRun()
-	var buf bytes.Buffer
-	s := NewText(Options{Out: &buf})
+	buf := &syncBuffer{first: make(chan struct{})}
+	s := NewText(Options{Out: buf})
 	meta := *run
 	meta.Findings = nil // a streaming run does not hold its findings
 	if err := s.Begin(&meta); err != nil {
@@ -132,8 +157,13 @@ func TestTextStreaming(t *testing.T) {
 		if err := s.Write(run.Findings[i]); err != nil {
 			t.Fatal(err)
 		}
-		if i == len(run.Findings)-1 && buf.Len() == 0 {
-			t.Errorf("first active finding not written at once")
+		if i == len(run.Findings)-1 {
+			// It reaches the output without End (a timer flushes it).
+			select {
+			case <-buf.first:
+			case <-time.After(30 * time.Second):
+				t.Errorf("first active finding not written before End")
+			}
 		}
 	}
 	if err := s.End(&meta); err != nil {

@@ -83,6 +83,8 @@ type centry struct {
 	res []*regexp.Regexp
 	// matchLines holds the line of each matcher, for error messages.
 	matchLines []int
+	// memo says which finding values the body reads (memo.go).
+	memo memoPlan
 }
 
 // LoadFile reads one catalog file as a layer of its own.

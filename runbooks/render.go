@@ -374,6 +374,13 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 	if ce == fallback {
 		rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
 	}
+	key, memo := memoKeyOf(ce, f, caps)
+	if memo {
+		if body, ok := memoGet(memoKey{ce, key}); ok {
+			rb.Body = body
+			return rb
+		}
+	}
 	w := &limitWriter{max: MaxBodyBytes + 1}
 	if err := ce.tmpl.Execute(w, NewData(f, caps)); err != nil {
 		rb.Error = fmt.Sprintf("render runbook %s (%s): %v", ce.ID, ce.Source, err)
@@ -389,6 +396,9 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 		body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
 	}
 	rb.Body = body
+	if memo {
+		memoPut(memoKey{ce, key}, body)
+	}
 	return rb
 }
 

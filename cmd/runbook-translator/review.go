@@ -283,6 +283,10 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	ign := ignore.New(cfg.Ignore, o.Now())
+	if o.canStream(reps) { // stream.go: constant memory, unsorted output
+		return o.streamRun(ctx, streamInput{inputs: inputs, codeRE: codeRE, baseDir: baseDir,
+			reps: reps, catalog: catalog, ign: ign, failLevel: failLevel})
+	}
 
 	// Parse every input; keep what was read before a parse error.
 	var fs translator.Findings

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// streamCase is one command line run through both paths.
+type streamCase struct {
+	name string
+	args []string
+}
+
+// streamCases use real fixtures (see each testdata/<tool>/cases.yaml).
+func streamCases(root string) []streamCase {
+	td := func(p string) string { return filepath.Join(root, "testdata", p) }
+	return []streamCase{
+		{"trivy k8s", []string{"-f", "trivy", td("trivy/config-k8s-shop.json")}},
+		{"trivy several", []string{"-f", "trivy", td("trivy/config-docker.json"), td("trivy/config-terraform.json"), td("trivy/fs-secret.json")}},
+		{"checkov", []string{"-f", "checkov", td("checkov/k8s-secrets-list.json"), td("checkov/terraform-custom-windows.json")}},
+		{"shellcheck gcc", []string{"-f", "shellcheck-gcc", td("shellcheck-gcc/all-scripts.gcc")}},
+		{"efm", []string{"--efm", "%f:%l:%c: %m", "--tool", "lint", td("shellcheck-gcc/all-scripts.gcc")}},
+		{"tflint and trivy", []string{"-f", "tflint-compact", td("tflint-compact/edge-network.compact"), "-f", "trivy", td("trivy/config-helm-shop-rendered.json")}},
+		{"fail none", []string{"--fail-level", "none", "-f", "trivy", td("trivy/config-k8s-shop.json")}},
+		{"fail warning require runbook", []string{"--fail-level", "warning", "--require-runbook", "-f", "checkov", td("checkov/k8s-secrets-list.json")}},
+		{"clean input", []string{"-f", "tflint-compact", td("tflint-compact/observability-clean.compact")}},
+		{"warnings only", []string{"-f", "tflint-compact", td("tflint-compact/storefront-assets.compact")}},
+		{"parse error keeps findings", []string{"-f", "trivy", td("trivy/config-docker.json"), td("trivy/not-trivy-conftest.json")}},
+	}
+}
+
+// streamConfig ignores some findings of the fixtures (one active rule, one
+// expired, one that matches nothing), so ignored findings, expired notes and
+// unused-rule notes are compared too.
+const streamConfig = `ignore:
+  - tool: trivy
+    code: KSV-0030
+    reason: accepted for the demo cluster
+  - tool: trivy
+    code: KSV-0105
+    reason: expired exception
+    expires: "2020-01-01"
+  - code: CKV_SECRET_6
+    path: "*.yaml"
+    reason: test values
+    expires: "2020-06-30"
+  - code: NO-SUCH-CODE
+    reason: stale
+`
+
+func runMain(t *testing.T, dir string, stream bool, args []string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string {
+		if k == streamEnv && !stream {
+			return "0"
+		}
+		return ""
+	}
+	full := append([]string{"review", "-c", filepath.Join(dir, "config.yaml")}, args...)
+	code = Main(full, strings.NewReader(""), &out, &errOut, getenv)
+	return out.String(), errOut.String(), code
+}
+
+// findingBlock is the first line of an active finding in the local report.
+var findingBlock = regexp.MustCompile(`(?m)^  (error|warning|info) +\S`)
+
+var fpSuffix = regexp.MustCompile(`-[0-9]+$`)
+
+// jsonSet parses JSON Lines into sorted canonical lines. The -N suffix of
+// fingerprints is numbered differently (input order vs sorted order), so it
+// is compared separately: by how many findings share each base fingerprint.
+func jsonSet(t *testing.T, s string) (lines []string, bases map[string]int) {
+	t.Helper()
+	bases = map[string]int{}
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("bad JSON line %q: %v", l, err)
+		}
+		fp, _ := m["fingerprint"].(string)
+		base := fpSuffix.ReplaceAllString(fp, "")
+		bases[base]++
+		m["fingerprint"] = base
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, string(b))
+	}
+	sort.Strings(lines)
+	return lines, bases
+}
+
+// tail is the local report from its ignored section (or notes, or summary)
+// on: what End writes, the same in both modes.
+func tail(s string) string {
+	for _, mark := range []string{"\nIgnored (", "\nNotes\n"} {
+		if i := strings.Index(s, mark); i >= 0 {
+			return s[i:]
+		}
+	}
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestStreamMatchesBatch(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(streamConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sawIgnored, sawExpired, sawFail, sawUsage := false, false, false, false
+	for _, tc := range streamCases(root) {
+		t.Run(tc.name, func(t *testing.T) {
+			bj, _, bcode := runMain(t, dir, false, append([]string{"-r", "json"}, tc.args...))
+			sj, _, scode := runMain(t, dir, true, append([]string{"-r", "json"}, tc.args...))
+			if bcode != scode {
+				t.Errorf("json: exit code batch %d, stream %d", bcode, scode)
+			}
+			bl, bb := jsonSet(t, bj)
+			sl, sb := jsonSet(t, sj)
+			if len(bl) == 0 && !strings.Contains(tc.name, "clean") {
+				t.Fatalf("batch produced no findings: the case tests nothing")
+			}
+			if strings.Join(bl, "\n") != strings.Join(sl, "\n") {
+				t.Errorf("json findings differ:\nbatch:\n%s\nstream:\n%s", strings.Join(bl, "\n"), strings.Join(sl, "\n"))
+			}
+			for b, n := range bb {
+				if sb[b] != n {
+					t.Errorf("fingerprint %s: %d findings in batch, %d in stream", b, n, sb[b])
+				}
+			}
+			if strings.Join(bl, "\n") == strings.Join(sl, "\n") && bj == sj && len(bl) > 1 {
+				t.Logf("identical byte for byte (input already sorted)")
+			}
+
+			bt, berr, bcode2 := runMain(t, dir, false, tc.args)
+			st, serr, scode2 := runMain(t, dir, true, tc.args)
+			if bcode2 != scode2 || bcode2 != bcode {
+				t.Errorf("local: exit code batch %d, stream %d (json run: %d)", bcode2, scode2, bcode)
+			}
+			if tail(bt) != tail(st) {
+				t.Errorf("local report end differs:\nbatch:\n%s\nstream:\n%s", tail(bt), tail(st))
+			}
+			if berr != serr {
+				t.Errorf("stderr differs:\nbatch:\n%s\nstream:\n%s", berr, serr)
+			}
+			// Every active finding block is printed in both modes.
+			if b, s := len(findingBlock.FindAllString(bt, -1)), len(findingBlock.FindAllString(st, -1)); b != s || (b == 0 && len(bl) > 0) {
+				t.Errorf("local: %d finding blocks in batch, %d in stream", b, s)
+			}
+			sawIgnored = sawIgnored || strings.Contains(bt, "\nIgnored (")
+			sawExpired = sawExpired || strings.Contains(bt, "expired on")
+			sawFail = sawFail || bcode == ExitFindings
+			sawUsage = sawUsage || bcode == ExitUsage
+		})
+	}
+	if !sawIgnored || !sawExpired || !sawFail || !sawUsage {
+		t.Errorf("cases do not cover ignored=%v expired=%v exit1=%v exit2=%v", sawIgnored, sawExpired, sawFail, sawUsage)
+	}
+}
+
+// TestStreamSequentialMatchesParallel runs the streaming path with one and
+// with several workers: output order and fingerprints must be identical.
+func TestStreamSequentialMatchesParallel(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(streamConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-r", "json", "-f", "trivy", filepath.Join(root, "testdata/trivy/config-k8s-shop.json"), filepath.Join(root, "testdata/trivy/config-helm-shop-rendered.json")}
+	prev := runtime.GOMAXPROCS(1)
+	one, _, c1 := runMain(t, dir, true, args)
+	runtime.GOMAXPROCS(4)
+	four, _, c4 := runMain(t, dir, true, args)
+	runtime.GOMAXPROCS(prev)
+	if one != four || c1 != c4 {
+		t.Errorf("1 worker and 4 workers differ (exit %d vs %d)", c1, c4)
+	}
+	if strings.Count(one, "\n") < 2*streamBatch/2 {
+		t.Logf("only %d findings: fewer than a few batches", strings.Count(one, "\n"))
+	}
+}
+
+// TestStreamAdjacentFingerprints checks the documented rule: identical
+// findings get -2, -3 ... only while they are adjacent.
+func TestStreamAdjacentFingerprints(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "in.txt")
+	// Same message on lines 1, 2 (adjacent), then another, then 9 again.
+	text := "a.sh:1:1: same\na.sh:2:1: same\na.sh:3:1: other\na.sh:9:1: same\n"
+	if err := os.WriteFile(in, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := runMain(t, dir, true, []string{"-r", "json", "--efm", "%f:%l:%c: %m", "--tool", "lint", in})
+	var fps []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		fps = append(fps, m["fingerprint"].(string))
+	}
+	if len(fps) != 4 {
+		t.Fatalf("got %d findings, want 4", len(fps))
+	}
+	if fps[1] != fps[0]+"-2" || fps[3] != fps[0] || fps[2] == fps[0] {
+		t.Errorf("fingerprints %v: want base, base-2, other, base", fps)
+	}
+}
