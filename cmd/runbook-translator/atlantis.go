@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"io"
 	"regexp"
-
-	translator "github.com/runbook-translator/runbook-translator"
 )
 
 // Atlantis judges a custom policy check by its exit code and by whether its
@@ -34,12 +32,12 @@ func (o *ReviewOptions) stdout() io.Writer {
 
 // flushStdout writes what was held for Atlantis, neutralised when the run
 // passes.
-func (o *ReviewOptions) flushStdout(run *translator.Run) {
+func (o *ReviewOptions) flushStdout(failed bool) {
 	if o.held == nil || o.held.Len() == 0 {
 		return
 	}
 	b := o.held.Bytes()
-	if !run.Failed() {
+	if !failed {
 		b = failWord.ReplaceAll(b, []byte("${1}\u200d${2}"))
 	}
 	o.IO.Out.Write(b)

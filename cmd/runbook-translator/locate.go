@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/runbooks"
@@ -8,8 +10,10 @@ import (
 
 // locateStage puts findings that came without a line on their line, reading
 // the manifests, Helm templates and Terraform files under root. The
-// runbook entry's `locate:` hint names the offending field.
-func (o *ReviewOptions) locateStage(root string, cat *runbooks.Catalog, fs translator.Findings) (*locate.Stage, error) {
+// runbook entry's `locate:` hint names the offending field. Gator and
+// Polaris name the object but not the file: with searchFiles, the YAML
+// files under the root are the candidates.
+func (o *ReviewOptions) locateStage(root string, cat *runbooks.Catalog, searchFiles bool) (*locate.Stage, error) {
 	opts := locate.Options{
 		Root: root,
 		Hint: func(f *translator.Finding) string {
@@ -19,15 +23,9 @@ func (o *ReviewOptions) locateStage(root string, cat *runbooks.Catalog, fs trans
 			return ""
 		},
 	}
-	// Gator and Polaris name the object but not the file: search the YAML
-	// files under the root, only when such findings exist.
-	for _, f := range fs {
-		if f.Path == "" && f.Resource != "" {
-			c, err := locate.Candidates(root, 0)
-			if err == nil {
-				opts.Candidates = c
-			}
-			break
+	if searchFiles {
+		if c, err := locate.Candidates(root, 0); err == nil {
+			opts.Candidates = c
 		}
 	}
 	st, err := locate.New(opts)
@@ -35,4 +33,23 @@ func (o *ReviewOptions) locateStage(root string, cat *runbooks.Catalog, fs trans
 		return nil, usageError("locate: %v", err)
 	}
 	return st, nil
+}
+
+// hasPathless reports whether a finding names an object but no file.
+func hasPathless(fs translator.Findings) bool {
+	for _, f := range fs {
+		if f.Path == "" && f.Resource != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// locateNotes says how many line-less findings stayed without a line.
+func locateNotes(loc *locate.Stage, root string) []string {
+	st := loc.Stats()
+	if st.Considered <= st.Located {
+		return nil
+	}
+	return []string{fmt.Sprintf("%d of %d findings without a line could not be located in the files under %s; they are listed without a line", st.Considered-st.Located, st.Considered, root)}
 }

@@ -99,7 +99,7 @@ func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translat
 	for _, r := range s {
 		err := r.rep.Report(ctx, run)
 		if r.forge {
-			o.flushStdout(run)
+			o.flushStdout(run.Failed())
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
@@ -111,7 +111,7 @@ func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translat
 			r.out = nil
 		}
 	}
-	o.flushStdout(run)
+	o.flushStdout(run.Failed())
 	return errors.Join(errs...)
 }
 

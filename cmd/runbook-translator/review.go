@@ -283,9 +283,22 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	ign := ignore.New(cfg.Ignore, o.Now())
+	own, err := owners.New(baseDir, func(f *translator.Finding) bool {
+		e := catalog.Entry(f.Runbook.ID)
+		return e != nil && e.OwnerFromCodeowners
+	})
+	if err != nil {
+		return usageError("%v", err)
+	}
 	if o.canStream(reps) { // stream.go: constant memory, unsorted output
+		loc, err := o.locateStage(baseDir, catalog, true)
+		if err != nil {
+			return err
+		}
+		defer loc.Close()
 		return o.streamRun(ctx, streamInput{inputs: inputs, codeRE: codeRE, baseDir: baseDir,
-			reps: reps, catalog: catalog, ign: ign, failLevel: failLevel})
+			reps: reps, loc: loc, ign: ign, failLevel: failLevel,
+			stages: []translator.Mapper{loc, ign, catalog.Stage(), own}})
 	}
 
 	// Parse every input; keep what was read before a parse error.
@@ -304,19 +317,11 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 			inputErr = errors.Join(inputErr, err)
 		}
 	}
-	loc, err := o.locateStage(baseDir, catalog, fs)
+	loc, err := o.locateStage(baseDir, catalog, hasPathless(fs))
 	if err != nil {
 		return err
 	}
 	defer loc.Close()
-
-	own, err := owners.New(baseDir, func(f *translator.Finding) bool {
-		e := catalog.Entry(f.Runbook.ID)
-		return e != nil && e.OwnerFromCodeowners
-	})
-	if err != nil {
-		return usageError("%v", err)
-	}
 
 	stages := []translator.Stage{loc, ign, catalog.Stage(), own}
 	st, err := o.diffStage(ctx, reps)
@@ -356,9 +361,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 			run.Notes = append(run.Notes, fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, f.Suppressed.Expires))
 		}
 	}
-	if st := loc.Stats(); st.Considered > st.Located {
-		run.Notes = append(run.Notes, fmt.Sprintf("%d of %d findings without a line could not be located in the files under %s; they are listed without a line", st.Considered-st.Located, st.Considered, baseDir))
-	}
+	run.Notes = append(run.Notes, locateNotes(loc, baseDir)...)
 	run.Notes = dedupe(run.Notes)
 
 	repErr := reps.report(ctx, o, run)

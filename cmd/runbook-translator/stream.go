@@ -12,9 +12,9 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/reporters"
-	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
 // Streaming mode.
@@ -58,12 +58,14 @@ const streamBatch = 256
 // streamInput is what reviewRun has prepared when it hands over to
 // streamRun.
 type streamInput struct {
-	inputs    []inputSpec
-	codeRE    *regexp.Regexp
-	baseDir   string
-	reps      reporterSet
-	catalog   *runbooks.Catalog
-	ign       *ignore.Stage
+	inputs  []inputSpec
+	codeRE  *regexp.Regexp
+	baseDir string
+	reps    reporterSet
+	loc     *locate.Stage
+	ign     *ignore.Stage
+	// stages run per finding, in order: locate, ignore, runbooks, owners.
+	stages    []translator.Mapper
 	failLevel translator.Severity
 }
 
@@ -126,17 +128,17 @@ func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
 			st.errs[i] = err
 		}
 	}
-	stages := []translator.Mapper{in.ign, in.catalog.Stage()}
 	var stageErr error
 	process := func(f *translator.Finding) error {
-		if f.Fingerprint == "" {
-			translator.Findings{f}.AssignFingerprints()
-			f.Fingerprint = "\x00" + f.Fingerprint // mark: ours, may get a -N suffix
-		}
-		for _, s := range stages {
+		for _, s := range in.stages {
 			if err := s.Map(ctx, f); err != nil {
 				return fmt.Errorf("stage %s: %w", s.Name(), err)
 			}
+		}
+		// After locate, which may move a finding to its template file.
+		if f.Fingerprint == "" {
+			translator.Findings{f}.AssignFingerprints()
+			f.Fingerprint = "\x00" + f.Fingerprint // mark: ours, may get a -N suffix
 		}
 		return nil
 	}
@@ -173,6 +175,7 @@ func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
 		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", msg)
 	}
 	run.Notes = append(run.Notes, st.expiredNotes()...)
+	run.Notes = append(run.Notes, locateNotes(in.loc, in.baseDir)...)
 	run.Notes = dedupe(run.Notes)
 
 	var errs []error
@@ -191,6 +194,7 @@ func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
 			r.out = nil
 		}
 	}
+	o.flushStdout(st.failed)
 	repErr := errors.Join(errs...)
 
 	switch {
