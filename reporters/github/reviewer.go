@@ -37,6 +37,12 @@ const Name = "github-pr-review"
 // halving the batch.
 const DefaultMaxCommentsPerReview = 30
 
+// DefaultRequestTimeout bounds one API request when nothing else is set.
+// GitHub itself gives up on a request after 10 seconds (and answers 502);
+// 30 seconds leaves room for slow networks and GitHub Enterprise servers
+// while a hung connection still fails well within a CI job.
+const DefaultRequestTimeout = 30 * time.Second
+
 // Options configure a Reviewer.
 type Options struct {
 	// MaxCommentsPerReview bounds each review; 0 means
@@ -58,6 +64,12 @@ type Options struct {
 	// MaxWait caps one wait between retries; a rate limit that lasts longer
 	// fails at once. 0 means 2 minutes.
 	MaxWait time.Duration
+	// RequestTimeout bounds each request, the answer's body included; 0
+	// means DefaultRequestTimeout. A request that times out is treated as
+	// a connection reset: a read is retried; a write may have been
+	// applied, so the comments are listed again before anything is posted
+	// again.
+	RequestTimeout time.Duration
 	// Log receives progress lines; nil discards.
 	Log io.Writer
 }
@@ -88,8 +100,12 @@ func NewReviewer(client *gh.Client, owner, repo string, number int, headSHA stri
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = 2 * time.Minute
 	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
 	return &Reviewer{owner: owner, repo: repo, number: number, head: headSHA, opts: opts,
-		api: &api{c: client, clock: opts.Clock, maxRetries: opts.MaxRetries, maxWait: opts.MaxWait, dry: opts.DryRun}}
+		api: &api{c: client, clock: opts.Clock, maxRetries: opts.MaxRetries, maxWait: opts.MaxWait,
+			timeout: opts.RequestTimeout, dry: opts.DryRun}}
 }
 
 // NotPostedError lists the findings that could not be posted when retries

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
@@ -44,6 +45,12 @@ var _ [MaxNoteBody - comment.MaxBody]struct{}
 // client's rate limiter spreads requests when GitLab announces its limit.
 const DefaultMaxConcurrency = 4
 
+// DefaultRequestTimeout bounds one API request when nothing else is set.
+// GitLab's own request limit (Puma's worker timeout) is 60 seconds by
+// default; 30 seconds covers a slow instance while a hung connection still fails well within a CI job
+// (client-go's HTTP client has no timeout of its own).
+const DefaultRequestTimeout = 30 * time.Second
+
 // perPage is GitLab's maximum page size.
 const perPage = 100
 
@@ -63,6 +70,12 @@ type Options struct {
 	MaxConcurrency int
 	// Retry bounds retries of failed requests.
 	Retry RetryPolicy
+	// RequestTimeout bounds each request, the answer's body included; 0
+	// means DefaultRequestTimeout. A request that times out is treated as
+	// a connection reset: a read is retried; a create may have been
+	// applied, so the discussions are listed again before anything is
+	// created again.
+	RequestTimeout time.Duration
 	// HeadSHA is the commit the findings are for (CI_COMMIT_SHA). When the
 	// merge request has moved on to a newer commit, nothing goes inline:
 	// lines would point at the wrong code.
@@ -94,8 +107,11 @@ func NewDiscussions(client *gl.Client, project string, mrIID int64, opts Options
 		opts.MaxConcurrency = DefaultMaxConcurrency
 	}
 	opts.Retry = opts.Retry.withDefaults()
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
 	return &Discussions{client: client, project: project, iid: mrIID, opts: opts,
-		api: &api{policy: opts.Retry, dry: opts.DryRun, secrets: opts.Secrets}}
+		api: &api{policy: opts.Retry, timeout: opts.RequestTimeout, dry: opts.DryRun, secrets: opts.Secrets}}
 }
 
 // NotPostedError lists the findings that could not be posted. The summary
