@@ -300,12 +300,23 @@ var nextLink = regexp.MustCompile(`<([^>]+)>;\s*rel="next"`)
 
 // list reads every page of a list endpoint, following Link rel="next".
 func list[T any](ctx context.Context, a *api, path string) ([]T, error) {
+	all, _, err := listPages[T](ctx, a, path)
+	return all, err
+}
+
+// listPages is list that also says how many pages it read. GitHub pages
+// by offset: when someone deletes an item while a listing is under way,
+// later items shift back and one is skipped at each page boundary; when
+// someone adds one, an item is seen twice. A single page cannot skip.
+func listPages[T any](ctx context.Context, a *api, path string) ([]T, int, error) {
 	var all []T
+	pages := 0
 	for path != "" {
+		pages++
 		var page []T
 		h, err := a.do(ctx, http.MethodGet, path, nil, &page, true)
 		if err != nil {
-			return all, err
+			return all, pages, err
 		}
 		all = append(all, page...)
 		path = ""
@@ -313,7 +324,7 @@ func list[T any](ctx context.Context, a *api, path string) ([]T, error) {
 			path = m[1]
 		}
 	}
-	return all, nil
+	return all, pages, nil
 }
 
 // graphQLRequest is the body of a GraphQL call.

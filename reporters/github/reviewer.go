@@ -166,7 +166,7 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 	if err != nil {
 		return err
 	}
-	ours, replied, err := r.existingComments(ctx)
+	ours, replied, pages, err := r.existingComments(ctx)
 	if err != nil {
 		return err
 	}
@@ -212,6 +212,10 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 			body, m := comment.Inline(f, copts)
 			want = append(want, &wanted{f: f, line: line, body: body, marker: m})
 		}
+	}
+
+	if err := r.relistIfShifted(ctx, pages, want, ours, replied); err != nil {
+		return err
 	}
 
 	// Plan: leave identical comments, edit changed ones, post new ones.
@@ -293,12 +297,49 @@ func (r *Reviewer) diff(ctx context.Context) (*diff.Diff, error) {
 	return d, nil
 }
 
-// existingComments lists the review comments and returns ours by
-// fingerprint, and the ids of our comments someone replied to.
-func (r *Reviewer) existingComments(ctx context.Context) (map[string]*existing, map[int64]bool, error) {
-	cs, err := list[gh.PullRequestComment](ctx, r.api, r.path("pulls/%d/comments?per_page=100", r.number))
+// relistIfShifted guards against a listing that shifted under us: when
+// the review comments took more than one page and a finding about to be
+// posted has no comment in it, the comments are listed once more and
+// what that listing finds is added. A comment of ours is then missed, and
+// posted again, only if deletions by someone else skipped it in both
+// listings. One-page listings, and runs with nothing new to post, cost
+// nothing extra.
+func (r *Reviewer) relistIfShifted(ctx context.Context, pages int, want []*wanted, ours map[string]*existing, replied map[int64]bool) error {
+	if pages < 2 {
+		return nil
+	}
+	missing := false
+	for _, w := range want {
+		if _, ok := ours[w.f.Fingerprint]; !ok {
+			missing = true
+			break
+		}
+	}
+	if !missing {
+		return nil
+	}
+	more, moreReplied, _, err := r.existingComments(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list review comments: %w", err)
+		return err
+	}
+	for fp, ex := range more {
+		if _, ok := ours[fp]; !ok {
+			ours[fp] = ex
+		}
+	}
+	for id := range moreReplied {
+		replied[id] = true
+	}
+	return nil
+}
+
+// existingComments lists the review comments and returns ours by
+// fingerprint, the ids of our comments someone replied to, and how many
+// pages the listing took.
+func (r *Reviewer) existingComments(ctx context.Context) (map[string]*existing, map[int64]bool, int, error) {
+	cs, pages, err := listPages[gh.PullRequestComment](ctx, r.api, r.path("pulls/%d/comments?per_page=100", r.number))
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("list review comments: %w", err)
 	}
 	ours := map[string]*existing{}
 	byID := map[int64]bool{}
@@ -328,7 +369,7 @@ func (r *Reviewer) existingComments(ctx context.Context) (map[string]*existing, 
 			}
 		}
 	}
-	return ours, replied, nil
+	return ours, replied, pages, nil
 }
 
 // less orders findings as translator.Findings.Sort does, then by fingerprint.
@@ -359,17 +400,24 @@ func sortedExisting(m map[string]*existing) []*existing {
 	return out
 }
 
-// existingSummary finds our newest summary comment.
+// existingSummary finds our newest summary comment. When none is found in
+// a listing of several pages, it lists once more (see relistIfShifted):
+// a summary skipped by a shifting listing would otherwise be posted twice.
 func (r *Reviewer) existingSummary(ctx context.Context) (int64, comment.Marker, error) {
-	cs, err := list[gh.IssueComment](ctx, r.api, r.path("issues/%d/comments?per_page=100", r.number))
-	if err != nil {
-		return 0, comment.Marker{}, fmt.Errorf("list issue comments: %w", err)
-	}
 	var id int64
 	var marker comment.Marker
-	for _, c := range cs {
-		if m, ok := comment.Parse(c.GetBody()); ok && m.IsSummary() && c.GetID() > id {
-			id, marker = c.GetID(), m
+	for try := 0; try < 2 && id == 0; try++ {
+		cs, pages, err := listPages[gh.IssueComment](ctx, r.api, r.path("issues/%d/comments?per_page=100", r.number))
+		if err != nil {
+			return 0, comment.Marker{}, fmt.Errorf("list issue comments: %w", err)
+		}
+		for _, c := range cs {
+			if m, ok := comment.Parse(c.GetBody()); ok && m.IsSummary() && c.GetID() > id {
+				id, marker = c.GetID(), m
+			}
+		}
+		if pages < 2 {
+			break
 		}
 	}
 	return id, marker, nil
