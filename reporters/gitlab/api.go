@@ -359,6 +359,16 @@ const maxPages = 1000
 // following X-Next-Page; keyset pagination, following Link rel="next").
 func listAll[T any](ctx context.Context, a *api, method, path string,
 	fetch func(page int64, opts ...gl.RequestOptionFunc) ([]T, *gl.Response, error)) ([]T, error) {
+	all, _, err := listPages(ctx, a, method, path, fetch)
+	return all, err
+}
+
+// listPages is listAll that also says how many pages it read. With offset
+// pagination, an item deleted by someone else while a listing is under
+// way shifts later items back, and one is skipped at each page boundary;
+// an item added makes one appear twice. A single page cannot skip.
+func listPages[T any](ctx context.Context, a *api, method, path string,
+	fetch func(page int64, opts ...gl.RequestOptionFunc) ([]T, *gl.Response, error)) ([]T, int, error) {
 	var all []T
 	page := int64(1)
 	var next string
@@ -376,7 +386,7 @@ func listAll[T any](ctx context.Context, a *api, method, path string,
 				return resp, err
 			}})
 		if err != nil {
-			return all, err
+			return all, n + 1, err
 		}
 		all = append(all, items...)
 		switch {
@@ -385,8 +395,8 @@ func listAll[T any](ctx context.Context, a *api, method, path string,
 		case resp != nil && resp.NextLink != "" && resp.NextLink != link:
 			next = resp.NextLink
 		default:
-			return all, nil
+			return all, n + 1, nil
 		}
 	}
-	return all, fmt.Errorf("list %s: more than %d pages", path, maxPages)
+	return all, maxPages, fmt.Errorf("list %s: more than %d pages", path, maxPages)
 }

@@ -196,7 +196,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 	if err != nil {
 		return err
 	}
-	ours, summary, err := r.existing(ctx)
+	ours, summary, pages, err := r.existing(ctx)
 	if err != nil {
 		return err
 	}
@@ -241,6 +241,10 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 			body, m := comment.Inline(f, copts)
 			want = append(want, &wanted{f: f, body: body, marker: m, pos: r.position(ver, dm, info, f.Path, line)})
 		}
+	}
+
+	if summary, err = r.relistIfShifted(ctx, pages, want, ours, summary); err != nil {
+		return err
 	}
 
 	// Plan: leave identical threads, edit changed ones, create new ones,
@@ -292,7 +296,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 		if err := r.opts.Retry.Clock.Sleep(ctx, r.api.backoff(round)); err != nil {
 			return err
 		}
-		now, _, err := r.existing(ctx)
+		now, _, _, err := r.existing(ctx)
 		if err != nil {
 			res.errs = append(res.errs, err)
 			break
@@ -443,17 +447,54 @@ func (r *Discussions) diffs(ctx context.Context) ([]*gl.MergeRequestDiff, error)
 	return out, nil
 }
 
+// relistIfShifted guards against a listing that shifted under us: when
+// the discussions took more than one page and a finding about to be
+// posted has no thread in it, or no summary was found, the discussions are
+// listed once more and what that listing finds is added. A thread of ours
+// (or the summary) is then missed, and created again, only if deletions by
+// someone else skipped it in both listings. One-page listings, and runs
+// with nothing new to create, cost nothing extra.
+func (r *Discussions) relistIfShifted(ctx context.Context, pages int, want []*wanted, ours map[string]*thread, summary *summaryNote) (*summaryNote, error) {
+	if pages < 2 {
+		return summary, nil
+	}
+	missing := summary == nil
+	for _, w := range want {
+		if _, ok := ours[w.f.Fingerprint]; !ok {
+			missing = true
+			break
+		}
+	}
+	if !missing {
+		return summary, nil
+	}
+	more, moreSummary, _, err := r.existing(ctx)
+	if err != nil {
+		return summary, err
+	}
+	for fp, t := range more {
+		if _, ok := ours[fp]; !ok {
+			ours[fp] = t
+		}
+	}
+	if summary == nil || (moreSummary != nil && moreSummary.noteID > summary.noteID) {
+		summary = moreSummary
+	}
+	return summary, nil
+}
+
 // existing lists the merge request's discussions and returns our threads
-// by fingerprint and our newest summary note. Plain MR notes are
-// discussions with individual_note set, so one listing finds both.
-func (r *Discussions) existing(ctx context.Context) (map[string]*thread, *summaryNote, error) {
-	ds, err := listAll(ctx, r.api, http.MethodGet, r.mrPath("/discussions"),
+// by fingerprint, our newest summary note, and how many pages the listing
+// took. Plain MR notes are discussions with individual_note set, so one
+// listing finds both.
+func (r *Discussions) existing(ctx context.Context) (map[string]*thread, *summaryNote, int, error) {
+	ds, pages, err := listPages(ctx, r.api, http.MethodGet, r.mrPath("/discussions"),
 		func(page int64, opts ...gl.RequestOptionFunc) ([]*gl.Discussion, *gl.Response, error) {
 			return r.client.Discussions.ListMergeRequestDiscussions(r.project, r.iid,
 				&gl.ListMergeRequestDiscussionsOptions{ListOptions: gl.ListOptions{Page: page, PerPage: perPage}}, opts...)
 		})
 	if err != nil {
-		return nil, nil, fmt.Errorf("list merge request discussions: %w", err)
+		return nil, nil, 0, fmt.Errorf("list merge request discussions: %w", err)
 	}
 	ours := map[string]*thread{}
 	var summary *summaryNote
@@ -492,7 +533,7 @@ func (r *Discussions) existing(ctx context.Context) (map[string]*thread, *summar
 		}
 		ours[m.FP] = t
 	}
-	return ours, summary, nil
+	return ours, summary, pages, nil
 }
 
 // job kinds.
@@ -748,7 +789,7 @@ func (r *Discussions) writeSummary(ctx context.Context, old *summaryNote, s comm
 			if serr := r.opts.Retry.Clock.Sleep(ctx, r.api.backoff(attempt)); serr != nil {
 				return serr
 			}
-			_, now, lerr := r.existing(ctx)
+			_, now, _, lerr := r.existing(ctx)
 			if lerr == nil && now != nil && now.marker.Hash == m.Hash {
 				return nil // GitLab did create it
 			}
