@@ -134,6 +134,9 @@ type Fault struct {
 	Method, Path string
 	// Times is how many requests fail; 0 means 1.
 	Times int
+	// Skip lets the first Skip matching requests through unharmed, so
+	// that a fault hits in the middle of a batch of writes.
+	Skip int
 	// Status is the response status (400, 401, 429, 500, 502, ...).
 	Status int
 	// Message is the error message; a default is used when empty.
@@ -574,6 +577,10 @@ func (e *echoWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func (s *Server) takeFault(method, path string) *Fault {
 	for i, f := range s.faults {
 		if (f.Method == "" || f.Method == method) && (f.re == nil || f.re.MatchString(path)) {
+			if f.Skip > 0 {
+				f.Skip--
+				return nil
+			}
 			f.Times--
 			if f.Times <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
