@@ -293,7 +293,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 	// Creates whose outcome is unknown: re-list, keep what GitLab did
 	// create, try the rest again. Never a duplicate thread.
 	for round := 1; len(res.ambiguous) > 0 && round < r.opts.Retry.MaxAttempts; round++ {
-		if err := r.opts.Retry.Clock.Sleep(ctx, r.api.backoff(round)); err != nil {
+		if err := r.opts.Retry.Clock.Sleep(ctx, min(r.api.backoff(round), r.opts.Retry.MaxWait)); err != nil {
 			return err
 		}
 		now, _, _, err := r.existing(ctx)
@@ -786,7 +786,7 @@ func (r *Discussions) writeSummary(ctx context.Context, old *summaryNote, s comm
 			if !errors.As(err, &amb) {
 				break
 			}
-			if serr := r.opts.Retry.Clock.Sleep(ctx, r.api.backoff(attempt)); serr != nil {
+			if serr := r.opts.Retry.Clock.Sleep(ctx, min(r.api.backoff(attempt), r.opts.Retry.MaxWait)); serr != nil {
 				return serr
 			}
 			_, now, _, lerr := r.existing(ctx)

@@ -159,3 +159,23 @@ func TestHalfTheLinesRejected(t *testing.T) {
 		t.Errorf("re-run made %d writes: %v", w, e.srv.Log())
 	}
 }
+
+// TestMaxWaitCapsEveryWait: MaxWait caps one wait, the waits before
+// listing again after creates with an unknown outcome included.
+func TestMaxWaitCapsEveryWait(t *testing.T) {
+	e := standard(t)
+	e.srv.Inject(fakegitlab.Fault{Method: http.MethodPost, Path: `/discussions$`, Status: 502, Times: 1000})
+	e.srv.Inject(fakegitlab.Fault{Method: http.MethodPost, Path: `/notes$`, Status: 502, Times: 1000})
+	r := e.reporter(diff.ModeDiffContext, func(o *Options) { o.Retry.MaxWait = 2 * time.Second })
+	if err := e.report(r, baseFindings()); err == nil {
+		t.Fatal("no error although nothing could be posted")
+	}
+	e.clock.mu.Lock()
+	defer e.clock.mu.Unlock()
+	for _, d := range e.clock.slept {
+		if d > 2*time.Second {
+			t.Errorf("waited %s, over MaxWait 2s (all waits %v)", d, e.clock.slept)
+			break
+		}
+	}
+}
