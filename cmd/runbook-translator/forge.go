@@ -75,10 +75,12 @@ func (o *ReviewOptions) newForgeReporter(name string) (reporters.Reporter, error
 				return nil, err
 			}
 			primary = ghrep.NewReviewer(client, gctx.Owner, gctx.Repo, gctx.PR, gctx.SHA, ghrep.Options{
-				DryRun:     o.dryRunWriter(),
-				Mentions:   o.Forge.Mentions,
-				FilterMode: mode,
-				Log:        logWriter{o.IO.ErrOut, name},
+				DryRun:         o.dryRunWriter(),
+				Mentions:       o.Forge.Mentions,
+				FilterMode:     mode,
+				Log:            logWriter{o.IO.ErrOut, name},
+				RequestTimeout: gctx.RequestTimeout,
+				MaxWait:        gctx.MaxWait,
 			})
 		}
 		return &fallbackReporter{

@@ -8,7 +8,11 @@
 //     and a review with one such comment is rejected as a whole;
 //   - start_line equal to line gets 422; bodies over 65,536 characters get 422;
 //   - injected faults: primary and secondary rate limits, 5xx, connection
-//     resets, and writes refused with 403/404 (a fork's read-only token);
+//     resets (before or after the write was applied), stalls longer than
+//     the client's timeout, and writes refused with 403/404 (a fork's
+//     read-only token); EchoToken puts the caller's token into every error
+//     answer, as a careless proxy might; AfterPage changes state between
+//     the pages of a listing, as another user might;
 //   - a review with more than MaxReviewComments comments gets 502.
 //
 // Every REST request is validated against the official OpenAPI description
@@ -16,8 +20,10 @@
 package fakegithub
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -109,6 +115,9 @@ type Fault struct {
 	Method, Path string
 	// Times is how many requests fail; 0 means 1.
 	Times int
+	// Skip lets the first Skip matching requests through unharmed, so
+	// that a fault hits in the middle of a batch of writes.
+	Skip int
 	// Status is the response status (403, 429, 500, 502, ...).
 	Status int
 	// Message is the error message; a default is used when empty.
@@ -127,6 +136,11 @@ type Fault struct {
 	// AfterApply performs the request before failing: the write happened
 	// but the client cannot know (a gateway timeout).
 	AfterApply bool
+	// Stall holds the request this long (or until the client gives up)
+	// before answering: after applying it with AfterApply, before
+	// anything otherwise. With no Status and no Reset the request is then
+	// answered normally, as a slow server would.
+	Stall time.Duration
 
 	re *regexp.Regexp
 }
@@ -158,6 +172,15 @@ type Server struct {
 	RejectLines map[string]bool
 	// Now is the fake's clock for rate limit resets; time.Now when nil.
 	Now func() time.Time
+	// EchoToken puts the token a request carried into the message of
+	// every error answer (faults, 4xx, read-only refusals), as a careless
+	// proxy or error page might.
+	EchoToken bool
+	// AfterPage, when set, is called after page n of a listing at path
+	// (without /api/v3, e.g. /repos/o/r/pulls/7/comments) was read and
+	// before it is sent: a hook that changes state while a client pages
+	// through, as another user might. It may call the Server's methods.
+	AfterPage func(path string, n int)
 
 	mu             sync.Mutex
 	owner, repo    string
@@ -243,6 +266,46 @@ func (s *Server) Reply(to int64, login, body string) int64 {
 	c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, login, body, s.id()
 	s.reviewComments = append(s.reviewComments, &c)
 	return c.ID
+}
+
+// AddReviewComment adds a top-level review comment by login (e.g. a human)
+// on path:line of a pull request, bypassing the diff check.
+func (s *Server) AddReviewComment(pr int, login, path string, line int, body string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := line
+	c := &ReviewComment{ID: s.id(), PR: pr, ReviewID: s.id(), User: login, Path: path, Line: &l, OriginalLine: line,
+		Side: "RIGHT", Body: body}
+	s.reviewComments = append(s.reviewComments, c)
+	return c.ID
+}
+
+// DeleteReviewComment deletes a review comment, as its author or an admin
+// might; it reports whether the comment existed.
+func (s *Server) DeleteReviewComment(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, c := range s.reviewComments {
+		if c.ID == id {
+			s.reviewComments = append(s.reviewComments[:i], s.reviewComments[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// DeleteIssueComment deletes a conversation comment; it reports whether
+// the comment existed.
+func (s *Server) DeleteIssueComment(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, c := range s.issueComments {
+		if c.ID == id {
+			s.issueComments = append(s.issueComments[:i], s.issueComments[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // AddIssueComment adds a conversation comment (e.g. by a human).
@@ -365,6 +428,12 @@ type apiError struct {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	if e, ok := w.(*echoWriter); ok && status >= 400 {
+		if ae, ok := v.(apiError); ok {
+			ae.Message += " (token " + e.token + ")"
+			v = ae
+		}
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
@@ -412,22 +481,33 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	readOnly := s.readOnly
 	s.mu.Unlock()
 
+	if s.EchoToken {
+		w = &echoWriter{ResponseWriter: w, token: requestToken(r)}
+	}
 	w.Header().Set("X-RateLimit-Limit", "5000")
 	w.Header().Set("X-RateLimit-Remaining", "4999")
 	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(s.now().Add(time.Hour).Unix(), 10))
 
-	if fault != nil && fault.Reset {
-		s.resetConn(w)
-		return
-	}
 	if fault != nil && !fault.AfterApply {
-		s.writeFault(w, fault)
-		return
+		stall(r, fault.Stall)
+		switch {
+		case fault.Reset:
+			s.resetConn(w)
+			return
+		case fault.Status != 0:
+			s.writeFault(w, fault)
+			return
+		}
+		fault = nil // a slow answer, then the normal one
 	}
 	if isWrite && readOnly != 0 {
 		if p == "/graphql" {
+			msg := "Resource not accessible by integration"
+			if e, ok := w.(*echoWriter); ok {
+				msg += " (token " + e.token + ")"
+			}
 			writeJSON(w, 200, map[string]any{"data": nil, "errors": []any{map[string]any{
-				"type": "FORBIDDEN", "message": "Resource not accessible by integration"}}})
+				"type": "FORBIDDEN", "message": msg}}})
 			return
 		}
 		if readOnly == 404 {
@@ -456,13 +536,67 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if fault != nil {
-		s.writeFault(w, fault)
+		stall(r, fault.Stall)
+		switch {
+		case fault.Reset:
+			s.resetConn(w)
+		case fault.Status != 0:
+			s.writeFault(w, fault)
+		default: // applied, slow, then answered
+			for k, v := range buf.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(buf.Code)
+			_, _ = w.Write(buf.Body.Bytes())
+		}
 	}
+}
+
+// stall waits d or until the client gives up on the request.
+func stall(r *http.Request, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+}
+
+// requestToken is the token of a request's Authorization header.
+func requestToken(r *http.Request) string {
+	a := r.Header.Get("Authorization")
+	for _, p := range []string{"Bearer ", "bearer ", "token ", "Token "} {
+		a = strings.TrimPrefix(a, p)
+	}
+	return a
+}
+
+// echoWriter is the ResponseWriter of a Server with EchoToken: writeJSON
+// adds the token to error messages.
+type echoWriter struct {
+	http.ResponseWriter
+	token string
+}
+
+// Hijack lets resetConn close the connection under the wrapper.
+func (e *echoWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := e.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("fakegithub: cannot hijack connection")
+	}
+	return hj.Hijack()
 }
 
 func (s *Server) takeFault(method, path string) *Fault {
 	for i, f := range s.faults {
 		if (f.Method == "" || f.Method == method) && (f.re == nil || f.re.MatchString(path)) {
+			if f.Skip > 0 {
+				f.Skip--
+				return nil
+			}
 			f.Times--
 			if f.Times <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
@@ -760,6 +894,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, all []any) {
 	}
 	if len(links) > 0 {
 		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	if s.AfterPage != nil {
+		// The page is read; let the hook change state as another user
+		// would before the client asks for the next one. route holds mu.
+		s.mu.Unlock()
+		s.AfterPage(strings.TrimPrefix(r.URL.Path, "/api/v3"), pg)
+		s.mu.Lock()
 	}
 	writeJSON(w, 200, orEmpty(all[lo:hi]))
 }

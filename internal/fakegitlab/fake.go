@@ -15,19 +15,24 @@
 //     X-Page, X-Per-Page, X-Total, X-Total-Pages, X-Next-Page, X-Prev-Page
 //     and Link headers;
 //   - injected faults: 429 with Retry-After and RateLimit-* headers, 5xx,
-//     connection resets, faults after the write was applied, error bodies
-//     that echo the caller's token; and a read-only mode where writes get
-//     403 or 404.
+//     connection resets, faults after the write was applied, stalls longer
+//     than the client's timeout, error bodies that echo the caller's token
+//     (per fault, or EchoToken for every error answer); RejectLines refuses
+//     chosen lines with the line_code error; AfterPage changes state
+//     between the pages of a listing, as another user might; and a
+//     read-only mode where writes get 403 or 404.
 //
 // Every request is validated against the OpenAPI description in testdata;
 // one that does not validate fails the test.
 package fakegitlab
 
 import (
+	"bufio"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -129,6 +134,9 @@ type Fault struct {
 	Method, Path string
 	// Times is how many requests fail; 0 means 1.
 	Times int
+	// Skip lets the first Skip matching requests through unharmed, so
+	// that a fault hits in the middle of a batch of writes.
+	Skip int
 	// Status is the response status (400, 401, 429, 500, 502, ...).
 	Status int
 	// Message is the error message; a default is used when empty.
@@ -146,6 +154,11 @@ type Fault struct {
 	// EchoToken puts the token the request carried into the error message,
 	// as a careless proxy or error page might.
 	EchoToken bool
+	// Stall holds the request this long (or until the client gives up)
+	// before answering: after applying it with AfterApply, before
+	// anything otherwise. With no Status and no Reset the request is then
+	// answered normally, as a slow server would.
+	Stall time.Duration
 
 	re *regexp.Regexp
 }
@@ -167,6 +180,18 @@ type Server struct {
 	Token string
 	// Now is the fake's clock for rate limit resets; time.Now when nil.
 	Now func() time.Time
+	// EchoToken puts the token a request carried into the message of
+	// every error answer (faults, 4xx, read-only refusals).
+	EchoToken bool
+	// RejectLines are "new_path:new_line" keys whose diff notes get 400
+	// with LineCodeError although the diff shows the line, as when
+	// GitLab's diff disagrees with the one it listed.
+	RejectLines map[string]bool
+	// AfterPage, when set, is called after page n of a listing at path
+	// (below /api/v4, project segment as sent) was read and before it is
+	// sent: a hook that changes state while a client pages through, as
+	// another user might. It may call the Server's methods.
+	AfterPage func(path string, n int)
 
 	mu          sync.Mutex
 	projectID   int64
@@ -267,6 +292,20 @@ func (s *Server) Reply(discussionID, username, body string) int64 {
 	return 0
 }
 
+// DeleteDiscussion deletes a discussion with its notes, as its author or
+// an admin might; it reports whether it existed.
+func (s *Server) DeleteDiscussion(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, d := range s.discussions {
+		if d.ID == id {
+			s.discussions = append(s.discussions[:i], s.discussions[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
 // AddNote adds a plain MR note by a human.
 func (s *Server) AddNote(iid int64, username, body string) int64 {
 	s.mu.Lock()
@@ -361,6 +400,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeMessage(w http.ResponseWriter, status int, msg string) {
+	if e, ok := w.(*echoWriter); ok && status >= 400 {
+		msg += " (token " + e.token + ")"
+	}
 	writeJSON(w, status, map[string]any{"message": msg})
 }
 
@@ -428,17 +470,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	readOnly := s.readOnly
 	s.mu.Unlock()
 
+	if s.EchoToken {
+		w = &echoWriter{ResponseWriter: w, token: token(r)}
+	}
 	if s.Token != "" && token(r) != s.Token {
 		writeMessage(w, 401, "401 Unauthorized")
 		return
 	}
-	if fault != nil && fault.Reset && !fault.AfterApply {
-		s.resetConn(w)
-		return
-	}
 	if fault != nil && !fault.AfterApply {
-		s.writeFault(w, r, fault)
-		return
+		stall(r, fault.Stall)
+		switch {
+		case fault.Reset:
+			s.resetConn(w)
+			return
+		case fault.Status != 0:
+			s.writeFault(w, r, fault)
+			return
+		}
+		fault = nil // a slow answer, then the normal one
 	}
 
 	// The project segment is the numeric id or the URL-encoded full path;
@@ -474,22 +523,64 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	rec := w
-	if fault != nil { // AfterApply: do the work, then fail
-		rec = httptest.NewRecorder()
+	if fault == nil {
+		s.route(w, r, op, params, body)
+		return
 	}
-	s.route(rec, r, op, params, body)
+	// AfterApply: do the work, then fail.
+	buf := httptest.NewRecorder()
+	s.route(buf, r, op, params, body)
+	stall(r, fault.Stall)
 	switch {
-	case fault != nil && fault.Reset:
+	case fault.Reset:
 		s.resetConn(w)
-	case fault != nil:
+	case fault.Status != 0:
 		s.writeFault(w, r, fault)
+	default: // applied, slow, then answered
+		for k, v := range buf.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(buf.Code)
+		_, _ = w.Write(buf.Body.Bytes())
 	}
+}
+
+// stall waits d or until the client gives up on the request.
+func stall(r *http.Request, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+}
+
+// echoWriter is the ResponseWriter of a Server with EchoToken:
+// writeMessage adds the token to error messages.
+type echoWriter struct {
+	http.ResponseWriter
+	token string
+}
+
+// Hijack lets resetConn close the connection under the wrapper.
+func (e *echoWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := e.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("fakegitlab: cannot hijack connection")
+	}
+	return hj.Hijack()
 }
 
 func (s *Server) takeFault(method, path string) *Fault {
 	for i, f := range s.faults {
 		if (f.Method == "" || f.Method == method) && (f.re == nil || f.re.MatchString(path)) {
+			if f.Skip > 0 {
+				f.Skip--
+				return nil
+			}
 			f.Times--
 			if f.Times <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
@@ -514,7 +605,7 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 			w.Header().Set("RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 			w.Header().Set("RateLimit-ResetTime", reset.UTC().Format(http.TimeFormat))
 		}
-		if msg == "" && !f.EchoToken {
+		if _, echoed := w.(*echoWriter); msg == "" && !f.EchoToken && !echoed {
 			// Rack::Attack's throttled response is plain text.
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(429)
@@ -525,7 +616,7 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	if msg == "" {
 		msg = fmt.Sprintf("%d %s", f.Status, http.StatusText(f.Status))
 	}
-	if f.EchoToken {
+	if _, echoed := w.(*echoWriter); f.EchoToken && !echoed {
 		msg += " (token " + token(r) + ")"
 	}
 	writeMessage(w, f.Status, msg)
@@ -709,7 +800,8 @@ func (s *Server) createDiscussion(w http.ResponseWriter, iid int64, versions []V
 	}
 	n := &Note{ID: s.id(), Type: "DiscussionNote", Body: in.Body, AuthorID: BotID, Author: BotUsername, Resolvable: true}
 	if in.Position != nil {
-		if !positionValid(in.Position, versions) {
+		p := in.Position
+		if !positionValid(p, versions) || (p.NewLine != nil && s.RejectLines[fmt.Sprintf("%s:%d", p.NewPath, *p.NewLine)]) {
 			writeMessage(w, 400, LineCodeError)
 			return
 		}
@@ -839,6 +931,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, all []any) {
 	}
 	links = append(links, link(1, "first"), link(total, "last"))
 	h.Set("Link", strings.Join(links, ", "))
+	if s.AfterPage != nil {
+		// The page is read; let the hook change state as another user
+		// would before the client asks for the next one. route holds mu.
+		s.mu.Unlock()
+		s.AfterPage(strings.TrimPrefix(r.URL.EscapedPath(), "/api/v4"), pg)
+		s.mu.Lock()
+	}
 	out := all[lo:hi]
 	if out == nil {
 		out = []any{}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -80,7 +81,9 @@ type api struct {
 	clock      Clock
 	maxRetries int
 	maxWait    time.Duration
-	dry        io.Writer
+	// timeout bounds each attempt, answer body included; 0 means none.
+	timeout time.Duration
+	dry     io.Writer
 }
 
 // write reports whether a request changes state (and is printed, not sent,
@@ -115,30 +118,25 @@ func (a *api) do(ctx context.Context, method, path string, body any, out any, id
 		if err != nil {
 			return nil, fmt.Errorf("build request: %w", err)
 		}
-		resp, err := a.c.Client().Do(req.WithContext(ctx))
+		resp, cerr, err := a.once(ctx, req, out)
 		var wait time.Duration
+		var de *decodeError
 		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, ctx.Err()
+		case errors.As(err, &de):
+			return nil, de.err
 		case err != nil:
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
+			// A network error or no answer in time: the request may have
+			// reached GitHub, so a write's outcome is unknown.
 			last = fmt.Errorf("%s %s: %w", method, displayPath(a.c, path), err)
 			if !idempotent {
 				return nil, &ambiguousError{last}
 			}
 			wait = backoff(attempt)
+		case cerr == nil:
+			return resp.Header, nil
 		default:
-			cerr := gh.CheckResponse(resp)
-			if cerr == nil {
-				defer resp.Body.Close()
-				if out != nil {
-					if err := json.NewDecoder(resp.Body).Decode(out); err != nil && err != io.EOF {
-						return resp.Header, fmt.Errorf("decode %s %s: %w", method, displayPath(a.c, path), err)
-					}
-				}
-				return resp.Header, nil
-			}
-			resp.Body.Close()
 			last = a.apiError(method, path, resp, cerr)
 			var rateLimited bool
 			wait, rateLimited = a.rateLimitWait(resp, cerr, attempt)
@@ -165,6 +163,65 @@ func (a *api) do(ctx context.Context, method, path string, body any, out any, id
 			return nil, err
 		}
 	}
+}
+
+// decodeError is a complete answer that is not the JSON expected: not
+// retried.
+type decodeError struct{ err error }
+
+func (e *decodeError) Error() string { return e.err.Error() }
+
+// errTimeout is a request that got no complete answer within the
+// per-request timeout.
+var errTimeout = errors.New("no answer in time")
+
+// once sends req with the per-request timeout and reads the whole answer:
+// an error answer as cerr (go-github's error types), a success decoded
+// into out. err is a failure to get an answer at all: a network error, or
+// errTimeout when the server did not answer, or stopped sending, in time
+// (a hung API must not hang CI). The parent ctx's own errors come back
+// as they are.
+func (a *api) once(ctx context.Context, req *http.Request, out any) (resp *http.Response, cerr, err error) {
+	rctx := ctx
+	if a.timeout > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeout(ctx, a.timeout)
+		defer cancel()
+	}
+	timedOut := func(err error) error {
+		if ctx.Err() == nil && rctx.Err() != nil {
+			return fmt.Errorf("%w (%s)", errTimeout, a.timeout)
+		}
+		return err
+	}
+	resp, err = a.c.Client().Do(req.WithContext(rctx))
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.Timeout() && ctx.Err() == nil {
+			return nil, nil, fmt.Errorf("%w (%s)", errTimeout, a.timeout)
+		}
+		return nil, nil, timedOut(err)
+	}
+	defer resp.Body.Close()
+	if cerr := gh.CheckResponse(resp); cerr != nil {
+		if rctx.Err() != nil && ctx.Err() == nil {
+			return nil, nil, timedOut(cerr) // the error body was cut off
+		}
+		return resp, cerr, nil
+	}
+	if out != nil {
+		if derr := json.NewDecoder(resp.Body).Decode(out); derr != nil && derr != io.EOF {
+			if rctx.Err() != nil || ctx.Err() != nil {
+				return nil, nil, timedOut(derr)
+			}
+			var ne net.Error
+			if errors.As(derr, &ne) || errors.Is(derr, io.ErrUnexpectedEOF) {
+				return nil, nil, derr // the connection broke mid-answer
+			}
+			return nil, nil, &decodeError{fmt.Errorf("decode %s %s: %w", req.Method, displayPath(a.c, req.URL.String()), derr)}
+		}
+	}
+	return resp, nil, nil
 }
 
 // backoff is the wait before retry attempt+1 after a 5xx or network error:
@@ -243,12 +300,23 @@ var nextLink = regexp.MustCompile(`<([^>]+)>;\s*rel="next"`)
 
 // list reads every page of a list endpoint, following Link rel="next".
 func list[T any](ctx context.Context, a *api, path string) ([]T, error) {
+	all, _, err := listPages[T](ctx, a, path)
+	return all, err
+}
+
+// listPages is list that also says how many pages it read. GitHub pages
+// by offset: when someone deletes an item while a listing is under way,
+// later items shift back and one is skipped at each page boundary; when
+// someone adds one, an item is seen twice. A single page cannot skip.
+func listPages[T any](ctx context.Context, a *api, path string) ([]T, int, error) {
 	var all []T
+	pages := 0
 	for path != "" {
+		pages++
 		var page []T
 		h, err := a.do(ctx, http.MethodGet, path, nil, &page, true)
 		if err != nil {
-			return all, err
+			return all, pages, err
 		}
 		all = append(all, page...)
 		path = ""
@@ -256,7 +324,7 @@ func list[T any](ctx context.Context, a *api, path string) ([]T, error) {
 			path = m[1]
 		}
 	}
-	return all, nil
+	return all, pages, nil
 }
 
 // graphQLRequest is the body of a GraphQL call.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	gh "github.com/google/go-github/v60/github"
 )
@@ -82,6 +83,35 @@ type Context struct {
 	StepSummary string
 	// Atlantis is true when the context came from Atlantis variables.
 	Atlantis bool
+	// RequestTimeout bounds each API request
+	// (RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT); 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxWait caps one wait between retries (RUNBOOK_TRANSLATOR_MAX_WAIT);
+	// 0 means the reporter's default.
+	MaxWait time.Duration
+}
+
+// Variables that tune how long the reporters wait on the API; values are
+// Go durations ("30s", "2m").
+const (
+	// RequestTimeoutVar bounds each API request, answer included.
+	RequestTimeoutVar = "RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT"
+	// MaxWaitVar caps one wait between retries; a rate limit that asks
+	// for longer fails the request at once.
+	MaxWaitVar = "RUNBOOK_TRANSLATOR_MAX_WAIT"
+)
+
+// durationEnv reads a positive Go duration from variable name; unset is 0.
+func durationEnv(getenv func(string) string, name string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("read %s: %q is not a positive duration such as 30s or 2m", name, v)
+	}
+	return d, nil
 }
 
 // String describes the context without its token.
@@ -133,11 +163,19 @@ type Overrides struct {
 //     GITHUB_STEP_SUMMARY;
 //   - outside Actions, Atlantis's custom run step variables BASE_REPO_OWNER,
 //     BASE_REPO_NAME, HEAD_REPO_OWNER, HEAD_REPO_NAME, PULL_NUM, HEAD_COMMIT,
-//     and the server's ATLANTIS_GH_HOSTNAME for GitHub Enterprise.
+//     and the server's ATLANTIS_GH_HOSTNAME for GitHub Enterprise;
+//   - RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT and RUNBOOK_TRANSLATOR_MAX_WAIT.
 //
 // An error names the variable (or flag) that is missing or malformed.
 func ContextFromEnv(getenv func(string) string, over Overrides) (Context, error) {
 	var c Context
+	var err error
+	if c.RequestTimeout, err = durationEnv(getenv, RequestTimeoutVar); err != nil {
+		return c, err
+	}
+	if c.MaxWait, err = durationEnv(getenv, MaxWaitVar); err != nil {
+		return c, err
+	}
 	for _, v := range tokenVars {
 		if t := strings.TrimSpace(getenv(v)); t != "" {
 			c.Token, c.TokenVar = Token(t), v
@@ -311,7 +349,15 @@ func NewClient(ctx Context) (*gh.Client, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("create GitHub client: API URL %q is not a URL", api)
 	}
-	hc := &http.Client{Transport: &envTokenTransport{token: string(ctx.Token), host: u.Host, base: http.DefaultTransport}}
+	timeout := ctx.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	// The client's Timeout bounds every request, the answer's body
+	// included, for every reporter built on it (the check run's too): an
+	// API that stops answering must not hang CI until the job is killed.
+	hc := &http.Client{Timeout: timeout,
+		Transport: &envTokenTransport{token: string(ctx.Token), host: u.Host, base: http.DefaultTransport}}
 	c := gh.NewClient(hc)
 	if strings.TrimRight(api, "/") == DefaultAPIURL {
 		return c, nil

@@ -189,7 +189,7 @@ func (p *poster) missing(ctx context.Context, ws []*wanted, depth int) ([]*wante
 	if err := r.opts.Clock.Sleep(ctx, min(backoff(depth), r.opts.MaxWait)); err != nil {
 		return ws, err
 	}
-	ours, _, err := r.existingComments(ctx)
+	ours, _, _, err := r.existingComments(ctx)
 	if err != nil {
 		return ws, fmt.Errorf("check what was posted: %w", err)
 	}

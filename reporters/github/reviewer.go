@@ -37,6 +37,12 @@ const Name = "github-pr-review"
 // halving the batch.
 const DefaultMaxCommentsPerReview = 30
 
+// DefaultRequestTimeout bounds one API request when nothing else is set.
+// GitHub itself gives up on a request after 10 seconds (and answers 502);
+// 30 seconds leaves room for slow networks and GitHub Enterprise servers
+// while a hung connection still fails well within a CI job.
+const DefaultRequestTimeout = 30 * time.Second
+
 // Options configure a Reviewer.
 type Options struct {
 	// MaxCommentsPerReview bounds each review; 0 means
@@ -58,6 +64,12 @@ type Options struct {
 	// MaxWait caps one wait between retries; a rate limit that lasts longer
 	// fails at once. 0 means 2 minutes.
 	MaxWait time.Duration
+	// RequestTimeout bounds each request, the answer's body included; 0
+	// means DefaultRequestTimeout. A request that times out is treated as
+	// a connection reset: a read is retried; a write may have been
+	// applied, so the comments are listed again before anything is posted
+	// again.
+	RequestTimeout time.Duration
 	// Log receives progress lines; nil discards.
 	Log io.Writer
 }
@@ -88,8 +100,12 @@ func NewReviewer(client *gh.Client, owner, repo string, number int, headSHA stri
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = 2 * time.Minute
 	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
 	return &Reviewer{owner: owner, repo: repo, number: number, head: headSHA, opts: opts,
-		api: &api{c: client, clock: opts.Clock, maxRetries: opts.MaxRetries, maxWait: opts.MaxWait, dry: opts.DryRun}}
+		api: &api{c: client, clock: opts.Clock, maxRetries: opts.MaxRetries, maxWait: opts.MaxWait,
+			timeout: opts.RequestTimeout, dry: opts.DryRun}}
 }
 
 // NotPostedError lists the findings that could not be posted when retries
@@ -150,7 +166,7 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 	if err != nil {
 		return err
 	}
-	ours, replied, err := r.existingComments(ctx)
+	ours, replied, pages, err := r.existingComments(ctx)
 	if err != nil {
 		return err
 	}
@@ -196,6 +212,10 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 			body, m := comment.Inline(f, copts)
 			want = append(want, &wanted{f: f, line: line, body: body, marker: m})
 		}
+	}
+
+	if err := r.relistIfShifted(ctx, pages, want, ours, replied); err != nil {
+		return err
 	}
 
 	// Plan: leave identical comments, edit changed ones, post new ones.
@@ -277,12 +297,49 @@ func (r *Reviewer) diff(ctx context.Context) (*diff.Diff, error) {
 	return d, nil
 }
 
-// existingComments lists the review comments and returns ours by
-// fingerprint, and the ids of our comments someone replied to.
-func (r *Reviewer) existingComments(ctx context.Context) (map[string]*existing, map[int64]bool, error) {
-	cs, err := list[gh.PullRequestComment](ctx, r.api, r.path("pulls/%d/comments?per_page=100", r.number))
+// relistIfShifted guards against a listing that shifted under us: when
+// the review comments took more than one page and a finding about to be
+// posted has no comment in it, the comments are listed once more and
+// what that listing finds is added. A comment of ours is then missed, and
+// posted again, only if deletions by someone else skipped it in both
+// listings. One-page listings, and runs with nothing new to post, cost
+// nothing extra.
+func (r *Reviewer) relistIfShifted(ctx context.Context, pages int, want []*wanted, ours map[string]*existing, replied map[int64]bool) error {
+	if pages < 2 {
+		return nil
+	}
+	missing := false
+	for _, w := range want {
+		if _, ok := ours[w.f.Fingerprint]; !ok {
+			missing = true
+			break
+		}
+	}
+	if !missing {
+		return nil
+	}
+	more, moreReplied, _, err := r.existingComments(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list review comments: %w", err)
+		return err
+	}
+	for fp, ex := range more {
+		if _, ok := ours[fp]; !ok {
+			ours[fp] = ex
+		}
+	}
+	for id := range moreReplied {
+		replied[id] = true
+	}
+	return nil
+}
+
+// existingComments lists the review comments and returns ours by
+// fingerprint, the ids of our comments someone replied to, and how many
+// pages the listing took.
+func (r *Reviewer) existingComments(ctx context.Context) (map[string]*existing, map[int64]bool, int, error) {
+	cs, pages, err := listPages[gh.PullRequestComment](ctx, r.api, r.path("pulls/%d/comments?per_page=100", r.number))
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("list review comments: %w", err)
 	}
 	ours := map[string]*existing{}
 	byID := map[int64]bool{}
@@ -312,7 +369,7 @@ func (r *Reviewer) existingComments(ctx context.Context) (map[string]*existing, 
 			}
 		}
 	}
-	return ours, replied, nil
+	return ours, replied, pages, nil
 }
 
 // less orders findings as translator.Findings.Sort does, then by fingerprint.
@@ -343,17 +400,24 @@ func sortedExisting(m map[string]*existing) []*existing {
 	return out
 }
 
-// existingSummary finds our newest summary comment.
+// existingSummary finds our newest summary comment. When none is found in
+// a listing of several pages, it lists once more (see relistIfShifted):
+// a summary skipped by a shifting listing would otherwise be posted twice.
 func (r *Reviewer) existingSummary(ctx context.Context) (int64, comment.Marker, error) {
-	cs, err := list[gh.IssueComment](ctx, r.api, r.path("issues/%d/comments?per_page=100", r.number))
-	if err != nil {
-		return 0, comment.Marker{}, fmt.Errorf("list issue comments: %w", err)
-	}
 	var id int64
 	var marker comment.Marker
-	for _, c := range cs {
-		if m, ok := comment.Parse(c.GetBody()); ok && m.IsSummary() && c.GetID() > id {
-			id, marker = c.GetID(), m
+	for try := 0; try < 2 && id == 0; try++ {
+		cs, pages, err := listPages[gh.IssueComment](ctx, r.api, r.path("issues/%d/comments?per_page=100", r.number))
+		if err != nil {
+			return 0, comment.Marker{}, fmt.Errorf("list issue comments: %w", err)
+		}
+		for _, c := range cs {
+			if m, ok := comment.Parse(c.GetBody()); ok && m.IsSummary() && c.GetID() > id {
+				id, marker = c.GetID(), m
+			}
+		}
+		if pages < 2 {
+			break
 		}
 	}
 	return id, marker, nil

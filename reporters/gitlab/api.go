@@ -126,7 +126,9 @@ type request struct {
 
 // api sends requests through client-go's service methods and owns retries.
 type api struct {
-	policy  RetryPolicy
+	policy RetryPolicy
+	// timeout bounds each attempt, answer body included; 0 means none.
+	timeout time.Duration
 	dry     io.Writer
 	secrets []string
 
@@ -157,7 +159,7 @@ func (a *api) call(ctx context.Context, r request) (*gl.Response, error) {
 		if err := a.waitPause(ctx); err != nil {
 			return nil, err
 		}
-		resp, err := r.do(gl.WithContext(ctx), gl.WithRequestRetry(noClientRetry))
+		resp, err := a.once(ctx, r)
 		if err == nil {
 			return resp, nil
 		}
@@ -170,6 +172,11 @@ func (a *api) call(ctx context.Context, r request) (*gl.Response, error) {
 			status = er.StatusCode
 		}
 		last = a.apiError(r, status, err)
+		if errors.Is(err, errTimeout) {
+			// Treated as a connection reset: a read is retried, a write's
+			// outcome is unknown and the caller lists before re-creating.
+			last = &APIError{Method: r.method, Path: "/api/v4/" + r.path, Message: err.Error()}
+		}
 		wait := a.backoff(attempt)
 		switch {
 		case status == http.StatusTooManyRequests:
@@ -201,6 +208,28 @@ func (a *api) call(ctx context.Context, r request) (*gl.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// errTimeout is a request that got no complete answer within the
+// per-request timeout.
+var errTimeout = errors.New("no answer in time")
+
+// once makes one attempt of r, bounded by the per-request timeout: client
+// -go reads and decodes the whole answer inside r.do, so the deadline
+// covers a server that stops sending half-way too. A hung API must not
+// hang CI.
+func (a *api) once(ctx context.Context, r request) (*gl.Response, error) {
+	rctx := ctx
+	if a.timeout > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeout(ctx, a.timeout)
+		defer cancel()
+	}
+	resp, err := r.do(gl.WithContext(rctx), gl.WithRequestRetry(noClientRetry))
+	if err != nil && ctx.Err() == nil && rctx.Err() != nil {
+		return nil, fmt.Errorf("%w (%s)", errTimeout, a.timeout)
+	}
+	return resp, err
 }
 
 // backoff is the wait before attempt+1 after a 5xx or network error:
@@ -330,6 +359,16 @@ const maxPages = 1000
 // following X-Next-Page; keyset pagination, following Link rel="next").
 func listAll[T any](ctx context.Context, a *api, method, path string,
 	fetch func(page int64, opts ...gl.RequestOptionFunc) ([]T, *gl.Response, error)) ([]T, error) {
+	all, _, err := listPages(ctx, a, method, path, fetch)
+	return all, err
+}
+
+// listPages is listAll that also says how many pages it read. With offset
+// pagination, an item deleted by someone else while a listing is under
+// way shifts later items back, and one is skipped at each page boundary;
+// an item added makes one appear twice. A single page cannot skip.
+func listPages[T any](ctx context.Context, a *api, method, path string,
+	fetch func(page int64, opts ...gl.RequestOptionFunc) ([]T, *gl.Response, error)) ([]T, int, error) {
 	var all []T
 	page := int64(1)
 	var next string
@@ -347,7 +386,7 @@ func listAll[T any](ctx context.Context, a *api, method, path string,
 				return resp, err
 			}})
 		if err != nil {
-			return all, err
+			return all, n + 1, err
 		}
 		all = append(all, items...)
 		switch {
@@ -356,8 +395,8 @@ func listAll[T any](ctx context.Context, a *api, method, path string,
 		case resp != nil && resp.NextLink != "" && resp.NextLink != link:
 			next = resp.NextLink
 		default:
-			return all, nil
+			return all, n + 1, nil
 		}
 	}
-	return all, fmt.Errorf("list %s: more than %d pages", path, maxPages)
+	return all, maxPages, fmt.Errorf("list %s: more than %d pages", path, maxPages)
 }

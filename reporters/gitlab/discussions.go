@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
@@ -44,6 +45,12 @@ var _ [MaxNoteBody - comment.MaxBody]struct{}
 // client's rate limiter spreads requests when GitLab announces its limit.
 const DefaultMaxConcurrency = 4
 
+// DefaultRequestTimeout bounds one API request when nothing else is set.
+// GitLab's own request limit (Puma's worker timeout) is 60 seconds by
+// default; 30 seconds covers a slow instance while a hung connection still fails well within a CI job
+// (client-go's HTTP client has no timeout of its own).
+const DefaultRequestTimeout = 30 * time.Second
+
 // perPage is GitLab's maximum page size.
 const perPage = 100
 
@@ -63,6 +70,12 @@ type Options struct {
 	MaxConcurrency int
 	// Retry bounds retries of failed requests.
 	Retry RetryPolicy
+	// RequestTimeout bounds each request, the answer's body included; 0
+	// means DefaultRequestTimeout. A request that times out is treated as
+	// a connection reset: a read is retried; a create may have been
+	// applied, so the discussions are listed again before anything is
+	// created again.
+	RequestTimeout time.Duration
 	// HeadSHA is the commit the findings are for (CI_COMMIT_SHA). When the
 	// merge request has moved on to a newer commit, nothing goes inline:
 	// lines would point at the wrong code.
@@ -94,8 +107,11 @@ func NewDiscussions(client *gl.Client, project string, mrIID int64, opts Options
 		opts.MaxConcurrency = DefaultMaxConcurrency
 	}
 	opts.Retry = opts.Retry.withDefaults()
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
 	return &Discussions{client: client, project: project, iid: mrIID, opts: opts,
-		api: &api{policy: opts.Retry, dry: opts.DryRun, secrets: opts.Secrets}}
+		api: &api{policy: opts.Retry, timeout: opts.RequestTimeout, dry: opts.DryRun, secrets: opts.Secrets}}
 }
 
 // NotPostedError lists the findings that could not be posted. The summary
@@ -180,7 +196,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 	if err != nil {
 		return err
 	}
-	ours, summary, err := r.existing(ctx)
+	ours, summary, pages, err := r.existing(ctx)
 	if err != nil {
 		return err
 	}
@@ -225,6 +241,10 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 			body, m := comment.Inline(f, copts)
 			want = append(want, &wanted{f: f, body: body, marker: m, pos: r.position(ver, dm, info, f.Path, line)})
 		}
+	}
+
+	if summary, err = r.relistIfShifted(ctx, pages, want, ours, summary); err != nil {
+		return err
 	}
 
 	// Plan: leave identical threads, edit changed ones, create new ones,
@@ -273,10 +293,10 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 	// Creates whose outcome is unknown: re-list, keep what GitLab did
 	// create, try the rest again. Never a duplicate thread.
 	for round := 1; len(res.ambiguous) > 0 && round < r.opts.Retry.MaxAttempts; round++ {
-		if err := r.opts.Retry.Clock.Sleep(ctx, r.api.backoff(round)); err != nil {
+		if err := r.opts.Retry.Clock.Sleep(ctx, min(r.api.backoff(round), r.opts.Retry.MaxWait)); err != nil {
 			return err
 		}
-		now, _, err := r.existing(ctx)
+		now, _, _, err := r.existing(ctx)
 		if err != nil {
 			res.errs = append(res.errs, err)
 			break
@@ -427,17 +447,54 @@ func (r *Discussions) diffs(ctx context.Context) ([]*gl.MergeRequestDiff, error)
 	return out, nil
 }
 
+// relistIfShifted guards against a listing that shifted under us: when
+// the discussions took more than one page and a finding about to be
+// posted has no thread in it, or no summary was found, the discussions are
+// listed once more and what that listing finds is added. A thread of ours
+// (or the summary) is then missed, and created again, only if deletions by
+// someone else skipped it in both listings. One-page listings, and runs
+// with nothing new to create, cost nothing extra.
+func (r *Discussions) relistIfShifted(ctx context.Context, pages int, want []*wanted, ours map[string]*thread, summary *summaryNote) (*summaryNote, error) {
+	if pages < 2 {
+		return summary, nil
+	}
+	missing := summary == nil
+	for _, w := range want {
+		if _, ok := ours[w.f.Fingerprint]; !ok {
+			missing = true
+			break
+		}
+	}
+	if !missing {
+		return summary, nil
+	}
+	more, moreSummary, _, err := r.existing(ctx)
+	if err != nil {
+		return summary, err
+	}
+	for fp, t := range more {
+		if _, ok := ours[fp]; !ok {
+			ours[fp] = t
+		}
+	}
+	if summary == nil || (moreSummary != nil && moreSummary.noteID > summary.noteID) {
+		summary = moreSummary
+	}
+	return summary, nil
+}
+
 // existing lists the merge request's discussions and returns our threads
-// by fingerprint and our newest summary note. Plain MR notes are
-// discussions with individual_note set, so one listing finds both.
-func (r *Discussions) existing(ctx context.Context) (map[string]*thread, *summaryNote, error) {
-	ds, err := listAll(ctx, r.api, http.MethodGet, r.mrPath("/discussions"),
+// by fingerprint, our newest summary note, and how many pages the listing
+// took. Plain MR notes are discussions with individual_note set, so one
+// listing finds both.
+func (r *Discussions) existing(ctx context.Context) (map[string]*thread, *summaryNote, int, error) {
+	ds, pages, err := listPages(ctx, r.api, http.MethodGet, r.mrPath("/discussions"),
 		func(page int64, opts ...gl.RequestOptionFunc) ([]*gl.Discussion, *gl.Response, error) {
 			return r.client.Discussions.ListMergeRequestDiscussions(r.project, r.iid,
 				&gl.ListMergeRequestDiscussionsOptions{ListOptions: gl.ListOptions{Page: page, PerPage: perPage}}, opts...)
 		})
 	if err != nil {
-		return nil, nil, fmt.Errorf("list merge request discussions: %w", err)
+		return nil, nil, 0, fmt.Errorf("list merge request discussions: %w", err)
 	}
 	ours := map[string]*thread{}
 	var summary *summaryNote
@@ -476,7 +533,7 @@ func (r *Discussions) existing(ctx context.Context) (map[string]*thread, *summar
 		}
 		ours[m.FP] = t
 	}
-	return ours, summary, nil
+	return ours, summary, pages, nil
 }
 
 // job kinds.
@@ -729,10 +786,10 @@ func (r *Discussions) writeSummary(ctx context.Context, old *summaryNote, s comm
 			if !errors.As(err, &amb) {
 				break
 			}
-			if serr := r.opts.Retry.Clock.Sleep(ctx, r.api.backoff(attempt)); serr != nil {
+			if serr := r.opts.Retry.Clock.Sleep(ctx, min(r.api.backoff(attempt), r.opts.Retry.MaxWait)); serr != nil {
 				return serr
 			}
-			_, now, lerr := r.existing(ctx)
+			_, now, _, lerr := r.existing(ctx)
 			if lerr == nil && now != nil && now.marker.Hash == m.Hash {
 				return nil // GitLab did create it
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 )
@@ -35,6 +36,35 @@ type Config struct {
 	JobToken bool
 	// HeadSHA is the analysed commit (CI_COMMIT_SHA).
 	HeadSHA string
+	// RequestTimeout bounds each API request
+	// (RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT); 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxWait caps one wait between retries (RUNBOOK_TRANSLATOR_MAX_WAIT);
+	// 0 means RetryPolicy's default.
+	MaxWait time.Duration
+}
+
+// Variables that tune how long the reporter waits on the API; values are
+// Go durations ("30s", "2m").
+const (
+	// RequestTimeoutVar bounds each API request, answer included.
+	RequestTimeoutVar = "RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT"
+	// MaxWaitVar caps one wait between retries; a rate limit that asks
+	// for longer fails the request at once.
+	MaxWaitVar = "RUNBOOK_TRANSLATOR_MAX_WAIT"
+)
+
+// durationEnv reads a positive Go duration from variable name; unset is 0.
+func durationEnv(getenv func(string) string, name string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("read %s: %q is not a positive duration such as 30s or 2m", name, v)
+	}
+	return d, nil
 }
 
 // String describes the config with the token redacted.
@@ -86,6 +116,13 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 		}
 	}
 	var errs []error
+	var err error
+	if c.RequestTimeout, err = durationEnv(getenv, RequestTimeoutVar); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MaxWait, err = durationEnv(getenv, MaxWaitVar); err != nil {
+		errs = append(errs, err)
+	}
 	if s := env(iidVar); s != "" && overrides.MergeRequestIID == 0 {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
@@ -156,6 +193,12 @@ func New(c Config, opts Options, clientOpts ...gl.ClientOptionFunc) (*Discussion
 	}
 	if opts.HeadSHA == "" {
 		opts.HeadSHA = c.HeadSHA
+	}
+	if opts.RequestTimeout == 0 {
+		opts.RequestTimeout = c.RequestTimeout
+	}
+	if opts.Retry.MaxWait == 0 {
+		opts.Retry.MaxWait = c.MaxWait
 	}
 	opts.Secrets = append(opts.Secrets, c.Token)
 	return NewDiscussions(cl, c.Project, c.MergeRequestIID, opts), nil
