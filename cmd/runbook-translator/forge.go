@@ -78,7 +78,7 @@ func (o *ReviewOptions) newForgeReporter(name string) (reporters.Reporter, error
 				DryRun:         o.dryRunWriter(),
 				Mentions:       o.Forge.Mentions,
 				FilterMode:     mode,
-				Log:            logWriter{o.IO.ErrOut, name},
+				Log:            logWriter{o.IO.ErrOut},
 				RequestTimeout: gctx.RequestTimeout,
 				MaxWait:        gctx.MaxWait,
 			})
@@ -141,13 +141,13 @@ func isNoWriteAccess(err error) bool {
 	return errors.Is(err, ghrep.ErrNoWriteAccess) || isGitLabNoWriteAccess(err)
 }
 
-// logWriter prefixes a reporter's progress lines for stderr.
+// logWriter prefixes a reporter's progress lines for stderr (the reporter
+// names itself in each line).
 type logWriter struct {
-	w    io.Writer
-	name string
+	w io.Writer
 }
 
 func (l logWriter) Write(b []byte) (int, error) {
-	_, err := fmt.Fprintf(l.w, "runbook-translator: %s: %s", l.name, b)
+	_, err := fmt.Fprintf(l.w, "runbook-translator: %s", b)
 	return len(b), err
 }

@@ -40,7 +40,7 @@ func (o *ReviewOptions) newGitLabReporter() (reporters.Reporter, error) {
 		FilterMode: mode,
 		HeadSHA:    cfg.HeadSHA,
 		Secrets:    []string{cfg.Token},
-		Log:        logWriter{o.IO.ErrOut, glrep.Name},
+		Log:        logWriter{o.IO.ErrOut},
 	})
 	if err != nil {
 		return nil, usageError("%s: %v", glrep.Name, err)
