@@ -54,7 +54,6 @@ func TestTruncate(t *testing.T) {
 	}
 }
 
-
 func TestSanitizeDropsControlsAfterNonASCII(t *testing.T) {
 	if got := Sanitize("é\x01\x1b[2Jx"); got != "éx" {
 		t.Errorf("Sanitize kept control characters after a non-ASCII rune: %q", got)
