@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"gopkg.in/yaml.v3"
 
@@ -106,5 +105,3 @@ func loadConfig(explicit, dir string) (*Config, error) {
 	}
 	return cfg, nil
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -21,7 +21,6 @@ import (
 	"github.com/runbook-translator/runbook-translator/ignore"
 	"github.com/runbook-translator/runbook-translator/owners"
 	"github.com/runbook-translator/runbook-translator/parsers"
-	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
 // ReviewOptions holds the flags and streams of `review`.
@@ -532,5 +531,3 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 	_, err := fmt.Fprintf(p.w, "runbook-translator: %s", b)
 	return len(b), err
 }
-
-var _ = reporters.Names
