@@ -184,33 +184,56 @@ func (fe *fastEFM) match(s string, out *errorformat.Match) bool {
 	return fe.matchFrom(s, 0, 1, len(s), out)
 }
 
-// matchFrom tries the file names s[:e] for minEnd <= e <= maxEnd, shortest
-// first; the name's tokens start at tok.
+// matchFrom tries the file names s[:e] for minEnd <= e <= maxEnd in the
+// regexp's order; the name's tokens start at tok.
+//
+// The regexp's order is a depth-first search over (?:\\ |[^ ])+?: after
+// each token it first tries to end the name, then the token "\ " (a
+// backslash and a space), then one character other than a space. So the
+// ends come left to right, except that where a backslash is followed by a
+// space, the name ending with that backslash is tried only after every
+// longer name through the "\ " (a stack: the innermost first).
 func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat.Match) bool {
 	if maxEnd > len(s) {
 		maxEnd = len(s)
+	}
+	var small [4]int
+	deferred := small[:0]
+	try := func(e int) bool {
+		if e < minEnd || e > maxEnd {
+			return false
+		}
+		if fe.first >= 0 && (e >= len(s) || int(s[e]) != fe.first) {
+			return false
+		}
+		if fe.tail(s, e, out) {
+			out.F = s[:e]
+			return true
+		}
+		return false
 	}
 	// The regexp steps rune by rune (an invalid byte is one rune), so the
 	// name ends only at a rune boundary.
 	for pos := tok; pos < maxEnd; {
 		c := s[pos]
 		w := 1
-		if c >= utf8.RuneSelf {
+		switch {
+		case c >= utf8.RuneSelf:
 			_, w = utf8.DecodeRuneInString(s[pos:])
-		} else if c == ' ' && (pos == tok || s[pos-1] != '\\') {
-			// (?:\\ |[^ ]): a space belongs to the name only after a backslash.
-			return false
+		case c == ' ':
+			pos = maxEnd // a space not taken by "\ " ends every name
+			continue
+		case c == '\\' && pos+1 < len(s) && s[pos+1] == ' ':
+			deferred = append(deferred, pos+1)
+			w = 2
 		}
 		pos += w
-		e := pos
-		if e < minEnd || e > maxEnd {
-			continue
+		if try(pos) {
+			return true
 		}
-		if fe.first >= 0 && (e >= len(s) || int(s[e]) != fe.first) {
-			continue
-		}
-		if fe.tail(s, e, out) {
-			out.F = s[:e]
+	}
+	for i := len(deferred) - 1; i >= 0; i-- {
+		if try(deferred[i]) {
 			return true
 		}
 	}

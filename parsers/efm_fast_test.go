@@ -36,6 +36,8 @@ var commonEFM = []string{
 	`%f:%l`,
 	`%f%l:%m`,
 	`%f 100%% %m`,
+	`%f %m`,
+	`%f: %m`,
 }
 
 // efmPatternsUnderTest are every pattern our formats and errorformat's
