@@ -157,6 +157,9 @@ func newFastEFM(pattern string) *fastEFM {
 			}
 		}
 	}
+	if len(items) > maxFastItems {
+		return nil
+	}
 	fe := &fastEFM{items: items, first: -1}
 	if len(items) > 0 && items[0].kind == 'L' {
 		fe.first = int(items[0].lit[0])
@@ -199,6 +202,7 @@ func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat
 	}
 	var small [4]int
 	deferred := small[:0]
+	sc := fastScan{nl: strings.LastIndexByte(s, '\n')}
 	try := func(e int) bool {
 		if e < minEnd || e > maxEnd {
 			return false
@@ -206,7 +210,7 @@ func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat
 		if fe.first >= 0 && (e >= len(s) || int(s[e]) != fe.first) {
 			return false
 		}
-		if fe.tail(s, e, out) {
+		if fe.tail(s, e, &sc, out) {
 			out.F = s[:e]
 			return true
 		}
@@ -240,10 +244,40 @@ func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat
 	return false
 }
 
+// fastScan keeps what tail has learned about s across the candidate file
+// names, so that trying every end of the name stays linear in the line
+// length: where the last newline is (%m and %r cannot contain one), and per
+// item the last run of digits or class bytes it measured (a run that
+// contains the new start ends where it ended).
+type fastScan struct {
+	nl   int
+	runs [maxFastItems]struct{ start, end int }
+	ok   [maxFastItems]bool
+}
+
+// maxFastItems bounds the items of a fast pattern (fastScan's arrays).
+const maxFastItems = 16
+
+// run returns the end of the run starting at pos of bytes for which in
+// is true, reusing item k's last run.
+func (sc *fastScan) run(k int, s string, pos int, in func(byte) bool) int {
+	if r := &sc.runs[k]; sc.ok[k] && r.start <= pos && pos <= r.end {
+		return r.end
+	}
+	j := pos
+	for j < len(s) && in(s[j]) {
+		j++
+	}
+	sc.runs[k].start, sc.runs[k].end, sc.ok[k] = pos, j, true
+	return j
+}
+
 // tail matches the items after the file name against s[pos:].
-func (fe *fastEFM) tail(s string, pos int, out *errorformat.Match) bool {
+func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match) bool {
 	*out = errorformat.Match{}
-	for _, it := range fe.items {
+	var nums [maxFastItems]string
+	for k := range fe.items {
+		it := &fe.items[k]
 		switch it.kind {
 		case 'L':
 			if !strings.HasPrefix(s[pos:], it.lit) {
@@ -258,50 +292,57 @@ func (fe *fastEFM) tail(s string, pos int, out *errorformat.Match) bool {
 			_, w := utf8.DecodeRuneInString(s[pos:])
 			pos += w
 		case 'X':
-			j := pos
-			for j < len(s) && strings.IndexByte(it.excl, s[j]) < 0 {
-				j++
-			}
+			j := sc.run(k, s, pos, it.inClass)
 			if j == pos {
 				return false
 			}
 			pos = j
 		case 'm', 'r':
-			rest := s[pos:]
-			if (it.kind == 'm' && rest == "") || strings.IndexByte(rest, '\n') >= 0 {
+			if (it.kind == 'm' && pos == len(s)) || sc.nl >= pos {
 				return false
 			}
 			if it.kind == 'm' {
-				out.M = rest
+				out.M = s[pos:]
 			} else {
-				out.R = rest
+				out.R = s[pos:]
 			}
 			pos = len(s)
 		default:
-			j := pos
-			for j < len(s) && isDigit(s[j]) {
-				j++
-			}
+			j := sc.run(k, s, pos, isDigit)
 			if j == pos {
 				return false
 			}
-			n, _ := strconv.Atoi(s[pos:j]) // as errorformat's mustAtoI
+			nums[k] = s[pos:j]
 			pos = j
-			switch it.kind {
-			case 'n':
-				out.N = n
-			case 'l':
-				out.L = n
-			case 'e':
-				out.E = n
-			case 'k':
-				out.K = n
-			case 'c':
-				out.C = n
-			case 'v':
-				out.V = n
-			}
 		}
 	}
-	return pos == len(s)
+	if pos != len(s) {
+		return false
+	}
+	// Numbers are converted only for a match: a run of digits can be as
+	// long as the line, and is seen again for every candidate file name.
+	for k := range fe.items {
+		if nums[k] == "" {
+			continue
+		}
+		n, _ := strconv.Atoi(nums[k]) // as errorformat's mustAtoI
+		switch fe.items[k].kind {
+		case 'n':
+			out.N = n
+		case 'l':
+			out.L = n
+		case 'e':
+			out.E = n
+		case 'k':
+			out.K = n
+		case 'c':
+			out.C = n
+		case 'v':
+			out.V = n
+		}
+	}
+	return true
 }
+
+// inClass reports whether c is in a %*[^...] item's class.
+func (it *efmItem) inClass(c byte) bool { return strings.IndexByte(it.excl, c) < 0 }

@@ -232,3 +232,26 @@ func FuzzFastEFM(f *testing.F) {
 		checkFastEFM(t, pattern, fe, efm, line)
 	})
 }
+
+// TestFastEFMLongLines: lines of a MiB on which a naive left-to-right
+// search over every file-name end is quadratic (digit runs, class runs, a
+// newline at the end, "\ " pairs); they must give errorformat's answer (and,
+// being linear, finish at once).
+func TestFastEFMLongLines(t *testing.T) {
+	const n = 1 << 20
+	for _, c := range [][2]string{
+		{"%f%r", strings.Repeat("a", n) + "\n"},
+		{"%f%*[^:]", strings.Repeat("a", n) + " "},
+		{"%f%l", strings.Repeat("1", n) + "x"},
+		{"%f%l", strings.Repeat("1", n)},
+		{"%f:%l:%c: %m", strings.Repeat("a:1:1:", n/6)},
+		{"%f %m", strings.Repeat(`\ `, n/2) + "\n"},
+	} {
+		fe := newFastEFM(c[0])
+		efm, err := errorformat.NewEfm(c[0])
+		if fe == nil || err != nil {
+			t.Fatalf("%q: fast %v, errorformat %v", c[0], fe, err)
+		}
+		checkFastEFM(t, c[0], fe, efm, c[1])
+	}
+}
