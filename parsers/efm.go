@@ -56,6 +56,7 @@ const catchAllEFM = "%-G%.%#"
 type efmPattern struct {
 	raw         string
 	efm         *errorformat.Efm
+	fast        *fastEFM // nil: match with efm (errorformat's regexp)
 	prefix      byte
 	plus, minus bool
 }
@@ -72,7 +73,7 @@ func compileEFM(patterns []string) ([]efmPattern, error) {
 			return nil, fmt.Errorf("compile errorformat %q: %w", p, err)
 		}
 		prefix, plus, minus := efmPrefix(p)
-		out = append(out, efmPattern{raw: p, efm: e, prefix: prefix, plus: plus, minus: minus})
+		out = append(out, efmPattern{raw: p, efm: e, fast: newFastEFM(p), prefix: prefix, plus: plus, minus: minus})
 	}
 	return out, nil
 }
@@ -113,6 +114,18 @@ func efmPrefix(p string) (prefix byte, plus, minus bool) {
 		}
 	}
 	return prefix, plus, minus
+}
+
+// match is errorformat's Efm.Match, without regexp when the pattern has a
+// shape fastEFM handles (buf then holds the result).
+func (p *efmPattern) match(line string, buf *errorformat.Match) *errorformat.Match {
+	if p.fast == nil {
+		return p.efm.Match(line)
+	}
+	if p.fast.match(line, buf) {
+		return buf
+	}
+	return nil
 }
 
 // efmEntry is one quickfix entry, with the input line it started on.
@@ -198,6 +211,7 @@ func (q *quickfix) parse(line string, i int) (qfStatus, *qfFields, int) {
 	f := &qfFields{valid: true, enr: -1}
 	var tail string
 	var p *efmPattern
+	var mbuf errorformat.Match
 	nomatch := false
 	for ; ; i++ {
 		if i == len(q.pats) {
@@ -211,7 +225,7 @@ func (q *quickfix) parse(line string, i int) (qfStatus, *qfFields, int) {
 		if (p.prefix == 'C' || p.prefix == 'Z') && !q.multiline {
 			continue
 		}
-		m := p.efm.Match(line)
+		m := p.match(line, &mbuf)
 		if m == nil {
 			continue
 		}

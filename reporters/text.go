@@ -54,6 +54,8 @@ type Text struct {
 	counts  translator.Counts
 	failing int
 	ignored translator.Findings
+
+	scratch []byte // per-finding line building (textfast.go)
 }
 
 var (
@@ -184,15 +186,13 @@ func (t *Text) finding(f *translator.Finding) {
 	if f.Severity < translator.SeverityInfo {
 		sev = "info"
 	}
-	fmt.Fprintf(t.w, "  %s %s  %s\n",
-		t.paint(sevColor(f.Severity), fmt.Sprintf("%-8s", sev)),
-		terminal(location(f)), terminal(toolCode(f)))
-	t.lines(indent, indent, truncate(terminal(f.Message), maxMessageBytes), "")
+	t.writeHead(sev, f) // "  %-8s %s  %s\n": severity, location, tool and code
+	t.lines(indent, indent, truncate(terminalFast(f.Message), maxMessageBytes), "")
 	if f.Resource != "" {
-		t.lines(indent+"resource: ", indent+"  ", terminal(f.Resource), ansiDim)
+		t.lines(indent+"resource: ", indent+"  ", terminalFast(f.Resource), ansiDim)
 	}
 	if f.Located != "" {
-		t.lines(indent+"located: ", indent+"  ", terminal(f.Located), ansiDim)
+		t.lines(indent+"located: ", indent+"  ", terminalFast(f.Located), ansiDim)
 	}
 	if expired(f) {
 		note := "exception expired on " + terminal(expiryDate(f)) + ": reported again"
@@ -210,7 +210,7 @@ func (t *Text) runbook(f *translator.Finding) {
 		t.lines(indent+"runbook: ", indent+"  ", "(none)", ansiDim)
 		return
 	}
-	title := terminal(oneLine(rb.Title))
+	title := terminalFast(oneLineFast(rb.Title))
 	if rb.IsFallback() {
 		title += " (generic fallback: no catalog entry for this code)"
 	}
@@ -269,17 +269,26 @@ func (t *Text) summary(run *translator.Run) string {
 // lines prints text with first as the prefix of its first line and rest as
 // the prefix of the others, in colour when enabled.
 func (t *Text) lines(first, rest, text, color string) {
-	for i, l := range strings.Split(text, "\n") {
-		p := rest
-		if i == 0 {
-			p = first
-		}
+	w := t.w
+	p := first
+	for {
+		l, next, more := strings.Cut(text, "\n")
 		l = strings.TrimRight(l, " \t")
 		if l == "" {
-			t.w.WriteString(strings.TrimRight(p, " ") + "\n")
-			continue
+			w.WriteString(strings.TrimRight(p, " "))
+		} else {
+			w.WriteString(p)
+			if t.opts.Color && color != "" {
+				w.WriteString(t.paint(color, l))
+			} else {
+				w.WriteString(l)
+			}
 		}
-		t.w.WriteString(p + t.paint(color, l) + "\n")
+		w.WriteByte('\n')
+		if !more {
+			return
+		}
+		text, p = next, rest
 	}
 }
 

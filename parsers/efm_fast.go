@@ -1,0 +1,348 @@
+package parsers
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/reviewdog/errorformat"
+)
+
+// A fast matcher for the common errorformat shapes.
+//
+// errorformat turns a pattern into a regular expression and matches every
+// line with FindStringSubmatch; for "%f:%l:%c: %m" that was about a third of
+// the CPU of a whole review run (docs/performance.md). Most patterns people
+// write, and most of our named formats, have a shape whose regexp match is
+// determined by a simple scan:
+//
+//	%f  then any sequence of: literal text, %l %c %n %e %k %v (digits),
+//	%t (one character), %*[^xyz] (one or more bytes outside a set of ASCII
+//	characters), and optionally %m or %r last.
+//
+// errorformat's %f is `(?:[[:alpha:]]:)?(?:\\ |[^ ])+?`: lazy, so the
+// regexp picks the SHORTEST file name for which the rest of the line
+// matches, preferring one that starts with a drive letter ("C:"). Every
+// other item is deterministic once its start is fixed (newFastEFM only
+// accepts a digit run followed by a literal that does not start with a digit,
+// a negated class followed by a literal that starts with an excluded byte,
+// %m/%r only last), so trying the end of the file name from left to right and
+// checking the rest with straight-line code gives the regexp's own answer.
+// Anything else (%p, %s, %*\D, %., %#, backslash escapes, non-ASCII or regexp
+// metacharacters that errorformat copies into the regexp raw, a pattern that
+// does not start with %f) returns nil and stays with errorformat.
+//
+// TestFastEFMMatchesErrorformat and FuzzFastEFM check the equivalence against
+// errorformat's Efm.Match on every text fixture and on generated edge cases.
+
+// efmItem is one element of a fast pattern after the leading %f.
+type efmItem struct {
+	// kind is 'L' (literal), one of "nlekcv" (a digit run), 't' (one
+	// character), 'X' (one or more bytes not in excl), 'm' or 'r' (the rest
+	// of the line).
+	kind byte
+	lit  string
+	excl string
+}
+
+// fastEFM matches one errorformat pattern without regexp.
+type fastEFM struct {
+	items []efmItem
+	// first is the byte every match has right after the file name, or -1
+	// when the item after %f is not a literal.
+	first int
+}
+
+// fastLiteral reports whether the pattern byte c, outside %, ends up as a
+// literal byte in errorformat's regexp: NewEfm escapes `.+*()|[{^$` and
+// copies everything else raw, so only bytes without a regexp meaning qualify.
+func fastLiteral(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte(" :;,/=_-#@!'\"<>~&%.+*()|[{^$", c) >= 0
+}
+
+// fastClassByte reports whether c may appear in a %*[^...] set.
+func fastClassByte(c byte) bool {
+	return c >= ' ' && c < 0x7f && strings.IndexByte(`\[]-^`, c) < 0
+}
+
+// newFastEFM returns a fast matcher for pattern, or nil when its shape is not
+// one it handles (see the comment at the top of this file).
+func newFastEFM(pattern string) *fastEFM {
+	var items []efmItem
+	seen := map[byte]bool{}
+	addLit := func(c byte) {
+		if n := len(items); n > 0 && items[n-1].kind == 'L' {
+			items[n-1].lit += string(c)
+			return
+		}
+		items = append(items, efmItem{kind: 'L', lit: string(c)})
+	}
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		if c != '%' {
+			if !fastLiteral(c) || c == '%' {
+				return nil
+			}
+			addLit(c)
+			continue
+		}
+		i++
+		if i >= len(pattern) {
+			return nil
+		}
+		c = pattern[i]
+		switch {
+		case strings.IndexByte("flnekcvtmr", c) >= 0:
+			if seen[c] {
+				return nil
+			}
+			seen[c] = true
+			if c == 'f' && len(items) > 0 {
+				return nil
+			}
+			items = append(items, efmItem{kind: c})
+		case c == '*':
+			// %*[^abc]: NewEfm copies "[^abc]" and appends "+".
+			if i+2 >= len(pattern) || pattern[i+1] != '[' || pattern[i+2] != '^' {
+				return nil
+			}
+			j := i + 3
+			for j < len(pattern) && pattern[j] != ']' {
+				if !fastClassByte(pattern[j]) {
+					return nil
+				}
+				j++
+			}
+			if j >= len(pattern) || j == i+3 {
+				return nil
+			}
+			items = append(items, efmItem{kind: 'X', excl: pattern[i+3 : j]})
+			i = j
+		case (c == '+' || c == '-') && i < len(pattern)-1 && strings.IndexByte("DXAEWICZGOPQ", pattern[i+1]) >= 0:
+			i++ // a prefix: nothing in the regexp
+		case strings.IndexByte("DXAEWICZGOPQ", c) >= 0:
+			// a prefix: nothing in the regexp
+		case c == '%':
+			addLit('%')
+		default:
+			// %p %s, %., %#, %\, %^, %$, %?, a lone %+ ...: not handled.
+			return nil
+		}
+	}
+	if len(items) == 0 || items[0].kind != 'f' {
+		return nil
+	}
+	items = items[1:]
+	for k, it := range items {
+		var next *efmItem
+		if k+1 < len(items) {
+			next = &items[k+1]
+		}
+		switch it.kind {
+		case 'm', 'r':
+			if next != nil {
+				return nil
+			}
+		case 'X':
+			if next != nil && (next.kind != 'L' || strings.IndexByte(it.excl, next.lit[0]) < 0) {
+				return nil
+			}
+		case 'n', 'l', 'e', 'k', 'c', 'v':
+			if next != nil && (next.kind != 'L' || isDigit(next.lit[0])) {
+				return nil
+			}
+		}
+	}
+	if len(items) > maxFastItems {
+		return nil
+	}
+	fe := &fastEFM{items: items, first: -1}
+	if len(items) > 0 && items[0].kind == 'L' {
+		fe.first = int(items[0].lit[0])
+	}
+	return fe
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isASCIIAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// match is errorformat's Efm.Match for the pattern: it fills out and reports
+// whether s matched.
+func (fe *fastEFM) match(s string, out *errorformat.Match) bool {
+	// The regexp tries a drive letter first ("C:" then at least one more
+	// byte), then no drive letter. A file name of 3 or more bytes is the
+	// same string, with the same validity, either way, so the second pass
+	// only has the ends 1 and 2 left to try.
+	if len(s) >= 2 && isASCIIAlpha(s[0]) && s[1] == ':' {
+		if fe.matchFrom(s, 2, 3, len(s), out) {
+			return true
+		}
+		return fe.matchFrom(s, 0, 1, 2, out)
+	}
+	return fe.matchFrom(s, 0, 1, len(s), out)
+}
+
+// matchFrom tries the file names s[:e] for minEnd <= e <= maxEnd in the
+// regexp's order; the name's tokens start at tok.
+//
+// The regexp's order is a depth-first search over (?:\\ |[^ ])+?: after
+// each token it first tries to end the name, then the token "\ " (a
+// backslash and a space), then one character other than a space. So the
+// ends come left to right, except that where a backslash is followed by a
+// space, the name ending with that backslash is tried only after every
+// longer name through the "\ " (a stack: the innermost first).
+func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat.Match) bool {
+	if maxEnd > len(s) {
+		maxEnd = len(s)
+	}
+	var small [4]int
+	deferred := small[:0]
+	sc := fastScan{nl: strings.LastIndexByte(s, '\n')}
+	try := func(e int) bool {
+		if e < minEnd || e > maxEnd {
+			return false
+		}
+		if fe.first >= 0 && (e >= len(s) || int(s[e]) != fe.first) {
+			return false
+		}
+		if fe.tail(s, e, &sc, out) {
+			out.F = s[:e]
+			return true
+		}
+		return false
+	}
+	// The regexp steps rune by rune (an invalid byte is one rune), so the
+	// name ends only at a rune boundary.
+	for pos := tok; pos < maxEnd; {
+		c := s[pos]
+		w := 1
+		switch {
+		case c >= utf8.RuneSelf:
+			_, w = utf8.DecodeRuneInString(s[pos:])
+		case c == ' ':
+			pos = maxEnd // a space not taken by "\ " ends every name
+			continue
+		case c == '\\' && pos+1 < len(s) && s[pos+1] == ' ':
+			deferred = append(deferred, pos+1)
+			w = 2
+		}
+		pos += w
+		if try(pos) {
+			return true
+		}
+	}
+	for i := len(deferred) - 1; i >= 0; i-- {
+		if try(deferred[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// fastScan keeps what tail has learned about s across the candidate file
+// names, so that trying every end of the name stays linear in the line
+// length: where the last newline is (%m and %r cannot contain one), and per
+// item the last run of digits or class bytes it measured (a run that
+// contains the new start ends where it ended).
+type fastScan struct {
+	nl   int
+	runs [maxFastItems]struct{ start, end int }
+	ok   [maxFastItems]bool
+}
+
+// maxFastItems bounds the items of a fast pattern (fastScan's arrays).
+const maxFastItems = 16
+
+// run returns the end of the run starting at pos of bytes for which in
+// is true, reusing item k's last run.
+func (sc *fastScan) run(k int, s string, pos int, in func(byte) bool) int {
+	if r := &sc.runs[k]; sc.ok[k] && r.start <= pos && pos <= r.end {
+		return r.end
+	}
+	j := pos
+	for j < len(s) && in(s[j]) {
+		j++
+	}
+	sc.runs[k].start, sc.runs[k].end, sc.ok[k] = pos, j, true
+	return j
+}
+
+// tail matches the items after the file name against s[pos:].
+func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match) bool {
+	*out = errorformat.Match{}
+	var nums [maxFastItems]string
+	for k := range fe.items {
+		it := &fe.items[k]
+		switch it.kind {
+		case 'L':
+			if !strings.HasPrefix(s[pos:], it.lit) {
+				return false
+			}
+			pos += len(it.lit)
+		case 't':
+			if pos >= len(s) || s[pos] == '\n' {
+				return false
+			}
+			out.T = s[pos]
+			_, w := utf8.DecodeRuneInString(s[pos:])
+			pos += w
+		case 'X':
+			j := sc.run(k, s, pos, it.inClass)
+			if j == pos {
+				return false
+			}
+			pos = j
+		case 'm', 'r':
+			if (it.kind == 'm' && pos == len(s)) || sc.nl >= pos {
+				return false
+			}
+			if it.kind == 'm' {
+				out.M = s[pos:]
+			} else {
+				out.R = s[pos:]
+			}
+			pos = len(s)
+		default:
+			j := sc.run(k, s, pos, isDigit)
+			if j == pos {
+				return false
+			}
+			nums[k] = s[pos:j]
+			pos = j
+		}
+	}
+	if pos != len(s) {
+		return false
+	}
+	// Numbers are converted only for a match: a run of digits can be as
+	// long as the line, and is seen again for every candidate file name.
+	for k := range fe.items {
+		if nums[k] == "" {
+			continue
+		}
+		n, _ := strconv.Atoi(nums[k]) // as errorformat's mustAtoI
+		switch fe.items[k].kind {
+		case 'n':
+			out.N = n
+		case 'l':
+			out.L = n
+		case 'e':
+			out.E = n
+		case 'k':
+			out.K = n
+		case 'c':
+			out.C = n
+		case 'v':
+			out.V = n
+		}
+	}
+	return true
+}
+
+// inClass reports whether c is in a %*[^...] item's class.
+func (it *efmItem) inClass(c byte) bool { return strings.IndexByte(it.excl, c) < 0 }

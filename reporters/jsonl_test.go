@@ -1,0 +1,142 @@
+package reporters
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// encodeReference is what the json reporter wrote before appendJSONFinding:
+// encoding/json's Encoder (HTML escaping on) over toJSONFinding.
+func encodeReference(t testing.TB, f *translator.Finding) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(toJSONFinding(f)); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// goldenFindings loads the normalised findings of every parser golden file
+// (real tool output) plus the reporter fixtures and the hostile run.
+func goldenFindings(t testing.TB) []*translator.Finding {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("..", "testdata", "*", "*.golden.json"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no parser goldens: %v", err)
+	}
+	var all []*translator.Finding
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fs []*translator.Finding
+		if err := json.Unmarshal(b, &fs); err != nil {
+			continue // a golden that is a parse error, not a list
+		}
+		all = append(all, fs...)
+	}
+	all = append(all, fixtureRun().Findings...)
+	all = append(all, hostileRun().Findings...)
+	return all
+}
+
+// TestAppendJSONFindingMatchesEncoder requires byte-identical records.
+func TestAppendJSONFindingMatchesEncoder(t *testing.T) {
+	fs := goldenFindings(t)
+	if len(fs) < 500 {
+		t.Fatalf("only %d findings loaded", len(fs))
+	}
+	// Every optional field set, and empty-but-not-nil slices and maps
+	// (omitted, as encoding/json's omitempty does).
+	full := &translator.Finding{
+		Tool: "t", Code: "c", Severity: translator.Severity(99), Message: "m\u2028\u2029<>&\x00\x7f\xff",
+		Title: "ti", Remediation: "re", Aliases: []string{"a", "<b>"}, Extra: map[string]string{"z": "1", "a": "2", "M<": "\t"},
+		Suppressed: &translator.Suppression{Reason: "r", Expires: "2020-01-01", Link: "l", Source: "config", Expired: true},
+		Located:    "template", OutsideDiff: true, Fingerprint: "f-2",
+		Location: translator.Location{Path: "p", Line: -1, Column: 1 << 40, EndLine: 3, EndColumn: 4},
+		Runbook:  &translator.Runbook{ID: "i", Title: "t", Body: "b", Links: []string{"x"}, Owner: "o", Source: "s", Error: "e", Generic: true},
+	}
+	empty := &translator.Finding{Aliases: []string{}, Extra: map[string]string{}, Severity: translator.Severity(-5),
+		Runbook: &translator.Runbook{Links: []string{}}, Suppressed: &translator.Suppression{}}
+	fs = append(fs, full, empty)
+	var buf []byte
+	for i, f := range fs {
+		want := encodeReference(t, f)
+		buf = appendJSONFinding(buf[:0], f)
+		if !bytes.Equal(buf, want) {
+			t.Fatalf("finding %d (%s %s): got\n%s\nwant\n%s", i, f.Tool, f.Code, buf, want)
+		}
+	}
+	t.Logf("%d findings byte-identical", len(fs))
+}
+
+// TestAppendJSONString covers every byte value and the special runes.
+func TestAppendJSONString(t *testing.T) {
+	var all strings.Builder
+	for b := 0; b < 256; b++ {
+		all.WriteByte(byte(b))
+	}
+	for _, s := range []string{"", all.String(), "é\u2028x\u2029\U0001F600", "\xe2\x80", "\xed\xa0\x80", "<script>&amp;</script>", `"\`} {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+// FuzzAppendJSONString:
+//
+//	go test ./reporters -run '^$' -fuzz '^FuzzAppendJSONString$' -fuzztime 60s -parallel 1
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "\x00\x1f\x7f", "<>&", "\u2028", "\xff\xfe", hostile} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
+
+// FuzzAppendJSONFinding fuzzes every kind of field at once.
+//
+//	go test ./reporters -run '^$' -fuzz '^FuzzAppendJSONFinding$' -fuzztime 60s -parallel 1
+func FuzzAppendJSONFinding(f *testing.F) {
+	f.Add("trivy", "KSV-0017", "msg <x>", "k8s/a.yaml", "Deployment/web", "body\n", "k", "v", 3, 4, uint8(0))
+	f.Add("", "", hostile, "\xff", "", "", "", "", -1, 0, uint8(255))
+	f.Fuzz(func(t *testing.T, tool, code, msg, path, res, body, k, v string, line, col int, flags uint8) {
+		fi := &translator.Finding{Tool: tool, Code: code, Message: msg, Severity: translator.Severity(int(flags%5) - 1),
+			Location: translator.Location{Path: path, Line: line, Column: col}, Resource: res, Fingerprint: code + k}
+		if flags&1 != 0 {
+			fi.Runbook = &translator.Runbook{ID: code, Title: msg, Body: body, Generic: flags&2 != 0, Owner: v}
+		}
+		if flags&4 != 0 {
+			fi.Extra = map[string]string{k: v, v: k}
+			fi.Aliases = []string{k, v}
+		}
+		if flags&8 != 0 {
+			fi.Suppressed = &translator.Suppression{Reason: body, Expires: k, Expired: flags&16 != 0}
+		}
+		if flags&32 != 0 {
+			fi.Title, fi.Remediation, fi.Located, fi.OutsideDiff = msg, body, v, true
+		}
+		want := encodeReference(t, fi)
+		if got := appendJSONFinding(nil, fi); !bytes.Equal(got, want) {
+			t.Fatalf("got\n%s\nwant\n%s", got, want)
+		}
+	})
+}

@@ -1,0 +1,39 @@
+package reporters
+
+import (
+	"fmt"
+	"testing"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// TestTextFastPaths: each fast path returns what the general function does.
+func TestTextFastPaths(t *testing.T) {
+	inputs := []string{"", " ", "plain text", "two  spaces", " lead", "trail ", "tab\there", "nl\nx", "\r", "\v\f",
+		"é", "\u00a0nbsp", "x\u0085y", "\x1b[31mred\x1b[0m", "\x7f", "\x00", "\xff", "\u202eevil", hostile, "a b c"}
+	for _, f := range goldenFindings(t) {
+		inputs = append(inputs, f.Message, f.Path, f.Resource, f.Tool+" "+f.Code)
+		if f.Runbook != nil {
+			inputs = append(inputs, f.Runbook.Title)
+		}
+	}
+	for _, s := range inputs {
+		if got, want := terminalFast(s), terminal(s); got != want {
+			t.Errorf("terminalFast(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := oneLineFast(s), oneLine(s); got != want {
+			t.Errorf("oneLineFast(%q) = %q, want %q", s, got, want)
+		}
+		for _, lc := range [][2]int{{0, 0}, {-1, 3}, {7, 0}, {7, -2}, {12, 9}} {
+			f := &translator.Finding{Location: translator.Location{Path: s, Line: lc[0], Column: lc[1]}}
+			if got, want := string(appendLocation(nil, s, lc[0], lc[1])), location(f); got != want {
+				t.Errorf("appendLocation(%q, %v) = %q, want %q", s, lc, got, want)
+			}
+		}
+	}
+	for _, sev := range []string{"error", "warning", "info", "Severity(12)", ""} {
+		if got, want := padSeverity(sev), fmt.Sprintf("%-8s", sev); got != want {
+			t.Errorf("padSeverity(%q) = %q, want %q", sev, got, want)
+		}
+	}
+}
