@@ -289,32 +289,64 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	if o.canStream(reps) { // stream.go: constant memory, unsorted output
-		loc, err := o.locateStage(baseDir, catalog, true)
-		if err != nil {
-			return err
-		}
-		defer loc.Close()
-		return o.streamRun(ctx, streamInput{inputs: inputs, codeRE: codeRE, baseDir: baseDir,
-			reps: reps, loc: loc, ign: ign, failLevel: failLevel,
-			stages: []translator.Mapper{loc, ign, catalog.Stage(), own}})
-	}
-
-	// Parse every input; keep what was read before a parse error.
+	// Parse every input; keep what was read before a parse error. When every
+	// reporter can stream and the findings pass the threshold, the ones held
+	// so far and all later ones stream instead (stream.go): memory stays flat.
 	var fs translator.Findings
+	var sr *streamer
+	var spillErr error
+	emit := func(f *translator.Finding) error {
+		fs = append(fs, f)
+		return nil
+	}
+	if o.canStream(reps) {
+		limit := o.threshold()
+		emit = func(f *translator.Finding) error {
+			if sr != nil {
+				return sr.pipe.send(f)
+			}
+			fs = append(fs, f)
+			if len(fs) <= limit {
+				return nil
+			}
+			loc, err := o.locateStage(baseDir, catalog, true)
+			if err != nil {
+				spillErr = err
+				return err
+			}
+			sr = o.startStream(ctx, streamInput{codeRE: codeRE, baseDir: baseDir,
+				reps: reps, loc: loc, ign: ign, failLevel: failLevel,
+				stages: []translator.Mapper{loc, ign, catalog.Stage(), own}})
+			held := fs
+			fs = nil
+			for _, h := range held {
+				if err := sr.pipe.send(h); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
 	var tools []string
 	var inputErr error
 	for _, in := range inputs {
-		tool, err := o.readInput(in, parsers.Options{Tool: in.Tool, EFM: in.EFM, CodePattern: codeRE, BaseDir: baseDir}, func(f *translator.Finding) error {
-			fs = append(fs, f)
-			return nil
-		})
+		tool, err := o.readInput(in, parsers.Options{Tool: in.Tool, EFM: in.EFM, CodePattern: codeRE, BaseDir: baseDir}, emit)
 		if tool != "" && !contains(tools, tool) {
 			tools = append(tools, tool)
+		}
+		if spillErr != nil {
+			return spillErr
+		}
+		if errors.Is(err, errStreamStage) {
+			break
 		}
 		if err != nil {
 			inputErr = errors.Join(inputErr, err)
 		}
+	}
+	if sr != nil {
+		defer sr.in.loc.Close()
+		return o.finishStream(sr, tools, inputErr)
 	}
 	loc, err := o.locateStage(baseDir, catalog, hasPathless(fs))
 	if err != nil {

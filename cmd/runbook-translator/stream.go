@@ -47,8 +47,25 @@ import (
 // same as in batch mode (TestStreamMatchesBatch).
 
 // streamEnv disables streaming when set to "0" (batch mode, sorted output
-// and global fingerprints, whatever the reporters).
+// and global fingerprints, whatever the reporters) and forces it from the
+// first finding when set to "1".
 const streamEnv = "RUNBOOK_TRANSLATOR_STREAM"
+
+// streamThreshold is how many findings a streamable run holds before it
+// starts streaming. Below it the run is a batch run (sorted, grouped by
+// file, global fingerprints), so everyday output is the same whatever the
+// reporters; above it memory stays flat: the held findings are streamed
+// first, then every later one as it arrives.
+const streamThreshold = 50000
+
+// threshold returns the spill threshold: streamThreshold, or 0 (stream from
+// the first finding) when RUNBOOK_TRANSLATOR_STREAM=1.
+func (o *ReviewOptions) threshold() int {
+	if o.Getenv != nil && o.Getenv(streamEnv) == "1" {
+		return 0
+	}
+	return streamThreshold
+}
 
 // streamBatch is how many findings travel together between the parser, the
 // workers and the writer: large enough that channel handoffs cost little
@@ -113,9 +130,17 @@ type streamState struct {
 	expired map[string]*translator.Finding
 }
 
-// streamRun is reviewRun's streaming path (see the comment at the top of
-// this file).
-func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
+// streamer is a streaming run in progress: reporters begun, pipe open.
+type streamer struct {
+	in   streamInput
+	run  *translator.Run
+	st   *streamState
+	pipe *streamPipe
+}
+
+// startStream begins the streaming reporters and opens the pipe that runs
+// the per-finding stages (see the comment at the top of this file).
+func (o *ReviewOptions) startStream(ctx context.Context, in streamInput) *streamer {
 	run := &translator.Run{
 		FailLevel:      in.failLevel,
 		RequireRunbook: o.RequireRunbook,
@@ -128,7 +153,6 @@ func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
 			st.errs[i] = err
 		}
 	}
-	var stageErr error
 	process := func(f *translator.Finding) error {
 		for _, s := range in.stages {
 			if err := s.Map(ctx, f); err != nil {
@@ -142,13 +166,17 @@ func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
 		}
 		return nil
 	}
+	return &streamer{in: in, run: run, st: st, pipe: newStreamPipe(streamWorkers(), process, st.write)}
+}
 
+// streamRun streams every input (used by tests and when the threshold is 0).
+func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
+	s := o.startStream(ctx, in)
 	var tools []string
 	var inputErr error
-	p := newStreamPipe(streamWorkers(), process, st.write)
 	for _, spec := range in.inputs {
 		popts := parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir}
-		tool, err := o.readInput(spec, popts, p.send)
+		tool, err := o.readInput(spec, popts, s.pipe.send)
 		if tool != "" && !contains(tools, tool) {
 			tools = append(tools, tool)
 		}
@@ -159,13 +187,19 @@ func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
 			inputErr = errors.Join(inputErr, err)
 		}
 	}
-	stageErr = p.close()
-	if stageErr != nil {
+	return o.finishStream(s, tools, inputErr)
+}
+
+// finishStream drains the pipe, ends the reporters and decides the exit code
+// exactly as the batch path does.
+func (o *ReviewOptions) finishStream(s *streamer, tools []string, inputErr error) error {
+	in, run, st, p := s.in, s.run, s.st, s.pipe
+	if stageErr := p.close(); stageErr != nil {
 		in.reps.close()
 		return &ExitError{Code: ExitUsage, Err: stageErr}
 	}
 	if o.Debug {
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: streamed %d findings through stages ignore, runbooks (%d workers)\n", p.n, p.workers)
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: streamed %d findings through stages locate, ignore, runbooks, owners (%d workers)\n", p.n, p.workers)
 	}
 
 	run.Tools = tools

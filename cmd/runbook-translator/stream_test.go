@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -59,7 +60,10 @@ func runMain(t *testing.T, dir string, stream bool, args []string) (stdout, stde
 	t.Helper()
 	var out, errOut bytes.Buffer
 	getenv := func(k string) string {
-		if k == streamEnv && !stream {
+		if k == streamEnv {
+			if stream {
+				return "1" // from the first finding: the fixtures are below the threshold
+			}
 			return "0"
 		}
 		return ""
@@ -226,5 +230,42 @@ func TestStreamAdjacentFingerprints(t *testing.T) {
 	}
 	if fps[1] != fps[0]+"-2" || fps[3] != fps[0] || fps[2] == fps[0] {
 		t.Errorf("fingerprints %v: want base, base-2, other, base", fps)
+	}
+}
+
+// TestSmallStreamableRunIsBatch: below the threshold a run whose reporters
+// could stream is a batch run: the local report is grouped by file and
+// sorted.
+func TestSmallStreamableRunIsBatch(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := Main([]string{"review", "--fail-level", "none", "-f", "trivy", "../../testdata/trivy/config-k8s-shop.json"},
+		strings.NewReader(""), &out, &errOut, func(string) string { return "" })
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "catalog.yaml\n") {
+		t.Errorf("the local report does not start with its first file's heading:\n%.300s", out.String())
+	}
+}
+
+// TestLargeRunSpillsIntoStream: past the threshold the held findings and the
+// rest stream, and none is lost.
+func TestLargeRunSpillsIntoStream(t *testing.T) {
+	var in strings.Builder
+	n := streamThreshold + 1000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&in, "src/f%d.go:%d:1: message %d\n", i%97, i%500+1, i)
+	}
+	var out, errOut bytes.Buffer
+	code := Main([]string{"review", "--debug", "--fail-level", "none", "--efm", "%f:%l:%c: %m", "--tool", "lint", "-r", "json"},
+		strings.NewReader(in.String()), &out, &errOut, func(string) string { return "" })
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if got := strings.Count(out.String(), "\n"); got != n {
+		t.Errorf("%d findings written, want %d", got, n)
+	}
+	if !strings.Contains(errOut.String(), "streamed") {
+		t.Errorf("the run did not stream: %s", errOut.String())
 	}
 }
