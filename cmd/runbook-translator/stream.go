@@ -24,10 +24,11 @@ import (
 // what PR/MR reporters and the diff filter need (they group, count and
 // compare against the change), but a terminal or JSON Lines report over a
 // million findings does not: when every reporter is a reporters.Streamer and
-// no PR/MR reporter or diff filter is in play, reviewRun hands over to
-// streamRun, which runs
+// no PR/MR reporter or diff filter is in play, reviewRun holds findings up
+// to streamThreshold and then hands them, and every later one, to a
+// streamer, which runs
 //
-//	parse -> fingerprint -> ignore.Map -> runbooks Map -> Streamer.Write
+//	parse -> locate -> ignore -> runbooks -> owners -> fingerprint -> Streamer.Write
 //
 // as the findings arrive, holding only a bounded window of them (plus the
 // ignored ones the local report lists at the end).
