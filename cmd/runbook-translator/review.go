@@ -397,10 +397,17 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 
 	repErr := reps.report(ctx, o, run)
 
+	return o.verdict(inputErr, run.Failed(), repErr)
+}
+
+// verdict maps the outcome of a run to its exit code: an input error wins
+// (exit 2, after everything read was reported), then failing findings (1,
+// whatever the reporters did), then a reporter that could not deliver (3).
+func (o *ReviewOptions) verdict(inputErr error, failed bool, repErr error) error {
 	switch {
 	case inputErr != nil:
 		return &ExitError{Code: ExitUsage, Err: inputErr}
-	case run.Failed():
+	case failed:
 		if repErr != nil {
 			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %v\n", repErr)
 		}

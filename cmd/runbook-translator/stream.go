@@ -232,18 +232,7 @@ func (o *ReviewOptions) finishStream(s *streamer, tools []string, inputErr error
 	o.flushStdout(st.failed)
 	repErr := errors.Join(errs...)
 
-	switch {
-	case inputErr != nil:
-		return &ExitError{Code: ExitUsage, Err: inputErr}
-	case st.failed:
-		if repErr != nil {
-			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %v\n", repErr)
-		}
-		return &ExitError{Code: ExitFindings}
-	case repErr != nil:
-		return &ExitError{Code: ExitReporter, Err: repErr}
-	}
-	return nil
+	return o.verdict(inputErr, st.failed, repErr)
 }
 
 // write runs in one goroutine, in input order: adjacent fingerprint
