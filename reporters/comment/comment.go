@@ -151,7 +151,7 @@ const (
 	maxField   = 512
 )
 
-const truncated = "\n\n*… truncated: the comment was over GitHub's 65,536-character limit.*\n"
+const truncated = "\n\n*… truncated: the comment was over the 65,536-character limit of a review comment.*\n"
 
 // severityLabel is the heading word of a severity.
 func severityLabel(s translator.Severity) string {

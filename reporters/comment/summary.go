@@ -121,7 +121,7 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 
 	body := b.String()
 	if left > 0 {
-		body += fmt.Sprintf("\n*… %d more lines not shown: the summary is limited to GitHub's 65,536 characters.*\n\n", left)
+		body += fmt.Sprintf("\n*… %d more lines not shown: the summary is limited to 65,536 characters.*\n\n", left)
 	}
 	m.Hash = Hash(body, KindSummary)
 	return body + m.String(), m
