@@ -168,7 +168,8 @@ func counts(fs translator.Findings) (with int) {
 }
 
 // TestGoldenLineless parses every line-less tool fixture with the real
-// parser, runs the stage and compares the located lines with
+// parser, runs the stage with the built-in catalog's `locate:` hints (as the
+// review command does) and compares the located lines with
 // testdata/locate/<tool>-<case>.golden.txt.
 func TestGoldenLineless(t *testing.T) {
 	for _, lc := range lineless {
@@ -178,7 +179,7 @@ func TestGoldenLineless(t *testing.T) {
 				t.Fatalf("no case %s in testdata/%s/cases*.yaml", lc.input, lc.tool)
 			}
 			fs := parseFixture(t, lc.tool, c)
-			s := newTestStage(t, Options{})
+			s := newTestStage(t, Options{Hint: builtinHint(t)})
 			if _, err := s.Process(context.Background(), fs); err != nil {
 				t.Fatal(err)
 			}
@@ -326,8 +327,8 @@ func TestConftestCorpus(t *testing.T) {
 	}
 }
 
-// TestConftestParser runs the stage over the conftest fixtures once the
-// conftest parser is merged. Until then it is skipped, unless its fixtures
+// TestConftestParser runs the stage, with the built-in catalog's `locate:`
+// hints, over the conftest fixtures once the conftest parser is merged. Until then it is skipped, unless its fixtures
 // (testdata/conftest/cases.yaml) are there without the parser: then it fails.
 func TestConftestParser(t *testing.T) {
 	if _, err := parsers.Lookup("conftest"); err != nil {
@@ -350,7 +351,7 @@ func TestConftestParser(t *testing.T) {
 		n++
 		t.Run(input, func(t *testing.T) {
 			fs := parseFixture(t, "conftest", c)
-			s := newTestStage(t, Options{Hint: conftestHint})
+			s := newTestStage(t, Options{Hint: builtinHint(t)})
 			if _, err := s.Process(context.Background(), fs); err != nil {
 				t.Fatal(err)
 			}

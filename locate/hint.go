@@ -50,10 +50,59 @@ type fieldPath []segment
 // whose field name is web), [*] (any item). A selector value $name or
 // ${name} is replaced by the finding's Extra[name] (e.g. [name=$container]).
 // Pod-spec paths are written once for every workload kind: see the package
-// documentation.
+// documentation. Alternatives are separated by "|"
+// (spec.hostPID|spec.hostIPC|spec.hostNetwork); each must be a valid path.
 func CheckHint(s string) error {
-	_, err := parsePath(s)
-	return err
+	if len(s) > MaxHintLen {
+		return fmt.Errorf("parse field path: longer than %d bytes", MaxHintLen)
+	}
+	for _, alt := range strings.Split(s, "|") {
+		if _, err := parsePath(alt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// named keeps, of several alternatives, those whose last key the finding
+// names (in its code or message, e.g. "hostIPC" in "shares host's IPC
+// namespace (via hostIPC=true)" or in polaris's code hostIPCSet), so that one
+// hint covers a family of checks without pointing a hostIPC finding at
+// hostPID. When none or all are named, the alternatives are kept as written.
+func named(alts []fieldPath, text string) []fieldPath {
+	if len(alts) < 2 {
+		return alts
+	}
+	var out []fieldPath
+	for _, p := range alts {
+		if k := p[len(p)-1].key; k != "" && mentions(text, k) {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return alts
+	}
+	return out
+}
+
+// mentions reports whether text contains word at the start of a word
+// ("hostIPC" in "via hostIPC=true" and in "hostIPCSet", not in "xhostIPC").
+func mentions(text, word string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at == 0 || !isWordByte(text[at-1]) {
+			return true
+		}
+		i = at + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 // parsePath parses a field path; see CheckHint for the syntax.

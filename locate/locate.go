@@ -38,6 +38,12 @@
 // Deployment, StatefulSet, DaemonSet, ReplicaSet, Job: spec.template.spec;
 // CronJob: spec.jobTemplate.spec.template.spec).
 //
+// Alternatives are separated by "|": the first that exists wins, else the
+// one that got deepest. When the finding's code or message names the last
+// key of some alternatives (kube-linter's "via hostIPC=true", polaris's
+// hostIPCSet), only those are tried, so spec.hostPID|spec.hostIPC|spec.hostNetwork
+// serves a family of checks.
+//
 // When the field is absent (a missing setting), the finding points at the
 // nearest existing ancestor and Located says so. A [*] or [field=value]
 // selector that matches several items stops at the list: which item is meant
@@ -483,7 +489,9 @@ var additionalProperty = regexp.MustCompile(`additional propert(?:y|ies) '([^']+
 
 // targets works out the field paths a finding may be about, as groups in
 // priority order: kubeconform's JSON pointer, the runbook hint (each
-// "|"-separated alternative with its init/ephemeral container variants),
+// "|"-separated alternative with its init/ephemeral container variants; of
+// alternatives whose last key the finding's code or message names, only
+// those),
 // the container the tool named. The first group that resolves at all wins.
 func (s *Stage) targets(f *translator.Finding, d *yamlDoc) []target {
 	var out []target
@@ -504,7 +512,7 @@ func (s *Stage) targets(f *translator.Finding, d *yamlDoc) []target {
 		}
 	}
 	if h := s.hint(f); h != "" && len(h) <= MaxHintLen {
-		var group []fieldPath
+		var alts []fieldPath
 		for _, alt := range strings.Split(h, "|") {
 			p, err := parsePath(alt)
 			if err != nil {
@@ -513,7 +521,10 @@ func (s *Stage) targets(f *translator.Finding, d *yamlDoc) []target {
 			if p, err = p.expand(f.Extra); err != nil {
 				continue
 			}
-			p = p.forKind(d.kind)
+			alts = append(alts, p.forKind(d.kind))
+		}
+		var group []fieldPath
+		for _, p := range named(alts, f.Code+" "+f.Message) {
 			group = append(group, p)
 			group = append(group, p.containerVariants()...)
 		}

@@ -372,10 +372,41 @@ func TestCheckHint(t *testing.T) {
 			t.Errorf("%q: round trip %q: %v", h, p.String(), err)
 		}
 	}
-	bad := []string{"", "spec.", ".spec", "spec..x", "spec[", "spec[]", "spec[-1]", "spec[a]", `spec."x`, "spec]x", "a b", strings.Repeat("a.", MaxHintLen)}
+	for _, h := range []string{"spec.hostPID|spec.hostIPC", "a | b[name=$container].c"} {
+		if err := CheckHint(h); err != nil {
+			t.Errorf("%q: %v", h, err)
+		}
+	}
+	bad := []string{"spec.hostPID|", "a|spec[", "|a", "", "spec.", ".spec", "spec..x", "spec[", "spec[]", "spec[-1]", "spec[a]", `spec."x`, "spec]x", "a b", strings.Repeat("a.", MaxHintLen)}
 	for _, h := range bad {
 		if err := CheckHint(h); err == nil {
 			t.Errorf("%q: no error", h)
+		}
+	}
+}
+
+func TestNamedAlternatives(t *testing.T) {
+	var alts []fieldPath
+	for _, h := range []string{"spec.hostPID", "spec.hostIPC", "spec.hostNetwork"} {
+		p, err := parsePath(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alts = append(alts, p)
+	}
+	for _, c := range []struct{ text, want string }{
+		{"host-ipc resource shares host's IPC namespace (via hostIPC=true).", "spec.hostIPC"},
+		{"hostNetworkSet Host network should not be configured", "spec.hostNetwork"},
+		{"K8S-014 must not share the host namespaces", "spec.hostPID spec.hostIPC spec.hostNetwork"},
+		{"x xhostPID", "spec.hostPID spec.hostIPC spec.hostNetwork"},
+		{"hostPID and hostIPC", "spec.hostPID spec.hostIPC"},
+	} {
+		var got []string
+		for _, p := range named(alts, c.text) {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%q: got %q, want %q", c.text, got, c.want)
 		}
 	}
 }
