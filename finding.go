@@ -144,28 +144,27 @@ func (f *Finding) baseFingerprint() string {
 // Findings is the collection a run works on; it owns the verdict.
 type Findings []*Finding
 
-// Sort orders findings by path, line, column, tool and code, so that every
-// output is deterministic.
+// Less is the order of every report: path, line, column, tool, code,
+// message. Sort uses it; streaming and forge reporters order by it too.
+func Less(a, b *Finding) bool {
+	switch {
+	case a.Path != b.Path:
+		return a.Path < b.Path
+	case a.Line != b.Line:
+		return a.Line < b.Line
+	case a.Column != b.Column:
+		return a.Column < b.Column
+	case a.Tool != b.Tool:
+		return a.Tool < b.Tool
+	case a.Code != b.Code:
+		return a.Code < b.Code
+	}
+	return a.Message < b.Message
+}
+
+// Sort orders findings by Less, so that every output is deterministic.
 func (fs Findings) Sort() {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if a.Tool != b.Tool {
-			return a.Tool < b.Tool
-		}
-		if a.Code != b.Code {
-			return a.Code < b.Code
-		}
-		return a.Message < b.Message
-	})
+	sort.SliceStable(fs, func(i, j int) bool { return Less(fs[i], fs[j]) })
 }
 
 // AssignFingerprints sets Fingerprint on every finding that has none. Two

@@ -254,7 +254,7 @@ func (st *streamState) write(f *translator.Finding) {
 	}
 	if s := f.Suppressed; s != nil && s.Expired {
 		note := fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, s.Expires)
-		if prev, ok := st.expired[note]; !ok || findingLess(f, prev) {
+		if prev, ok := st.expired[note]; !ok || translator.Less(f, prev) {
 			// Keep only the sort key, not the finding (its runbook body).
 			st.expired[note] = &translator.Finding{Tool: f.Tool, Code: f.Code, Message: f.Message, Location: f.Location}
 		}
@@ -276,32 +276,15 @@ func (st *streamState) expiredNotes() []string {
 	}
 	sort.Slice(notes, func(i, j int) bool {
 		a, b := st.expired[notes[i]], st.expired[notes[j]]
-		if findingLess(a, b) {
+		if translator.Less(a, b) {
 			return true
 		}
-		if findingLess(b, a) {
+		if translator.Less(b, a) {
 			return false
 		}
 		return notes[i] < notes[j]
 	})
 	return notes
-}
-
-// findingLess is the order of translator.Findings.Sort.
-func findingLess(a, b *translator.Finding) bool {
-	switch {
-	case a.Path != b.Path:
-		return a.Path < b.Path
-	case a.Line != b.Line:
-		return a.Line < b.Line
-	case a.Column != b.Column:
-		return a.Column < b.Column
-	case a.Tool != b.Tool:
-		return a.Tool < b.Tool
-	case a.Code != b.Code:
-		return a.Code < b.Code
-	}
-	return a.Message < b.Message
 }
 
 // errStreamStage stops the parser when a stage failed.

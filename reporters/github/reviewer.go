@@ -374,19 +374,8 @@ func (r *Reviewer) existingComments(ctx context.Context) (map[string]*existing, 
 
 // less orders findings as translator.Findings.Sort does, then by fingerprint.
 func less(a, b *translator.Finding) bool {
-	switch {
-	case a.Path != b.Path:
-		return a.Path < b.Path
-	case a.Line != b.Line:
-		return a.Line < b.Line
-	case a.Column != b.Column:
-		return a.Column < b.Column
-	case a.Tool != b.Tool:
-		return a.Tool < b.Tool
-	case a.Code != b.Code:
-		return a.Code < b.Code
-	case a.Message != b.Message:
-		return a.Message < b.Message
+	if translator.Less(a, b) || translator.Less(b, a) {
+		return translator.Less(a, b)
 	}
 	return a.Fingerprint < b.Fingerprint
 }
