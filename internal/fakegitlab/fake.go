@@ -487,6 +487,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.writeFault(w, r, fault)
 			return
 		}
+		if r.Context().Err() != nil {
+			// The client gave up during the stall: the request was not
+			// applied (AfterApply models the other case). Applying it now,
+			// after the client may have listed again, would race with it.
+			return
+		}
 		fault = nil // a slow answer, then the normal one
 	}
 
