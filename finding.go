@@ -19,6 +19,37 @@ type Location struct {
 	EndColumn int    `json:"end_column"`
 }
 
+// MaxLine is the largest line or column number a finding may carry; the
+// largest file anyone lints is far below it. A larger number (2^63-1 from a
+// hostile input once made the diff filter loop forever) means "unknown".
+const MaxLine = 1 << 24
+
+// Clamp bounds the location once, where findings enter the run: negative,
+// zero and out-of-range numbers become 0 (unknown), an end before its start
+// is dropped, and an end past MaxLine is cut to it, so every later stage
+// (diff filter, forges, reports) can rely on 0 <= n <= MaxLine.
+func (l *Location) Clamp() {
+	for _, p := range []*int{&l.Line, &l.Column} {
+		if *p < 0 || *p > MaxLine {
+			*p = 0
+		}
+	}
+	for _, p := range []*int{&l.EndLine, &l.EndColumn} {
+		switch {
+		case *p < 0:
+			*p = 0
+		case *p > MaxLine:
+			*p = MaxLine
+		}
+	}
+	if l.Line == 0 || (l.EndLine != 0 && l.EndLine < l.Line) {
+		l.EndLine, l.EndColumn = 0, 0
+	}
+	if l.Column == 0 {
+		l.EndColumn = 0
+	}
+}
+
 // Runbook is the rendered runbook entry attached to a finding.
 type Runbook struct {
 	// ID is the catalog entry id, or FallbackID when no specific entry matched.

@@ -97,3 +97,18 @@ func TestParseSeverity(t *testing.T) {
 		t.Error("ParseSeverity accepted fatal")
 	}
 }
+
+func TestLocationClamp(t *testing.T) {
+	for _, c := range []struct{ in, want Location }{
+		{Location{Line: 1 << 62, EndLine: 1 << 62}, Location{}},
+		{Location{Line: 5, EndLine: 1 << 62, Column: 3, EndColumn: -1}, Location{Line: 5, EndLine: MaxLine, Column: 3}},
+		{Location{Line: 5, EndLine: 2, Column: 1, EndColumn: 9}, Location{Line: 5, Column: 1}},
+		{Location{Line: -1, Column: 4, EndColumn: 8}, Location{Column: 4}},
+	} {
+		got := c.in
+		got.Clamp()
+		if got != c.want {
+			t.Errorf("Clamp(%+v) = %+v, want %+v", c.in, got, c.want)
+		}
+	}
+}

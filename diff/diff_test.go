@@ -2,12 +2,14 @@ package diff
 
 import (
 	"context"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -282,4 +284,29 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Issue 8 item 6: a line of 2^63-1, or a range of 2^31 lines, must not hang
+// or cost seconds per finding.
+func TestAnchorHugeRanges(t *testing.T) {
+	d, err := Parse(strings.NewReader("diff --git a/a.sh b/a.sh\n--- a/a.sh\n+++ b/a.sh\n@@ -1,2 +1,3 @@\n one\n+two\n three\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan [3]int, 1)
+	go func() {
+		done <- [3]int{
+			d.Anchor(ModeAdded, "a.sh", 1, math.MaxInt),
+			d.Anchor(ModeAdded, "a.sh", math.MaxInt, math.MaxInt),
+			d.Anchor(ModeDiffContext, "a.sh", 1, 1<<31),
+		}
+	}()
+	select {
+	case got := <-done:
+		if got != [3]int{2, 0, 1} {
+			t.Fatalf("anchors = %v, want [2 0 1]", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Anchor did not return for a huge range")
+	}
 }

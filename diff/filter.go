@@ -77,13 +77,27 @@ func (d *Diff) Anchor(mode Mode, path string, line, endLine int) int {
 	if endLine < line {
 		endLine = line
 	}
-	for n := line; n <= endLine; n++ {
-		k := f.Line(n)
-		if k == Added || (k == Context && mode != ModeAdded) {
+	usable := func(k LineKind) bool { return k == Added || (k == Context && mode != ModeAdded) }
+	// A range longer than the lines the diff shows is searched through
+	// those lines, not line by line: a hostile range of 2^31 lines cost 12 s
+	// a finding, and one ending at 2^63-1 overflowed n++ and never ended.
+	if endLine-line >= len(f.lines) {
+		best := 0
+		for n, k := range f.lines {
+			if n >= line && n <= endLine && usable(k) && (best == 0 || n < best) {
+				best = n
+			}
+		}
+		return best
+	}
+	for n := line; ; n++ {
+		if usable(f.Line(n)) {
 			return n
 		}
+		if n >= endLine { // not n <= endLine in the loop head: n++ past MaxInt wraps
+			return 0
+		}
 	}
-	return 0
 }
 
 // Stage is the "diff-filter" pipeline stage. It marks findings outside the

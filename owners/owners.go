@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hmarr/codeowners"
 
@@ -29,48 +30,77 @@ const maxFile = 3 << 20
 
 // Stage is the "owners" pipeline stage.
 type Stage struct {
-	rules codeowners.Ruleset
-	// File is the CODEOWNERS file in use, "" when the repository has none.
-	File string
+	read func(name string) ([]byte, error)
 	want func(*translator.Finding) bool
+
+	once  sync.Once
+	err   error
+	rules codeowners.Ruleset
+	file  string
 }
 
 var _ translator.Mapper = (*Stage)(nil)
 
-// New reads the CODEOWNERS file of the repository at root. want says which
-// findings take their owner from CODEOWNERS; the caller decides from the
-// catalog entry, e.g.
+// ReadFunc reads a repository-relative slash path; it returns an error
+// wrapping fs.ErrNotExist when the file is not there. CODEOWNERS is written
+// by whoever opened the pull request, so callers read it through a bounded,
+// root-confined reader (internal/repofs) or from a trusted git ref.
+type ReadFunc func(name string) ([]byte, error)
+
+// New returns a stage reading the CODEOWNERS file of the repository at
+// root from disk. want says which findings take their owner from
+// CODEOWNERS; the caller decides from the catalog entry, e.g.
 //
 //	func(f *translator.Finding) bool {
 //		e := cat.Entry(f.Runbook.ID)
 //		return e != nil && e.OwnerFromCodeowners
 //	}
-//
-// A repository without CODEOWNERS is not an error: the stage then changes
-// nothing. A CODEOWNERS file that does not parse is an error naming it.
 func New(root string, want func(*translator.Finding) bool) (*Stage, error) {
-	s := &Stage{want: want}
-	for _, loc := range Locations {
-		p := filepath.Join(root, filepath.FromSlash(loc))
-		data, err := os.ReadFile(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read codeowners: %w", err)
-		}
-		if len(data) > maxFile {
-			return nil, fmt.Errorf("read codeowners: %s is over 3 MB, which GitHub ignores too", p)
-		}
-		rules, err := codeowners.ParseFile(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("parse codeowners %s: %w", p, err)
-		}
-		s.rules, s.File = rules, p
-		break
-	}
-	return s, nil
+	return NewFrom(func(name string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+	}, want), nil
 }
+
+// NewFrom returns a stage that reads CODEOWNERS through read. The file is
+// read once, on the first finding that wants an owner: a run whose entries
+// never use CODEOWNERS never opens it. A repository without CODEOWNERS is
+// not an error: the stage then changes nothing. A CODEOWNERS file that does
+// not parse, or is over GitHub's 3 MB limit, is an error naming it.
+func NewFrom(read ReadFunc, want func(*translator.Finding) bool) *Stage {
+	return &Stage{read: read, want: want}
+}
+
+// load reads and parses the first CODEOWNERS file found, once.
+func (s *Stage) load() error {
+	s.once.Do(func() {
+		for _, loc := range Locations {
+			data, err := s.read(loc)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				s.err = fmt.Errorf("read codeowners: %w", err)
+				return
+			}
+			if len(data) > maxFile {
+				s.err = fmt.Errorf("read codeowners: %s is over 3 MB, which GitHub ignores too", loc)
+				return
+			}
+			rules, err := codeowners.ParseFile(bytes.NewReader(data))
+			if err != nil {
+				s.err = fmt.Errorf("parse codeowners %s: %w", loc, err)
+				return
+			}
+			s.rules, s.file = rules, loc
+			return
+		}
+	})
+	return s.err
+}
+
+// File returns the CODEOWNERS file in use (repository-relative), "" when
+// the repository has none or it has not been needed yet.
+func (s *Stage) File() string { return s.file }
 
 // Name implements translator.Stage.
 func (s *Stage) Name() string { return "owners" }
@@ -78,7 +108,13 @@ func (s *Stage) Name() string { return "owners" }
 // Owners returns the owners of a repository-relative path, joined by
 // ", ", or "" when no rule matches or the matching rule has no owners.
 func (s *Stage) Owners(path string) (string, error) {
-	if s.rules == nil || path == "" {
+	if path == "" {
+		return "", nil
+	}
+	if err := s.load(); err != nil {
+		return "", err
+	}
+	if s.rules == nil {
 		return "", nil
 	}
 	r, err := s.rules.Match(strings.TrimPrefix(path, "/"))
@@ -99,7 +135,7 @@ func (s *Stage) Owners(path string) (string, error) {
 // and CODEOWNERS names owners for its path, they replace Runbook.Owner; the
 // entry's own owner stays when CODEOWNERS names none.
 func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
-	if f.Runbook == nil || s.rules == nil || s.want == nil || !s.want(f) {
+	if f.Runbook == nil || s.want == nil || !s.want(f) {
 		return nil
 	}
 	o, err := s.Owners(f.Path)

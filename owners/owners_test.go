@@ -2,6 +2,7 @@ package owners
 
 import (
 	"context"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -34,9 +35,6 @@ func TestStageSetsCodeownersOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(s.File, ".github/CODEOWNERS") {
-		t.Fatalf("File = %q, want the .github/CODEOWNERS (GitHub's first location)", s.File)
-	}
 	mk := func(code, path string) *translator.Finding {
 		return &translator.Finding{Tool: "kube-linter", Code: code, Message: "m", Location: translator.Location{Path: path}}
 	}
@@ -51,6 +49,9 @@ func TestStageSetsCodeownersOwner(t *testing.T) {
 	p := translator.Pipeline{Stages: []translator.Stage{cat.Stage(), s}}
 	if _, err := p.Run(context.Background(), fs); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.HasSuffix(s.File(), ".github/CODEOWNERS") {
+		t.Fatalf("File = %q, want the .github/CODEOWNERS (GitHub's first location)", s.File())
 	}
 	got := []string{}
 	for _, f := range fs {
@@ -95,7 +96,34 @@ func TestStageLocations(t *testing.T) {
 	if err := none.Map(context.Background(), f); err != nil || f.Runbook.Owner != "@keep" {
 		t.Errorf("no CODEOWNERS: owner %q, err %v", f.Runbook.Owner, err)
 	}
-	if _, err := New("../testdata/owners/broken", nil); err == nil || !strings.Contains(err.Error(), "docs/CODEOWNERS") || !strings.Contains(err.Error(), "line 1") {
+	broken, _ := New("../testdata/owners/broken", nil)
+	if _, err := broken.Owners("a.yaml"); err == nil || !strings.Contains(err.Error(), "docs/CODEOWNERS") || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("broken CODEOWNERS: err %v, want one naming docs/CODEOWNERS line 1", err)
+	}
+}
+
+// CODEOWNERS is read only when an entry asks for owners from it (issue 8
+// item 7: it used to be read on every run).
+func TestCodeownersReadOnlyWhenWanted(t *testing.T) {
+	cat, want := catalogWant(t)
+	reads := 0
+	s := NewFrom(func(name string) ([]byte, error) {
+		reads++
+		return nil, fs.ErrNotExist
+	}, want)
+	f := &translator.Finding{Tool: "kube-linter", Code: "no-anti-affinity", Message: "m", Location: translator.Location{Path: "k8s/a.yaml"}}
+	p := translator.Pipeline{Stages: []translator.Stage{cat.Stage(), s}}
+	if _, err := p.Run(context.Background(), translator.Findings{f}); err != nil {
+		t.Fatal(err)
+	}
+	if reads != 0 {
+		t.Fatalf("CODEOWNERS read %d times for a run whose entries never use it", reads)
+	}
+	g := &translator.Finding{Tool: "kube-linter", Code: "shop-team-label", Message: "m", Location: translator.Location{Path: "k8s/a.yaml"}}
+	if _, err := p.Run(context.Background(), translator.Findings{g, g}); err != nil {
+		t.Fatal(err)
+	}
+	if reads != len(Locations) {
+		t.Fatalf("CODEOWNERS locations read %d times, want %d (once each)", reads, len(Locations))
 	}
 }

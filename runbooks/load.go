@@ -473,3 +473,26 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 	}
 	return nil
 }
+
+// LoadPathFS reads the catalog file or directory at name (a slash path)
+// inside fsys as one layer; display names it in sources and errors. The
+// run reads catalogs of the checkout this way, through a root-confined,
+// size-bounded file system (internal/repofs): the pull request wrote them.
+func LoadPathFS(fsys fs.FS, name, display string) (*Layer, error) {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("load runbooks: %w", err)
+	}
+	if st.IsDir() {
+		return loadFS(fsys, name, display, strings.TrimSuffix(filepath.ToSlash(display), "/")+"/")
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("load runbooks: %w", err)
+	}
+	l := &Layer{Name: display}
+	if err := l.add(filepath.ToSlash(display), data); err != nil {
+		return nil, err
+	}
+	return l, nil
+}

@@ -9,7 +9,10 @@ import (
 // loadCatalog merges the built-in catalog (unless noBuiltin) with the
 // catalog layers in order (organisation, then repository): a later layer
 // overrides or disables an earlier one's entries by id.
-func loadCatalog(paths []string, noBuiltin bool) (*runbooks.Catalog, error) {
+//
+// Each layer is read through tr: one inside the checkout through its
+// bounded, root-confined reader (the pull request wrote it).
+func loadCatalog(paths []string, noBuiltin bool, tr *trust) (*runbooks.Catalog, error) {
 	var layers []*runbooks.Layer
 	var errs []error
 	if !noBuiltin {
@@ -20,7 +23,7 @@ func loadCatalog(paths []string, noBuiltin bool) (*runbooks.Catalog, error) {
 		layers = append(layers, b)
 	}
 	for _, p := range paths {
-		l, err := runbooks.LoadPath(p)
+		l, err := tr.loadLayer(p)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
@@ -43,6 +45,12 @@ type Config struct {
 
 	// path is where the config was read from ("" when none).
 	path string
+	// inputDir is what relative input paths are relative to.
+	inputDir string
+	// trusted is false for a config read from the checkout (trust.go).
+	trusted bool
+	// notes are warnings for the run (e.g. a setting that was ignored).
+	notes []string
 }
 
 // InputConfig is one tool output to read.
@@ -63,24 +71,57 @@ type ReporterConfig struct {
 }
 
 // loadConfig reads the config file: the explicit path (an error if missing),
-// or DefaultConfigFile in dir when present.
-func loadConfig(explicit, dir string) (*Config, error) {
+// or DefaultConfigFile in dir when present. With --trusted-ref the file (and
+// the catalogs it names by relative path) come from that git ref instead of
+// the checkout. A config read from the checkout is untrusted unless the
+// checkout is (see trust.go): it may then name only files inside the
+// repository and may not turn on mentions.
+func loadConfig(ctx context.Context, explicit, dir string, t *trust) (*Config, error) {
 	p := explicit
 	if p == "" {
 		p = filepath.Join(dir, DefaultConfigFile)
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-			return &Config{}, nil
-		}
+	} else if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
 	}
-	data, err := os.ReadFile(p)
+	cfg := &Config{path: p, inputDir: filepath.Dir(p), trusted: true}
+	var data []byte
+	var err error
+	var refRel string // repository-relative slash dir of a config from the ref
+	switch {
+	case t.ref != "" && t.inCheckout(p):
+		rel, rerr := t.root.Rel(p)
+		if rerr != nil {
+			return nil, usageError("config: %v", rerr)
+		}
+		local, ok, ferr := t.fromRef(ctx, rel)
+		if ferr != nil {
+			return nil, usageError("config from --trusted-ref %s: %v", t.ref, ferr)
+		}
+		if !ok {
+			if explicit != "" {
+				return nil, usageError("config %s: not in --trusted-ref %s", filepath.ToSlash(rel), t.ref)
+			}
+			return &Config{trusted: true}, nil
+		}
+		data, err = t.readFile(local, maxConfig)
+		cfg.path = t.ref + ":" + filepath.ToSlash(rel)
+		refRel = path.Dir(filepath.ToSlash(rel))
+	default:
+		if explicit == "" {
+			if _, serr := os.Lstat(p); errors.Is(serr, fs.ErrNotExist) {
+				return &Config{trusted: true}, nil
+			}
+		}
+		cfg.trusted = t.trusted(p)
+		data, err = t.readFile(p, maxConfig)
+	}
 	if err != nil {
 		return nil, usageError("read config: %v", err)
 	}
-	cfg := &Config{path: p}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, usageError("config %s: %v", p, err)
+		return nil, usageError("config %s: %v", cfg.path, err)
 	}
 	var errs []error
 	for i, r := range cfg.Ignore {
@@ -93,15 +134,79 @@ func loadConfig(explicit, dir string) (*Config, error) {
 			errs = append(errs, fmt.Errorf("inputs[%d]: path is required", i))
 		}
 	}
-	if len(errs) > 0 {
-		return nil, usageError("config %s: %w", p, errors.Join(errs...))
-	}
 	// Relative catalog and input paths are relative to the config file.
-	base := filepath.Dir(p)
 	for i, r := range cfg.Runbooks {
-		if !filepath.IsAbs(r) {
-			cfg.Runbooks[i] = filepath.Join(base, r)
+		switch {
+		case refRel != "" && !filepath.IsAbs(r):
+			local, ok, err := t.fromRef(ctx, path.Join(refRel, filepath.ToSlash(r)))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("runbooks[%d]: %s from --trusted-ref %s: %w", i, r, t.ref, err))
+			} else if !ok {
+				errs = append(errs, fmt.Errorf("runbooks[%d]: %s is not in --trusted-ref %s", i, r, t.ref))
+			}
+			cfg.Runbooks[i] = local
+		case !filepath.IsAbs(r):
+			cfg.Runbooks[i] = filepath.Join(filepath.Dir(p), r)
 		}
 	}
+	if !cfg.trusted {
+		errs = append(errs, cfg.restrict(t, dir)...)
+	}
+	if len(errs) > 0 {
+		return nil, usageError("config %s: %w", cfg.path, errors.Join(errs...))
+	}
 	return cfg, nil
+}
+
+// restrict checks what an untrusted config (one from the checkout) may
+// not do: name files outside the repository or write outside it. Mentions
+// are switched off with a note rather than failing the run.
+func (c *Config) restrict(t *trust, wd string) []error {
+	var errs []error
+	outside := func(key, p string) {
+		errs = append(errs, fmt.Errorf("%s: %s is outside the repository; a config in the checkout is written by the pull request and may name only files inside it (pass the file with a flag, use --trusted-ref, or --trust-checkout when the checkout is trusted; see SECURITY.md)", key, p))
+	}
+	for i, r := range c.Runbooks {
+		if !t.inCheckout(r) {
+			outside(fmt.Sprintf("runbooks[%d]", i), r)
+		}
+	}
+	for i, in := range c.Inputs {
+		if in.Path == "-" || in.Path == "" {
+			continue
+		}
+		p := in.Path
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(c.inputDir, p)
+		}
+		if !t.inCheckout(p) {
+			outside(fmt.Sprintf("inputs[%d].path", i), in.Path)
+		}
+	}
+	for i, r := range c.Reporters {
+		if r.Path == "" || r.Path == "-" {
+			continue
+		}
+		p := r.Path
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(wd, p)
+		}
+		if !t.inCheckout(p) {
+			outside(fmt.Sprintf("reporters[%d].path", i), r.Path)
+		}
+	}
+	if c.BaseDir != "" {
+		p := c.BaseDir
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(wd, p)
+		}
+		if !t.inCheckout(p) {
+			outside("base_dir", c.BaseDir)
+		}
+	}
+	if c.Mentions {
+		c.Mentions = false
+		c.notes = append(c.notes, "mentions: true in "+c.path+" is ignored: a config in the checkout is written by the pull request and may not ping people (pass --mentions, or use --trusted-ref; see SECURITY.md)")
+	}
+	return errs
 }

@@ -41,7 +41,7 @@ func TestDiffMarksFindingsOutsideTheChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	input := "run.sh:3:6: warning: Double quote to prevent globbing [SC2086]\nrun.sh:4:1: note: unchanged line [SC2005]\n"
-	code, stdout, stderr := run(t, input, "review", "-f", "shellcheck-gcc", "--diff", patch, "--filter-mode", "added", "-r", "json", "--fail-level", "none")
+	code, stdout, stderr := run(t, input, "review", "-f", "shellcheck-gcc", "--diff-file", patch, "--filter-mode", "added", "-r", "json", "--fail-level", "none")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

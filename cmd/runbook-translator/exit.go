@@ -67,8 +67,19 @@ type Factory struct {
 // Main runs the CLI and maps errors to exit codes. It is the only place that
 // decides the process exit status.
 func Main(args []string, in io.Reader, out, errOut io.Writer, getenv func(string) string) int {
+	// Tokens never reach the streams; in a GitHub Actions log nothing on
+	// stderr can be a workflow command (guard.go).
+	tty := isTerminal(out)
+	sec := secrets(getenv)
+	errMode := neutralNone
+	if getenv("GITHUB_ACTIONS") == "true" {
+		errMode = neutralText
+	}
+	out, errOut = newGuard(out, sec, neutralNone), newGuard(errOut, sec, errMode)
+	defer flushGuard(out)
+	defer flushGuard(errOut)
 	f := &Factory{
-		IO:     &IOStreams{In: in, Out: out, ErrOut: errOut, OutTTY: isTerminal(out)},
+		IO:     &IOStreams{In: in, Out: out, ErrOut: errOut, OutTTY: tty},
 		Getenv: getenv,
 		Now:    time.Now,
 	}

@@ -25,9 +25,12 @@ func parseReporterSpec(s string) reporterSpec {
 
 // activeReporter is a reporter ready to run.
 type activeReporter struct {
-	spec  reporterSpec
-	rep   reporters.Reporter
-	out   io.WriteCloser // nil for stdout and forge reporters
+	spec reporterSpec
+	rep  reporters.Reporter
+	out  io.WriteCloser // nil for stdout and forge reporters
+	// guard neutralises workflow commands on stdout (guard.go); nil when
+	// the reporter writes to a file.
+	guard io.Writer
 	forge bool
 }
 
@@ -59,7 +62,7 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 		ar := &activeReporter{spec: sp}
 		w := o.stdout()
 		if sp.Path != "" && sp.Path != "-" {
-			f, err := os.Create(sp.Path)
+			f, err := o.createReport(sp.Path)
 			if err != nil {
 				set.close()
 				return nil, usageError("reporter %s: %v", sp.Name, err)
@@ -67,6 +70,15 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 			ar.out, w = f, f
 		} else {
 			stdout = append(stdout, sp.Name)
+			if o.Getenv("GITHUB_ACTIONS") == "true" {
+				mode := neutralText
+				switch sp.Name {
+				case "json", "sarif", "gitlab-codequality":
+					mode = neutralJSON
+				}
+				w = newGuard(w, nil, mode)
+				ar.guard = w
+			}
 		}
 		color := o.IO.OutTTY && ar.out == nil && !o.NoColor && o.Getenv("NO_COLOR") == ""
 		rep, err := reporters.New(sp.Name, reporters.Options{Out: w, Color: color, Verbose: o.Verbose})
@@ -98,6 +110,7 @@ func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translat
 	var errs []error
 	for _, r := range s {
 		err := r.rep.Report(ctx, run)
+		flushGuard(r.guard)
 		if r.forge {
 			o.flushStdout(run.Failed())
 		}
@@ -122,4 +135,15 @@ func (s reporterSet) close() {
 			r.out = nil
 		}
 	}
+}
+
+// createReport creates a report file. Inside the checkout it goes through
+// the root, so a symlink the pull request committed under the report's
+// name cannot send it elsewhere; outside only when a flag or a trusted
+// config named it.
+func (o *ReviewOptions) createReport(p string) (*os.File, error) {
+	if o.trust == nil {
+		return os.Create(p)
+	}
+	return o.trust.create(p, !o.reportersUntrusted)
 }

@@ -44,6 +44,9 @@ type ReviewOptions struct {
 	BaseDir        string
 	FilterMode     string
 	Diff           string
+	DiffFile       string
+	TrustedRef     string
+	TrustCheckout  bool
 	DryRun         bool
 	Verbose        bool
 	Debug          bool
@@ -54,6 +57,11 @@ type ReviewOptions struct {
 	changed func(name string) bool
 	// held collects stdout inside an Atlantis run step (see atlantis.go).
 	held *bytes.Buffer
+	// trust is what the run may trust of the checkout (trust.go).
+	trust *trust
+	// reportersTrusted is false when the reporters (and their paths) came
+	// from an untrusted config.
+	reportersUntrusted bool
 }
 
 // formatMark is one -f NAME and how many FILE arguments preceded it.
@@ -164,7 +172,10 @@ lists every finding).`,
 	fl.StringVar(&opts.CodePattern, "code-pattern", "", "`regexp` with a (?P<code>...) group that extracts rule codes from messages (conftest, gator, text formats)")
 	fl.StringVar(&opts.BaseDir, "base-dir", "", "repository root; absolute paths under it become relative (default: the working directory)")
 	fl.StringVar(&opts.FilterMode, "filter-mode", "", "added|diff_context|file|nofilter (default added for PR/MR reporters, nofilter otherwise)")
-	fl.StringVar(&opts.Diff, "diff", "", "`command or file` giving the change as a unified diff, e.g. \"git diff origin/main...\"")
+	fl.StringVar(&opts.Diff, "diff", "", "`command` that prints the change as a unified diff, e.g. \"git diff origin/main...\" (never read as a file: see --diff-file)")
+	fl.StringVar(&opts.DiffFile, "diff-file", "", "`file` holding the change as a unified diff (\"-\" is not allowed: standard input is the tool output)")
+	fl.StringVar(&opts.TrustedRef, "trusted-ref", "", "git `ref` (e.g. the base commit) to read the config, its catalogs and CODEOWNERS from instead of the pull request's checkout")
+	fl.BoolVar(&opts.TrustCheckout, "trust-checkout", false, "the checkout is trusted (a push to the default branch, your own machine): its config may name files outside it and turn on mentions")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the comments and API calls PR/MR reporters would make, and make none")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show the rendered runbook of each finding in the local report")
 	fl.BoolVar(&opts.Debug, "debug", false, "log each stage's finding counts on stderr")
@@ -181,6 +192,9 @@ type inputSpec struct {
 	Prefix string
 	EFM    []string
 	Tool   string
+	// Trusted: named by a flag or a trusted config (it may lie outside
+	// the checkout).
+	Trusted bool
 }
 
 // resolveInputs pairs FILE arguments with -f marks, falling back to the
@@ -195,12 +209,12 @@ func (o *ReviewOptions) resolveInputs(cfg *Config) ([]inputSpec, error) {
 	if len(files) == 0 && len(cfg.Inputs) > 0 && len(marks) == 0 {
 		var out []inputSpec
 		for _, in := range cfg.Inputs {
-			s := inputSpec{Path: in.Path, Format: in.Format, EFM: in.EFM, Tool: in.Tool, Prefix: in.Prefix}
+			s := inputSpec{Path: in.Path, Format: in.Format, EFM: in.EFM, Tool: in.Tool, Prefix: in.Prefix, Trusted: cfg.trusted}
 			if s.Format == "" && len(s.EFM) > 0 {
 				s.Format = "efm"
 			}
-			if cfg.path != "" && s.Path != "-" && !filepath.IsAbs(s.Path) {
-				s.Path = filepath.Join(filepath.Dir(cfg.path), s.Path)
+			if cfg.inputDir != "" && s.Path != "-" && !filepath.IsAbs(s.Path) {
+				s.Path = filepath.Join(cfg.inputDir, s.Path)
 			}
 			out = append(out, s)
 		}
@@ -222,7 +236,7 @@ func (o *ReviewOptions) resolveInputs(cfg *Config) ([]inputSpec, error) {
 		if f := o.formats.pick(i); f != "" {
 			format = f
 		}
-		out = append(out, inputSpec{Path: p, Format: format, EFM: o.EFM, Tool: o.Tool, Prefix: o.prefixes.pick(i)})
+		out = append(out, inputSpec{Path: p, Format: format, EFM: o.EFM, Tool: o.Tool, Prefix: o.prefixes.pick(i), Trusted: true})
 	}
 	if stdin > 1 {
 		return nil, usageError("standard input (-) given more than once")
@@ -239,11 +253,26 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return usageError("working directory: %v", err)
 	}
-	cfg, err := loadConfig(o.ConfigPath, wd)
+	// The repository root is fixed before the config is read: a config in
+	// the checkout may move base_dir only inside it (trust.go).
+	root := o.BaseDir
+	if root == "" {
+		root = wd
+	}
+	tr, err := newTrust(root, o.TrustCheckout, o.TrustedRef)
+	if err != nil {
+		return err
+	}
+	defer tr.close()
+	o.trust = tr
+	cfg, err := loadConfig(ctx, o.ConfigPath, wd, tr)
 	if err != nil {
 		return err
 	}
 	o.applyConfig(cfg)
+	for _, n := range cfg.notes {
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
+	}
 
 	failLevel, err := translator.ParseSeverity(o.FailLevel)
 	if err != nil {
@@ -271,24 +300,26 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return err
 	}
+	catalog, err := loadCatalog(o.Runbooks, o.NoBuiltin, tr)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	notes := append([]string{}, cfg.notes...)
+	if n := o.checkMentions(catalog); n != "" {
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
+		notes = append(notes, n)
+	}
 	reps, err := o.buildReporters(cfg)
 	if err != nil {
 		return err
 	}
 	defer reps.close()
 
-	catalog, err := loadCatalog(o.Runbooks, o.NoBuiltin)
-	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
-	}
 	ign := ignore.New(cfg.Ignore, o.Now())
-	own, err := owners.New(baseDir, func(f *translator.Finding) bool {
+	own := owners.NewFrom(tr.codeowners(ctx), func(f *translator.Finding) bool {
 		e := catalog.Entry(f.Runbook.ID)
 		return e != nil && e.OwnerFromCodeowners
 	})
-	if err != nil {
-		return usageError("%v", err)
-	}
 	// Parse every input; keep what was read before a parse error. When every
 	// reporter can stream and the findings pass the threshold, the ones held
 	// so far and all later ones stream instead (stream.go): memory stays flat.
@@ -315,7 +346,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 				return err
 			}
 			sr = o.startStream(ctx, streamInput{codeRE: codeRE, baseDir: baseDir,
-				reps: reps, loc: loc, ign: ign, failLevel: failLevel,
+				reps: reps, loc: loc, ign: ign, failLevel: failLevel, notes: notes,
 				stages: []translator.Mapper{loc, ign, catalog.Stage(), own}})
 			held := fs
 			fs = nil
@@ -382,6 +413,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		Now:            o.Now(),
 		Version:        version(),
 	}
+	run.Notes = append(run.Notes, notes...)
 	for _, r := range ign.Unused() {
 		msg := fmt.Sprintf("ignore rule matched nothing: %s", describeRule(r))
 		run.Notes = append(run.Notes, msg)
@@ -453,6 +485,9 @@ func (o *ReviewOptions) applyConfig(cfg *Config) {
 	if cfg.Mentions {
 		o.Forge.Mentions = true
 	}
+	if !set("reporter") && len(cfg.Reporters) > 0 && !cfg.trusted {
+		o.reportersUntrusted = true
+	}
 }
 
 // readInput parses one input, detecting its format when none was given.
@@ -463,7 +498,7 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 	if in.Path == "-" {
 		r, name = o.IO.In, "stdin"
 	} else {
-		f, err := os.Open(in.Path)
+		f, err := o.trust.open(in.Path, in.Trusted)
 		if err != nil {
 			return "", fmt.Errorf("open input: %w", err)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -24,12 +25,18 @@ func (c *catalogFlags) add(cmd *cobra.Command) {
 }
 
 func (c *catalogFlags) load() (*runbooks.Catalog, error) {
-	cfg, err := loadConfig(c.ConfigPath, ".")
+	// The catalog tools run on an author's own checkout: it is trusted.
+	tr, err := newTrust(".", true, "")
+	if err != nil {
+		return nil, err
+	}
+	defer tr.close()
+	cfg, err := loadConfig(context.Background(), c.ConfigPath, ".", tr)
 	if err != nil {
 		return nil, err
 	}
 	paths := append(append([]string{}, cfg.Runbooks...), c.Runbooks...)
-	cat, err := loadCatalog(paths, c.NoBuiltin || cfg.NoBuiltin)
+	cat, err := loadCatalog(paths, c.NoBuiltin || cfg.NoBuiltin, tr)
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}

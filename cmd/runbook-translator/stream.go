@@ -85,6 +85,8 @@ type streamInput struct {
 	// stages run per finding, in order: locate, ignore, runbooks, owners.
 	stages    []translator.Mapper
 	failLevel translator.Severity
+	// notes are the run's notes known before the first finding.
+	notes []string
 }
 
 // canStream reports whether the run can take the streaming path: every
@@ -93,7 +95,7 @@ func (o *ReviewOptions) canStream(reps reporterSet) bool {
 	if o.Getenv != nil && o.Getenv(streamEnv) == "0" {
 		return false
 	}
-	if o.Diff != "" || (o.FilterMode != "" && o.FilterMode != "nofilter") {
+	if o.Diff != "" || o.DiffFile != "" || (o.FilterMode != "" && o.FilterMode != "nofilter") {
 		return false
 	}
 	if len(reps) == 0 {
@@ -204,6 +206,7 @@ func (o *ReviewOptions) finishStream(s *streamer, tools []string, inputErr error
 	}
 
 	run.Tools = tools
+	run.Notes = append(run.Notes, in.notes...)
 	for _, r := range in.ign.Unused() {
 		msg := fmt.Sprintf("ignore rule matched nothing: %s", describeRule(r))
 		run.Notes = append(run.Notes, msg)
@@ -219,6 +222,7 @@ func (o *ReviewOptions) finishStream(s *streamer, tools []string, inputErr error
 		if err == nil {
 			err = r.rep.(reporters.Streamer).End(run)
 		}
+		flushGuard(r.guard)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
 		}
