@@ -85,6 +85,8 @@ type centry struct {
 	matchLines []int
 	// memo says which finding values the body reads (memo.go).
 	memo memoPlan
+	// trans holds the compiled body of each translation, by language.
+	trans map[string]*template.Template
 }
 
 // LoadFile reads one catalog file as a layer of its own.
@@ -288,6 +290,22 @@ func (l *Layer) add(file string, data []byte) error {
 				c.tmpl = t
 			}
 		}
+		for _, lang := range sortedLangs(e.Translations) {
+			tr := e.Translations[lang]
+			if strings.TrimSpace(tr.Title) == "" || strings.TrimSpace(tr.Body) == "" {
+				fail(line, "entry %q: translation %q: needs title and body", name, lang)
+				continue
+			}
+			t, err := newTemplate(e.ID).Parse(tr.Body)
+			if err != nil {
+				fail(line, "entry %q: translation %q: body: %v", name, lang, err)
+				continue
+			}
+			if c.trans == nil {
+				c.trans = map[string]*template.Template{}
+			}
+			c.trans[lang] = t
+		}
 		l.entries = append(l.entries, c)
 	}
 	errs = append(errs, l.checkDuplicateMatchers(file)...)
@@ -472,4 +490,13 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+func sortedLangs(m map[string]Translation) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
