@@ -366,3 +366,72 @@ func (c *Catalog) LayerOf(id string) string {
 	}
 	return ""
 }
+
+// WithLang returns the catalog with each entry's title and body in lang
+// where the entry has a translation for it, and the ids of entries that do
+// not (they keep the default language; `runbooks lint` and `coverage` note
+// them). lang "" or "en" returns c itself. Matching is unchanged: only what
+// is shown differs.
+func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
+	if lang == "" || lang == "en" {
+		return c, nil
+	}
+	var missing []string
+	repl := map[*centry]*centry{}
+	for _, e := range c.live {
+		t, ok := e.trans[lang]
+		if !ok {
+			missing = append(missing, e.ID)
+			repl[e] = e
+			continue
+		}
+		tr := e.Translations[lang]
+		ent := *e.Entry
+		ent.Title, ent.Body = tr.Title, tr.Body
+		repl[e] = &centry{Entry: &ent, tmpl: t, sev: e.sev, res: e.res, matchLines: e.matchLines, trans: e.trans}
+	}
+	sort.Strings(missing)
+	n := &Catalog{
+		layers:   c.layers,
+		shadows:  c.shadows,
+		byID:     make(map[string]*centry, len(c.byID)),
+		toolCode: make(map[toolCode]*centry, len(c.toolCode)),
+		code:     make(map[string]*centry, len(c.code)),
+		defaults: make(map[string]*centry, len(c.defaults)),
+	}
+	for _, e := range c.live {
+		n.live = append(n.live, repl[e])
+	}
+	for k, e := range c.byID {
+		n.byID[k] = repl[e]
+	}
+	for k, e := range c.toolCode {
+		n.toolCode[k] = repl[e]
+	}
+	for k, e := range c.code {
+		n.code[k] = repl[e]
+	}
+	for k, e := range c.defaults {
+		n.defaults[k] = repl[e]
+	}
+	for _, m := range c.messages {
+		n.messages = append(n.messages, msgMatcher{tool: m.tool, m: m.m, c: repl[m.c]})
+	}
+	return n, missing
+}
+
+// MissingTranslations returns the ids of entries without a translation for
+// lang, sorted (none for "" and "en").
+func (c *Catalog) MissingTranslations(lang string) []string {
+	if lang == "" || lang == "en" {
+		return nil
+	}
+	var out []string
+	for _, e := range c.live {
+		if _, ok := e.trans[lang]; !ok {
+			out = append(out, e.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -85,6 +85,8 @@ type centry struct {
 	matchLines []int
 	// memo says which finding values the body reads (memo.go).
 	memo memoPlan
+	// trans holds the compiled body of each translation, by language.
+	trans map[string]*template.Template
 }
 
 // LoadFile reads one catalog file as a layer of its own.
@@ -287,6 +289,22 @@ func (l *Layer) add(file string, data []byte) error {
 			} else {
 				c.tmpl = t
 			}
+		}
+		for _, lang := range sortedLangs(e.Translations) {
+			tr := e.Translations[lang]
+			if strings.TrimSpace(tr.Title) == "" || strings.TrimSpace(tr.Body) == "" {
+				fail(line, "entry %q: translation %q: needs title and body", name, lang)
+				continue
+			}
+			t, err := newTemplate(e.ID).Parse(tr.Body)
+			if err != nil {
+				fail(line, "entry %q: translation %q: body: %v", name, lang, err)
+				continue
+			}
+			if c.trans == nil {
+				c.trans = map[string]*template.Template{}
+			}
+			c.trans[lang] = t
 		}
 		l.entries = append(l.entries, c)
 	}
@@ -495,4 +513,13 @@ func LoadPathFS(fsys fs.FS, name, display string) (*Layer, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+func sortedLangs(m map[string]Translation) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -56,9 +56,22 @@ type Entry struct {
 	// Kubernetes locator uses to point at the offending field.
 	Locate   string    `yaml:"locate,omitempty"`
 	Examples []Example `yaml:"examples,omitempty"`
+	// Controls name the controls the entry implements ("PSS baseline",
+	// "CIS Kubernetes 5.2.2", "NIST SP 800-190 4.4.3"), for reports to show.
+	Controls []string `yaml:"controls,omitempty"`
+	// Translations hold the title and body per language ("ja"); the body
+	// uses the same template functions as Body. A language without an entry
+	// here falls back to Title and Body (see Catalog.WithLang).
+	Translations map[string]Translation `yaml:"translations,omitempty"`
 
 	// Source is "file:line" of the entry (set by the loader).
 	Source string `yaml:"-"`
+}
+
+// Translation is an entry's title and body in one language.
+type Translation struct {
+	Title string `yaml:"title"`
+	Body  string `yaml:"body"`
 }
 
 // Matcher says which findings an entry is for.

@@ -28,6 +28,8 @@ type Config struct {
 	// catalog in order (organisation first, then repository).
 	Runbooks  []string `yaml:"runbooks"`
 	NoBuiltin bool     `yaml:"no_builtin"`
+	// Lang is the language of runbooks and reports (en, ja).
+	Lang string `yaml:"lang"`
 	// CodePattern extracts rule codes from messages of formats without a
 	// code field (conftest, gator, errorformat); it needs a (?P<code>...) group.
 	CodePattern string `yaml:"code_pattern"`

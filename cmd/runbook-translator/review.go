@@ -19,6 +19,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/owners"
 	"github.com/runbook-translator/runbook-translator/parsers"
 )
@@ -37,6 +38,7 @@ type ReviewOptions struct {
 	Reporters      []string
 	Runbooks       []string
 	NoBuiltin      bool
+	Lang           string // --lang: language of runbooks (en, ja)
 	ConfigPath     string
 	FailLevel      string
 	RequireRunbook bool
@@ -166,6 +168,7 @@ lists every finding).`,
 	fl.StringArrayVarP(&opts.Reporters, "reporter", "r", nil, "reporter `NAME[=PATH]` (repeatable; default local to stdout)")
 	fl.StringArrayVar(&opts.Runbooks, "runbooks", nil, "catalog file or directory (repeatable), merged over the built-in catalog in order")
 	fl.BoolVar(&opts.NoBuiltin, "no-builtin", false, "do not load the built-in catalog")
+	fl.StringVar(&opts.Lang, "lang", "", "language of runbooks and reports (en, ja); default: config lang, then LC_ALL, LANG")
 	fl.StringVarP(&opts.ConfigPath, "config", "c", "", "config `file` (default .runbook-translator.yaml in the working directory, if present)")
 	fl.StringVar(&opts.FailLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: none|info|warning|error")
 	fl.BoolVar(&opts.RequireRunbook, "require-runbook", false, "a finding whose runbook is only the generic fallback counts as a failure")
@@ -304,6 +307,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
+	catalog, _ = catalog.WithLang(messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG")))
 	notes := append([]string{}, cfg.notes...)
 	if n := o.checkMentions(catalog); n != "" {
 		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
