@@ -176,6 +176,10 @@ type Server struct {
 	// every error answer (faults, 4xx, read-only refusals), as a careless
 	// proxy or error page might.
 	EchoToken bool
+	// SmallIDs hands out ids from 1001 as the fake once did, so that
+	// GraphQL databaseId always fits a 32-bit Int. For compatibility only:
+	// by default ids start above 2^32, as on github.com (see IDBase).
+	SmallIDs bool
 	// AfterPage, when set, is called after page n of a listing at path
 	// (without /api/v3, e.g. /repos/o/r/pulls/7/comments) was read and
 	// before it is sent: a hook that changes state while a client pages
@@ -401,7 +405,20 @@ func (s *Server) Log() []string {
 	return append([]string(nil), s.log...)
 }
 
-func (s *Server) id() int64 { s.nextID++; return s.nextID }
+// IDBase is where the fake's numeric ids start: above 2^32, because
+// github.com's ids no longer fit GraphQL's 32-bit Int, which is why
+// "databaseId will be removed because it does not support 64-bit signed
+// integer identifiers. Use fullDatabaseId instead."
+// (https://docs.github.com/en/graphql/overview/breaking-changes).
+const IDBase int64 = 1<<32 + 1000
+
+func (s *Server) id() int64 {
+	if s.nextID == 1000 && !s.SmallIDs {
+		s.nextID = IDBase
+	}
+	s.nextID++
+	return s.nextID
+}
 
 func (s *Server) now() time.Time {
 	if s.Now != nil {

@@ -295,3 +295,39 @@ func TestCheckRuns(t *testing.T) {
 		t.Errorf("list for ref: %v, %v", list, err)
 	}
 }
+
+func TestIDsPast32BitsAndGraphQLIDs(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.ReviewComments(7)[0]
+	if c.ID <= 1<<32 {
+		t.Fatalf("comment id %d does not exceed 2^32", c.ID)
+	}
+	ask := func(query string) (map[string]any, []any) {
+		req, _ := gh.NewRequest("POST", srv.URL+"/api/graphql", map[string]any{"query": query,
+			"variables": map[string]any{"owner": "acme", "repo": "infra", "number": 7}})
+		var out struct {
+			Data   map[string]any `json:"data"`
+			Errors []any          `json:"errors"`
+		}
+		if _, err := gh.Do(ctx, req, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Data, out.Errors
+	}
+	comment := func(d map[string]any) map[string]any {
+		th := d["repository"].(map[string]any)["pullRequest"].(map[string]any)["reviewThreads"].(map[string]any)["nodes"].([]any)[0]
+		return th.(map[string]any)["comments"].(map[string]any)["nodes"].([]any)[0].(map[string]any)
+	}
+	d, errs := ask(`query($owner:String!,$repo:String!,$number:Int!){repository(owner:$owner,name:$repo){pullRequest(number:$number){reviewThreads(first:100){nodes{id comments(first:1){nodes{databaseId}}}}}}}`)
+	if len(errs) != 1 || comment(d)["databaseId"] != nil || !strings.Contains(fmt.Sprint(errs[0]), "32-bit") {
+		t.Errorf("databaseId past 2^31: errors %v, node %v; want null and a 32-bit error", errs, comment(d))
+	}
+	d, errs = ask(`query($owner:String!,$repo:String!,$number:Int!){repository(owner:$owner,name:$repo){pullRequest(number:$number){reviewThreads(first:100){nodes{id comments(first:1){nodes{id fullDatabaseId}}}}}}}`)
+	if len(errs) != 0 || comment(d)["fullDatabaseId"] != fmt.Sprint(c.ID) || comment(d)["id"] != fmt.Sprintf("PRRC_%d", c.ID) {
+		t.Errorf("fullDatabaseId: errors %v, node %v", errs, comment(d))
+	}
+}

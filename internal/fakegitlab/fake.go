@@ -187,6 +187,9 @@ type Server struct {
 	// with LineCodeError although the diff shows the line, as when
 	// GitLab's diff disagrees with the one it listed.
 	RejectLines map[string]bool
+	// SmallIDs hands out note and version ids from 1001 as the fake once
+	// did. For compatibility only: by default ids start above 2^32.
+	SmallIDs bool
 	// AfterPage, when set, is called after page n of a listing at path
 	// (below /api/v4, project segment as sent) was read and before it is
 	// sent: a hook that changes state while a client pages through, as
@@ -377,7 +380,20 @@ func (s *Server) Log() []string {
 	return append([]string(nil), s.log...)
 }
 
-func (s *Server) id() int64 { s.nextID++; return s.nextID }
+// IDBase is where the fake's numeric ids start: above 2^32, so that a
+// client that keeps note ids in 32 bits fails here first. GitLab's
+// REST API documents ids as integers with no bound; its notes table
+// uses bigint ids (gitlab.com passed 2^31 notes; see the GitHub fake's
+// IDBase for the same wall on github.com).
+const IDBase int64 = 1<<32 + 5000
+
+func (s *Server) id() int64 {
+	if s.nextID == 1000 && !s.SmallIDs {
+		s.nextID = IDBase
+	}
+	s.nextID++
+	return s.nextID
+}
 
 func (s *Server) discussionID() string {
 	h := sha1.Sum([]byte(fmt.Sprintf("discussion-%d", s.id())))

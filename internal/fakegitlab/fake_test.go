@@ -165,3 +165,15 @@ func TestDiffsFromGit(t *testing.T) {
 		t.Errorf("DiffsFromGit = %+v", ds)
 	}
 }
+
+func TestIDsPast32Bits(t *testing.T) {
+	srv := New(t, 42, "group/app")
+	if n := srv.AddNote(1, "alice", "hi"); n <= 1<<32 {
+		t.Errorf("note id %d does not exceed 2^32", n)
+	}
+	old := New(t, 42, "group/app")
+	old.SmallIDs = true
+	if n := old.AddNote(1, "alice", "hi"); n > 1<<31 {
+		t.Errorf("SmallIDs: note id %d", n)
+	}
+}
