@@ -41,6 +41,28 @@ import (
 // through the API is authored by it.
 const BotLogin = "runbook-translator[bot]"
 
+// ActionsLogin is the author of everything the Actions GITHUB_TOKEN
+// creates (user type Bot): the documented way for a workflow to know its
+// own comments, since that installation token cannot call GET /user
+// (https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication;
+// GET /user answers 403 "Resource not accessible by integration" to it:
+// https://github.com/actions/create-github-app-token/issues/258,
+// https://github.com/anthropics/claude-code-action/issues/538).
+const ActionsLogin = "github-actions[bot]"
+
+// TokenKind is the kind of token the fake is called with.
+type TokenKind int
+
+const (
+	// TokenPAT is a personal access token: GET /user answers its user
+	// (BotLogin), who authors what the token creates.
+	TokenPAT TokenKind = iota
+	// TokenActions is the Actions GITHUB_TOKEN, an installation token:
+	// GET /user answers 403 "Resource not accessible by integration", and
+	// what it creates is authored by ActionsLogin.
+	TokenActions
+)
+
 // MaxBody is GitHub's comment body limit in characters.
 const MaxBody = 65536
 
@@ -176,6 +198,17 @@ type Server struct {
 	// every error answer (faults, 4xx, read-only refusals), as a careless
 	// proxy or error page might.
 	EchoToken bool
+	// TokenKind is the kind of token every request carries (TokenPAT by
+	// default).
+	TokenKind TokenKind
+	// Permissions, when not nil, are the token's permissions as a
+	// workflow's permissions: block sets them ("contents": "write",
+	// "pull-requests": "write", ...). Without "contents": "write",
+	// resolveReviewThread and unresolveReviewThread answer HTTP 200 with
+	// errors[].type FORBIDDEN "Resource not accessible by integration",
+	// as github.com does for an Actions token with only pull-requests:
+	// write (reported in this project's issue 9, item 2). nil grants all.
+	Permissions map[string]string
 	// SmallIDs hands out ids from 1001 as the fake once did, so that
 	// GraphQL databaseId always fits a 32-bit Int. For compatibility only:
 	// by default ids start above 2^32, as on github.com (see IDBase).
@@ -411,6 +444,24 @@ func (s *Server) Log() []string {
 // integer identifiers. Use fullDatabaseId instead."
 // (https://docs.github.com/en/graphql/overview/breaking-changes).
 const IDBase int64 = 1<<32 + 1000
+
+// author is the login that authors what the token creates.
+func (s *Server) author() string {
+	if s.TokenKind == TokenActions {
+		return ActionsLogin
+	}
+	return BotLogin
+}
+
+// can reports whether the token has permission scope at level ("read" or
+// "write"); a nil Permissions grants everything.
+func (s *Server) can(scope, level string) bool {
+	if s.Permissions == nil {
+		return true
+	}
+	got := s.Permissions[scope]
+	return got == "write" || (level == "read" && got == "read")
+}
 
 func (s *Server) id() int64 {
 	if s.nextID == 1000 && !s.SmallIDs {
@@ -739,7 +790,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 			return
 		}
 		c := *root
-		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, BotLogin, in.Body, s.id()
+		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), in.Body, s.id()
 		s.reviewComments = append(s.reviewComments, &c)
 		writeJSON(w, 201, s.commentJSON(&c))
 	case "pulls/get-review-comment", "pulls/update-review-comment", "pulls/delete-review-comment":
@@ -783,7 +834,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 			writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
 			return
 		}
-		c := &IssueComment{ID: s.id(), Issue: n, User: BotLogin, Body: in.Body}
+		c := &IssueComment{ID: s.id(), Issue: n, User: s.author(), Body: in.Body}
 		s.issueComments = append(s.issueComments, c)
 		writeJSON(w, 201, s.issueCommentJSON(c))
 	case "issues/get-comment", "issues/update-comment", "issues/delete-comment":
@@ -848,6 +899,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		core := map[string]any{"limit": 5000, "remaining": 4999, "reset": reset, "used": 1}
 		writeJSON(w, 200, map[string]any{"resources": map[string]any{"core": core, "search": core}, "rate": core})
 	case "users/get-authenticated":
+		if s.TokenKind == TokenActions {
+			// An installation token has no user (see ActionsLogin).
+			writeJSON(w, 403, apiError{Message: "Resource not accessible by integration", Status: "403",
+				DocumentationURL: "https://docs.github.com/rest/users/users#get-the-authenticated-user"})
+			return
+		}
 		writeJSON(w, 200, userJSON(BotLogin))
 	default:
 		s.t.Errorf("fakegithub: operation %s is in the contract but not faked", op)
@@ -1042,7 +1099,7 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 	if commit == "" {
 		commit = pr.Head
 	}
-	rv := &Review{ID: s.id(), PR: n, User: BotLogin, Body: in.Body, State: "COMMENTED", CommitID: commit, Comments: len(in.Comments)}
+	rv := &Review{ID: s.id(), PR: n, User: s.author(), Body: in.Body, State: "COMMENTED", CommitID: commit, Comments: len(in.Comments)}
 	if in.Event == "" {
 		rv.State = "PENDING"
 	}
@@ -1052,7 +1109,7 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 		if d.Line != nil {
 			line = *d.Line
 		}
-		c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: BotLogin, Path: d.Path, Line: d.Line,
+		c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: s.author(), Path: d.Path, Line: d.Line,
 			OriginalLine: line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: commit}
 		s.reviewComments = append(s.reviewComments, c)
 	}
@@ -1081,7 +1138,7 @@ func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
 			return
 		}
 		c := *root
-		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, BotLogin, d.Body, s.id()
+		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), d.Body, s.id()
 		s.reviewComments = append(s.reviewComments, &c)
 		writeJSON(w, 201, s.commentJSON(&c))
 		return
@@ -1090,9 +1147,9 @@ func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
 		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "pull_request_review_thread.line", "message": msg})
 		return
 	}
-	rv := &Review{ID: s.id(), PR: n, User: BotLogin, State: "COMMENTED", CommitID: d.CommitID, Comments: 1}
+	rv := &Review{ID: s.id(), PR: n, User: s.author(), State: "COMMENTED", CommitID: d.CommitID, Comments: 1}
 	s.reviews = append(s.reviews, rv)
-	c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: BotLogin, Path: d.Path, Line: d.Line,
+	c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: s.author(), Path: d.Path, Line: d.Line,
 		OriginalLine: *d.Line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: d.CommitID}
 	s.reviewComments = append(s.reviewComments, c)
 	writeJSON(w, 201, s.commentJSON(c))

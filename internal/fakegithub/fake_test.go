@@ -331,3 +331,44 @@ func TestIDsPast32BitsAndGraphQLIDs(t *testing.T) {
 		t.Errorf("fullDatabaseId: errors %v, node %v", errs, comment(d))
 	}
 }
+
+func TestActionsTokenAndPermissions(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if u, _, err := gh.Users.Get(ctx, ""); err != nil || u.GetLogin() != BotLogin {
+		t.Fatalf("PAT: GET /user = %v, %v", u.GetLogin(), err)
+	}
+	srv.TokenKind = TokenActions
+	srv.Permissions = map[string]string{"pull-requests": "write"}
+	if _, resp, err := gh.Users.Get(ctx, ""); resp == nil || resp.StatusCode != 403 || !strings.Contains(err.Error(), "Resource not accessible by integration") {
+		t.Errorf("Actions token: GET /user err = %v", err)
+	}
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.ReviewComments(7)[0]
+	if c.User != ActionsLogin {
+		t.Errorf("author %q, want %q", c.User, ActionsLogin)
+	}
+	mutate := func(op string) []any {
+		req, _ := gh.NewRequest("POST", srv.URL+"/api/graphql", map[string]any{
+			"query":     "mutation($threadId:ID!){" + op + "(input:{threadId:$threadId}){thread{id isResolved}}}",
+			"variables": map[string]any{"threadId": fmt.Sprintf("PRRT_%d", c.ID)}})
+		var out struct{ Errors []any }
+		resp, err := gh.Do(ctx, req, &out)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %v", op, err)
+		}
+		return out.Errors
+	}
+	if errs := mutate("resolveReviewThread"); len(errs) != 1 || !strings.Contains(fmt.Sprint(errs), "FORBIDDEN") || srv.Resolved(c.ID) {
+		t.Errorf("resolve without contents: write: errors %v, resolved %v", errs, srv.Resolved(c.ID))
+	}
+	srv.Permissions["contents"] = "write"
+	if errs := mutate("resolveReviewThread"); len(errs) != 0 || !srv.Resolved(c.ID) {
+		t.Errorf("resolve with contents: write: %v", errs)
+	}
+	if errs := mutate("unresolveReviewThread"); len(errs) != 0 || srv.Resolved(c.ID) {
+		t.Errorf("unresolve: %v, resolved %v", errs, srv.Resolved(c.ID))
+	}
+}

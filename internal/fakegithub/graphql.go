@@ -29,18 +29,29 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
-	case strings.Contains(in.Query, "mutation") && strings.Contains(in.Query, "resolveReviewThread("):
+	case strings.Contains(in.Query, "mutation") && (strings.Contains(in.Query, "resolveReviewThread(") || strings.Contains(in.Query, "unresolveReviewThread(")):
+		field, resolve := "resolveReviewThread", !strings.Contains(in.Query, "unresolveReviewThread(")
+		if !resolve {
+			field = "unresolveReviewThread"
+		}
 		id := str("threadId")
+		if !s.can("contents", "write") {
+			// GraphQL errors come with HTTP 200 (see Permissions).
+			writeJSON(w, 200, map[string]any{"data": map[string]any{field: nil},
+				"errors": []any{map[string]any{"type": "FORBIDDEN", "path": []any{field},
+					"message": "Resource not accessible by integration"}}})
+			return
+		}
 		root, err := strconv.ParseInt(strings.TrimPrefix(id, "PRRT_"), 10, 64)
 		c := s.findComment(root)
 		if err != nil || c == nil || c.InReplyTo != 0 {
-			writeJSON(w, 200, map[string]any{"data": map[string]any{"resolveReviewThread": nil},
+			writeJSON(w, 200, map[string]any{"data": map[string]any{field: nil},
 				"errors": []any{map[string]any{"type": "NOT_FOUND", "message": fmt.Sprintf("Could not resolve to a node with the global id of '%s'", id)}}})
 			return
 		}
-		s.resolved[root] = true
-		writeJSON(w, 200, map[string]any{"data": map[string]any{"resolveReviewThread": map[string]any{
-			"thread": map[string]any{"id": id, "isResolved": true}}}})
+		s.resolved[root] = resolve
+		writeJSON(w, 200, map[string]any{"data": map[string]any{field: map[string]any{
+			"thread": map[string]any{"id": id, "isResolved": resolve}}}})
 	case !strings.Contains(in.Query, "mutation") && strings.Contains(in.Query, "reviewThreads("):
 		owner, repo, n := str("owner"), firstNonEmpty(str("repo"), str("name")), num("number")
 		if owner != s.owner || repo != s.repo || s.prs[n] == nil {
