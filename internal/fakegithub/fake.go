@@ -226,7 +226,8 @@ type Server struct {
 	reviews        []*Review
 	issueComments  []*IssueComment
 	checkRuns      []*CheckRun
-	resolved       map[int64]bool // root comment id -> thread resolved
+	resolved       map[int64]bool          // root comment id -> thread resolved
+	commits        map[int]map[string]bool // PR -> commits part of it
 	nextID         int64
 	faults         []*Fault
 	readOnly       int
@@ -242,7 +243,7 @@ func New(t testing.TB, owner, repo string) *Server {
 	if _, err := loadRouter(); err != nil {
 		t.Fatalf("fakegithub: %v", err)
 	}
-	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, nextID: 1000,
+	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, commits: map[int]map[string]bool{}, nextID: 1000,
 		counts: Counts{ByMethod: map[string]int{}}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
@@ -256,8 +257,43 @@ func (s *Server) AddPR(pr PR) {
 	defer s.mu.Unlock()
 	p := pr
 	s.prs[pr.Number] = &p
+	if s.commits[pr.Number] == nil {
+		s.commits[pr.Number] = map[string]bool{}
+	}
+	s.commits[pr.Number][pr.Head] = true // a push keeps the earlier commits
+	s.outdate(&p)
+}
+
+// ForcePush replaces the head and files of pull request n as a force-push
+// does: the earlier commits are no longer part of the pull request, so a
+// comment with an old commit_id gets 422 "commit_id is not part of the
+// pull request" (code custom, field commit_id:
+// https://github.com/prontolabs/pronto/issues/99) and a review with one
+// "The commitOID is not part of the pull request"
+// (https://github.com/reviewdog/reviewdog/issues/434); comments on lines
+// no longer in the diff become outdated.
+func (s *Server) ForcePush(n int, head string, files []File) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.prs[n]
+	if p == nil {
+		s.t.Fatalf("fakegithub: no pull request %d", n)
+	}
+	q := *p
+	q.Head, q.Files = head, files
+	s.prs[n] = &q
+	s.commits[n] = map[string]bool{head: true}
+	s.outdate(&q)
+}
+
+// outdate nulls line (and position) of the review comments whose line is
+// no longer in the diff, keeping original_line: both are nullable in the
+// review-comment schema of GitHub's OpenAPI description (testdata), and
+// an outdated comment has them null
+// (https://docs.github.com/en/rest/pulls/comments).
+func (s *Server) outdate(p *PR) {
 	for _, c := range s.reviewComments {
-		if c.PR == pr.Number && c.Line != nil && !inDiff(&p, c.Path, *c.Line) {
+		if c.PR == p.Number && c.Line != nil && !inDiff(p, c.Path, *c.Line) {
 			c.Line = nil
 		}
 	}
@@ -1073,6 +1109,10 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 		writeError(w, 422, "Unprocessable Entity", "Body is too long (maximum is 65536 characters)")
 		return
 	}
+	if in.CommitID != "" && !s.commits[n][in.CommitID] {
+		writeError(w, 422, "Unprocessable Entity", "The commitOID is not part of the pull request")
+		return
+	}
 	// GitHub rejects the whole review when one comment is invalid.
 	var errs []any
 	for _, d := range in.Comments {
@@ -1141,6 +1181,10 @@ func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
 		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), d.Body, s.id()
 		s.reviewComments = append(s.reviewComments, &c)
 		writeJSON(w, 201, s.commentJSON(&c))
+		return
+	}
+	if d.CommitID != "" && !s.commits[n][d.CommitID] {
+		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "commit_id", "message": "commit_id is not part of the pull request"})
 		return
 	}
 	if msg := d.check(pr, s.RejectLines); msg != "" {
@@ -1234,6 +1278,9 @@ func (s *Server) commentJSON(c *ReviewComment) map[string]any {
 		"html_url":         fmt.Sprintf("https://github.com/%s/%s/pull/%d#discussion_r%d", s.owner, s.repo, c.PR, c.ID),
 		"url":              fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/comments/%d", s.owner, s.repo, c.ID),
 		"pull_request_url": fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/%d", s.owner, s.repo, c.PR)}
+	if c.Line == nil {
+		m["position"] = nil // outdated (see outdate)
+	}
 	if c.InReplyTo != 0 {
 		m["in_reply_to_id"] = c.InReplyTo
 	}

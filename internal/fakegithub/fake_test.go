@@ -372,3 +372,43 @@ func TestActionsTokenAndPermissions(t *testing.T) {
 		t.Errorf("unresolve: %v, resolved %v", errs, srv.Resolved(c.ID))
 	}
 }
+
+func TestForcePushOutdatesAndRefusesOldCommit(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(1, 3)); err != nil {
+		t.Fatal(err)
+	}
+	// Line 3 leaves the diff; line 1 stays.
+	srv.ForcePush(7, "head2", []File{{Filename: "k8s/web.yaml", Status: "modified", Patch: "@@ -1,2 +1,2 @@\n a\n-b\n+B"}})
+	cs, _, err := gh.PullRequests.ListComments(ctx, "acme", "infra", 7, nil)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("list: %d, %v", len(cs), err)
+	}
+	for _, c := range cs {
+		switch c.GetOriginalLine() {
+		case 1:
+			if c.Line == nil {
+				t.Errorf("line 1 still in the diff but outdated")
+			}
+		case 3:
+			if c.Line != nil || c.Position != nil {
+				t.Errorf("line 3 left the diff: line %v position %v, want null", c.Line, c.Position)
+			}
+		}
+	}
+	_, resp, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(1))
+	if resp == nil || resp.StatusCode != 422 || !strings.Contains(err.Error(), "not part of the pull request") {
+		t.Errorf("review on the force-pushed-away head1: %v", err)
+	}
+	_, resp, err = gh.PullRequests.CreateComment(ctx, "acme", "infra", 7, &github.PullRequestComment{Body: github.String("x"),
+		CommitID: github.String("head1"), Path: github.String("k8s/web.yaml"), Line: github.Int(1), Side: github.String("RIGHT")})
+	if resp == nil || resp.StatusCode != 422 || !strings.Contains(err.Error(), "commit_id is not part of the pull request") {
+		t.Errorf("comment on head1: %v", err)
+	}
+	rv := review(1)
+	rv.CommitID = github.String("head2")
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, rv); err != nil {
+		t.Errorf("review on the new head: %v", err)
+	}
+}
