@@ -53,6 +53,20 @@ const (
 	BotUsername = "runbook-translator-bot"
 )
 
+// Role is the project role of the token's user.
+type Role int
+
+const (
+	// RoleDeveloper (the default) may create notes and resolve threads.
+	RoleDeveloper Role = iota
+	// RoleReporter may create and edit its notes but not resolve or
+	// reopen a merge request thread: 403
+	// (https://gitlab.com/gitlab-org/gitlab/-/issues/358082; resolving is
+	// granted to Developer and above:
+	// https://gitlab.com/gitlab-org/gitlab/-/merge_requests/257915).
+	RoleReporter
+)
+
 // MaxNoteBody is GitLab's note limit in characters.
 const MaxNoteBody = 1000000
 
@@ -187,6 +201,8 @@ type Server struct {
 	// with LineCodeError although the diff shows the line, as when
 	// GitLab's diff disagrees with the one it listed.
 	RejectLines map[string]bool
+	// Role is the token user's project role (RoleDeveloper by default).
+	Role Role
 	// SmallIDs hands out note and version ids from 1001 as the fake once
 	// did. For compatibility only: by default ids start above 2^32.
 	SmallIDs bool
@@ -709,6 +725,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		}
 		var in struct{ Resolved bool }
 		_ = json.Unmarshal(body, &in)
+		if s.Role == RoleReporter { // see RoleReporter
+			writeMessage(w, 403, "403 Forbidden")
+			return
+		}
 		if !d.Notes[0].Resolvable {
 			writeMessage(w, 403, "403 Forbidden")
 			return
@@ -750,6 +770,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 				return
 			}
 			n.Body = *in.Body
+		}
+		if in.Resolved != nil && s.Role == RoleReporter { // see RoleReporter
+			writeMessage(w, 403, "403 Forbidden")
+			return
 		}
 		if in.Resolved != nil && n.Resolvable {
 			n.Resolved = *in.Resolved

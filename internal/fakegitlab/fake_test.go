@@ -177,3 +177,22 @@ func TestIDsPast32Bits(t *testing.T) {
 		t.Errorf("SmallIDs: note id %d", n)
 	}
 }
+
+func TestReporterRoleCannotResolve(t *testing.T) {
+	s, c := setup(t)
+	s.Role = RoleReporter
+	d, _, err := c.Discussions.CreateMergeRequestDiscussion("42", 7, &gl.CreateMergeRequestDiscussionOptions{Body: gl.Ptr("x"), Position: pos(1, 0)})
+	if err != nil {
+		t.Fatalf("a Reporter may comment: %v", err)
+	}
+	if _, _, err := c.Discussions.ResolveMergeRequestDiscussion("42", 7, d.ID, &gl.ResolveMergeRequestDiscussionOptions{Resolved: gl.Ptr(true)}); !gl.HasStatusCode(err, 403) {
+		t.Errorf("Reporter resolves: err = %v, want 403", err)
+	}
+	if s.Discussions(7)[0].Resolved() {
+		t.Error("resolved although refused")
+	}
+	s.Role = RoleDeveloper
+	if _, _, err := c.Discussions.ResolveMergeRequestDiscussion("42", 7, d.ID, &gl.ResolveMergeRequestDiscussionOptions{Resolved: gl.Ptr(true)}); err != nil || !s.Discussions(7)[0].Resolved() {
+		t.Errorf("Developer resolves: %v", err)
+	}
+}
