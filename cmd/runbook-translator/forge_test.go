@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/runbook-translator/runbook-translator/internal/fakegithub"
+	"gopkg.in/yaml.v3"
 )
 
 const fakeToken = "ghs_fakeTokenThatMustNeverBePrinted0001"
@@ -146,5 +147,33 @@ func TestDryRunMakesNoWrites(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "POST") {
 		t.Errorf("dry run did not print the calls it would make: %q", stdout[:min(300, len(stdout))])
+	}
+}
+
+// TestActionYAMLLoads loads action.yml as YAML: an unquoted "key: value"
+// inside a description once made every `uses:` of the action fail.
+func TestActionYAMLLoads(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Name   string                    `yaml:"name"`
+		Inputs map[string]map[string]any `yaml:"inputs"`
+		Runs   struct {
+			Using string           `yaml:"using"`
+			Steps []map[string]any `yaml:"steps"`
+		} `yaml:"runs"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	if doc.Name == "" || doc.Runs.Using != "composite" || len(doc.Runs.Steps) == 0 {
+		t.Fatalf("action.yml: name %q, runs.using %q, %d steps", doc.Name, doc.Runs.Using, len(doc.Runs.Steps))
+	}
+	for name, in := range doc.Inputs {
+		if _, ok := in["description"].(string); !ok {
+			t.Errorf("input %s: description is not a string", name)
+		}
 	}
 }

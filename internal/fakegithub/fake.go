@@ -41,6 +41,28 @@ import (
 // through the API is authored by it.
 const BotLogin = "runbook-translator[bot]"
 
+// ActionsLogin is the author of everything the Actions GITHUB_TOKEN
+// creates (user type Bot): the documented way for a workflow to know its
+// own comments, since that installation token cannot call GET /user
+// (https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication;
+// GET /user answers 403 "Resource not accessible by integration" to it:
+// https://github.com/actions/create-github-app-token/issues/258,
+// https://github.com/anthropics/claude-code-action/issues/538).
+const ActionsLogin = "github-actions[bot]"
+
+// TokenKind is the kind of token the fake is called with.
+type TokenKind int
+
+const (
+	// TokenPAT is a personal access token: GET /user answers its user
+	// (BotLogin), who authors what the token creates.
+	TokenPAT TokenKind = iota
+	// TokenActions is the Actions GITHUB_TOKEN, an installation token:
+	// GET /user answers 403 "Resource not accessible by integration", and
+	// what it creates is authored by ActionsLogin.
+	TokenActions
+)
+
 // MaxBody is GitHub's comment body limit in characters.
 const MaxBody = 65536
 
@@ -176,6 +198,21 @@ type Server struct {
 	// every error answer (faults, 4xx, read-only refusals), as a careless
 	// proxy or error page might.
 	EchoToken bool
+	// TokenKind is the kind of token every request carries (TokenPAT by
+	// default).
+	TokenKind TokenKind
+	// Permissions, when not nil, are the token's permissions as a
+	// workflow's permissions: block sets them ("contents": "write",
+	// "pull-requests": "write", ...). Without "contents": "write",
+	// resolveReviewThread and unresolveReviewThread answer HTTP 200 with
+	// errors[].type FORBIDDEN "Resource not accessible by integration",
+	// as github.com does for an Actions token with only pull-requests:
+	// write (reported in this project's issue 9, item 2). nil grants all.
+	Permissions map[string]string
+	// SmallIDs hands out ids from 1001 as the fake once did, so that
+	// GraphQL databaseId always fits a 32-bit Int. For compatibility only:
+	// by default ids start above 2^32, as on github.com (see IDBase).
+	SmallIDs bool
 	// AfterPage, when set, is called after page n of a listing at path
 	// (without /api/v3, e.g. /repos/o/r/pulls/7/comments) was read and
 	// before it is sent: a hook that changes state while a client pages
@@ -189,7 +226,8 @@ type Server struct {
 	reviews        []*Review
 	issueComments  []*IssueComment
 	checkRuns      []*CheckRun
-	resolved       map[int64]bool // root comment id -> thread resolved
+	resolved       map[int64]bool          // root comment id -> thread resolved
+	commits        map[int]map[string]bool // PR -> commits part of it
 	nextID         int64
 	faults         []*Fault
 	readOnly       int
@@ -205,7 +243,7 @@ func New(t testing.TB, owner, repo string) *Server {
 	if _, err := loadRouter(); err != nil {
 		t.Fatalf("fakegithub: %v", err)
 	}
-	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, nextID: 1000,
+	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, commits: map[int]map[string]bool{}, nextID: 1000,
 		counts: Counts{ByMethod: map[string]int{}}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
@@ -219,8 +257,43 @@ func (s *Server) AddPR(pr PR) {
 	defer s.mu.Unlock()
 	p := pr
 	s.prs[pr.Number] = &p
+	if s.commits[pr.Number] == nil {
+		s.commits[pr.Number] = map[string]bool{}
+	}
+	s.commits[pr.Number][pr.Head] = true // a push keeps the earlier commits
+	s.outdate(&p)
+}
+
+// ForcePush replaces the head and files of pull request n as a force-push
+// does: the earlier commits are no longer part of the pull request, so a
+// comment with an old commit_id gets 422 "commit_id is not part of the
+// pull request" (code custom, field commit_id:
+// https://github.com/prontolabs/pronto/issues/99) and a review with one
+// "The commitOID is not part of the pull request"
+// (https://github.com/reviewdog/reviewdog/issues/434); comments on lines
+// no longer in the diff become outdated.
+func (s *Server) ForcePush(n int, head string, files []File) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.prs[n]
+	if p == nil {
+		s.t.Fatalf("fakegithub: no pull request %d", n)
+	}
+	q := *p
+	q.Head, q.Files = head, files
+	s.prs[n] = &q
+	s.commits[n] = map[string]bool{head: true}
+	s.outdate(&q)
+}
+
+// outdate nulls line (and position) of the review comments whose line is
+// no longer in the diff, keeping original_line: both are nullable in the
+// review-comment schema of GitHub's OpenAPI description (testdata), and
+// an outdated comment has them null
+// (https://docs.github.com/en/rest/pulls/comments).
+func (s *Server) outdate(p *PR) {
 	for _, c := range s.reviewComments {
-		if c.PR == pr.Number && c.Line != nil && !inDiff(&p, c.Path, *c.Line) {
+		if c.PR == p.Number && c.Line != nil && !inDiff(p, c.Path, *c.Line) {
 			c.Line = nil
 		}
 	}
@@ -401,7 +474,38 @@ func (s *Server) Log() []string {
 	return append([]string(nil), s.log...)
 }
 
-func (s *Server) id() int64 { s.nextID++; return s.nextID }
+// IDBase is where the fake's numeric ids start: above 2^32, because
+// github.com's ids no longer fit GraphQL's 32-bit Int, which is why
+// "databaseId will be removed because it does not support 64-bit signed
+// integer identifiers. Use fullDatabaseId instead."
+// (https://docs.github.com/en/graphql/overview/breaking-changes).
+const IDBase int64 = 1<<32 + 1000
+
+// author is the login that authors what the token creates.
+func (s *Server) author() string {
+	if s.TokenKind == TokenActions {
+		return ActionsLogin
+	}
+	return BotLogin
+}
+
+// can reports whether the token has permission scope at level ("read" or
+// "write"); a nil Permissions grants everything.
+func (s *Server) can(scope, level string) bool {
+	if s.Permissions == nil {
+		return true
+	}
+	got := s.Permissions[scope]
+	return got == "write" || (level == "read" && got == "read")
+}
+
+func (s *Server) id() int64 {
+	if s.nextID == 1000 && !s.SmallIDs {
+		s.nextID = IDBase
+	}
+	s.nextID++
+	return s.nextID
+}
 
 func (s *Server) now() time.Time {
 	if s.Now != nil {
@@ -722,7 +826,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 			return
 		}
 		c := *root
-		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, BotLogin, in.Body, s.id()
+		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), in.Body, s.id()
 		s.reviewComments = append(s.reviewComments, &c)
 		writeJSON(w, 201, s.commentJSON(&c))
 	case "pulls/get-review-comment", "pulls/update-review-comment", "pulls/delete-review-comment":
@@ -766,7 +870,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 			writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
 			return
 		}
-		c := &IssueComment{ID: s.id(), Issue: n, User: BotLogin, Body: in.Body}
+		c := &IssueComment{ID: s.id(), Issue: n, User: s.author(), Body: in.Body}
 		s.issueComments = append(s.issueComments, c)
 		writeJSON(w, 201, s.issueCommentJSON(c))
 	case "issues/get-comment", "issues/update-comment", "issues/delete-comment":
@@ -831,6 +935,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		core := map[string]any{"limit": 5000, "remaining": 4999, "reset": reset, "used": 1}
 		writeJSON(w, 200, map[string]any{"resources": map[string]any{"core": core, "search": core}, "rate": core})
 	case "users/get-authenticated":
+		if s.TokenKind == TokenActions {
+			// An installation token has no user (see ActionsLogin).
+			writeJSON(w, 403, apiError{Message: "Resource not accessible by integration", Status: "403",
+				DocumentationURL: "https://docs.github.com/rest/users/users#get-the-authenticated-user"})
+			return
+		}
 		writeJSON(w, 200, userJSON(BotLogin))
 	default:
 		s.t.Errorf("fakegithub: operation %s is in the contract but not faked", op)
@@ -999,6 +1109,10 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 		writeError(w, 422, "Unprocessable Entity", "Body is too long (maximum is 65536 characters)")
 		return
 	}
+	if in.CommitID != "" && !s.commits[n][in.CommitID] {
+		writeError(w, 422, "Unprocessable Entity", "The commitOID is not part of the pull request")
+		return
+	}
 	// GitHub rejects the whole review when one comment is invalid.
 	var errs []any
 	for _, d := range in.Comments {
@@ -1025,7 +1139,7 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 	if commit == "" {
 		commit = pr.Head
 	}
-	rv := &Review{ID: s.id(), PR: n, User: BotLogin, Body: in.Body, State: "COMMENTED", CommitID: commit, Comments: len(in.Comments)}
+	rv := &Review{ID: s.id(), PR: n, User: s.author(), Body: in.Body, State: "COMMENTED", CommitID: commit, Comments: len(in.Comments)}
 	if in.Event == "" {
 		rv.State = "PENDING"
 	}
@@ -1035,7 +1149,7 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 		if d.Line != nil {
 			line = *d.Line
 		}
-		c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: BotLogin, Path: d.Path, Line: d.Line,
+		c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: s.author(), Path: d.Path, Line: d.Line,
 			OriginalLine: line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: commit}
 		s.reviewComments = append(s.reviewComments, c)
 	}
@@ -1064,18 +1178,22 @@ func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
 			return
 		}
 		c := *root
-		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, BotLogin, d.Body, s.id()
+		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), d.Body, s.id()
 		s.reviewComments = append(s.reviewComments, &c)
 		writeJSON(w, 201, s.commentJSON(&c))
+		return
+	}
+	if d.CommitID != "" && !s.commits[n][d.CommitID] {
+		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "commit_id", "message": "commit_id is not part of the pull request"})
 		return
 	}
 	if msg := d.check(pr, s.RejectLines); msg != "" {
 		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "pull_request_review_thread.line", "message": msg})
 		return
 	}
-	rv := &Review{ID: s.id(), PR: n, User: BotLogin, State: "COMMENTED", CommitID: d.CommitID, Comments: 1}
+	rv := &Review{ID: s.id(), PR: n, User: s.author(), State: "COMMENTED", CommitID: d.CommitID, Comments: 1}
 	s.reviews = append(s.reviews, rv)
-	c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: BotLogin, Path: d.Path, Line: d.Line,
+	c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: s.author(), Path: d.Path, Line: d.Line,
 		OriginalLine: *d.Line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: d.CommitID}
 	s.reviewComments = append(s.reviewComments, c)
 	writeJSON(w, 201, s.commentJSON(c))
@@ -1160,6 +1278,9 @@ func (s *Server) commentJSON(c *ReviewComment) map[string]any {
 		"html_url":         fmt.Sprintf("https://github.com/%s/%s/pull/%d#discussion_r%d", s.owner, s.repo, c.PR, c.ID),
 		"url":              fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/comments/%d", s.owner, s.repo, c.ID),
 		"pull_request_url": fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/%d", s.owner, s.repo, c.PR)}
+	if c.Line == nil {
+		m["position"] = nil // outdated (see outdate)
+	}
 	if c.InReplyTo != 0 {
 		m["in_reply_to_id"] = c.InReplyTo
 	}

@@ -295,3 +295,120 @@ func TestCheckRuns(t *testing.T) {
 		t.Errorf("list for ref: %v, %v", list, err)
 	}
 }
+
+func TestIDsPast32BitsAndGraphQLIDs(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.ReviewComments(7)[0]
+	if c.ID <= 1<<32 {
+		t.Fatalf("comment id %d does not exceed 2^32", c.ID)
+	}
+	ask := func(query string) (map[string]any, []any) {
+		req, _ := gh.NewRequest("POST", srv.URL+"/api/graphql", map[string]any{"query": query,
+			"variables": map[string]any{"owner": "acme", "repo": "infra", "number": 7}})
+		var out struct {
+			Data   map[string]any `json:"data"`
+			Errors []any          `json:"errors"`
+		}
+		if _, err := gh.Do(ctx, req, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Data, out.Errors
+	}
+	comment := func(d map[string]any) map[string]any {
+		th := d["repository"].(map[string]any)["pullRequest"].(map[string]any)["reviewThreads"].(map[string]any)["nodes"].([]any)[0]
+		return th.(map[string]any)["comments"].(map[string]any)["nodes"].([]any)[0].(map[string]any)
+	}
+	d, errs := ask(`query($owner:String!,$repo:String!,$number:Int!){repository(owner:$owner,name:$repo){pullRequest(number:$number){reviewThreads(first:100){nodes{id comments(first:1){nodes{databaseId}}}}}}}`)
+	if len(errs) != 1 || comment(d)["databaseId"] != nil || !strings.Contains(fmt.Sprint(errs[0]), "32-bit") {
+		t.Errorf("databaseId past 2^31: errors %v, node %v; want null and a 32-bit error", errs, comment(d))
+	}
+	d, errs = ask(`query($owner:String!,$repo:String!,$number:Int!){repository(owner:$owner,name:$repo){pullRequest(number:$number){reviewThreads(first:100){nodes{id comments(first:1){nodes{id fullDatabaseId}}}}}}}`)
+	if len(errs) != 0 || comment(d)["fullDatabaseId"] != fmt.Sprint(c.ID) || comment(d)["id"] != fmt.Sprintf("PRRC_%d", c.ID) {
+		t.Errorf("fullDatabaseId: errors %v, node %v", errs, comment(d))
+	}
+}
+
+func TestActionsTokenAndPermissions(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if u, _, err := gh.Users.Get(ctx, ""); err != nil || u.GetLogin() != BotLogin {
+		t.Fatalf("PAT: GET /user = %v, %v", u.GetLogin(), err)
+	}
+	srv.TokenKind = TokenActions
+	srv.Permissions = map[string]string{"pull-requests": "write"}
+	if _, resp, err := gh.Users.Get(ctx, ""); resp == nil || resp.StatusCode != 403 || !strings.Contains(err.Error(), "Resource not accessible by integration") {
+		t.Errorf("Actions token: GET /user err = %v", err)
+	}
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.ReviewComments(7)[0]
+	if c.User != ActionsLogin {
+		t.Errorf("author %q, want %q", c.User, ActionsLogin)
+	}
+	mutate := func(op string) []any {
+		req, _ := gh.NewRequest("POST", srv.URL+"/api/graphql", map[string]any{
+			"query":     "mutation($threadId:ID!){" + op + "(input:{threadId:$threadId}){thread{id isResolved}}}",
+			"variables": map[string]any{"threadId": fmt.Sprintf("PRRT_%d", c.ID)}})
+		var out struct{ Errors []any }
+		resp, err := gh.Do(ctx, req, &out)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %v", op, err)
+		}
+		return out.Errors
+	}
+	if errs := mutate("resolveReviewThread"); len(errs) != 1 || !strings.Contains(fmt.Sprint(errs), "FORBIDDEN") || srv.Resolved(c.ID) {
+		t.Errorf("resolve without contents: write: errors %v, resolved %v", errs, srv.Resolved(c.ID))
+	}
+	srv.Permissions["contents"] = "write"
+	if errs := mutate("resolveReviewThread"); len(errs) != 0 || !srv.Resolved(c.ID) {
+		t.Errorf("resolve with contents: write: %v", errs)
+	}
+	if errs := mutate("unresolveReviewThread"); len(errs) != 0 || srv.Resolved(c.ID) {
+		t.Errorf("unresolve: %v, resolved %v", errs, srv.Resolved(c.ID))
+	}
+}
+
+func TestForcePushOutdatesAndRefusesOldCommit(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(1, 3)); err != nil {
+		t.Fatal(err)
+	}
+	// Line 3 leaves the diff; line 1 stays.
+	srv.ForcePush(7, "head2", []File{{Filename: "k8s/web.yaml", Status: "modified", Patch: "@@ -1,2 +1,2 @@\n a\n-b\n+B"}})
+	cs, _, err := gh.PullRequests.ListComments(ctx, "acme", "infra", 7, nil)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("list: %d, %v", len(cs), err)
+	}
+	for _, c := range cs {
+		switch c.GetOriginalLine() {
+		case 1:
+			if c.Line == nil {
+				t.Errorf("line 1 still in the diff but outdated")
+			}
+		case 3:
+			if c.Line != nil || c.Position != nil {
+				t.Errorf("line 3 left the diff: line %v position %v, want null", c.Line, c.Position)
+			}
+		}
+	}
+	_, resp, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(1))
+	if resp == nil || resp.StatusCode != 422 || !strings.Contains(err.Error(), "not part of the pull request") {
+		t.Errorf("review on the force-pushed-away head1: %v", err)
+	}
+	_, resp, err = gh.PullRequests.CreateComment(ctx, "acme", "infra", 7, &github.PullRequestComment{Body: github.String("x"),
+		CommitID: github.String("head1"), Path: github.String("k8s/web.yaml"), Line: github.Int(1), Side: github.String("RIGHT")})
+	if resp == nil || resp.StatusCode != 422 || !strings.Contains(err.Error(), "commit_id is not part of the pull request") {
+		t.Errorf("comment on head1: %v", err)
+	}
+	rv := review(1)
+	rv.CommitID = github.String("head2")
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, rv); err != nil {
+		t.Errorf("review on the new head: %v", err)
+	}
+}

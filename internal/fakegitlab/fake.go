@@ -53,6 +53,20 @@ const (
 	BotUsername = "runbook-translator-bot"
 )
 
+// Role is the project role of the token's user.
+type Role int
+
+const (
+	// RoleDeveloper (the default) may create notes and resolve threads.
+	RoleDeveloper Role = iota
+	// RoleReporter may create and edit its notes but not resolve or
+	// reopen a merge request thread: 403
+	// (https://gitlab.com/gitlab-org/gitlab/-/issues/358082; resolving is
+	// granted to Developer and above:
+	// https://gitlab.com/gitlab-org/gitlab/-/merge_requests/257915).
+	RoleReporter
+)
+
 // MaxNoteBody is GitLab's note limit in characters.
 const MaxNoteBody = 1000000
 
@@ -187,6 +201,11 @@ type Server struct {
 	// with LineCodeError although the diff shows the line, as when
 	// GitLab's diff disagrees with the one it listed.
 	RejectLines map[string]bool
+	// Role is the token user's project role (RoleDeveloper by default).
+	Role Role
+	// SmallIDs hands out note and version ids from 1001 as the fake once
+	// did. For compatibility only: by default ids start above 2^32.
+	SmallIDs bool
 	// AfterPage, when set, is called after page n of a listing at path
 	// (below /api/v4, project segment as sent) was read and before it is
 	// sent: a hook that changes state while a client pages through, as
@@ -377,7 +396,20 @@ func (s *Server) Log() []string {
 	return append([]string(nil), s.log...)
 }
 
-func (s *Server) id() int64 { s.nextID++; return s.nextID }
+// IDBase is where the fake's numeric ids start: above 2^32, so that a
+// client that keeps note ids in 32 bits fails here first. GitLab's
+// REST API documents ids as integers with no bound; its notes table
+// uses bigint ids (gitlab.com passed 2^31 notes; see the GitHub fake's
+// IDBase for the same wall on github.com).
+const IDBase int64 = 1<<32 + 5000
+
+func (s *Server) id() int64 {
+	if s.nextID == 1000 && !s.SmallIDs {
+		s.nextID = IDBase
+	}
+	s.nextID++
+	return s.nextID
+}
 
 func (s *Server) discussionID() string {
 	h := sha1.Sum([]byte(fmt.Sprintf("discussion-%d", s.id())))
@@ -693,6 +725,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		}
 		var in struct{ Resolved bool }
 		_ = json.Unmarshal(body, &in)
+		if s.Role == RoleReporter { // see RoleReporter
+			writeMessage(w, 403, "403 Forbidden")
+			return
+		}
 		if !d.Notes[0].Resolvable {
 			writeMessage(w, 403, "403 Forbidden")
 			return
@@ -734,6 +770,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 				return
 			}
 			n.Body = *in.Body
+		}
+		if in.Resolved != nil && s.Role == RoleReporter { // see RoleReporter
+			writeMessage(w, 403, "403 Forbidden")
+			return
 		}
 		if in.Resolved != nil && n.Resolvable {
 			n.Resolved = *in.Resolved

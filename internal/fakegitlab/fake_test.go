@@ -165,3 +165,55 @@ func TestDiffsFromGit(t *testing.T) {
 		t.Errorf("DiffsFromGit = %+v", ds)
 	}
 }
+
+func TestIDsPast32Bits(t *testing.T) {
+	srv := New(t, 42, "group/app")
+	if n := srv.AddNote(1, "alice", "hi"); n <= 1<<32 {
+		t.Errorf("note id %d does not exceed 2^32", n)
+	}
+	old := New(t, 42, "group/app")
+	old.SmallIDs = true
+	if n := old.AddNote(1, "alice", "hi"); n > 1<<31 {
+		t.Errorf("SmallIDs: note id %d", n)
+	}
+}
+
+func TestReporterRoleCannotResolve(t *testing.T) {
+	s, c := setup(t)
+	s.Role = RoleReporter
+	d, _, err := c.Discussions.CreateMergeRequestDiscussion("42", 7, &gl.CreateMergeRequestDiscussionOptions{Body: gl.Ptr("x"), Position: pos(1, 0)})
+	if err != nil {
+		t.Fatalf("a Reporter may comment: %v", err)
+	}
+	if _, _, err := c.Discussions.ResolveMergeRequestDiscussion("42", 7, d.ID, &gl.ResolveMergeRequestDiscussionOptions{Resolved: gl.Ptr(true)}); !gl.HasStatusCode(err, 403) {
+		t.Errorf("Reporter resolves: err = %v, want 403", err)
+	}
+	if s.Discussions(7)[0].Resolved() {
+		t.Error("resolved although refused")
+	}
+	s.Role = RoleDeveloper
+	if _, _, err := c.Discussions.ResolveMergeRequestDiscussion("42", 7, d.ID, &gl.ResolveMergeRequestDiscussionOptions{Resolved: gl.Ptr(true)}); err != nil || !s.Discussions(7)[0].Resolved() {
+		t.Errorf("Developer resolves: %v", err)
+	}
+}
+
+// In a merged-results or merge-train pipeline CI_COMMIT_SHA is the merge
+// commit GitLab made for the pipeline, which is no version of the merge
+// request, while CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is the source head
+// (https://docs.gitlab.com/ci/variables/predefined_variables/). The fake
+// needs no option for it: a position must name a version's SHAs.
+func TestMergedResultsCommitIsNotAVersion(t *testing.T) {
+	_, c := setup(t)
+	merge := pos(1, 0)
+	merge.HeadSHA = gl.Ptr("merge-commit-of-h-into-main")
+	if _, _, err := c.Discussions.CreateMergeRequestDiscussion("42", 7, &gl.CreateMergeRequestDiscussionOptions{Body: gl.Ptr("x"), Position: merge}); !gl.HasStatusCode(err, 400) {
+		t.Errorf("head_sha = merge commit: err = %v, want 400", err)
+	}
+	vs, _, err := c.MergeRequests.GetMergeRequestDiffVersions("42", 7, nil)
+	if err != nil || len(vs) != 1 || vs[0].HeadCommitSHA != "h" {
+		t.Fatalf("versions: %v", err)
+	}
+	if _, _, err := c.Discussions.CreateMergeRequestDiscussion("42", 7, &gl.CreateMergeRequestDiscussionOptions{Body: gl.Ptr("x"), Position: pos(1, 0)}); err != nil {
+		t.Errorf("head_sha = source SHA (head version): %v", err)
+	}
+}
