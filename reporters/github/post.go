@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
@@ -209,7 +210,7 @@ const threadsQuery = `query($owner: String!, $repo: String!, $number: Int!, $aft
     pullRequest(number: $number) {
       reviewThreads(first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
-        nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
+        nodes { id isResolved comments(first: 1) { nodes { fullDatabaseId } } }
       }
     }
   }
@@ -243,7 +244,11 @@ func (r *Reviewer) threads(ctx context.Context) (map[int64]thread, error) {
 							IsResolved bool   `json:"isResolved"`
 							Comments   struct {
 								Nodes []struct {
-									DatabaseID int64 `json:"databaseId"`
+									// fullDatabaseId is a BigInt sent as a string;
+									// databaseId is an Int (32 bits) and review comment
+									// ids are past 2^31, so GitHub answers null with an
+									// error for it (docs.github.com/en/graphql/overview/breaking-changes).
+									FullDatabaseID string `json:"fullDatabaseId"`
 								} `json:"nodes"`
 							} `json:"comments"`
 						} `json:"nodes"`
@@ -261,7 +266,11 @@ func (r *Reviewer) threads(ctx context.Context) (map[int64]thread, error) {
 		rt := data.Repository.PullRequest.ReviewThreads
 		for _, n := range rt.Nodes {
 			if len(n.Comments.Nodes) > 0 {
-				out[n.Comments.Nodes[0].DatabaseID] = thread{id: n.ID, resolved: n.IsResolved}
+				id, err := strconv.ParseInt(n.Comments.Nodes[0].FullDatabaseID, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("list review threads: comment id %q: %w", n.Comments.Nodes[0].FullDatabaseID, err)
+				}
+				out[id] = thread{id: n.ID, resolved: n.IsResolved}
 			}
 		}
 		if !rt.PageInfo.HasNextPage || rt.PageInfo.EndCursor == "" {
