@@ -330,7 +330,13 @@ func newTemplate(name string) *template.Template {
 	return template.New(name).Option("missingkey=zero").Funcs(funcs)
 }
 
-// limitWriter keeps at most max bytes and remembers that more came.
+// errBodyFull stops a template once its output passed the body cap:
+// text/template returns a writer's error as is and executes nothing more,
+// so {{range 100000000}}x{{end}} costs 32 KiB of output, not 10^8 steps.
+var errBodyFull = errors.New("runbook body exceeded its cap")
+
+// limitWriter keeps at most max bytes; the write that passes max marks
+// over and fails with errBodyFull, which aborts the execution.
 type limitWriter struct {
 	buf  bytes.Buffer
 	max  int
@@ -338,16 +344,16 @@ type limitWriter struct {
 }
 
 func (w *limitWriter) Write(p []byte) (int, error) {
-	n := len(p)
 	if room := w.max - w.buf.Len(); len(p) > room {
 		w.over = true
 		if room < 0 {
 			room = 0
 		}
-		p = p[:room]
+		w.buf.Write(p[:room])
+		return room, errBodyFull
 	}
 	w.buf.Write(p)
-	return n, nil
+	return len(p), nil
 }
 
 // Render matches f and renders its entry (or the fallback). It never
@@ -382,7 +388,7 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 		}
 	}
 	w := &limitWriter{max: MaxBodyBytes + 1}
-	if err := ce.tmpl.Execute(w, NewData(f, caps)); err != nil {
+	if err := ce.tmpl.Execute(w, NewData(f, caps)); err != nil && !errors.Is(err, errBodyFull) {
 		rb.Error = fmt.Sprintf("render runbook %s (%s): %v", ce.ID, ce.Source, err)
 		rb.Body = brokenBody(ce, f, err)
 		return rb

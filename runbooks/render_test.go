@@ -2,9 +2,11 @@ package runbooks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"text/template"
 
 	"gopkg.in/yaml.v3"
 
@@ -279,5 +281,17 @@ func TestStageConcurrent(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestLimitWriterAbortsExecution: a body past the cap stops the template
+// (issue 8 item 8): the hostile loop below runs 10^8 iterations without
+// the abort; with it, the template sees the write error and stops.
+func TestLimitWriterAbortsExecution(t *testing.T) {
+	tm := template.Must(newTemplate("x").Parse(`{{range 100000000}}xxxxxxxxxxxxxxxx{{end}}`))
+	w := &limitWriter{max: MaxBodyBytes + 1}
+	err := tm.Execute(w, nil)
+	if !errors.Is(err, errBodyFull) || !w.over || w.buf.Len() != MaxBodyBytes+1 {
+		t.Fatalf("err=%v over=%v len=%d", err, w.over, w.buf.Len())
 	}
 }
