@@ -284,6 +284,9 @@ func (l *Layer) add(file string, data []byte) error {
 			fail(line, "entry %q: missing body", name)
 		} else {
 			t, err := newTemplate(e.ID).Parse(e.Body)
+			if err == nil {
+				err = checkBounded(t)
+			}
 			if err != nil {
 				fail(bodyErrLine(node, err, line), "entry %q: body: %v", name, err)
 			} else {
@@ -297,6 +300,9 @@ func (l *Layer) add(file string, data []byte) error {
 				continue
 			}
 			t, err := newTemplate(e.ID).Parse(tr.Body)
+			if err == nil {
+				err = checkBounded(t)
+			}
 			if err != nil {
 				fail(line, "entry %q: translation %q: body: %v", name, lang, err)
 				continue

@@ -237,9 +237,22 @@ var funcs = template.FuncMap{
 	// contains reports whether s contains sub: {{if contains "root" .Message}}.
 	"contains": func(sub, s any) bool { return strings.Contains(rawOf(s), rawOf(sub)) },
 	// replace replaces every old by new: {{replace "_" "-" .Code}}.
-	"replace": func(old, new string, s any) any {
-		return mapText(s, func(x string) string { return strings.ReplaceAll(x, old, new) })
+	// The result is bounded (maxFuncResult): chained replaces could
+	// otherwise grow a body exponentially (issue 8 item 8).
+	"replace": func(old, new string, s any) (any, error) {
+		var err error
+		out := mapText(s, func(x string) string {
+			if old != "" && len(new) > len(old) && len(x)+strings.Count(x, old)*(len(new)-len(old)) > maxFuncResult {
+				err = errFuncResult
+				return x
+			}
+			return strings.ReplaceAll(x, old, new)
+		})
+		return out, err
 	},
+	// printf replaces the builtin: widths and precisions are bounded
+	// ({{printf "%999999999d" 1}} allocated a gigabyte).
+	"printf": boundedSprintf,
 	// pathescape escapes a value for a URL path segment:
 	// https://github.com/hadolint/hadolint/wiki/{{pathescape .Raw.Code}}.
 	"pathescape": func(v any) string { return url.PathEscape(rawOf(v)) },
