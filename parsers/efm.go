@@ -373,7 +373,54 @@ type lineReader struct {
 }
 
 func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, 64<<10)}
+	return &lineReader{r: bufio.NewReaderSize(&crReader{r: r}, 64<<10)}
+}
+
+// utf8BOM is the UTF-8 byte order mark some Windows tools write first.
+const utf8BOM = "\xef\xbb\xbf"
+
+// crReader turns a lone CR (classic Mac line ends) into LF, so that
+// "a\rb\r" reads as two lines instead of one merged line that loses all
+// findings after the first. CRLF is left alone (readLine strips the CR).
+// The output has the same length as the input, so byte offsets hold.
+type crReader struct {
+	r    io.Reader
+	held bool // the last byte read was a CR whose successor is not known yet
+}
+
+func (c *crReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	start := 0
+	if c.held {
+		if len(p) < 2 {
+			// No room to look ahead (bufio never asks this small): a CR
+			// read as LF at worst adds a blank line, which is ignored.
+			c.held = false
+			p[0] = '\n'
+			return 1, nil
+		}
+		p[0] = '\r'
+		start = 1
+	}
+	n, err := c.r.Read(p[start:])
+	total := start + n
+	c.held = false
+	for i := 0; i < total-1; i++ {
+		if p[i] == '\r' && p[i+1] != '\n' {
+			p[i] = '\n'
+		}
+	}
+	if total > 0 && p[total-1] == '\r' {
+		if err != nil {
+			p[total-1] = '\n'
+			return total, err
+		}
+		c.held = true
+		return total - 1, nil
+	}
+	return total, err
 }
 
 // errLineTooLong is wrapped in the ParseError for a line over MaxEFMLine.
@@ -407,6 +454,9 @@ func (l *lineReader) readLine() (string, error) {
 	l.next += int64(len(l.buf))
 	b := bytes.TrimSuffix(l.buf, []byte{'\n'})
 	b = bytes.TrimSuffix(b, []byte{'\r'})
+	if l.line == 1 {
+		b = bytes.TrimPrefix(b, []byte(utf8BOM))
+	}
 	if len(b) > MaxEFMLine {
 		return "", errLineTooLong
 	}

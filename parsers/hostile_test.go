@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -469,6 +470,47 @@ func TestHostileNumbers(t *testing.T) {
 		for _, v := range []string{"-7", "0", "-0", "99999999999999999999", "2147483648", "1.5", "1e3"} {
 			in := positionNumber.ReplaceAll(data, []byte("${1}"+v))
 			parseChecked(t, c.Format, c.Opts, in)
+		}
+	}
+}
+
+// TestHostileOddLineInput (issue 8 item 10): CR-only line ends used to merge
+// every finding into the first line's, and a UTF-8 BOM stuck to the first
+// path. Both fail before the crReader / BOM strip in efm.go's lineReader.
+func TestHostileOddLineInput(t *testing.T) {
+	cases := []struct {
+		name, in string
+		paths    []string
+	}{
+		{"CR only", "a.go:1:1: x\rb.go:2:1: y\rc.go:3:1: z\r", []string{"a.go", "b.go", "c.go"}},
+		{"CR only, no final CR", "a.go:1:1: x\rb.go:2:1: y", []string{"a.go", "b.go"}},
+		{"CRLF and CR mixed", "a.go:1:1: x\r\nb.go:2:1: y\rc.go:3:1: z\n", []string{"a.go", "b.go", "c.go"}},
+		{"BOM", "\xef\xbb\xbfa.go:1:1: x\nb.go:2:1: y\n", []string{"a.go", "b.go"}},
+	}
+	for _, c := range cases {
+		for _, oneByte := range []bool{false, true} {
+			p, err := New("efm", Options{EFM: []string{"%f:%l:%c: %m"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r io.Reader = strings.NewReader(c.in)
+			if oneByte {
+				r = iotest.OneByteReader(r)
+			}
+			var got []string
+			err = p.Parse(r, func(f *translator.Finding) error {
+				got = append(got, f.Path)
+				if strings.ContainsRune(f.Message, '\r') {
+					t.Errorf("%s: message keeps a CR: %q", c.name, f.Message)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if strings.Join(got, ",") != strings.Join(c.paths, ",") {
+				t.Errorf("%s (one byte reads %v): paths %q, want %q", c.name, oneByte, got, c.paths)
+			}
 		}
 	}
 }
