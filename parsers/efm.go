@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/reviewdog/errorformat"
 
@@ -571,6 +572,13 @@ func (p *textParser) Parse(r io.Reader, emit func(*translator.Finding) error) er
 	if err := q.flush(out); err != nil {
 		return err
 	}
+	if !p.tf.requireMatch && !anyMatch && firstLineNo > 0 && notText(firstLine) {
+		// Even the generic format says so when nothing matched and the
+		// input is not text (UTF-16, a binary file): 0 findings and exit 0
+		// would hide a scanner that wrote something else.
+		return &ParseError{Format: p.tf.name, File: p.opts.File, Line: firstLineNo, Offset: firstLineOff,
+			Err: fmt.Errorf("no line matched and the input is not UTF-8 text (%s); first line: %q", notTextReason(firstLine), clip(firstLine, 80))}
+	}
 	if p.tf.requireMatch && !anyMatch && firstLineNo > 0 {
 		return &ParseError{Format: p.tf.name, File: p.opts.File, Line: firstLineNo, Offset: firstLineOff,
 			Err: fmt.Errorf("no line matched the %s format (%d non-blank lines); first line: %q", p.tf.name, unmatched, clip(firstLine, 200))}
@@ -670,4 +678,20 @@ func init() {
 			return newTextParser(textFormat{name: "efm", tool: tool, patterns: opts.EFM}, opts)
 		},
 	})
+}
+
+// notText reports whether a line is not UTF-8 text: a NUL byte (UTF-16
+// has one in every ASCII character) or invalid UTF-8.
+func notText(line string) bool { return notTextReason(line) != "" }
+
+func notTextReason(line string) string {
+	switch {
+	case strings.HasPrefix(line, "\xff\xfe") || strings.HasPrefix(line, "\xfe\xff"):
+		return "UTF-16: convert it with iconv -f UTF-16 -t UTF-8"
+	case strings.IndexByte(line, 0) >= 0:
+		return "it has NUL bytes: UTF-16 or binary"
+	case !utf8.ValidString(line):
+		return "invalid UTF-8"
+	}
+	return ""
 }

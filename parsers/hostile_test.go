@@ -514,3 +514,25 @@ func TestHostileOddLineInput(t *testing.T) {
 		}
 	}
 }
+
+// Issue 8 item 10: --efm on UTF-16 or binary input said nothing and found
+// nothing (exit 0); now it is a ParseError naming the problem.
+func TestHostileEFMNotText(t *testing.T) {
+	for name, in := range map[string]string{
+		"UTF-16LE": "\xff\xfea\x00.\x00g\x00o\x00:\x001\x00:\x00 \x00x\x00\n\x00",
+		"binary":   "\x00\x01\x02\x03garbage\n",
+		"latin-1":  "caf\xe9 au lait\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := parseAll(t, "efm", Options{EFM: []string{"%f:%l: %m"}}, strings.NewReader(in))
+			var pe *ParseError
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), "not UTF-8 text") {
+				t.Fatalf("err = %v, want a ParseError saying the input is not UTF-8 text", err)
+			}
+		})
+	}
+	// Ordinary chatter that matches nothing stays "no findings" for efm.
+	if fs, err := parseAll(t, "efm", Options{EFM: []string{"%f:%l: %m"}}, strings.NewReader("All checks passed.\n")); err != nil || len(fs) != 0 {
+		t.Fatalf("chatter: %v, %v", fs, err)
+	}
+}
