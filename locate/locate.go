@@ -103,6 +103,9 @@ const (
 	// DefaultMaxFileSize skips manifests and .tf files larger than 8 MiB: a
 	// generated file that size is not something a reviewer reads line by line.
 	DefaultMaxFileSize = 8 << 20
+	// DefaultMaxTotal bounds the files one run reads: at about 65 bytes of
+	// memory per byte of YAML, 32 MiB of manifests is about 2 GiB.
+	DefaultMaxTotal = 32 << 20
 	// DefaultMaxCandidates bounds how many candidate files are parsed.
 	DefaultMaxCandidates = 2000
 	// DefaultMaxWalk bounds the directory entries visited when searching
@@ -133,6 +136,8 @@ type Options struct {
 	ChartDirs []string
 	// MaxFileSize is the largest file read; 0 means DefaultMaxFileSize.
 	MaxFileSize int64
+	// MaxTotal bounds what the stage reads in all; 0 means DefaultMaxTotal.
+	MaxTotal int64
 	// MaxCandidates bounds the candidate files parsed; 0 means
 	// DefaultMaxCandidates.
 	MaxCandidates int
@@ -159,6 +164,8 @@ type Stage struct {
 	root *os.Root
 
 	mu      sync.Mutex
+	readMu  sync.Mutex
+	read    int64                // bytes read so far, against MaxTotal (readMu; callers of readFile hold mu)
 	yaml    map[string]*yamlFile // nil: unreadable or refused
 	text    map[string][]string
 	tf      map[string]*tfModule
@@ -178,6 +185,9 @@ func New(opts Options) (*Stage, error) {
 	}
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.MaxTotal <= 0 {
+		opts.MaxTotal = DefaultMaxTotal
 	}
 	if opts.MaxCandidates <= 0 {
 		opts.MaxCandidates = DefaultMaxCandidates
@@ -296,6 +306,9 @@ func cleanRel(p string) (string, bool) {
 
 var errTooLarge = errors.New("file too large")
 
+// errBudget: the run has read Options.MaxTotal bytes of files already.
+var errBudget = errors.New("read budget of the run spent")
+
 // readFile reads a root-relative file through the os.Root, which refuses
 // ".." and symlinks that leave the root.
 func (s *Stage) readFile(rel string) ([]byte, error) {
@@ -303,7 +316,9 @@ func (s *Stage) readFile(rel string) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("read %q: path outside the root", rel)
 	}
-	fh, err := s.root.Open(filepath.FromSlash(c))
+	// Non-blocking: a FIFO the pull request committed under a finding's
+	// path would otherwise block the open forever (issue 8 item 7).
+	fh, err := s.root.OpenFile(filepath.FromSlash(c), os.O_RDONLY|oNonblock, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -324,6 +339,18 @@ func (s *Stage) readFile(rel string) ([]byte, error) {
 	}
 	if int64(len(data)) > s.opts.MaxFileSize {
 		return nil, errTooLarge
+	}
+	// The run-wide budget: parsed YAML holds many times its file's size
+	// (about 65x), so the total read is capped, not only each file.
+	// Its own lock: callers hold s.mu while they fill the caches.
+	s.readMu.Lock()
+	over := s.read+int64(len(data)) > s.opts.MaxTotal
+	if !over {
+		s.read += int64(len(data))
+	}
+	s.readMu.Unlock()
+	if over {
+		return nil, errBudget
 	}
 	return data, nil
 }

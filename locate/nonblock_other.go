@@ -1,0 +1,5 @@
+//go:build !unix
+
+package locate
+
+const oNonblock = 0
