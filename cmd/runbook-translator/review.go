@@ -61,7 +61,7 @@ type ReviewOptions struct {
 	held *bytes.Buffer
 	// trust is what the run may trust of the checkout (trust.go).
 	trust *trust
-	// reportersTrusted is false when the reporters (and their paths) came
+	// reportersUntrusted is true when the reporters (and their paths) came
 	// from an untrusted config.
 	reportersUntrusted bool
 }

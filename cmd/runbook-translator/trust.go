@@ -103,27 +103,26 @@ func (t *trust) trusted(p string) bool {
 // root (no symlink out of it, no FIFO or device); outside it only when a
 // trusted source named it (then a pipe such as <(trivy ...) is fine).
 func (t *trust) open(p string, namedByTrusted bool) (*os.File, error) {
-	abs, _ := filepath.Abs(p)
-	if t.inCheckout(p) {
-		return t.root.OpenFile(abs)
-	}
-	if !namedByTrusted {
-		return nil, fmt.Errorf("%s: %w: the config in the checkout is untrusted and may name only files inside it (SECURITY.md)", p, repofs.ErrOutside)
-	}
-	return os.Open(p)
+	return t.place(p, namedByTrusted, "name only files inside it", t.root.OpenFile, os.Open)
 }
 
 // create creates a report file: inside the checkout through the root (a
 // committed symlink cannot redirect it), outside only for a trusted name.
 func (t *trust) create(p string, namedByTrusted bool) (*os.File, error) {
-	abs, _ := filepath.Abs(p)
+	return t.place(p, namedByTrusted, "not write outside it", t.root.Create, os.Create)
+}
+
+// place applies inside to a path in the checkout and outside to one a
+// trusted source named elsewhere; an untrusted name elsewhere is refused.
+func (t *trust) place(p string, namedByTrusted bool, rule string, inside, outside func(string) (*os.File, error)) (*os.File, error) {
 	if t.inCheckout(p) {
-		return t.root.Create(abs)
+		abs, _ := filepath.Abs(p)
+		return inside(abs)
 	}
 	if !namedByTrusted {
-		return nil, fmt.Errorf("%s: %w: the config in the checkout is untrusted and may not write outside it (SECURITY.md)", p, repofs.ErrOutside)
+		return nil, fmt.Errorf("%s: %w: the config in the checkout is untrusted and may %s (SECURITY.md)", p, repofs.ErrOutside, rule)
 	}
-	return os.Create(p)
+	return outside(p)
 }
 
 // readFile reads a config or catalog file, bounded: through the root
@@ -192,7 +191,7 @@ func (t *trust) fromRef(ctx context.Context, rel string) (string, bool, error) {
 	dir := t.root.Dir()
 	kind, err := git(ctx, dir, 64, "cat-file", "-t", t.ref+":"+rel)
 	if err != nil {
-		if bytes.Contains([]byte(err.Error()), []byte("does not exist")) || bytes.Contains([]byte(err.Error()), []byte("Not a valid object name")) {
+		if gitMissing(err) {
 			return "", false, nil
 		}
 		return "", false, err
@@ -240,7 +239,7 @@ func gitBlob(ctx context.Context, dir, ref, name string, limit int64) ([]byte, e
 	spec := ref + ":" + strings.TrimPrefix(name, "/")
 	size, err := git(ctx, dir, 64, "cat-file", "-s", spec)
 	if err != nil {
-		if strings.Contains(err.Error(), "does not exist") || strings.Contains(err.Error(), "Not a valid object name") {
+		if gitMissing(err) {
 			return nil, fmt.Errorf("%s: %w", spec, os.ErrNotExist)
 		}
 		return nil, err
@@ -249,6 +248,11 @@ func gitBlob(ctx context.Context, dir, ref, name string, limit int64) ([]byte, e
 		return nil, fmt.Errorf("%s: %w (%d bytes, limit %d)", spec, repofs.ErrTooLarge, n, limit)
 	}
 	return git(ctx, dir, limit, "cat-file", "blob", spec)
+}
+
+// gitMissing reports whether git said the object is not in the ref.
+func gitMissing(err error) bool {
+	return strings.Contains(err.Error(), "does not exist") || strings.Contains(err.Error(), "Not a valid object name")
 }
 
 // git runs git in dir with a timeout and an output bound.
