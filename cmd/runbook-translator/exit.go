@@ -83,6 +83,10 @@ func Main(args []string, in io.Reader, out, errOut io.Writer, getenv func(string
 		Getenv: getenv,
 		Now:    time.Now,
 	}
+	if err := reviewdogHint(args); err != nil {
+		fmt.Fprintf(errOut, "runbook-translator: %v\n", err)
+		return ExitUsage
+	}
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetIn(in)

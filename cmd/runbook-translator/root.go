@@ -28,5 +28,7 @@ Exit codes: 0 nothing at or above --fail-level; 1 findings at or above it;
 		NewCmdRunbooks(f),
 		NewCmdVersion(f),
 	)
+	root.AddCommand(helpTopics()...)
+	registerCompletions(root)
 	return root
 }
