@@ -78,7 +78,7 @@ func TestLintStrictLoadErrorsHaveFileAndLine(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
-		"../testdata/catalogs/broken/catalog.yaml:8: error: field link not found in type runbooks.Entry",
+		`../testdata/catalogs/broken/catalog.yaml:8: error: unknown key "entries[0].link" (did you mean "links"?)`,
 		"../testdata/catalogs/broken/catalog.yaml:18: error: entry \"bad-template\": body: template: bad-template:3: unexpected EOF",
 		"../testdata/catalogs/broken/catalog.yaml:21: error: entry \"bad-pattern\": match[0]: invalid message pattern: error parsing regexp: missing closing ): `deny((`",
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/runbook-translator/runbook-translator/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
@@ -212,8 +213,10 @@ func (l *Layer) add(file string, data []byte) error {
 		}
 		// Unknown keys and type mismatches: report them all, and go on
 		// validating what did decode.
+		ex := yamlerr.New(data, &f)
 		for _, m := range te.Errors {
-			errs = append(errs, yamlErr(file, m))
+			line, text := ex.Explain(m)
+			errs = append(errs, &LoadError{File: file, Line: line, Msg: text})
 		}
 	}
 	var extra yaml.Node

@@ -18,8 +18,8 @@ func TestLoadErrors(t *testing.T) {
 		want []string // each "LINE: substring"
 	}{
 		{"unknown-key.yaml", []string{
-			"8: field matchs not found",
-			"9: field tol not found",
+			`8: unknown key "entries[1].matchs" (did you mean "match"?)`,
+			`9: unknown key "entries[1].match[0].tol" (did you mean "tool"?)`,
 		}},
 		{"dup-id.yaml", []string{`6: entry "twice": duplicate id (first at line 2)`}},
 		{"dup-matcher.yaml", []string{

@@ -10,7 +10,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
+	"github.com/runbook-translator/runbook-translator/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 
 	"github.com/runbook-translator/runbook-translator/ignore"
@@ -123,7 +125,18 @@ func loadConfig(ctx context.Context, explicit, dir string, t *trust) (*Config, e
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, usageError("config %s: %v", cfg.path, err)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, usageError("config %s: %v", cfg.path, err)
+		}
+		// Name the YAML keys and the kinds of value, never Go types.
+		ex := yamlerr.New(data, cfg)
+		msgs := make([]string, 0, len(te.Errors))
+		for _, m := range te.Errors {
+			line, text := ex.Explain(m)
+			msgs = append(msgs, fmt.Sprintf("%s:%d: %s", cfg.path, line, text))
+		}
+		return nil, usageError("config: %s", strings.Join(msgs, "\n"))
 	}
 	var errs []error
 	for i, r := range cfg.Ignore {

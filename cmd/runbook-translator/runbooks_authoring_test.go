@@ -82,7 +82,7 @@ func TestRunbooksLintRun(t *testing.T) {
 	if exitCode(err) != ExitUsage || !strings.Contains(err.Error(), "3 errors") {
 		t.Errorf("broken: exit %d, %v", exitCode(err), err)
 	}
-	if first, _, _ := strings.Cut(out.String(), "\n"); first != "../../testdata/catalogs/broken/catalog.yaml:8: error: field link not found in type runbooks.Entry" {
+	if first, _, _ := strings.Cut(out.String(), "\n"); first != `../../testdata/catalogs/broken/catalog.yaml:8: error: unknown key "entries[0].link" (did you mean "links"?)` {
 		t.Errorf("first line %q", first)
 	}
 

@@ -1,0 +1,315 @@
+// Package yamlerr turns gopkg.in/yaml.v3 decode errors into messages that
+// name YAML keys and the kind of value expected, never Go types: a user
+// writing `fail_levl:` should read `unknown key "fail_levl" (did you mean
+// "fail_level"?)`, not `field fail_levl not found in type main.Config`.
+package yamlerr
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/runbook-translator/runbook-translator/internal/suggest"
+	"gopkg.in/yaml.v3"
+)
+
+// Explainer explains the errors of decoding one document into one Go type.
+type Explainer struct {
+	types map[string]reflect.Type // Type.String() -> type, for every type reachable from the root
+	root  *yaml.Node
+}
+
+// New indexes the types reachable from the value decoded into (v or its
+// type) and parses data once to find the keys errors refer to. data that
+// does not parse still gives an Explainer; it then only rewrites the words.
+func New(data []byte, v any) *Explainer {
+	t, ok := v.(reflect.Type)
+	if !ok {
+		t = reflect.TypeOf(v)
+	}
+	e := &Explainer{types: map[string]reflect.Type{}}
+	e.index(t)
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) == nil && len(doc.Content) > 0 {
+		e.root = doc.Content[0]
+	}
+	return e
+}
+
+func (e *Explainer) index(t reflect.Type) {
+	for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+		if t.Kind() == reflect.Map {
+			e.index(t.Key())
+		}
+		t = t.Elem()
+	}
+	if t == nil {
+		return
+	}
+	if _, seen := e.types[t.String()]; seen {
+		return
+	}
+	e.types[t.String()] = t
+	if t.Kind() == reflect.Struct {
+		for i := 0; i < t.NumField(); i++ {
+			e.index(t.Field(i).Type)
+		}
+	}
+}
+
+// Keys returns the YAML keys of a struct type as yaml.v3 names them: the tag
+// name, else the field name in lower case; inline fields contribute theirs.
+func Keys(t reflect.Type) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("yaml")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		if strings.Contains(opts, "inline") {
+			out = append(out, Keys(f.Type)...)
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+var (
+	lineRe     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	notFoundRe = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
+	cannotRe   = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
+)
+
+// Explain rewrites one message of a *yaml.TypeError (or a yaml error text)
+// and returns its line (0 when the message has none).
+func (e *Explainer) Explain(msg string) (line int, text string) {
+	text = msg
+	if m := lineRe.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		text = m[2]
+	} else {
+		text = strings.TrimPrefix(text, "yaml: ")
+	}
+	if m := notFoundRe.FindStringSubmatch(text); m != nil {
+		key, typ := m[1], m[2]
+		where := e.pathOfKey(line, key)
+		var valid []string
+		if t, ok := e.types[typ]; ok {
+			valid = Keys(t)
+		}
+		s := fmt.Sprintf("unknown key %q", where)
+		if hint := suggest.DidYouMean(key, valid); hint != "" {
+			return line, s + hint
+		}
+		if t, ok := e.types[typ]; ok {
+			if parent := nestedOwner(t, key); parent != "" {
+				return line, s + fmt.Sprintf(" (%s goes under %s:)", key, parent)
+			}
+		}
+		if len(valid) > 0 {
+			sorted := append([]string(nil), valid...)
+			sort.Strings(sorted)
+			s += "; valid keys here: " + strings.Join(sorted, ", ")
+		}
+		return line, s
+	}
+	if m := cannotRe.FindStringSubmatch(text); m != nil {
+		tag, value, typ := m[1], m[2], m[3]
+		got := tagWord(tag)
+		if value != "" {
+			got += " (" + strconv.Quote(value) + ")"
+		}
+		want := e.typeWord(typ)
+		if where := e.pathOfValue(line, tag); where != "" {
+			return line, fmt.Sprintf("%q must be %s, not %s", where, want, got)
+		}
+		return line, fmt.Sprintf("expected %s here, not %s", want, got)
+	}
+	return line, text
+}
+
+// tagWord names a YAML node tag as a user would.
+func tagWord(tag string) string {
+	switch tag {
+	case "!!seq":
+		return "a list"
+	case "!!map":
+		return "a mapping"
+	case "!!str":
+		return "a string"
+	case "!!int":
+		return "a number"
+	case "!!float":
+		return "a number"
+	case "!!bool":
+		return "true/false"
+	case "!!null":
+		return "null"
+	case "!!timestamp":
+		return "a date"
+	}
+	return "a value tagged " + tag
+}
+
+// typeWord names the Go type a value was decoded into in YAML words.
+func (e *Explainer) typeWord(goType string) string {
+	goType = strings.TrimLeft(goType, "*")
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["):
+		return "a mapping"
+	}
+	switch goType {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "a whole number"
+	case "float32", "float64":
+		return "a number"
+	case "time.Duration":
+		return "a duration such as 30s"
+	case "time.Time":
+		return "a date"
+	}
+	t, ok := e.types[goType]
+	if !ok {
+		return "a different kind of value"
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if keys := Keys(t); len(keys) > 0 {
+			if len(keys) > 6 {
+				keys = append(keys[:6:6], "...")
+			}
+			return "a mapping (with keys " + strings.Join(keys, ", ") + ")"
+		}
+		return "a mapping"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map:
+		return "a mapping"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "a different kind of value"
+}
+
+// pathOfKey finds the mapping key named key on line and returns its dotted
+// path (inputs[0].pth); the key itself when the document did not parse.
+func (e *Explainer) pathOfKey(line int, key string) string {
+	var found string
+	walk(e.root, "", func(path string, k, _ *yaml.Node) bool {
+		if k != nil && k.Line == line && k.Value == key {
+			found = path
+			return false
+		}
+		return true
+	})
+	if found == "" {
+		return key
+	}
+	return found
+}
+
+// pathOfValue finds the value node on line with tag and returns the path of
+// the key that holds it.
+func (e *Explainer) pathOfValue(line int, tag string) string {
+	var found string
+	walk(e.root, "", func(path string, _, v *yaml.Node) bool {
+		if v != nil && v.Line == line && v.ShortTag() == tag && path != "" {
+			found = path
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// walk visits every (path, key, value) of the tree; fn returning false stops.
+func walk(n *yaml.Node, path string, fn func(path string, k, v *yaml.Node) bool) bool {
+	if n == nil {
+		return true
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			if !fn(p, k, v) || !walk(v, p, fn) {
+				return false
+			}
+		}
+	case yaml.SequenceNode:
+		for i, v := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if !fn(p, nil, v) || !walk(v, p, fn) {
+				return false
+			}
+		}
+	case yaml.DocumentNode, yaml.AliasNode:
+		for _, c := range n.Content {
+			if !walk(c, path, fn) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// nestedOwner returns the key of t whose value (a struct, or a list of them)
+// has a key named key: `tool:` written beside `match:` instead of inside it.
+func nestedOwner(t reflect.Type, key string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		for _, k := range Keys(ft) {
+			if k == key && name != "-" {
+				return name
+			}
+		}
+	}
+	return ""
+}
