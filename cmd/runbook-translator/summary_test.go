@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/runbook-translator/runbook-translator/reporters"
+)
+
+// The summary's verdict and counts agree with the exit code and with each
+// other, on the batch path and the streaming path alike.
+func TestSummaryReporterAgreesWithExitCode(t *testing.T) {
+	k8s := "../../testdata/conftest/k8s-shop.json"
+	var batch *reporters.SummaryCounts
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stream string
+		code   int
+		want   string
+	}{
+		{"fails", []string{"--fail-level", "error"}, "", ExitFindings, "fail"},
+		{"passes at none", []string{"--fail-level", "none"}, "", ExitOK, "pass"},
+		{"batch at warning", []string{"--fail-level", "warning"}, "0", ExitFindings, "fail"},
+		{"streamed at warning", []string{"--fail-level", "warning"}, "1", ExitFindings, "fail"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"review", "-r", "summary", "-f", "conftest"}, tc.args...)
+			var out, errOut bytes.Buffer
+			code := Main(append(args, k8s), strings.NewReader(""), &out, &errOut, func(k string) string {
+				if k == streamEnv {
+					return tc.stream
+				}
+				return ""
+			})
+			stdout, stderr := out.String(), errOut.String()
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", code, tc.code, stderr)
+			}
+			var d reporters.SummaryDoc
+			if err := json.Unmarshal([]byte(stdout), &d); err != nil {
+				t.Fatalf("%v:\n%s", err, stdout)
+			}
+			c := d.Counts
+			if d.Verdict != tc.want || d.Schema != reporters.SummarySchema || c.Total == 0 ||
+				c.Critical+c.Error+c.Warning+c.Info+c.Ignored != c.Total || (c.Failing > 0) != (tc.want == "fail") {
+				t.Fatalf("summary %+v", d)
+			}
+			sum := 0
+			for _, tc := range d.ByTool {
+				sum += tc.Total
+			}
+			if tc.stream == "0" {
+				batch = &c
+			}
+			if tc.stream == "1" && (batch == nil || *batch != c) {
+				t.Fatalf("streamed counts %+v differ from batch %+v", c, batch)
+			}
+			if sum != c.Total || len(d.Tools) != 1 || d.Tools[0] != "conftest" {
+				t.Fatalf("by_tool does not add up: %+v", d)
+			}
+		})
+	}
+}
