@@ -217,7 +217,7 @@ func equalRuns(a, b *translator.Run) bool {
 }
 
 func TestRegistry(t *testing.T) {
-	want := []string{"gitlab-codequality", "json", "local", "markdown", "sarif"}
+	want := []string{"gitlab-codequality", "json", "local", "markdown", "sarif", "summary"}
 	if got := Names(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}

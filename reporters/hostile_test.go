@@ -196,6 +196,17 @@ func checkReport(t testing.TB, name string, run *translator.Run, out string, mar
 			t.Errorf("sarif: %d results, %d findings", n, len(run.Findings))
 		}
 		sameSet(t, name, got, fps)
+	case "summary":
+		var d SummaryDoc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatalf("summary: not JSON: %v", err)
+		}
+		if d.Counts.Total != len(run.Findings) || d.Counts.Total-d.Counts.Ignored != len(active) {
+			t.Errorf("summary: counts %+v for %d findings, %d active", d.Counts, len(run.Findings), len(active))
+		}
+		if len(d.Notes) != len(run.Notes) {
+			t.Errorf("summary: %d notes, run has %d", len(d.Notes), len(run.Notes))
+		}
 	case "gitlab-codequality":
 		var issues []struct {
 			Fingerprint string `json:"fingerprint"`

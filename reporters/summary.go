@@ -10,7 +10,12 @@ import (
 
 func init() {
 	Register("summary", "one JSON object for scripts and dashboards: verdict, counts by severity and by tool, run notes",
-		func(o Options) (Reporter, error) { return &Summary{out: o}, nil })
+		func(o Options) (Reporter, error) {
+			if err := writerOrErr(o.Out, "summary"); err != nil {
+				return nil, err
+			}
+			return &Summary{out: o}, nil
+		})
 }
 
 // Summary writes the machine-readable summary of a run: the verdict, counts
