@@ -230,8 +230,12 @@ func (fs Findings) Exceeds(level Severity) bool {
 }
 
 // Counts tallies active findings per severity, plus ignored ones.
+// Critical findings are errors too: Error counts them, and Critical is the
+// part of Error that is critical, so every summary that says "N errors"
+// stays right and one that wants the split can show it.
 type Counts struct {
 	Error, Warning, Info, Ignored, Total int
+	Critical                             int
 }
 
 // Count returns the tallies of the collection.
@@ -246,6 +250,9 @@ func (fs Findings) Count() Counts {
 		switch {
 		case f.Severity >= SeverityError:
 			c.Error++
+			if f.Severity == SeverityCritical {
+				c.Critical++
+			}
 		case f.Severity == SeverityWarning:
 			c.Warning++
 		default:

@@ -87,7 +87,7 @@ func TestFindingJSONFieldNames(t *testing.T) {
 }
 
 func TestParseSeverity(t *testing.T) {
-	for in, want := range map[string]Severity{"info": SeverityInfo, "WARNING": SeverityWarning, "error": SeverityError, "none": SeverityNone} {
+	for in, want := range map[string]Severity{"info": SeverityInfo, "WARNING": SeverityWarning, "error": SeverityError, "Critical": SeverityCritical, "none": SeverityNone} {
 		got, err := ParseSeverity(in)
 		if err != nil || got != want {
 			t.Errorf("ParseSeverity(%q) = %v, %v", in, got, err)
@@ -95,6 +95,40 @@ func TestParseSeverity(t *testing.T) {
 	}
 	if _, err := ParseSeverity("fatal"); err == nil {
 		t.Error("ParseSeverity accepted fatal")
+	}
+}
+
+// Critical sits above error: it fails --fail-level error and critical, an
+// error fails only the first; each output maps it to its highest level.
+func TestSeverityCritical(t *testing.T) {
+	crit := &Finding{Severity: SeverityCritical}
+	errf := &Finding{Severity: SeverityError}
+	if !(Findings{crit}).Exceeds(SeverityError) || !(Findings{crit}).Exceeds(SeverityCritical) {
+		t.Error("critical must fail at error and at critical")
+	}
+	if (Findings{errf}).Exceeds(SeverityCritical) {
+		t.Error("an error must not fail --fail-level critical")
+	}
+	if got := SeverityCritical.String(); got != "critical" {
+		t.Errorf("String = %q", got)
+	}
+	var back Severity
+	if err := back.UnmarshalText([]byte("critical")); err != nil || back != SeverityCritical {
+		t.Errorf("UnmarshalText(critical) = %v, %v", back, err)
+	}
+	for _, c := range [][2]string{
+		{SeverityCritical.SARIFLevel(), "error"},
+		{SeverityCritical.CodeQuality(), "critical"},
+		{SeverityError.CodeQuality(), "major"},
+		{SeverityCritical.GitHubAnnotationLevel(), "failure"},
+	} {
+		if c[0] != c[1] {
+			t.Errorf("mapping = %q, want %q", c[0], c[1])
+		}
+	}
+	c := Findings{crit, errf, {Severity: SeverityCritical, Suppressed: &Suppression{Reason: "r"}}}.Count()
+	if c != (Counts{Error: 2, Critical: 1, Ignored: 1, Total: 3}) {
+		t.Errorf("Count = %+v: critical is counted among the errors and on its own", c)
 	}
 }
 

@@ -15,6 +15,11 @@ const (
 	SeverityInfo
 	SeverityWarning
 	SeverityError
+	// SeverityCritical is above Error: a scanner's own CRITICAL (Trivy,
+	// tfsec, checkov), so that "--fail-level critical" fails only on those.
+	// It is an error everywhere a report has no separate word for it
+	// (Findings.Count counts it among the errors; SARIF level "error").
+	SeverityCritical
 )
 
 // SeverityNone is a fail level that no finding reaches ("--fail-level none").
@@ -29,13 +34,16 @@ func (s Severity) String() string {
 		return "warning"
 	case SeverityError:
 		return "error"
+	case SeverityCritical:
+		return "critical"
 	case SeverityNone:
 		return "none"
 	}
 	return "unknown"
 }
 
-// ParseSeverity parses one of none, info, warning, error (case-insensitive).
+// ParseSeverity parses one of none, info, warning, error, critical
+// (case-insensitive).
 func ParseSeverity(s string) (Severity, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "info":
@@ -44,10 +52,12 @@ func ParseSeverity(s string) (Severity, error) {
 		return SeverityWarning, nil
 	case "error":
 		return SeverityError, nil
+	case "critical":
+		return SeverityCritical, nil
 	case "none":
 		return SeverityNone, nil
 	}
-	return SeverityUnknown, fmt.Errorf("unknown severity %q (want none, info, warning or error)", s)
+	return SeverityUnknown, fmt.Errorf("unknown severity %q (want none, info, warning, error or critical)", s)
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -63,10 +73,12 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// SARIFLevel maps the severity to a SARIF result level.
+// SARIFLevel maps the severity to a SARIF result level. SARIF has no level
+// above "error"; the SARIF reporter tells critical apart with the
+// security-severity property GitHub code scanning reads.
 func (s Severity) SARIFLevel() string {
 	switch s {
-	case SeverityError:
+	case SeverityError, SeverityCritical:
 		return "error"
 	case SeverityWarning:
 		return "warning"
@@ -74,9 +86,13 @@ func (s Severity) SARIFLevel() string {
 	return "note"
 }
 
-// CodeQuality maps the severity to a GitLab Code Quality severity.
+// CodeQuality maps the severity to a GitLab Code Quality severity (info,
+// minor, major, critical, blocker). Blocker is left unused: nothing we read
+// says more than critical.
 func (s Severity) CodeQuality() string {
 	switch s {
+	case SeverityCritical:
+		return "critical"
 	case SeverityError:
 		return "major"
 	case SeverityWarning:
@@ -85,10 +101,11 @@ func (s Severity) CodeQuality() string {
 	return "info"
 }
 
-// GitHubAnnotationLevel maps the severity to a check-run annotation level.
+// GitHubAnnotationLevel maps the severity to a check-run annotation level
+// (notice, warning, failure: failure is the highest there is).
 func (s Severity) GitHubAnnotationLevel() string {
 	switch s {
-	case SeverityError:
+	case SeverityError, SeverityCritical:
 		return "failure"
 	case SeverityWarning:
 		return "warning"

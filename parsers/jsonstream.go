@@ -257,11 +257,13 @@ func firstKeyIs(head []byte, key string) bool {
 }
 
 // mapToolSeverity maps the CRITICAL/HIGH/MEDIUM/LOW scale shared by trivy,
-// tfsec and checkov: CRITICAL and HIGH are errors, MEDIUM a warning, LOW and
+// tfsec and checkov: CRITICAL is critical, HIGH an error, MEDIUM a warning, LOW and
 // anything else (UNKNOWN, INFO) info.
 func mapToolSeverity(s string) translator.Severity {
 	switch strings.ToUpper(strings.TrimSpace(s)) {
-	case "CRITICAL", "HIGH", "ERROR":
+	case "CRITICAL":
+		return translator.SeverityCritical
+	case "HIGH", "ERROR":
 		return translator.SeverityError
 	case "MEDIUM", "WARNING":
 		return translator.SeverityWarning

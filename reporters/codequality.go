@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -93,13 +92,11 @@ func BuildCodeQuality(run *translator.Run) any {
 	return out
 }
 
-// cqSeverity maps Severity.CodeQuality(), raising a tool's own CRITICAL (Trivy,
-// tfsec, checkov) to "critical" while the finding still counts as an error;
-// a catalog that lowered the severity wins.
+// cqSeverity maps Severity.CodeQuality(): a scanner's own CRITICAL (Trivy,
+// tfsec, checkov) is SeverityCritical and so Code Quality "critical"; a
+// catalog that lowered the severity wins (the tool's own word is not read
+// here). An unknown severity is info, as Findings.Count counts it.
 func cqSeverity(f *translator.Finding) string {
-	if f.Severity >= translator.SeverityError && strings.EqualFold(strings.TrimSpace(f.ToolSeverity), "critical") {
-		return "critical"
-	}
 	if f.Severity < translator.SeverityInfo {
 		return translator.SeverityInfo.CodeQuality()
 	}

@@ -102,18 +102,25 @@ func TestCodeQualityFingerprintsUnique(t *testing.T) {
 	}
 }
 
-func TestCodeQualityCriticalOnlyWhenError(t *testing.T) {
+// Code Quality severity follows the normalised severity, not the tool's
+// word: a CRITICAL a catalog lowered to warning is minor, a critical finding
+// is critical, an error major.
+func TestCodeQualitySeverity(t *testing.T) {
 	f := &translator.Finding{Severity: translator.SeverityWarning, ToolSeverity: "CRITICAL"}
 	if got := cqSeverity(f); got != "minor" {
 		t.Errorf("catalog-lowered CRITICAL: %s, want minor", got)
 	}
-	f.Severity = translator.SeverityError
+	f.Severity = translator.SeverityCritical
 	if got := cqSeverity(f); got != "critical" {
-		t.Errorf("CRITICAL error: %s", got)
+		t.Errorf("critical: %s", got)
 	}
-	f.ToolSeverity = "HIGH"
+	f.Severity, f.ToolSeverity = translator.SeverityError, "HIGH"
 	if got := cqSeverity(f); got != "major" {
 		t.Errorf("HIGH error: %s", got)
+	}
+	f.Severity = translator.SeverityUnknown
+	if got := cqSeverity(f); got != "info" {
+		t.Errorf("unknown: %s", got)
 	}
 }
 

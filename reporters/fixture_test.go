@@ -99,7 +99,7 @@ func fixtureRun() *translator.Run {
 			},
 		},
 		{
-			Tool: "trivy", Code: "CVE-2024-24790", Severity: translator.SeverityError, ToolSeverity: "CRITICAL",
+			Tool: "trivy", Code: "CVE-2024-24790", Severity: translator.SeverityCritical, ToolSeverity: "CRITICAL",
 			Message:  "stdlib: net/netip: Unexpected behavior from Is methods for IPv4-mapped IPv6 addresses",
 			Location: translator.Location{Path: "go.mod"},
 			Resource: "stdlib", URL: "https://avd.aquasec.com/nvd/cve-2024-24790",

@@ -70,14 +70,17 @@ type jsonFinding struct {
 	OutsideDiff bool                    `json:"outside_diff,omitempty"`
 }
 
-// jsonSeverity keeps the documented enum (error|warning|info): an unknown
-// severity is counted as info everywhere (Findings.Count), so it says so.
+// jsonSeverity keeps the documented enum (critical|error|warning|info): an
+// unknown severity is counted as info everywhere (Findings.Count), so it
+// says so. "critical" is its own value (a consumer that only knows error
+// should treat it as one: Findings.Count and the summaries count it among
+// the errors); anything above critical (the "none" fail level) is clamped.
 func jsonSeverity(s translator.Severity) string {
 	if s < translator.SeverityInfo {
 		return translator.SeverityInfo.String()
 	}
-	if s > translator.SeverityError {
-		return translator.SeverityError.String()
+	if s > translator.SeverityCritical {
+		return translator.SeverityCritical.String()
 	}
 	return s.String()
 }

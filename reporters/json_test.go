@@ -50,7 +50,7 @@ func TestJSONLinesKeys(t *testing.T) {
 		}
 		var sev string
 		json.Unmarshal(obj["severity"], &sev)
-		if sev != "error" && sev != "warning" && sev != "info" {
+		if sev != "critical" && sev != "error" && sev != "warning" && sev != "info" {
 			t.Errorf("line %d: severity %q", n, sev)
 		}
 		var rb map[string]json.RawMessage

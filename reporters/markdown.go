@@ -517,6 +517,8 @@ func mdLocation(f *translator.Finding) string {
 
 func sevLabel(s translator.Severity) string {
 	switch {
+	case s >= translator.SeverityCritical:
+		return "🟥"
 	case s >= translator.SeverityError:
 		return "🔴"
 	case s == translator.SeverityWarning:

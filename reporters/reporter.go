@@ -28,6 +28,9 @@ type Options struct {
 	Color bool
 	// Verbose includes rendered runbook bodies in the local report.
 	Verbose bool
+	// Warn, when set, receives warnings meant for the person running the
+	// command (stderr), e.g. what the SARIF report left out.
+	Warn io.Writer
 }
 
 // Factory builds a local reporter.

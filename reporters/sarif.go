@@ -1,6 +1,8 @@
 package reporters
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,12 +16,14 @@ import (
 )
 
 func init() {
-	Register("sarif", "SARIF 2.1.0, one run per tool, runbooks as rule help (GitHub code scanning)",
+	Register("sarif", "SARIF 2.1.0 for GitHub code scanning: one run per tool, runbooks as rule help, cut to GitHub's upload limits",
 		func(opts Options) (Reporter, error) {
 			if err := writerOrErr(opts.Out, "sarif"); err != nil {
 				return nil, err
 			}
-			return NewSARIF(opts.Out), nil
+			s := NewSARIF(opts.Out)
+			s.warn = opts.Warn
+			return s, nil
 		})
 }
 
@@ -31,9 +35,46 @@ const (
 	// Finding.Fingerprint ever changes meaning, so code scanning does not
 	// match alerts across incompatible runs.
 	sarifFingerprintKey = "runbookTranslator/v1"
-	// sarifSrcRoot is the base of every artifact URI: paths are relative to
-	// the repository root, which GitHub code scanning resolves itself.
+	// sarifSrcRoot is the base of every relative artifact URI: paths are
+	// relative to the repository root, which GitHub code scanning resolves
+	// itself.
 	sarifSrcRoot = "%SRCROOT%"
+	// sarifCutKey is the run property that says what was left out.
+	sarifCutKey = "runbookTranslator/omitted"
+)
+
+// GitHub's limits on one SARIF upload. The REST API description of "Upload
+// an analysis as SARIF data" (POST /repos/{owner}/{repo}/code-scanning/sarifs)
+// says: "SARIF upload supports a maximum number of entries per the following
+// data objects, and an analysis will be rejected if any of these objects is
+// above its maximum value": runs per file 20, results per run 25,000 ("Only
+// the top 5,000 results will be included, prioritized by severity"), rules
+// per run 25,000, locations per result 1,000, tags per rule 20 ("Only 10 tags
+// will be included"). docs.github.com troubleshooting-sarif-uploads/
+// file-too-large: uploads "larger than the maximum size of 10 MB" (the
+// gzip-compressed file) are refused.
+//
+// The writer is stricter where the documents disagree: an older version of
+// the same API text said "any SARIF uploads with more than 25,000 results are
+// rejected", so 25,000 bounds the results of the whole file, not only of one
+// run; and it aims under the gzip limit with a margin, since the uploader
+// may compress less well than we measure.
+//
+// They are variables only so that tests can lower them.
+var (
+	sarifMaxRuns    = 20
+	sarifMaxResults = 25000
+	// sarifMaxGzip is the 10 MB upload limit less a 5% margin.
+	sarifMaxGzip int64 = 10 << 20 * 95 / 100
+)
+
+const (
+	sarifMaxTags = 10
+	// sarifMaxMessage bounds one result message (the tool's message plus,
+	// for a rule whose runbook differs per finding, that finding's
+	// runbook): GitHub documents no limit, but one hostile message must
+	// not use up the 10 MB for every other result.
+	sarifMaxMessage = 16 << 10
 )
 
 // toolInfoURIs are the project pages of the tools runbook-translator reads,
@@ -56,41 +97,650 @@ var toolInfoURIs = map[string]string{
 	"trivy":          "https://trivy.dev/",
 }
 
-// SARIF is the "sarif" reporter: a SARIF 2.1.0 log with one run per tool.
-// Rules are deduplicated per (tool, code) and carry the rendered runbook as
-// help.markdown, which GitHub code scanning shows beside the alert; results
-// carry a line-independent partial fingerprint, and ignored findings are
-// results with an external suppression (code scanning then closes them as
-// dismissed rather than losing them).
-type SARIF struct {
-	out io.Writer
+// securityTools are the scanners whose findings are security findings:
+// their rules get the "security" tag and a security-severity, which is what
+// makes GitHub code scanning show Critical/High/Medium/Low for them (Trivy's
+// own SARIF writer, pkg/report/sarif.go, tags every rule "security" and sets
+// security-severity). tfsec, checkov and gitleaks are security scanners by
+// purpose; kube-linter's checks are Kubernetes security misconfigurations.
+// Polaris marks each check with a category: its "Security" ones count too
+// (see sarifSecurity).
+var securityTools = map[string]bool{
+	"trivy": true, "tfsec": true, "checkov": true, "gitleaks": true, "kube-linter": true,
 }
 
-var _ Reporter = (*SARIF)(nil)
+// SARIF is the "sarif" reporter: a SARIF 2.1.0 log with one run per tool,
+// written for GitHub code scanning.
+//
+//   - Every result has a physical location (GitHub refuses the whole upload
+//     otherwise: "locationFromSarifResult: expected artifact location"); see
+//     sarifArtifactURI for what a finding without a file gets.
+//   - A rule is one (tool, code, runbook entry). Its help describes the
+//     rule: the runbook when it reads the same for every finding of the
+//     rule, otherwise the entry's title, owner, links and the tool's own
+//     description; what the runbook says about one finding then goes into
+//     that result's message. A code matched by two entries (gator's GK-103)
+//     gets one rule per entry, with ids "CODE/entry-id".
+//   - Results carry a line-independent partial fingerprint; ignored
+//     findings are results with an external suppression (code scanning
+//     closes them as dismissed rather than losing them).
+//   - The log never exceeds GitHub's upload limits (see sarifMaxResults):
+//     what does not fit is left out, lowest severity first, ignored before
+//     active, and said so on stderr and in the run's properties
+//     ("runbookTranslator/omitted").
+//
+// Memory is bounded: at most sarifMaxResults results are held, each with its
+// message and location only, and one help text per rule.
+type SARIF struct {
+	out  io.Writer
+	warn io.Writer
+	st   *sarifState
+}
+
+var (
+	_ Reporter = (*SARIF)(nil)
+	_ Streamer = (*SARIF)(nil)
+)
 
 // NewSARIF returns the SARIF reporter writing to out.
 func NewSARIF(out io.Writer) *SARIF { return &SARIF{out: out} }
 
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
+// Report implements Reporter: the findings sorted, then written as Write
+// would stream them.
+func (s *SARIF) Report(_ context.Context, run *translator.Run) error {
+	if err := s.Begin(run); err != nil {
+		return err
+	}
+	for _, f := range sortedFindings(run) {
+		if err := s.Write(f); err != nil {
+			return err
+		}
+	}
+	return s.End(run)
 }
 
-type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+// Begin implements Streamer.
+func (s *SARIF) Begin(*translator.Run) error {
+	if s.out == nil {
+		return fmt.Errorf("write sarif report: no output")
+	}
+	s.st = newSARIFState()
+	return nil
 }
 
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
+// Write implements Streamer: the finding is kept (within the limits) as a
+// result; nothing is written before End, because rules, the cut and rule
+// ids are only known then.
+func (s *SARIF) Write(f *translator.Finding) error {
+	if s.st == nil {
+		s.st = newSARIFState()
+	}
+	s.st.add(f)
+	return nil
 }
 
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri,omitempty"`
-	Rules          []sarifRule `json:"rules,omitempty"`
+// End implements Streamer: it writes the log.
+func (s *SARIF) End(run *translator.Run) error {
+	st := s.st
+	if st == nil {
+		st = newSARIFState()
+	}
+	s.st = nil
+	st.finish(run.Tools)
+	st.fitGzip()
+	if s.warn != nil {
+		for _, n := range st.cutNotes() {
+			fmt.Fprintf(s.warn, "runbook-translator: warning: sarif: %s\n", n)
+		}
+	}
+	w := bufio.NewWriterSize(s.out, 64<<10)
+	if err := st.encode(w); err != nil {
+		return fmt.Errorf("write sarif report: %w", err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write sarif report: %w", err)
+	}
+	return nil
 }
+
+// --- state -------------------------------------------------------------
+
+// sarifPriorities is the number of priority buckets: severity (unknown,
+// info, warning, error, critical) times active/ignored.
+const sarifPriorities = 10
+
+// sarifState is what the writer holds between Begin and End.
+type sarifState struct {
+	tools map[string]*sarifToolRun
+	order []string // tool names in order of first finding
+	// buckets hold the kept results by priority; n counts them.
+	buckets [sarifPriorities][]*sarifHeld
+	n       int
+	seq     int
+	// seen counts every finding, kept or not.
+	seen int
+
+	// Filled by finish.
+	runs []*sarifToolRun
+	// cutRuns are tools whose run was left out (over sarifMaxRuns).
+	cutRuns []string
+}
+
+type sarifToolRun struct {
+	tool  string
+	rules map[sarifRuleKey]*sarifRuleState
+	// codes counts the rules per code, for distinct ids.
+	codes map[string]int
+	// omitted counts left-out results by severity name; omittedReason says
+	// which limit.
+	omitted       map[string]int
+	omittedReason map[string]bool
+	seen          int
+	// results, by seq, filled by finish.
+	results []*sarifHeld
+	// ruleList is the rules with at least one kept result, in index order.
+	ruleList []*sarifRuleState
+}
+
+type sarifRuleKey struct{ code, runbook string }
+
+// sarifRuleState is one rule: its help once, however many results.
+type sarifRuleState struct {
+	key      sarifRuleKey
+	code     string // the finding's code, "" when it had none
+	refs     int    // kept results
+	id       string
+	index    int
+	title    string // tool's short description
+	url      string
+	help     string // first finding's runbook body
+	uniform  bool   // every kept result had that body
+	rb       *translator.Runbook
+	maxSev   translator.Severity
+	security bool
+}
+
+// sarifHeld is one kept result: only what its JSON needs.
+type sarifHeld struct {
+	seq      int
+	prio     int
+	run      *sarifToolRun
+	rule     *sarifRuleState
+	sev      translator.Severity
+	msg      string
+	body     string // this finding's runbook body, when it differs from the rule's
+	uri      string
+	base     bool // uri is relative to %SRCROOT%
+	noFile   string
+	loc      translator.Location
+	resource string
+	fp       string
+	supp     *translator.Suppression
+	props    map[string]string
+}
+
+func newSARIFState() *sarifState {
+	return &sarifState{tools: map[string]*sarifToolRun{}}
+}
+
+func (st *sarifState) toolRun(tool string) *sarifToolRun {
+	r := st.tools[tool]
+	if r == nil {
+		r = &sarifToolRun{tool: tool, rules: map[sarifRuleKey]*sarifRuleState{}, codes: map[string]int{},
+			omitted: map[string]int{}, omittedReason: map[string]bool{}}
+		st.tools[tool] = r
+		st.order = append(st.order, tool)
+	}
+	return r
+}
+
+func sarifPriority(f *translator.Finding) int {
+	s := int(f.Severity)
+	if s < 0 {
+		s = 0
+	}
+	if s > int(translator.SeverityCritical) {
+		s = int(translator.SeverityCritical)
+	}
+	p := s * 2
+	if !f.Ignored() {
+		p++
+	}
+	return p
+}
+
+// add keeps f as a result, evicting a kept result of lower priority when
+// sarifMaxResults are held (the newest of the lowest bucket: in a sorted
+// run, the last by path).
+func (st *sarifState) add(f *translator.Finding) {
+	if f == nil {
+		return
+	}
+	st.seen++
+	tool := f.Tool
+	if tool == "" {
+		tool = "unknown"
+	}
+	run := st.toolRun(tool)
+	run.seen++
+	prio := sarifPriority(f)
+	if st.n >= sarifMaxResults {
+		low := 0
+		for low < sarifPriorities && len(st.buckets[low]) == 0 {
+			low++
+		}
+		if low >= prio {
+			run.omit(f.Severity, "results")
+			return
+		}
+		b := st.buckets[low]
+		st.evict(b[len(b)-1], "results")
+		st.buckets[low] = b[:len(b)-1]
+	}
+	h := st.hold(run, f, prio)
+	st.buckets[prio] = append(st.buckets[prio], h)
+	st.n++
+}
+
+func (r *sarifToolRun) omit(sev translator.Severity, why string) {
+	r.omitted[jsonSeverity(sev)]++
+	r.omittedReason[why] = true
+}
+
+// evict drops a kept result; a rule left without results is forgotten, so
+// the rules held stay bounded by the results held.
+func (st *sarifState) evict(h *sarifHeld, why string) {
+	h.run.omit(h.sev, why)
+	st.n--
+	h.rule.refs--
+	if h.rule.refs == 0 {
+		delete(h.run.rules, h.rule.key)
+		h.run.codes[h.rule.key.code]--
+	}
+}
+
+func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *sarifHeld {
+	code := f.Code
+	if code == "" {
+		code = "unknown" // SARIF allows any id, but a rule must have one
+	}
+	key := sarifRuleKey{code: code}
+	body := ""
+	if rb := f.Runbook; rb != nil {
+		key.runbook = rb.ID
+		body = rb.Body
+		if rb.Error != "" {
+			// The body is the raw (untrusted) message when the template failed.
+			body = markdown.Escape(rb.Body)
+		}
+	}
+	rule := run.rules[key]
+	if rule == nil {
+		rule = &sarifRuleState{key: key, code: f.Code, title: f.Title, help: body, uniform: true, rb: f.Runbook, maxSev: f.Severity}
+		if absoluteURI(f.URL) {
+			rule.url = f.URL
+		}
+		run.rules[key] = rule
+		run.codes[code]++
+	}
+	rule.refs++
+	if f.Severity > rule.maxSev {
+		rule.maxSev = f.Severity
+	}
+	if sarifSecurity(f) {
+		rule.security = true
+	}
+	if rule.title == "" {
+		rule.title = f.Title
+	}
+	h := &sarifHeld{seq: st.seq, prio: prio, run: run, rule: rule, sev: f.Severity, loc: f.Location,
+		resource: f.Resource, fp: f.Fingerprint}
+	st.seq++
+	if body != rule.help || findingSpecific(f, body) {
+		rule.uniform = false
+		h.body = truncate(body, sarifMaxMessage)
+	}
+	h.msg = f.Message
+	if strings.TrimSpace(h.msg) == "" {
+		h.msg = f.TitleOrCode() // message.text must say something
+	}
+	h.msg = truncate(h.msg, sarifMaxMessage)
+	h.uri, h.base, h.noFile = sarifArtifactURI(f)
+	if f.Suppressed != nil {
+		s := *f.Suppressed
+		h.supp = &s
+	}
+	props := map[string]string{}
+	if f.ToolSeverity != "" {
+		props["tool_severity"] = f.ToolSeverity
+	}
+	if f.Runbook != nil {
+		props["runbook_id"] = f.Runbook.ID
+	}
+	if f.Resource != "" {
+		props["resource"] = f.Resource
+	}
+	if h.noFile != "" {
+		props["location"] = h.noFile
+	}
+	if f.Path != "" && f.Line <= 0 {
+		props["line"] = "unknown (the tool gave none; region is line 1)"
+	}
+	if expired(f) {
+		props["exception_expired"] = expiryDate(f)
+	}
+	if f.Ignored() && f.Suppressed.Expires != "" {
+		props["suppression_expires"] = f.Suppressed.Expires
+	}
+	h.props = props
+	return h
+}
+
+// findingSpecific reports whether a runbook body is written for one finding:
+// it names the finding's file path, qualified object name, message,
+// container or installed version. Such
+// a body is not rule help even when the rule has one result, since the next
+// finding of the rule will read differently.
+func findingSpecific(f *translator.Finding, body string) bool {
+	if body == "" {
+		return false
+	}
+	// A bare file or object name ("go.mod", "stdlib") is as likely to be
+	// part of generic advice; a path or qualified name is not.
+	for _, v := range []string{f.Path, f.Resource} {
+		if len(v) >= 3 && strings.Contains(v, "/") && strings.Contains(body, v) {
+			return true
+		}
+	}
+	for _, v := range []string{f.Message, f.Extra["container"], f.Extra["installed_version"]} {
+		if len(strings.TrimSpace(v)) >= 3 && strings.Contains(body, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// sarifSecurity reports whether f is a security finding (see securityTools).
+func sarifSecurity(f *translator.Finding) bool {
+	return securityTools[strings.ToLower(f.Tool)] || strings.EqualFold(f.Extra["category"], "security")
+}
+
+// securitySeverity is the rule's security-severity: the scores Trivy's own
+// SARIF writer gives its severities (severityToScore: CRITICAL 9.5, HIGH
+// 8.0, MEDIUM 5.5, LOW 2.0), which GitHub reads as critical (9.0-10.0),
+// high (7.0-8.9), medium (4.0-6.9) and low (0.1-3.9).
+func securitySeverity(s translator.Severity) string {
+	switch {
+	case s >= translator.SeverityCritical:
+		return "9.5"
+	case s == translator.SeverityError:
+		return "8.0"
+	case s == translator.SeverityWarning:
+		return "5.5"
+	}
+	return "2.0"
+}
+
+// sarifArtifactURI chooses the artifact location of a finding. GitHub
+// needs one on every result; a finding without a file gets what the
+// scanners' own SARIF uses in its place:
+//
+//   - a file: its repository-relative path (an absolute path, when no
+//     --base-dir made it relative, becomes a file:// URI, which GitHub maps
+//     with the upload's checkout_uri);
+//   - Trivy's image and package scans (Extra "target", no file): the image
+//     reference reduced to its repository path, as Trivy's ToPathUri does
+//     ("alpine:3.18 (alpine 3.18.4)" -> "library/alpine");
+//   - a Kubernetes or Terraform object without a file (Kyverno and
+//     Gatekeeper reports, Polaris audits): the object, "Deployment/shop/web";
+//   - nothing at all (hadolint read from stdin): "-", the name the tools
+//     themselves give standard input.
+//
+// noFile says which, for the result's "location" property; it is empty
+// for a real file.
+func sarifArtifactURI(f *translator.Finding) (uri string, base bool, noFile string) {
+	switch {
+	case f.Path != "" && strings.HasPrefix(f.Path, "/"):
+		return "file://" + pathURI(f.Path), false, ""
+	case f.Path != "":
+		return pathURI(f.Path), true, ""
+	case f.Extra["target"] != "":
+		return pathURI(imageRepoPath(f.Extra["target"])), true, "no file: the scanned image or artifact " + f.Extra["target"]
+	case f.Resource != "":
+		return pathURI(f.Resource), true, "no file: the object " + f.Resource
+	}
+	return "-", true, "no file: the tool read its input from stdin or gave no path"
+}
+
+// imageRepoPath reduces a Trivy target such as
+// "registry.example.com:5000/team/app:1.2@sha256:ab (debian 12.1)" to the
+// repository path "team/app", as Trivy's SARIF writer does with
+// go-containerregistry's ParseReference(...).Context().RepositoryStr(): the
+// " (os version)" suffix, tag, digest and registry host go; a Docker Hub
+// name without a namespace gets "library/". A target that is not an image
+// reference (a file or folder) keeps its path, without a leading "/" or
+// "./".
+func imageRepoPath(t string) string {
+	if i := strings.Index(t, " ("); i > 0 {
+		t = t[:i]
+	}
+	t = strings.TrimSpace(t)
+	if i := strings.Index(t, "@"); i > 0 {
+		t = t[:i]
+	}
+	parts := strings.Split(t, "/")
+	if last := parts[len(parts)-1]; strings.Contains(last, ":") {
+		parts[len(parts)-1] = last[:strings.Index(last, ":")]
+	}
+	registry := len(parts) > 1 && parts[0] != "." && parts[0] != ".." &&
+		(strings.ContainsAny(parts[0], ".:") || parts[0] == "localhost")
+	if registry {
+		parts = parts[1:]
+	}
+	if !registry && len(parts) == 1 && parts[0] != "" && !strings.Contains(parts[0], ".") {
+		parts = []string{"library", parts[0]}
+	}
+	out := strings.TrimLeft(strings.Join(parts, "/"), "/")
+	out = strings.TrimPrefix(out, "./")
+	if out == "" {
+		return "-"
+	}
+	return out
+}
+
+// finish orders the kept results per run, assigns rule ids and indexes,
+// and applies the runs limit.
+func (st *sarifState) finish(tools []string) {
+	var names []string
+	seen := map[string]bool{}
+	for _, t := range tools {
+		if t != "" && !seen[t] {
+			seen[t] = true
+			names = append(names, t)
+		}
+	}
+	var extra []string
+	for _, t := range st.order {
+		if !seen[t] {
+			extra = append(extra, t)
+		}
+	}
+	sort.Strings(extra)
+	names = append(names, extra...)
+	if len(names) == 0 {
+		// Code scanning needs at least one run to close earlier alerts.
+		names = []string{"runbook-translator"}
+	}
+	var all []*sarifHeld
+	for _, b := range st.buckets {
+		all = append(all, b...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
+	st.runs = nil
+	for i, t := range names {
+		r := st.toolRun(t)
+		if i >= sarifMaxRuns {
+			st.cutRuns = append(st.cutRuns, t)
+			continue
+		}
+		st.runs = append(st.runs, r)
+	}
+	for _, r := range st.runs {
+		r.results = r.results[:0]
+		r.ruleList = nil
+	}
+	for _, h := range all {
+		r := h.run
+		if !st.kept(r) {
+			r.omit(h.sev, "runs")
+			continue
+		}
+		r.results = append(r.results, h)
+	}
+	for _, r := range st.runs {
+		r.assignRules()
+	}
+}
+
+func (st *sarifState) kept(r *sarifToolRun) bool {
+	for _, k := range st.runs {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// assignRules numbers the rules of the kept results in order of first
+// result and gives a code matched by several runbook entries one rule id
+// per entry ("CODE/entry-id"), so that no rule carries the wrong help.
+func (r *sarifToolRun) assignRules() {
+	for _, rule := range r.rules {
+		rule.index = -1
+	}
+	for _, h := range r.results {
+		rule := h.rule
+		if rule.index >= 0 {
+			continue
+		}
+		rule.index = len(r.ruleList)
+		rule.id = rule.key.code
+		if r.codes[rule.key.code] > 1 && rule.key.runbook != "" {
+			rule.id = rule.key.code + "/" + rule.key.runbook
+		}
+		r.ruleList = append(r.ruleList, rule)
+	}
+}
+
+// fitGzip leaves out the lowest-priority results until the log compresses
+// under sarifMaxGzip.
+func (st *sarifState) fitGzip() {
+	for range 20 {
+		size := st.gzipSize()
+		if size <= sarifMaxGzip {
+			return
+		}
+		var all []*sarifHeld
+		for _, r := range st.runs {
+			all = append(all, r.results...)
+		}
+		if len(all) == 0 {
+			return
+		}
+		// Drop a share a little larger than the excess, lowest first.
+		drop := int(float64(len(all))*(1-float64(sarifMaxGzip)/float64(size))) + 1 + len(all)/50
+		if drop > len(all) {
+			drop = len(all)
+		}
+		sort.SliceStable(all, func(i, j int) bool {
+			if all[i].prio != all[j].prio {
+				return all[i].prio < all[j].prio
+			}
+			return all[i].seq > all[j].seq
+		})
+		gone := map[*sarifHeld]bool{}
+		for _, h := range all[:drop] {
+			gone[h] = true
+			st.evict(h, "size")
+		}
+		for _, r := range st.runs {
+			kept := r.results[:0]
+			for _, h := range r.results {
+				if !gone[h] {
+					kept = append(kept, h)
+				}
+			}
+			r.results = kept
+			r.ruleList = nil
+			r.assignRules()
+		}
+	}
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+func (st *sarifState) gzipSize() int64 {
+	var c countWriter
+	zw := gzip.NewWriter(&c)
+	bw := bufio.NewWriterSize(zw, 64<<10)
+	_ = st.encode(bw)
+	_ = bw.Flush()
+	_ = zw.Close()
+	return c.n
+}
+
+// cutNotes says what was left out, one note per run.
+func (st *sarifState) cutNotes() []string {
+	var notes []string
+	for _, r := range st.runs {
+		if len(r.omitted) == 0 {
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("%s: %d of %d findings left out of the SARIF log (%s), to stay within GitHub's limits (%s); the other reports list them",
+			r.tool, r.omittedTotal(), r.seen, r.omittedList(), r.reasons()))
+	}
+	for _, t := range st.cutRuns {
+		r := st.tools[t]
+		notes = append(notes, fmt.Sprintf("%s: its run (%d findings) left out of the SARIF log: GitHub accepts at most %d runs per file", t, r.seen, sarifMaxRuns))
+	}
+	return notes
+}
+
+func (r *sarifToolRun) omittedTotal() int {
+	n := 0
+	for _, c := range r.omitted {
+		n += c
+	}
+	return n
+}
+
+func (r *sarifToolRun) omittedList() string {
+	var parts []string
+	for _, s := range []string{"critical", "error", "warning", "info"} {
+		if c := r.omitted[s]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c, s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (r *sarifToolRun) reasons() string {
+	var parts []string
+	if r.omittedReason["results"] {
+		parts = append(parts, fmt.Sprintf("at most %d results per file", sarifMaxResults))
+	}
+	if r.omittedReason["size"] {
+		parts = append(parts, "10 MB gzip-compressed")
+	}
+	if r.omittedReason["runs"] {
+		parts = append(parts, fmt.Sprintf("at most %d runs", sarifMaxRuns))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// --- encoding ----------------------------------------------------------
 
 type sarifText struct {
 	Text string `json:"text"`
@@ -103,7 +753,6 @@ type sarifHelp struct {
 
 type sarifRule struct {
 	ID                   string          `json:"id"`
-	Name                 string          `json:"name,omitempty"`
 	ShortDescription     *sarifText      `json:"shortDescription,omitempty"`
 	FullDescription      *sarifText      `json:"fullDescription,omitempty"`
 	HelpURI              string          `json:"helpUri,omitempty"`
@@ -117,9 +766,10 @@ type sarifRuleConf struct {
 }
 
 type sarifRuleProps struct {
-	RunbookID    string   `json:"runbook_id,omitempty"`
-	RunbookOwner string   `json:"runbook_owner,omitempty"`
-	Tags         []string `json:"tags,omitempty"`
+	RunbookID        string   `json:"runbook_id,omitempty"`
+	RunbookOwner     string   `json:"runbook_owner,omitempty"`
+	Tags             []string `json:"tags,omitempty"`
+	SecuritySeverity string   `json:"security-severity,omitempty"`
 }
 
 type sarifResult struct {
@@ -127,14 +777,14 @@ type sarifResult struct {
 	RuleIndex           int                `json:"ruleIndex"`
 	Level               string             `json:"level"`
 	Message             sarifText          `json:"message"`
-	Locations           []sarifLocation    `json:"locations,omitempty"`
+	Locations           []sarifLocation    `json:"locations"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 	Properties          map[string]string  `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
-	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
+	PhysicalLocation *sarifPhysical `json:"physicalLocation"`
 	LogicalLocations []sarifLogical `json:"logicalLocations,omitempty"`
 }
 
@@ -149,7 +799,7 @@ type sarifArtifact struct {
 }
 
 // sarifRegion: SARIF requires startLine >= 1 and columns >= 1, so unknown
-// (0) values are omitted rather than written.
+// (0) columns are omitted rather than written.
 type sarifRegion struct {
 	StartLine   int `json:"startLine"`
 	StartColumn int `json:"startColumn,omitempty"`
@@ -168,172 +818,204 @@ type sarifSuppression struct {
 	Justification string `json:"justification,omitempty"`
 }
 
-// Report implements Reporter.
-func (s *SARIF) Report(_ context.Context, run *translator.Run) error {
-	if s.out == nil {
-		return fmt.Errorf("write sarif report: no output")
-	}
-	enc := json.NewEncoder(s.out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(BuildSARIF(run)); err != nil {
-		return fmt.Errorf("write sarif report: %w", err)
-	}
-	return nil
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri,omitempty"`
+	Rules          []sarifRule `json:"rules,omitempty"`
 }
 
-// BuildSARIF returns the SARIF log of a run as a value ready for
-// encoding/json. A tool listed in run.Tools with no findings still gets a
-// run with an empty results array ("ran and found nothing"); a run without
-// any tool gets one empty run named runbook-translator, because code
-// scanning needs at least one run to close earlier alerts.
-func BuildSARIF(run *translator.Run) any {
-	fs := sortedFindings(run)
-	byTool := map[string]translator.Findings{}
-	for _, f := range fs {
-		byTool[f.Tool] = append(byTool[f.Tool], f)
-	}
-	var tools []string
-	seen := map[string]bool{}
-	for _, t := range run.Tools {
-		if !seen[t] {
-			seen[t] = true
-			tools = append(tools, t)
+type sarifOmitted struct {
+	Findings   int            `json:"findings"`
+	Of         int            `json:"of"`
+	BySeverity map[string]int `json:"bySeverity"`
+	Reason     string         `json:"reason"`
+}
+
+// encode writes the log: the header, then per run its tool (with rules)
+// and its results one by one, so no second copy of the document is built.
+// It is indented like encoding/json's two-space indent, for people reading
+// the file and diffs of it.
+func (st *sarifState) encode(w io.Writer) error {
+	ew := &errWriter{w: w}
+	ew.str("{\n  \"$schema\": \"" + sarifSchema + "\",\n  \"version\": \"" + sarifVersion + "\",\n  \"runs\": [")
+	for i, r := range st.runs {
+		if i > 0 {
+			ew.str(",")
 		}
-	}
-	var extra []string
-	for t := range byTool {
-		if !seen[t] {
-			extra = append(extra, t)
+		ew.str("\n    {\n      \"tool\": {\n        \"driver\": ")
+		rules := make([]sarifRule, 0, len(r.ruleList))
+		for _, rule := range r.ruleList {
+			rules = append(rules, rule.sarif(r.tool))
 		}
-	}
-	sort.Strings(extra)
-	tools = append(tools, extra...)
-	if len(tools) == 0 {
-		tools = []string{"runbook-translator"}
-	}
-
-	log := sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{}}
-	for _, tool := range tools {
-		log.Runs = append(log.Runs, sarifToolRun(tool, byTool[tool]))
-	}
-	return log
-}
-
-func sarifToolRun(tool string, fs translator.Findings) sarifRun {
-	name := tool
-	if name == "" {
-		name = "unknown"
-	}
-	r := sarifRun{
-		Tool:    sarifTool{Driver: sarifDriver{Name: name, InformationURI: toolInfoURIs[strings.ToLower(tool)]}},
-		Results: []sarifResult{},
-	}
-	index := map[string]int{}
-	for _, f := range fs {
-		id := ruleID(f)
-		i, ok := index[id]
-		if !ok {
-			i = len(r.Tool.Driver.Rules)
-			index[id] = i
-			r.Tool.Driver.Rules = append(r.Tool.Driver.Rules, sarifRuleOf(f))
+		ew.json(sarifDriver{Name: r.tool, InformationURI: toolInfoURIs[strings.ToLower(r.tool)], Rules: rules}, "        ")
+		ew.str("\n      },\n      \"results\": [")
+		for j, h := range r.results {
+			if j > 0 {
+				ew.str(",")
+			}
+			ew.str("\n        ")
+			ew.json(h.sarif(), "        ")
 		}
-		r.Results = append(r.Results, sarifResultOf(f, id, i))
+		if len(r.results) > 0 {
+			ew.str("\n      ")
+		}
+		ew.str("]")
+		if len(r.omitted) > 0 {
+			ew.str(",\n      \"properties\": {\n        \"" + sarifCutKey + "\": ")
+			ew.json(sarifOmitted{Findings: r.omittedTotal(), Of: r.seen, BySeverity: r.omitted, Reason: "GitHub code scanning limits: " + r.reasons()}, "        ")
+			ew.str("\n      }")
+		}
+		ew.str("\n    }")
 	}
-	return r
+	if len(st.runs) > 0 {
+		ew.str("\n  ")
+	}
+	ew.str("]\n}\n")
+	return ew.err
 }
 
-// ruleID is the finding's code; SARIF allows any string, but a rule must
-// have one, so a finding without a code gets "unknown".
-func ruleID(f *translator.Finding) string {
-	if f.Code == "" {
-		return "unknown"
-	}
-	return f.Code
+type errWriter struct {
+	w   io.Writer
+	err error
 }
 
-func sarifRuleOf(f *translator.Finding) sarifRule {
-	short := oneLine(f.TitleOrCode())
-	full := oneLine(f.Title)
+func (e *errWriter) str(s string) {
+	if e.err == nil {
+		_, e.err = io.WriteString(e.w, s)
+	}
+}
+
+func (e *errWriter) json(v any, prefix string) {
+	if e.err != nil {
+		return
+	}
+	b, err := json.MarshalIndent(v, prefix, "  ")
+	if err != nil {
+		e.err = err
+		return
+	}
+	_, e.err = e.w.Write(b)
+}
+
+// sarif renders the rule. Its help is the runbook when every result of the
+// rule had the same body (then it describes the rule); otherwise it is
+// built from what belongs to the rule (the entry's title, owner and links,
+// the tool's own description and link) and says that each result's message
+// holds what the runbook says about that finding.
+func (rule *sarifRuleState) sarif(tool string) sarifRule {
+	rb := rule.rb
+	short := oneLine(rule.title)
+	if rb != nil && rb.Title != "" && !rb.IsFallback() {
+		short = oneLine(rb.Title)
+	}
+	if short == "" {
+		short = oneLine(strings.TrimSpace(tool + " " + rule.code))
+	}
+	full := oneLine(rule.title)
 	if full == "" {
 		full = short
 	}
-	rule := sarifRule{
-		ID:                   ruleID(f),
+	out := sarifRule{
+		ID:                   rule.id,
 		ShortDescription:     &sarifText{Text: short},
 		FullDescription:      &sarifText{Text: full},
-		DefaultConfiguration: &sarifRuleConf{Level: f.Severity.SARIFLevel()},
+		HelpURI:              rule.url,
+		DefaultConfiguration: &sarifRuleConf{Level: rule.maxSev.SARIFLevel()},
+		Properties:           &sarifRuleProps{},
 	}
-	if absoluteURI(f.URL) {
-		rule.HelpURI = f.URL
+	tags := []string{tool}
+	if rule.security {
+		tags = append(tags, "security")
+		out.Properties.SecuritySeverity = securitySeverity(rule.maxSev)
 	}
-	tags := []string{f.Tool}
-	if rb := f.Runbook; rb != nil {
-		rule.Properties = &sarifRuleProps{RunbookID: rb.ID, RunbookOwner: rb.Owner}
-		body := rb.Body
-		if rb.Error != "" {
-			// The body is the raw (untrusted) message when the template failed.
-			body = markdown.Escape(rb.Body)
-		}
-		if strings.TrimSpace(body) != "" {
-			rule.Help = &sarifHelp{Text: body, Markdown: body}
-		}
-		if rule.HelpURI == "" && len(rb.Links) > 0 && absoluteURI(rb.Links[0]) {
-			rule.HelpURI = rb.Links[0]
-		}
+	if rb != nil {
+		out.Properties.RunbookID, out.Properties.RunbookOwner = rb.ID, rb.Owner
 		tags = append(tags, "runbook:"+rb.ID)
+		if out.HelpURI == "" && len(rb.Links) > 0 && absoluteURI(rb.Links[0]) {
+			out.HelpURI = rb.Links[0]
+		}
+		help := rule.help
+		if !rule.uniform || strings.TrimSpace(help) == "" {
+			help = rule.genericHelp(tool)
+		}
+		out.Help = &sarifHelp{Text: help, Markdown: help}
 	}
-	if rule.Properties == nil {
-		rule.Properties = &sarifRuleProps{}
+	if len(tags) > sarifMaxTags {
+		tags = tags[:sarifMaxTags]
 	}
-	rule.Properties.Tags = tags
-	return rule
+	out.Properties.Tags = tags
+	return out
 }
 
-func sarifResultOf(f *translator.Finding, id string, index int) sarifResult {
-	msg := f.Message
-	if strings.TrimSpace(msg) == "" {
-		msg = f.TitleOrCode() // message.text must say something
+// genericHelp is the help of a rule whose runbook reads differently per
+// finding: only what holds for every finding of the rule.
+func (rule *sarifRuleState) genericHelp(tool string) string {
+	rb := rule.rb
+	var b strings.Builder
+	title := rb.Title
+	if title == "" {
+		title = strings.TrimSpace(tool + " " + rule.code)
 	}
-	res := sarifResult{
-		RuleID:    id,
-		RuleIndex: index,
-		Level:     f.Severity.SARIFLevel(),
-		Message:   sarifText{Text: msg},
+	fmt.Fprintf(&b, "**%s**\n\n", markdown.Escape(oneLine(title)))
+	if rule.title != "" && rule.title != rb.Title {
+		fmt.Fprintf(&b, "%s: %s\n\n", markdown.Escape(tool), markdown.Escape(oneLine(rule.title)))
 	}
-	var loc sarifLocation
-	if f.Path != "" {
-		loc.PhysicalLocation = &sarifPhysical{
-			ArtifactLocation: sarifArtifact{URI: pathURI(f.Path), URIBaseID: sarifSrcRoot},
-			Region:           sarifRegionOf(f.Location),
+	b.WriteString("The runbook for this rule is written for each finding (it names the file, the object or the values involved): " +
+		"what to do about one alert is in that alert's message, after the tool's own message.\n")
+	if rb.Owner != "" {
+		fmt.Fprintf(&b, "\nOwner: %s\n", markdown.Escape(rb.Owner))
+	}
+	var links []string
+	for _, l := range rb.Links {
+		if absoluteURI(l) {
+			links = append(links, "<"+l+">")
 		}
 	}
-	if f.Resource != "" {
-		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: f.Resource, Kind: "resource"}}
+	if rule.url != "" {
+		links = append(links, "<"+rule.url+">")
 	}
-	if loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
-		res.Locations = []sarifLocation{loc}
+	if len(links) > 0 {
+		fmt.Fprintf(&b, "\nSee: %s\n", strings.Join(links, ", "))
 	}
-	if f.Fingerprint != "" {
-		res.PartialFingerprints = map[string]string{sarifFingerprintKey: f.Fingerprint}
+	return b.String()
+}
+
+func (h *sarifHeld) sarif() sarifResult {
+	msg := h.msg
+	if !h.rule.uniform && strings.TrimSpace(h.body) != "" {
+		msg = truncate(msg+"\n\nRunbook: "+h.body, sarifMaxMessage)
 	}
-	if f.Ignored() {
-		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: f.Suppressed.Reason}}
+	res := sarifResult{
+		RuleID:    h.rule.id,
+		RuleIndex: h.rule.index,
+		Level:     h.sev.SARIFLevel(),
+		Message:   sarifText{Text: msg},
 	}
-	props := map[string]string{}
-	if f.ToolSeverity != "" {
-		props["tool_severity"] = f.ToolSeverity
+	phys := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: h.uri}}
+	if h.base {
+		phys.ArtifactLocation.URIBaseID = sarifSrcRoot
 	}
-	if f.Runbook != nil {
-		props["runbook_id"] = f.Runbook.ID
+	// A file-level finding, or one without a file, is placed on line 1, as
+	// Trivy's SARIF does ("add default (hardcoded) location for
+	// vulnerabilities that don't support locations"); the result's
+	// properties say the line is unknown.
+	phys.Region = sarifRegionOf(h.loc)
+	if phys.Region == nil {
+		phys.Region = &sarifRegion{StartLine: 1}
 	}
-	if expired(f) {
-		props["exception_expired"] = expiryDate(f)
+	loc := sarifLocation{PhysicalLocation: phys}
+	if h.resource != "" {
+		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: h.resource, Kind: "resource"}}
 	}
-	if f.Ignored() && f.Suppressed.Expires != "" {
-		props["suppression_expires"] = f.Suppressed.Expires
+	res.Locations = []sarifLocation{loc}
+	if h.fp != "" {
+		res.PartialFingerprints = map[string]string{sarifFingerprintKey: h.fp}
 	}
-	if len(props) > 0 {
-		res.Properties = props
+	if h.supp != nil && !h.supp.Expired {
+		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: h.supp.Reason}}
+	}
+	if len(h.props) > 0 {
+		res.Properties = h.props
 	}
 	return res
 }

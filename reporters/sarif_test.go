@@ -2,7 +2,9 @@ package reporters
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,13 +145,17 @@ func TestSARIFContent(t *testing.T) {
 					t.Errorf("expired exception still suppressed")
 				}
 			case "K8S-013", "CVE-2024-24790":
-				if len(res.Locations) != 1 || res.Locations[0]["physicalLocation"] == nil || bytes.Contains(res.Locations[0]["physicalLocation"], []byte("region")) {
-					t.Errorf("%s (no line): want a location without region, got %s", res.RuleID, res.Locations)
+				// No line: the file, on line 1 (as Trivy's SARIF does).
+				if len(res.Locations) != 1 || !bytes.Contains(res.Locations[0]["physicalLocation"], []byte(`"startLine": 1`)) {
+					t.Errorf("%s (no line): want the file on line 1, got %s", res.RuleID, res.Locations)
 				}
 			case "unknown": // kubeconform, no path, no resource
-				if len(res.Locations) != 0 {
-					t.Errorf("finding without path has locations %v", res.Locations)
+				if len(res.Locations) != 1 || !bytes.Contains(res.Locations[0]["physicalLocation"], []byte(`"uri": "-"`)) {
+					t.Errorf("finding without path: want artifact \"-\", got %s", res.Locations)
 				}
+			}
+			if len(res.Locations) != 1 || res.Locations[0]["physicalLocation"] == nil {
+				t.Errorf("%s: no physical location", res.RuleID)
 			}
 		}
 	}
@@ -159,8 +165,247 @@ func TestSARIFContent(t *testing.T) {
 	if results != len(run.Findings) {
 		t.Errorf("%d results for %d findings", results, len(run.Findings))
 	}
-	if !strings.Contains(doc.Runs[0].Tool.Driver.Rules[1].Help.Markdown, "privileged: false") {
-		t.Errorf("rule help.markdown is not the runbook body")
+	// A body that names no finding is the rule's help; one that names the
+	// finding's object (KSV-0017's "Deployment/web") is not: it goes into
+	// the result's message, and the help says only what holds for the rule.
+	for _, r := range doc.Runs {
+		for _, rule := range r.Tool.Driver.Rules {
+			switch rule.ID {
+			case "DL3059":
+				if !strings.Contains(rule.Help.Markdown, "Join consecutive `RUN` lines") {
+					t.Errorf("DL3059: help is not the runbook body: %q", rule.Help.Markdown)
+				}
+			case "KSV-0017":
+				if strings.Contains(rule.Help.Markdown, "Deployment/web") || !strings.Contains(rule.Help.Markdown, "Privileged container") {
+					t.Errorf("KSV-0017: help names one finding or lacks the title: %q", rule.Help.Markdown)
+				}
+			}
+		}
+	}
+	out := string(render(t, "sarif", Options{}, run))
+	if !strings.Contains(out, `Container 'web' of Deployment 'web' should set 'securityContext.privileged' to false\n\nRunbook: **Deployment/web** runs a privileged container`) {
+		t.Errorf("KSV-0017's result message does not carry its runbook")
+	}
+}
+
+// Two findings of one code matched by two runbook entries (gator's GK-103
+// is both "registry" and "tag" policy) get two rules, each with its own
+// help, and each result points at its own.
+func TestSARIFCodeWithTwoEntries(t *testing.T) {
+	mk := func(path, rb, body string) *translator.Finding {
+		return &translator.Finding{Tool: "gator", Code: "GK-103", Severity: translator.SeverityError, Message: "m " + path,
+			Location: translator.Location{Path: path, Line: 3}, Fingerprint: path,
+			Runbook: &translator.Runbook{ID: rb, Title: rb, Body: body}}
+	}
+	run := &translator.Run{Tools: []string{"gator"}, Findings: translator.Findings{
+		mk("a.yaml", "registry", "Use the internal registry.\n"),
+		mk("b.yaml", "tag", "Pin the tag.\n"),
+		mk("c.yaml", "registry", "Use the internal registry.\n"),
+	}}
+	var doc sarifDoc
+	if err := json.Unmarshal(render(t, "sarif", Options{}, run), &doc); err != nil {
+		t.Fatal(err)
+	}
+	r := doc.Runs[0]
+	if len(r.Tool.Driver.Rules) != 2 {
+		t.Fatalf("%d rules, want 2: %+v", len(r.Tool.Driver.Rules), r.Tool.Driver.Rules)
+	}
+	want := map[string]string{"GK-103/registry": "internal registry", "GK-103/tag": "Pin the tag"}
+	for _, rule := range r.Tool.Driver.Rules {
+		if !strings.Contains(rule.Help.Markdown, want[rule.ID]) || want[rule.ID] == "" {
+			t.Errorf("rule %s help %q", rule.ID, rule.Help.Markdown)
+		}
+	}
+	for _, res := range r.Results {
+		if r.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+			t.Errorf("ruleIndex %d does not point at %s", res.RuleIndex, res.RuleID)
+		}
+	}
+	if r.Results[1].RuleID != "GK-103/tag" {
+		t.Errorf("b.yaml: rule %s", r.Results[1].RuleID)
+	}
+}
+
+// Findings without a file get the artifact their scanner's own SARIF uses.
+func TestSARIFArtifactWithoutFile(t *testing.T) {
+	for _, c := range []struct {
+		f    translator.Finding
+		want string
+	}{
+		{translator.Finding{Extra: map[string]string{"target": "alpine:3.18 (alpine 3.18.4)"}}, "library/alpine"},
+		{translator.Finding{Extra: map[string]string{"target": "ghcr.io/acme/shop/api:1.2@sha256:abcd (debian 12.1)"}}, "acme/shop/api"},
+		{translator.Finding{Extra: map[string]string{"target": "localhost:5000/app:1"}}, "app"},
+		{translator.Finding{Extra: map[string]string{"target": "testdata/fixtures/images/alpine-39.tar.gz (alpine 3.9.4)"}}, "testdata/fixtures/images/alpine-39.tar.gz"},
+		{translator.Finding{Resource: "Pod/default/bad pod"}, "Pod/default/bad%20pod"},
+		{translator.Finding{}, "-"},
+		{translator.Finding{Location: translator.Location{Path: "/abs/x y.tf"}}, "file:///abs/x%20y.tf"},
+	} {
+		uri, _, _ := sarifArtifactURI(&c.f)
+		if uri != c.want {
+			t.Errorf("%+v: uri %q, want %q", c.f, uri, c.want)
+		}
+	}
+}
+
+// limitRun is n findings of one tool with the given severity cycle.
+func limitRun(n int, tools ...string) *translator.Run {
+	run := &translator.Run{Tools: tools}
+	sevs := []translator.Severity{translator.SeverityInfo, translator.SeverityWarning, translator.SeverityError, translator.SeverityCritical}
+	for i := 0; i < n; i++ {
+		run.Findings = append(run.Findings, &translator.Finding{
+			Tool: tools[i%len(tools)], Code: fmt.Sprintf("R%d", i%7), Severity: sevs[i%len(sevs)],
+			Message: fmt.Sprintf("finding %d", i), Fingerprint: fmt.Sprintf("fp%d", i),
+			Location: translator.Location{Path: fmt.Sprintf("f%05d.tf", i), Line: 1 + i%50},
+		})
+	}
+	return run
+}
+
+// Over the results limit, the lowest severities are left out, the run's
+// properties and stderr say how many, and the file stays valid.
+func TestSARIFResultsLimit(t *testing.T) {
+	defer func(n int) { sarifMaxResults = n }(sarifMaxResults)
+	sarifMaxResults = 100
+	run := limitRun(400, "tfsec")
+	var warn bytes.Buffer
+	out := render(t, "sarif", Options{Warn: &warn}, run)
+	validateSARIF(t, compileSARIFSchema(t), out)
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				Level   string
+				Message struct{ Text string }
+			}
+			Properties map[string]sarifOmitted
+		}
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	r := doc.Runs[0]
+	if len(r.Results) != 100 {
+		t.Fatalf("%d results, want 100", len(r.Results))
+	}
+	for _, res := range r.Results {
+		if res.Level != "error" {
+			t.Fatalf("kept a %s result while errors and criticals were left out", res.Level)
+		}
+	}
+	om := r.Properties[sarifCutKey]
+	if om.Findings != 300 || om.Of != 400 || om.BySeverity["info"] != 100 || om.BySeverity["warning"] != 100 || om.BySeverity["error"] != 100 || om.BySeverity["critical"] != 0 {
+		t.Errorf("omitted property %+v", om)
+	}
+	if !strings.Contains(warn.String(), "tfsec: 300 of 400 findings left out of the SARIF log (100 error, 100 warning, 100 info)") {
+		t.Errorf("stderr note: %q", warn.String())
+	}
+}
+
+func TestSARIFRunsLimit(t *testing.T) {
+	var tools []string
+	for i := 0; i < 23; i++ {
+		tools = append(tools, fmt.Sprintf("tool%02d", i))
+	}
+	var warn bytes.Buffer
+	out := render(t, "sarif", Options{Warn: &warn}, limitRun(46, tools...))
+	var doc struct{ Runs []json.RawMessage }
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Runs) != 20 {
+		t.Errorf("%d runs, want 20", len(doc.Runs))
+	}
+	if n := strings.Count(warn.String(), "left out of the SARIF log: GitHub accepts at most 20 runs"); n != 3 {
+		t.Errorf("%d run notes: %q", n, warn.String())
+	}
+}
+
+// Over the gzip limit, results are left out until the file fits.
+func TestSARIFGzipLimit(t *testing.T) {
+	defer func(n int64) { sarifMaxGzip = n }(sarifMaxGzip)
+	sarifMaxGzip = 20 << 10
+	run := limitRun(3000, "trivy")
+	var warn bytes.Buffer
+	out := render(t, "sarif", Options{Warn: &warn}, run)
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write(out)
+	zw.Close()
+	if zb.Len() > int(sarifMaxGzip) {
+		t.Errorf("gzipped %d bytes, limit %d", zb.Len(), sarifMaxGzip)
+	}
+	if !strings.Contains(warn.String(), "10 MB gzip-compressed") {
+		t.Errorf("no size note: %q", warn.String())
+	}
+	validateSARIF(t, compileSARIFSchema(t), out)
+}
+
+// Streaming (Begin, Write, End) gives the same log as Report on the same
+// order, and holds at most sarifMaxResults results whatever the input.
+func TestSARIFStreamBounded(t *testing.T) {
+	defer func(n int) { sarifMaxResults = n }(sarifMaxResults)
+	sarifMaxResults = 50
+	run := limitRun(5000, "trivy", "tfsec")
+	run.Findings.Sort()
+	var a, b bytes.Buffer
+	if err := NewSARIF(&a).Report(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	s := NewSARIF(&b)
+	s.Begin(run)
+	for _, f := range run.Findings {
+		s.Write(f)
+		if s.st.n > sarifMaxResults {
+			t.Fatalf("holding %d results", s.st.n)
+		}
+		rules := 0
+		for _, r := range s.st.tools {
+			rules += len(r.rules)
+		}
+		if rules > sarifMaxResults {
+			t.Fatalf("holding %d rules", rules)
+		}
+	}
+	s.End(run)
+	if a.String() != b.String() {
+		t.Errorf("streamed log differs from the batch one")
+	}
+}
+
+func TestSARIFSecuritySeverity(t *testing.T) {
+	run := &translator.Run{Findings: translator.Findings{
+		{Tool: "trivy", Code: "CVE-1", Severity: translator.SeverityCritical, Message: "m", Location: translator.Location{Path: "go.mod"}},
+		{Tool: "hadolint", Code: "DL1", Severity: translator.SeverityError, Message: "m", Location: translator.Location{Path: "Dockerfile"}},
+		{Tool: "polaris", Code: "hostPID", Severity: translator.SeverityError, Message: "m", Resource: "Deployment/a", Extra: map[string]string{"category": "Security"}},
+	}}
+	var doc struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID         string
+						Properties struct {
+							Tags []string
+							Sev  string `json:"security-severity"`
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(render(t, "sarif", Options{}, run), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range doc.Runs {
+		for _, rule := range r.Tool.Driver.Rules {
+			got[rule.ID] = rule.Properties.Sev + " " + strings.Join(rule.Properties.Tags, ",")
+		}
+	}
+	want := map[string]string{"CVE-1": "9.5 trivy,security", "DL1": " hadolint", "hostPID": "8.0 polaris,security"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q", k, got[k], v)
+		}
 	}
 }
 

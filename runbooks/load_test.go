@@ -31,7 +31,7 @@ func TestLoadErrors(t *testing.T) {
 			`8: entry "no-body": missing body`,
 			`11: entry "no-match": missing match`,
 		}},
-		{"bad-severity.yaml", []string{`4: entry "sev": invalid severity "critical"`}},
+		{"bad-severity.yaml", []string{`4: entry "sev": invalid severity "blocker"`}},
 		{"bad-regexp.yaml", []string{`6: entry "re": match[1]: invalid message pattern`}},
 		{"bad-template.yaml", []string{`7: entry "tmpl": body: template: tmpl:2: function "nosuchfunc" not defined`}},
 		{"bad-matcher.yaml", []string{

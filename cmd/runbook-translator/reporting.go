@@ -81,7 +81,7 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 			}
 		}
 		color := o.IO.OutTTY && ar.out == nil && !o.NoColor && o.Getenv("NO_COLOR") == ""
-		rep, err := reporters.New(sp.Name, reporters.Options{Out: w, Color: color, Verbose: o.Verbose})
+		rep, err := reporters.New(sp.Name, reporters.Options{Out: w, Color: color, Verbose: o.Verbose, Warn: o.IO.ErrOut})
 		if err != nil {
 			set.close()
 			return nil, usageError("%v", err)

@@ -170,7 +170,7 @@ lists every finding).`,
 	fl.BoolVar(&opts.NoBuiltin, "no-builtin", false, "do not load the built-in catalog")
 	fl.StringVar(&opts.Lang, "lang", "", "language of runbooks and reports (en, ja); default: config lang, then LC_ALL, LANG")
 	fl.StringVarP(&opts.ConfigPath, "config", "c", "", "config `file` (default .runbook-translator.yaml in the working directory, if present)")
-	fl.StringVar(&opts.FailLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: none|info|warning|error")
+	fl.StringVar(&opts.FailLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: none|info|warning|error|critical")
 	fl.BoolVar(&opts.RequireRunbook, "require-runbook", false, "a finding whose runbook is only the generic fallback counts as a failure")
 	fl.StringVar(&opts.CodePattern, "code-pattern", "", "`regexp` with a (?P<code>...) group that extracts rule codes from messages (conftest, gator, text formats)")
 	fl.StringVar(&opts.BaseDir, "base-dir", "", "repository root; absolute paths under it become relative (default: the working directory)")

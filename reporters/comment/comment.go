@@ -156,6 +156,8 @@ const truncated = "\n\n*… truncated: the comment was over the 65,536-character
 // severityLabel is the heading word of a severity.
 func severityLabel(s translator.Severity) string {
 	switch s {
+	case translator.SeverityCritical:
+		return "🟥 Critical"
 	case translator.SeverityError:
 		return "🔴 Error"
 	case translator.SeverityWarning:
