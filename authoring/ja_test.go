@@ -1,0 +1,204 @@
+package authoring
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// updateJA rewrites the Japanese golden: go test ./authoring -run JapaneseGolden -update-ja
+var updateJA = flag.Bool("update-ja", false, "rewrite testdata/ja/*.golden.md")
+
+// fencedBlocks returns the fenced code blocks of md in order and md with
+// them cut out.
+func fencedBlocks(md string) (blocks []string, rest string) {
+	lines := strings.Split(md, "\n")
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		l := strings.TrimLeft(lines[i], " \t")
+		if !strings.HasPrefix(l, "```") && !strings.HasPrefix(l, "~~~") {
+			out = append(out, lines[i])
+			continue
+		}
+		mark := l[:3]
+		j := i + 1
+		for j < len(lines) && strings.TrimSpace(lines[j]) != mark && !strings.HasPrefix(strings.TrimSpace(lines[j]), mark+mark[:1]) {
+			j++
+		}
+		end := min(j+1, len(lines))
+		blocks = append(blocks, strings.Join(lines[i:end], "\n"))
+		i = j
+	}
+	return blocks, strings.Join(out, "\n")
+}
+
+// codeSpan matches a one-backtick inline code span (the catalog uses no
+// longer ones outside fenced blocks).
+var codeSpan = regexp.MustCompile("`[^`\n]+`")
+
+// hasJapanese reports whether s has a hiragana, katakana or kanji letter.
+func hasJapanese(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) {
+			return true
+		}
+	}
+	return false
+}
+
+// strayMarkup finds Markdown that GitHub would show literally: a `**` or a
+// backtick left in the text of the rendered HTML (code and pre removed),
+// which is what an unbalanced code span or a `**` that CommonMark does not
+// accept as a delimiter next to full-width punctuation looks like.
+func strayMarkup(t *testing.T, md string) []string {
+	t.Helper()
+	html, err := RenderGFM(md)
+	if err != nil {
+		t.Fatalf("render GFM: %v", err)
+	}
+	text := regexp.MustCompile(`(?s)<pre>.*?</pre>|<code>.*?</code>`).ReplaceAllString(html, "")
+	var bad []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, "**") || strings.Contains(l, "`") {
+			bad = append(bad, l)
+		}
+	}
+	return bad
+}
+
+// TestBuiltinJapanese is `runbooks test` in Japanese for every built-in
+// entry with a ja translation: each example renders the ja body without
+// error; the fenced code blocks are those of the English body, byte for
+// byte; every inline code span of the Japanese text also appears in the
+// English body (a command or field name mistyped in translation fails);
+// every `contains` line that is code in the English body (inside a fenced
+// block or a code span) is in the Japanese one (prose lines are English by
+// design); and the rendered GFM has no stray `**` or backtick.
+func TestBuiltinJapanese(t *testing.T) {
+	c, err := Load(nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, missing := c.WithLang("ja")
+	entries := c.TargetEntries()
+	t.Logf("ja translations: %d/%d built-in entries", len(entries)-len(missing), len(entries))
+	missed := map[string]bool{}
+	for _, id := range missing {
+		missed[id] = true
+	}
+	for _, e := range entries {
+		if missed[e.ID] {
+			continue
+		}
+		tr := e.Translations["ja"]
+		if !hasJapanese(tr.Title) || !hasJapanese(tr.Body) {
+			t.Errorf("%s: ja title or body has no Japanese text", e.ID)
+		}
+		// The entry's examples, then the sample finding lint renders (for
+		// entries without examples), then the sample without a resource so
+		// both branches of {{with .Resource}} run.
+		var findings []*translator.Finding
+		var contains [][]string
+		for i, x := range e.Examples {
+			f, err := x.Finding.Finding()
+			if err != nil {
+				t.Fatalf("%s finding %d: %v", e.ID, i+1, err)
+			}
+			findings, contains = append(findings, f), append(contains, x.Contains)
+		}
+		s := SampleFinding(e)
+		bare := *s
+		bare.Resource = ""
+		findings, contains = append(findings, s, &bare), append(contains, nil, nil)
+		for i, f := range findings {
+			en := c.RenderEntry(e.ID, f)
+			got := ja.RenderEntry(e.ID, f)
+			if got.Error != "" {
+				t.Errorf("%s finding %d: ja render: %s", e.ID, i+1, got.Error)
+				continue
+			}
+			if got.Title != tr.Title || got.Body == en.Body || !hasJapanese(got.Body) {
+				t.Errorf("%s finding %d: ja render is not the translation: %q", e.ID, i+1, got.Title)
+			}
+			enBlocks, enText := fencedBlocks(en.Body)
+			jaBlocks, jaText := fencedBlocks(got.Body)
+			if strings.Join(enBlocks, "\n\x00\n") != strings.Join(jaBlocks, "\n\x00\n") {
+				t.Errorf("%s finding %d: ja code blocks differ from en:\n%s", e.ID, i+1, Diff(strings.Join(enBlocks, "\n"), strings.Join(jaBlocks, "\n"), 30))
+			}
+			for _, s := range codeSpan.FindAllString(jaText, -1) {
+				if !strings.Contains(en.Body, s) {
+					t.Errorf("%s finding %d: ja code span %s is not in the English body", e.ID, i+1, s)
+				}
+			}
+			enCode := strings.Join(enBlocks, "\n") + "\n" + strings.Join(codeSpan.FindAllString(enText, -1), "\n")
+			for _, s := range contains[i] {
+				if strings.Contains(enCode, s) && !strings.Contains(got.Body, s) {
+					t.Errorf("%s finding %d: ja body lacks code %q", e.ID, i+1, s)
+				}
+			}
+			if n := strings.Count(jaText, "`"); n%2 != 0 {
+				t.Errorf("%s finding %d: ja text has %d backticks outside code blocks (unbalanced code span)", e.ID, i+1, n)
+			}
+			for _, l := range strayMarkup(t, got.Body) {
+				t.Errorf("%s finding %d: ja GFM shows raw markup: %s", e.ID, i+1, l)
+			}
+		}
+	}
+}
+
+// TestStrayMarkupDetects shows the GFM check catches the two breakages it
+// exists for: a `**` closed right after full-width punctuation and before a
+// letter (not right-flanking in CommonMark), and an unbalanced code span.
+func TestStrayMarkupDetects(t *testing.T) {
+	for _, md := range []string{"**何が問題か。**この Pod は", "`runAsNonRoot: true を設定します。"} {
+		if len(strayMarkup(t, md)) == 0 {
+			t.Errorf("%q: broken markup not detected", md)
+		}
+	}
+	if bad := strayMarkup(t, "**何が問題か** この Pod は `runAsNonRoot: true` を設定します。"); len(bad) != 0 {
+		t.Errorf("well-formed Japanese flagged: %v", bad)
+	}
+	blocks, rest := fencedBlocks("a\n```yaml\nx: 1\n```\nb `c`\n")
+	if len(blocks) != 1 || blocks[0] != "```yaml\nx: 1\n```" || rest != "a\nb `c`\n" {
+		t.Errorf("fencedBlocks = %q, %q", blocks, rest)
+	}
+}
+
+// TestJapaneseGolden pins one whole Japanese comment body, as the bot posts
+// it, for the first example of rbac-wildcard.
+func TestJapaneseGolden(t *testing.T) {
+	c, err := Load(nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := c.WithLang("ja")
+	e := ja.Entry("rbac-wildcard")
+	f, err := e.Examples[0].Finding.Finding()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb := ja.RenderEntry(e.ID, f)
+	got := "### " + rb.Title + "\n\n" + rb.Body
+	golden := filepath.Join("testdata", "ja", "rbac-wildcard.golden.md")
+	if *updateJA {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update-ja to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("ja body differs from %s:\n%s", golden, Diff(string(want), got, 40))
+	}
+}
