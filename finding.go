@@ -301,6 +301,9 @@ type Run struct {
 	Now time.Time
 	// Version is the runbook-translator version.
 	Version string
+	// InputFailed says an input could not be read (the run exits 2): what
+	// was read is reported, but no report may call the run a pass.
+	InputFailed bool
 }
 
 // Failing reports whether f counts toward a non-zero exit code.

@@ -329,6 +329,8 @@ func (m *Markdown) header(run *translator.Run, fs translator.Findings) string {
 	}
 	var b strings.Builder
 	switch {
+	case run.InputFailed:
+		fmt.Fprintf(&b, "## ⚠️ %s: incomplete, an input could not be read\n\nThe job log names the input and the error; the run fails.\n\n", name)
 	case run.FailLevel == translator.SeverityNone:
 		fmt.Fprintf(&b, "## ✅ %s: passes (fail level %s never fails)\n\n", name, level)
 	case failing > 0:

@@ -112,7 +112,10 @@ func (d *SummaryDoc) finish(run *translator.Run) {
 	d.Notes = append([]string{}, run.Notes...)
 	sort.Strings(d.Tools)
 	d.Verdict = "pass"
-	if d.Counts.Failing > 0 {
+	switch {
+	case run.InputFailed:
+		d.Verdict = "error"
+	case d.Counts.Failing > 0:
 		d.Verdict = "fail"
 	}
 }

@@ -254,6 +254,8 @@ func (t *Text) summary(run *translator.Run) string {
 	c := t.counts
 	counts := fmt.Sprintf("%s, %s, %d info, %d ignored", plural(c.Error, "error"), plural(c.Warning, "warning"), c.Info, c.Ignored)
 	switch {
+	case run.InputFailed:
+		return counts + ". " + t.paint(ansiRed+ansiBold, "INCOMPLETE") + ": an input could not be read (the error follows); the run fails."
 	case run.FailLevel == translator.SeverityNone:
 		return counts + ". " + t.paint(ansiGreen, "PASS") + ` (fail level "none": never fails).`
 	case t.failing > 0:

@@ -46,11 +46,15 @@ func bashScript(t *testing.T, script string, env map[string]string) (int, string
 // fakeRelease serves a release laid out as GitHub serves goreleaser's
 // assets: /latest redirects to /tag/vX, /download/vX/<asset>.
 func fakeRelease(t *testing.T, version string, tamper bool) *httptest.Server {
+	return fakeReleaseOf(t, version, tamper, []byte("#!/bin/sh\necho \"runbook-translator "+version+" (fake)\"\n"))
+}
+
+// fakeReleaseOf serves bin as the release's binary.
+func fakeReleaseOf(t *testing.T, version string, tamper bool, bin []byte) *httptest.Server {
 	t.Helper()
 	var tgz bytes.Buffer
 	gz := gzip.NewWriter(&tgz)
 	tw := tar.NewWriter(gz)
-	bin := []byte("#!/bin/sh\necho \"runbook-translator " + version + " (fake)\"\n")
 	if err := tw.WriteHeader(&tar.Header{Name: "runbook-translator", Mode: 0o755, Size: int64(len(bin))}); err != nil {
 		t.Fatal(err)
 	}

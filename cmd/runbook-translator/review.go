@@ -430,6 +430,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	run.Notes = append(run.Notes, locateNotes(loc, baseDir)...)
 	run.Notes = dedupe(run.Notes)
+	run.InputFailed = inputErr != nil
 
 	repErr := reps.report(ctx, o, run)
 

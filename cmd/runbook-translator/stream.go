@@ -215,6 +215,7 @@ func (o *ReviewOptions) finishStream(s *streamer, tools []string, inputErr error
 	run.Notes = append(run.Notes, st.expiredNotes()...)
 	run.Notes = append(run.Notes, locateNotes(in.loc, in.baseDir)...)
 	run.Notes = dedupe(run.Notes)
+	run.InputFailed = inputErr != nil
 
 	var errs []error
 	for i, r := range in.reps {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -62,5 +64,25 @@ func TestSummaryReporterAgreesWithExitCode(t *testing.T) {
 				t.Fatalf("by_tool does not add up: %+v", d)
 			}
 		})
+	}
+}
+
+// A run that ends with an input error reports what it read but never says
+// PASS (issue 15: "A run that ends with an input error must not print PASS
+// first"), in the local report, the summary and Markdown.
+func TestInputErrorIsNeverAPass(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "conftest-results.json")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ reporter, want string }{
+		{"local", "INCOMPLETE: an input could not be read"},
+		{"summary", `"verdict": "error"`},
+		{"markdown", "incomplete, an input could not be read"},
+	} {
+		code, stdout, stderr := run(t, "", "review", "-r", tc.reporter, "-f", "conftest", "../../testdata/conftest/k8s-shop.json", empty)
+		if code != ExitUsage || !strings.Contains(stdout, tc.want) || strings.Contains(stdout, "PASS") || strings.Contains(stdout, ": passes") {
+			t.Errorf("%s: exit %d, stdout:\n%s\nstderr: %s", tc.reporter, code, stdout, stderr)
+		}
 	}
 }
