@@ -263,7 +263,7 @@ func (l *Layer) add(file string, data []byte) error {
 		if e.Severity != "" {
 			s, err := translator.ParseSeverity(e.Severity)
 			if err != nil || s == translator.SeverityNone {
-				fail(keyLine(node, "severity", line), "entry %q: invalid severity %q (want info, warning or error)", name, e.Severity)
+				fail(keyLine(node, "severity", line), "entry %q: invalid severity %q (want info, warning, error or critical)", name, e.Severity)
 			} else {
 				c.sev = s
 			}

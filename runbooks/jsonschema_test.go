@@ -1,0 +1,127 @@
+package runbooks
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/runbook-translator/runbook-translator/internal/yamlschema"
+	"github.com/runbook-translator/runbook-translator/internal/yamlschema/schematest"
+)
+
+var updateSchema = flag.Bool("update-schema", false, "rewrite schemas/catalog.schema.json")
+
+const catalogSchemaPath = "../schemas/catalog.schema.json"
+
+// CatalogSchemaRules say what the Go types cannot: required keys, enums.
+var catalogSchemaRules = yamlschema.Rules{
+	"Entry.id":       {"required": true, "description": "unique id across the merged catalogs"},
+	"Entry.title":    {"required": true},
+	"Entry.match":    {"required": true, "minItems": 1},
+	"Entry.body":     {"required": true, "description": "Markdown text/template rendered over the finding"},
+	"Entry.severity": {"enum": []string{"info", "warning", "error", "critical"}},
+	// A matcher needs codes, a message pattern or default: true (load.go).
+	"Matcher": {"anyOf": []any{
+		map[string]any{"required": []string{"codes"}, "properties": map[string]any{"codes": map[string]any{"minItems": 1}}},
+		map[string]any{"required": []string{"message"}},
+		map[string]any{"required": []string{"default"}, "properties": map[string]any{"default": map[string]any{"const": true}}},
+	}},
+}
+
+func catalogSchema(t *testing.T) []byte {
+	t.Helper()
+	b, err := yamlschema.Generate(reflect.TypeOf(File{}),
+		"https://raw.githubusercontent.com/runbook-translator/runbook-translator/main/schemas/catalog.schema.json",
+		"runbook-translator catalog", catalogSchemaRules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The committed schema is the one the Go types give (regenerate with
+// go test ./runbooks -run CatalogSchema -update-schema).
+func TestCatalogSchemaIsCurrent(t *testing.T) {
+	want := catalogSchema(t)
+	if *updateSchema {
+		if err := os.WriteFile(catalogSchemaPath, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(catalogSchemaPath)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s is stale (err %v): run go test ./runbooks -run CatalogSchema -update-schema", catalogSchemaPath, err)
+	}
+}
+
+// The schema and the strict loader agree: every catalog the loader takes
+// (the built-in catalog, the test catalogs that load) is valid against the
+// schema, and every mutant of a valid catalog (an unknown key in any
+// mapping, a value of the wrong kind anywhere) is rejected by both.
+func TestCatalogSchemaAgreesWithLoader(t *testing.T) {
+	sch, err := schematest.Compile(catalogSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loads := func(name string, doc []byte) error {
+		var l Layer
+		return l.add(name, doc)
+	}
+	docs := map[string][]byte{}
+	err = fs.WalkDir(builtinFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
+			return err
+		}
+		b, err := fs.ReadFile(builtinFS, p)
+		docs["builtin/"+p] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"../testdata/catalogs/org/kubernetes.yaml", "../testdata/catalogs/repo/runbooks.yaml"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[p] = b
+	}
+	if len(docs) < 5 {
+		t.Fatalf("only %d catalogs found", len(docs))
+	}
+	for name, doc := range docs {
+		if err := loads(name, doc); err != nil {
+			t.Fatalf("%s does not load: %v", name, err)
+		}
+		if err := schematest.Validate(sch, doc); err != nil {
+			t.Errorf("%s: the loader takes it, the schema refuses it: %v", name, err)
+		}
+	}
+	// Mutants of the small catalogs (every node) and of one built-in file.
+	checked := 0
+	for _, name := range []string{"../testdata/catalogs/org/kubernetes.yaml", "../testdata/catalogs/repo/runbooks.yaml"} {
+		ms, err := schematest.Mutants(docs[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			lerr := loads(name, m.Doc)
+			serr := schematest.Validate(sch, m.Doc)
+			if (lerr == nil) != (serr == nil) {
+				t.Errorf("%s, %s: loader error %v, schema error %v", filepath.Base(name), m.What, lerr, serr)
+			}
+			// Both accept a new key in a free-form map (examples' extra).
+			if lerr != nil {
+				checked++
+			}
+		}
+	}
+	if checked < 50 {
+		t.Fatalf("only %d mutants were rejected", checked)
+	}
+}
