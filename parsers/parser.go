@@ -98,10 +98,16 @@ func Register(f Format) {
 			return nil, err
 		}
 		return ParserFunc(func(r io.Reader, emit func(*translator.Finding) error) error {
-			return p.Parse(r, func(x *translator.Finding) error {
+			// Every input passes the guard: no BOM, no duplicate JSON key.
+			g := newInputGuard(r, ff.Name, opts.File)
+			err := p.Parse(g, func(x *translator.Finding) error {
 				clampPositions(&x.Location)
 				return emit(x)
 			})
+			if g.err != nil {
+				return g.err
+			}
+			return err
 		}), nil
 	}
 	registry[f.Name] = &ff

@@ -248,7 +248,7 @@ func rdFinding(opts Options, d *rdDiagnostic, src *rdSource, sev rdSeverity) *tr
 func rdTool(opts Options, src *rdSource) string {
 	if src != nil && strings.TrimSpace(src.Name) != "" {
 		n := strings.ToLower(strings.TrimSpace(src.Name))
-		if t, ok := sarifToolNames[strings.ReplaceAll(n, " ", "")]; ok {
+		if t, ok := sarifDrivers[n]; ok {
 			return t
 		}
 		return strings.ReplaceAll(n, " ", "-")

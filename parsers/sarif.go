@@ -2,11 +2,13 @@ package parsers
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
@@ -51,58 +53,66 @@ func detectSARIF(head []byte) int {
 	return 0
 }
 
-// The subset of SARIF 2.1.0 that findings need.
-type sarifLog struct {
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
+// The subset of SARIF 2.1.0 that findings need. The log is read run by run
+// and result by result with the token API (issue 10: a 184 MB log decoded
+// whole took 3.1x its size): a run's tool, rules, base URIs and artifacts
+// are held, each result is decoded, turned into a finding and dropped.
+
+type sarifTool struct {
+	Driver     sarifComponent   `json:"driver"`
+	Extensions []sarifComponent `json:"extensions"`
 }
 
-type sarifRun struct {
-	Tool struct {
-		Driver sarifDriver `json:"driver"`
-	} `json:"tool"`
-	Results            []sarifResult                    `json:"results"`
-	OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds"`
-	Artifacts          []struct {
-		Location sarifArtifactLocation `json:"location"`
-	} `json:"artifacts"`
-}
-
-type sarifDriver struct {
-	Name  string      `json:"name"`
-	Rules []sarifRule `json:"rules"`
+// sarifComponent is a toolComponent (§3.19): the driver or an extension
+// (a plugin, a rule pack) with its own rules and message strings.
+type sarifComponent struct {
+	Name                 string                  `json:"name"`
+	GUID                 string                  `json:"guid"`
+	Rules                []sarifRule             `json:"rules"`
+	GlobalMessageStrings map[string]sarifMessage `json:"globalMessageStrings"`
+	byID                 map[string]*sarifRule
 }
 
 type sarifRule struct {
-	ID                   string        `json:"id"`
-	Name                 string        `json:"name"`
-	ShortDescription     *sarifMessage `json:"shortDescription"`
-	FullDescription      *sarifMessage `json:"fullDescription"`
-	Help                 *sarifMessage `json:"help"`
-	HelpURI              string        `json:"helpUri"`
+	ID                   string                  `json:"id"`
+	Name                 string                  `json:"name"`
+	ShortDescription     *sarifMessage           `json:"shortDescription"`
+	FullDescription      *sarifMessage           `json:"fullDescription"`
+	Help                 *sarifMessage           `json:"help"`
+	HelpURI              string                  `json:"helpUri"`
+	MessageStrings       map[string]sarifMessage `json:"messageStrings"`
 	DefaultConfiguration *struct {
 		Level string `json:"level"`
 	} `json:"defaultConfiguration"`
 	Properties map[string]any `json:"properties"`
 }
 
+// sarifMessage is a message (§3.11) or a multiformatMessageString (§3.12).
 type sarifMessage struct {
-	Text     string `json:"text"`
-	Markdown string `json:"markdown"`
+	Text      string   `json:"text"`
+	Markdown  string   `json:"markdown"`
+	ID        string   `json:"id"`
+	Arguments []string `json:"arguments"`
 }
 
 type sarifResult struct {
 	RuleID    string `json:"ruleId"`
 	RuleIndex *int   `json:"ruleIndex"`
 	Rule      *struct {
-		ID    string `json:"id"`
-		Index *int   `json:"index"`
+		ID            string `json:"id"`
+		Index         *int   `json:"index"`
+		ToolComponent *struct {
+			Name  string `json:"name"`
+			GUID  string `json:"guid"`
+			Index *int   `json:"index"`
+		} `json:"toolComponent"`
 	} `json:"rule"`
-	Kind         string             `json:"kind"`
-	Level        string             `json:"level"`
-	Message      sarifMessage       `json:"message"`
-	Locations    []sarifLocation    `json:"locations"`
-	Suppressions []sarifSuppression `json:"suppressions"`
+	Kind          string             `json:"kind"`
+	Level         string             `json:"level"`
+	BaselineState string             `json:"baselineState"`
+	Message       sarifMessage       `json:"message"`
+	Locations     []sarifLocation    `json:"locations"`
+	Suppressions  []sarifSuppression `json:"suppressions"`
 }
 
 type sarifLocation struct {
@@ -137,26 +147,89 @@ type sarifSuppression struct {
 	Justification string `json:"justification"`
 }
 
-// sarifToolNames maps a driver name (lowercased, spaces removed) to our tool
-// name, so that SARIF findings match the same runbooks as the tool's JSON.
-var sarifToolNames = map[string]string{
-	"trivy":         "trivy",
-	"tflint":        "tflint",
-	"tflint-errors": "tflint", // tflint's second run: config and parse errors
-	"kubelinter":    "kube-linter",
-	"kube-linter":   "kube-linter",
-	"kube-score":    "kube-score",
-	"kubescore":     "kube-score",
-	"gitleaks":      "gitleaks",
-	"checkov":       "checkov",
-	"conftest":      "conftest",
-	"tfsec":         "tfsec",
-	"defsec":        "tfsec",
-	"hadolint":      "hadolint",
-	"actionlint":    "actionlint",
-	"shellcheck":    "shellcheck",
-	"kyverno":       "kyverno",
-	"polaris":       "polaris",
+type sarifInvocation struct {
+	ExecutionSuccessful        *bool `json:"executionSuccessful"`
+	ToolExecutionNotifications []struct {
+		Level   string       `json:"level"`
+		Message sarifMessage `json:"message"`
+	} `json:"toolExecutionNotifications"`
+	ToolConfigurationNotifications []struct {
+		Level   string       `json:"level"`
+		Message sarifMessage `json:"message"`
+	} `json:"toolConfigurationNotifications"`
+}
+
+// sarifRun is what a run holds while its results are read.
+type sarifRun struct {
+	Tool               *sarifTool
+	OriginalURIBaseIDs map[string]sarifArtifactLocation
+	Artifacts          []struct {
+		Location sarifArtifactLocation `json:"location"`
+	}
+	haveArtifacts bool
+	haveBases     bool
+	Invocations   []sarifInvocation
+	resultsNull   bool
+	// pending holds results read before what they need (the tool, the
+	// base URIs, the artifacts, the log's version) was seen; they are
+	// turned into findings at the end of the run, in order.
+	pending []*sarifResult
+}
+
+// sarifDrivers maps a SARIF driver name (tool.driver.name) to our tool
+// name, so that SARIF findings match the same catalog entries (`tool:`) as
+// the tool's own format. Driver names are not CLI names; each is taken from
+// the tool's source:
+//
+//	"GitHub Actions lint": rhysd/actionlint v1.7.12, testdata/format/sarif_template.txt
+//	                       (actionlint has no SARIF writer; docs/usage.md points to this -format template)
+//	"Trivy":               aquasecurity/trivy dc3c56eed5, pkg/report/sarif.go (NewRunWithInformationURI("Trivy", ...))
+//	"Checkov":             bridgecrewio/checkov 03d5fdad8d, checkov/common/util/banner.py (default_tool = "Checkov",
+//	                       passed to Sarif(tool=...) in checkov/common/runners/runner_registry.py)
+//	"Bridgecrew":          the same, checkov/common/output/sarif.py (the name when no tool is passed)
+//	"tflint", "tflint-errors": terraform-linters/tflint c09cef5f, formatter/sarif.go (two runs)
+//	"kube-linter":         stackrox/kube-linter 35de568, internal/consts/consts.go (ProgramName),
+//	                       used by pkg/command/lint/sarif_format.go
+//	"kube-score":          zegl/kube-score 06dedc9, renderer/sarif/sarif.go
+//	"gitleaks":            gitleaks/gitleaks b58d3f10, report/constants.go (const driver = "gitleaks")
+//	"conftest":            open-policy-agent/conftest v0.71.1, output/sarif.go (toolName = "conftest")
+//	"defsec":              aquasecurity/defsec v0.84.1, pkg/formatters/sarif.go, the formatter tfsec
+//	                       (aquasecurity/tfsec 1ade1215f, go.mod) uses
+//	"tfsec":               tfsec v1.26.0's own output, testdata/tfsec-sarif (recorded with the tool)
+//	"Hadolint":            hadolint/hadolint 8f936c5, src/Hadolint/Formatter/Sarif.hs
+//	"golangci-lint":       golangci/golangci-lint 6fb5dee38, pkg/printers/sarif.go
+//
+// Keys are compared case-insensitively. A driver not in the table becomes
+// --tool, or its name lowercased with dashes for spaces.
+var sarifDrivers = map[string]string{
+	"github actions lint": "actionlint",
+	"trivy":               "trivy",
+	"checkov":             "checkov",
+	"bridgecrew":          "checkov",
+	"tflint":              "tflint",
+	"tflint-errors":       "tflint", // tflint's second run: config and parse errors
+	"kube-linter":         "kube-linter",
+	"kube-score":          "kube-score",
+	"gitleaks":            "gitleaks",
+	"conftest":            "conftest",
+	"tfsec":               "tfsec",
+	"defsec":              "tfsec",
+	"hadolint":            "hadolint",
+	"golangci-lint":       "golangci-lint",
+}
+
+// sarifTool resolves a driver name to our tool name.
+func sarifToolName(opts Options, driver string) string {
+	if t, ok := sarifDrivers[strings.ToLower(strings.TrimSpace(driver))]; ok {
+		return t
+	}
+	switch {
+	case opts.Tool != "":
+		return opts.Tool
+	case driver != "":
+		return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(driver)), " ", "-")
+	}
+	return "sarif"
 }
 
 // sarifTweak adjusts a finding built from a result for one tool's habits;
@@ -171,110 +244,345 @@ var sarifTweaks = map[string]sarifTweak{
 	"trivy":       trivySARIFTweak,
 }
 
+// sarifVersionOK reports whether a log's version is one this reader
+// understands. Only 2.1.0 is (§3.13.2); the OASIS drafts and the 1.0.0
+// format put locations and rules elsewhere (resultFile, files, rules as a
+// map), so reading them as 2.1.0 would silently lose every location.
+func sarifVersionOK(v string) bool { return v == "2.1.0" }
+
+// sarifSchemaVersion finds the version a $schema URI names
+// ("sarif-schema-2.1.0.json", "sarif-2.0.0-csd.2.beta.2019-01-24.json",
+// "sarif-1.0.0.json"); "" when it names none.
+var sarifSchemaVersionRE = regexp.MustCompile(`sarif(?:-schema)?-(\d+\.\d+\.\d+[-.A-Za-z0-9]*?)(?:\.json)?$`)
+
+func sarifSchemaVersion(schema string) string {
+	m := sarifSchemaVersionRE.FindStringSubmatch(strings.TrimSpace(schema))
+	if m == nil {
+		return ""
+	}
+	v := m[1]
+	// The 2.1.0 schema's release candidates ("2.1.0-rtm.5") are 2.1.0.
+	if strings.HasPrefix(v, "2.1.0-rtm.") {
+		return "2.1.0"
+	}
+	return v
+}
+
+// sarifReader holds the state of one log.
+type sarifReader struct {
+	opts    Options
+	s       *tokStream
+	emit    func(*translator.Finding) error
+	version string // "" until the version (or a $schema naming it) is read
+}
+
 func parseSARIF(opts Options, r io.Reader, emit func(*translator.Finding) error) error {
-	var log sarifLog
-	if err := DecodeJSON("sarif", opts.File, r, &log); err != nil {
+	sr := &sarifReader{opts: opts, s: newTokStream("sarif", opts.File, r), emit: emit}
+	return sr.read()
+}
+
+func (sr *sarifReader) unsupported(v string) error {
+	return sr.s.errAt(sr.s.dec.InputOffset(), fmt.Errorf("unsupported SARIF version %q: only SARIF 2.1.0 is read (convert older logs with the SARIF SDK's `sarif transform`)", v))
+}
+
+// setVersion records the log's version; a version other than 2.1.0 is an
+// error before any finding of the log is emitted.
+func (sr *sarifReader) setVersion(v string) error {
+	if !sarifVersionOK(v) {
+		return sr.unsupported(v)
+	}
+	sr.version = v
+	return nil
+}
+
+func (sr *sarifReader) read() error {
+	s := sr.s
+	t, err := s.token()
+	if err != nil {
 		return err
 	}
-	if log.Runs == nil {
+	if t != json.Delim('{') {
+		return s.shapeErr("want a SARIF log object, got " + describeToken(t))
+	}
+	sawRuns := false
+	var schema, version string
+	var runs []*sarifRun // runs whose results wait for the version
+	for s.dec.More() {
+		k, err := s.key()
+		if err != nil {
+			return err
+		}
+		switch k {
+		case "version":
+			if err := s.decode(&version); err != nil {
+				return err
+			}
+			if err := sr.setVersion(version); err != nil {
+				return err
+			}
+		case "$schema":
+			if err := s.decode(&schema); err != nil {
+				return err
+			}
+			if v := sarifSchemaVersion(schema); v != "" && version == "" {
+				if err := sr.setVersion(v); err != nil {
+					return err
+				}
+			}
+		case "runs":
+			sawRuns = true
+			t, err := s.token()
+			if err != nil {
+				return err
+			}
+			if t == nil {
+				// §3.13.4: null when the tool failed before it could
+				// start a run. Not an error of the log.
+				continue
+			}
+			if t != json.Delim('[') {
+				return s.errAt(s.dec.InputOffset(), fmt.Errorf(`"runs" must be an array or null, got %s`, describeToken(t)))
+			}
+			for s.dec.More() {
+				run, err := sr.readRun()
+				if err != nil {
+					return err
+				}
+				if len(run.pending) > 0 {
+					runs = append(runs, run)
+				}
+			}
+			if _, err := s.token(); err != nil { // ']'
+				return err
+			}
+		default:
+			if err := s.skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := s.token(); err != nil { // '}'
+		return err
+	}
+	if err := s.end(); err != nil {
+		return err
+	}
+	if !sawRuns {
 		// Valid JSON that is not SARIF (e.g. tflint's own JSON) would
 		// otherwise read as "no findings".
-		return &ParseError{Format: "sarif", File: opts.File, Line: 1, Offset: 0,
-			Err: fmt.Errorf("not a SARIF log: no \"runs\" array (version %q)", log.Version)}
+		return &ParseError{Format: "sarif", File: sr.opts.File, Line: 1, Offset: 0,
+			Err: fmt.Errorf("not a SARIF log: no \"runs\" array (version %q)", version)}
 	}
-	for i := range log.Runs {
-		if err := parseSARIFRun(opts, &log.Runs[i], emit); err != nil {
+	// Results held because the version came after the runs (kube-score
+	// writes it last): the version is known now.
+	for _, run := range runs {
+		if err := sr.flush(run); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func parseSARIFRun(opts Options, run *sarifRun, emit func(*translator.Finding) error) error {
-	driver := run.Tool.Driver.Name
-	tool, known := sarifToolNames[strings.ReplaceAll(strings.ToLower(driver), " ", "")]
-	if !known {
-		switch {
-		case opts.Tool != "":
-			tool = opts.Tool
-		case driver != "":
-			tool = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(driver)), " ", "-")
+// readRun reads one run object, emitting its results as they come when
+// everything they depend on has been read, and holding them otherwise.
+func (sr *sarifReader) readRun() (*sarifRun, error) {
+	s := sr.s
+	if err := s.expectDelim('{', "a run object"); err != nil {
+		return nil, err
+	}
+	run := &sarifRun{}
+	sawResults := false
+	for s.dec.More() {
+		k, err := s.key()
+		if err != nil {
+			return nil, err
+		}
+		switch k {
+		case "tool":
+			var tool sarifTool
+			if err := s.decode(&tool); err != nil {
+				return nil, err
+			}
+			run.Tool = &tool
+		case "originalUriBaseIds":
+			if err := s.decode(&run.OriginalURIBaseIDs); err != nil {
+				return nil, err
+			}
+			run.haveBases = true
+		case "artifacts":
+			if err := s.decode(&run.Artifacts); err != nil {
+				return nil, err
+			}
+			run.haveArtifacts = true
+		case "invocations":
+			if err := s.decode(&run.Invocations); err != nil {
+				return nil, err
+			}
+		case "results":
+			sawResults = true
+			t, err := s.token()
+			if err != nil {
+				return nil, err
+			}
+			if t == nil {
+				run.resultsNull = true
+				continue
+			}
+			if t != json.Delim('[') {
+				return nil, s.errAt(s.dec.InputOffset(), fmt.Errorf(`"results" must be an array or null, got %s`, describeToken(t)))
+			}
+			for s.dec.More() {
+				res := &sarifResult{}
+				if err := s.decode(res); err != nil {
+					return nil, err
+				}
+				if len(run.pending) == 0 && sr.ready(run, res) {
+					if err := sr.result(run, res); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				run.pending = append(run.pending, res)
+			}
+			if _, err := s.token(); err != nil { // ']'
+				return nil, err
+			}
 		default:
-			tool = "sarif"
-		}
-	}
-	rulesByID := make(map[string]*sarifRule, len(run.Tool.Driver.Rules))
-	for i := range run.Tool.Driver.Rules {
-		r := &run.Tool.Driver.Rules[i]
-		if _, dup := rulesByID[r.ID]; !dup {
-			rulesByID[r.ID] = r
-		}
-	}
-	tweak := sarifTweaks[tool]
-	for i := range run.Results {
-		res := &run.Results[i]
-		rule := lookupSARIFRule(run, rulesByID, res)
-		level := sarifLevel(res, rule)
-		if level == "none" || res.Kind == "pass" || res.Kind == "notApplicable" {
-			// "none" is SARIF for "not a problem": conftest successes
-			// and skips, informational results.
-			continue
-		}
-		f := &translator.Finding{
-			Tool:         tool,
-			Code:         res.RuleID,
-			Severity:     sarifSeverity(level),
-			ToolSeverity: level,
-			Message:      res.Message.Text,
-		}
-		if f.Code == "" && rule != nil {
-			f.Code = rule.ID
-		}
-		if rule != nil {
-			f.URL = rule.HelpURI
-			f.Title = msgText(rule.ShortDescription)
-			// fullDescription first: several tools (trivy, checkov) write
-			// rule.help from the first result only, naming its object.
-			f.Remediation = msgText(rule.FullDescription)
-			if f.Remediation == "" {
-				f.Remediation = msgText(rule.Help)
-			}
-			if f.Remediation == f.Title {
-				f.Remediation = ""
+			if err := s.skip(); err != nil {
+				return nil, err
 			}
 		}
-		if f.Message == "" {
-			f.Message = res.Message.Markdown
+	}
+	if _, err := s.token(); err != nil { // '}'
+		return nil, err
+	}
+	if sr.version != "" {
+		if err := sr.flush(run); err != nil {
+			return nil, err
 		}
-		if f.Message == "" {
-			f.Message = f.Title
+	}
+	if (!sawResults || run.resultsNull) && len(run.pending) == 0 {
+		// §3.14.23: results is null (or absent) when the tool did not
+		// run; say so rather than report a clean scan.
+		if msg := run.failure(); msg != "" {
+			return nil, s.errAt(s.dec.InputOffset(), fmt.Errorf("the SARIF run of %q reports that the tool failed: %s", run.driverName(), msg))
 		}
-		if f.Message == "" {
-			f.Message = f.Code
-		}
-		if len(res.Locations) > 0 {
-			setSARIFLocation(opts, run, f, &res.Locations[0])
-		}
-		if driver == "tflint-errors" {
-			f.SetExtra("sarif_run", driver)
-		}
-		if s := sarifSuppressed(res.Suppressions); s != nil {
-			f.Suppressed = s
-		}
-		if tweak != nil && !tweak(opts, f, res, rule) {
+	}
+	return run, nil
+}
+
+func (run *sarifRun) driverName() string {
+	if run.Tool == nil {
+		return ""
+	}
+	return run.Tool.Driver.Name
+}
+
+// failure returns the error-level notifications of an unsuccessful
+// invocation, "" when there are none.
+func (run *sarifRun) failure() string {
+	var msgs []string
+	for _, inv := range run.Invocations {
+		if inv.ExecutionSuccessful == nil || *inv.ExecutionSuccessful {
 			continue
 		}
-		if err := emit(f); err != nil {
+		for _, n := range inv.ToolExecutionNotifications {
+			if n.Level == "error" || n.Level == "" {
+				msgs = append(msgs, n.Message.Text)
+			}
+		}
+		for _, n := range inv.ToolConfigurationNotifications {
+			if n.Level == "error" || n.Level == "" {
+				msgs = append(msgs, n.Message.Text)
+			}
+		}
+	}
+	return bounded(strings.Join(msgs, "; "), maxExtra)
+}
+
+// ready reports whether res can be turned into a finding now: the version
+// and the tool are known, and the base URIs or artifacts its location
+// needs have been read (tools write them after the results: trivy puts
+// originalUriBaseIds last).
+func (sr *sarifReader) ready(run *sarifRun, res *sarifResult) bool {
+	if sr.version == "" || run.Tool == nil {
+		return false
+	}
+	for i := range res.Locations {
+		pl := res.Locations[i].PhysicalLocation
+		if pl == nil {
+			continue
+		}
+		al := pl.ArtifactLocation
+		if al.URIBaseID != "" && sr.opts.BaseDir != "" && !run.haveBases {
+			return false
+		}
+		if al.URI == "" && al.Index != nil && !run.haveArtifacts {
+			return false
+		}
+		break // only the first location is used
+	}
+	return true
+}
+
+// flush turns the held results of a run into findings.
+func (sr *sarifReader) flush(run *sarifRun) error {
+	if run.Tool == nil {
+		run.Tool = &sarifTool{}
+	}
+	for _, res := range run.pending {
+		if err := sr.result(run, res); err != nil {
 			return err
 		}
+	}
+	run.pending = nil
+	return nil
+}
+
+// component returns the toolComponent a result's rule belongs to (§3.52.7:
+// rule.toolComponent names an extension by index, guid or name; otherwise
+// the driver).
+func (run *sarifRun) component(res *sarifResult) *sarifComponent {
+	tool := run.Tool
+	if res.Rule == nil || res.Rule.ToolComponent == nil {
+		return &tool.Driver
+	}
+	tc := res.Rule.ToolComponent
+	if tc.Index != nil {
+		if *tc.Index >= 0 && *tc.Index < len(tool.Extensions) {
+			return &tool.Extensions[*tc.Index]
+		}
+		return nil
+	}
+	for i := range tool.Extensions {
+		e := &tool.Extensions[i]
+		if tc.GUID != "" && strings.EqualFold(e.GUID, tc.GUID) || tc.GUID == "" && tc.Name != "" && e.Name == tc.Name {
+			return e
+		}
+	}
+	if tc.Name == tool.Driver.Name || tc.GUID != "" && strings.EqualFold(tc.GUID, tool.Driver.GUID) {
+		return &tool.Driver
 	}
 	return nil
 }
 
-// lookupSARIFRule finds the result's rule by index (checked against the id)
-// or by id.
-func lookupSARIFRule(run *sarifRun, byID map[string]*sarifRule, res *sarifResult) *sarifRule {
-	rules := run.Tool.Driver.Rules
+func (c *sarifComponent) rule(id string) *sarifRule {
+	if c.byID == nil {
+		c.byID = make(map[string]*sarifRule, len(c.Rules))
+		for i := range c.Rules {
+			if _, dup := c.byID[c.Rules[i].ID]; !dup {
+				c.byID[c.Rules[i].ID] = &c.Rules[i]
+			}
+		}
+	}
+	return c.byID[id]
+}
+
+// lookupSARIFRule finds the result's rule (§3.27.5-7, §3.52): by index in
+// its component (checked against the id when both are given), else by id
+// in its component, else by id in the driver or any extension, else by the
+// id's hierarchical prefix ("CA2101/sub" names rule "CA2101").
+func lookupSARIFRule(run *sarifRun, res *sarifResult) (*sarifRule, *sarifComponent) {
 	id, idx := res.RuleID, res.RuleIndex
 	if res.Rule != nil {
 		if id == "" {
@@ -284,10 +592,174 @@ func lookupSARIFRule(run *sarifRun, byID map[string]*sarifRule, res *sarifResult
 			idx = res.Rule.Index
 		}
 	}
-	if idx != nil && *idx >= 0 && *idx < len(rules) && (id == "" || rules[*idx].ID == id) {
-		return &rules[*idx]
+	comp := run.component(res)
+	if comp != nil && idx != nil && *idx >= 0 && *idx < len(comp.Rules) && (id == "" || comp.Rules[*idx].ID == id) {
+		return &comp.Rules[*idx], comp
 	}
-	return byID[id]
+	if id == "" {
+		return nil, comp
+	}
+	if comp != nil {
+		if r := comp.rule(id); r != nil {
+			return r, comp
+		}
+	}
+	tool := run.Tool
+	for _, c := range append([]*sarifComponent{&tool.Driver}, extPtrs(tool)...) {
+		if r := c.rule(id); r != nil {
+			return r, c
+		}
+	}
+	if i := strings.LastIndexByte(id, '/'); i > 0 {
+		for _, c := range append([]*sarifComponent{&tool.Driver}, extPtrs(tool)...) {
+			if r := c.rule(id[:i]); r != nil {
+				return r, c
+			}
+		}
+	}
+	return nil, comp
+}
+
+func extPtrs(t *sarifTool) []*sarifComponent {
+	out := make([]*sarifComponent, len(t.Extensions))
+	for i := range t.Extensions {
+		out[i] = &t.Extensions[i]
+	}
+	return out
+}
+
+// sarifMessageText resolves a result message (§3.11): its text, else the
+// message string its id names in the rule's messageStrings or the
+// component's (then the driver's) globalMessageStrings; placeholders {n}
+// are replaced by arguments[n] (§3.11.5).
+func sarifMessageText(m *sarifMessage, rule *sarifRule, comp, driver *sarifComponent) string {
+	text, md := m.Text, m.Markdown
+	if text == "" && md == "" && m.ID != "" {
+		var ms sarifMessage
+		var ok bool
+		if rule != nil {
+			ms, ok = rule.MessageStrings[m.ID]
+		}
+		if !ok && comp != nil {
+			ms, ok = comp.GlobalMessageStrings[m.ID]
+		}
+		if !ok && driver != nil {
+			ms, ok = driver.GlobalMessageStrings[m.ID]
+		}
+		if ok {
+			text, md = ms.Text, ms.Markdown
+		}
+	}
+	if text == "" {
+		text = md
+	}
+	return formatSARIFMessage(text, m.Arguments)
+}
+
+// formatSARIFMessage replaces {n} with args[n] and undoes the {{ and }}
+// escapes (§3.11.5); a placeholder without an argument stays as written.
+func formatSARIFMessage(s string, args []string) string {
+	if !strings.ContainsAny(s, "{}") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '{' && i+1 < len(s) && s[i+1] == '{':
+			b.WriteByte('{')
+			i++
+		case c == '}' && i+1 < len(s) && s[i+1] == '}':
+			b.WriteByte('}')
+			i++
+		case c == '{':
+			j := i + 1
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' && j-i < 6 {
+				j++
+			}
+			if j > i+1 && j < len(s) && s[j] == '}' {
+				n, _ := strconv.Atoi(s[i+1 : j])
+				if n < len(args) {
+					b.WriteString(args[n])
+					i = j
+					continue
+				}
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// result turns one result into a finding and emits it.
+func (sr *sarifReader) result(run *sarifRun, res *sarifResult) error {
+	opts := sr.opts
+	driver := run.Tool.Driver.Name
+	tool := sarifToolName(opts, driver)
+	rule, comp := lookupSARIFRule(run, res)
+	level := sarifLevel(res, rule)
+	if level == "none" || res.Kind == "pass" || res.Kind == "notApplicable" {
+		// "none" is SARIF for "not a problem": conftest successes
+		// and skips, informational results.
+		return nil
+	}
+	if res.BaselineState == "absent" {
+		// §3.27.24: present in the baseline, gone from this run.
+		return nil
+	}
+	f := &translator.Finding{
+		Tool:         tool,
+		Code:         res.RuleID,
+		Severity:     sarifSeverity(level),
+		ToolSeverity: level,
+		Message:      sarifMessageText(&res.Message, rule, comp, &run.Tool.Driver),
+	}
+	if f.Code == "" && res.Rule != nil {
+		f.Code = res.Rule.ID
+	}
+	if f.Code == "" && rule != nil {
+		f.Code = rule.ID
+	}
+	if rule != nil {
+		f.URL = rule.HelpURI
+		f.Title = msgText(rule.ShortDescription)
+		// fullDescription first: several tools (trivy, checkov) write
+		// rule.help from the first result only, naming its object.
+		f.Remediation = msgText(rule.FullDescription)
+		if f.Remediation == "" {
+			f.Remediation = msgText(rule.Help)
+		}
+		if f.Remediation == f.Title {
+			f.Remediation = ""
+		}
+	}
+	if f.Message == "" {
+		f.Message = f.Title
+	}
+	if f.Message == "" {
+		f.Message = f.Code
+	}
+	if f.Message == "" {
+		f.Message = "result without a message"
+	}
+	if len(res.Locations) > 0 {
+		setSARIFLocation(opts, run, f, &res.Locations[0])
+	}
+	if driver == "tflint-errors" {
+		f.SetExtra("sarif_run", driver)
+	}
+	if res.BaselineState != "" {
+		f.SetExtra("baseline_state", res.BaselineState)
+	}
+	if s := sarifSuppressed(res.Suppressions); s != nil {
+		f.Suppressed = s
+	}
+	if tweak := sarifTweaks[tool]; tweak != nil && !tweak(opts, f, res, rule) {
+		return nil
+	}
+	return sr.emit(f)
 }
 
 // sarifLevel applies SARIF's defaulting (§3.27.10): the result's level, else
@@ -380,6 +852,11 @@ func sarifPath(opts Options, run *sarifRun, al sarifArtifactLocation) string {
 		return al.URI // e.g. https://: not a file in the repository
 	}
 	rel := unescapeURIPath(al.URI)
+	if al.URIBaseID != "" {
+		if prefix, ok := relativeURIBase(run, al.URIBaseID, 0); ok {
+			rel = path.Join(prefix, rel)
+		}
+	}
 	if opts.BaseDir != "" && al.URIBaseID != "" {
 		if base, ok := resolveURIBase(run, al.URIBaseID, 0); ok {
 			abs := path.Join(base, rel)
@@ -389,6 +866,32 @@ func sarifPath(opts Options, run *sarifRun, al sarifArtifactLocation) string {
 		}
 	}
 	return CleanPath(rel, opts.BaseDir)
+}
+
+// relativeURIBase follows a chain of relative originalUriBaseIds to one
+// that gives no URI at all, which §3.14.14 (NOTE 1) lets a producer do for
+// the root it does not know, conventionally the repository ("REPOROOT"):
+// SRCROOT = "src/" under REPOROOT makes SRCROOT's files "src/...". It
+// returns false when the chain ends in an absolute URI or an undefined id.
+func relativeURIBase(run *sarifRun, id string, depth int) (string, bool) {
+	b, ok := run.OriginalURIBaseIDs[id]
+	if !ok || depth > 8 {
+		return "", false
+	}
+	if b.URI == "" && b.URIBaseID == "" {
+		return "", true
+	}
+	if _, abs := fileURIPath(b.URI); abs || hasURIScheme(b.URI) || strings.HasPrefix(b.URI, "/") {
+		return "", false
+	}
+	if b.URIBaseID == "" {
+		return "", false
+	}
+	parent, ok := relativeURIBase(run, b.URIBaseID, depth+1)
+	if !ok {
+		return "", false
+	}
+	return path.Join(parent, unescapeURIPath(b.URI)), true
 }
 
 // resolveURIBase follows originalUriBaseIds to an absolute file path.
@@ -512,6 +1015,27 @@ func trivySARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, rule *sar
 	switch {
 	case fields["Message"] != "":
 		f.Message = fields["Message"]
+	case fields["Package"] != "" || fields["Installed Version"] != "":
+		// A vulnerability (trivy pkg/report/sarif.go: "Package: %v\n
+		// Installed Version: %v\nVulnerability %v\nSeverity: %v\nFixed
+		// Version: %v\nLink: ..."): the same message as trivy's JSON
+		// gives (trivy.go vuln), package and versions included.
+		what := f.Title
+		if what == "" {
+			what = f.Code
+		}
+		msg := strings.TrimSpace(fields["Package"] + " " + fields["Installed Version"])
+		if msg != "" {
+			msg += ": "
+		}
+		msg += what
+		if fv := fields["Fixed Version"]; fv != "" {
+			msg += " (fixed in " + fv + ")"
+		}
+		f.Message = msg
+		f.SetExtra("package", fields["Package"])
+		f.SetExtra("installed_version", fields["Installed Version"])
+		f.SetExtra("fixed_version", fields["Fixed Version"])
 	case f.Title != "":
 		f.Message = f.Title
 	}
