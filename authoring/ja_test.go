@@ -102,8 +102,7 @@ func TestBuiltinJapanese(t *testing.T) {
 			t.Errorf("%s: ja title or body has no Japanese text", e.ID)
 		}
 		// The entry's examples, then the sample finding lint renders (for
-		// entries without examples), then the sample without a resource so
-		// both branches of {{with .Resource}} run.
+		// entries without examples).
 		var findings []*translator.Finding
 		var contains [][]string
 		for i, x := range e.Examples {
@@ -113,10 +112,18 @@ func TestBuiltinJapanese(t *testing.T) {
 			}
 			findings, contains = append(findings, f), append(contains, x.Contains)
 		}
+		// Each sample is also rendered with a container and without a
+		// resource, so every branch of {{with .Resource}} and
+		// {{with .Extra.container}} runs.
 		s := SampleFinding(e)
 		bare := *s
-		bare.Resource = ""
-		findings, contains = append(findings, s, &bare), append(contains, nil, nil)
+		bare.Resource, bare.Extra = "", nil
+		withC, bareC := *s, bare
+		withC.Extra, bareC.Extra = nil, nil
+		withC.SetExtra("container", "app")
+		bareC.SetExtra("container", "app")
+		findings = append(findings, s, &bare, &withC, &bareC)
+		contains = append(contains, nil, nil, nil, nil)
 		for i, f := range findings {
 			en := c.RenderEntry(e.ID, f)
 			got := ja.RenderEntry(e.ID, f)
