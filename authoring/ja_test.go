@@ -16,33 +16,6 @@ import (
 // updateJA rewrites the Japanese golden: go test ./authoring -run JapaneseGolden -update-ja
 var updateJA = flag.Bool("update-ja", false, "rewrite testdata/ja/*.golden.md")
 
-// fencedBlocks returns the fenced code blocks of md in order and md with
-// them cut out.
-func fencedBlocks(md string) (blocks []string, rest string) {
-	lines := strings.Split(md, "\n")
-	var out []string
-	for i := 0; i < len(lines); i++ {
-		l := strings.TrimLeft(lines[i], " \t")
-		if !strings.HasPrefix(l, "```") && !strings.HasPrefix(l, "~~~") {
-			out = append(out, lines[i])
-			continue
-		}
-		mark := l[:3]
-		j := i + 1
-		for j < len(lines) && strings.TrimSpace(lines[j]) != mark && !strings.HasPrefix(strings.TrimSpace(lines[j]), mark+mark[:1]) {
-			j++
-		}
-		end := min(j+1, len(lines))
-		blocks = append(blocks, strings.Join(lines[i:end], "\n"))
-		i = j
-	}
-	return blocks, strings.Join(out, "\n")
-}
-
-// codeSpan matches a one-backtick inline code span (the catalog uses no
-// longer ones outside fenced blocks).
-var codeSpan = regexp.MustCompile("`[^`\n]+`")
-
 // hasJapanese reports whether s has a hiragana, katakana or kanji letter.
 func hasJapanese(s string) bool {
 	for _, r := range s {
@@ -134,8 +107,8 @@ func TestBuiltinJapanese(t *testing.T) {
 			if got.Title != tr.Title || got.Body == en.Body || !hasJapanese(got.Body) {
 				t.Errorf("%s finding %d: ja render is not the translation: %q", e.ID, i+1, got.Title)
 			}
-			enBlocks, enText := fencedBlocks(en.Body)
-			jaBlocks, jaText := fencedBlocks(got.Body)
+			enBlocks, enText := FencedBlocks(en.Body)
+			jaBlocks, jaText := FencedBlocks(got.Body)
 			if strings.Join(enBlocks, "\n\x00\n") != strings.Join(jaBlocks, "\n\x00\n") {
 				t.Errorf("%s finding %d: ja code blocks differ from en:\n%s", e.ID, i+1, Diff(strings.Join(enBlocks, "\n"), strings.Join(jaBlocks, "\n"), 30))
 			}
@@ -172,7 +145,7 @@ func TestStrayMarkupDetects(t *testing.T) {
 	if bad := strayMarkup(t, "**何が問題か** この Pod は `runAsNonRoot: true` を設定します。"); len(bad) != 0 {
 		t.Errorf("well-formed Japanese flagged: %v", bad)
 	}
-	blocks, rest := fencedBlocks("a\n```yaml\nx: 1\n```\nb `c`\n")
+	blocks, rest := FencedBlocks("a\n```yaml\nx: 1\n```\nb `c`\n")
 	if len(blocks) != 1 || blocks[0] != "```yaml\nx: 1\n```" || rest != "a\nb `c`\n" {
 		t.Errorf("fencedBlocks = %q, %q", blocks, rest)
 	}
