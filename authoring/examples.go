@@ -3,8 +3,11 @@ package authoring
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
+
+	translator "github.com/runbook-translator/runbook-translator"
 )
 
 // ExampleResult is the outcome of one entry example.
@@ -28,6 +31,10 @@ type TestResult struct {
 	Results []ExampleResult
 	// NoExamples counts target entries without any example.
 	NoExamples int
+	// Untranslated counts target entries with examples but no translation
+	// into the language asked for (RunExamplesIn): they were tested in the
+	// default language, which is what a run in that language shows.
+	Untranslated int
 }
 
 // Counts returns how many examples passed and failed.
@@ -69,13 +76,32 @@ func (t *TestResult) Write(w io.Writer) error {
 // must match its own entry (an entry that takes it instead, through a more
 // specific matcher or an earlier message pattern, is named), the body must
 // render, contain every `contains` string and, with `want`, equal it.
-func RunExamples(c *Catalog) *TestResult {
+func RunExamples(c *Catalog) *TestResult { return RunExamplesIn(c, "") }
+
+// RunExamplesIn is RunExamples in language lang (`runbooks test --lang`);
+// "" or "en" is RunExamples. Matching is the same in every language. For an
+// entry translated into lang, the translated body must render, and of its
+// `contains` lines those that are code in the default-language body (inside
+// a fenced block or a code span: commands, field names, YAML) must be in it;
+// prose lines and `want` are written in the default language and hold for
+// the default body, which `runbooks test` without --lang checks. The
+// translated text must not leave a code span open (an odd number of
+// backticks outside fenced blocks). An entry without a translation is shown
+// in the default language (the fallback), so its examples run as without
+// lang and Untranslated counts it.
+func RunExamplesIn(c *Catalog, lang string) *TestResult {
 	res := &TestResult{}
 	lines := lineIndex{}
+	tc, _ := c.WithLang(lang)
 	for _, e := range c.TargetEntries() {
 		if len(e.Examples) == 0 {
 			res.NoExamples++
 			continue
+		}
+		_, translated := e.Translations[lang]
+		translated = translated && tc != c.Catalog
+		if !translated && tc != c.Catalog {
+			res.Untranslated++
 		}
 		for i, x := range e.Examples {
 			file, line := lines.exampleLine(e, i)
@@ -101,6 +127,11 @@ func RunExamples(c *Catalog) *TestResult {
 				res.Results = append(res.Results, r)
 				continue
 			}
+			if translated {
+				checkTranslated(tc.RenderEntry(e.ID, f), rb.Body, lang, x.Contains, fail)
+				res.Results = append(res.Results, r)
+				continue
+			}
 			for _, s := range x.Contains {
 				if !strings.Contains(rb.Body, s) {
 					fail("body does not contain %q\n%s", s, excerpt(rb.Body, 12))
@@ -120,6 +151,52 @@ func RunExamples(c *Catalog) *TestResult {
 		return a.Line < b.Line
 	})
 	return res
+}
+
+// checkTranslated checks the body rendered in lang against the default
+// body def of the same example (see RunExamplesIn).
+func checkTranslated(rb *translator.Runbook, def, lang string, contains []string, fail func(string, ...any)) {
+	if rb.Error != "" {
+		fail("render (%s): %s", lang, rb.Error)
+		return
+	}
+	defBlocks, defText := FencedBlocks(def)
+	code := strings.Join(defBlocks, "\n") + "\n" + strings.Join(codeSpan.FindAllString(defText, -1), "\n")
+	for _, s := range contains {
+		if strings.Contains(code, s) && !strings.Contains(rb.Body, s) {
+			fail("%s body does not contain %q (code in the default body)\n%s", lang, s, excerpt(rb.Body, 12))
+		}
+	}
+	if _, text := FencedBlocks(rb.Body); strings.Count(text, "`")%2 != 0 {
+		fail("%s body leaves a code span open: %d backticks outside fenced blocks", lang, strings.Count(text, "`"))
+	}
+}
+
+// codeSpan matches a one-backtick inline code span (catalog bodies use no
+// longer ones outside fenced blocks).
+var codeSpan = regexp.MustCompile("`[^`\n]+`")
+
+// FencedBlocks returns the fenced code blocks (``` or ~~~, any indent) of
+// a Markdown body in order, and the body with them cut out.
+func FencedBlocks(md string) (blocks []string, rest string) {
+	lines := strings.Split(md, "\n")
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		l := strings.TrimLeft(lines[i], " \t")
+		if !strings.HasPrefix(l, "```") && !strings.HasPrefix(l, "~~~") {
+			out = append(out, lines[i])
+			continue
+		}
+		mark := l[:3]
+		j := i + 1
+		for j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), mark) {
+			j++
+		}
+		end := min(j+1, len(lines))
+		blocks = append(blocks, strings.Join(lines[i:end], "\n"))
+		i = j
+	}
+	return blocks, strings.Join(out, "\n")
 }
 
 // excerpt quotes the first n lines of a body after a "got:" header.
