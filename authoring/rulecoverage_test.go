@@ -74,3 +74,32 @@ func TestReadRuleLists(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 }
+
+// TestBuiltinRuleCoverage holds the built-in catalog to issue 14's goal: at
+// least 95% of each tool's default rules (runbooks/rules) get a specific
+// entry. It fails when a rule list is refreshed with new rules, or an entry
+// is dropped, without the catalog following.
+func TestBuiltinRuleCoverage(t *testing.T) {
+	c, err := Load(nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := RuleCoverage(c.Catalog, lists, RuleCoverageOptions{})
+	if len(rep.Tools) != len(lists) {
+		t.Fatalf("%d tools in the report, %d lists", len(rep.Tools), len(lists))
+	}
+	for _, tc := range rep.Tools {
+		if tc.Share < 95 {
+			var ids []string
+			for _, g := range tc.Uncovered {
+				ids = append(ids, g.ID)
+			}
+			t.Errorf("%s: %d of %d default rules covered (%.1f%%), want >= 95%%; uncovered: %s",
+				tc.Tool, tc.Covered, tc.Rules, tc.Share, strings.Join(ids, " "))
+		}
+	}
+}
