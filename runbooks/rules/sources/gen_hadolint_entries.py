@@ -130,13 +130,45 @@ E = [
  "Use the `SHELL` instruction:", "dockerfile", "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
  "Use SHELL to change the default shell", ["pipefail"]),
 ]
+JA = {
+"hadolint-inline-ignore": ("hadolint のインライン ignore プラグマ", "Dockerfile{{with .Path}} {{code .}}{{end}} はインラインの `# hadolint ignore=DLxxxx` コメントでルールを黙らせていますが、リポジトリの hadolint 設定はインライン ignore を禁止しています(`disable-ignore-pragma: true`)。", "インラインのプラグマは、理由も期限もないままレビューから指摘を隠します。DL1001 を有効にしているチームは、例外をすべてレビュー済みの 1 か所にまとめたいと考えています。", "コメントを削除し、指摘を直すか、例外を `.hadolint.yaml` またはこのツールの ignore ルールにまとめて記録してください。"),
+"hadolint-pointless-command": ("RUN が対話的またはホスト向けのコマンドを使っている", "`RUN` 命令が、イメージのビルド中には意味のないコマンド(`ssh`、`vim`、`shutdown`、`service`、`ps`、`free`、`top`、`kill`、`mount`、`ifconfig`)を呼んでいます。", "ビルドは使い捨てのコンテナで非対話的に実行されます。エディタや `top` は止まるか何もせず、`service` / `shutdown` は存在しない init システムを操作しようとし、`mount` や `ifconfig` にはビルダーが与えない権限が必要です。たいていはデバッグの名残で、イメージを大きくするだけです。", "コマンドを削除してください。ファイルは `COPY` や `sed` で編集し、サービスはイメージの `CMD` / `ENTRYPOINT` から起動します。"),
+"hadolint-copy-then-extract": ("アーカイブを COPY してから RUN で展開している", "ローカルのアーカイブ(`.tar`、`.tar.gz` など)を `COPY` でイメージに入れ、後の `RUN` で展開しています。", "後の `RUN` で削除しても、アーカイブは `COPY` のレイヤーに残るため、イメージはデータを 2 重に抱えます。`ADD` ならローカルの tar アーカイブを 1 つのレイヤーで展開できます。", "`ADD` で展開させてください。"),
+"hadolint-port-range": ("0〜65535 の範囲外のポートを EXPOSE している", "`EXPOSE` 命令が、有効な UNIX のポート範囲 0〜65535 の外のポートを指定しています。", "Docker がイメージのメタデータや実行時のポートマッピングを拒否し、Dockerfile に書かれたポートがプロセスの使うポートと一致しなくなります。", "プロセスが待ち受けるポートを指定してください。"),
+"hadolint-multiple-healthcheck": ("1 つのステージに複数の HEALTHCHECK がある", "ビルドステージに `HEALTHCHECK` 命令が複数あります。", "有効になるのは最後の `HEALTHCHECK` だけで、それより前のものはコンテナがどう検査されるかについて読む人を誤解させます。", "1 つだけ残してください。"),
+"hadolint-copy-multi-target": ("複数のソースを末尾が / でない宛先に COPY している", "`COPY` の引数が 2 つより多いのに、最後の引数(宛先)が `/` で終わっていません。", "ソースが複数ある場合、宛先はディレクトリでなければならず、スラッシュがないとビルドが失敗します。", "宛先の末尾に `/` を付けてください。"),
+"hadolint-from-platform": ("FROM --platform に固定のプラットフォームを指定している", "`FROM` が `$BUILDPLATFORM` / `$TARGETPLATFORM` ではなく、固定値の `--platform` を使っています。", "固定のプラットフォームはマルチプラットフォームビルドを壊し、他のマシンではエミュレーションされたイメージを取得させます。hadolint が `--platform` を認めるのは、ビルド引数 `BUILDPLATFORM` または `TARGETPLATFORM` を使う場合だけです。", "フラグを削除してビルド時にプラットフォームを選ぶか、ビルド引数を使ってください。"),
+"hadolint-zypper-dist-upgrade": ("Dockerfile での zypper dist-upgrade", "`RUN` が `zypper dist-upgrade`(または `zypper dup`)を呼んでいます。", "ビルド中のディストリビューションアップグレードは、ベースイメージのリリースを知らないうちに変え、ビルドの再現性を失わせ、中途半端にアップグレードされたイメージを残すことがあります。ベースイメージのタグを更新するのが管理された方法です。", "新しいベースイメージを使い、必要なパッケージだけをインストールしてください。"),
+"hadolint-onbuild-nested": ("ONBUILD が ONBUILD、FROM または MAINTAINER をトリガーしている", "`ONBUILD` 命令が `ONBUILD`、`FROM` または `MAINTAINER` を包んでいます。", "Docker はこれらをトリガーとして認めないため、子イメージのビルドが失敗します。", "通常の命令だけをトリガーにしてください。"),
+"hadolint-env-self-reference": ("ENV が同じ命令で定義する変数を参照している", "1 つの `ENV` 命令で変数を定義し、同じ命令の別のペアでそれを使っています。", "置換は命令の実行前に行われるため、参照されるのは設定中の値ではなく古い値(たいていは空)です。", "2 つの命令に分けてください。"),
+"hadolint-copy-relative-no-workdir": ("WORKDIR なしで相対パスへ COPY している", "`COPY` が相対パスにコピーしていますが、そのステージには `WORKDIR` がありません。", "宛先がベースイメージの作業ディレクトリに依存し、ベースイメージが変わると変わってしまいます。", "先に `WORKDIR` を設定してください(または絶対パスの宛先を使います)。"),
+"hadolint-useradd-large-uid": ("大きな UID で -l なしの useradd", "`RUN` が大きな `-u` の UID を指定し、`-l`(`--no-log-init`)なしで `useradd` を呼んでいます。", "`useradd` は新しい UID を `/var/log/lastlog` と `faillog` に書き込みます。これは UID をインデックスとするスパースファイルで、イメージのレイヤーの中では何 GB もの実ファイルになります。", "`-l` を付けてください。"),
+"hadolint-wget-progress": ("--progress なしの wget", "`RUN` が `--progress`(または `-q` / `-nv`)なしで `wget` を呼んでいます。", "wget のデフォルトの進捗バーは、大きなファイルのダウンロードでビルドログに何千行も書き込み、CI を遅くして本当のエラーを埋もれさせます。", "簡潔な進捗表示か quiet モードを選んでください。"),
+"hadolint-label-key": ("無効なラベルキー", "`LABEL` のキーが Docker のキー形式に違反しています。キーは小文字の英字で始まり、英字か数字で終わり、`a-z 0-9 . - _ /` だけを使い、`..` や `--` を含まず、予約済みの `com.docker.`、`io.docker.`、`org.dockerproject.` のプレフィックスを使ってはいけません。", "ラベルを読むツール(レジストリ、スキャナー、`docker inspect` のフィルター)はドキュメントどおりの形式を前提にしています。予約済みのプレフィックスは Docker 自身のラベルと衝突することがあります。", "逆 DNS 形式のキー、たとえば OCI のアノテーションキーを使ってください。"),
+"hadolint-label-schema": ("ラベルが設定済みのラベルスキーマを満たしていない", "リポジトリの hadolint 設定に `label-schema` があり、この Dockerfile はそれに違反しています。必須のラベルがない(DL3049)、`strict-labels` のもとでスキーマにないラベルがある(DL3050)、ラベルが空(DL3051)、または値が宣言された型でない(URL は DL3052、RFC 3339 の時刻は DL3053、SPDX ライセンス ID は DL3054、git ハッシュは DL3055、セマンティックバージョンは DL3056、RFC 5322 のメールアドレスは DL3058)のいずれかです。", "スキーマは、チームがイメージを追跡可能にする(ソース、リビジョン、オーナー、ライセンス)ための仕組みです。レジストリやスキャナーはこれらのラベルを読むので、間違った値はないよりも悪い結果になります。", "スキーマが求める各ラベルを、その型の値で設定してください。値はたいていビルド引数から渡します。"),
+"hadolint-yarn-cache": ("yarn cache clean なしの yarn install", "`RUN` が同じ命令の中で `yarn cache clean` をせずに `yarn install` を実行しています。", "Yarn のパッケージキャッシュがレイヤーに残り、イメージサイズが倍になることがあります。", "同じ `RUN` の中でキャッシュを消してください(または BuildKit のキャッシュマウントを使います)。"),
+"hadolint-instruction-order": ("Dockerfile が FROM または ARG で始まっていない", "最初の `FROM` より前に、`FROM`・`ARG`・コメント以外の命令があります。", "Docker はこのファイルを受け付けません。グローバルな `ARG` を除き、すべての命令はいずれかのステージに属します。", "(必要なら)`ARG` から始め、続けて `FROM` を書いてください。"),
+"hadolint-reserved-stage-name": ("scratch または context という名前のビルドステージ", "`FROM … AS name` がステージ名に `scratch` または `context` を使っています。", "どちらも予約語です。`scratch` は空のベースイメージ、`context` は BuildKit が追加のビルドコンテキストを呼ぶ名前なので、`COPY --from=scratch` や `--from=context` はあなたのステージを指しません。", "ステージの名前を変えてください。"),
+"hadolint-secret-in-arg-env": ("ARG または ENV に秘密情報らしき名前がある", "`ARG` または `ENV` に、hadolint が機密情報として知っている名前(`AWS_SECRET_ACCESS_KEY`、`GITHUB_TOKEN` など)や、`password`、`secret`、`token` といった語を含む名前があります。", "`ENV` の値はイメージの設定に保存され、イメージを取得できる人なら誰でも読めます。`ARG` の値は `docker history` やビルドキャッシュに残ります。この方法で渡した秘密情報は、イメージと一緒に公開されてしまいます。", "秘密情報は BuildKit のシークレットマウントで渡してください。レイヤーには一切残りません。"),
+"hadolint-redundant-targetplatform": ("FROM --platform=$TARGETPLATFORM は冗長", "`FROM` が `--platform=$TARGETPLATFORM` を設定しています。", "Docker はもともとそう動作するので、このフラグは雑音にしかならず、動作を実際に変える `$BUILDPLATFORM` と読み違えられることもあります。", "フラグを削除してください。"),
+"hadolint-user-non-numeric": ("USER に数値 ID ではなくユーザー名を指定している", "`USER` 命令が数値の UID(またはそれを持つビルド引数)ではなくユーザー名(`USER app`)を指定しています。", "Kubernetes の `runAsNonRoot` が検証できるのは数値の UID だけで、名前だと kubelet が Pod の起動を拒否します(`image has non-numeric user`)。ホスト側も名前を ID に対応付けられません。", "数値の UID(と GID)を使ってください。"),
+"hadolint-copy-whole-fs": ("COPY --from が別ステージのファイルシステム全体をコピーしている", "`COPY --from=<stage> / /` が別のステージのルートファイルシステム全体をコピーしています。", "ビルドステージのコンパイラ、パッケージキャッシュ、秘密情報が最終イメージに入り込み、マルチステージビルドの意味がなくなります。", "成果物だけをコピーしてください。"),
+"hadolint-shell-via-run": ("SHELL ではなく RUN ln でデフォルトのシェルを変えている", "`RUN` が `/bin/sh` を置き換えて(たとえば `ln -sf /bin/bash /bin/sh`)、後続の `RUN` が使うシェルを変えています。", "`/bin/sh` のリンクを張り替えると、ビルド中だけでなく実行時にもイメージ内のすべてのプログラムのシェルが変わります。", "`SHELL` 命令を使ってください。"),
+}
+EXC_JA = "**例外が必要な場合** 期限付きの `ignore:` ルールをリポジトリ直下の `.runbook-translator.yaml` に追加し、理由と承認者を明記してください(インラインの `# hadolint ignore=` コメントという方法もありますが、期限がなく、DL1001 で禁止されていることがあります)。\n\n{{ignoreexample .}}"
+
 out = []
 for (eid, title, codes, links, what, why, fixp, lang, snip, msg, cont) in E:
     body = f"**What is wrong.** {what}\n\n**Why it matters.** {why}\n\n**How to fix it.** {fixp}\n\n```{lang}\n{snip}\n```\n\n{EXC}\n"
+    jt, jw, jy, jf = JA[eid]
+    jbody = f"**何が問題か** {jw}\n\n**なぜ問題か** {jy}\n\n**修正方法** {jf}\n\n```{lang}\n{snip}\n```\n\n{EXC_JA}\n"
     out.append({"id": eid, "title": title, "match": [{"tool": "hadolint", "codes": codes}], "links": links, "body": body,
+                "translations": {"ja": {"title": jt, "body": jbody}},
                 "examples": [{"finding": {"tool": "hadolint", "code": codes[0], "message": msg, "path": "Dockerfile", "line": 4}, "contains": cont + ["ignore:"]}]})
 class Block(str): pass
 yaml.SafeDumper.add_representer(Block, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style="|"))
-for e in out: e["body"] = Block(e["body"])
+for e in out:
+    e["body"] = Block(e["body"])
+    e["translations"]["ja"]["body"] = Block(e["translations"]["ja"]["body"])
 sys.stdout.write("# Built-in runbooks: hadolint DL rules the other files do not cover (issue 14).\n# Semantics checked against hadolint's src/Hadolint/Rule/*.hs and wiki.\n")
 yaml.safe_dump({"entries": out}, sys.stdout, sort_keys=False, allow_unicode=True, width=100000)
