@@ -1,0 +1,371 @@
+#!/usr/bin/env python3
+"""Generate built-in runbook entries for the trivy-checks / tfsec checks that
+no hand-written entry covers.
+
+Usage: gen_trivy_entries.py MIRROR_ROOT   (run from the repository root)
+
+For every check in runbooks/rules/trivy.yaml and tfsec.yaml that no entry of
+the hand-written built-in files matches (same tool, same normalised code or
+alias, as runbooks.Catalog matches), it writes one entry whose body is built
+from the check's own metadata in trivy-checks (title, description,
+recommended_action, the first passing example of its examples file,
+related_resources) or, for the tfsec ids trivy-checks no longer has, from
+tfsec's docs/checks page (Explanation, Suggested Resolution, Secure
+Example). Controls come from trivy-checks' compliance specs
+(pkg/compliance/*.yaml: CIS, NSA, Pod Security Standards) and the checks'
+own `frameworks`. Upstream text is Apache-2.0 (trivy-checks, tfsec); each
+generated file's header says so.
+
+The output files are named in OUTPUTS and listed in GENERATED so a re-run
+ignores its own earlier output when deciding what is covered.
+"""
+import glob, os, re, subprocess, sys
+import yaml
+
+ROOT = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror"
+TC = "aquasecurity+trivy-checks"
+TFSEC = "aquasecurity+tfsec"
+BUILTIN = "runbooks/builtin"
+OUTPUTS = {
+    "aws": "cloud-aws-more.yaml",
+    "azure": "cloud-azure.yaml",
+    "google": "cloud-google.yaml",
+    "other": "cloud-other.yaml",
+    "ksv": "kubernetes-more.yaml",
+    "kcv": "kubernetes-cis.yaml",
+    "ds": "dockerfile-more.yaml",
+}
+GENERATED = set(OUTPUTS.values())
+MAX_WHY = 1400
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", os.path.join(ROOT, repo, "repo"), *args], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def show(repo, path):
+    return git(repo, "show", "HEAD:" + path)
+
+
+def norm(code):
+    """translator.NormalizeCode (code.go), for ASCII codes."""
+    out = []
+    for f in re.split(r"[^0-9a-z]+", code.lower()):
+        if not f:
+            continue
+        i = len(f)
+        while i > 0 and f[i - 1].isdigit():
+            i -= 1
+        if 0 < i < len(f) and f[:i].isalpha():
+            out += [f[:i], f[i:].lstrip("0") or "0"]
+            continue
+        if i == 0:
+            f = f.lstrip("0") or "0"
+        out.append(f)
+    if len(out) > 1 and out[0] == "avd":
+        out = out[1:]
+    return "-".join(out)
+
+
+def covered_keys():
+    keys = set()
+    for p in sorted(glob.glob(os.path.join(BUILTIN, "*.yaml"))):
+        b = os.path.basename(p)
+        if b in GENERATED or b == "defaults.yaml":
+            continue
+        for e in (yaml.safe_load(open(p)) or {}).get("entries", []):
+            for m in e.get("match", []):
+                for c in m.get("codes", []) or []:
+                    keys.add((m.get("tool", "").lower(), norm(c)))
+    return keys
+
+
+def rego_meta(text):
+    m = re.match(r"((?:#.*\n)+)", text)
+    body = "\n".join(l[2:] if l.startswith("# ") else l[1:] for l in m.group(1).splitlines()[1:])
+    return yaml.safe_load(body)
+
+
+def controls_index():
+    idx = {}
+    names = {"cis": "CIS", "nsa": "NSA", "pss": "Pod Security Standards"}
+    for p in git(TC, "ls-tree", "--name-only", "HEAD", "pkg/compliance/").split():
+        if not p.endswith(".yaml"):
+            continue
+        spec = yaml.safe_load(show(TC, p))["spec"]
+        title = spec["title"].strip()
+        for c in spec.get("controls", []):
+            label = f"{title} {c['id']}" if spec.get("type") != "pss" else f"{title}: {c['name'].strip()}"
+            for chk in c.get("checks", []) or []:
+                idx.setdefault(chk["id"], []).append(" ".join(label.split()))
+    return idx
+
+
+FW = {"cis-aws-1.2": "CIS AWS Foundations Benchmark v1.2", "cis-aws-1.4": "CIS AWS Foundations Benchmark v1.4"}
+
+
+def esc_tmpl(s):
+    # Upstream text is data, not template code.
+    return s.replace("{{", "{{`{{`}}").replace("}}", "{{`}}`}}") if "{{" in s or "}}" in s else s
+
+
+def paragraphs(text, limit):
+    text = (text or "").strip()
+    out, n = [], 0
+    for p in re.split(r"\n\s*\n", text):
+        p = " ".join(p.split())
+        if not p:
+            continue
+        if n and n + len(p) > limit:
+            break
+        out.append(p)
+        n += len(p)
+    return "\n\n".join(out)
+
+
+def fence(code, lang):
+    code = code.strip("\n")
+    lines = [l.rstrip() for l in code.splitlines()]
+    # Drop the common leading blank column the upstream docs use.
+    ind = min((len(l) - len(l.lstrip(" ")) for l in lines if l.strip()), default=0)
+    lines = [l[ind:] for l in lines]
+    ticks = "```"
+    while ticks in code:
+        ticks += "`"
+    return f"{ticks}{lang}\n" + "\n".join(lines) + f"\n{ticks}"
+
+
+def good_example(meta_custom, rego_path):
+    # The examples file is named in the metadata, or sits beside the check.
+    ex = meta_custom.get("examples") or rego_path[:-len(".rego")] + ".yaml"
+    try:
+        d = yaml.safe_load(show(TC, ex)) or {}
+    except subprocess.CalledProcessError:
+        return None
+    for key, lang, label in (("terraform", "hcl", "Terraform"), ("kubernetes", "yaml", "Kubernetes"),
+                             ("yaml", "yaml", "Kubernetes"), ("dockerfile", "dockerfile", "Dockerfile"),
+                             ("cloudformation", "yaml", "CloudFormation")):
+        good = (d.get(key) or {}).get("good") if isinstance(d.get(key), dict) else None
+        if good:
+            # The shortest passing example shows the fix with the least noise.
+            g = min(good, key=len)
+            return label, lang, g, (d.get(key) or {}).get("links") or []
+    return None
+
+
+def contains_line(snippet):
+    for l in snippet.splitlines():
+        l = l.strip()
+        if len(l) >= 6 and "{" not in l and "}" not in l and "`" not in l:
+            return l
+    return None
+
+
+def area(check_path, cid):
+    if cid.startswith("KCV"):
+        return "kcv"
+    if check_path.startswith("checks/kubernetes/"):
+        return "ksv"
+    if check_path.startswith("checks/docker/"):
+        return "ds"
+    prov = check_path.split("/")[2]
+    return prov if prov in ("aws", "azure", "google") else "other"
+
+
+def body(title, wrong_extra, why, fix, example, verify, exception=True):
+    parts = [f"**What is wrong.** {{{{with .Resource}}}}**{{{{.}}}}**{{{{else}}}}This resource{{{{end}}}} fails the check {title}.{wrong_extra}",
+             f"**Why it matters.** {why}",
+             f"**How to fix it.** {fix}"]
+    if example:
+        parts.append(example)
+    parts.append(verify)
+    parts.append("**Need an exception?** Add a time-boxed `ignore:` rule to `.runbook-translator.yaml` at the repository root, "
+                 "saying why and who approved it:\n\n{{ignoreexample .}}")
+    text = "\n".join(l.rstrip() for l in "\n\n".join(parts).splitlines())
+    return Block(text + "\n")
+
+
+def esc_body(s):
+    return s
+
+
+class Block(str):
+    pass
+
+
+yaml.SafeDumper.add_representer(Block, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style="|"))
+
+
+def main():
+    keys = covered_keys()
+    cidx = controls_index()
+    trivy = yaml.safe_load(open("runbooks/rules/trivy.yaml"))
+    tfsec = yaml.safe_load(open("runbooks/rules/tfsec.yaml"))
+    tc_commit = trivy["source"]["commit"]
+    tfsec_commit = tfsec["source"]["commit"]
+    by_tc = {}
+    for r in trivy["rules"]:
+        by_tc[r["id"]] = r
+    tfsec_by_avd = {}
+    tfsec_doc_only = []
+    for r in tfsec["rules"]:
+        if r.get("aliases"):
+            tfsec_by_avd[r["aliases"][0]] = r
+        else:
+            tfsec_doc_only.append(r)
+
+    def is_cov(tool, r):
+        return any((tool, norm(c)) in keys for c in [r["id"], *r.get("aliases", [])])
+
+    out = {k: [] for k in OUTPUTS}
+    for cid, r in sorted(by_tc.items()):
+        if not r["default"]:
+            continue
+        tr = None if is_cov("trivy", r) else r
+        tf = tfsec_by_avd.get(cid)
+        if tf is not None and (is_cov("tfsec", tf) or not tf["default"]):
+            tf = None
+        if tr is None and tf is None:
+            continue
+        meta = rego_meta(show(TC, r["path"]))
+        c = meta["custom"]
+        title_txt = " ".join(str(meta.get("title", "")).split())
+        match = []
+        if tr is not None:
+            match.append({"tool": "trivy", "codes": [cid]})
+        if tf is not None:
+            match.append({"tool": "tfsec", "codes": [tf["id"]]})
+        why = sentence(esc_tmpl(paragraphs(str(meta.get("description", "")), MAX_WHY)) or esc_tmpl(title_txt))
+        action = " ".join(str(c.get("recommended_action", "")).split())
+        fix = esc_tmpl(action if action.endswith(".") or not action else action + ".")
+        if not fix:
+            fix = "Change the resource so that it passes the check, as in the example below."
+        ex = good_example(c, r["path"])
+        links = [f"https://avd.aquasec.com/misconfig/{cid.lower()}"]
+        if tf is not None:
+            links.append(f"https://aquasecurity.github.io/tfsec/latest/checks/{tf['id'].split('-')[0]}/")
+        example = None
+        contains = None
+        if ex:
+            label, lang, code, exlinks = ex
+            example = f"A configuration that passes the check ({label}):\n\n" + fence(esc_tmpl(code), lang)
+            contains = contains_line(code)
+            links += [l for l in exlinks if l.startswith("https://")]
+        links += [l for l in (meta.get("related_resources") or []) if isinstance(l, str) and l.startswith("https://")]
+        links.append(f"https://github.com/aquasecurity/trivy-checks/blob/{tc_commit}/{r['path']}")
+        if cid.startswith("KCV"):
+            verify = ("These checks read the control-plane and node configuration that `trivy k8s` collects; "
+                      "after changing the flag or file, re-run the benchmark:\n\n```sh\n"
+                      "trivy k8s --compliance=k8s-cis-1.23 --report summary\n```")
+        elif area(r["path"], cid) in ("ksv",):
+            verify = "Check the change locally before pushing:\n\n```sh\ntrivy config --misconfig-scanners kubernetes .\n```"
+        elif area(r["path"], cid) == "ds":
+            verify = "Check the change locally before pushing:\n\n```sh\ntrivy config --misconfig-scanners dockerfile .\n```"
+        else:
+            verify = "Check the change locally before pushing:\n\n```sh\ntrivy config .    # or: tfsec .\n```"
+        if not example:
+            contains = None
+        ctl = list(dict.fromkeys(cidx.get(cid, [])))
+        for fw, ids in (c.get("frameworks") or {}).items():
+            if fw in FW:
+                ctl += [f"{FW[fw]} {i}" for i in ids if i]
+        wrong_extra = ""
+        svc = c.get("service") or ""
+        e = {
+            "id": "check-" + cid.lower(),
+            "title": title_txt[:200],
+            "match": match,
+            "links": list(dict.fromkeys(links)),
+        }
+        if ctl:
+            e["controls"] = ctl
+        code_span = f"`{cid}`" + (f" / `{tf['id']}`" if tf is not None else "")
+        e["body"] = body(f"{code_span} ({esc_tmpl(md_inline(title_txt))})", wrong_extra, why, fix, example, verify)
+        exs = []
+        if tr is not None:
+            exs.append({"finding": {"tool": "trivy", "code": cid, "message": title_txt or cid},
+                        "contains": [x for x in [contains, cid, "ignore:"] if x]})
+        if tf is not None:
+            exs.append({"finding": {"tool": "tfsec", "code": tf["id"], "message": title_txt or tf["id"], "path": "main.tf", "line": 3},
+                        "contains": [x for x in [contains, tf["id"], "expires:"] if x]})
+        e["examples"] = exs
+        out[area(r["path"], cid)].append(e)
+
+    # tfsec ids that trivy-checks no longer carries: tfsec's own docs page.
+    for r in tfsec_doc_only:
+        if not r["default"] or is_cov("tfsec", r):
+            continue
+        doc = find_tfsec_doc(r["id"])
+        if doc is None:
+            continue
+        text = show(TFSEC, doc)
+        sec = lambda name: (re.search(r"^### " + name + r"\s*\n(.*?)(?=^### |\Z)", text, re.M | re.S) or [None, ""])[1]
+        title_txt = " ".join((re.search(r"^title: (.*)$", text, re.M) or [None, r["title"]])[1].split())
+        why = sentence(esc_tmpl(paragraphs(sec("Explanation"), MAX_WHY)))
+        impact = " ".join(sec("Possible Impact").split())
+        if impact:
+            why += f" Possible impact: {esc_tmpl(impact)}."
+        fix = esc_tmpl(" ".join(sec("Suggested Resolution").split())) or "Change the resource as in the example below."
+        if not fix.endswith("."):
+            fix += "."
+        m = re.search(r"```terraform\n(.*?)```", sec("Secure Example"), re.S)
+        example = contains = None
+        if m:
+            example = "A configuration that passes the check (Terraform):\n\n" + fence(esc_tmpl(m.group(1)), "hcl")
+            contains = contains_line(m.group(1))
+        links = [f"https://aquasecurity.github.io/tfsec/latest/checks/{r['id'].split('-')[0]}/",
+                 f"https://github.com/aquasecurity/tfsec/blob/{tfsec_commit}/{doc}"]
+        links += [l for l in re.findall(r"^- (https://\S+)", sec("Links"), re.M)]
+        verify = "Check the change locally before pushing:\n\n```sh\ntfsec .    # or: trivy config .\n```"
+        e = {"id": "check-tfsec-" + r["id"], "title": title_txt[:200], "match": [{"tool": "tfsec", "codes": [r["id"]]}],
+             "links": list(dict.fromkeys(links))}
+        e["body"] = body(f"`{r['id']}` ({esc_tmpl(md_inline(title_txt))})", "", why, fix, example, verify)
+        e["examples"] = [{"finding": {"tool": "tfsec", "code": r["id"], "message": title_txt, "path": "main.tf", "line": 3},
+                          "contains": [x for x in [contains, r["id"], "ignore:"] if x]}]
+        prov = r["id"].split("-")[0]
+        out[prov if prov in ("aws", "azure", "google") else "other"].append(e)
+
+    for k, entries in out.items():
+        path = os.path.join(BUILTIN, OUTPUTS[k])
+        with open(path, "w") as fh:
+            fh.write(f"# Built-in runbooks for trivy / tfsec checks ({k}), GENERATED by\n"
+                     f"# runbooks/rules/sources/gen_trivy_entries.py from github.com/aquasecurity/trivy-checks\n"
+                     f"# at {tc_commit} and github.com/aquasecurity/tfsec at {tfsec_commit}.\n"
+                     f"# Titles, descriptions, recommended actions and passing examples are the checks'\n"
+                     f"# own (Apache-2.0); do not edit by hand: re-run the script, or write a hand-made\n"
+                     f"# entry in another file (the script then leaves that check out).\n")
+            yaml.safe_dump({"entries": entries}, fh, sort_keys=False, allow_unicode=True, width=100000, default_style=None)
+        print(f"{path}: {len(entries)} entries")
+
+
+def sentence(s):
+    s = s.strip()
+    return s if not s or s[-1] in ".!?:)" else s + "."
+
+
+def md_inline(s):
+    # Keep a title from opening emphasis or code spans in prose.
+    return re.sub(r"([*_`\[\]<>\\])", r"\\\1", s)
+
+
+def sample_resource(svc):
+    return ""
+
+
+_tfsec_docs = None
+
+
+def find_tfsec_doc(rid):
+    global _tfsec_docs
+    if _tfsec_docs is None:
+        _tfsec_docs = {}
+        for p in git(TFSEC, "ls-tree", "-r", "--name-only", "HEAD", "docs/checks").splitlines():
+            parts = p.split("/")
+            if len(parts) == 6 and parts[-1] == "index.md":
+                _tfsec_docs["-".join(parts[2:5])] = p
+    return _tfsec_docs.get(rid)
+
+
+if __name__ == "__main__":
+    main()
