@@ -225,19 +225,42 @@ func (l *Layer) add(file string, data []byte) error {
 	}
 
 	nodes := entryNodes(data, len(f.Entries))
+	pos := make([]entryPos, len(f.Entries))
+	for i, n := range nodes {
+		pos[i].node = n
+		if n != nil {
+			pos[i].line = n.Line
+			pos[i].matchLines = matchLines(n)
+		}
+	}
+	errs = append(errs, l.compile(file, &f, pos, true)...)
+	return errors.Join(errs...)
+}
+
+// entryPos is where an entry and its matchers are in their file; node is
+// nil for entries of the built-in snapshot (which was checked when made).
+type entryPos struct {
+	node       *yaml.Node
+	line       int
+	matchLines []int
+}
+
+// compile checks and compiles the entries of one decoded catalog file into
+// the layer; checkDup also looks for matchers that two entries share.
+func (l *Layer) compile(file string, f *File, pos []entryPos, checkDup bool) []error {
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &LoadError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
 	seenID := map[string]int{}
 	for _, prev := range l.entries {
 		seenID[prev.ID] = -1
 	}
 	for i := range f.Entries {
 		e := &f.Entries[i]
-		node := nodes[i]
-		line := 0
-		if node != nil {
-			line = node.Line
-		}
-		e.Source = fmt.Sprintf("%s:%d", file, line)
-		c := &centry{Entry: e, res: make([]*regexp.Regexp, len(e.Match)), matchLines: matchLines(node)}
+		node, line := pos[i].node, pos[i].line
+		e.Source = file + ":" + strconv.Itoa(line)
+		c := &centry{Entry: e, res: make([]*regexp.Regexp, len(e.Match)), matchLines: append([]int(nil), pos[i].matchLines...)}
 		for len(c.matchLines) < len(e.Match) {
 			c.matchLines = append(c.matchLines, line)
 		}
@@ -317,7 +340,9 @@ func (l *Layer) add(file string, data []byte) error {
 		}
 		l.entries = append(l.entries, c)
 	}
-	errs = append(errs, l.checkDuplicateMatchers(file)...)
+	if checkDup {
+		errs = append(errs, l.checkDuplicateMatchers(file)...)
+	}
 	for _, id := range f.Disable {
 		if strings.TrimSpace(id) == "" {
 			fail(0, "disable: empty entry id")
@@ -325,7 +350,7 @@ func (l *Layer) add(file string, data []byte) error {
 		}
 		l.disable = append(l.disable, disable{id: id, source: file})
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func (l *Layer) sourceOf(id string) string {
