@@ -137,6 +137,10 @@ func (f *fallbackReporter) Report(ctx context.Context, run *translator.Run) erro
 	return nil
 }
 
+// isStaleHead reports whether a PR/MR reporter stopped because the pull
+// request's head is no longer the analysed commit.
+func isStaleHead(err error) bool { return errors.Is(err, ghrep.ErrStaleHead) }
+
 func isNoWriteAccess(err error) bool {
 	return errors.Is(err, ghrep.ErrNoWriteAccess) || isGitLabNoWriteAccess(err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/reporters"
@@ -44,13 +45,62 @@ func (o *ReviewOptions) newGitLabReporter() (reporters.Reporter, error) {
 	if err != nil {
 		return nil, usageError("%s: %v", glrep.Name, err)
 	}
+	var primary reporters.Reporter = rep
+	if n := o.mergedResultsNote(cfg); n != "" {
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
+		primary = &notedReporter{Reporter: rep, note: n}
+	}
 	return &fallbackReporter{
 		name:     glrep.Name,
-		primary:  rep,
+		primary:  primary,
 		fallback: &gitlabFallback{o: o},
 		what:     "the local report and " + CodeQualityFallbackFile,
 		log:      o.IO.ErrOut,
 	}, nil
+}
+
+// mergedResultsNote checks, in a merged-results or merge-train pipeline,
+// which tree the job scanned. The threads go on the merge request's source
+// commit (CI_MERGE_REQUEST_SOURCE_BRANCH_SHA); GitLab's checkout is the
+// merge commit (CI_COMMIT_SHA), whose line numbers differ wherever the
+// target branch changed a file since the source branched off. When the
+// checkout is still that merge commit, it returns the note to show; ""
+// when the job checked out the source commit (or git cannot tell).
+func (o *ReviewOptions) mergedResultsNote(cfg glrep.Config) string {
+	if cfg.PipelineSHA == "" {
+		return ""
+	}
+	dir := o.BaseDir
+	if dir == "" {
+		dir = "."
+	}
+	out, err := git(context.Background(), dir, 128, "rev-parse", "HEAD")
+	if err != nil || strings.TrimSpace(string(out)) != cfg.PipelineSHA {
+		return ""
+	}
+	return fmt.Sprintf("this merged-results pipeline scanned the merge commit %s, but threads go on the merge request's head %s: "+
+		"line numbers can be off in files the target branch changed. Check out $CI_MERGE_REQUEST_SOURCE_BRANCH_SHA before scanning (docs/forges.md)",
+		short(cfg.PipelineSHA), short(cfg.HeadSHA))
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// notedReporter adds a run-level note (shown in the summary) before
+// reporting.
+type notedReporter struct {
+	reporters.Reporter
+	note string
+}
+
+func (n *notedReporter) Report(ctx context.Context, run *translator.Run) error {
+	r := *run
+	r.Notes = append(append([]string(nil), run.Notes...), n.note)
+	return n.Reporter.Report(ctx, &r)
 }
 
 // gitlabFallback delivers the findings when the token cannot write: the
@@ -71,6 +121,7 @@ func (g *gitlabFallback) Report(ctx context.Context, run *translator.Run) error 
 		if err := local.Report(ctx, run); err != nil {
 			return err
 		}
+		g.o.localPrinted = true
 	}
 	if contains(names, "gitlab-codequality") {
 		return nil

@@ -64,6 +64,9 @@ type ReviewOptions struct {
 	// reportersUntrusted is true when the reporters (and their paths) came
 	// from an untrusted config.
 	reportersUntrusted bool
+	// localPrinted is set when a fallback printed the local report to
+	// stdout (the job log has the findings).
+	localPrinted bool
 }
 
 // formatMark is one -f NAME and how many FILE arguments preceded it.
