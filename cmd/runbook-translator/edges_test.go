@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -303,5 +304,100 @@ func TestGitLabMergedResultsPipeline(t *testing.T) {
 		if checkout == source && (warned || noted) {
 			t.Errorf("the job scanned the source commit, yet a merge-commit warning: %s", stderr)
 		}
+	}
+}
+
+// workflowRunPayload is a workflow_run "completed" payload in the shape
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#workflow_run
+// documents (field names and nesting as in octokit/webhooks'
+// payload-examples/api.github.com/workflow_run/completed.with-pull-requests.payload.json,
+// trimmed to what matters and with this test's values). prs are
+// pull_requests[]: empty for a pull request from a fork, as GitHub sends
+// it (actions/runner#3444).
+func workflowRunPayload(headSHA, headRepo string, prs map[int]string) string {
+	type ref struct {
+		Ref  string         `json:"ref"`
+		SHA  string         `json:"sha"`
+		Repo map[string]any `json:"repo"`
+	}
+	type pr struct {
+		URL    string `json:"url"`
+		ID     int    `json:"id"`
+		Number int    `json:"number"`
+		Head   ref    `json:"head"`
+		Base   ref    `json:"base"`
+	}
+	list := []pr{}
+	for n, sha := range prs {
+		list = append(list, pr{URL: fmt.Sprintf("https://api.github.com/repos/acme/shop/pulls/%d", n), ID: 279147437, Number: n,
+			Head: ref{Ref: "changes", SHA: sha, Repo: map[string]any{"id": 186853002, "url": "https://api.github.com/repos/acme/shop", "name": "shop"}},
+			Base: ref{Ref: "main", SHA: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", Repo: map[string]any{"id": 186853002, "url": "https://api.github.com/repos/acme/shop", "name": "shop"}}})
+	}
+	repo := func(full string) map[string]any {
+		return map[string]any{"id": 300029405, "full_name": full, "name": full[strings.Index(full, "/")+1:], "fork": full != "acme/shop",
+			"url": "https://api.github.com/repos/" + full, "html_url": "https://github.com/" + full}
+	}
+	ev := map[string]any{
+		"action":   "completed",
+		"workflow": map[string]any{"id": 2823525, "name": "scan", "path": ".github/workflows/scan.yml", "state": "active"},
+		"workflow_run": map[string]any{
+			"id": 289782451, "name": "scan", "event": "pull_request", "status": "completed", "conclusion": "success",
+			"head_branch": "changes", "head_sha": headSHA,
+			"head_commit":     map[string]any{"id": headSHA, "message": "change", "timestamp": "2020-10-05T16:32:07Z"},
+			"head_repository": repo(headRepo), "repository": repo("acme/shop"),
+			"pull_requests": list,
+			"artifacts_url": "https://api.github.com/repos/acme/shop/actions/runs/289782451/artifacts",
+		},
+		"repository": repo("acme/shop"),
+		"sender":     map[string]any{"login": "Codertocat", "id": 15669918, "type": "User"},
+	}
+	b, _ := json.Marshal(ev)
+	return string(b)
+}
+
+// TestGitHubWorkflowRunForkPattern: the second stage of the fork pattern
+// takes the head commit from workflow_run.head_sha (GITHUB_SHA is the
+// default branch there) and the pull request from pull_requests[]; for a
+// fork, whose pull_requests is empty, from --pr, checked against the pull
+// request's head so that a wrong number posts nothing.
+func TestGitHubWorkflowRunForkPattern(t *testing.T) {
+	fake := fakegithub.New(t, "acme", "shop")
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 9, Head: "999999", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	envFor := func(payload string) func(string) string {
+		ev := filepath.Join(t.TempDir(), "event.json")
+		if err := os.WriteFile(ev, []byte(payload), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return withEnv(githubEnv(t, fake, 0, ""), "GITHUB_EVENT_NAME", "workflow_run", "GITHUB_EVENT_PATH", ev, "GITHUB_SHA", "default-branch-head")
+	}
+	args := []string{"review", "-f", "trivy", faultInput, "-r", "github-pr-review", "--fail-level", "none"}
+
+	// Same-repository pull request: everything from the payload.
+	code, _, stderr := runEnv(t, envFor(workflowRunPayload("abc123", "acme/shop", map[int]string{7: "abc123"})), args...)
+	if code != ExitOK {
+		t.Fatalf("same-repo: exit %d\n%s", code, stderr)
+	}
+	if len(fake.ReviewComments(7)) == 0 || fake.ReviewComments(7)[0].CommitID != "abc123" {
+		t.Fatalf("same-repo: no inline comment on abc123\n%s", stderr)
+	}
+
+	// Fork: no pull_requests; the number comes from the first stage.
+	fake.AddPR(fakegithub.PR{Number: 8, Head: "f0f0f0", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fork := envFor(workflowRunPayload("f0f0f0", "mallory/shop", nil))
+	code, _, stderr = runEnv(t, fork, args...)
+	if code != ExitUsage || !strings.Contains(stderr, "--pr") {
+		t.Errorf("fork without --pr: exit %d, want 2 naming --pr\n%s", code, stderr)
+	}
+	code, _, stderr = runEnv(t, fork, append(args, "--pr", "8")...)
+	if code != ExitOK || len(fake.ReviewComments(8)) == 0 {
+		t.Fatalf("fork with --pr 8: exit %d, %d comments\n%s", code, len(fake.ReviewComments(8)), stderr)
+	}
+	// A first stage that names another pull request (its artifact is
+	// the fork's to write) posts nothing there.
+	fake.ResetCounts()
+	code, _, stderr = runEnv(t, fork, append(args, "--pr", "9")...)
+	if code != ExitOK || fake.Counts().Writes != 0 || !strings.Contains(stderr, "nothing posted") {
+		t.Errorf("fork with a wrong --pr: exit %d, %d writes\n%s", code, fake.Counts().Writes, stderr)
 	}
 }

@@ -67,6 +67,9 @@ func (o *ReviewOptions) newForgeReporter(name string) (reporters.Reporter, error
 			c.DryRun = o.dryRunWriter()
 			primary = c
 		} else {
+			if gctx.PR == 0 && gctx.EventName == ghrep.WorkflowRunEvent {
+				return nil, usageError("%s: the workflow_run payload names no pull request (GitHub leaves pull_requests empty for forks): pass --pr with the number the first stage saved (docs/forges.md)", name)
+			}
 			if gctx.PR == 0 {
 				return nil, usageError("%s: not a pull request: run on a pull_request event or pass --pr", name)
 			}
