@@ -251,25 +251,7 @@ func TestGitLabDiffLimitsDegradePerFile(t *testing.T) {
 // When the job scanned the merge commit's tree, the log and the summary
 // say so.
 func TestGitLabMergedResultsPipeline(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	repo := t.TempDir()
-	gitT := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v: %s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	gitT("init", "-q")
-	if err := os.WriteFile(filepath.Join(repo, "a.txt"), []byte("a\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	gitT("add", "a.txt")
-	gitT("commit", "-qm", "source")
+	repo, gitT := gitRepo(t)
 	source := gitT("rev-parse", "HEAD")
 	gitT("commit", "-q", "--allow-empty", "-m", "merge")
 	merge := gitT("rev-parse", "HEAD")
@@ -399,5 +381,61 @@ func TestGitHubWorkflowRunForkPattern(t *testing.T) {
 	code, _, stderr = runEnv(t, fork, append(args, "--pr", "9")...)
 	if code != ExitOK || fake.Counts().Writes != 0 || !strings.Contains(stderr, "nothing posted") {
 		t.Errorf("fork with a wrong --pr: exit %d, %d writes\n%s", code, fake.Counts().Writes, stderr)
+	}
+}
+
+// gitRepo makes a repository with one commit and returns it with a git
+// runner.
+func gitRepo(t *testing.T) (string, func(args ...string) string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	repo := t.TempDir()
+	gitT := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	gitT("init", "-q")
+	if err := os.WriteFile(filepath.Join(repo, "a.txt"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitT("add", "a.txt")
+	gitT("commit", "-qm", "first")
+	return repo, gitT
+}
+
+// TestGitHubMergeCommitCheckout (issue 9 item 9): on pull_request events
+// actions/checkout checks out the merge commit (GITHUB_SHA) by default,
+// while comments go on pull_request.head.sha; when the scanned checkout is
+// that merge commit, the log and the summary say so.
+func TestGitHubMergeCommitCheckout(t *testing.T) {
+	repo, gitT := gitRepo(t)
+	head := gitT("rev-parse", "HEAD")
+	gitT("commit", "-q", "--allow-empty", "-m", "merge")
+	merge := gitT("rev-parse", "HEAD")
+	input, err := filepath.Abs(faultInput)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := fakegithub.New(t, "acme", "shop")
+	fake.AddPR(fakegithub.PR{Number: 7, Head: head, Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	env := withEnv(githubEnv(t, fake, 7, head), "GITHUB_SHA", merge)
+	for _, checkout := range []string{head, merge} {
+		gitT("checkout", "-q", checkout)
+		code, _, stderr := runEnv(t, env, "review", "-f", "trivy", input, "-r", "github-pr-review", "--base-dir", repo, "--fail-level", "none")
+		if code != ExitOK {
+			t.Fatalf("checkout %s: exit %d\n%s", checkout, code, stderr)
+		}
+		warned := strings.Contains(stderr, "scanned the merge commit "+merge[:12])
+		noted := strings.Contains(ghSummary(t, fake, 7), "scanned the merge commit")
+		if want := checkout == merge; warned != want || noted != want {
+			t.Errorf("checkout of the %s: warned %t, noted %t, want %t\n%s", map[bool]string{true: "merge commit", false: "head"}[want], warned, noted, want, stderr)
+		}
 	}
 }

@@ -46,7 +46,7 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 	stdout := []string{}
 	for _, s := range specs {
 		sp := parseReporterSpec(s)
-		if _, ok := forgeReporters[sp.Name]; ok {
+		if reporters.IsForge(sp.Name) {
 			rep, err := o.newForgeReporter(sp.Name)
 			if err != nil {
 				set.close()

@@ -67,6 +67,9 @@ type ReviewOptions struct {
 	// localPrinted is set when a fallback printed the local report to
 	// stdout (the job log has the findings).
 	localPrinted bool
+	// head caches checkoutHead (forge.go).
+	head      string
+	headKnown bool
 }
 
 // formatMark is one -f NAME and how many FILE arguments preceded it.
