@@ -303,3 +303,23 @@ func (d *Diff) Unknown(path string) string {
 	}
 	return d.Truncated
 }
+
+// DescribeUnknown returns one line per file whose lines are not known
+// ("path: reason"), at most max of them and then one line counting the
+// rest, for a job log.
+func (d *Diff) DescribeUnknown(max int) []string {
+	var out []string
+	n := 0
+	for _, f := range d.Files() {
+		if f.Unknown == "" {
+			continue
+		}
+		if n++; n <= max {
+			out = append(out, f.Path+": "+f.Unknown)
+		}
+	}
+	if n > max {
+		out = append(out, fmt.Sprintf("and %d more files whose lines are not known (the summary lists their findings)", n-max))
+	}
+	return out
+}

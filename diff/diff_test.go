@@ -346,6 +346,9 @@ func TestFromPatchesDegradesPerFile(t *testing.T) {
 	if d.Unknown("elsewhere.txt") != "" {
 		t.Errorf("a path outside a complete listing is outside the diff, not unknown")
 	}
+	if got := d.DescribeUnknown(1); len(got) != 2 || !strings.HasPrefix(got[0], "big.json: ") || got[1] != "and 2 more files whose lines are not known (the summary lists their findings)" {
+		t.Errorf("DescribeUnknown(1) = %q", got)
+	}
 	d.Truncated = "the listing stops at 3,000 files"
 	if d.Unknown("elsewhere.txt") != d.Truncated || d.Unknown("ok.txt") != "" {
 		t.Errorf("truncated listing: Unknown(elsewhere) = %q, Unknown(ok) = %q", d.Unknown("elsewhere.txt"), d.Unknown("ok.txt"))

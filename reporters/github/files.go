@@ -10,6 +10,10 @@ import (
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
+// maxUnknownLogged bounds the log lines naming files whose lines are not
+// known (a pull request of 3,000 binary files would otherwise print 3,000).
+const maxUnknownLogged = 20
+
 // maxListedFiles is the cap of GET /pulls/{n}/files: "Responses include a
 // maximum of 3000 files"
 // (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files).
@@ -50,10 +54,8 @@ func (r *Reviewer) diff(ctx context.Context, pr *gh.PullRequest) (*diff.Diff, er
 		d.Truncated = fmt.Sprintf("GitHub lists only the first %d of the pull request's %s changed files and this file is not among them: whether the line is in the diff is not known", len(files), total)
 		r.logf("the file listing stops at %d of %s files; findings in other files go to the summary", len(files), total)
 	}
-	for _, f := range d.Files() {
-		if f.Unknown != "" {
-			r.logf("%s: %s", f.Path, f.Unknown)
-		}
+	for _, l := range d.DescribeUnknown(maxUnknownLogged) {
+		r.logf("%s", l)
 	}
 	return d, nil
 }

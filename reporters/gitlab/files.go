@@ -23,6 +23,10 @@ const (
 	reasonCollapsed = "GitLab collapsed this file's diff (diff limits) and sent none of its lines"
 )
 
+// maxUnknownLogged bounds the log lines naming files whose lines are not
+// known.
+const maxUnknownLogged = 20
+
 // changes lists the files of the latest version and builds the diff model,
 // and the old-side facts positions need, from them. A file whose diff is
 // missing or cannot be read is in the model with the reason, so that its
@@ -43,10 +47,8 @@ func (r *Discussions) changes(ctx context.Context, ver *gl.MergeRequestDiffVersi
 			len(files), orMore(ver.RealSize, len(files)))
 		r.logf("the diff listing stops at %d files (diff limits); findings in other files go to the summary", len(files))
 	}
-	for _, f := range dm.Files() {
-		if f.Unknown != "" {
-			r.logf("%s: %s", f.Path, f.Unknown)
-		}
+	for _, l := range dm.DescribeUnknown(maxUnknownLogged) {
+		r.logf("%s", l)
 	}
 	return dm, info, nil
 }
