@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	gh "github.com/google/go-github/v60/github"
+
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
@@ -54,26 +56,26 @@ func overrides(o reporters.ForgeOptions) Overrides {
 }
 
 // clientContext reads the context of a reporter that writes through the
-// API, and its client.
-func clientContext(name string, o reporters.ForgeOptions) (Context, error) {
+// API, and builds its client.
+func clientContext(name string, o reporters.ForgeOptions) (Context, *gh.Client, error) {
 	gctx, err := ContextFromEnv(o.Getenv, overrides(o))
 	if err != nil {
-		return gctx, fmt.Errorf("%s: %w", name, err)
+		return gctx, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if gctx.SHA == "" {
-		return gctx, fmt.Errorf("%s: no head commit: set --sha or GITHUB_SHA", name)
-	}
-	return gctx, nil
-}
-
-func newReviewer(o reporters.ForgeOptions) (reporters.Reporter, error) {
-	gctx, err := clientContext(Name, o)
-	if err != nil {
-		return nil, err
+		return gctx, nil, fmt.Errorf("%s: no head commit: set --sha or GITHUB_SHA", name)
 	}
 	client, err := NewClient(gctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+		return gctx, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return gctx, client, nil
+}
+
+func newReviewer(o reporters.ForgeOptions) (reporters.Reporter, error) {
+	gctx, client, err := clientContext(Name, o)
+	if err != nil {
+		return nil, err
 	}
 	if gctx.PR == 0 && gctx.EventName == WorkflowRunEvent {
 		return nil, fmt.Errorf("%s: the workflow_run payload names no pull request (GitHub leaves pull_requests empty for forks): pass --pr with the number the first stage saved (docs/forges.md)", Name)
@@ -114,13 +116,9 @@ func mergeCommitNote(gctx Context, o reporters.ForgeOptions) string {
 }
 
 func newCheck(o reporters.ForgeOptions) (reporters.Reporter, error) {
-	gctx, err := clientContext(CheckName, o)
+	gctx, client, err := clientContext(CheckName, o)
 	if err != nil {
 		return nil, err
-	}
-	client, err := NewClient(gctx)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", CheckName, err)
 	}
 	c := NewCheckRun(client, gctx.Owner, gctx.Repo, gctx.SHA)
 	c.Summary = MarkdownSummary
