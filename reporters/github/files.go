@@ -24,14 +24,21 @@ const maxListedFiles = 3000
 // for binary files and for diffs too large to show.
 const noPatch = "GitHub sent no patch for this file (a binary file, or a diff too large to show): its lines are not known"
 
-// diff builds the diff model from GET /pulls/{n}/files, which pages through
-// up to 3000 files; the whole-diff media type fails past 300 files. A file
+// diff reads the pull request first (checkHead, head.go): when its head
+// is not the analysed commit it returns the *StaleHeadError before
+// anything is written. Then it builds the diff model from GET
+// /pulls/{n}/files, which pages through up to 3000 files; the whole-diff
+// media type fails past 300 files. A file
 // whose patch is missing or cannot be read is in the model with the reason
 // (its findings go to the summary with it); when the listing was cut at
 // 3000 files, or has fewer files than the pull request's changed_files, a
 // path missing from it is said to be past the cut rather than outside the
 // diff.
-func (r *Reviewer) diff(ctx context.Context, pr *gh.PullRequest) (*diff.Diff, error) {
+func (r *Reviewer) diff(ctx context.Context) (*diff.Diff, error) {
+	pr, err := r.checkHead(ctx)
+	if err != nil {
+		return nil, err
+	}
 	files, err := list[gh.CommitFile](ctx, r.api, r.path("pulls/%d/files?per_page=100", r.number))
 	if err != nil {
 		return nil, fmt.Errorf("list pull request files: %w", err)

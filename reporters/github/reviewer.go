@@ -162,11 +162,7 @@ func (r *Reviewer) path(format string, args ...any) string {
 
 // Report implements reporters.Reporter.
 func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
-	pr, err := r.checkHead(ctx) // head.go: a stale head writes nothing
-	if err != nil {
-		return err
-	}
-	model, err := r.diff(ctx, pr) // files.go
+	model, err := r.diff(ctx) // files.go; a stale head stops it (head.go)
 	if err != nil {
 		return err
 	}
