@@ -55,6 +55,12 @@ type File struct {
 	New, Deleted, Renamed, Copied bool
 	// Binary is set for binary changes, which have no lines.
 	Binary bool
+	// Unknown, when set, says why the file's lines are not known: the
+	// forge sent no patch for it (a binary file, a diff too large to
+	// show) or one that could not be read. A finding in such a file
+	// cannot go inline, and summaries give this reason rather than
+	// "outside the diff", which would be a guess.
+	Unknown string
 	// lines maps a new-side line number to its kind.
 	lines map[int]LineKind
 }
@@ -91,6 +97,11 @@ func (f *File) set(n int, k LineKind) {
 // Diff is the set of files a change touches, keyed by new-side path.
 type Diff struct {
 	files map[string]*File
+	// Truncated, when set, says the forge's listing of the change was cut
+	// (GitHub lists at most 3,000 files of a pull request, GitLab stops
+	// at its diff limits): a path missing from the diff may still be part
+	// of the change, so "outside the diff" is not known for it.
+	Truncated string
 }
 
 // New returns an empty diff.
@@ -236,15 +247,26 @@ type Patch struct {
 	Status string
 	// Patch is the file's hunks; empty when the forge omits them.
 	Patch string
+	// Omitted, when Patch is empty, says why the forge left it out ("no
+	// patch: binary file or diff too large"); "" when the file has no
+	// changed lines to show (a pure rename, a mode change, an empty new
+	// file).
+	Omitted string
 }
 
-// FromPatches builds a diff from a forge's per-file patches.
-func FromPatches(ps []Patch) (*Diff, error) {
+// FromPatches builds a diff from a forge's per-file patches. A patch that
+// cannot be read does not fail the others: its file is in the diff with
+// Unknown saying why, so its findings are listed with that reason instead
+// of going inline (GitHub's own OpenAPI example patch, a hunk header with
+// no lines, is one such).
+func FromPatches(ps []Patch) *Diff {
 	d := New()
 	for _, p := range ps {
 		f, err := ParsePatch(p.Path, p.Patch)
 		if err != nil {
-			return nil, err
+			f = &File{Path: CleanPath(p.Path), Unknown: "its patch could not be read (" + err.Error() + ")"}
+		} else if p.Patch == "" && p.Omitted != "" && p.Status != "removed" {
+			f.Unknown = p.Omitted
 		}
 		switch p.Status {
 		case "added":
@@ -265,5 +287,39 @@ func FromPatches(ps []Patch) (*Diff, error) {
 		}
 		d.Add(f)
 	}
-	return d, nil
+	return d
+}
+
+// Unknown says why the lines of path are not known to the diff: its
+// file's Unknown, or Truncated when the path is not in a cut listing. It
+// is "" when the diff knows the file, or knows that the change does not
+// touch it.
+func (d *Diff) Unknown(path string) string {
+	if d == nil {
+		return ""
+	}
+	if f, ok := d.File(path); ok {
+		return f.Unknown
+	}
+	return d.Truncated
+}
+
+// DescribeUnknown returns one line per file whose lines are not known
+// ("path: reason"), at most max of them and then one line counting the
+// rest, for a job log.
+func (d *Diff) DescribeUnknown(max int) []string {
+	var out []string
+	n := 0
+	for _, f := range d.Files() {
+		if f.Unknown == "" {
+			continue
+		}
+		if n++; n <= max {
+			out = append(out, f.Path+": "+f.Unknown)
+		}
+	}
+	if n > max {
+		out = append(out, fmt.Sprintf("and %d more files whose lines are not known (the summary lists their findings)", n-max))
+	}
+	return out
 }

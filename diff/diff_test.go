@@ -159,14 +159,11 @@ func TestParsePatch(t *testing.T) {
 		t.Errorf("tail added = %v, want %v", got, want)
 	}
 
-	d, err := FromPatches([]Patch{
+	d := FromPatches([]Patch{
 		{Path: "k8s/a.yaml", Status: "modified", Patch: hunksOnly(t, full, "k8s/a.yaml")},
 		{Path: "new/c.txt", OldPath: "old/c.txt", Status: "renamed"},
 		{Path: "b.txt", Status: "removed", Patch: "@@ -1 +0,0 @@\n-gone"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if c, _ := d.File("new/c.txt"); !c.Renamed || c.OldPath != "old/c.txt" {
 		t.Errorf("rename lost: %+v", c)
 	}
@@ -308,5 +305,52 @@ func TestAnchorHugeRanges(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Anchor did not return for a huge range")
+	}
+}
+
+// openAPIExamplePatch is the "patch" of the diff-entry example in GitHub's
+// OpenAPI description (github/rest-api-description,
+// descriptions/api.github.com/api.github.com.yaml, components/examples
+// diff-entry-items): two hunk headers on one line and no lines at all.
+const openAPIExamplePatch = "@@ -132,7 +132,7 @@ module Test @@ -1000,7 +1000,7 @@ module Test"
+
+// TestFromPatchesDegradesPerFile: a patch that cannot be read, or that the
+// forge left out, makes only its own file unknown; the others keep their
+// lines (it once failed the whole review).
+func TestFromPatchesDegradesPerFile(t *testing.T) {
+	d := FromPatches([]Patch{
+		{Path: "file1.txt", Status: "modified", Patch: openAPIExamplePatch},
+		{Path: "big.json", Status: "modified", Omitted: "GitHub sent no patch (binary file, or diff too large)"},
+		{Path: "moved.txt", OldPath: "was.txt", Status: "renamed", Omitted: "GitHub sent no patch (binary file, or diff too large)"},
+		{Path: "ok.txt", Status: "added", Patch: "@@ -0,0 +1,2 @@\n+a\n+b"},
+		{Path: "gone.txt", Status: "removed", Omitted: "GitHub sent no patch (binary file, or diff too large)"},
+	})
+	if why := d.Unknown("file1.txt"); !strings.Contains(why, "could not be read") || !strings.Contains(why, "file1.txt") {
+		t.Errorf("OpenAPI example patch: Unknown = %q, want a reason naming the file", why)
+	}
+	if d.Anchor(ModeDiffContext, "file1.txt", 133, 0) != 0 {
+		t.Error("a line of an unreadable patch must not be an anchor")
+	}
+	if why := d.Unknown("big.json"); !strings.Contains(why, "no patch") {
+		t.Errorf("omitted patch: Unknown = %q", why)
+	}
+	if f, _ := d.File("moved.txt"); !f.Renamed || f.OldPath != "was.txt" || f.Unknown == "" {
+		t.Errorf("renamed file with omitted patch: %+v", f)
+	}
+	if d.Unknown("ok.txt") != "" || d.Anchor(ModeAdded, "ok.txt", 2, 0) != 2 {
+		t.Errorf("a good patch beside bad ones lost its lines")
+	}
+	if d.Unknown("gone.txt") != "" {
+		t.Errorf("a removed file has no lines to know: Unknown = %q", d.Unknown("gone.txt"))
+	}
+	if d.Unknown("elsewhere.txt") != "" {
+		t.Errorf("a path outside a complete listing is outside the diff, not unknown")
+	}
+	if got := d.DescribeUnknown(1); len(got) != 2 || !strings.HasPrefix(got[0], "big.json: ") || got[1] != "and 2 more files whose lines are not known (the summary lists their findings)" {
+		t.Errorf("DescribeUnknown(1) = %q", got)
+	}
+	d.Truncated = "the listing stops at 3,000 files"
+	if d.Unknown("elsewhere.txt") != d.Truncated || d.Unknown("ok.txt") != "" {
+		t.Errorf("truncated listing: Unknown(elsewhere) = %q, Unknown(ok) = %q", d.Unknown("elsewhere.txt"), d.Unknown("ok.txt"))
 	}
 }

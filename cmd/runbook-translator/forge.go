@@ -5,13 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
-	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/reporters"
+	// The forge reporters register themselves (reporters.RegisterForge).
 	ghrep "github.com/runbook-translator/runbook-translator/reporters/github"
+	glrep "github.com/runbook-translator/runbook-translator/reporters/gitlab"
 )
+
+// CodeQualityFallbackFile is where the GitLab fallback writes the Code
+// Quality report when no gitlab-codequality reporter was asked for.
+const CodeQualityFallbackFile = glrep.CodeQualityFallbackFile
 
 // forgeFlags override what PR/MR reporters read from the CI environment.
 type forgeFlags struct {
@@ -30,76 +36,67 @@ func addForgeFlags(fl *pflag.FlagSet, f *forgeFlags) {
 	fl.BoolVar(&f.Mentions, "mentions", false, "let runbook owners' @handles ping in comments (escaped otherwise)")
 }
 
-func init() {
-	forgeReporters["github-pr-review"] = "inline review comments on the pull request's changed lines, plus one sticky summary comment (needs pull-requests: write)"
-	forgeReporters["github-check"] = "a check run with every finding as an annotation, conclusion from --fail-level (needs checks: write)"
-	forgeReporters["github-annotations"] = "GitHub Actions workflow commands and the job summary; needs no token (the fallback for forks)"
-}
-
-// newForgeReporter resolves the CI context of a PR/MR reporter up front, so
-// a missing variable or token is a usage error before any input is read.
+// newForgeReporter builds a PR/MR reporter from the registry. Its CI
+// context is resolved up front, so a missing variable or token is a usage
+// error before any input is read.
 func (o *ReviewOptions) newForgeReporter(name string) (reporters.Reporter, error) {
-	switch name {
-	case "gitlab-mr-discussion":
-		return o.newGitLabReporter()
-	case "github-annotations":
-		gctx, err := ghrep.ContextFromEnv(o.Getenv, o.githubOverrides())
-		if err != nil {
-			gctx = ghrep.Context{StepSummary: o.Getenv("GITHUB_STEP_SUMMARY")}
-		}
-		return o.githubAnnotations(gctx), nil
-	case "github-pr-review", "github-check":
-		gctx, err := ghrep.ContextFromEnv(o.Getenv, o.githubOverrides())
-		if err != nil {
-			return nil, usageError("%s: %v", name, err)
-		}
-		if gctx.SHA == "" {
-			return nil, usageError("%s: no head commit: set --sha or GITHUB_SHA", name)
-		}
-		client, err := ghrep.NewClient(gctx)
-		if err != nil {
-			return nil, usageError("%s: %v", name, err)
-		}
-		var primary reporters.Reporter
-		if name == "github-check" {
-			c := ghrep.NewCheckRun(client, gctx.Owner, gctx.Repo, gctx.SHA)
-			c.Summary = markdownSummary
-			c.DryRun = o.dryRunWriter()
-			primary = c
-		} else {
-			if gctx.PR == 0 {
-				return nil, usageError("%s: not a pull request: run on a pull_request event or pass --pr", name)
-			}
-			mode, err := o.filterMode(true)
-			if err != nil {
-				return nil, err
-			}
-			primary = ghrep.NewReviewer(client, gctx.Owner, gctx.Repo, gctx.PR, gctx.SHA, ghrep.Options{
-				DryRun:         o.dryRunWriter(),
-				Mentions:       o.Forge.Mentions,
-				FilterMode:     mode,
-				Log:            logWriter{o.IO.ErrOut},
-				RequestTimeout: gctx.RequestTimeout,
-				MaxWait:        gctx.MaxWait,
-			})
-		}
-		return &fallbackReporter{
-			name:     name,
-			primary:  primary,
-			fallback: o.githubAnnotations(gctx),
-			what:     "github-annotations",
-			log:      o.IO.ErrOut,
-		}, nil
+	fo, err := o.forgeOptions()
+	if err != nil {
+		return nil, err
 	}
-	return nil, usageError("unknown reporter %q", name)
+	rep, err := reporters.NewForge(name, fo)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	return rep, nil
 }
 
-func (o *ReviewOptions) githubOverrides() ghrep.Overrides {
-	return ghrep.Overrides{APIURL: o.Forge.APIURL, Repo: o.Forge.Repo, PR: o.Forge.Number, SHA: o.Forge.SHA}
+// forgeOptions turns the flags, the environment and the streams into what
+// forge reporters are built from.
+func (o *ReviewOptions) forgeOptions() (reporters.ForgeOptions, error) {
+	mode, err := o.filterMode(true)
+	if err != nil {
+		return reporters.ForgeOptions{}, err
+	}
+	names := make([]string, 0, len(o.Reporters))
+	for _, r := range o.Reporters {
+		names = append(names, parseReporterSpec(r).Name)
+	}
+	return reporters.ForgeOptions{
+		Getenv:       o.Getenv,
+		APIURL:       o.Forge.APIURL,
+		Repo:         o.Forge.Repo,
+		Number:       o.Forge.Number,
+		SHA:          o.Forge.SHA,
+		Mentions:     o.Forge.Mentions,
+		FilterMode:   mode,
+		DryRun:       o.dryRunWriter(),
+		Out:          o.IO.Out,
+		Log:          logWriter{o.IO.ErrOut},
+		Create:       func(name string) (io.WriteCloser, error) { return o.createReport(name) },
+		Requested:    names,
+		CheckoutHead: o.checkoutHead(),
+		LocalPrinted: func() { o.localPrinted = true },
+	}, nil
 }
 
-func (o *ReviewOptions) githubAnnotations(gctx ghrep.Context) reporters.Reporter {
-	return &ghrep.Annotations{Out: o.IO.Out, JobSummaryPath: gctx.StepSummary, Summary: markdownSummary}
+// checkoutHead is the commit the base dir's checkout is at, "" when git
+// cannot tell (no repository, no git): reporters compare it with the
+// commit they comment on (a merge commit checked out by default has other
+// line numbers).
+func (o *ReviewOptions) checkoutHead() string {
+	if o.headKnown {
+		return o.head
+	}
+	o.headKnown = true
+	dir := o.BaseDir
+	if dir == "" {
+		dir = "."
+	}
+	if out, err := git(context.Background(), dir, 128, "rev-parse", "--verify", "-q", "HEAD"); err == nil {
+		o.head = strings.TrimSpace(string(out))
+	}
+	return o.head
 }
 
 func (o *ReviewOptions) dryRunWriter() io.Writer {
@@ -109,37 +106,9 @@ func (o *ReviewOptions) dryRunWriter() io.Writer {
 	return nil
 }
 
-// markdownSummary renders check-run and job summaries with the markdown reporter.
-var markdownSummary = ghrep.ReporterSummary(func(w io.Writer, max int) reporters.Reporter {
-	return &reporters.Markdown{Out: w, MaxBytes: max}
-})
-
-// fallbackReporter runs primary; when the forge refuses writes (a fork's
-// read-only token, missing permissions) it says so once and delivers the
-// findings through fallback instead, so nothing is silently dropped.
-type fallbackReporter struct {
-	name     string
-	primary  reporters.Reporter
-	fallback reporters.Reporter
-	what     string
-	log      io.Writer
-}
-
-func (f *fallbackReporter) Report(ctx context.Context, run *translator.Run) error {
-	err := f.primary.Report(ctx, run)
-	if err == nil || !isNoWriteAccess(err) || f.fallback == nil {
-		return err
-	}
-	fmt.Fprintf(f.log, "runbook-translator: %s: no write access (%v); reporting through %s instead\n", f.name, err, f.what)
-	if ferr := f.fallback.Report(ctx, run); ferr != nil {
-		return fmt.Errorf("%w; fallback %s: %v", err, f.what, ferr)
-	}
-	return nil
-}
-
-func isNoWriteAccess(err error) bool {
-	return errors.Is(err, ghrep.ErrNoWriteAccess) || isGitLabNoWriteAccess(err)
-}
+// isStaleHead reports whether a PR/MR reporter stopped because the pull
+// request's head is no longer the analysed commit.
+func isStaleHead(err error) bool { return errors.Is(err, ghrep.ErrStaleHead) }
 
 // logWriter prefixes a reporter's progress lines for stderr (the reporter
 // names itself in each line).

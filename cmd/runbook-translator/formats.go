@@ -46,20 +46,16 @@ func NewCmdFormats(f *Factory) *cobra.Command {
 	return c
 }
 
-var forgeReporters = map[string]string{}
-
+// reporterNames lists local and forge reporters, sorted.
 func reporterNames() []string {
-	names := reporters.Names()
-	for n := range forgeReporters {
-		names = append(names, n)
-	}
+	names := append(reporters.Names(), reporters.ForgeNames()...)
 	sort.Strings(names)
 	return names
 }
 
 func reporterDescription(n string) string {
-	if d, ok := forgeReporters[n]; ok {
-		return d
+	if reporters.IsForge(n) {
+		return reporters.ForgeDescription(n)
 	}
 	return reporters.Description(n)
 }

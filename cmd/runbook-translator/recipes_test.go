@@ -41,9 +41,11 @@ func TestReadmeRecipesRunAsWritten(t *testing.T) {
 
 	t.Run("gitlab", func(t *testing.T) {
 		type ciJob struct {
-			Script    []string          `yaml:"script"`
-			Variables map[string]string `yaml:"variables"`
-			Needs     []string          `yaml:"needs"`
+			Extends      string            `yaml:"extends"`
+			BeforeScript []yaml.Node       `yaml:"before_script"`
+			Script       []string          `yaml:"script"`
+			Variables    map[string]string `yaml:"variables"`
+			Needs        []string          `yaml:"needs"`
 		}
 		var doc map[string]yaml.Node
 		block := fencedAfter(t, string(readme), "### GitLab CI", "yaml")
@@ -59,11 +61,7 @@ func TestReadmeRecipesRunAsWritten(t *testing.T) {
 			}
 			pipeline[name] = j
 		}
-		var tmpl map[string]struct {
-			BeforeScript []string          `yaml:"before_script"`
-			Script       []string          `yaml:"script"`
-			Variables    map[string]string `yaml:"variables"`
-		}
+		var tmpl map[string]ciJob
 		tb, err := os.ReadFile(filepath.Join(repo, "ci", "gitlab", "runbook-translator.gitlab-ci.yml"))
 		if err != nil {
 			t.Fatal(err)
@@ -71,8 +69,32 @@ func TestReadmeRecipesRunAsWritten(t *testing.T) {
 		if err := yaml.Unmarshal(tb, &tmpl); err != nil {
 			t.Fatalf("template: %v", err)
 		}
+		// before resolves a job's before_script as GitLab does: its own, or
+		// the one of the job it extends; `!reference [job, key]` items are
+		// replaced by that job's lines.
+		var before func(j ciJob) []string
+		before = func(j ciJob) []string {
+			nodes := j.BeforeScript
+			if len(nodes) == 0 && j.Extends != "" {
+				return before(tmpl[j.Extends])
+			}
+			var out []string
+			for _, n := range nodes {
+				if n.Tag == "!reference" && len(n.Content) == 2 {
+					out = append(out, before(tmpl[n.Content[0].Value])...)
+					continue
+				}
+				out = append(out, n.Value)
+			}
+			return out
+		}
 		job, scanner := tmpl[".runbook-translator"], pipeline["conftest"]
 		policy := pipeline["policy"]
+		if scanner.Extends != "" {
+			if _, ok := tmpl[scanner.Extends]; !ok {
+				t.Fatalf("the conftest job extends %q, which the template does not define", scanner.Extends)
+			}
+		}
 		if len(scanner.Script) == 0 || len(job.Script) == 0 || len(policy.Needs) == 0 {
 			t.Fatalf("recipe shape changed: scanner %d lines, template %d, needs %v", len(scanner.Script), len(job.Script), policy.Needs)
 		}
@@ -94,7 +116,7 @@ func TestReadmeRecipesRunAsWritten(t *testing.T) {
 				}
 				env := map[string]string{"PATH": path, "HOME": work, "CI_PROJECT_DIR": work}
 				// The scanner job, in its own image: here the same shell.
-				code, out := shell(t, work, env, strings.Join(scanner.Script, "\n"))
+				code, out := shell(t, work, env, strings.Join(append(before(scanner), scanner.Script...), "\n"))
 				if code != 0 {
 					t.Fatalf("conftest job: exit %d\n%s", code, out)
 				}
@@ -112,7 +134,7 @@ func TestReadmeRecipesRunAsWritten(t *testing.T) {
 				}
 				env["RUNBOOK_TRANSLATOR_VERSION"] = "v1.2.3"
 				env["RUNBOOK_TRANSLATOR_RELEASE_URL"] = srv.URL
-				script := strings.Join(job.BeforeScript, "\n") + "\n" + strings.Join(job.Script, "\n")
+				script := strings.Join(append(before(job), job.Script...), "\n")
 				code, out = shell(t, work, env, script)
 				if code != tc.code || !strings.Contains(out, tc.want) {
 					t.Fatalf("review job: exit %d (want %d), output:\n%s", code, tc.code, out)

@@ -46,7 +46,7 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 	stdout := []string{}
 	for _, s := range specs {
 		sp := parseReporterSpec(s)
-		if _, ok := forgeReporters[sp.Name]; ok {
+		if reporters.IsForge(sp.Name) {
 			rep, err := o.newForgeReporter(sp.Name)
 			if err != nil {
 				set.close()
@@ -106,15 +106,25 @@ func (s reporterSet) hasForge() bool {
 }
 
 // report runs every reporter; a failing reporter does not stop the others.
+// A PR/MR reporter whose pull request moved past the analysed commit posts
+// nothing and is not a failure (see ghrep.StaleHeadError): the run for the
+// new head reports. Either way the job log gets the findings (joblog.go).
 func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translator.Run) error {
 	var errs []error
+	var undelivered []string
 	for _, r := range s {
 		err := r.rep.Report(ctx, run)
 		flushGuard(r.guard)
 		if r.forge {
 			o.flushStdout(run.Failed())
 		}
-		if err != nil {
+		if err != nil && r.forge {
+			undelivered = append(undelivered, r.spec.Name)
+		}
+		switch {
+		case err != nil && isStaleHead(err):
+			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s: %v\n", r.spec.Name, err)
+		case err != nil:
 			errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
 		}
 		if r.out != nil {
@@ -125,6 +135,7 @@ func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translat
 		}
 	}
 	o.flushStdout(run.Failed())
+	s.logFindings(ctx, o, run, undelivered)
 	return errors.Join(errs...)
 }
 

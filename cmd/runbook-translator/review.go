@@ -64,6 +64,12 @@ type ReviewOptions struct {
 	// reportersUntrusted is true when the reporters (and their paths) came
 	// from an untrusted config.
 	reportersUntrusted bool
+	// localPrinted is set when a fallback printed the local report to
+	// stdout (the job log has the findings).
+	localPrinted bool
+	// head caches checkoutHead (forge.go).
+	head      string
+	headKnown bool
 }
 
 // formatMark is one -f NAME and how many FILE arguments preceded it.

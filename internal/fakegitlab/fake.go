@@ -91,6 +91,12 @@ type Version struct {
 	ID                         int64
 	BaseSHA, StartSHA, HeadSHA string
 	Diffs                      []Diff
+	// Overflow models a diff over GitLab's diff limits: Diffs are only
+	// the files GitLab kept, the version's real_size is "N+" (the string
+	// GitLab gives for an overflowing diff, gitlab-org/gitlab#36398) and
+	// GET .../changes answers overflow: true
+	// (https://docs.gitlab.com/administration/diff_limits/).
+	Overflow bool
 }
 
 // Position is where a diff note is.
@@ -688,7 +694,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		for _, v := range versions {
 			out = append(out, map[string]any{"id": v.ID, "head_commit_sha": v.HeadSHA, "base_commit_sha": v.BaseSHA,
 				"start_commit_sha": v.StartSHA, "created_at": ts, "merge_request_id": iid + 10000, "state": "collected",
-				"real_size": strconv.Itoa(len(v.Diffs))})
+				"real_size": realSize(v)})
 		}
 		s.page(w, r, out)
 	case "mergeRequests/listDiffs":
@@ -706,7 +712,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		for _, d := range versions[0].Diffs {
 			out = append(out, diffJSON(d))
 		}
-		writeJSON(w, 200, map[string]any{"id": iid + 10000, "iid": iid, "project_id": s.projectID, "changes": out, "overflow": false})
+		writeJSON(w, 200, map[string]any{"id": iid + 10000, "iid": iid, "project_id": s.projectID, "changes": out, "overflow": versions[0].Overflow})
 	case "discussions/listMergeRequest":
 		var out []any
 		for _, d := range s.discussions {
@@ -996,6 +1002,13 @@ const ts = "2024-01-01T00:00:00.000Z"
 func userJSON(id int64, username string) map[string]any {
 	return map[string]any{"id": id, "username": username, "name": username, "state": "active",
 		"avatar_url": nil, "web_url": "https://gitlab.example.com/" + username}
+}
+
+func realSize(v Version) string {
+	if v.Overflow {
+		return strconv.Itoa(len(v.Diffs)) + "+"
+	}
+	return strconv.Itoa(len(v.Diffs))
 }
 
 func diffJSON(d Diff) map[string]any {

@@ -232,6 +232,12 @@ func ContextFromEnv(getenv func(string) string, over Overrides) (Context, error)
 			if err != nil {
 				return c, err
 			}
+			if c.EventName == WorkflowRunEvent {
+				// The second stage of the fork pattern (event.go).
+				if prSHA, err = c.fromWorkflowRun(p); err != nil {
+					return c, err
+				}
+			}
 			if pr := ev.PullRequest; pr != nil {
 				c.PR = pr.Number
 				prSHA = pr.Head.SHA

@@ -162,7 +162,7 @@ func (r *Reviewer) path(format string, args ...any) string {
 
 // Report implements reporters.Reporter.
 func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
-	model, err := r.diff(ctx)
+	model, err := r.diff(ctx) // files.go; a stale head stops it (head.go)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 		case f.Line <= 0 || f.Path == "":
 			notInline = append(notInline, comment.Entry{Finding: f, Reason: comment.ReasonNoLine})
 		case line == 0:
-			notInline = append(notInline, comment.Entry{Finding: f, Reason: comment.ReasonOutsideDiff})
+			notInline = append(notInline, comment.Entry{Finding: f, Reason: notInlineReason(model, f.Path)})
 		case prevRejected[f.Fingerprint] != "":
 			rejected[f.Fingerprint] = prevRejected[f.Fingerprint]
 			notInline = append(notInline, comment.Entry{Finding: f, Reason: "rejected by GitHub: " + prevRejected[f.Fingerprint]})
@@ -277,24 +277,6 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 		return postErr
 	}
 	return nil
-}
-
-// diff builds the diff model from GET /pulls/{n}/files, which pages through
-// up to 3000 files; the whole-diff media type fails past 300 files.
-func (r *Reviewer) diff(ctx context.Context) (*diff.Diff, error) {
-	files, err := list[gh.CommitFile](ctx, r.api, r.path("pulls/%d/files?per_page=100", r.number))
-	if err != nil {
-		return nil, fmt.Errorf("list pull request files: %w", err)
-	}
-	ps := make([]diff.Patch, 0, len(files))
-	for _, f := range files {
-		ps = append(ps, diff.Patch{Path: f.GetFilename(), OldPath: f.GetPreviousFilename(), Status: f.GetStatus(), Patch: f.GetPatch()})
-	}
-	d, err := diff.FromPatches(ps)
-	if err != nil {
-		return nil, fmt.Errorf("read pull request files: %w", err)
-	}
-	return d, nil
 }
 
 // relistIfShifted guards against a listing that shifted under us: when

@@ -53,6 +53,8 @@ type env struct {
 	gh    *gh.Client
 	clock *fakeClock
 	opts  Options
+	// head is the analysed commit; "" means head1.
+	head string
 }
 
 func newEnv(t *testing.T) *env {
@@ -75,7 +77,11 @@ func (e *env) report(fs translator.Findings) error {
 	e.t.Helper()
 	fs.Sort()
 	fs.AssignFingerprints()
-	r := NewReviewer(e.gh, "acme", "infra", 7, "head1", e.opts)
+	head := e.head
+	if head == "" {
+		head = "head1"
+	}
+	r := NewReviewer(e.gh, "acme", "infra", 7, head, e.opts)
 	return r.Report(context.Background(), &translator.Run{Findings: fs, FailLevel: translator.SeverityError})
 }
 
@@ -251,6 +257,7 @@ func TestNewPushMovesLines(t *testing.T) {
 		{Filename: "k8s/web.yaml", Status: "added", Patch: addedPatch(45)},
 		{Filename: "main.tf", Status: "modified", Patch: tfPatch},
 	}})
+	e.head = "head2" // the run for the new head
 	fs := base()
 	fs[0].Line, fs[1].Line = 8, 10
 	e.srv.ResetCounts()

@@ -188,11 +188,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 	if err != nil {
 		return err
 	}
-	files, err := r.diffs(ctx)
-	if err != nil {
-		return err
-	}
-	dm, info, err := model(files)
+	dm, info, err := r.changes(ctx, ver) // files.go
 	if err != nil {
 		return err
 	}
@@ -231,7 +227,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 		case stale:
 			notInline = append(notInline, comment.Entry{Finding: f, Reason: "the merge request has commits newer than the analysed one"})
 		case line == 0:
-			notInline = append(notInline, comment.Entry{Finding: f, Reason: comment.ReasonOutsideDiff})
+			notInline = append(notInline, comment.Entry{Finding: f, Reason: notInlineReason(dm, f.Path)})
 		case prevRejected[f.Fingerprint] != "":
 			rejected[f.Fingerprint] = prevRejected[f.Fingerprint]
 			notInline = append(notInline, comment.Entry{Finding: f, Reason: "rejected by GitLab: " + prevRejected[f.Fingerprint]})
@@ -406,45 +402,6 @@ func (r *Discussions) latestVersion(ctx context.Context) (*gl.MergeRequestDiffVe
 		return nil, fmt.Errorf("get merge request diff versions: merge request !%d has no diff version yet", r.iid)
 	}
 	return vs[0], nil
-}
-
-// diffs lists the files of the latest version (GET .../diffs, paginated),
-// falling back to the deprecated GET .../changes on GitLab before 15.7,
-// which answers .../diffs with 404.
-func (r *Discussions) diffs(ctx context.Context) ([]*gl.MergeRequestDiff, error) {
-	ds, err := listAll(ctx, r.api, http.MethodGet, r.mrPath("/diffs"),
-		func(page int64, opts ...gl.RequestOptionFunc) ([]*gl.MergeRequestDiff, *gl.Response, error) {
-			return r.client.MergeRequests.ListMergeRequestDiffs(r.project, r.iid,
-				&gl.ListMergeRequestDiffsOptions{ListOptions: gl.ListOptions{Page: page, PerPage: perPage}}, opts...)
-		})
-	var ae *APIError
-	if err == nil || !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
-		if err != nil {
-			return nil, fmt.Errorf("list merge request diffs: %w", err)
-		}
-		return ds, nil
-	}
-	r.logf("GET .../diffs is not available; falling back to .../changes")
-	// client-go v2's MergeRequest has no "changes" field, so the answer is
-	// decoded here; the request still goes through the client.
-	var mr struct {
-		Changes []*gl.MergeRequestDiff `json:"changes"`
-	}
-	path := r.mrPath("/changes")
-	_, err = r.api.call(ctx, request{method: http.MethodGet, path: path, idempotent: true,
-		do: func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
-			req, err := r.client.NewRequest(http.MethodGet, path,
-				&gl.GetMergeRequestChangesOptions{AccessRawDiffs: gl.Ptr(true)}, opts)
-			if err != nil {
-				return nil, err
-			}
-			return r.client.Do(req, &mr)
-		}})
-	if err != nil {
-		return nil, fmt.Errorf("get merge request changes: %w", err)
-	}
-	out := mr.Changes
-	return out, nil
 }
 
 // relistIfShifted guards against a listing that shifted under us: when

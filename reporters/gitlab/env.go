@@ -34,8 +34,15 @@ type Config struct {
 	// api scope and the Developer role, which may also resolve threads) for
 	// inline comments.
 	JobToken bool
-	// HeadSHA is the analysed commit (CI_COMMIT_SHA).
+	// HeadSHA is the analysed commit: the merge request's source commit
+	// (CI_MERGE_REQUEST_SOURCE_BRANCH_SHA) in merged-results and
+	// merge-train pipelines, CI_COMMIT_SHA otherwise. See headSHA.
 	HeadSHA string
+	// PipelineSHA is CI_COMMIT_SHA when it is not HeadSHA: the merge
+	// commit a merged-results or merge-train pipeline runs on. A job that
+	// scanned that commit's tree has line numbers of another tree than
+	// the one the threads are placed on (see docs/forges.md).
+	PipelineSHA string
 	// RequestTimeout bounds each API request
 	// (RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT); 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -99,9 +106,9 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 	c := Config{
 		BaseURL: env("CI_API_V4_URL"),
 		Project: env("CI_MERGE_REQUEST_PROJECT_ID", "CI_PROJECT_ID"),
-		HeadSHA: env("CI_COMMIT_SHA", "HEAD_COMMIT"),
 		Token:   env("GITLAB_TOKEN", "ATLANTIS_GITLAB_TOKEN"),
 	}
+	c.HeadSHA, c.PipelineSHA = headSHA(env)
 	// Atlantis custom run steps: the base repository and pull number.
 	if c.Project == "" && env("BASE_REPO_OWNER") != "" && env("BASE_REPO_NAME") != "" {
 		c.Project = env("BASE_REPO_OWNER") + "/" + env("BASE_REPO_NAME")
@@ -163,6 +170,29 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 		return c, fmt.Errorf("configure gitlab-mr-discussion: %w", errors.Join(errs...))
 	}
 	return c, nil
+}
+
+// headSHA picks the commit the findings are placed on. In a merged-results
+// or merge-train pipeline CI_COMMIT_SHA is the merge commit GitLab made for
+// the pipeline, which is no diff version of the merge request: a position
+// with it as head_sha is refused, and compared with the latest version's
+// head every run looked stale. There CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is
+// the source branch's head, which is; it is empty in other merge request
+// pipelines, where CI_COMMIT_SHA is the source head
+// (https://docs.gitlab.com/ci/variables/predefined_variables/). Atlantis
+// gives HEAD_COMMIT. pipeline is CI_COMMIT_SHA when it differs from head.
+func headSHA(env func(...string) string) (head, pipeline string) {
+	commit := env("CI_COMMIT_SHA")
+	if src := env("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"); src != "" {
+		if commit == src {
+			commit = ""
+		}
+		return src, commit
+	}
+	if commit != "" {
+		return commit, ""
+	}
+	return env("HEAD_COMMIT"), ""
 }
 
 // NewClient returns a client-go client for the config: PRIVATE-TOKEN auth

@@ -5,10 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	gl "gitlab.com/gitlab-org/api/client-go/v2"
-
-	"github.com/runbook-translator/runbook-translator/diff"
 )
 
 // The diff package models the new side only. A GitLab position on an
@@ -69,42 +65,4 @@ type fileInfo struct {
 	newPath, oldPath string
 	// oldLines maps context lines, new side to old side.
 	oldLines map[int]int
-}
-
-// model builds the diff model of a merge request's diffs, and the old-side
-// facts positions need, keyed by new path.
-func model(ds []*gl.MergeRequestDiff) (*diff.Diff, map[string]fileInfo, error) {
-	ps := make([]diff.Patch, 0, len(ds))
-	info := make(map[string]fileInfo, len(ds))
-	for _, d := range ds {
-		patch := stripFileHeaders(d.Diff)
-		status := ""
-		switch {
-		case d.NewFile:
-			status = "added"
-		case d.DeletedFile:
-			status = "removed"
-		case d.RenamedFile:
-			status = "renamed"
-		}
-		p := d.NewPath
-		if p == "" {
-			p = d.OldPath
-		}
-		ps = append(ps, diff.Patch{Path: p, OldPath: d.OldPath, Status: status, Patch: patch})
-		old, err := contextOldLines(patch)
-		if err != nil {
-			return nil, nil, fmt.Errorf("read diff of %s: %w", p, err)
-		}
-		oldPath := d.OldPath
-		if oldPath == "" {
-			oldPath = p // GitLab wants old_path = new_path for added files
-		}
-		info[diff.CleanPath(p)] = fileInfo{newPath: p, oldPath: oldPath, oldLines: old}
-	}
-	m, err := diff.FromPatches(ps)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read merge request diffs: %w", err)
-	}
-	return m, info, nil
 }
