@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -120,4 +121,70 @@ func compileSchema(t *testing.T, file string) *jsonschema.Schema {
 		t.Fatal(err)
 	}
 	return sch
+}
+
+// On real output: gator's GK-103 is matched by two runbook entries and gets
+// a rule per entry, each with its own help; Trivy's image scan (no file)
+// lands on the image, Kyverno's report on the object, hadolint from stdin
+// on "-".
+func TestSARIFRealFixtureLocationsAndRules(t *testing.T) {
+	type doc struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID               string
+						ShortDescription struct{ Text string }
+					}
+				}
+			}
+			Results []struct {
+				RuleID    string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+					}
+				}
+			}
+		}
+	}
+	get := func(format, file string) doc {
+		code, out, errOut := run(t, "", "review", "--fail-level", "none", "-r", "sarif", "-f", format, td+file)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", file, code, errOut)
+		}
+		var d doc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	g := get("gator", "gator/k8s-shop.json")
+	titles := map[string]string{}
+	for _, r := range g.Runs[0].Tool.Driver.Rules {
+		titles[r.ID] = r.ShortDescription.Text
+	}
+	if titles["GK-103/pss-host-namespaces"] == "" || titles["GK-103/pss-privileged"] == "" || titles["GK-103/pss-host-namespaces"] == titles["GK-103/pss-privileged"] {
+		t.Errorf("GK-103 rules: %v", titles)
+	}
+	uris := func(d doc) map[string]bool {
+		m := map[string]bool{}
+		for _, r := range d.Runs {
+			for _, res := range r.Results {
+				for _, l := range res.Locations {
+					m[l.PhysicalLocation.ArtifactLocation.URI] = true
+				}
+			}
+		}
+		return m
+	}
+	for _, c := range []struct{ format, file, uri string }{
+		{"trivy", "trivy/upstream-alpine-39-high-critical.json", "testdata/fixtures/images/alpine-39.tar.gz"},
+		{"kyverno", "kyverno/context-file.clusterreport.yaml", "Pod/bad-pod"},
+		{"hadolint", "hadolint/hamzamaan-stdin.json", "-"},
+	} {
+		if got := uris(get(c.format, c.file)); !got[c.uri] {
+			t.Errorf("%s: artifacts %v, want %q", c.file, got, c.uri)
+		}
+	}
 }
