@@ -23,7 +23,7 @@ const DefaultConfigFile = ".runbook-translator.yaml"
 
 // Config is the schema of .runbook-translator.yaml. Flags override it.
 type Config struct {
-	// FailLevel: none|info|warning|error.
+	// FailLevel: none|info|warning|error|critical.
 	FailLevel      string `yaml:"fail_level"`
 	RequireRunbook bool   `yaml:"require_runbook"`
 	// Runbooks are catalog files or directories, merged over the built-in
