@@ -20,6 +20,7 @@ type forgeFlags struct {
 	Number   int
 	SHA      string
 	Mentions bool
+	BotLogin string
 }
 
 func addForgeFlags(fl *pflag.FlagSet, f *forgeFlags) {
@@ -27,6 +28,7 @@ func addForgeFlags(fl *pflag.FlagSet, f *forgeFlags) {
 	fl.StringVar(&f.Repo, "repo", "", "GitHub `owner/name` or GitLab project ID or path; default from the CI environment")
 	fl.IntVar(&f.Number, "pr", 0, "pull request or merge request `number`; default from the CI environment")
 	fl.StringVar(&f.SHA, "sha", "", "head commit `SHA`; default from the CI environment")
+	fl.StringVar(&f.BotLogin, "bot-login", "", "the `login` whose comments are the bot's own (default: asked of the forge for the token); only its comments are ever edited or resolved")
 	fl.BoolVar(&f.Mentions, "mentions", false, "let runbook owners' @handles ping in comments (escaped otherwise)")
 }
 
@@ -81,6 +83,7 @@ func (o *ReviewOptions) newForgeReporter(name string) (reporters.Reporter, error
 				Log:            logWriter{o.IO.ErrOut},
 				RequestTimeout: gctx.RequestTimeout,
 				MaxWait:        gctx.MaxWait,
+				BotLogin:       o.Forge.BotLogin,
 			})
 		}
 		return &fallbackReporter{

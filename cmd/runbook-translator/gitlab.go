@@ -40,6 +40,7 @@ func (o *ReviewOptions) newGitLabReporter() (reporters.Reporter, error) {
 		HeadSHA:    cfg.HeadSHA,
 		Secrets:    []string{cfg.Token},
 		Log:        logWriter{o.IO.ErrOut},
+		BotLogin:   o.Forge.BotLogin,
 	})
 	if err != nil {
 		return nil, usageError("%s: %v", glrep.Name, err)

@@ -244,13 +244,15 @@ func New(t testing.TB, id int64, path string) *Server {
 }
 
 // Push adds a new diff version to merge request iid (creating it), as a push
-// to the source branch does. Existing notes keep their positions.
+// to the source branch does. Notes follow their lines onto it, or stay on
+// the older version when their line changed (see outdate.go).
 func (s *Server) Push(iid int64, v Version) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v.ID == 0 {
 		v.ID = s.id()
 	}
+	s.follow(iid, v)
 	s.mrs[iid] = append([]Version{v}, s.mrs[iid]...)
 }
 
@@ -528,6 +530,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		fault = nil // a slow answer, then the normal one
 	}
 
+	if s.serveUser(w, r, raw, body) {
+		return
+	}
 	// The project segment is the numeric id or the URL-encoded full path;
 	// a path sent unencoded has more segments and matches no operation.
 	segs := strings.Split(raw, "/")

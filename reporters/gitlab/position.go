@@ -1,7 +1,10 @@
 package gitlab
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
 
 // The diff package models the new side only. A GitLab position on an
@@ -107,4 +111,188 @@ func model(ds []*gl.MergeRequestDiff) (*diff.Diff, map[string]fileInfo, error) {
 		return nil, nil, fmt.Errorf("read merge request diffs: %w", err)
 	}
 	return m, info, nil
+}
+
+// forge is GitLab's side of the comment lifecycle: endpoints and payloads.
+type forge struct {
+	r    *Discussions
+	ver  *gl.MergeRequestDiffVersion
+	dm   *diff.Diff
+	info map[string]fileInfo
+}
+
+var _ lifecycle.Forge = (*forge)(nil)
+
+// ref is what GitLab needs to act on a note.
+type ref struct {
+	discussionID string
+	noteID       int64
+}
+
+// Self asks GitLab who the token is: GET /user answers the token's user
+// for a personal access token and for project and group access tokens,
+// whose user is a bot user created for the token
+// (docs.gitlab.com/api/users/#get-the-current-user;
+// docs.gitlab.com/user/project/settings/project_access_tokens/#bot-users-for-projects).
+// Notes are told apart by the author's id, which a rename cannot change.
+func (f *forge) Self(ctx context.Context) (lifecycle.Identity, error) {
+	r := f.r
+	var u *gl.User
+	_, err := r.api.call(ctx, request{method: http.MethodGet, path: "user", idempotent: true,
+		do: func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
+			var resp *gl.Response
+			var err error
+			u, resp, err = r.client.Users.CurrentUser(opts...)
+			return resp, err
+		}})
+	if err != nil {
+		return lifecycle.Identity{}, fmt.Errorf("get current user: %w", err)
+	}
+	return lifecycle.Identity{Login: u.Username, ID: u.ID}, nil
+}
+
+// List lists the merge request's discussions. Plain MR notes are
+// discussions with individual_note set, so one listing finds both the
+// threads and the summary. A diff note whose position is not on the latest
+// version is outdated: GitLab moves a note to a new version only while its
+// line is unchanged, and keeps it on the old version otherwise.
+func (f *forge) List(ctx context.Context) (*lifecycle.Listing, error) {
+	r := f.r
+	ds, pages, err := listPages(ctx, r.api, http.MethodGet, r.mrPath("/discussions"),
+		func(page int64, opts ...gl.RequestOptionFunc) ([]*gl.Discussion, *gl.Response, error) {
+			return r.client.Discussions.ListMergeRequestDiscussions(r.project, r.iid,
+				&gl.ListMergeRequestDiscussionsOptions{ListOptions: gl.ListOptions{Page: page, PerPage: perPage}}, opts...)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("list merge request discussions: %w", err)
+	}
+	out := &lifecycle.Listing{Pages: pages}
+	for _, d := range ds {
+		if len(d.Notes) == 0 || d.Notes[0] == nil || d.Notes[0].System {
+			continue
+		}
+		first := d.Notes[0]
+		n := &lifecycle.Note{ID: fmt.Sprintf("%s/%d", d.ID, first.ID), Ref: &ref{discussionID: d.ID, noteID: first.ID},
+			Author: lifecycle.Author{Login: first.Author.Username, ID: first.Author.ID}, Body: first.Body,
+			Resolved: first.Resolved, ResolvedKnown: true}
+		if d.IndividualNote {
+			out.Summaries = append(out.Summaries, n)
+			continue
+		}
+		if p := first.Position; p != nil {
+			n.Path, n.Line = p.NewPath, int(p.NewLine)
+			n.Outdated = p.HeadSHA != f.ver.HeadCommitSHA || p.NewLine == 0
+		}
+		for _, o := range d.Notes[1:] {
+			if o != nil && !o.System {
+				n.Replies = append(n.Replies, lifecycle.Author{Login: o.Author.Username, ID: o.Author.ID})
+			}
+		}
+		out.Inline = append(out.Inline, n)
+	}
+	return out, nil
+}
+
+// Threads does nothing: the listing carries each thread's state.
+func (f *forge) Threads(context.Context, []*lifecycle.Note) error { return nil }
+
+// Create opens one diff thread (MaxBatch is 1).
+func (f *forge) Create(ctx context.Context, ds []*lifecycle.Draft) error {
+	r := f.r
+	for _, d := range ds {
+		opt := &gl.CreateMergeRequestDiscussionOptions{Body: gl.Ptr(d.Body), Position: r.position(f.ver, f.dm, f.info, d.Path, d.Line)}
+		_, err := r.api.call(ctx, request{method: http.MethodPost, path: r.mrPath("/discussions"), body: opt,
+			do: func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
+				_, resp, err := r.client.Discussions.CreateMergeRequestDiscussion(r.project, r.iid, opt, opts...)
+				return resp, err
+			}})
+		if err != nil {
+			return fmt.Errorf("create thread on %s:%d: %w", d.Path, d.Line, err)
+		}
+	}
+	return nil
+}
+
+// Edit replaces the body of a thread's first note.
+func (f *forge) Edit(ctx context.Context, n *lifecycle.Note, body string) error {
+	r, t := f.r, n.Ref.(*ref)
+	opt := &gl.UpdateMergeRequestDiscussionNoteOptions{Body: gl.Ptr(body)}
+	_, err := r.api.call(ctx, request{method: http.MethodPut, idempotent: true, body: opt,
+		path: r.mrPath("/discussions/%s/notes/%d", t.discussionID, t.noteID),
+		do: func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
+			_, resp, err := r.client.Discussions.UpdateMergeRequestDiscussionNote(r.project, r.iid, t.discussionID, t.noteID, opt, opts...)
+			return resp, err
+		}})
+	if err != nil {
+		return fmt.Errorf("edit thread note %d: %w", t.noteID, err)
+	}
+	return nil
+}
+
+// Resolve resolves or reopens a thread.
+func (f *forge) Resolve(ctx context.Context, n *lifecycle.Note, resolved bool) error {
+	r, t := f.r, n.Ref.(*ref)
+	opt := &gl.ResolveMergeRequestDiscussionOptions{Resolved: gl.Ptr(resolved)}
+	_, err := r.api.call(ctx, request{method: http.MethodPut, idempotent: true, body: opt,
+		path: r.mrPath("/discussions/%s", t.discussionID),
+		do: func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
+			_, resp, err := r.client.Discussions.ResolveMergeRequestDiscussion(r.project, r.iid, t.discussionID, opt, opts...)
+			return resp, err
+		}})
+	if err != nil {
+		return fmt.Errorf("resolve thread %s: %w", t.discussionID, err)
+	}
+	return nil
+}
+
+// CreateSummary posts the summary as a plain MR note.
+func (f *forge) CreateSummary(ctx context.Context, body string) error {
+	r := f.r
+	opt := &gl.CreateMergeRequestNoteOptions{Body: gl.Ptr(body)}
+	_, err := r.api.call(ctx, request{method: http.MethodPost, path: r.mrPath("/notes"), body: opt,
+		do: func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
+			_, resp, err := r.client.Notes.CreateMergeRequestNote(r.project, r.iid, opt, opts...)
+			return resp, err
+		}})
+	return err
+}
+
+// EditSummary replaces the summary note's body.
+func (f *forge) EditSummary(ctx context.Context, n *lifecycle.Note, body string) error {
+	r, t := f.r, n.Ref.(*ref)
+	opt := &gl.UpdateMergeRequestNoteOptions{Body: gl.Ptr(body)}
+	_, err := r.api.call(ctx, request{method: http.MethodPut, idempotent: true, body: opt,
+		path: r.mrPath("/notes/%d", t.noteID),
+		do: func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
+			_, resp, err := r.client.Notes.UpdateMergeRequestNote(r.project, r.iid, t.noteID, opt, opts...)
+			return resp, err
+		}})
+	return err
+}
+
+// Classify maps GitLab's answers to what the lifecycle does with them.
+func (f *forge) Classify(err error) (lifecycle.Kind, string) {
+	var amb *ambiguousError
+	var ae *APIError
+	switch {
+	case errors.As(err, &amb):
+		return lifecycle.Ambiguous, err.Error()
+	case errors.Is(err, ErrNoWriteAccess):
+		if errors.As(err, &ae) {
+			return lifecycle.Refused, ae.Message
+		}
+		return lifecycle.Refused, err.Error()
+	case errors.As(err, &ae) && ae.Status == http.StatusBadRequest:
+		// GitLab refused the position (`line_code can't be blank`) or
+		// the note: the finding goes to the summary, the others still post.
+		return lifecycle.Rejected, ae.Message
+	}
+	return lifecycle.Failed, err.Error()
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
 }
