@@ -31,3 +31,24 @@ func (s *Server) serveUser(w http.ResponseWriter, r *http.Request, raw string, b
 	writeJSON(w, http.StatusOK, u)
 	return true
 }
+
+// AddDiscussion opens a diff thread by a human (user id derived from the
+// name) on new_line of path in the latest version of merge request iid,
+// bypassing the position rules; it returns the discussion id.
+func (s *Server) AddDiscussion(iid int64, username, path string, line int, body string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	vs := s.mrs[iid]
+	if len(vs) == 0 {
+		s.t.Fatalf("fakegitlab: no merge request %d", iid)
+	}
+	v := vs[0]
+	l := line
+	p := &Position{BaseSHA: v.BaseSHA, StartSHA: v.StartSHA, HeadSHA: v.HeadSHA, PositionType: "text",
+		NewPath: path, OldPath: path, NewLine: &l}
+	n := &Note{ID: s.id(), Type: "DiffNote", Body: body, AuthorID: humanID(username), Author: username,
+		Position: p, Resolvable: true}
+	d := &Discussion{ID: s.discussionID(), MR: iid, Notes: []*Note{n}}
+	s.discussions = append(s.discussions, d)
+	return d.ID
+}

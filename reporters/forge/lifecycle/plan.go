@@ -45,7 +45,7 @@ type plan struct {
 // A comment already marked fixed is left alone, unless an earlier run
 // could not resolve its thread: then it is tried again once the head
 // moved (retry), and counted as still open on the same head (memory).
-func (s *state) plan(want []*Draft, ours []*Note, memory, retry bool) *plan {
+func (s *state) plan(want []*Draft, ours []*Note, memory, retry bool, copts comment.Options) *plan {
 	p := &plan{}
 	live := map[string][]*Note{}
 	for _, n := range ours {
@@ -57,8 +57,8 @@ func (s *state) plan(want []*Draft, ours []*Note, memory, retry bool) *plan {
 	claimed := map[*Note]bool{}
 	nowAt := map[string]*Draft{}
 	for _, d := range want {
-		if _, ok := nowAt[d.Marker.FP]; !ok {
-			nowAt[d.Marker.FP] = d
+		if _, ok := nowAt[baseFP(d.Marker.FP)]; !ok {
+			nowAt[baseFP(d.Marker.FP)] = d
 		}
 		var match *Note
 		for _, n := range live[locKey(d.Marker.FP, d.Path, d.Line)] {
@@ -76,7 +76,7 @@ func (s *state) plan(want []*Draft, ours []*Note, memory, retry bool) *plan {
 		switch {
 		case match.marker.State == comment.StateFixed:
 			p.jobs = append(p.jobs, job{kind: jobReopen, n: match, body: d.Body})
-		case match.marker.Hash != d.Marker.Hash:
+		case match.marker.Hash != d.Marker.Hash && !sameAs(d, match.marker, copts):
 			p.jobs = append(p.jobs, job{kind: jobEdit, n: match, body: d.Body})
 		}
 	}
@@ -112,13 +112,26 @@ func (s *state) plan(want []*Draft, ours []*Note, memory, retry bool) *plan {
 			continue
 		}
 		note := "No longer reported as of " + short(s.cfg.Head) + "."
-		if d := nowAt[n.marker.FP]; d != nil {
+		if d := nowAt[baseFP(n.marker.FP)]; d != nil {
 			note = fmt.Sprintf("The code changed; the finding is now reported at %s:%d (as of %s).", diff.CleanPath(d.Path), d.Line, short(s.cfg.Head))
 		}
 		body, _ := comment.Fixed(n.marker, comment.Title(n.Body), note)
 		p.jobs = append(p.jobs, job{kind: jobFix, n: n, body: body})
 	}
 	return p
+}
+
+// sameAs reports whether d's comment, rendered with the fingerprint of the
+// comment it matched (the same base, another occurrence number), is
+// what that comment says: then there is nothing to edit.
+func sameAs(d *Draft, old comment.Marker, copts comment.Options) bool {
+	if old.FP == d.Marker.FP || baseFP(old.FP) != baseFP(d.Marker.FP) {
+		return false
+	}
+	f := *d.Finding
+	f.Fingerprint = old.FP
+	_, m := comment.Inline(&f, copts)
+	return m.Hash == old.Hash
 }
 
 // replied reports whether someone else wrote in the thread.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -134,7 +135,7 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	}
 
 	memory := sameHead && prev.Unsettled > 0
-	p := s.plan(want, ours, memory, !sameHead && prev.Unsettled > 0)
+	p := s.plan(want, ours, memory, !sameHead && prev.Unsettled > 0, comment.Options{Mentions: in.Mentions})
 	if memory {
 		s.why = prev.UnsettledWhy
 	}
@@ -268,7 +269,7 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 // where it was placed, so that one of two identical findings can be
 // refused without the other.
 func rejectKey(fp, path string, line int) string {
-	return fmt.Sprintf("%s@%s:%d", fp, diff.CleanPath(path), line)
+	return fmt.Sprintf("%s@%s:%d", baseFP(fp), diff.CleanPath(path), line)
 }
 
 func anyUnmatched(want []*Draft, ours []*Note) bool {
@@ -286,8 +287,18 @@ func anyUnmatched(want []*Draft, ours []*Note) bool {
 	return false
 }
 
+// locKey is where a finding's comment is: its base fingerprint and its
+// place. translator.Findings.AssignFingerprints numbers the second and
+// later findings of one base fingerprint in order ("<fp>-2"), so the
+// number changes when an earlier one goes; the place does not.
 func locKey(fp, path string, line int) string {
-	return fmt.Sprintf("%s\x00%s\x00%d", fp, diff.CleanPath(path), line)
+	return fmt.Sprintf("%s\x00%s\x00%d", baseFP(fp), diff.CleanPath(path), line)
+}
+
+// baseFP drops the occurrence number of a fingerprint.
+func baseFP(fp string) string {
+	base, _, _ := strings.Cut(fp, "-")
+	return base
 }
 
 func sortEntries(es []comment.Entry) {
