@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -498,7 +499,11 @@ func TestDryRun(t *testing.T) {
 // TestRequestCounts measures the requests of a first run and of an
 // unchanged re-run for 1, 100 and 1,000 findings.
 func TestRequestCounts(t *testing.T) {
-	for _, n := range []int{1, 100, 1000} {
+	sizes := []int{1, 100, 1000}
+	if os.Getenv("MEASURE_10K") != "" {
+		sizes = append(sizes, 10000)
+	}
+	for _, n := range sizes {
 		e := newEnv(t)
 		fs, files := many(n)
 		e.srv.AddPR(fakegithub.PR{Number: 7, Head: "head1", Files: files})

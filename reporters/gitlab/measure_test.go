@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -35,6 +36,9 @@ func bigFindings(n int) translator.Findings {
 // re-run for 1, 100 and 1,000 findings (go test -run Measure -v).
 func TestMeasureRequests(t *testing.T) {
 	sizes := []int{1, 100, 1000}
+	if os.Getenv("MEASURE_10K") != "" {
+		sizes = append(sizes, 10000)
+	}
 	if testing.Short() {
 		sizes = sizes[:2]
 	}
