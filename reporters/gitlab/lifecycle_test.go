@@ -276,3 +276,15 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestStaleHeadClosesNothing: a late run for an older commit places
+// nothing inline, and so closes none of the threads either.
+func TestStaleHeadClosesNothing(t *testing.T) {
+	e := standard(t)
+	must(t, e.run(dockerFindings(3)))
+	e.srv.ResetCounts()
+	must(t, e.run(dockerFindings(3), func(o *Options) { o.HeadSHA = e.base }))
+	if c := e.srv.Counts(); c.ByOp["discussions/resolveMergeRequest"] != 0 || c.ByOp["discussions/updateMergeRequestNote"] != 0 {
+		t.Errorf("a stale run closed threads: %v", e.srv.Log())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
@@ -45,13 +46,19 @@ type plan struct {
 // A comment already marked fixed is left alone, unless an earlier run
 // could not resolve its thread: then it is tried again once the head
 // moved (retry), and counted as still open on the same head (memory).
-func (s *state) plan(want []*Draft, ours []*Note, memory, retry bool, copts comment.Options) *plan {
+func (s *state) plan(want []*Draft, ours []*Note, active []*translator.Finding, memory, retry bool, copts comment.Options) *plan {
 	p := &plan{}
 	live := map[string][]*Note{}
 	for _, n := range ours {
 		if !n.Outdated {
 			k := locKey(n.marker.FP, n.Path, n.Line)
 			live[k] = append(live[k], n)
+		}
+	}
+	elsewhere := map[string]*translator.Finding{}
+	for _, f := range active {
+		if _, ok := elsewhere[baseFP(f.Fingerprint)]; !ok {
+			elsewhere[baseFP(f.Fingerprint)] = f
 		}
 	}
 	claimed := map[*Note]bool{}
@@ -114,6 +121,8 @@ func (s *state) plan(want []*Draft, ours []*Note, memory, retry bool, copts comm
 		note := "No longer reported as of " + short(s.cfg.Head) + "."
 		if d := nowAt[baseFP(n.marker.FP)]; d != nil {
 			note = fmt.Sprintf("The code changed; the finding is now reported at %s:%d (as of %s).", diff.CleanPath(d.Path), d.Line, short(s.cfg.Head))
+		} else if f := elsewhere[baseFP(n.marker.FP)]; f != nil {
+			note = fmt.Sprintf("The finding is now reported at %s:%d, where it cannot be commented on; the summary lists it (as of %s).", diff.CleanPath(f.Path), f.Line, short(s.cfg.Head))
 		}
 		body, _ := comment.Fixed(n.marker, comment.Title(n.Body), note)
 		p.jobs = append(p.jobs, job{kind: jobFix, n: n, body: body})

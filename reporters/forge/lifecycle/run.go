@@ -135,7 +135,11 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	}
 
 	memory := sameHead && prev.Unsettled > 0
-	p := s.plan(want, ours, memory, !sameHead && prev.Unsettled > 0, comment.Options{Mentions: in.Mentions})
+	p := &plan{}
+	if in.Stale == "" {
+		// On a stale head nothing is placed, so nothing is closed either.
+		p = s.plan(want, ours, in.Run.Findings.Active(), memory, !sameHead && prev.Unsettled > 0, comment.Options{Mentions: in.Mentions})
+	}
 	if memory {
 		s.why = prev.UnsettledWhy
 	}
@@ -147,6 +151,9 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 		s.createAll(ctx, p.fresh)
 	}
 	if s.noAccess != nil {
+		if len(s.failed) == 0 {
+			s.fail(p.fresh, "no write access")
+		}
 		entries := append([]comment.Entry(nil), s.failed...)
 		sortEntries(entries)
 		return &NotPostedError{What: cfg.What, Entries: entries, Err: s.noAccess}
