@@ -431,3 +431,32 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestMultiLineComment: a finding over lines 3-6, all shown in one hunk,
+// gets one comment over the range (start_line 3, line 6); a range that
+// leaves the hunk gets a single-line comment on its anchor.
+func TestMultiLineComment(t *testing.T) {
+	e := newEnv(t)
+	span := find("k8s/web.yaml", 3, "KSV-1", "span")
+	span.EndLine = 6
+	out := find("main.tf", 12, "AVD-AWS-1", "leaves the hunk")
+	out.EndLine = 30
+	must(t, e.report(translator.Findings{span, out}))
+	for _, c := range e.mine(fakegithub.BotLogin) {
+		switch c.Path {
+		case "k8s/web.yaml":
+			if c.StartLine == nil || *c.StartLine != 3 || *c.Line != 6 {
+				t.Errorf("range comment at %v-%v, want 3-6", c.StartLine, *c.Line)
+			}
+		case "main.tf":
+			if c.StartLine != nil || *c.Line != 13 {
+				t.Errorf("comment at %v-%v, want line 13 alone", c.StartLine, *c.Line)
+			}
+		}
+	}
+	e.srv.ResetCounts()
+	must(t, e.report(translator.Findings{span, out}))
+	if c := e.srv.Counts(); c.Writes != 0 {
+		t.Errorf("re-run wrote: %v", e.srv.Log())
+	}
+}

@@ -31,21 +31,34 @@ type reviewRequest struct {
 	Comments []reviewDraft `json:"comments"`
 }
 
-// reviewDraft is one comment of a review: single-line, on the new side.
+// reviewDraft is one comment of a review, on the new side; start_line and
+// start_side make it a multi-line comment.
 type reviewDraft struct {
-	Path string `json:"path"`
-	Line int    `json:"line"`
-	Side string `json:"side"`
-	Body string `json:"body"`
+	Path      string `json:"path"`
+	Line      int    `json:"line"`
+	Side      string `json:"side"`
+	StartLine int    `json:"start_line,omitempty"`
+	StartSide string `json:"start_side,omitempty"`
+	Body      string `json:"body"`
 }
 
 // commentRequest is the body of POST /repos/{owner}/{repo}/pulls/{n}/comments.
 type commentRequest struct {
-	Body     string `json:"body"`
-	CommitID string `json:"commit_id"`
-	Path     string `json:"path"`
-	Line     int    `json:"line"`
-	Side     string `json:"side"`
+	Body      string `json:"body"`
+	CommitID  string `json:"commit_id"`
+	Path      string `json:"path"`
+	Line      int    `json:"line"`
+	Side      string `json:"side"`
+	StartLine int    `json:"start_line,omitempty"`
+	StartSide string `json:"start_side,omitempty"`
+}
+
+// startSide is the side of a multi-line comment's first line.
+func startSide(d *lifecycle.Draft) string {
+	if d.StartLine != 0 {
+		return "RIGHT"
+	}
+	return ""
 }
 
 type bodyPatch struct {
@@ -140,13 +153,15 @@ func (f *forge) Create(ctx context.Context, ds []*lifecycle.Draft) error {
 	r := f.r
 	if len(ds) == 1 {
 		d := ds[0]
-		req := commentRequest{Body: d.Body, CommitID: r.head, Path: d.Path, Line: d.Line, Side: "RIGHT"}
+		req := commentRequest{Body: d.Body, CommitID: r.head, Path: d.Path, Line: d.Line, Side: "RIGHT",
+			StartLine: d.StartLine, StartSide: startSide(d)}
 		_, err := r.api.do(ctx, http.MethodPost, r.path("pulls/%d/comments", r.number), req, nil, false)
 		return err
 	}
 	req := reviewRequest{CommitID: r.head, Event: "COMMENT"}
 	for _, d := range ds {
-		req.Comments = append(req.Comments, reviewDraft{Path: d.Path, Line: d.Line, Side: "RIGHT", Body: d.Body})
+		req.Comments = append(req.Comments, reviewDraft{Path: d.Path, Line: d.Line, Side: "RIGHT", Body: d.Body,
+			StartLine: d.StartLine, StartSide: startSide(d)})
 	}
 	_, err := r.api.do(ctx, http.MethodPost, r.path("pulls/%d/reviews", r.number), req, nil, false)
 	return err

@@ -109,10 +109,14 @@ type Listing struct {
 type Draft struct {
 	Finding *translator.Finding
 	Path    string
-	// Line is the diff line the comment goes on.
-	Line   int
-	Body   string
-	Marker comment.Marker
+	// Line is the diff line the comment goes on: the last line of a
+	// multi-line comment.
+	Line int
+	// StartLine, when not 0, is the first line of a multi-line comment:
+	// every line from StartLine to Line is shown in one hunk of the diff.
+	StartLine int
+	Body      string
+	Marker    comment.Marker
 }
 
 // Kind classifies an error of one operation.

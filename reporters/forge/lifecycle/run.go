@@ -266,10 +266,33 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: "rejected by " + s.cfg.Forge + ": " + prevRejected[k]})
 		default:
 			body, m := comment.Inline(f, copts)
-			want = append(want, &Draft{Finding: f, Path: f.Path, Line: line, Body: body, Marker: m})
+			d := &Draft{Finding: f, Path: f.Path, Line: line, Body: body, Marker: m}
+			if end := spanEnd(in.Diff, f); end > 0 {
+				d.StartLine, d.Line = f.Line, end
+			}
+			want = append(want, d)
 		}
 	}
 	return want
+}
+
+// MaxSpan bounds a multi-line comment: a longer range is commented on
+// its anchor line alone (a range of 2^31 lines must not cost a loop).
+const MaxSpan = 200
+
+// spanEnd returns the last line of f's range when the range can carry one
+// multi-line comment: several lines, all shown in one hunk of the diff
+// (GitHub: "start_line ... must be part of the same hunk"); 0 otherwise.
+func spanEnd(d *diff.Diff, f *translator.Finding) int {
+	if f.EndLine <= f.Line || f.EndLine-f.Line > MaxSpan {
+		return 0
+	}
+	for n := f.Line; n <= f.EndLine; n++ {
+		if d.Line(f.Path, n) == diff.NotInDiff {
+			return 0
+		}
+	}
+	return f.EndLine
 }
 
 // rejectKey is the memory key of a refused comment: the fingerprint and
