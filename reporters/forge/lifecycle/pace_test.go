@@ -19,7 +19,7 @@ func (c *clock) Sleep(_ context.Context, d time.Duration) error {
 // minute or 500 in an hour.
 func TestPacerKeepsGitHubSecondaryLimits(t *testing.T) {
 	c := &clock{now: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-	limits := []Limit{{N: 1, Per: time.Second}, {N: 80, Per: time.Minute}, {N: 500, Per: time.Hour}}
+	limits := []Limit{{N: 1, Per: time.Second}, {N: 80, Per: time.Minute}, {N: 500, Per: time.Hour}} // with the best-practice second
 	p := newPacer(c, limits)
 	var at []time.Time
 	for range 600 {

@@ -258,17 +258,21 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: in.Stale})
 		case line == 0:
 			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: comment.ReasonOutsideDiff})
-		case prevRejected[rejectKey(f.Fingerprint, f.Path, line)] != "":
-			// Refused on this very commit already: asking again would be
-			// refused again.
-			k := rejectKey(f.Fingerprint, f.Path, line)
-			s.rejected[k] = prevRejected[k]
-			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: "rejected by " + s.cfg.Forge + ": " + prevRejected[k]})
 		default:
+			if end := spanEnd(in.Diff, f); end > 0 {
+				line = end
+			}
+			if k := rejectKey(f.Fingerprint, f.Path, line); prevRejected[k] != "" {
+				// Refused on this very commit already: asking again would
+				// be refused again.
+				s.rejected[k] = prevRejected[k]
+				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: "rejected by " + s.cfg.Forge + ": " + prevRejected[k]})
+				continue
+			}
 			body, m := comment.Inline(f, copts)
 			d := &Draft{Finding: f, Path: f.Path, Line: line, Body: body, Marker: m}
-			if end := spanEnd(in.Diff, f); end > 0 {
-				d.StartLine, d.Line = f.Line, end
+			if line != f.Line && spanEnd(in.Diff, f) == line {
+				d.StartLine = f.Line
 			}
 			want = append(want, d)
 		}
