@@ -103,6 +103,8 @@ type Position struct {
 	OldPath      string `json:"old_path"`
 	NewLine      *int   `json:"new_line"`
 	OldLine      *int   `json:"old_line"`
+	// LineRange makes a multi-line thread (see linerange.go).
+	LineRange *LineRange `json:"line_range,omitempty"`
 }
 
 // Note is a note of a discussion.
@@ -852,7 +854,7 @@ func (s *Server) createDiscussion(w http.ResponseWriter, iid int64, versions []V
 	n := &Note{ID: s.id(), Type: "DiscussionNote", Body: in.Body, AuthorID: BotID, Author: BotUsername, Resolvable: true}
 	if in.Position != nil {
 		p := in.Position
-		if !positionValid(p, versions) || (p.NewLine != nil && s.RejectLines[fmt.Sprintf("%s:%d", p.NewPath, *p.NewLine)]) {
+		if !positionValid(p, versions) || !lineRangeValid(p, versions) || (p.NewLine != nil && s.RejectLines[fmt.Sprintf("%s:%d", p.NewPath, *p.NewLine)]) {
 			writeMessage(w, 400, LineCodeError)
 			return
 		}

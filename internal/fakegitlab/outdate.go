@@ -98,6 +98,7 @@ func (s *Server) follow(iid int64, v Version) {
 		p.BaseSHA, p.StartSHA, p.HeadSHA, p.OldPath = v.BaseSHA, v.StartSHA, v.HeadSHA, now.OldPath
 		nl := best
 		p.NewLine, p.OldLine = &nl, nil
+		p.LineRange = nil // the fake moves the position's line only
 		if o, ok := newOld[best]; ok {
 			p.OldLine = &o
 		}

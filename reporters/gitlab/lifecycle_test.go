@@ -288,3 +288,36 @@ func TestStaleHeadClosesNothing(t *testing.T) {
 		t.Errorf("a stale run closed threads: %v", e.srv.Log())
 	}
 }
+
+// TestMultiLineThread: a finding over added lines 1-3 of the Dockerfile
+// gets one thread over the range (position[line_range]); a range ending
+// on an unchanged line stays a single-line thread.
+func TestMultiLineThread(t *testing.T) {
+	e := standard(t)
+	span := finding("Dockerfile", 1, "DL1", "span")
+	span.EndLine = 3
+	ctx := finding("k8s/web.yaml", 3, "KSV-1", "ends on context")
+	ctx.EndLine = 5
+	must(t, e.run(translator.Findings{span, ctx}))
+	for _, d := range e.ours() {
+		p := d.Notes[0].Position
+		switch p.NewPath {
+		case "Dockerfile":
+			if p.LineRange == nil || !strings.HasSuffix(p.LineRange.Start.LineCode, "_0_1") || !strings.HasSuffix(p.LineRange.End.LineCode, "_0_3") || *p.NewLine != 3 {
+				t.Errorf("range thread at %+v %+v", p, p.LineRange)
+			}
+		case "k8s/web.yaml":
+			if p.LineRange != nil || *p.NewLine != 5 {
+				t.Errorf("thread at %+v, want line 5 alone", p)
+			}
+		}
+	}
+	if n := len(e.ours()); n != 2 {
+		t.Errorf("%d threads, want 2", n)
+	}
+	e.srv.ResetCounts()
+	must(t, e.run(translator.Findings{span, ctx}))
+	if c := e.srv.Counts(); c.Writes != 0 {
+		t.Errorf("re-run wrote: %v", e.srv.Log())
+	}
+}

@@ -2,6 +2,8 @@ package gitlab
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -38,13 +40,22 @@ func stripFileHeaders(patch string) string {
 // contextOldLines maps the new-side number of every context line of a
 // patch to its old-side number.
 func contextOldLines(patch string) (map[int]int, error) {
-	out := map[int]int{}
+	out, _, err := oldPositions(patch)
+	return out, err
+}
+
+// oldPositions maps the new-side number of every context line of a patch
+// to its old-side number, and of every added line to the old-side
+// position it is inserted at (the next old line), as GitLab's line codes
+// count it.
+func oldPositions(patch string) (map[int]int, map[int]int, error) {
+	out, added := map[int]int{}, map[int]int{}
 	old, nw, in := 0, 0, false
 	for i, l := range strings.Split(patch, "\n") {
 		if strings.HasPrefix(l, "@@") {
 			m := hunkHeader.FindStringSubmatch(l)
 			if m == nil {
-				return nil, fmt.Errorf("line %d: bad hunk header %.80q", i+1, l)
+				return nil, nil, fmt.Errorf("line %d: bad hunk header %.80q", i+1, l)
 			}
 			old, _ = strconv.Atoi(m[1])
 			nw, _ = strconv.Atoi(m[2])
@@ -56,6 +67,7 @@ func contextOldLines(patch string) (map[int]int, error) {
 		}
 		switch l[0] {
 		case '+':
+			added[nw] = old
 			nw++
 		case '-':
 			old++
@@ -65,7 +77,7 @@ func contextOldLines(patch string) (map[int]int, error) {
 			old++
 		}
 	}
-	return out, nil
+	return out, added, nil
 }
 
 // fileInfo is what a position needs beyond the diff model.
@@ -73,6 +85,8 @@ type fileInfo struct {
 	newPath, oldPath string
 	// oldLines maps context lines, new side to old side.
 	oldLines map[int]int
+	// addedAt maps added lines to the old-side position they are at.
+	addedAt map[int]int
 }
 
 // model builds the diff model of a merge request's diffs, and the old-side
@@ -96,7 +110,7 @@ func model(ds []*gl.MergeRequestDiff) (*diff.Diff, map[string]fileInfo, error) {
 			p = d.OldPath
 		}
 		ps = append(ps, diff.Patch{Path: p, OldPath: d.OldPath, Status: status, Patch: patch})
-		old, err := contextOldLines(patch)
+		old, added, err := oldPositions(patch)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read diff of %s: %w", p, err)
 		}
@@ -104,7 +118,7 @@ func model(ds []*gl.MergeRequestDiff) (*diff.Diff, map[string]fileInfo, error) {
 		if oldPath == "" {
 			oldPath = p // GitLab wants old_path = new_path for added files
 		}
-		info[diff.CleanPath(p)] = fileInfo{newPath: p, oldPath: oldPath, oldLines: old}
+		info[diff.CleanPath(p)] = fileInfo{newPath: p, oldPath: oldPath, oldLines: old, addedAt: added}
 	}
 	m, err := diff.FromPatches(ps)
 	if err != nil {
@@ -200,7 +214,11 @@ func (f *forge) Threads(context.Context, []*lifecycle.Note) error { return nil }
 func (f *forge) Create(ctx context.Context, ds []*lifecycle.Draft) error {
 	r := f.r
 	for _, d := range ds {
-		opt := &gl.CreateMergeRequestDiscussionOptions{Body: gl.Ptr(d.Body), Position: r.position(f.ver, f.dm, f.info, d.Path, d.Line)}
+		pos := r.position(f.ver, f.dm, f.info, d.Path, d.Line)
+		if d.StartLine != 0 {
+			pos.LineRange = lineRange(f.dm, f.info, d.Path, d.StartLine, d.Line)
+		}
+		opt := &gl.CreateMergeRequestDiscussionOptions{Body: gl.Ptr(d.Body), Position: pos}
 		_, err := r.api.call(ctx, request{method: http.MethodPost, path: r.mrPath("/discussions"), body: opt,
 			do: func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
 				_, resp, err := r.client.Discussions.CreateMergeRequestDiscussion(r.project, r.iid, opt, opts...)
@@ -295,4 +313,25 @@ func short(sha string) string {
 		return sha[:12]
 	}
 	return sha
+}
+
+// lineRange is the position[line_range] of a multi-line thread from start
+// to end: each end named by its line code, "SHA1 hash of the filename,
+// followed by '_', the line number before the change, '_', and the line
+// number after the change" (docs.gitlab.com/api/discussions/#parameters-for-multiline-comments),
+// and its type, "new" for an added line. Only line_code and type are sent:
+// old_line and new_line there are refused on some GitLab versions ("must
+// be a valid json schema": gitlab-org/gitlab#520794, #571619). A range
+// whose ends are not both added lines stays a single-line thread on end
+// (nil): the type GitLab wants for an unchanged line is not documented.
+func lineRange(dm *diff.Diff, info map[string]fileInfo, path string, start, end int) *gl.LineRangeOptions {
+	fi := info[diff.CleanPath(path)]
+	if dm.Line(path, start) != diff.Added || dm.Line(path, end) != diff.Added {
+		return nil
+	}
+	h := sha1.Sum([]byte(fi.newPath))
+	code := func(n int) *gl.LinePositionOptions {
+		return &gl.LinePositionOptions{LineCode: gl.Ptr(fmt.Sprintf("%s_%d_%d", hex.EncodeToString(h[:]), fi.addedAt[n], n)), Type: gl.Ptr("new")}
+	}
+	return &gl.LineRangeOptions{Start: code(start), End: code(end)}
 }
