@@ -97,6 +97,8 @@ type ReviewComment struct {
 	Side         string
 	Body         string
 	CommitID     string
+	// SubjectType is "file" for a file-level comment (filecomment.go).
+	SubjectType string
 }
 
 // Review is a submitted pull request review.
@@ -1055,6 +1057,8 @@ type draft struct {
 	Position  *int   `json:"position"`
 	CommitID  string `json:"commit_id"`
 	InReplyTo int64  `json:"in_reply_to"`
+	// SubjectType "file" makes a file-level comment (filecomment.go).
+	SubjectType string `json:"subject_type"`
 }
 
 // check applies GitHub's rules to one review comment; "" means accepted.
@@ -1179,14 +1183,25 @@ func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
 		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "commit_id", "message": "commit_id is not part of the pull request"})
 		return
 	}
-	if msg := d.check(pr, s.RejectLines); msg != "" {
+	if d.SubjectType == "file" {
+		d.Line, d.StartLine = nil, nil
+		if msg := d.checkFile(pr); msg != "" {
+			writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "pull_request_review_thread.path", "message": msg})
+			return
+		}
+	} else if msg := d.check(pr, s.RejectLines); msg != "" {
 		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "pull_request_review_thread.line", "message": msg})
 		return
 	}
 	rv := &Review{ID: s.id(), PR: n, User: s.author(), State: "COMMENTED", CommitID: d.CommitID, Comments: 1}
 	s.reviews = append(s.reviews, rv)
+	orig := 0
+	if d.Line != nil {
+		orig = *d.Line
+	}
 	c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: s.author(), Path: d.Path, Line: d.Line,
-		OriginalLine: *d.Line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: d.CommitID}
+		OriginalLine: orig, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: d.CommitID,
+		SubjectType: d.SubjectType}
 	s.reviewComments = append(s.reviewComments, c)
 	s.noteLine(c)
 	writeJSON(w, 201, s.commentJSON(c))
@@ -1273,6 +1288,9 @@ func (s *Server) commentJSON(c *ReviewComment) map[string]any {
 		"pull_request_url": fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/%d", s.owner, s.repo, c.PR)}
 	if c.Line == nil {
 		m["position"] = nil // outdated (see outdate)
+	}
+	if c.SubjectType != "" {
+		m["subject_type"] = c.SubjectType
 	}
 	if c.InReplyTo != 0 {
 		m["in_reply_to_id"] = c.InReplyTo

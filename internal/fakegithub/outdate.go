@@ -69,7 +69,7 @@ func (s *Server) outdate(p *PR) {
 	moved := map[int64]*int{}
 	texts := map[string]map[int]string{}
 	for _, c := range s.reviewComments {
-		if c.PR != p.Number || c.InReplyTo != 0 || c.Line == nil {
+		if c.PR != p.Number || c.InReplyTo != 0 || c.Line == nil || c.SubjectType == "file" {
 			continue
 		}
 		nt, ok := texts[c.Path]

@@ -460,3 +460,36 @@ func TestMultiLineComment(t *testing.T) {
 		t.Errorf("re-run wrote: %v", e.srv.Log())
 	}
 }
+
+// TestFileLevelComment: with FileComments, a finding in a changed file on
+// a line the diff does not show gets a file-level comment (subject_type
+// file); one in a file the pull request does not change stays in the
+// summary.
+func TestFileLevelComment(t *testing.T) {
+	e := newEnv(t)
+	e.opts.FileComments = true
+	fs := translator.Findings{find("main.tf", 40, "AVD-AWS-9", "far from the hunk"), find("other.go", 1, "G1", "not in the PR")}
+	must(t, e.report(fs))
+	var file []fakegithub.ReviewComment
+	for _, c := range e.mine(fakegithub.BotLogin) {
+		if c.SubjectType == "file" {
+			file = append(file, c)
+		}
+	}
+	if len(file) != 1 || file[0].Path != "main.tf" || file[0].Line != nil {
+		t.Fatalf("file-level comments: %+v", file)
+	}
+	if s := e.summary(); !strings.Contains(s, "other.go:1") || strings.Contains(s, "main.tf:40") {
+		t.Errorf("summary:\n%s", s)
+	}
+	e.srv.ResetCounts()
+	must(t, e.report(translator.Findings{find("main.tf", 40, "AVD-AWS-9", "far from the hunk"), find("other.go", 1, "G1", "not in the PR")}))
+	if c := e.srv.Counts(); c.Writes != 0 {
+		t.Errorf("re-run wrote: %v", e.srv.Log())
+	}
+	// Fixed: the file-level comment is closed like any other.
+	must(t, e.report(translator.Findings{find("other.go", 1, "G1", "not in the PR")}))
+	if !e.srv.Resolved(file[0].ID) {
+		t.Error("file-level comment of a fixed finding not resolved")
+	}
+}

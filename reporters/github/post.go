@@ -47,10 +47,12 @@ type commentRequest struct {
 	Body      string `json:"body"`
 	CommitID  string `json:"commit_id"`
 	Path      string `json:"path"`
-	Line      int    `json:"line"`
-	Side      string `json:"side"`
+	Line      int    `json:"line,omitempty"`
+	Side      string `json:"side,omitempty"`
 	StartLine int    `json:"start_line,omitempty"`
 	StartSide string `json:"start_side,omitempty"`
+	// SubjectType "file" comments on the whole file, without a line.
+	SubjectType string `json:"subject_type,omitempty"`
 }
 
 // startSide is the side of a multi-line comment's first line.
@@ -126,7 +128,7 @@ func (f *forge) List(ctx context.Context) (*lifecycle.Listing, error) {
 			// GitHub moves a comment's line with the code and nulls it
 			// once the code it was on changed (outdated); original_line
 			// keeps where it was written.
-			Line: c.GetLine(), Outdated: c.Line == nil}
+			Line: c.GetLine(), Outdated: c.Line == nil && c.GetSubjectType() != "file"}
 		roots[c.GetID()] = n
 		out.Inline = append(out.Inline, n)
 	}
@@ -155,6 +157,9 @@ func (f *forge) Create(ctx context.Context, ds []*lifecycle.Draft) error {
 		d := ds[0]
 		req := commentRequest{Body: d.Body, CommitID: r.head, Path: d.Path, Line: d.Line, Side: "RIGHT",
 			StartLine: d.StartLine, StartSide: startSide(d)}
+		if d.File {
+			req = commentRequest{Body: d.Body, CommitID: r.head, Path: d.Path, SubjectType: "file"}
+		}
 		_, err := r.api.do(ctx, http.MethodPost, r.path("pulls/%d/comments", r.number), req, nil, false)
 		return err
 	}

@@ -71,6 +71,10 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Log receives progress lines; nil discards.
 	Log io.Writer
+	// FileComments gives a finding in a changed file, on a line the diff
+	// does not show, a file-level review comment (subject_type file)
+	// instead of a line in the summary.
+	FileComments bool
 	// BotLogin, when set, is the login whose comments are ours (the
 	// --bot-login flag), instead of asking GitHub who the token is. Set it
 	// for a GitHub App token when GraphQL's viewer is not available:
@@ -145,7 +149,7 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 		Forge: "GitHub", What: "post review", Head: r.head, BotLogin: r.opts.BotLogin,
 		MaxBatch: r.opts.MaxCommentsPerReview, Concurrency: 1, Limits: secondaryLimits,
 		Clock: r.opts.Clock, MaxRounds: r.opts.MaxRetries + 1, Backoff: func(n int) time.Duration { return backoff(n - 1) },
-		MaxWait: r.opts.MaxWait, Log: r.logf,
+		MaxWait: r.opts.MaxWait, Log: r.logf, FileComments: r.opts.FileComments,
 		Permissions: "contents: write for the Actions GITHUB_TOKEN (pull-requests: write is not enough)",
 	}
 	if r.opts.DryRun != nil {

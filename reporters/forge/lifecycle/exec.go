@@ -156,9 +156,8 @@ func (s *state) fail(ds []*Draft, reason string) {
 // only those missing are posted again, in smaller batches each round (a
 // GitHub 502 is often a review too large to finish in time): never a
 // duplicate comment.
-func (s *state) createAll(ctx context.Context, fresh []*Draft) {
+func (s *state) createAll(ctx context.Context, fresh []*Draft, size int) {
 	pending := fresh
-	size := s.cfg.MaxBatch
 	for round := 1; len(pending) > 0; round++ {
 		var batches [][]*Draft
 		for i := 0; i < len(pending); i += size {

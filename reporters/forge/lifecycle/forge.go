@@ -115,8 +115,11 @@ type Draft struct {
 	// StartLine, when not 0, is the first line of a multi-line comment:
 	// every line from StartLine to Line is shown in one hunk of the diff.
 	StartLine int
-	Body      string
-	Marker    comment.Marker
+	// File makes a file-level comment (Line 0): the finding is in a file
+	// the request changes, but not on a line its diff shows.
+	File   bool
+	Body   string
+	Marker comment.Marker
 }
 
 // Kind classifies an error of one operation.
@@ -204,6 +207,9 @@ type Config struct {
 	// Redact cleans text that comes from the forge before it is shown
 	// (summary reasons); nil keeps it.
 	Redact func(string) string
+	// FileComments lets findings in changed files, but outside the
+	// diff's lines, get a file-level comment instead of a summary line.
+	FileComments bool
 	// Permissions names, for the summary, what a refused resolve needs
 	// ("contents: write", "the Developer role").
 	Permissions string

@@ -148,7 +148,20 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	}
 	s.runJobs(ctx, p.jobs)
 	if s.noAccess == nil {
-		s.createAll(ctx, p.fresh)
+		// File-level comments go one by one: a review's comments are on
+		// lines.
+		var lines, files []*Draft
+		for _, d := range p.fresh {
+			if d.File {
+				files = append(files, d)
+			} else {
+				lines = append(lines, d)
+			}
+		}
+		s.createAll(ctx, lines, cfg.MaxBatch)
+		if s.noAccess == nil {
+			s.createAll(ctx, files, 1)
+		}
 	}
 	if s.noAccess != nil {
 		if len(s.failed) == 0 {
@@ -252,6 +265,14 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 			line = in.Diff.Anchor(anchorMode, f.Path, f.Line, f.EndLine)
 		}
 		switch {
+		case f.Path != "" && in.Stale == "" && line == 0 && s.cfg.FileComments && changed(in.Diff, f.Path):
+			if k := rejectKey(f.Fingerprint, f.Path, 0); prevRejected[k] != "" {
+				s.rejected[k] = prevRejected[k]
+				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: "rejected by " + s.cfg.Forge + ": " + prevRejected[k]})
+				continue
+			}
+			body, m := comment.Inline(f, copts)
+			want = append(want, &Draft{Finding: f, Path: f.Path, File: true, Body: body, Marker: m})
 		case f.Line <= 0 || f.Path == "":
 			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: comment.ReasonNoLine})
 		case in.Stale != "":
@@ -278,6 +299,12 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 		}
 	}
 	return want
+}
+
+// changed reports whether the request changes path (and it still exists).
+func changed(d *diff.Diff, path string) bool {
+	f, ok := d.File(path)
+	return ok && !f.Deleted
 }
 
 // MaxSpan bounds a multi-line comment: a longer range is commented on
