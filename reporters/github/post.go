@@ -196,23 +196,17 @@ func (f *forge) EditSummary(ctx context.Context, n *lifecycle.Note, body string)
 	return err
 }
 
-// Classify maps GitHub's answers to what the lifecycle does with them.
-func (f *forge) Classify(err error) (lifecycle.Kind, string) {
-	var amb *ambiguousError
-	var ae *APIError
-	switch {
-	case errors.As(err, &amb):
-		return lifecycle.Ambiguous, err.Error()
-	case errors.Is(err, ErrNoWriteAccess):
-		if errors.As(err, &ae) {
-			return lifecycle.Refused, ae.Message
-		}
-		return lifecycle.Refused, strings.TrimPrefix(err.Error(), ErrNoWriteAccess.Error()+": ")
-	case errors.As(err, &ae) && ae.Status == http.StatusUnprocessableEntity:
-		return lifecycle.Rejected, ae.Message
-	}
-	return lifecycle.Failed, err.Error()
-}
+// Classify maps GitHub's answers to what the lifecycle does with them:
+// 422 is refused content; a 5xx or lost answer to a write is ambiguous.
+func (f *forge) Classify(err error) (lifecycle.Kind, string) { return githubErrors.Classify(err) }
+
+var githubErrors = lifecycle.Errors{NoAccess: ErrNoWriteAccess, RejectStatus: http.StatusUnprocessableEntity}
+
+// APIStatus implements lifecycle.APIError.
+func (e *APIError) APIStatus() (int, string) { return e.Status, e.Message }
+
+// OutcomeUnknown implements lifecycle.OutcomeUnknown.
+func (e *ambiguousError) OutcomeUnknown() bool { return true }
 
 const threadsQuery = `query($owner: String!, $repo: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $repo) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -288,32 +287,18 @@ func (f *forge) EditSummary(ctx context.Context, n *lifecycle.Note, body string)
 	return err
 }
 
-// Classify maps GitLab's answers to what the lifecycle does with them.
-func (f *forge) Classify(err error) (lifecycle.Kind, string) {
-	var amb *ambiguousError
-	var ae *APIError
-	switch {
-	case errors.As(err, &amb):
-		return lifecycle.Ambiguous, err.Error()
-	case errors.Is(err, ErrNoWriteAccess):
-		if errors.As(err, &ae) {
-			return lifecycle.Refused, ae.Message
-		}
-		return lifecycle.Refused, err.Error()
-	case errors.As(err, &ae) && ae.Status == http.StatusBadRequest:
-		// GitLab refused the position (`line_code can't be blank`) or
-		// the note: the finding goes to the summary, the others still post.
-		return lifecycle.Rejected, ae.Message
-	}
-	return lifecycle.Failed, err.Error()
-}
+// Classify maps GitLab's answers to what the lifecycle does with them:
+// 400 is a refused position (`line_code can't be blank`) or note, so the
+// finding goes to the summary and the others still post.
+func (f *forge) Classify(err error) (lifecycle.Kind, string) { return gitlabErrors.Classify(err) }
 
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
-}
+var gitlabErrors = lifecycle.Errors{NoAccess: ErrNoWriteAccess, RejectStatus: http.StatusBadRequest}
+
+// APIStatus implements lifecycle.APIError.
+func (e *APIError) APIStatus() (int, string) { return e.Status, e.Message }
+
+// OutcomeUnknown implements lifecycle.OutcomeUnknown.
+func (e *ambiguousError) OutcomeUnknown() bool { return true }
 
 // lineRange is the position[line_range] of a multi-line thread from start
 // to end: each end named by its line code, "SHA1 hash of the filename,
@@ -334,4 +319,11 @@ func lineRange(dm *diff.Diff, info map[string]fileInfo, path string, start, end 
 		return &gl.LinePositionOptions{LineCode: gl.Ptr(fmt.Sprintf("%s_%d_%d", hex.EncodeToString(h[:]), fi.addedAt[n], n)), Type: gl.Ptr("new")}
 	}
 	return &gl.LineRangeOptions{Start: code(start), End: code(end)}
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
 }

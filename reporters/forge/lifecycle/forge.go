@@ -251,3 +251,49 @@ func (e *NotPostedError) Unwrap() error { return e.Err }
 // ErrNoIdentity means the token's identity could not be found; without it
 // no comment can be told to be ours.
 var ErrNoIdentity = errors.New("cannot tell which comments are ours")
+
+// APIError is a forge's error answer: its status and message.
+type APIError interface {
+	error
+	APIStatus() (status int, msg string)
+}
+
+// OutcomeUnknown is a failed write the forge may have applied (a 5xx, a
+// connection reset, a timeout).
+type OutcomeUnknown interface {
+	error
+	OutcomeUnknown() bool
+}
+
+// Errors describes a forge's error values, for Classify.
+type Errors struct {
+	// NoAccess is the forge's "no write access" error (wrapped by every
+	// refused request: 403, 404 on a write, GraphQL FORBIDDEN).
+	NoAccess error
+	// RejectStatus is the status of a refused content (GitHub 422, GitLab
+	// 400).
+	RejectStatus int
+}
+
+// Classify implements Forge.Classify for errors that wrap an APIError or
+// an OutcomeUnknown.
+func (e Errors) Classify(err error) (Kind, string) {
+	var ae APIError
+	var ou OutcomeUnknown
+	status, msg, api := 0, err.Error(), errors.As(err, &ae)
+	if api {
+		status, msg = ae.APIStatus()
+	}
+	switch {
+	case errors.As(err, &ou) && ou.OutcomeUnknown():
+		return Ambiguous, err.Error()
+	case errors.Is(err, e.NoAccess):
+		if !api {
+			msg = strings.TrimPrefix(msg, e.NoAccess.Error()+": ")
+		}
+		return Refused, msg
+	case api && status == e.RejectStatus:
+		return Rejected, msg
+	}
+	return Failed, err.Error()
+}
