@@ -517,8 +517,12 @@ func TestRequestCounts(t *testing.T) {
 			t.Fatal(err)
 		}
 		again := e.srv.Counts()
-		t.Logf("%4d findings (%d files): first run %d reads + %d writes; unchanged re-run %d reads + %d writes",
-			n, len(files), first.Reads, first.Writes, again.Reads, again.Writes)
+		var waited time.Duration
+		for _, w := range e.clock.waits {
+			waited += w
+		}
+		t.Logf("%4d findings (%d files): first run %d reads + %d writes; unchanged re-run %d reads + %d writes; paced waits %s",
+			n, len(files), first.Reads, first.Writes, again.Reads, again.Writes, waited)
 		if again.Writes != 0 {
 			t.Errorf("%d findings: re-run wrote %d times", n, again.Writes)
 		}

@@ -56,8 +56,8 @@ func TestMeasureRequests(t *testing.T) {
 		if rerun.Writes != 0 || len(e.threads()) != n {
 			t.Errorf("%d findings: re-run wrote %d times, %d threads", n, rerun.Writes, len(e.threads()))
 		}
-		t.Logf("%5d findings: first run %4d reads %4d writes; unchanged re-run %3d reads %d writes (%s)",
-			n, first.Reads, first.Writes, rerun.Reads, rerun.Writes, ops(rerun.ByOp))
+		t.Logf("%5d findings: first run %4d reads %4d writes; unchanged re-run %3d reads %d writes (%s); paced waits %s",
+			n, first.Reads, first.Writes, rerun.Reads, rerun.Writes, ops(rerun.ByOp), e.clock.total())
 	}
 }
 
