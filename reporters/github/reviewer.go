@@ -3,7 +3,18 @@
 // finding on the lines the pull request changes, keeps one sticky summary
 // comment for everything that cannot go inline, and keeps both true across
 // re-runs: identical comments are left alone, changed ones edited, fixed
-// ones resolved, and a re-run on unchanged input writes nothing.
+// ones resolved, and a re-run on unchanged input writes nothing. The
+// lifecycle itself is package reporters/forge/lifecycle; this package
+// keeps GitHub's endpoints and payloads.
+//
+// Permissions of the Actions GITHUB_TOKEN each feature needs:
+//   - inline comments, the summary, edits: pull-requests: write;
+//   - resolving and reopening threads (GraphQL resolveReviewThread,
+//     unresolveReviewThread): contents: write as well; without it GitHub
+//     answers FORBIDDEN, the comment still says Fixed and the summary
+//     says the thread stays open;
+//   - knowing which comments are ours: nothing more (GraphQL viewer, or
+//     the token's bot user github-actions[bot]); --bot-login names it.
 package github
 
 import (

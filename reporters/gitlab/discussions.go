@@ -4,7 +4,14 @@
 // sticky summary note for everything that cannot go inline, and keeps both
 // true across re-runs: identical threads are left alone, changed ones
 // edited, fixed ones resolved, and a re-run on unchanged input writes
-// nothing.
+// nothing. The lifecycle itself is package reporters/forge/lifecycle;
+// this package keeps GitLab's endpoints and payloads.
+//
+// What the token needs: the api scope (read_api cannot comment); the
+// Reporter role may open threads and edit its notes, resolving and
+// reopening needs Developer or higher (refused: the note still says
+// Fixed and the summary says the thread stays open). GET /user tells which
+// notes are ours: a project or group access token answers its bot user.
 package gitlab
 
 import (

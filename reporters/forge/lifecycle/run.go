@@ -126,8 +126,13 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 				ours = append(ours, n)
 			}
 		}
-		if summary == nil {
-			summary = moreSummary
+		if summary == nil && moreSummary != nil {
+			// The summary was skipped: its memory decides placement.
+			summary, prev = moreSummary, moreSummary.marker
+			if sameHead = prev.SHA == cfg.Head; sameHead {
+				s.notInline, s.rejected = nil, map[string]string{}
+				want = s.place(in, prev.Rejected)
+			}
 		}
 	}
 	for _, n := range ours {
