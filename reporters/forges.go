@@ -30,6 +30,9 @@ type ForgeOptions struct {
 	SHA    string
 	// Mentions lets runbook owners' @handles ping.
 	Mentions bool
+	// BotLogin overrides the identity whose comments are the bot's own
+	// (--bot-login); empty: asked of the forge for the token.
+	BotLogin string
 	// FilterMode decides what goes inline.
 	FilterMode diff.Mode
 	// DryRun, when set, receives the writes instead of the API.

@@ -26,6 +26,7 @@ type forgeFlags struct {
 	Number   int
 	SHA      string
 	Mentions bool
+	BotLogin string
 }
 
 func addForgeFlags(fl *pflag.FlagSet, f *forgeFlags) {
@@ -33,6 +34,7 @@ func addForgeFlags(fl *pflag.FlagSet, f *forgeFlags) {
 	fl.StringVar(&f.Repo, "repo", "", "GitHub `owner/name` or GitLab project ID or path; default from the CI environment")
 	fl.IntVar(&f.Number, "pr", 0, "pull request or merge request `number`; default from the CI environment")
 	fl.StringVar(&f.SHA, "sha", "", "head commit `SHA`; default from the CI environment")
+	fl.StringVar(&f.BotLogin, "bot-login", "", "the `login` whose comments are the bot's own (default: asked of the forge for the token); only its comments are ever edited or resolved")
 	fl.BoolVar(&f.Mentions, "mentions", false, "let runbook owners' @handles ping in comments (escaped otherwise)")
 }
 
@@ -69,6 +71,7 @@ func (o *ReviewOptions) forgeOptions() (reporters.ForgeOptions, error) {
 		Number:       o.Forge.Number,
 		SHA:          o.Forge.SHA,
 		Mentions:     o.Forge.Mentions,
+		BotLogin:     o.Forge.BotLogin,
 		FilterMode:   mode,
 		DryRun:       o.dryRunWriter(),
 		Out:          o.IO.Out,

@@ -23,6 +23,7 @@ var environment = []envVar{
 	{"GITHUB_EVENT_PATH", "GitHub", "event payload: pull request number, head commit, fork or not; workflow_run payloads too"},
 	{"GITHUB_EVENT_NAME", "GitHub", "pull_request, pull_request_target, workflow_run, push ..."},
 	{"GITHUB_SHA", "GitHub", "commit of the run when the payload has no pull request head; --sha overrides"},
+	{"GITLAB_CI", "GitLab", "\"true\" in GitLab CI: the job log gets a digest of the findings"},
 	{"GITHUB_ACTIONS", "GitHub", "\"true\" in Actions: workflow commands in the log are neutralised, github-annotations is the fallback"},
 	{"GITHUB_STEP_SUMMARY", "GitHub", "file the job summary (Markdown) is appended to"},
 	{"GITLAB_TOKEN", "GitLab", "token (secret) with api scope, Developer role to resolve discussions"},

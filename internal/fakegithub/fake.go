@@ -97,6 +97,8 @@ type ReviewComment struct {
 	Side         string
 	Body         string
 	CommitID     string
+	// SubjectType is "file" for a file-level comment (filecomment.go).
+	SubjectType string
 }
 
 // Review is a submitted pull request review.
@@ -227,6 +229,7 @@ type Server struct {
 	issueComments  []*IssueComment
 	checkRuns      []*CheckRun
 	resolved       map[int64]bool          // root comment id -> thread resolved
+	lineText       map[int64]string        // root comment id -> text of its line (outdate.go)
 	commits        map[int]map[string]bool // PR -> commits part of it
 	nextID         int64
 	faults         []*Fault
@@ -251,7 +254,7 @@ func New(t testing.TB, owner, repo string) *Server {
 }
 
 // AddPR adds or replaces a pull request. Replacing one is a new push: review
-// comments whose line is no longer in the diff become outdated (line null).
+// comments follow their line or become outdated (line null), see outdate.go.
 func (s *Server) AddPR(pr PR) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -270,8 +273,8 @@ func (s *Server) AddPR(pr PR) {
 // pull request" (code custom, field commit_id:
 // https://github.com/prontolabs/pronto/issues/99) and a review with one
 // "The commitOID is not part of the pull request"
-// (https://github.com/reviewdog/reviewdog/issues/434); comments on lines
-// no longer in the diff become outdated.
+// (https://github.com/reviewdog/reviewdog/issues/434); comments follow
+// their line or become outdated (see outdate.go).
 func (s *Server) ForcePush(n int, head string, files []File) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -284,19 +287,6 @@ func (s *Server) ForcePush(n int, head string, files []File) {
 	s.prs[n] = &q
 	s.commits[n] = map[string]bool{head: true}
 	s.outdate(&q)
-}
-
-// outdate nulls line (and position) of the review comments whose line is
-// no longer in the diff, keeping original_line: both are nullable in the
-// review-comment schema of GitHub's OpenAPI description (testdata), and
-// an outdated comment has them null
-// (https://docs.github.com/en/rest/pulls/comments).
-func (s *Server) outdate(p *PR) {
-	for _, c := range s.reviewComments {
-		if c.PR == p.Number && c.Line != nil && !inDiff(p, c.Path, *c.Line) {
-			c.Line = nil
-		}
-	}
 }
 
 // SetReadOnly makes every write fail with status (403 or 404), as with the
@@ -483,8 +473,11 @@ const IDBase int64 = 1<<32 + 1000
 
 // author is the login that authors what the token creates.
 func (s *Server) author() string {
-	if s.TokenKind == TokenActions {
+	switch s.TokenKind {
+	case TokenActions:
 		return ActionsLogin
+	case TokenApp:
+		return AppLogin
 	}
 	return BotLogin
 }
@@ -935,8 +928,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		core := map[string]any{"limit": 5000, "remaining": 4999, "reset": reset, "used": 1}
 		writeJSON(w, 200, map[string]any{"resources": map[string]any{"core": core, "search": core}, "rate": core})
 	case "users/get-authenticated":
-		if s.TokenKind == TokenActions {
-			// An installation token has no user (see ActionsLogin).
+		if s.TokenKind != TokenPAT {
+			// An installation token has no user (see ActionsLogin, TokenApp).
 			writeJSON(w, 403, apiError{Message: "Resource not accessible by integration", Status: "403",
 				DocumentationURL: "https://docs.github.com/rest/users/users#get-the-authenticated-user"})
 			return
@@ -1064,6 +1057,8 @@ type draft struct {
 	Position  *int   `json:"position"`
 	CommitID  string `json:"commit_id"`
 	InReplyTo int64  `json:"in_reply_to"`
+	// SubjectType "file" makes a file-level comment (filecomment.go).
+	SubjectType string `json:"subject_type"`
 }
 
 // check applies GitHub's rules to one review comment; "" means accepted.
@@ -1152,6 +1147,7 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 		c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: s.author(), Path: d.Path, Line: d.Line,
 			OriginalLine: line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: commit}
 		s.reviewComments = append(s.reviewComments, c)
+		s.noteLine(c)
 	}
 	if len(in.Comments) > limit {
 		writeError(w, 502, "Server Error")
@@ -1187,15 +1183,27 @@ func (s *Server) createComment(w http.ResponseWriter, n int, body []byte) {
 		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "commit_id", "message": "commit_id is not part of the pull request"})
 		return
 	}
-	if msg := d.check(pr, s.RejectLines); msg != "" {
+	if d.SubjectType == "file" {
+		d.Line, d.StartLine = nil, nil
+		if msg := d.checkFile(pr); msg != "" {
+			writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "pull_request_review_thread.path", "message": msg})
+			return
+		}
+	} else if msg := d.check(pr, s.RejectLines); msg != "" {
 		writeError(w, 422, "Validation Failed", map[string]any{"resource": "PullRequestReviewComment", "code": "custom", "field": "pull_request_review_thread.line", "message": msg})
 		return
 	}
 	rv := &Review{ID: s.id(), PR: n, User: s.author(), State: "COMMENTED", CommitID: d.CommitID, Comments: 1}
 	s.reviews = append(s.reviews, rv)
+	orig := 0
+	if d.Line != nil {
+		orig = *d.Line
+	}
 	c := &ReviewComment{ID: s.id(), PR: n, ReviewID: rv.ID, User: s.author(), Path: d.Path, Line: d.Line,
-		OriginalLine: *d.Line, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: d.CommitID}
+		OriginalLine: orig, StartLine: d.StartLine, Side: firstNonEmpty(d.Side, "RIGHT"), Body: d.Body, CommitID: d.CommitID,
+		SubjectType: d.SubjectType}
 	s.reviewComments = append(s.reviewComments, c)
+	s.noteLine(c)
 	writeJSON(w, 201, s.commentJSON(c))
 }
 
@@ -1280,6 +1288,9 @@ func (s *Server) commentJSON(c *ReviewComment) map[string]any {
 		"pull_request_url": fmt.Sprintf("https://api.github.com/repos/%s/%s/pulls/%d", s.owner, s.repo, c.PR)}
 	if c.Line == nil {
 		m["position"] = nil // outdated (see outdate)
+	}
+	if c.SubjectType != "" {
+		m["subject_type"] = c.SubjectType
 	}
 	if c.InReplyTo != 0 {
 		m["in_reply_to_id"] = c.InReplyTo

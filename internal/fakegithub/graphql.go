@@ -28,6 +28,9 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request, body []byte) {
 	num := func(k string) int { v, _ := in.Variables[k].(float64); return int(v) }
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.viewer(w, in.Query) {
+		return
+	}
 	switch {
 	case strings.Contains(in.Query, "mutation") && (strings.Contains(in.Query, "resolveReviewThread(") || strings.Contains(in.Query, "unresolveReviewThread(")):
 		field, resolve := "resolveReviewThread", !strings.Contains(in.Query, "unresolveReviewThread(")

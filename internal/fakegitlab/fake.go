@@ -109,6 +109,8 @@ type Position struct {
 	OldPath      string `json:"old_path"`
 	NewLine      *int   `json:"new_line"`
 	OldLine      *int   `json:"old_line"`
+	// LineRange makes a multi-line thread (see linerange.go).
+	LineRange *LineRange `json:"line_range,omitempty"`
 }
 
 // Note is a note of a discussion.
@@ -250,13 +252,15 @@ func New(t testing.TB, id int64, path string) *Server {
 }
 
 // Push adds a new diff version to merge request iid (creating it), as a push
-// to the source branch does. Existing notes keep their positions.
+// to the source branch does. Notes follow their lines onto it, or stay on
+// the older version when their line changed (see outdate.go).
 func (s *Server) Push(iid int64, v Version) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v.ID == 0 {
 		v.ID = s.id()
 	}
+	s.follow(iid, v)
 	s.mrs[iid] = append([]Version{v}, s.mrs[iid]...)
 }
 
@@ -534,6 +538,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		fault = nil // a slow answer, then the normal one
 	}
 
+	if s.serveUser(w, r, raw, body) {
+		return
+	}
 	// The project segment is the numeric id or the URL-encoded full path;
 	// a path sent unencoded has more segments and matches no operation.
 	segs := strings.Split(raw, "/")
@@ -853,7 +860,7 @@ func (s *Server) createDiscussion(w http.ResponseWriter, iid int64, versions []V
 	n := &Note{ID: s.id(), Type: "DiscussionNote", Body: in.Body, AuthorID: BotID, Author: BotUsername, Resolvable: true}
 	if in.Position != nil {
 		p := in.Position
-		if !positionValid(p, versions) || (p.NewLine != nil && s.RejectLines[fmt.Sprintf("%s:%d", p.NewPath, *p.NewLine)]) {
+		if !positionValid(p, versions) || !lineRangeValid(p, versions) || (p.NewLine != nil && s.RejectLines[fmt.Sprintf("%s:%d", p.NewPath, *p.NewLine)]) {
 			writeMessage(w, 400, LineCodeError)
 			return
 		}

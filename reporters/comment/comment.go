@@ -69,6 +69,11 @@ type Marker struct {
 	// Rejected maps fingerprints the forge refused inline to the reason,
 	// so that a re-run on the same commit does not ask again (summaries).
 	Rejected map[string]string `json:"rej,omitempty"`
+	// Unsettled counts the threads of fixed findings the forge refused to
+	// resolve on SHA, and UnsettledWhy says why, so that a re-run on the
+	// same commit does not ask again (summaries).
+	Unsettled    int    `json:"ur,omitempty"`
+	UnsettledWhy string `json:"urw,omitempty"`
 	// V is the marker format version.
 	V int `json:"v"`
 }

@@ -43,6 +43,10 @@ type Summary struct {
 	// Rejected maps fingerprints the forge refused inline to the reason,
 	// remembered in the marker for re-runs on the same commit.
 	Rejected map[string]string
+	// Unsettled and UnsettledWhy are remembered in the marker (see
+	// Marker.Unsettled).
+	Unsettled    int
+	UnsettledWhy string
 }
 
 // SummaryBody renders the sticky summary and its marker. The body never
@@ -59,7 +63,7 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 			c.Error, c.Warning, c.Info, c.Ignored, s.Inline)
 	}
 
-	m := Marker{Kind: KindSummary, SHA: s.SHA, Rejected: s.Rejected}
+	m := Marker{Kind: KindSummary, SHA: s.SHA, Rejected: s.Rejected, Unsettled: s.Unsettled, UnsettledWhy: clip(s.UnsettledWhy, maxField)}
 	// Room for the marker with its hash, and for the truncation notice.
 	budget := MaxBody - len(m.String()) - 64 - 256
 	var b strings.Builder
@@ -123,7 +127,14 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 	if left > 0 {
 		body += fmt.Sprintf("\n*… %d more lines not shown: the summary is limited to 65,536 characters.*\n\n", left)
 	}
-	m.Hash = Hash(body, KindSummary)
+	// The hash covers what the marker remembers, not the body alone: the
+	// memory of refused writes holds for its commit only, so a summary
+	// whose text did not change is still rewritten when the head did.
+	// Otherwise the marker keeps an old SHA and the memory never applies
+	// again (issue 9 item 10).
+	mem := m
+	mem.Hash = ""
+	m.Hash = Hash(body, KindSummary, mem.String())
 	return body + m.String(), m
 }
 

@@ -7,7 +7,6 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/runbook-translator/runbook-translator/diff"
-	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
 // maxUnknownLogged bounds the log lines naming files whose lines are not
@@ -65,14 +64,4 @@ func (r *Reviewer) diff(ctx context.Context) (*diff.Diff, error) {
 		r.logf("%s", l)
 	}
 	return d, nil
-}
-
-// notInlineReason is why a finding with a path and a line has no place
-// in the diff: the file's lines are not known (diff.Diff.Unknown), or the
-// line is outside the diff.
-func notInlineReason(d *diff.Diff, path string) string {
-	if why := d.Unknown(path); why != "" {
-		return why
-	}
-	return comment.ReasonOutsideDiff
 }

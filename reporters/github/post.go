@@ -6,9 +6,23 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
-	"github.com/runbook-translator/runbook-translator/reporters/comment"
+	gh "github.com/google/go-github/v60/github"
+
+	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
+
+// forge is GitHub's side of the comment lifecycle: endpoints and payloads.
+type forge struct{ r *Reviewer }
+
+var _ lifecycle.Forge = (*forge)(nil)
+
+// ref is what GitHub needs to act on a comment.
+type ref struct {
+	id     int64
+	thread string // review thread node id, once Threads read it
+}
 
 // reviewRequest is the body of POST /repos/{owner}/{repo}/pulls/{n}/reviews.
 type reviewRequest struct {
@@ -17,193 +31,182 @@ type reviewRequest struct {
 	Comments []reviewDraft `json:"comments"`
 }
 
-// reviewDraft is one comment of a review: single-line, on the new side.
+// reviewDraft is one comment of a review, on the new side; start_line and
+// start_side make it a multi-line comment.
 type reviewDraft struct {
-	Path string `json:"path"`
-	Line int    `json:"line"`
-	Side string `json:"side"`
-	Body string `json:"body"`
+	Path      string `json:"path"`
+	Line      int    `json:"line"`
+	Side      string `json:"side"`
+	StartLine int    `json:"start_line,omitempty"`
+	StartSide string `json:"start_side,omitempty"`
+	Body      string `json:"body"`
 }
 
 // commentRequest is the body of POST /repos/{owner}/{repo}/pulls/{n}/comments.
 type commentRequest struct {
-	Body     string `json:"body"`
-	CommitID string `json:"commit_id"`
-	Path     string `json:"path"`
-	Line     int    `json:"line"`
-	Side     string `json:"side"`
+	Body      string `json:"body"`
+	CommitID  string `json:"commit_id"`
+	Path      string `json:"path"`
+	Line      int    `json:"line,omitempty"`
+	Side      string `json:"side,omitempty"`
+	StartLine int    `json:"start_line,omitempty"`
+	StartSide string `json:"start_side,omitempty"`
+	// SubjectType "file" comments on the whole file, without a line.
+	SubjectType string `json:"subject_type,omitempty"`
 }
 
-func draftOf(w *wanted) reviewDraft {
-	return reviewDraft{Path: w.f.Path, Line: w.line, Side: "RIGHT", Body: w.body}
-}
-
-// poster posts new inline comments and keeps what happened to each.
-type poster struct {
-	r         *Reviewer
-	rejected  map[string]string
-	notInline *[]comment.Entry
-	failed    []comment.Entry
-	posted    int
-}
-
-// postAll posts the new comments in reviews of at most
-// MaxCommentsPerReview. It returns how many were posted; findings that
-// GitHub refused go to notInline (and rejected, for re-runs), findings
-// that could not be posted are returned in a *NotPostedError.
-func (r *Reviewer) postAll(ctx context.Context, fresh []*wanted, rejected map[string]string, notInline *[]comment.Entry) (int, []comment.Entry, error) {
-	p := &poster{r: r, rejected: rejected, notInline: notInline}
-	n := r.opts.MaxCommentsPerReview
-	var stop error
-	for i := 0; i < len(fresh); i += n {
-		batch := fresh[i:min(i+n, len(fresh))]
-		if stop != nil {
-			p.fail(batch, "not attempted after an earlier failure")
-			continue
-		}
-		if err := p.batch(ctx, batch, 0); err != nil {
-			if errors.Is(err, ErrNoWriteAccess) {
-				return p.posted, p.failed, err
-			}
-			stop = err
-		}
+// startSide is the side of a multi-line comment's first line.
+func startSide(d *lifecycle.Draft) string {
+	if d.StartLine != 0 {
+		return "RIGHT"
 	}
-	if len(p.failed) > 0 {
-		return p.posted, p.failed, &NotPostedError{Entries: p.failed, Err: stop}
-	}
-	return p.posted, nil, nil
+	return ""
 }
 
-func (p *poster) fail(ws []*wanted, reason string) {
-	for _, w := range ws {
-		p.failed = append(p.failed, comment.Entry{Finding: w.f, Reason: "not posted: " + reason})
-	}
+type bodyPatch struct {
+	Body string `json:"body"`
 }
 
-func (p *poster) reject(w *wanted, msg string) {
-	p.rejected[w.f.Fingerprint] = msg
-	*p.notInline = append(*p.notInline, comment.Entry{Finding: w.f, Reason: "rejected by GitHub: " + msg})
-}
+// ActionsLogin is the author of what the Actions GITHUB_TOKEN writes. That
+// token is an installation token of the GitHub Actions app: GET /user
+// answers it 403 "Resource not accessible by integration"
+// (actions/create-github-app-token#258), and its comments are by
+// github-actions[bot], type Bot
+// (docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication).
+const ActionsLogin = "github-actions[bot]"
 
-// batch posts one review. On 422 (GitHub rejects the whole review when
-// one line is not part of the diff) it posts the comments one by one; on
-// an ambiguous failure it re-lists the comments, drops those that made it,
-// and posts the rest in halves (a 502 is often a review too large to finish
-// in time).
-func (p *poster) batch(ctx context.Context, ws []*wanted, depth int) error {
-	r := p.r
-	req := reviewRequest{CommitID: r.head, Event: "COMMENT"}
-	for _, w := range ws {
-		req.Comments = append(req.Comments, draftOf(w))
+const viewerQuery = `query { viewer { login } }`
+
+// Self asks who the token is. GraphQL's viewer answers for a personal
+// access token and for a GitHub App installation token ("<slug>[bot]"),
+// where REST GET /user is refused to installation tokens
+// (fullsend-ai/fullsend#1953, joshjohanning/bulk-github-repo-settings-sync-action#194,
+// pingdotgg/t3code#11273). When viewer fails, GET /user is asked; when that
+// is refused as "not accessible by integration", the token is an
+// installation token without a user: the Actions GITHUB_TOKEN, whose
+// comments are by ActionsLogin. Another App's token lands there only when
+// its viewer failed too; --bot-login names it then.
+func (f *forge) Self(ctx context.Context) (lifecycle.Identity, error) {
+	r := f.r
+	var v struct {
+		Viewer *struct {
+			Login string `json:"login"`
+		} `json:"viewer"`
 	}
-	r.logf("post review with %d comments", len(ws))
-	_, err := r.api.do(ctx, http.MethodPost, r.path("pulls/%d/reviews", r.number), req, nil, false)
-	var amb *ambiguousError
+	verr := r.api.graphql(ctx, viewerQuery, map[string]any{}, &v)
+	if verr == nil && v.Viewer != nil && v.Viewer.Login != "" {
+		return lifecycle.Identity{Login: v.Viewer.Login}, nil
+	}
+	var u gh.User
+	_, err := r.api.do(ctx, http.MethodGet, "user", nil, &u, true)
+	if err == nil && u.GetLogin() != "" {
+		return lifecycle.Identity{Login: u.GetLogin()}, nil
+	}
 	var ae *APIError
-	switch {
-	case err == nil:
-		p.posted += len(ws)
-		return nil
-	case errors.Is(err, ErrNoWriteAccess):
-		return err
-	case errors.As(err, &amb):
-		rest, lerr := p.missing(ctx, ws, depth)
-		if lerr != nil {
-			p.fail(rest, lerr.Error())
-			return lerr
-		}
-		if len(rest) == 0 {
-			return nil
-		}
-		if depth >= r.opts.MaxRetries {
-			p.fail(rest, err.Error())
-			return err
-		}
-		if len(rest) == 1 {
-			return p.batch(ctx, rest, depth+1)
-		}
-		half := len(rest) / 2
-		if err := p.batch(ctx, rest[:half], depth+1); err != nil {
-			p.fail(rest[half:], "not attempted after an earlier failure")
-			return err
-		}
-		return p.batch(ctx, rest[half:], depth+1)
-	case errors.As(err, &ae) && ae.Status == http.StatusUnprocessableEntity:
-		r.logf("review rejected (%s); posting its %d comments one by one", ae.Message, len(ws))
-		for i, w := range ws {
-			if err := p.one(ctx, w); err != nil {
-				if !errors.Is(err, ErrNoWriteAccess) {
-					p.fail(ws[i+1:], "not attempted after an earlier failure")
-				}
-				return err
-			}
-		}
-		return nil
-	default:
-		p.fail(ws, err.Error())
-		return err
+	if errors.As(err, &ae) && ae.Status == http.StatusForbidden && strings.Contains(ae.Message, "not accessible by integration") {
+		r.logf("the token has no user (viewer: %v); taking it for the Actions GITHUB_TOKEN, author %s (set --bot-login otherwise)", verr, ActionsLogin)
+		return lifecycle.Identity{Login: ActionsLogin}, nil
 	}
+	return lifecycle.Identity{}, fmt.Errorf("%w: GraphQL viewer: %v; GET /user: %v", lifecycle.ErrNoIdentity, verr, err)
 }
 
-// one posts a single comment, after its review was rejected.
-func (p *poster) one(ctx context.Context, w *wanted) error {
-	r := p.r
-	req := commentRequest{Body: w.body, CommitID: r.head, Path: w.f.Path, Line: w.line, Side: "RIGHT"}
-	for depth := 0; ; depth++ {
-		_, err := r.api.do(ctx, http.MethodPost, r.path("pulls/%d/comments", r.number), req, nil, false)
-		var amb *ambiguousError
-		var ae *APIError
-		switch {
-		case err == nil:
-			p.posted++
-			return nil
-		case errors.Is(err, ErrNoWriteAccess):
-			return err
-		case errors.As(err, &ae) && ae.Status == http.StatusUnprocessableEntity:
-			p.reject(w, ae.Message)
-			return nil
-		case errors.As(err, &amb):
-			rest, lerr := p.missing(ctx, []*wanted{w}, depth)
-			if lerr != nil {
-				p.fail(rest, lerr.Error())
-				return lerr
-			}
-			if len(rest) == 0 {
-				return nil
-			}
-			if depth >= r.opts.MaxRetries {
-				p.fail(rest, err.Error())
-				return err
-			}
-		default:
-			p.fail([]*wanted{w}, err.Error())
-			return err
-		}
-	}
-}
-
-// missing waits, re-lists the review comments and returns those of ws that
-// are not on the pull request, so that a retry never duplicates one. Those
-// found count as posted.
-func (p *poster) missing(ctx context.Context, ws []*wanted, depth int) ([]*wanted, error) {
-	r := p.r
-	if err := r.opts.Clock.Sleep(ctx, min(backoff(depth), r.opts.MaxWait)); err != nil {
-		return ws, err
-	}
-	ours, _, _, err := r.existingComments(ctx)
+// List lists the review comments and the conversation comments.
+func (f *forge) List(ctx context.Context) (*lifecycle.Listing, error) {
+	r := f.r
+	cs, pages, err := listPages[gh.PullRequestComment](ctx, r.api, r.path("pulls/%d/comments?per_page=100", r.number))
 	if err != nil {
-		return ws, fmt.Errorf("check what was posted: %w", err)
+		return nil, readErr(fmt.Errorf("list review comments: %w", err))
 	}
-	var rest []*wanted
-	for _, w := range ws {
-		if _, ok := ours[w.f.Fingerprint]; ok {
-			p.posted++
+	out := &lifecycle.Listing{Pages: pages}
+	roots := map[int64]*lifecycle.Note{}
+	for _, c := range cs {
+		if c.GetInReplyTo() != 0 {
 			continue
 		}
-		rest = append(rest, w)
+		n := &lifecycle.Note{ID: strconv.FormatInt(c.GetID(), 10), Ref: &ref{id: c.GetID()},
+			Author: lifecycle.Author{Login: c.GetUser().GetLogin()}, Body: c.GetBody(), Path: c.GetPath(),
+			// GitHub moves a comment's line with the code and nulls it
+			// once the code it was on changed (outdated); original_line
+			// keeps where it was written.
+			Line: c.GetLine(), Outdated: c.Line == nil && c.GetSubjectType() != "file"}
+		roots[c.GetID()] = n
+		out.Inline = append(out.Inline, n)
 	}
-	return rest, nil
+	for _, c := range cs {
+		if n := roots[c.GetInReplyTo()]; n != nil {
+			n.Replies = append(n.Replies, lifecycle.Author{Login: c.GetUser().GetLogin()})
+		}
+	}
+	ics, ipages, err := listPages[gh.IssueComment](ctx, r.api, r.path("issues/%d/comments?per_page=100", r.number))
+	if err != nil {
+		return nil, readErr(fmt.Errorf("list issue comments: %w", err))
+	}
+	for _, c := range ics {
+		out.Summaries = append(out.Summaries, &lifecycle.Note{ID: strconv.FormatInt(c.GetID(), 10), Ref: &ref{id: c.GetID()},
+			Author: lifecycle.Author{Login: c.GetUser().GetLogin()}, Body: c.GetBody()})
+	}
+	out.Pages = max(out.Pages, ipages)
+	return out, nil
 }
+
+// Create posts one review with the drafts, or one review comment for a
+// single draft (whose 422 names the field GitHub refused).
+func (f *forge) Create(ctx context.Context, ds []*lifecycle.Draft) error {
+	r := f.r
+	if len(ds) == 1 {
+		d := ds[0]
+		req := commentRequest{Body: d.Body, CommitID: r.head, Path: d.Path, Line: d.Line, Side: "RIGHT",
+			StartLine: d.StartLine, StartSide: startSide(d)}
+		if d.File {
+			req = commentRequest{Body: d.Body, CommitID: r.head, Path: d.Path, SubjectType: "file"}
+		}
+		_, err := r.api.do(ctx, http.MethodPost, r.path("pulls/%d/comments", r.number), req, nil, false)
+		return err
+	}
+	req := reviewRequest{CommitID: r.head, Event: "COMMENT"}
+	for _, d := range ds {
+		req.Comments = append(req.Comments, reviewDraft{Path: d.Path, Line: d.Line, Side: "RIGHT", Body: d.Body,
+			StartLine: d.StartLine, StartSide: startSide(d)})
+	}
+	_, err := r.api.do(ctx, http.MethodPost, r.path("pulls/%d/reviews", r.number), req, nil, false)
+	return err
+}
+
+// Edit replaces a review comment's body.
+func (f *forge) Edit(ctx context.Context, n *lifecycle.Note, body string) error {
+	r := f.r
+	_, err := r.api.do(ctx, http.MethodPatch, r.path("pulls/comments/%d", n.Ref.(*ref).id), bodyPatch{body}, nil, true)
+	if err != nil {
+		return fmt.Errorf("edit review comment %s: %w", n.ID, err)
+	}
+	return nil
+}
+
+// CreateSummary posts the summary as a conversation comment.
+func (f *forge) CreateSummary(ctx context.Context, body string) error {
+	r := f.r
+	_, err := r.api.do(ctx, http.MethodPost, r.path("issues/%d/comments", r.number), bodyPatch{body}, nil, false)
+	return err
+}
+
+// EditSummary replaces the summary's body.
+func (f *forge) EditSummary(ctx context.Context, n *lifecycle.Note, body string) error {
+	r := f.r
+	_, err := r.api.do(ctx, http.MethodPatch, r.path("issues/comments/%d", n.Ref.(*ref).id), bodyPatch{body}, nil, true)
+	return err
+}
+
+// Classify maps GitHub's answers to what the lifecycle does with them:
+// 422 is refused content; a 5xx or lost answer to a write is ambiguous.
+func (f *forge) Classify(err error) (lifecycle.Kind, string) { return githubErrors.Classify(err) }
+
+var githubErrors = lifecycle.Errors{NoAccess: ErrNoWriteAccess, RejectStatus: http.StatusUnprocessableEntity}
+
+// APIStatus implements lifecycle.APIError.
+func (e *APIError) APIStatus() (int, string) { return e.Status, e.Message }
+
+// OutcomeUnknown implements lifecycle.OutcomeUnknown.
+func (e *ambiguousError) OutcomeUnknown() bool { return true }
 
 const threadsQuery = `query($owner: String!, $repo: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $repo) {
@@ -220,15 +223,18 @@ const resolveMutation = `mutation($threadId: ID!) {
   resolveReviewThread(input: {threadId: $threadId}) { thread { id isResolved } }
 }`
 
-type thread struct {
-	id       string
-	resolved bool
-}
+const unresolveMutation = `mutation($threadId: ID!) {
+  unresolveReviewThread(input: {threadId: $threadId}) { thread { id isResolved } }
+}`
 
-// threads maps the database id of each thread's first comment to the
-// thread (GraphQL only: REST has no review threads).
-func (r *Reviewer) threads(ctx context.Context) (map[int64]thread, error) {
-	out := map[int64]thread{}
+// Threads reads the review threads (GraphQL only: REST has no threads)
+// and fills the state of the given comments' threads.
+func (f *forge) Threads(ctx context.Context, ns []*lifecycle.Note) error {
+	r := f.r
+	want := map[int64]*lifecycle.Note{}
+	for _, n := range ns {
+		want[n.Ref.(*ref).id] = n
+	}
 	var after any
 	for {
 		var data struct {
@@ -258,54 +264,44 @@ func (r *Reviewer) threads(ctx context.Context) (map[int64]thread, error) {
 		}
 		err := r.api.graphql(ctx, threadsQuery, map[string]any{"owner": r.owner, "repo": r.repo, "number": r.number, "after": after}, &data)
 		if err != nil {
-			return nil, fmt.Errorf("list review threads: %w", err)
+			return readErr(fmt.Errorf("list review threads: %w", err))
 		}
 		if data.Repository == nil || data.Repository.PullRequest == nil {
-			return nil, fmt.Errorf("list review threads: pull request %d not found", r.number)
+			return fmt.Errorf("list review threads: pull request %d not found", r.number)
 		}
 		rt := data.Repository.PullRequest.ReviewThreads
-		for _, n := range rt.Nodes {
-			if len(n.Comments.Nodes) > 0 {
-				id, err := strconv.ParseInt(n.Comments.Nodes[0].FullDatabaseID, 10, 64)
-				if err != nil {
-					return nil, fmt.Errorf("list review threads: comment id %q: %w", n.Comments.Nodes[0].FullDatabaseID, err)
-				}
-				out[id] = thread{id: n.ID, resolved: n.IsResolved}
+		for _, t := range rt.Nodes {
+			if len(t.Comments.Nodes) == 0 {
+				continue
+			}
+			id, err := strconv.ParseInt(t.Comments.Nodes[0].FullDatabaseID, 10, 64)
+			if err != nil {
+				return fmt.Errorf("list review threads: comment id %q: %w", t.Comments.Nodes[0].FullDatabaseID, err)
+			}
+			if n := want[id]; n != nil {
+				n.Ref.(*ref).thread = t.ID
+				n.Resolved, n.ResolvedKnown = t.IsResolved, true
 			}
 		}
 		if !rt.PageInfo.HasNextPage || rt.PageInfo.EndCursor == "" {
-			return out, nil
+			return nil
 		}
 		after = rt.PageInfo.EndCursor
 	}
 }
 
-// resolve resolves the threads of findings that went away and edits their
-// comments to say so. The thread is resolved first: if the edit then fails,
-// the next run still sees an unfixed marker and finishes the job.
-func (r *Reviewer) resolve(ctx context.Context, gone []*existing) error {
-	if len(gone) == 0 {
-		return nil
+// Resolve resolves or reopens the review thread a comment opens.
+func (f *forge) Resolve(ctx context.Context, n *lifecycle.Note, resolved bool) error {
+	th := n.Ref.(*ref).thread
+	if th == "" {
+		return nil // no thread found for the comment: nothing to change
 	}
-	ts, err := r.threads(ctx)
-	if err != nil {
-		return err
+	q := resolveMutation
+	if !resolved {
+		q = unresolveMutation
 	}
-	for _, ex := range gone {
-		if th, ok := ts[ex.id]; ok && !th.resolved {
-			r.logf("resolve thread of comment %d", ex.id)
-			if err := r.api.graphql(ctx, resolveMutation, map[string]any{"threadId": th.id}, nil); err != nil {
-				return fmt.Errorf("resolve review thread: %w", err)
-			}
-		}
-		short := r.head
-		if len(short) > 12 {
-			short = short[:12]
-		}
-		body, _ := comment.Fixed(ex.marker, comment.Title(ex.body), "No longer reported as of "+short+".")
-		if err := r.editComment(ctx, ex.id, body); err != nil {
-			return err
-		}
+	if err := f.r.api.graphql(ctx, q, map[string]any{"threadId": th}, nil); err != nil {
+		return fmt.Errorf("resolve review thread: %w", err)
 	}
 	return nil
 }

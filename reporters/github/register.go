@@ -86,6 +86,7 @@ func newReviewer(o reporters.ForgeOptions) (reporters.Reporter, error) {
 	r := NewReviewer(client, gctx.Owner, gctx.Repo, gctx.PR, gctx.SHA, Options{
 		DryRun:         o.DryRun,
 		Mentions:       o.Mentions,
+		BotLogin:       o.BotLogin,
 		FilterMode:     o.FilterMode,
 		Log:            o.Log,
 		RequestTimeout: gctx.RequestTimeout,

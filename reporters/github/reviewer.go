@@ -3,7 +3,18 @@
 // finding on the lines the pull request changes, keeps one sticky summary
 // comment for everything that cannot go inline, and keeps both true across
 // re-runs: identical comments are left alone, changed ones edited, fixed
-// ones resolved, and a re-run on unchanged input writes nothing.
+// ones resolved, and a re-run on unchanged input writes nothing. The
+// lifecycle itself is package reporters/forge/lifecycle; this package
+// keeps GitHub's endpoints and payloads.
+//
+// Permissions of the Actions GITHUB_TOKEN each feature needs:
+//   - inline comments, the summary, edits: pull-requests: write;
+//   - resolving and reopening threads (GraphQL resolveReviewThread,
+//     unresolveReviewThread): contents: write as well; without it GitHub
+//     answers FORBIDDEN, the comment still says Fixed and the summary
+//     says the thread stays open;
+//   - knowing which comments are ours: nothing more (GraphQL viewer, or
+//     the token's bot user github-actions[bot]); --bot-login names it.
 package github
 
 import (
@@ -12,7 +23,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -21,7 +31,7 @@ import (
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
 	"github.com/runbook-translator/runbook-translator/reporters"
-	"github.com/runbook-translator/runbook-translator/reporters/comment"
+	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
 
 // Name is the reporter name cmd registers.
@@ -72,6 +82,15 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Log receives progress lines; nil discards.
 	Log io.Writer
+	// FileComments gives a finding in a changed file, on a line the diff
+	// does not show, a file-level review comment (subject_type file)
+	// instead of a line in the summary.
+	FileComments bool
+	// BotLogin, when set, is the login whose comments are ours (the
+	// --bot-login flag), instead of asking GitHub who the token is. Set it
+	// for a GitHub App token when GraphQL's viewer is not available:
+	// "<app-slug>[bot]".
+	BotLogin string
 }
 
 // Reviewer is the github-pr-review reporter.
@@ -110,45 +129,7 @@ func NewReviewer(client *gh.Client, owner, repo string, number int, headSHA stri
 
 // NotPostedError lists the findings that could not be posted when retries
 // ran out. The summary lists them too (when it could be written).
-type NotPostedError struct {
-	Entries []comment.Entry
-	Err     error
-}
-
-func (e *NotPostedError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "post review: %d findings not posted", len(e.Entries))
-	for i, en := range e.Entries {
-		if i == 10 {
-			fmt.Fprintf(&b, "; and %d more", len(e.Entries)-10)
-			break
-		}
-		fmt.Fprintf(&b, "; %s:%d %s %s", en.Finding.Path, en.Finding.Line, en.Finding.Tool, en.Finding.Code)
-	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
-	}
-	return b.String()
-}
-
-func (e *NotPostedError) Unwrap() error { return e.Err }
-
-// existing is one of our inline comments found on the pull request.
-type existing struct {
-	id     int64
-	body   string
-	marker comment.Marker
-	path   string
-	line   int
-}
-
-// wanted is a finding that goes inline.
-type wanted struct {
-	f      *translator.Finding
-	line   int
-	body   string
-	marker comment.Marker
-}
+type NotPostedError = lifecycle.NotPostedError
 
 func (r *Reviewer) logf(format string, args ...any) {
 	if r.opts.Log != nil {
@@ -160,280 +141,46 @@ func (r *Reviewer) path(format string, args ...any) string {
 	return fmt.Sprintf("repos/%s/%s/", r.owner, r.repo) + fmt.Sprintf(format, args...)
 }
 
+// Secondary rate limits: "No more than 80 content-generating requests per
+// minute and no more than 500 content-generating requests per hour"
+// (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits).
+// The best-practices page also asks to "wait at least one second between
+// each request" when making a large number of writes; with 30 comments a
+// review the 80-a-minute pace is reached only by large runs, and a second
+// per write would make every small run slower for no documented limit.
+var secondaryLimits = []lifecycle.Limit{{N: 80, Per: time.Minute}, {N: 500, Per: time.Hour}}
+
 // Report implements reporters.Reporter.
 func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 	model, err := r.diff(ctx) // files.go; a stale head stops it (head.go)
 	if err != nil {
-		return err
+		return readErr(err)
 	}
-	ours, replied, pages, err := r.existingComments(ctx)
-	if err != nil {
-		return err
+	cfg := lifecycle.Config{
+		Forge: "GitHub", What: "post review", Head: r.head, BotLogin: r.opts.BotLogin,
+		MaxBatch: r.opts.MaxCommentsPerReview, Concurrency: 1, Limits: secondaryLimits,
+		Clock: r.opts.Clock, MaxRounds: r.opts.MaxRetries + 1, Backoff: func(n int) time.Duration { return backoff(n - 1) },
+		MaxWait: r.opts.MaxWait, Log: r.logf, FileComments: r.opts.FileComments,
+		Permissions: "contents: write for the Actions GITHUB_TOKEN (pull-requests: write is not enough)",
 	}
-	summaryID, summaryMarker, err := r.existingSummary(ctx)
-	if err != nil {
-		return err
+	if r.opts.DryRun != nil {
+		cfg.Limits = nil // nothing is sent
 	}
-	prevRejected := map[string]string{}
-	if summaryMarker.SHA == r.head {
-		prevRejected = summaryMarker.Rejected
-	}
-
-	// Decide where each active finding goes.
-	active := append(translator.Findings(nil), run.Findings.Active()...)
-	active.Sort()
-	anchorMode := diff.ModeDiffContext
-	if r.opts.FilterMode == diff.ModeAdded {
-		anchorMode = diff.ModeAdded
-	}
-	copts := comment.Options{Mentions: r.opts.Mentions}
-	var want []*wanted
-	var notInline []comment.Entry
-	rejected := map[string]string{}
-	activeFP := map[string]bool{}
-	for _, f := range active {
-		dup := activeFP[f.Fingerprint]
-		activeFP[f.Fingerprint] = true
-		line := 0
-		if r.opts.FilterMode == diff.ModeNoFilter || model.Qualifies(r.opts.FilterMode, f.Path, f.Line, f.EndLine) {
-			line = model.Anchor(anchorMode, f.Path, f.Line, f.EndLine)
-		}
-		switch {
-		case f.Line <= 0 || f.Path == "":
-			notInline = append(notInline, comment.Entry{Finding: f, Reason: comment.ReasonNoLine})
-		case line == 0:
-			notInline = append(notInline, comment.Entry{Finding: f, Reason: notInlineReason(model, f.Path)})
-		case prevRejected[f.Fingerprint] != "":
-			rejected[f.Fingerprint] = prevRejected[f.Fingerprint]
-			notInline = append(notInline, comment.Entry{Finding: f, Reason: "rejected by GitHub: " + prevRejected[f.Fingerprint]})
-		case dup:
-			notInline = append(notInline, comment.Entry{Finding: f, Reason: "same fingerprint as another finding"})
-		default:
-			body, m := comment.Inline(f, copts)
-			want = append(want, &wanted{f: f, line: line, body: body, marker: m})
-		}
-	}
-
-	if err := r.relistIfShifted(ctx, pages, want, ours, replied); err != nil {
-		return err
-	}
-
-	// Plan: leave identical comments, edit changed ones, post new ones.
-	inline := 0
-	var fresh []*wanted
-	for _, w := range want {
-		ex, ok := ours[w.f.Fingerprint]
-		if !ok {
-			fresh = append(fresh, w)
-			continue
-		}
-		inline++
-		if ex.marker.Hash == w.marker.Hash {
-			continue
-		}
-		r.logf("edit comment %d (%s)", ex.id, w.f.Fingerprint)
-		if err := r.editComment(ctx, ex.id, w.body); err != nil {
-			return err
-		}
-	}
-
-	// Findings that went away: resolve their threads, unless a human
-	// replied there.
-	var gone []*existing
-	var notes []string
-	for _, ex := range sortedExisting(ours) {
-		if activeFP[ex.marker.FP] || ex.marker.State == comment.StateFixed {
-			continue
-		}
-		if replied[ex.id] {
-			notes = append(notes, fmt.Sprintf("%s:%d: the finding is no longer reported, but the thread stays open because someone replied to it.", ex.path, ex.line))
-			continue
-		}
-		gone = append(gone, ex)
-	}
-	if err := r.resolve(ctx, gone); err != nil {
-		return err
-	}
-
-	posted, failed, postErr := r.postAll(ctx, fresh, rejected, &notInline)
-	if errors.Is(postErr, ErrNoWriteAccess) {
-		return postErr
-	}
-	inline += posted
-
-	// Rejections happen while posting: order the list as the findings are,
-	// so that a re-run renders the same summary.
-	sort.SliceStable(notInline, func(i, j int) bool { return less(notInline[i].Finding, notInline[j].Finding) })
-	notes = append(notes, run.Notes...)
-	s := comment.Summary{Findings: run.Findings, Inline: inline, NotInline: notInline, Failed: failed,
-		Notes: notes, SHA: r.head, Rejected: rejected}
-	if err := r.writeSummary(ctx, summaryID, summaryMarker, s, copts); err != nil {
-		if postErr == nil {
-			return err
-		}
-		postErr = fmt.Errorf("%w; write summary: %v", postErr, err)
-	}
-	if postErr != nil {
-		return postErr
-	}
-	return nil
+	err = lifecycle.Report(ctx, &forge{r}, cfg, lifecycle.Input{Run: run, Diff: model, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions})
+	return readErr(err)
 }
 
-// relistIfShifted guards against a listing that shifted under us: when
-// the review comments took more than one page and a finding about to be
-// posted has no comment in it, the comments are listed once more and
-// what that listing finds is added. A comment of ours is then missed, and
-// posted again, only if deletions by someone else skipped it in both
-// listings. One-page listings, and runs with nothing new to post, cost
-// nothing extra.
-func (r *Reviewer) relistIfShifted(ctx context.Context, pages int, want []*wanted, ours map[string]*existing, replied map[int64]bool) error {
-	if pages < 2 {
-		return nil
+// readErr turns a refused read (403, 404: a token without access to the
+// pull request, or to the GraphQL review threads) into ErrNoWriteAccess,
+// so that the caller's fallback reporter still delivers the findings
+// instead of failing the job with nothing reported. A rate limit (also a
+// 403 on GitHub) is not a refusal.
+func readErr(err error) error {
+	var ae *APIError
+	if err != nil && !errors.Is(err, ErrNoWriteAccess) && errors.As(err, &ae) &&
+		(ae.Status == http.StatusForbidden || ae.Status == http.StatusNotFound) &&
+		!strings.Contains(strings.ToLower(ae.Message), "rate limit") {
+		return fmt.Errorf("%w: %w", ErrNoWriteAccess, err)
 	}
-	missing := false
-	for _, w := range want {
-		if _, ok := ours[w.f.Fingerprint]; !ok {
-			missing = true
-			break
-		}
-	}
-	if !missing {
-		return nil
-	}
-	more, moreReplied, _, err := r.existingComments(ctx)
-	if err != nil {
-		return err
-	}
-	for fp, ex := range more {
-		if _, ok := ours[fp]; !ok {
-			ours[fp] = ex
-		}
-	}
-	for id := range moreReplied {
-		replied[id] = true
-	}
-	return nil
-}
-
-// existingComments lists the review comments and returns ours by
-// fingerprint, the ids of our comments someone replied to, and how many
-// pages the listing took.
-func (r *Reviewer) existingComments(ctx context.Context) (map[string]*existing, map[int64]bool, int, error) {
-	cs, pages, err := listPages[gh.PullRequestComment](ctx, r.api, r.path("pulls/%d/comments?per_page=100", r.number))
-	if err != nil {
-		return nil, nil, 0, fmt.Errorf("list review comments: %w", err)
-	}
-	ours := map[string]*existing{}
-	byID := map[int64]bool{}
-	replied := map[int64]bool{}
-	for _, c := range cs {
-		if c.GetInReplyTo() != 0 {
-			continue
-		}
-		m, ok := comment.Parse(c.GetBody())
-		if !ok || m.IsSummary() || m.FP == "" {
-			continue
-		}
-		byID[c.GetID()] = true
-		if prev, dup := ours[m.FP]; dup && prev.id < c.GetID() {
-			continue // keep the oldest; a duplicate is left alone
-		}
-		line := c.GetLine()
-		if line == 0 {
-			line = c.GetOriginalLine()
-		}
-		ours[m.FP] = &existing{id: c.GetID(), body: c.GetBody(), marker: m, path: c.GetPath(), line: line}
-	}
-	for _, c := range cs {
-		if to := c.GetInReplyTo(); to != 0 && byID[to] {
-			if _, ok := comment.Parse(c.GetBody()); !ok {
-				replied[to] = true
-			}
-		}
-	}
-	return ours, replied, pages, nil
-}
-
-// less orders findings as translator.Findings.Sort does, then by fingerprint.
-func less(a, b *translator.Finding) bool {
-	if translator.Less(a, b) || translator.Less(b, a) {
-		return translator.Less(a, b)
-	}
-	return a.Fingerprint < b.Fingerprint
-}
-
-func sortedExisting(m map[string]*existing) []*existing {
-	out := make([]*existing, 0, len(m))
-	for _, e := range m {
-		out = append(out, e)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
-	return out
-}
-
-// existingSummary finds our newest summary comment. When none is found in
-// a listing of several pages, it lists once more (see relistIfShifted):
-// a summary skipped by a shifting listing would otherwise be posted twice.
-func (r *Reviewer) existingSummary(ctx context.Context) (int64, comment.Marker, error) {
-	var id int64
-	var marker comment.Marker
-	for try := 0; try < 2 && id == 0; try++ {
-		cs, pages, err := listPages[gh.IssueComment](ctx, r.api, r.path("issues/%d/comments?per_page=100", r.number))
-		if err != nil {
-			return 0, comment.Marker{}, fmt.Errorf("list issue comments: %w", err)
-		}
-		for _, c := range cs {
-			if m, ok := comment.Parse(c.GetBody()); ok && m.IsSummary() && c.GetID() > id {
-				id, marker = c.GetID(), m
-			}
-		}
-		if pages < 2 {
-			break
-		}
-	}
-	return id, marker, nil
-}
-
-type bodyPatch struct {
-	Body string `json:"body"`
-}
-
-func (r *Reviewer) editComment(ctx context.Context, id int64, body string) error {
-	_, err := r.api.do(ctx, http.MethodPatch, r.path("pulls/comments/%d", id), bodyPatch{body}, nil, true)
-	if err != nil {
-		return fmt.Errorf("edit review comment %d: %w", id, err)
-	}
-	return nil
-}
-
-func (r *Reviewer) writeSummary(ctx context.Context, id int64, old comment.Marker, s comment.Summary, opts comment.Options) error {
-	body, m := comment.SummaryBody(s, opts)
-	switch {
-	case id != 0 && old.Hash == m.Hash:
-		return nil
-	case id != 0:
-		r.logf("edit summary %d", id)
-		_, err := r.api.do(ctx, http.MethodPatch, r.path("issues/comments/%d", id), bodyPatch{body}, nil, true)
-		if err != nil {
-			return fmt.Errorf("edit summary comment: %w", err)
-		}
-	case len(s.Findings) > 0 || len(s.Notes) > 0:
-		r.logf("post summary")
-		// Posting twice after an ambiguous failure would leave two
-		// summaries; the next run edits the newest and the other is stale,
-		// which is better than losing the summary, so one retry is allowed
-		// after checking.
-		_, err := r.api.do(ctx, http.MethodPost, r.path("issues/%d/comments", r.number), bodyPatch{body}, nil, false)
-		var amb *ambiguousError
-		if errors.As(err, &amb) {
-			if nid, nm, lerr := r.existingSummary(ctx); lerr == nil && nid != 0 && nm.Hash == m.Hash {
-				return nil
-			}
-			_, err = r.api.do(ctx, http.MethodPost, r.path("issues/%d/comments", r.number), bodyPatch{body}, nil, false)
-		}
-		if err != nil {
-			return fmt.Errorf("post summary comment: %w", err)
-		}
-	}
-	return nil
+	return err
 }

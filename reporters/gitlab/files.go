@@ -10,7 +10,6 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"github.com/runbook-translator/runbook-translator/diff"
-	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
 // Reasons a file's lines are not known. GitLab's diff limits
@@ -147,14 +146,4 @@ func model(ds []*gl.MergeRequestDiff) (*diff.Diff, map[string]fileInfo) {
 		}
 	}
 	return m, info
-}
-
-// notInlineReason is why a finding with a path and a line has no place
-// in the diff: the file's lines are not known (diff.Diff.Unknown), or the
-// line is outside the diff.
-func notInlineReason(d *diff.Diff, path string) string {
-	if why := d.Unknown(path); why != "" {
-		return why
-	}
-	return comment.ReasonOutsideDiff
 }

@@ -37,7 +37,7 @@ func TestModelDegradesPerFile(t *testing.T) {
 	if dm.Line("ok.yaml", 2) == 0 || info["ok.yaml"].oldLines[1] != 1 {
 		t.Errorf("the readable diff lost its lines: %v", info["ok.yaml"])
 	}
-	if notInlineReason(dm, "ok.yaml") != "outside the diff" || !strings.Contains(notInlineReason(dm, "big.yaml"), "too large") {
-		t.Errorf("reasons: %q, %q", notInlineReason(dm, "ok.yaml"), notInlineReason(dm, "big.yaml"))
+	if dm.Unknown("ok.yaml") != "" || !strings.Contains(dm.Unknown("big.yaml"), "too large") {
+		t.Errorf("reasons: %q, %q", dm.Unknown("ok.yaml"), dm.Unknown("big.yaml"))
 	}
 }

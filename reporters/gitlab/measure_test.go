@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -35,6 +36,9 @@ func bigFindings(n int) translator.Findings {
 // re-run for 1, 100 and 1,000 findings (go test -run Measure -v).
 func TestMeasureRequests(t *testing.T) {
 	sizes := []int{1, 100, 1000}
+	if os.Getenv("MEASURE_10K") != "" {
+		sizes = append(sizes, 10000)
+	}
 	if testing.Short() {
 		sizes = sizes[:2]
 	}
@@ -52,8 +56,8 @@ func TestMeasureRequests(t *testing.T) {
 		if rerun.Writes != 0 || len(e.threads()) != n {
 			t.Errorf("%d findings: re-run wrote %d times, %d threads", n, rerun.Writes, len(e.threads()))
 		}
-		t.Logf("%5d findings: first run %4d reads %4d writes; unchanged re-run %3d reads %d writes (%s)",
-			n, first.Reads, first.Writes, rerun.Reads, rerun.Writes, ops(rerun.ByOp))
+		t.Logf("%5d findings: first run %4d reads %4d writes; unchanged re-run %3d reads %d writes (%s); paced waits %s",
+			n, first.Reads, first.Writes, rerun.Reads, rerun.Writes, ops(rerun.ByOp), e.clock.total())
 	}
 }
 

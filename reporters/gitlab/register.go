@@ -40,6 +40,7 @@ func newFromOptions(o reporters.ForgeOptions) (reporters.Reporter, error) {
 	rep, err := New(cfg, Options{
 		DryRun:     o.DryRun,
 		Mentions:   o.Mentions,
+		BotLogin:   o.BotLogin,
 		FilterMode: o.FilterMode,
 		HeadSHA:    cfg.HeadSHA,
 		Secrets:    []string{cfg.Token},
