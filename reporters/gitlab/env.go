@@ -3,11 +3,14 @@ package gitlab
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
+	"github.com/runbook-translator/runbook-translator/reporters/forge/transport"
 )
 
 // DefaultBaseURL is the API root used when CI_API_V4_URL is not set.
@@ -166,12 +169,25 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 }
 
 // NewClient returns a client-go client for the config: PRIVATE-TOKEN auth
-// for a token, JOB-TOKEN for a job token. The reporter does its own
-// retries; the client's are switched off per request.
+// for a token, JOB-TOKEN for a job token. Its HTTP client sends through
+// the one forge transport (reporters/forge/transport): client-go sets the
+// token header on every request, and Go's http.Client copies it to a
+// redirect (it drops only Authorization and Cookie, and those only for
+// another domain), so the transport removes every credential header from
+// a request to another host or port, or from https to http; and it
+// removes the token from every answer's body and headers, whatever the
+// status. The reporter does its own retries; the client's are switched
+// off per request. opts come after the transport's, so a caller's
+// gl.WithHTTPClient replaces it (tests only).
 func NewClient(c Config, opts ...gl.ClientOptionFunc) (*gl.Client, error) {
-	opts = append([]gl.ClientOptionFunc{gl.WithBaseURL(c.BaseURL)}, opts...)
+	tr, err := transport.NewTransport(c.BaseURL, nil,
+		transport.Policy{RequestTimeout: c.RequestTimeout, MaxWait: c.MaxWait}, c.Token)
+	if err != nil {
+		return nil, fmt.Errorf("create gitlab client: %s", transport.NewRedactor(c.Token).String(err.Error()))
+	}
+	hc := &http.Client{Transport: tr, CheckRedirect: transport.CheckRedirect}
+	opts = append([]gl.ClientOptionFunc{gl.WithBaseURL(c.BaseURL), gl.WithHTTPClient(hc)}, opts...)
 	var cl *gl.Client
-	var err error
 	if c.JobToken {
 		cl, err = gl.NewJobClient(c.Token, opts...)
 	} else {
@@ -179,7 +195,7 @@ func NewClient(c Config, opts ...gl.ClientOptionFunc) (*gl.Client, error) {
 	}
 	if err != nil {
 		// client-go's errors name the URL, never the token; redact anyway.
-		return nil, fmt.Errorf("create gitlab client: %s", strings.ReplaceAll(err.Error(), c.Token, "[REDACTED]"))
+		return nil, fmt.Errorf("create gitlab client: %s", transport.NewRedactor(c.Token).String(err.Error()))
 	}
 	return cl, nil
 }
