@@ -87,33 +87,17 @@ type Context struct {
 	// RequestTimeout bounds each API request
 	// (RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT); 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// MaxWait caps one wait between retries (RUNBOOK_TRANSLATOR_MAX_WAIT);
-	// 0 means the reporter's default.
+	// MaxWait is the total wait between retries of a run
+	// (RUNBOOK_TRANSLATOR_MAX_WAIT); 0 means transport.DefaultMaxWait.
 	MaxWait time.Duration
 }
 
-// Variables that tune how long the reporters wait on the API; values are
-// Go durations ("30s", "2m").
+// Variables that tune how long the reporters wait on the API (see
+// reporters/forge/transport).
 const (
-	// RequestTimeoutVar bounds each API request, answer included.
-	RequestTimeoutVar = "RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT"
-	// MaxWaitVar caps one wait between retries; a rate limit that asks
-	// for longer fails the request at once.
-	MaxWaitVar = "RUNBOOK_TRANSLATOR_MAX_WAIT"
+	RequestTimeoutVar = transport.RequestTimeoutVar
+	MaxWaitVar        = transport.MaxWaitVar
 )
-
-// durationEnv reads a positive Go duration from variable name; unset is 0.
-func durationEnv(getenv func(string) string, name string) (time.Duration, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("read %s: %q is not a positive duration such as 30s or 2m", name, v)
-	}
-	return d, nil
-}
 
 // String describes the context without its token.
 func (c Context) String() string {
@@ -170,13 +154,11 @@ type Overrides struct {
 // An error names the variable (or flag) that is missing or malformed.
 func ContextFromEnv(getenv func(string) string, over Overrides) (Context, error) {
 	var c Context
-	var err error
-	if c.RequestTimeout, err = durationEnv(getenv, RequestTimeoutVar); err != nil {
-		return c, err
+	p, errs := transport.PolicyFromEnv(getenv)
+	if len(errs) > 0 {
+		return c, errs[0]
 	}
-	if c.MaxWait, err = durationEnv(getenv, MaxWaitVar); err != nil {
-		return c, err
-	}
+	c.RequestTimeout, c.MaxWait = p.RequestTimeout, p.MaxWait
 	for _, v := range tokenVars {
 		if t := strings.TrimSpace(getenv(v)); t != "" {
 			c.Token, c.TokenVar = Token(t), v

@@ -42,33 +42,17 @@ type Config struct {
 	// RequestTimeout bounds each API request
 	// (RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT); 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// MaxWait caps one wait between retries (RUNBOOK_TRANSLATOR_MAX_WAIT);
-	// 0 means RetryPolicy's default.
+	// MaxWait is the total wait between retries of a run
+	// (RUNBOOK_TRANSLATOR_MAX_WAIT); 0 means RetryPolicy's default.
 	MaxWait time.Duration
 }
 
-// Variables that tune how long the reporter waits on the API; values are
-// Go durations ("30s", "2m").
+// Variables that tune how long the reporter waits on the API (see
+// reporters/forge/transport).
 const (
-	// RequestTimeoutVar bounds each API request, answer included.
-	RequestTimeoutVar = "RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT"
-	// MaxWaitVar caps one wait between retries; a rate limit that asks
-	// for longer fails the request at once.
-	MaxWaitVar = "RUNBOOK_TRANSLATOR_MAX_WAIT"
+	RequestTimeoutVar = transport.RequestTimeoutVar
+	MaxWaitVar        = transport.MaxWaitVar
 )
-
-// durationEnv reads a positive Go duration from variable name; unset is 0.
-func durationEnv(getenv func(string) string, name string) (time.Duration, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("read %s: %q is not a positive duration such as 30s or 2m", name, v)
-	}
-	return d, nil
-}
 
 // String describes the config with the token redacted.
 func (c Config) String() string {
@@ -119,13 +103,9 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 		}
 	}
 	var errs []error
-	var err error
-	if c.RequestTimeout, err = durationEnv(getenv, RequestTimeoutVar); err != nil {
-		errs = append(errs, err)
-	}
-	if c.MaxWait, err = durationEnv(getenv, MaxWaitVar); err != nil {
-		errs = append(errs, err)
-	}
+	p, perrs := transport.PolicyFromEnv(getenv)
+	errs = append(errs, perrs...)
+	c.RequestTimeout, c.MaxWait = p.RequestTimeout, p.MaxWait
 	if s := env(iidVar); s != "" && overrides.MergeRequestIID == 0 {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {

@@ -13,6 +13,8 @@ package transport
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"math/rand/v2"
 	"time"
 )
@@ -151,4 +153,39 @@ func (p Policy) backoff(attempt int) time.Duration {
 		return d
 	}
 	return d + time.Duration(rand.Int64N(int64(d)/10+1))
+}
+
+// Variables that tune how long the forge reporters wait on the API; values
+// are Go durations ("30s", "2m"). Only cmd reads the environment; it hands
+// its getenv to the forges' ContextFromEnv/ConfigFromEnv, which use
+// PolicyFromEnv.
+const (
+	// RequestTimeoutVar bounds each API request, answer included.
+	RequestTimeoutVar = "RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT"
+	// MaxWaitVar is the total wait between retries of a run; a rate limit
+	// that asks for longer than what is left fails the request at once.
+	MaxWaitVar = "RUNBOOK_TRANSLATOR_MAX_WAIT"
+)
+
+// PolicyFromEnv reads RequestTimeoutVar and MaxWaitVar through getenv;
+// unset fields stay 0 (the defaults). Each error names its variable.
+func PolicyFromEnv(getenv func(string) string) (Policy, []error) {
+	var p Policy
+	var errs []error
+	for _, v := range []struct {
+		name string
+		dst  *time.Duration
+	}{{RequestTimeoutVar, &p.RequestTimeout}, {MaxWaitVar, &p.MaxWait}} {
+		s := strings.TrimSpace(getenv(v.name))
+		if s == "" {
+			continue
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("read %s: %q is not a positive duration such as 30s or 2m", v.name, s))
+			continue
+		}
+		*v.dst = d
+	}
+	return p, errs
 }
