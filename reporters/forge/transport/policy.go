@@ -14,8 +14,8 @@ package transport
 import (
 	"context"
 	"fmt"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
