@@ -40,7 +40,7 @@ type RetryPolicy struct {
 	// BaseDelay is the wait after the first 5xx or network error; it
 	// doubles per attempt. 0 means 1s.
 	BaseDelay time.Duration
-	// MaxWait is the total the reporter may wait between retries; a rate
+	// MaxWait is the total one request may wait between its retries; a rate
 	// limit that asks for longer than what is left fails at once. 0 means
 	// transport.DefaultMaxWait (2 minutes).
 	MaxWait time.Duration

@@ -42,7 +42,7 @@ type Config struct {
 	// RequestTimeout bounds each API request
 	// (RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT); 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// MaxWait is the total wait between retries of a run
+	// MaxWait is the total wait of one request between its retries
 	// (RUNBOOK_TRANSLATOR_MAX_WAIT); 0 means RetryPolicy's default.
 	MaxWait time.Duration
 }

@@ -64,7 +64,7 @@ func (e *UnknownOutcomeError) Error() string { return "outcome unknown: " + e.Er
 func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 
 // RateLimitError is a rate limit that asks for a longer wait than the
-// Client's budget has left: the request fails at once instead of holding
+// request's wait budget has left: the request fails at once instead of holding
 // CI.
 type RateLimitError struct {
 	// Wait is what the forge asked for; Left what the budget had left of
@@ -105,15 +105,13 @@ var ErrTimeout = errors.New("no answer in time")
 
 // Client applies a Policy to requests. It is safe for concurrent use:
 // while a rate limit is in force every request waits, so that one 429
-// does not turn into one per worker; the wait budget is shared by all
-// requests of the Client (one reporter run).
+// does not turn into one per worker.
 type Client struct {
 	policy Policy
 	redact *Redactor
 
-	mu     sync.Mutex
-	waited time.Duration
-	pause  time.Time
+	mu    sync.Mutex
+	pause time.Time
 }
 
 // NewClient returns a Client for p (defaults filled in) that redacts
@@ -135,8 +133,9 @@ func (c *Client) Backoff(attempt int) time.Duration { return c.policy.backoff(at
 
 // Do performs r under the policy:
 //   - a rate limit (see RateLimitWait) is retried for every request, the
-//     forge applied nothing; when it asks for longer than the budget has
-//     left, *RateLimitError at once;
+//     forge applied nothing; when it asks for longer than the request's
+//     wait budget (MaxWait, all its waits together) has left,
+//     *RateLimitError at once;
 //   - a 5xx, a network error or a timeout is retried with backoff for an
 //     idempotent request; for any other, *UnknownOutcomeError;
 //   - any other error answer is Describe's error, not retried;
@@ -157,10 +156,13 @@ func (c *Client) do(ctx context.Context, r Request) (*Reply, error) {
 		}
 		return &StatusError{Method: r.Method, Path: r.Path, Reply: rep}
 	}
+	waited := time.Duration(0)
 	for attempt := 0; ; attempt++ {
-		if err := c.waitPause(ctx); err != nil {
+		d, err := c.waitPause(ctx, p.MaxWait-waited)
+		if err != nil {
 			return nil, err
 		}
+		waited += d
 		reply, err := c.once(ctx, r)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -181,9 +183,11 @@ func (c *Client) do(ctx context.Context, r Request) (*Reply, error) {
 		default:
 			last = describe(reply)
 			if w, limited := RateLimitWait(reply, p.Clock.Now(), attempt); limited {
-				left := c.left()
-				if w > left {
-					return nil, &RateLimitError{Wait: w, Left: left, Limit: p.MaxWait, Err: last}
+				if w == 0 {
+					w = p.backoff(attempt)
+				}
+				if left := p.MaxWait - waited; w > left {
+					return nil, &RateLimitError{Wait: w, Left: max(left, 0), Limit: p.MaxWait, Err: last}
 				}
 				wait = w
 				c.setPause(p.Clock.Now().Add(w))
@@ -204,10 +208,11 @@ func (c *Client) do(ctx context.Context, r Request) (*Reply, error) {
 		if attempt+1 >= p.MaxAttempts {
 			return nil, &GaveUpError{Attempts: attempt + 1, Err: last}
 		}
-		wait, ok := c.spend(wait)
-		if !ok {
+		// Backoff waits are cut to what the budget has left.
+		if wait = min(wait, p.MaxWait-waited); wait <= 0 {
 			return nil, &GaveUpError{Attempts: attempt + 1, Budget: true, Err: last}
 		}
+		waited += wait
 		if err := p.Clock.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
@@ -286,27 +291,6 @@ func (c *Client) once(ctx context.Context, r Request) (*Reply, error) {
 	return reply, nil
 }
 
-// left is what the wait budget has left.
-func (c *Client) left() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return max(c.policy.MaxWait-c.waited, 0)
-}
-
-// spend takes a backoff wait from the budget, cut to what is left; false
-// when nothing is left.
-func (c *Client) spend(d time.Duration) (time.Duration, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	left := c.policy.MaxWait - c.waited
-	if left <= 0 {
-		return 0, false
-	}
-	d = min(d, left)
-	c.waited += d
-	return d, true
-}
-
 func (c *Client) setPause(t time.Time) {
 	c.mu.Lock()
 	if t.After(c.pause) {
@@ -316,13 +300,14 @@ func (c *Client) setPause(t time.Time) {
 }
 
 // waitPause holds a request back while a rate limit another request met
-// is in force.
-func (c *Client) waitPause(ctx context.Context) error {
+// is in force, at most max; it returns how long it waited.
+func (c *Client) waitPause(ctx context.Context, max time.Duration) (time.Duration, error) {
 	c.mu.Lock()
 	until := c.pause
 	c.mu.Unlock()
-	if d := until.Sub(c.policy.Clock.Now()); d > 0 {
-		return c.policy.Clock.Sleep(ctx, min(d, c.policy.MaxWait))
+	d := min(until.Sub(c.policy.Clock.Now()), max)
+	if d <= 0 {
+		return 0, nil
 	}
-	return nil
+	return d, c.policy.Clock.Sleep(ctx, d)
 }

@@ -79,10 +79,11 @@ func TestRateLimitWaits(t *testing.T) {
 		wait  time.Duration
 	}{
 		// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
-		"github secondary 403 retry-after": {body(403, `{"message":"You have exceeded a secondary rate limit"}`), time.Minute},
-		"github 403 retry-after":           {status(403, "Retry-After", "30"), 30 * time.Second},
-		"github primary exhausted":         {status(403, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset), 21 * time.Second},
-		"github 429 retry-after":           {status(429, "Retry-After", "7"), 7 * time.Second},
+		"github secondary 403":     {body(403, `{"message":"You have exceeded a secondary rate limit"}`), time.Minute},
+		"github secondary 429":     {body(429, `{"message":"You have exceeded a secondary rate limit"}`), time.Minute},
+		"github 403 retry-after":   {status(403, "Retry-After", "30"), 30 * time.Second},
+		"github primary exhausted": {status(403, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset), 21 * time.Second},
+		"github 429 retry-after":   {status(429, "Retry-After", "7"), 7 * time.Second},
 		// https://docs.gitlab.com/security/rate_limits/ (Retry-After, RateLimit-Reset)
 		"gitlab 429 ratelimit-reset": {status(429, "RateLimit-Reset", reset), 21 * time.Second},
 		"gitlab 429 http date":       {status(429, "Retry-After", clock.Now().Add(9*time.Second).UTC().Format(http.TimeFormat)), 9 * time.Second},
@@ -102,16 +103,13 @@ func TestRateLimitWaits(t *testing.T) {
 	}
 }
 
-// TestMaxWaitIsATotal: the wait budget is shared by the requests of a
-// Client; a rate limit over what is left fails at once.
+// TestMaxWaitIsATotal: MaxWait bounds all the waits of one request
+// together; a rate limit over what is left fails at once, backoff waits
+// are cut to what is left.
 func TestMaxWaitIsATotal(t *testing.T) {
 	clk := newClock()
 	cl := NewClient(Policy{Clock: clk, MaxWait: 45 * time.Second, MaxAttempts: 10}, nil)
-	s := &script{replies: []func() (*Reply, error){status(429, "Retry-After", "30"), status(200)}}
-	if _, err := cl.Do(context.Background(), Request{Method: "GET", Path: "/a", Idempotent: true, Send: s.send}); err != nil {
-		t.Fatal(err)
-	}
-	s = &script{replies: []func() (*Reply, error){status(429, "Retry-After", "30"), status(200)}}
+	s := &script{replies: []func() (*Reply, error){status(429, "Retry-After", "30"), status(429, "Retry-After", "30"), status(200)}}
 	_, err := cl.Do(context.Background(), Request{Method: "GET", Path: "/b", Idempotent: true, Send: s.send})
 	var rl *RateLimitError
 	if !errors.As(err, &rl) || rl.Left != 15*time.Second || !strings.Contains(err.Error(), "over the 45s wait limit") {
@@ -120,7 +118,8 @@ func TestMaxWaitIsATotal(t *testing.T) {
 	if clk.total() != 30*time.Second {
 		t.Errorf("waited %s in all, want 30s", clk.total())
 	}
-	// Backoff waits are cut to what is left, then the request gives up.
+	// Another request has its own budget.
+	clk.waits = nil
 	s = &script{replies: []func() (*Reply, error){status(502)}}
 	_, err = cl.Do(context.Background(), Request{Method: "GET", Path: "/c", Idempotent: true, Send: s.send})
 	var gu *GaveUpError
@@ -129,6 +128,20 @@ func TestMaxWaitIsATotal(t *testing.T) {
 	}
 	if clk.total() != 45*time.Second {
 		t.Errorf("waited %s in all, want the 45s budget", clk.total())
+	}
+}
+
+// TestBare429BacksOff: a 429 without Retry-After or reset headers (a
+// proxy's) is backed off like a 5xx; GitHub's "at least a minute" is for
+// its secondary limits.
+func TestBare429BacksOff(t *testing.T) {
+	clk := newClock()
+	s := &script{replies: []func() (*Reply, error){status(429), status(200)}}
+	if _, err := NewClient(Policy{Clock: clk, NoJitter: true}, nil).Do(context.Background(), Request{Method: "POST", Path: "/x", Send: s.send}); err != nil {
+		t.Fatal(err)
+	}
+	if len(clk.waits) != 1 || clk.waits[0] != DefaultBaseDelay {
+		t.Errorf("waits %v", clk.waits)
 	}
 }
 

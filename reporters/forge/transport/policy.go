@@ -27,8 +27,8 @@ const (
 	// DefaultBaseDelay is the wait after the first 5xx or network error;
 	// it doubles per attempt (1s, 2s, 4s, 8s).
 	DefaultBaseDelay = time.Second
-	// DefaultMaxWait is the total a Client may spend waiting between
-	// retries, all requests together (RUNBOOK_TRANSLATOR_MAX_WAIT
+	// DefaultMaxWait is the total one request may spend waiting between
+	// its retries, all its waits together (RUNBOOK_TRANSLATOR_MAX_WAIT
 	// overrides it). A rate limit that asks for longer than what is left
 	// fails at once instead of holding CI.
 	DefaultMaxWait = 2 * time.Minute
@@ -79,8 +79,8 @@ type Policy struct {
 	MaxAttempts int
 	// BaseDelay is the first backoff wait; 0 means DefaultBaseDelay.
 	BaseDelay time.Duration
-	// MaxWait is the total waiting budget of a Client; 0 means
-	// DefaultMaxWait.
+	// MaxWait is the total wait of one request between its retries; 0
+	// means DefaultMaxWait.
 	MaxWait time.Duration
 	// RequestTimeout bounds each attempt; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -162,8 +162,9 @@ func (p Policy) backoff(attempt int) time.Duration {
 const (
 	// RequestTimeoutVar bounds each API request, answer included.
 	RequestTimeoutVar = "RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT"
-	// MaxWaitVar is the total wait between retries of a run; a rate limit
-	// that asks for longer than what is left fails the request at once.
+	// MaxWaitVar is the total wait of one request between its retries; a
+	// rate limit that asks for longer than what is left fails the request
+	// at once.
 	MaxWaitVar = "RUNBOOK_TRANSLATOR_MAX_WAIT"
 )
 

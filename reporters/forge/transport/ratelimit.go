@@ -21,9 +21,11 @@ import (
 // The wait is, in this order: Retry-After (seconds or an HTTP date); the
 // reset time (x-ratelimit-reset on GitHub, RateLimit-Reset on GitLab, Unix
 // seconds) plus a second, when the remaining count is 0 or the answer is a
-// 429; otherwise SecondaryLimitWait doubling per attempt, as GitHub asks
-// ("wait for at least one minute ... increase the time between retries
-// exponentially").
+// 429; for a GitHub 403 or a secondary rate limit without either,
+// SecondaryLimitWait doubling per attempt, as GitHub asks ("wait for at
+// least one minute ... increase the time between retries exponentially");
+// otherwise (a bare 429, say from a proxy) 0: the caller backs off as for
+// a 5xx.
 func RateLimitWait(r *Reply, now time.Time, attempt int) (time.Duration, bool) {
 	if r == nil {
 		return 0, false
@@ -56,5 +58,8 @@ func RateLimitWait(r *Reply, now time.Time, attempt int) (time.Duration, bool) {
 			}
 		}
 	}
-	return SecondaryLimitWait << min(max(attempt, 0), 4), true
+	if r.Status == http.StatusForbidden || bytes.Contains(bytes.ToLower(r.Body), []byte("secondary rate limit")) {
+		return SecondaryLimitWait << min(max(attempt, 0), 4), true
+	}
+	return 0, true
 }
