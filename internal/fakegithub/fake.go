@@ -198,8 +198,7 @@ type Server struct {
 	nextID         int64
 	faults         fakeforge.Faults
 	readOnly       int
-	counts         Counts
-	log            []string
+	requests       fakeforge.Requests
 }
 
 // New starts a fake for owner/repo. The go-github client reaches it with
@@ -210,8 +209,7 @@ func New(t testing.TB, owner, repo string) *Server {
 	if _, err := contract.Load(); err != nil {
 		t.Fatalf("fakegithub: %v", err)
 	}
-	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, commits: map[int]map[string]bool{}, nextID: 1000,
-		counts: Counts{ByMethod: map[string]int{}}}
+	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, commits: map[int]map[string]bool{}, nextID: 1000}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -402,30 +400,15 @@ func (s *Server) Resolved(commentID int64) bool {
 
 // Counts returns the requests served since the last ResetCounts.
 func (s *Server) Counts() Counts {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.counts
-	c.ByMethod = map[string]int{}
-	for k, v := range s.counts.ByMethod {
-		c.ByMethod[k] = v
-	}
-	return c
+	reads, writes, by := s.requests.Counts()
+	return Counts{Reads: reads, Writes: writes, ByMethod: by}
 }
 
 // ResetCounts zeroes the request counts and the request log.
-func (s *Server) ResetCounts() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts = Counts{ByMethod: map[string]int{}}
-	s.log = nil
-}
+func (s *Server) ResetCounts() { s.requests.Reset() }
 
 // Log returns "METHOD path" of every request since the last ResetCounts.
-func (s *Server) Log() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.log...)
-}
+func (s *Server) Log() []string { return s.requests.Log() }
 
 // IDBase is where the fake's numeric ids start: above 2^32, because
 // github.com's ids no longer fit GraphQL's 32-bit Int, which is why
@@ -527,13 +510,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	s.log = append(s.log, r.Method+" "+p)
-	s.counts.ByMethod[kind]++
-	if isWrite {
-		s.counts.Writes++
-	} else {
-		s.counts.Reads++
-	}
+	s.requests.Add(r.Method, p, isWrite)
+	s.requests.Count(kind)
 	fault := s.faults.Take(r.Method, p)
 	readOnly := s.readOnly
 	s.mu.Unlock()

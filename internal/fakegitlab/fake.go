@@ -189,8 +189,7 @@ type Server struct {
 	faults      fakeforge.Faults
 	readOnly    int
 	noDiffs     bool
-	counts      Counts
-	log         []string
+	requests    fakeforge.Requests
 	inflight    int
 	maxInflight int
 	lastAuth    string
@@ -204,8 +203,7 @@ func New(t testing.TB, id int64, path string) *Server {
 	if _, err := contract.Load(); err != nil {
 		t.Fatalf("fakegitlab: %v", err)
 	}
-	s := &Server{t: t, projectID: id, projectPath: path, mrs: map[int64][]Version{}, nextID: 1000,
-		counts: Counts{ByOp: map[string]int{}}}
+	s := &Server{t: t, projectID: id, projectPath: path, mrs: map[int64][]Version{}, nextID: 1000}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -316,22 +314,15 @@ func (s *Server) Discussions(iid int64) []Discussion {
 
 // Counts returns the requests served since the last ResetCounts.
 func (s *Server) Counts() Counts {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.counts
-	c.ByOp = map[string]int{}
-	for k, v := range s.counts.ByOp {
-		c.ByOp[k] = v
-	}
-	return c
+	reads, writes, by := s.requests.Counts()
+	return Counts{Reads: reads, Writes: writes, ByOp: by}
 }
 
 // ResetCounts zeroes the request counts, the request log and MaxInFlight.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.counts = Counts{ByOp: map[string]int{}}
-	s.log = nil
+	s.requests.Reset()
 	s.maxInflight = 0
 }
 
@@ -344,11 +335,7 @@ func (s *Server) MaxInFlight() int {
 }
 
 // Log returns "METHOD path" of every request since the last ResetCounts.
-func (s *Server) Log() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.log...)
-}
+func (s *Server) Log() []string { return s.requests.Log() }
 
 // IDBase is where the fake's numeric ids start: above 2^32, so that a
 // client that keeps note ids in 32 bits fails here first. GitLab's
@@ -446,12 +433,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.lastAuth = authHeader(r)
-	s.log = append(s.log, r.Method+" "+raw)
-	if isWrite {
-		s.counts.Writes++
-	} else {
-		s.counts.Reads++
-	}
+	s.requests.Add(r.Method, raw, isWrite)
 	fault := s.faults.Take(r.Method, raw)
 	readOnly := s.readOnly
 	s.mu.Unlock()
@@ -486,9 +468,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := strings.Join(segs, "/")
 
 	op, params, verr := validate(r, path, body)
-	s.mu.Lock()
-	s.counts.ByOp[op]++
-	s.mu.Unlock()
+	s.requests.Count(op)
 	if verr != nil {
 		s.t.Errorf("fakegitlab: %s %s does not match the GitLab contract: %v\nbody: %.2000s", r.Method, raw, verr, body)
 		writeMessage(w, 400, "400 Bad request - request does not match the contract")

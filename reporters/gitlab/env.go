@@ -47,13 +47,6 @@ type Config struct {
 	MaxWait time.Duration
 }
 
-// Variables that tune how long the reporter waits on the API (see
-// reporters/forge/transport).
-const (
-	RequestTimeoutVar = transport.RequestTimeoutVar
-	MaxWaitVar        = transport.MaxWaitVar
-)
-
 // String describes the config with the token redacted.
 func (c Config) String() string {
 	kind := "token"
