@@ -111,26 +111,15 @@ func (p Policy) WithDefaults() Policy {
 	return p
 }
 
-// Override returns p with every non-zero field of o put over it: o is an
-// explicit setting (an environment variable), p a caller's default.
+// Override returns p with the settings of o that are set: o is what the
+// environment set (PolicyFromEnv: RequestTimeout, MaxWait), p a
+// reporter's defaults.
 func (p Policy) Override(o Policy) Policy {
-	if o.MaxAttempts > 0 {
-		p.MaxAttempts = o.MaxAttempts
-	}
-	if o.BaseDelay > 0 {
-		p.BaseDelay = o.BaseDelay
-	}
-	if o.MaxWait > 0 {
-		p.MaxWait = o.MaxWait
-	}
 	if o.RequestTimeout > 0 {
 		p.RequestTimeout = o.RequestTimeout
 	}
-	if o.Clock != nil {
-		p.Clock = o.Clock
-	}
-	if o.NoJitter {
-		p.NoJitter = true
+	if o.MaxWait > 0 {
+		p.MaxWait = o.MaxWait
 	}
 	return p
 }
