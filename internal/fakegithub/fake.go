@@ -20,13 +20,10 @@
 package fakegithub
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -35,6 +32,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/runbook-translator/runbook-translator/internal/fakeforge"
 )
 
 // BotLogin is the login of the token the fake serves: everything created
@@ -132,42 +131,10 @@ type CheckRun struct {
 	Annotations []json.RawMessage
 }
 
-// Fault is an injected failure for the next matching requests.
-type Fault struct {
-	// Method and Path select requests: Method "" matches any, Path is a
-	// regular expression over the path (without /api/v3), "" matches any.
-	Method, Path string
-	// Times is how many requests fail; 0 means 1.
-	Times int
-	// Skip lets the first Skip matching requests through unharmed, so
-	// that a fault hits in the middle of a batch of writes.
-	Skip int
-	// Status is the response status (403, 429, 500, 502, ...).
-	Status int
-	// Message is the error message; a default is used when empty.
-	Message string
-	// RetryAfter sets the retry-after header (seconds) when not empty.
-	RetryAfter string
-	// PrimaryLimit sends x-ratelimit-remaining: 0 and x-ratelimit-reset
-	// ResetIn from now, as for an exhausted primary rate limit.
-	PrimaryLimit bool
-	ResetIn      time.Duration
-	// Secondary marks the error as a secondary rate limit (its message and
-	// documentation_url).
-	Secondary bool
-	// Reset closes the connection without a response.
-	Reset bool
-	// AfterApply performs the request before failing: the write happened
-	// but the client cannot know (a gateway timeout).
-	AfterApply bool
-	// Stall holds the request this long (or until the client gives up)
-	// before answering: after applying it with AfterApply, before
-	// anything otherwise. With no Status and no Reset the request is then
-	// answered normally, as a slow server would.
-	Stall time.Duration
-
-	re *regexp.Regexp
-}
+// Fault is an injected failure for the next matching requests (see
+// fakeforge.Fault; EchoToken on a fault adds the token to that fault's
+// message, as Server.EchoToken does for every error answer).
+type Fault = fakeforge.Fault
 
 // Counts are the requests the fake served.
 type Counts struct {
@@ -232,10 +199,9 @@ type Server struct {
 	lineText       map[int64]string        // root comment id -> text of its line (outdate.go)
 	commits        map[int]map[string]bool // PR -> commits part of it
 	nextID         int64
-	faults         []*Fault
+	faults         fakeforge.Faults
 	readOnly       int
-	counts         Counts
-	log            []string
+	requests       fakeforge.Requests
 }
 
 // New starts a fake for owner/repo. The go-github client reaches it with
@@ -243,11 +209,10 @@ type Server struct {
 // under /api/v3 and /api/graphql) or with BaseURL set to srv.URL+"/".
 func New(t testing.TB, owner, repo string) *Server {
 	t.Helper()
-	if _, err := loadRouter(); err != nil {
+	if _, err := contract.Load(); err != nil {
 		t.Fatalf("fakegithub: %v", err)
 	}
-	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, commits: map[int]map[string]bool{}, nextID: 1000,
-		counts: Counts{ByMethod: map[string]int{}}}
+	s := &Server{t: t, owner: owner, repo: repo, prs: map[int]*PR{}, resolved: map[int64]bool{}, commits: map[int]map[string]bool{}, nextID: 1000}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -298,24 +263,10 @@ func (s *Server) SetReadOnly(status int) {
 }
 
 // Inject queues a fault.
-func (s *Server) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f.Times == 0 {
-		f.Times = 1
-	}
-	if f.Path != "" {
-		f.re = regexp.MustCompile(f.Path)
-	}
-	s.faults = append(s.faults, &f)
-}
+func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
 
 // ClearFaults drops the faults not yet used.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	s.faults = nil
-	s.mu.Unlock()
-}
+func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // Reply adds a reply by a human to a review comment thread.
 func (s *Server) Reply(to int64, login, body string) int64 {
@@ -439,30 +390,15 @@ func (s *Server) Resolved(commentID int64) bool {
 
 // Counts returns the requests served since the last ResetCounts.
 func (s *Server) Counts() Counts {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.counts
-	c.ByMethod = map[string]int{}
-	for k, v := range s.counts.ByMethod {
-		c.ByMethod[k] = v
-	}
-	return c
+	reads, writes, by := s.requests.Counts()
+	return Counts{Reads: reads, Writes: writes, ByMethod: by}
 }
 
 // ResetCounts zeroes the request counts and the request log.
-func (s *Server) ResetCounts() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts = Counts{ByMethod: map[string]int{}}
-	s.log = nil
-}
+func (s *Server) ResetCounts() { s.requests.Reset() }
 
 // Log returns "METHOD path" of every request since the last ResetCounts.
-func (s *Server) Log() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.log...)
-}
+func (s *Server) Log() []string { return s.requests.Log() }
 
 // IDBase is where the fake's numeric ids start: above 2^32, because
 // github.com's ids no longer fit GraphQL's 32-bit Int, which is why
@@ -525,9 +461,9 @@ type apiError struct {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	if e, ok := w.(*echoWriter); ok && status >= 400 {
+	if tok, ok := fakeforge.Echoed(w); ok && status >= 400 {
 		if ae, ok := v.(apiError); ok {
-			ae.Message += " (token " + e.token + ")"
+			ae.Message += " (token " + tok + ")"
 			v = ae
 		}
 	}
@@ -551,7 +487,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if p == "/api/graphql" {
 		p = "/graphql"
 	}
-	body, err := readBody(r)
+	body, err := fakeforge.ReadBody(r)
 	if err != nil {
 		writeError(w, 400, "read body: "+err.Error())
 		return
@@ -567,47 +503,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	s.log = append(s.log, r.Method+" "+p)
-	s.counts.ByMethod[kind]++
-	if isWrite {
-		s.counts.Writes++
-	} else {
-		s.counts.Reads++
-	}
-	fault := s.takeFault(r.Method, p)
+	s.requests.Add(r.Method, p, isWrite)
+	s.requests.Count(kind)
+	fault := s.faults.Take(r.Method, p)
 	readOnly := s.readOnly
 	s.mu.Unlock()
 
 	if s.EchoToken {
-		w = &echoWriter{ResponseWriter: w, token: requestToken(r)}
+		w = &fakeforge.EchoWriter{ResponseWriter: w, Token: requestToken(r)}
 	}
 	w.Header().Set("X-RateLimit-Limit", "5000")
 	w.Header().Set("X-RateLimit-Remaining", "4999")
 	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(s.now().Add(time.Hour).Unix(), 10))
 
-	if fault != nil && !fault.AfterApply {
-		stall(r, fault.Stall)
-		switch {
-		case fault.Reset:
-			s.resetConn(w)
-			return
-		case fault.Status != 0:
-			s.writeFault(w, fault)
-			return
-		}
-		if r.Context().Err() != nil {
-			// The client gave up during the stall: the request was not
-			// applied (AfterApply models the other case). Applying it now,
-			// after the client may have listed again, would race with it.
-			return
-		}
-		fault = nil // a slow answer, then the normal one
+	play := s.player()
+	fault, done := play.Before(w, r, fault)
+	if done {
+		return
 	}
 	if isWrite && readOnly != 0 {
 		if p == "/graphql" {
 			msg := "Resource not accessible by integration"
-			if e, ok := w.(*echoWriter); ok {
-				msg += " (token " + e.token + ")"
+			if tok, ok := fakeforge.Echoed(w); ok {
+				msg += " (token " + tok + ")"
 			}
 			writeJSON(w, 200, map[string]any{"data": nil, "errors": []any{map[string]any{
 				"type": "FORBIDDEN", "message": msg}}})
@@ -621,51 +539,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	rec := w
-	var buf *httptest.ResponseRecorder
-	if fault != nil { // AfterApply: do the work, then fail
-		buf = httptest.NewRecorder()
-		rec = buf
-	}
-	if p == "/graphql" {
-		s.graphql(rec, r, body)
-	} else {
+	play.After(w, r, fault, func(w http.ResponseWriter) {
+		if p == "/graphql" {
+			s.graphql(w, r, body)
+			return
+		}
 		op, params, err := validate(r, p, body)
 		if err != nil {
 			s.t.Errorf("fakegithub: %s %s does not match the GitHub OpenAPI description: %v\nbody: %.2000s", r.Method, p, err, body)
-			writeError(rec, 400, "request does not match the OpenAPI description: "+err.Error())
-		} else {
-			s.route(rec, r, op, params, body)
+			writeError(w, 400, "request does not match the OpenAPI description: "+err.Error())
+			return
 		}
-	}
-	if fault != nil {
-		stall(r, fault.Stall)
-		switch {
-		case fault.Reset:
-			s.resetConn(w)
-		case fault.Status != 0:
-			s.writeFault(w, fault)
-		default: // applied, slow, then answered
-			for k, v := range buf.Header() {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(buf.Code)
-			_, _ = w.Write(buf.Body.Bytes())
-		}
-	}
+		s.route(w, r, op, params, body)
+	})
 }
 
-// stall waits d or until the client gives up on the request.
-func stall(r *http.Request, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.Context().Done():
-	}
+// player plays the faults of this fake.
+func (s *Server) player() fakeforge.Player {
+	return fakeforge.Player{T: s.t, Name: "fakegithub", WriteFault: s.writeFault}
 }
 
 // requestToken is the token of a request's Authorization header.
@@ -677,40 +568,9 @@ func requestToken(r *http.Request) string {
 	return a
 }
 
-// echoWriter is the ResponseWriter of a Server with EchoToken: writeJSON
-// adds the token to error messages.
-type echoWriter struct {
-	http.ResponseWriter
-	token string
-}
-
-// Hijack lets resetConn close the connection under the wrapper.
-func (e *echoWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := e.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, fmt.Errorf("fakegithub: cannot hijack connection")
-	}
-	return hj.Hijack()
-}
-
-func (s *Server) takeFault(method, path string) *Fault {
-	for i, f := range s.faults {
-		if (f.Method == "" || f.Method == method) && (f.re == nil || f.re.MatchString(path)) {
-			if f.Skip > 0 {
-				f.Skip--
-				return nil
-			}
-			f.Times--
-			if f.Times <= 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			}
-			return f
-		}
-	}
-	return nil
-}
-
-func (s *Server) writeFault(w http.ResponseWriter, f *Fault) {
+// writeFault answers a fault with GitHub's error body and rate-limit
+// headers (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
@@ -731,19 +591,10 @@ func (s *Server) writeFault(w http.ResponseWriter, f *Fault) {
 	if msg == "" {
 		msg = http.StatusText(f.Status)
 	}
+	if _, echoed := fakeforge.Echoed(w); f.EchoToken && !echoed {
+		msg += " (token " + requestToken(r) + ")"
+	}
 	writeJSON(w, f.Status, apiError{Message: msg, DocumentationURL: doc, Status: strconv.Itoa(f.Status)})
-}
-
-func (s *Server) resetConn(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		s.t.Errorf("fakegithub: cannot hijack connection")
-		return
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		_ = conn.Close()
-	}
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map[string]string, body []byte) {
@@ -957,53 +808,13 @@ func orEmpty(v []any) []any {
 	return v
 }
 
-// page serves one page of a list with GitHub's per_page/page parameters
-// (default 30, at most 100) and a Link header.
+// paging is GitHub's: per_page default 30, at most 100, a Link header
+// (https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api).
+var paging = fakeforge.Paging{DefaultPerPage: 30}
+
+// page serves one page of a list.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, all []any) {
-	q := r.URL.Query()
-	per, _ := strconv.Atoi(q.Get("per_page"))
-	if per <= 0 {
-		per = 30
-	}
-	if per > 100 {
-		per = 100
-	}
-	pg, _ := strconv.Atoi(q.Get("page"))
-	if pg <= 0 {
-		pg = 1
-	}
-	last := (len(all) + per - 1) / per
-	if last == 0 {
-		last = 1
-	}
-	lo, hi := (pg-1)*per, pg*per
-	if lo > len(all) {
-		lo = len(all)
-	}
-	if hi > len(all) {
-		hi = len(all)
-	}
-	link := func(n int, rel string) string {
-		u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path}
-		qq := url.Values{}
-		for k, v := range q {
-			qq[k] = v
-		}
-		qq.Set("page", strconv.Itoa(n))
-		qq.Set("per_page", strconv.Itoa(per))
-		u.RawQuery = qq.Encode()
-		return fmt.Sprintf("<%s>; rel=%q", u.String(), rel)
-	}
-	var links []string
-	if pg < last {
-		links = append(links, link(pg+1, "next"), link(last, "last"))
-	}
-	if pg > 1 {
-		links = append(links, link(1, "first"), link(pg-1, "prev"))
-	}
-	if len(links) > 0 {
-		w.Header().Set("Link", strings.Join(links, ", "))
-	}
+	lo, hi, pg := paging.Page(w.Header(), r, len(all))
 	if s.AfterPage != nil {
 		// The page is read; let the hook change state as another user
 		// would before the client asks for the next one. route holds mu.

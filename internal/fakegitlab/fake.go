@@ -27,12 +27,10 @@
 package fakegitlab
 
 import (
-	"bufio"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -44,6 +42,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/runbook-translator/runbook-translator/internal/fakeforge"
 )
 
 // Bot is the user the fake's token belongs to: everything created through
@@ -148,42 +148,10 @@ func (d *Discussion) Resolved() bool {
 	return any
 }
 
-// Fault is an injected failure for the next matching requests.
-type Fault struct {
-	// Method and Path select requests: Method "" matches any, Path is a
-	// regular expression over the path below /api/v4 (project segment as
-	// sent), "" matches any.
-	Method, Path string
-	// Times is how many requests fail; 0 means 1.
-	Times int
-	// Skip lets the first Skip matching requests through unharmed, so
-	// that a fault hits in the middle of a batch of writes.
-	Skip int
-	// Status is the response status (400, 401, 429, 500, 502, ...).
-	Status int
-	// Message is the error message; a default is used when empty.
-	Message string
-	// RetryAfter sets Retry-After (seconds) when not empty.
-	RetryAfter string
-	// ResetIn sets RateLimit-Reset and RateLimit-ResetTime that far ahead
-	// (429 only); zero leaves the RateLimit-* headers out.
-	ResetIn time.Duration
-	// Reset closes the connection without a response.
-	Reset bool
-	// AfterApply performs the request before failing: the write happened
-	// but the client cannot know (a gateway timeout).
-	AfterApply bool
-	// EchoToken puts the token the request carried into the error message,
-	// as a careless proxy or error page might.
-	EchoToken bool
-	// Stall holds the request this long (or until the client gives up)
-	// before answering: after applying it with AfterApply, before
-	// anything otherwise. With no Status and no Reset the request is then
-	// answered normally, as a slow server would.
-	Stall time.Duration
-
-	re *regexp.Regexp
-}
+// Fault is an injected failure for the next matching requests (see
+// fakeforge.Fault; PrimaryLimit and Secondary are GitHub's and ignored
+// here).
+type Fault = fakeforge.Fault
 
 // Counts are the requests the fake served.
 type Counts struct {
@@ -226,11 +194,10 @@ type Server struct {
 	mrs         map[int64][]Version // newest first
 	discussions []*Discussion
 	nextID      int64
-	faults      []*Fault
+	faults      fakeforge.Faults
 	readOnly    int
 	noDiffs     bool
-	counts      Counts
-	log         []string
+	requests    fakeforge.Requests
 	inflight    int
 	maxInflight int
 	lastAuth    string
@@ -241,11 +208,10 @@ type Server struct {
 // gitlab.WithBaseURL(srv.URL + "/api/v4").
 func New(t testing.TB, id int64, path string) *Server {
 	t.Helper()
-	if _, err := loadRouter(); err != nil {
+	if _, err := contract.Load(); err != nil {
 		t.Fatalf("fakegitlab: %v", err)
 	}
-	s := &Server{t: t, projectID: id, projectPath: path, mrs: map[int64][]Version{}, nextID: 1000,
-		counts: Counts{ByOp: map[string]int{}}}
+	s := &Server{t: t, projectID: id, projectPath: path, mrs: map[int64][]Version{}, nextID: 1000}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -281,24 +247,10 @@ func (s *Server) SetReadOnly(status int) {
 }
 
 // Inject queues a fault.
-func (s *Server) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f.Times == 0 {
-		f.Times = 1
-	}
-	if f.Path != "" {
-		f.re = regexp.MustCompile(f.Path)
-	}
-	s.faults = append(s.faults, &f)
-}
+func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
 
 // ClearFaults drops the faults not yet used.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	s.faults = nil
-	s.mu.Unlock()
-}
+func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // Reply adds a note by a human (user id derived from the name) to a
 // discussion.
@@ -372,22 +324,15 @@ func (s *Server) Discussions(iid int64) []Discussion {
 
 // Counts returns the requests served since the last ResetCounts.
 func (s *Server) Counts() Counts {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.counts
-	c.ByOp = map[string]int{}
-	for k, v := range s.counts.ByOp {
-		c.ByOp[k] = v
-	}
-	return c
+	reads, writes, by := s.requests.Counts()
+	return Counts{Reads: reads, Writes: writes, ByOp: by}
 }
 
 // ResetCounts zeroes the request counts, the request log and MaxInFlight.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.counts = Counts{ByOp: map[string]int{}}
-	s.log = nil
+	s.requests.Reset()
 	s.maxInflight = 0
 }
 
@@ -400,11 +345,7 @@ func (s *Server) MaxInFlight() int {
 }
 
 // Log returns "METHOD path" of every request since the last ResetCounts.
-func (s *Server) Log() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.log...)
-}
+func (s *Server) Log() []string { return s.requests.Log() }
 
 // IDBase is where the fake's numeric ids start: above 2^32, so that a
 // client that keeps note ids in 32 bits fails here first. GitLab's
@@ -442,8 +383,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeMessage(w http.ResponseWriter, status int, msg string) {
-	if e, ok := w.(*echoWriter); ok && status >= 400 {
-		msg += " (token " + e.token + ")"
+	if tok, ok := fakeforge.Echoed(w); ok && status >= 400 {
+		msg += " (token " + tok + ")"
 	}
 	writeJSON(w, status, map[string]any{"message": msg})
 }
@@ -483,7 +424,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw = strings.TrimPrefix(raw, "/api/v4")
-	body, err := readBody(r)
+	body, err := fakeforge.ReadBody(r)
 	if err != nil {
 		writeMessage(w, 400, "400 Bad request - "+err.Error())
 		return
@@ -502,40 +443,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.lastAuth = authHeader(r)
-	s.log = append(s.log, r.Method+" "+raw)
-	if isWrite {
-		s.counts.Writes++
-	} else {
-		s.counts.Reads++
-	}
-	fault := s.takeFault(r.Method, raw)
+	s.requests.Add(r.Method, raw, isWrite)
+	fault := s.faults.Take(r.Method, raw)
 	readOnly := s.readOnly
 	s.mu.Unlock()
 
 	if s.EchoToken {
-		w = &echoWriter{ResponseWriter: w, token: token(r)}
+		w = &fakeforge.EchoWriter{ResponseWriter: w, Token: token(r)}
 	}
 	if s.Token != "" && token(r) != s.Token {
 		writeMessage(w, 401, "401 Unauthorized")
 		return
 	}
-	if fault != nil && !fault.AfterApply {
-		stall(r, fault.Stall)
-		switch {
-		case fault.Reset:
-			s.resetConn(w)
-			return
-		case fault.Status != 0:
-			s.writeFault(w, r, fault)
-			return
-		}
-		if r.Context().Err() != nil {
-			// The client gave up during the stall: the request was not
-			// applied (AfterApply models the other case). Applying it now,
-			// after the client may have listed again, would race with it.
-			return
-		}
-		fault = nil // a slow answer, then the normal one
+	play := fakeforge.Player{T: s.t, Name: "fakegitlab", WriteFault: s.writeFault}
+	fault, done := play.Before(w, r, fault)
+	if done {
+		return
 	}
 
 	if s.serveUser(w, r, raw, body) {
@@ -558,9 +481,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := strings.Join(segs, "/")
 
 	op, params, verr := validate(r, path, body)
-	s.mu.Lock()
-	s.counts.ByOp[op]++
-	s.mu.Unlock()
+	s.requests.Count(op)
 	if verr != nil {
 		s.t.Errorf("fakegitlab: %s %s does not match the GitLab contract: %v\nbody: %.2000s", r.Method, raw, verr, body)
 		writeMessage(w, 400, "400 Bad request - request does not match the contract")
@@ -574,74 +495,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if fault == nil {
-		s.route(w, r, op, params, body)
-		return
-	}
-	// AfterApply: do the work, then fail.
-	buf := httptest.NewRecorder()
-	s.route(buf, r, op, params, body)
-	stall(r, fault.Stall)
-	switch {
-	case fault.Reset:
-		s.resetConn(w)
-	case fault.Status != 0:
-		s.writeFault(w, r, fault)
-	default: // applied, slow, then answered
-		for k, v := range buf.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(buf.Code)
-		_, _ = w.Write(buf.Body.Bytes())
-	}
+	play.After(w, r, fault, func(w http.ResponseWriter) { s.route(w, r, op, params, body) })
 }
 
-// stall waits d or until the client gives up on the request.
-func stall(r *http.Request, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.Context().Done():
-	}
-}
-
-// echoWriter is the ResponseWriter of a Server with EchoToken:
-// writeMessage adds the token to error messages.
-type echoWriter struct {
-	http.ResponseWriter
-	token string
-}
-
-// Hijack lets resetConn close the connection under the wrapper.
-func (e *echoWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := e.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, fmt.Errorf("fakegitlab: cannot hijack connection")
-	}
-	return hj.Hijack()
-}
-
-func (s *Server) takeFault(method, path string) *Fault {
-	for i, f := range s.faults {
-		if (f.Method == "" || f.Method == method) && (f.re == nil || f.re.MatchString(path)) {
-			if f.Skip > 0 {
-				f.Skip--
-				return nil
-			}
-			f.Times--
-			if f.Times <= 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			}
-			return f
-		}
-	}
-	return nil
-}
-
+// writeFault answers a fault with GitLab's error body and rate-limit
+// headers (https://docs.gitlab.com/security/rate_limits/,
+// https://docs.gitlab.com/administration/settings/user_and_ip_rate_limits/#response-headers).
 func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
@@ -656,7 +515,7 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 			w.Header().Set("RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 			w.Header().Set("RateLimit-ResetTime", reset.UTC().Format(http.TimeFormat))
 		}
-		if _, echoed := w.(*echoWriter); msg == "" && !f.EchoToken && !echoed {
+		if _, echoed := fakeforge.Echoed(w); msg == "" && !f.EchoToken && !echoed {
 			// Rack::Attack's throttled response is plain text.
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(429)
@@ -667,22 +526,10 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	if msg == "" {
 		msg = fmt.Sprintf("%d %s", f.Status, http.StatusText(f.Status))
 	}
-	if _, echoed := w.(*echoWriter); f.EchoToken && !echoed {
+	if _, echoed := fakeforge.Echoed(w); f.EchoToken && !echoed {
 		msg += " (token " + token(r) + ")"
 	}
 	writeMessage(w, f.Status, msg)
-}
-
-func (s *Server) resetConn(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		s.t.Errorf("fakegitlab: cannot hijack connection")
-		return
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		_ = conn.Close()
-	}
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map[string]string, body []byte) {
@@ -942,54 +789,14 @@ func parseLines(patch string) lines {
 	return ls
 }
 
-// page serves one page of a list with GitLab's offset pagination.
+// paging is GitLab's offset pagination: per_page default 20, at most
+// 100, X-* headers and a Link header
+// (https://docs.gitlab.com/api/rest/#offset-based-pagination).
+var paging = fakeforge.Paging{DefaultPerPage: 20, GitLab: true}
+
+// page serves one page of a list.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, all []any) {
-	q := r.URL.Query()
-	per, _ := strconv.Atoi(q.Get("per_page"))
-	if per <= 0 {
-		per = 20
-	}
-	if per > 100 {
-		per = 100
-	}
-	pg, _ := strconv.Atoi(q.Get("page"))
-	if pg <= 0 {
-		pg = 1
-	}
-	total := (len(all) + per - 1) / per
-	if total == 0 {
-		total = 1
-	}
-	lo, hi := min((pg-1)*per, len(all)), min(pg*per, len(all))
-	h := w.Header()
-	h.Set("X-Page", strconv.Itoa(pg))
-	h.Set("X-Per-Page", strconv.Itoa(per))
-	h.Set("X-Total", strconv.Itoa(len(all)))
-	h.Set("X-Total-Pages", strconv.Itoa(total))
-	h.Set("X-Next-Page", "")
-	h.Set("X-Prev-Page", "")
-	link := func(n int, rel string) string {
-		u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath}
-		qq := url.Values{}
-		for k, v := range q {
-			qq[k] = v
-		}
-		qq.Set("page", strconv.Itoa(n))
-		qq.Set("per_page", strconv.Itoa(per))
-		u.RawQuery = qq.Encode()
-		return fmt.Sprintf("<%s>; rel=%q", u.String(), rel)
-	}
-	var links []string
-	if pg < total {
-		h.Set("X-Next-Page", strconv.Itoa(pg+1))
-		links = append(links, link(pg+1, "next"))
-	}
-	if pg > 1 {
-		h.Set("X-Prev-Page", strconv.Itoa(pg-1))
-		links = append(links, link(pg-1, "prev"))
-	}
-	links = append(links, link(1, "first"), link(total, "last"))
-	h.Set("Link", strings.Join(links, ", "))
+	lo, hi, pg := paging.Page(w.Header(), r, len(all))
 	if s.AfterPage != nil {
 		// The page is read; let the hook change state as another user
 		// would before the client asks for the next one. route holds mu.

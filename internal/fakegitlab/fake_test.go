@@ -134,7 +134,7 @@ func TestReadOnlyTokenAndFaults(t *testing.T) {
 }
 
 func TestContractRejectsBadRequests(t *testing.T) {
-	if _, err := loadRouter(); err != nil {
+	if _, err := contract.Load(); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct{ method, path, body string }{

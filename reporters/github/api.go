@@ -7,15 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/runbook-translator/runbook-translator/reporters/forge/transport"
 )
 
 // ErrNoWriteAccess means the token cannot write to the pull request: GitHub
@@ -27,25 +27,15 @@ var ErrNoWriteAccess = errors.New("no write access to the pull request")
 
 // Clock is time as the reviewer sees it; tests inject one that does not
 // sleep.
-type Clock interface {
-	Now() time.Time
-	// Sleep waits for d or until ctx is done.
-	Sleep(ctx context.Context, d time.Duration) error
-}
+type Clock = transport.Clock
 
+// realClock is the wall clock.
 type realClock struct{}
 
-func (realClock) Now() time.Time { return time.Now() }
+func (realClock) Now() time.Time { return transport.WallClock.Now() }
 
 func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return transport.WallClock.Sleep(ctx, d)
 }
 
 // APIError is a GitHub error answer the reviewer does not retry (422 and
@@ -63,27 +53,46 @@ func (e *APIError) Error() string {
 }
 
 // ambiguousError is a failed write that GitHub may nevertheless have
-// applied (a 5xx, a connection reset): the caller re-lists before posting
-// again, so a retry never duplicates a comment.
-type ambiguousError struct{ err error }
-
-func (e *ambiguousError) Error() string { return "outcome unknown: " + e.err.Error() }
-func (e *ambiguousError) Unwrap() error { return e.err }
+// applied (a 5xx, a connection reset, no answer in time): the caller
+// re-lists before posting again, so a retry never duplicates a comment.
+type ambiguousError = transport.UnknownOutcomeError
 
 // api sends requests built by go-github's client (base URL, auth, headers)
-// through its http.Client, and owns retries. It does not use the client's
-// service methods, because go-github refuses requests on its own while a
-// rate limit it saw is in force, measured on the wall clock; the reviewer's
-// retries honour retry-after and x-ratelimit-reset on an injectable clock
-// instead.
+// through its http.Client under the one forge policy
+// (reporters/forge/transport). It does not use the client's service
+// methods, because go-github refuses requests on its own while a rate
+// limit it saw is in force, measured on the wall clock; the policy
+// honours retry-after and x-ratelimit-reset on an injectable clock
+// instead. What the environment set on the client (NewClient:
+// RUNBOOK_TRANSLATOR_MAX_WAIT, RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT) wins
+// over the fields here, which are the reporter's defaults.
 type api struct {
 	c          *gh.Client
 	clock      Clock
 	maxRetries int
 	maxWait    time.Duration
-	// timeout bounds each attempt, answer body included; 0 means none.
+	// timeout bounds each attempt, answer body included; 0 means
+	// transport.DefaultRequestTimeout.
 	timeout time.Duration
 	dry     io.Writer
+	// writes counts the write requests sent, each attempt.
+	writes int
+
+	once sync.Once
+	tc   *transport.Client
+}
+
+// client is the policy client, built on first use from the fields.
+func (a *api) client() *transport.Client {
+	a.once.Do(func() {
+		p := transport.Policy{MaxAttempts: a.maxRetries + 1, MaxWait: a.maxWait, RequestTimeout: a.timeout, Clock: a.clock}
+		var red *transport.Redactor
+		if env, r, ok := transport.PolicyOf(a.c.Client()); ok {
+			p, red = p.Override(env), r
+		}
+		a.tc = transport.NewClient(p, red)
+	})
+	return a.tc
 }
 
 // write reports whether a request changes state (and is printed, not sent,
@@ -103,184 +112,95 @@ func write(method string, body any) bool {
 // on rate limits (GitHub applied nothing). A non-idempotent request that
 // fails ambiguously returns an *ambiguousError without retrying.
 func (a *api) do(ctx context.Context, method, path string, body any, out any, idempotent bool) (http.Header, error) {
+	return a.request(ctx, method, path, body, out, idempotent, nil)
+}
+
+// request is do with settled: when not nil, an ambiguous failure of a
+// write is settled by it (true: applied after all, out is left unfilled;
+// false: sent again) instead of returned.
+func (a *api) request(ctx context.Context, method, path string, body any, out any, idempotent bool, settled func(context.Context) (bool, error)) (http.Header, error) {
 	isWrite := write(method, body)
 	if isWrite && a.dry != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return nil, fmt.Errorf("encode request: %w", err)
 		}
-		fmt.Fprintf(a.dry, "%s %s\n%s\n", method, displayPath(a.c, path), b)
+		fmt.Fprintf(a.dry, "%s %s\n%s\n", method, displayPath(a.c, path), a.client().Redactor().String(string(b)))
 		return nil, nil
 	}
-	var last error
-	for attempt := 0; ; attempt++ {
-		req, err := a.c.NewRequest(method, path, body)
-		if err != nil {
-			return nil, fmt.Errorf("build request: %w", err)
-		}
-		resp, cerr, err := a.once(ctx, req, out)
-		var wait time.Duration
-		var de *decodeError
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return nil, ctx.Err()
-		case errors.As(err, &de):
-			return nil, de.err
-		case err != nil:
-			// A network error or no answer in time: the request may have
-			// reached GitHub, so a write's outcome is unknown.
-			last = fmt.Errorf("%s %s: %w", method, displayPath(a.c, path), err)
-			if !idempotent {
-				return nil, &ambiguousError{last}
+	if _, err := a.c.NewRequest(method, path, body); err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	shown := displayPath(a.c, path)
+	reply, err := a.client().Do(ctx, transport.Request{
+		Method: method, Path: shown, Idempotent: idempotent, Settled: settled,
+		Send: func(ctx context.Context) (*transport.Reply, error) {
+			req, err := a.c.NewRequest(method, path, body)
+			if err != nil {
+				return nil, err
 			}
-			wait = backoff(attempt)
-		case cerr == nil:
-			return resp.Header, nil
-		default:
-			last = a.apiError(method, path, resp, cerr)
-			var rateLimited bool
-			wait, rateLimited = a.rateLimitWait(resp, cerr, attempt)
-			switch {
-			case rateLimited:
-				if wait > a.maxWait {
-					return nil, fmt.Errorf("%w (rate limited for %s, over the %s wait limit)", last, wait.Round(time.Second), a.maxWait)
-				}
-			case resp.StatusCode >= 500:
-				if !idempotent {
-					return nil, &ambiguousError{last}
-				}
-				wait = backoff(attempt)
-			case isWrite && (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound):
-				return nil, fmt.Errorf("%w: %w", ErrNoWriteAccess, last)
-			default:
-				return nil, last
+			if isWrite {
+				a.writes++
 			}
-		}
-		if attempt >= a.maxRetries {
-			return nil, fmt.Errorf("gave up after %d attempts: %w", attempt+1, last)
-		}
-		if err := a.clock.Sleep(ctx, min(wait, a.maxWait)); err != nil {
-			return nil, err
+			return transport.Send(a.c.Client(), req.WithContext(ctx))
+		},
+		Describe: func(r *transport.Reply) error {
+			ae := &APIError{Method: method, Path: shown, Status: r.Status, Message: a.tc.Redactor().String(errorMessage(r))}
+			if isWrite && (r.Status == http.StatusForbidden || r.Status == http.StatusNotFound) && !transport.IsRateLimit(r) {
+				return fmt.Errorf("%w: %w", ErrNoWriteAccess, ae)
+			}
+			return ae
+		},
+	})
+	if err != nil || reply == nil {
+		return nil, err
+	}
+	if out != nil && len(bytes.TrimSpace(reply.Body)) > 0 {
+		if derr := json.Unmarshal(reply.Body, out); derr != nil {
+			// A complete answer that is not the JSON expected: not retried.
+			return nil, fmt.Errorf("decode %s %s: %w", method, shown, derr)
 		}
 	}
+	return reply.Header, nil
 }
 
-// decodeError is a complete answer that is not the JSON expected: not
-// retried.
-type decodeError struct{ err error }
-
-func (e *decodeError) Error() string { return e.err.Error() }
-
-// errTimeout is a request that got no complete answer within the
-// per-request timeout.
-var errTimeout = errors.New("no answer in time")
-
-// once sends req with the per-request timeout and reads the whole answer:
-// an error answer as cerr (go-github's error types), a success decoded
-// into out. err is a failure to get an answer at all: a network error, or
-// errTimeout when the server did not answer, or stopped sending, in time
-// (a hung API must not hang CI). The parent ctx's own errors come back
-// as they are.
-func (a *api) once(ctx context.Context, req *http.Request, out any) (resp *http.Response, cerr, err error) {
-	rctx := ctx
-	if a.timeout > 0 {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithTimeout(ctx, a.timeout)
-		defer cancel()
+// errorMessage is GitHub's message with its error details, from an error
+// body {"message": ..., "errors": [{"message"|"field","code"} or "..."]}
+// (https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api);
+// a body that is not JSON is shown clipped, an empty one as the status.
+func errorMessage(r *transport.Reply) string {
+	var v struct {
+		Message string            `json:"message"`
+		Errors  []json.RawMessage `json:"errors"`
 	}
-	timedOut := func(err error) error {
-		if ctx.Err() == nil && rctx.Err() != nil {
-			return fmt.Errorf("%w (%s)", errTimeout, a.timeout)
+	if json.Unmarshal(r.Body, &v) != nil || (v.Message == "" && len(v.Errors) == 0) {
+		if s := transport.Clip(strings.TrimSpace(string(r.Body))); s != "" {
+			return s
 		}
-		return err
+		return http.StatusText(r.Status)
 	}
-	resp, err = a.c.Client().Do(req.WithContext(rctx))
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) && ue.Timeout() && ctx.Err() == nil {
-			return nil, nil, fmt.Errorf("%w (%s)", errTimeout, a.timeout)
-		}
-		return nil, nil, timedOut(err)
-	}
-	defer resp.Body.Close()
-	if cerr := gh.CheckResponse(resp); cerr != nil {
-		if rctx.Err() != nil && ctx.Err() == nil {
-			return nil, nil, timedOut(cerr) // the error body was cut off
-		}
-		return resp, cerr, nil
-	}
-	if out != nil {
-		if derr := json.NewDecoder(resp.Body).Decode(out); derr != nil && derr != io.EOF {
-			if rctx.Err() != nil || ctx.Err() != nil {
-				return nil, nil, timedOut(derr)
-			}
-			var ne net.Error
-			if errors.As(derr, &ne) || errors.Is(derr, io.ErrUnexpectedEOF) {
-				return nil, nil, derr // the connection broke mid-answer
-			}
-			return nil, nil, &decodeError{fmt.Errorf("decode %s %s: %w", req.Method, displayPath(a.c, req.URL.String()), derr)}
-		}
-	}
-	return resp, nil, nil
-}
-
-// backoff is the wait before retry attempt+1 after a 5xx or network error:
-// 1s, 2s, 4s, ...
-func backoff(attempt int) time.Duration {
-	return time.Second << min(attempt, 10)
-}
-
-// rateLimitWait says whether an error answer is a rate limit, and how long
-// to wait: retry-after when given; x-ratelimit-reset when the primary limit
-// is exhausted; otherwise at least a minute, as GitHub asks for secondary
-// limits, doubling per attempt.
-func (a *api) rateLimitWait(resp *http.Response, err error, attempt int) (time.Duration, bool) {
-	var rl *gh.RateLimitError
-	var ab *gh.AbuseRateLimitError
-	limited := resp.StatusCode == http.StatusTooManyRequests || errors.As(err, &rl) || errors.As(err, &ab) ||
-		(resp.StatusCode == http.StatusForbidden && (resp.Header.Get("Retry-After") != "" ||
-			strings.Contains(strings.ToLower(err.Error()), "rate limit")))
-	if !limited {
-		return 0, false
-	}
-	if s := resp.Header.Get("Retry-After"); s != "" {
-		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 0 {
-			return time.Duration(n) * time.Second, true
-		}
-	}
-	if resp.Header.Get("X-RateLimit-Remaining") == "0" {
-		if n, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-			d := time.Unix(n, 0).Sub(a.clock.Now()) + time.Second
-			return max(d, time.Second), true
-		}
-	}
-	return time.Minute << min(attempt, 4), true
-}
-
-func (a *api) apiError(method, path string, resp *http.Response, err error) *APIError {
-	msg := err.Error()
-	var er *gh.ErrorResponse
-	if errors.As(err, &er) {
-		msg = er.Message
-		for _, e := range er.Errors {
-			d := e.Message
+	msg := v.Message
+	for _, raw := range v.Errors {
+		var d string
+		if json.Unmarshal(raw, &d) != nil {
+			var e struct{ Message, Field, Code string }
+			_ = json.Unmarshal(raw, &e)
+			d = e.Message
 			if d == "" {
 				d = strings.TrimSpace(e.Field + " " + e.Code)
 			}
-			if d != "" {
-				msg += ": " + d
-			}
+		}
+		if d != "" {
+			msg += ": " + d
 		}
 	}
-	var rl *gh.RateLimitError
-	if errors.As(err, &rl) {
-		msg = rl.Message
-	}
-	var ab *gh.AbuseRateLimitError
-	if errors.As(err, &ab) {
-		msg = ab.Message
-	}
-	return &APIError{Method: method, Path: displayPath(a.c, path), Status: resp.StatusCode, Message: msg}
+	return transport.Clip(msg)
+}
+
+// backoff is the wait before retry attempt+1 after a 5xx or network error:
+// 1s, 2s, 4s, ... (the policy's, without jitter).
+func backoff(attempt int) time.Duration {
+	return transport.Backoff(transport.DefaultBaseDelay, attempt)
 }
 
 // displayPath is the path of a request relative to the API root, for
@@ -296,35 +216,29 @@ func displayPath(c *gh.Client, p string) string {
 	return "/" + strings.TrimPrefix(p, "/")
 }
 
-var nextLink = regexp.MustCompile(`<([^>]+)>;\s*rel="next"`)
-
 // list reads every page of a list endpoint, following Link rel="next".
 func list[T any](ctx context.Context, a *api, path string) ([]T, error) {
 	all, _, err := listPages[T](ctx, a, path)
 	return all, err
 }
 
-// listPages is list that also says how many pages it read. GitHub pages
-// by offset: when someone deletes an item while a listing is under way,
-// later items shift back and one is skipped at each page boundary; when
-// someone adds one, an item is seen twice. A single page cannot skip.
+// listPages is list that also says how many pages it read (see
+// transport.Paginate on why that matters).
 func listPages[T any](ctx context.Context, a *api, path string) ([]T, int, error) {
 	var all []T
-	pages := 0
-	for path != "" {
-		pages++
+	pages, err := transport.Paginate(ctx, func(ctx context.Context, next string) (string, error) {
+		if next != "" {
+			path = next
+		}
 		var page []T
 		h, err := a.do(ctx, http.MethodGet, path, nil, &page, true)
 		if err != nil {
-			return all, pages, err
+			return "", err
 		}
 		all = append(all, page...)
-		path = ""
-		if m := nextLink.FindStringSubmatch(h.Get("Link")); m != nil {
-			path = m[1]
-		}
-	}
-	return all, pages, nil
+		return transport.NextLink(h), nil
+	})
+	return all, pages, err
 }
 
 // graphQLRequest is the body of a GraphQL call.
@@ -345,7 +259,11 @@ func graphQLURL(c *gh.Client) string {
 	return c.BaseURL.ResolveReference(&url.URL{Path: "graphql"}).String()
 }
 
-// graphql runs a query or mutation and decodes its data into out.
+// graphql runs a query or mutation and decodes its data into out. GitHub
+// answers GraphQL errors with HTTP 200 and errors[]
+// (https://docs.github.com/en/graphql/guides/forming-calls-with-graphql);
+// their messages may echo what was sent, so they are redacted like every
+// other error.
 func (a *api) graphql(ctx context.Context, query string, vars map[string]any, out any) error {
 	var resp struct {
 		Data   json.RawMessage `json:"data"`
@@ -366,7 +284,7 @@ func (a *api) graphql(ctx context.Context, query string, vars map[string]any, ou
 		for _, e := range resp.Errors {
 			msgs = append(msgs, e.Message)
 		}
-		err := fmt.Errorf("graphql: %s", strings.Join(msgs, "; "))
+		err := errors.New("graphql: " + a.client().Redactor().String(transport.Clip(strings.Join(msgs, "; "))))
 		if resp.Errors[0].Type == "FORBIDDEN" {
 			return fmt.Errorf("%w: %w", ErrNoWriteAccess, err)
 		}

@@ -359,7 +359,7 @@ func TestCheckRetries(t *testing.T) {
 		cr.MaxRetries = 2
 		srv.Inject(fakegithub.Fault{Method: "POST", Status: 503, Times: 10})
 		_, err := cr.Post(context.Background(), &translator.Run{Findings: chkFindings(1, translator.SeverityError)})
-		if err == nil || !strings.Contains(err.Error(), "give up after 3 attempts") {
+		if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") {
 			t.Errorf("err = %v", err)
 		}
 	})

@@ -1,7 +1,6 @@
 package github
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/runbook-translator/runbook-translator/reporters/forge/transport"
 )
 
 // DefaultAPIURL is the REST API of github.com.
@@ -30,7 +31,7 @@ const DefaultAPIURL = "https://api.github.com"
 var tokenVars = []string{"RUNBOOK_TRANSLATOR_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "ATLANTIS_GH_TOKEN"}
 
 // tokenRedacted replaces a token wherever it would be shown.
-const tokenRedacted = "[REDACTED]"
+const tokenRedacted = transport.Redacted
 
 // Token is a envSecret: every way of printing or encoding it shows
 // "[REDACTED]". NewClient is the only reader of its value.
@@ -86,33 +87,17 @@ type Context struct {
 	// RequestTimeout bounds each API request
 	// (RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT); 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// MaxWait caps one wait between retries (RUNBOOK_TRANSLATOR_MAX_WAIT);
-	// 0 means the reporter's default.
+	// MaxWait is the total wait of one request between its retries
+	// (RUNBOOK_TRANSLATOR_MAX_WAIT); 0 means transport.DefaultMaxWait.
 	MaxWait time.Duration
 }
 
-// Variables that tune how long the reporters wait on the API; values are
-// Go durations ("30s", "2m").
+// Variables that tune how long the reporters wait on the API (see
+// reporters/forge/transport).
 const (
-	// RequestTimeoutVar bounds each API request, answer included.
-	RequestTimeoutVar = "RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT"
-	// MaxWaitVar caps one wait between retries; a rate limit that asks
-	// for longer fails the request at once.
-	MaxWaitVar = "RUNBOOK_TRANSLATOR_MAX_WAIT"
+	RequestTimeoutVar = transport.RequestTimeoutVar
+	MaxWaitVar        = transport.MaxWaitVar
 )
-
-// durationEnv reads a positive Go duration from variable name; unset is 0.
-func durationEnv(getenv func(string) string, name string) (time.Duration, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("read %s: %q is not a positive duration such as 30s or 2m", name, v)
-	}
-	return d, nil
-}
 
 // String describes the context without its token.
 func (c Context) String() string {
@@ -169,13 +154,11 @@ type Overrides struct {
 // An error names the variable (or flag) that is missing or malformed.
 func ContextFromEnv(getenv func(string) string, over Overrides) (Context, error) {
 	var c Context
-	var err error
-	if c.RequestTimeout, err = durationEnv(getenv, RequestTimeoutVar); err != nil {
-		return c, err
+	p, errs := transport.PolicyFromEnv(getenv)
+	if len(errs) > 0 {
+		return c, errs[0]
 	}
-	if c.MaxWait, err = durationEnv(getenv, MaxWaitVar); err != nil {
-		return c, err
-	}
+	c.RequestTimeout, c.MaxWait = p.RequestTimeout, p.MaxWait
 	for _, v := range tokenVars {
 		if t := strings.TrimSpace(getenv(v)); t != "" {
 			c.Token, c.TokenVar = Token(t), v
@@ -338,10 +321,16 @@ func envReadEvent(path string) (*envEvent, error) {
 	return &ev, nil
 }
 
-// NewClient returns a go-github client for the context: the token is sent
-// as a bearer token, only to the API host, by an http.RoundTripper that
-// also removes the token from error answers (a proxy or server that echoes
-// the Authorization header cannot leak it into errors or logs). A non-default
+// NewClient returns a go-github client for the context. Its transport is
+// the one forge transport (reporters/forge/transport): the token is sent
+// as a bearer token only to the API origin (every credential header is
+// removed from a request, redirects included, that goes to another host,
+// port, or from https to http); every answer, whatever its status, has
+// the token removed from its body and headers (a proxy or server that
+// echoes the Authorization header, a 3xx body, a Location, a GraphQL 200
+// with errors[] cannot leak it into errors or logs). The context's
+// RequestTimeout and MaxWait go with the client, so every reporter built
+// on it (the review and the check run alike) honours them. A non-default
 // API URL selects GitHub Enterprise (WithEnterpriseURLs).
 func NewClient(ctx Context) (*gh.Client, error) {
 	if ctx.Token == "" {
@@ -351,8 +340,10 @@ func NewClient(ctx Context) (*gh.Client, error) {
 	if api == "" {
 		api = DefaultAPIURL
 	}
-	u, err := url.Parse(api)
-	if err != nil || u.Host == "" {
+	token := string(ctx.Token)
+	tr, err := transport.NewTransport(api, func(h http.Header) { h.Set("Authorization", "Bearer "+token) },
+		transport.Policy{RequestTimeout: ctx.RequestTimeout, MaxWait: ctx.MaxWait}, token)
+	if err != nil {
 		return nil, fmt.Errorf("create GitHub client: API URL %q is not a URL", api)
 	}
 	timeout := ctx.RequestTimeout
@@ -360,10 +351,9 @@ func NewClient(ctx Context) (*gh.Client, error) {
 		timeout = DefaultRequestTimeout
 	}
 	// The client's Timeout bounds every request, the answer's body
-	// included, for every reporter built on it (the check run's too): an
-	// API that stops answering must not hang CI until the job is killed.
-	hc := &http.Client{Timeout: timeout,
-		Transport: &envTokenTransport{token: string(ctx.Token), host: u.Host, base: http.DefaultTransport}}
+	// included, for every reporter built on it: an API that stops
+	// answering must not hang CI until the job is killed.
+	hc := &http.Client{Timeout: timeout, Transport: tr, CheckRedirect: transport.CheckRedirect}
 	c := gh.NewClient(hc)
 	if strings.TrimRight(api, "/") == DefaultAPIURL {
 		return c, nil
@@ -377,44 +367,4 @@ func NewClient(ctx Context) (*gh.Client, error) {
 		return nil, fmt.Errorf("create GitHub client: %w", err)
 	}
 	return c, nil
-}
-
-// envTokenTransport authenticates requests to the API host and scrubs the
-// token from error answers.
-type envTokenTransport struct {
-	token string
-	host  string
-	base  http.RoundTripper
-}
-
-// maxScrubBytes bounds the error body read to scrub it.
-const maxScrubBytes = 1 << 20
-
-func (t *envTokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	if strings.EqualFold(r.URL.Host, t.host) {
-		r.Header.Set("Authorization", "Bearer "+t.token)
-	}
-	resp, err := t.base.RoundTrip(r)
-	if err != nil {
-		return nil, errors.New(strings.ReplaceAll(err.Error(), t.token, tokenRedacted))
-	}
-	if resp.StatusCode >= 400 && resp.Body != nil {
-		b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxScrubBytes))
-		resp.Body.Close()
-		b = bytes.ReplaceAll(b, []byte(t.token), []byte(tokenRedacted))
-		if rerr != nil {
-			b = append(b, "\n(error body unreadable)"...)
-		}
-		resp.Body = io.NopCloser(bytes.NewReader(b))
-		resp.ContentLength = int64(len(b))
-		resp.Header.Del("Content-Length")
-		for k, vs := range resp.Header {
-			for i, v := range vs {
-				vs[i] = strings.ReplaceAll(v, t.token, tokenRedacted)
-			}
-			resp.Header[k] = vs
-		}
-	}
-	return resp, nil
 }

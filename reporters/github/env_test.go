@@ -14,6 +14,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/fakegithub"
+	"github.com/runbook-translator/runbook-translator/reporters/forge/transport"
 )
 
 const envSecret = "ghs_0123456789abcdefSECRETtoken"
@@ -242,12 +243,17 @@ func TestNewClientHosts(t *testing.T) {
 		}
 	}
 	// The token goes to the API host only.
-	tr := &envTokenTransport{token: envSecret, host: "api.github.com", base: envRoundTripFunc(func(r *http.Request) (*http.Response, error) {
+	c, err := NewClient(Context{Token: envSecret, APIURL: DefaultAPIURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := c.Client().Transport.(*transport.Transport)
+	tr.Base = envRoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if h := r.Header.Get("Authorization"); h != "" {
 			return nil, fmt.Errorf("authorization sent to %s", r.URL.Host)
 		}
 		return &http.Response{StatusCode: 200, Body: http.NoBody, Header: http.Header{}}, nil
-	})}
+	})
 	req, _ := http.NewRequest("GET", "https://objects.githubusercontent.com/x", nil)
 	if _, err := tr.RoundTrip(req); err != nil {
 		t.Error(err)

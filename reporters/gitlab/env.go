@@ -3,11 +3,14 @@ package gitlab
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
+	"github.com/runbook-translator/runbook-translator/reporters/forge/transport"
 )
 
 // DefaultBaseURL is the API root used when CI_API_V4_URL is not set.
@@ -46,32 +49,9 @@ type Config struct {
 	// RequestTimeout bounds each API request
 	// (RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT); 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// MaxWait caps one wait between retries (RUNBOOK_TRANSLATOR_MAX_WAIT);
-	// 0 means RetryPolicy's default.
+	// MaxWait is the total wait of one request between its retries
+	// (RUNBOOK_TRANSLATOR_MAX_WAIT); 0 means RetryPolicy's default.
 	MaxWait time.Duration
-}
-
-// Variables that tune how long the reporter waits on the API; values are
-// Go durations ("30s", "2m").
-const (
-	// RequestTimeoutVar bounds each API request, answer included.
-	RequestTimeoutVar = "RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT"
-	// MaxWaitVar caps one wait between retries; a rate limit that asks
-	// for longer fails the request at once.
-	MaxWaitVar = "RUNBOOK_TRANSLATOR_MAX_WAIT"
-)
-
-// durationEnv reads a positive Go duration from variable name; unset is 0.
-func durationEnv(getenv func(string) string, name string) (time.Duration, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("read %s: %q is not a positive duration such as 30s or 2m", name, v)
-	}
-	return d, nil
 }
 
 // String describes the config with the token redacted.
@@ -123,13 +103,9 @@ func ConfigFromEnv(getenv func(string) string, overrides Config) (Config, error)
 		}
 	}
 	var errs []error
-	var err error
-	if c.RequestTimeout, err = durationEnv(getenv, RequestTimeoutVar); err != nil {
-		errs = append(errs, err)
-	}
-	if c.MaxWait, err = durationEnv(getenv, MaxWaitVar); err != nil {
-		errs = append(errs, err)
-	}
+	p, perrs := transport.PolicyFromEnv(getenv)
+	errs = append(errs, perrs...)
+	c.RequestTimeout, c.MaxWait = p.RequestTimeout, p.MaxWait
 	if s := env(iidVar); s != "" && overrides.MergeRequestIID == 0 {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
@@ -196,12 +172,25 @@ func headSHA(env func(...string) string) (head, pipeline string) {
 }
 
 // NewClient returns a client-go client for the config: PRIVATE-TOKEN auth
-// for a token, JOB-TOKEN for a job token. The reporter does its own
-// retries; the client's are switched off per request.
+// for a token, JOB-TOKEN for a job token. Its HTTP client sends through
+// the one forge transport (reporters/forge/transport): client-go sets the
+// token header on every request, and Go's http.Client copies it to a
+// redirect (it drops only Authorization and Cookie, and those only for
+// another domain), so the transport removes every credential header from
+// a request to another host or port, or from https to http; and it
+// removes the token from every answer's body and headers, whatever the
+// status. The reporter does its own retries; the client's are switched
+// off per request. opts come after the transport's, so a caller's
+// gl.WithHTTPClient replaces it (tests only).
 func NewClient(c Config, opts ...gl.ClientOptionFunc) (*gl.Client, error) {
-	opts = append([]gl.ClientOptionFunc{gl.WithBaseURL(c.BaseURL)}, opts...)
+	tr, err := transport.NewTransport(c.BaseURL, nil,
+		transport.Policy{RequestTimeout: c.RequestTimeout, MaxWait: c.MaxWait}, c.Token)
+	if err != nil {
+		return nil, fmt.Errorf("create gitlab client: %s", transport.NewRedactor(c.Token).String(err.Error()))
+	}
+	hc := &http.Client{Transport: tr, CheckRedirect: transport.CheckRedirect}
+	opts = append([]gl.ClientOptionFunc{gl.WithBaseURL(c.BaseURL), gl.WithHTTPClient(hc)}, opts...)
 	var cl *gl.Client
-	var err error
 	if c.JobToken {
 		cl, err = gl.NewJobClient(c.Token, opts...)
 	} else {
@@ -209,7 +198,7 @@ func NewClient(c Config, opts ...gl.ClientOptionFunc) (*gl.Client, error) {
 	}
 	if err != nil {
 		// client-go's errors name the URL, never the token; redact anyway.
-		return nil, fmt.Errorf("create gitlab client: %s", strings.ReplaceAll(err.Error(), c.Token, "[REDACTED]"))
+		return nil, fmt.Errorf("create gitlab client: %s", transport.NewRedactor(c.Token).String(err.Error()))
 	}
 	return cl, nil
 }
