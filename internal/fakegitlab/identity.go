@@ -14,9 +14,7 @@ func (s *Server) serveUser(w http.ResponseWriter, r *http.Request, raw string, b
 		return false
 	}
 	op, _, err := validate(r, raw, body)
-	s.mu.Lock()
-	s.counts.ByOp[op]++
-	s.mu.Unlock()
+	s.requests.Count(op)
 	if err != nil {
 		s.t.Errorf("fakegitlab: %s %s does not match the GitLab contract: %v", r.Method, raw, err)
 		writeMessage(w, 400, "400 Bad request - request does not match the contract")

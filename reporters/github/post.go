@@ -205,8 +205,6 @@ var githubErrors = lifecycle.Errors{NoAccess: ErrNoWriteAccess, RejectStatus: ht
 // APIStatus implements lifecycle.APIError.
 func (e *APIError) APIStatus() (int, string) { return e.Status, e.Message }
 
-// OutcomeUnknown implements lifecycle.OutcomeUnknown.
-func (e *ambiguousError) OutcomeUnknown() bool { return true }
 
 const threadsQuery = `query($owner: String!, $repo: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $repo) {

@@ -63,6 +63,11 @@ type UnknownOutcomeError struct{ Err error }
 func (e *UnknownOutcomeError) Error() string { return "outcome unknown: " + e.Err.Error() }
 func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 
+// OutcomeUnknown marks the error for the comment lifecycle
+// (lifecycle.OutcomeUnknown): the write may have happened, so it re-lists
+// before writing again.
+func (e *UnknownOutcomeError) OutcomeUnknown() bool { return true }
+
 // RateLimitError is a rate limit that asks for a longer wait than the
 // request's wait budget has left: the request fails at once instead of holding
 // CI.
