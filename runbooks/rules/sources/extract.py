@@ -114,7 +114,7 @@ def tfsec(from_trivy):
             title = re.search(r"^title: (.*)$", show(repo, ids[i]), re.M)
             r = {"id": i, "title": title.group(1).strip() if title else "", "default": True, "aliases": []}
         r = dict(r)
-        r.pop("path", None)
+        r["path"] = ids[i]
         rules.append(r)
     write("tfsec", repo, "docs/checks/<provider>/<service>/<check>/index.md (ids); titles and AVD ids from trivy-checks", rules)
 

@@ -244,7 +244,7 @@ def main():
         ex = good_example(c, r["path"])
         links = [f"https://avd.aquasec.com/misconfig/{cid.lower()}"]
         if tf is not None:
-            links.append(f"https://aquasecurity.github.io/tfsec/latest/checks/{tf['id'].split('-')[0]}/")
+            links.append(tfsec_page(tf))
         example = None
         contains = None
         if ex:
@@ -254,11 +254,12 @@ def main():
             links += [l for l in exlinks if l.startswith("https://")]
         links += [l for l in (meta.get("related_resources") or []) if isinstance(l, str) and l.startswith("https://")]
         links.append(f"https://github.com/aquasecurity/trivy-checks/blob/{tc_commit}/{r['path']}")
-        if cid.startswith("KCV"):
+        node = re.match(r"checks/kubernetes/(apiserver|controllermanager|scheduler|etcd|kubelet|cni)_", r["path"])
+        if cid.startswith("KCV") and node:
             verify = ("These checks read the control-plane and node configuration that `trivy k8s` collects; "
                       "after changing the flag or file, re-run the benchmark:\n\n```sh\n"
                       "trivy k8s --compliance=k8s-cis-1.23 --report summary\n```")
-        elif area(r["path"], cid) in ("ksv",):
+        elif area(r["path"], cid) in ("ksv", "kcv"):
             verify = "Check the change locally before pushing:\n\n```sh\ntrivy config --misconfig-scanners kubernetes .\n```"
         elif area(r["path"], cid) == "ds":
             verify = "Check the change locally before pushing:\n\n```sh\ntrivy config --misconfig-scanners dockerfile .\n```"
@@ -314,7 +315,7 @@ def main():
         if m:
             example = "A configuration that passes the check (Terraform):\n\n" + fence(esc_tmpl(m.group(1)), "hcl")
             contains = contains_line(m.group(1))
-        links = [f"https://aquasecurity.github.io/tfsec/latest/checks/{r['id'].split('-')[0]}/",
+        links = [tfsec_page(r),
                  f"https://github.com/aquasecurity/tfsec/blob/{tfsec_commit}/{doc}"]
         links += [l for l in re.findall(r"^- (https://\S+)", sec("Links"), re.M)]
         verify = "Check the change locally before pushing:\n\n```sh\ntfsec .    # or: trivy config .\n```"
@@ -337,6 +338,13 @@ def main():
                      f"# entry in another file (the script then leaves that check out).\n")
             yaml.safe_dump({"entries": entries}, fh, sort_keys=False, allow_unicode=True, width=100000, default_style=None)
         print(f"{path}: {len(entries)} entries")
+
+
+def tfsec_page(rule):
+    # docs/checks/<provider>/<service>/<check>/index.md is published under
+    # https://aquasecurity.github.io/tfsec/latest/checks/<provider>/<service>/<check>/
+    parts = rule["path"].split("/")
+    return "https://aquasecurity.github.io/tfsec/latest/checks/" + "/".join(parts[2:5]) + "/"
 
 
 def sentence(s):
