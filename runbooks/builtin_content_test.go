@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/runbooks/rules"
 )
 
 // The built-in catalog is product content: these tests check that every
@@ -555,6 +556,70 @@ func TestBuiltinCatalogCoverage(t *testing.T) {
 		t.Logf("%-15s %3d/%3d distinct codes covered (%5.1f%%); not covered: %s", tool, len(hit), total, pct, strings.Join(miss, ", "))
 		if asserted[tool] && pct < 70 {
 			t.Errorf("%s: %.1f%% of fixture codes covered, want >= 70%%", tool, pct)
+		}
+	}
+}
+
+// coverageFiles are the catalog files written for issue 14 against the rule
+// lists in runbooks/rules; every code they match must be a rule of its
+// tool's list, so a typo cannot leave an entry that nothing reaches.
+var coverageFiles = map[string]bool{
+	"k8s-more.yaml": true, "terraform-more.yaml": true, "hadolint-more.yaml": true, "shell-more.yaml": true,
+	"secrets-providers.yaml": true, "cloud-aws-more.yaml": true, "cloud-azure.yaml": true, "cloud-google.yaml": true,
+	"cloud-other.yaml": true, "kubernetes-more.yaml": true, "kubernetes-cis.yaml": true, "dockerfile-more.yaml": true,
+}
+
+func TestCoverageEntriesMatchListedRules(t *testing.T) {
+	lists, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]map[string]bool{}
+	for _, l := range lists {
+		m := map[string]bool{}
+		for _, r := range l.Rules {
+			m[translator.NormalizeCode(r.ID)] = true
+			for _, a := range r.Aliases {
+				m[translator.NormalizeCode(a)] = true
+			}
+		}
+		known[l.Tool] = m
+	}
+	// hadolint runs ShellCheck on every RUN instruction and reports any of
+	// its codes, not only the ones its README lists.
+	for c := range known["shellcheck"] {
+		known["hadolint"][c] = true
+	}
+	// Codes the ShellCheck source at the listed commit no longer has, that
+	// older releases (and hadolint, whose README lists them) still print:
+	// SC2039 was split into SC3xxx codes (cfd68ee) and SC1068 replaced by
+	// SC2283 and friends (fbb14d6), both in 0.7.2; SC1000 is not in the
+	// current source either.
+	for _, c := range []string{"SC2039", "SC1068", "SC1000"} {
+		known["shellcheck"][translator.NormalizeCode(c)] = true
+	}
+	seen := map[string]bool{}
+	for _, ce := range loadBuiltinContent(t) {
+		if !coverageFiles[ce.File] {
+			continue
+		}
+		seen[ce.File] = true
+		for _, m := range ce.Entry.Match {
+			k := known[m.Tool]
+			if k == nil {
+				t.Errorf("%s: %s matches tool %q, which has no rule list", ce.File, ce.Entry.ID, m.Tool)
+				continue
+			}
+			for _, c := range m.Codes {
+				if !k[translator.NormalizeCode(c)] {
+					t.Errorf("%s: %s matches %s %q, which is not in runbooks/rules/%s.yaml", ce.File, ce.Entry.ID, m.Tool, c, m.Tool)
+				}
+			}
+		}
+	}
+	for f := range coverageFiles {
+		if !seen[f] {
+			t.Errorf("%s: no entries loaded", f)
 		}
 	}
 }

@@ -114,7 +114,7 @@ def tfsec(from_trivy):
             title = re.search(r"^title: (.*)$", show(repo, ids[i]), re.M)
             r = {"id": i, "title": title.group(1).strip() if title else "", "default": True, "aliases": []}
         r = dict(r)
-        r.pop("path", None)
+        r["path"] = ids[i]
         rules.append(r)
     write("tfsec", repo, "docs/checks/<provider>/<service>/<check>/index.md (ids); titles and AVD ids from trivy-checks", rules)
 
@@ -196,6 +196,9 @@ def shellcheck():
         for m in re.finditer(r'\b(?:warn|err|info|style|\w+WithFix|parse\w*At\w*|makeComment\s+\w+)\b[^\n"]{0,60}?\b([1-3]\d{3})\b\s*\$?\s*\(?\s*"((?:[^"\\]|\\.)*)"', show(repo, p)):
             code = "SC" + m.group(1)
             codes.setdefault(code, " ".join(m.group(2).split()))
+        # Codes whose message is built elsewhere (parser warnings).
+        for m in re.finditer(r'\b(?:warning|parseProblem\w*|parseNote\w*|ErrorC|WarningC|InfoC|StyleC)\b[^\n"]{0,40}?\b([1-3]\d{3})\b', show(repo, p)):
+            codes.setdefault("SC" + m.group(1), "")
     top = set(yaml.safe_load(open(os.path.join(OUT, "sources", "shellcheck-top.yaml")))["codes"])
     rules = [{"id": c, "title": t, "default": c in top} for c, t in codes.items()]
     missing = top - set(codes)

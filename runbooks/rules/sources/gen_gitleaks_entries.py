@@ -131,6 +131,135 @@ P = {
 "k8ssecret": ("Kubernetes Secret manifest", ["kubernetes-secret-yaml"], "`data` and `stringData` of a Secret are only base64, not encrypted; everyone who can read the repository has the values", "Rotate every value in the Secret at its source, delete the manifest from the repository, and manage it with a secret operator (External Secrets, Sealed Secrets, or SOPS-encrypted files)", "https://kubernetes.io/docs/concepts/security/secrets-good-practices/", "DB_PASSWORD"),
 "pkcs12": ("PKCS #12 bundle", ["pkcs12-file"], "a `.p12`/`.pfx` file bundles a private key with its certificate; its password is often weak or known", "Revoke the certificate at its CA, issue a new key and certificate, and keep the bundle in the secret store (or use cert-manager)", "https://www.rfc-editor.org/rfc/rfc7292", "TLS_P12_PASSWORD"),
 }
+JA = {
+"1password": ("サービスアカウントトークンは付与されたすべての Vault を読めます。アカウントの Secret Key は 1Password アカウント全体の認証情報の半分です", "1Password(Developer → Service Accounts)でサービスアカウントトークンを削除して新しいものを作ってください。アカウントの Secret Key が漏れた場合は、アカウントのプロフィールから新しい Secret Key を生成し、アカウントのパスワードも変更します"),
+"adafruit": ("このキーで Adafruit IO アカウントのすべてのフィードとダッシュボードを読み書きできます", "io.adafruit.com でキーを再生成してください(My Key → Regenerate Key)。古いキーはすぐに使えなくなります"),
+"adobe": ("OAuth のクライアント認証情報で、インテグレーションとして Adobe の API を呼び出せます", "Adobe Developer Console でプロジェクトの認証情報を開き、新しいクライアントシークレットを追加してデプロイした後、古いシークレットを削除してください"),
+"age": ("秘密鍵で、その受信者宛てに暗号化されたすべてのファイル(SOPS のファイル、バックアップ)を復号できます", "`age-keygen` で新しい鍵ペアを作り、データを新しい受信者宛てに暗号化し直し(SOPS のファイルなら `sops updatekeys`)、古いコピーは復号できたままなので、それらのファイルに含まれる秘密情報もローテーションしてください"),
+"airtable": ("トークンでスコープ内のベースを読み書きできます", "Airtable の Developer Hub(Personal access tokens)でトークンを削除し、スコープとベースを最小にした新しいトークンを作ってください。レガシーの API キーは非推奨なので、トークンに置き換えます"),
+"algolia": ("Admin キーや書き込みキーでインデックスを変更・削除できます(検索専用キーは公開前提のものです)", "Algolia のダッシュボード(Settings → API Keys)で漏れたキーを削除するか、Admin API キーなら再生成してください。フロントエンドには検索専用キーか Secured API Key を使います"),
+"alibaba": ("AccessKey ペアで RAM ユーザーの権限のまま Alibaba Cloud の API を呼び出せます", "RAM コンソールでユーザーに新しい AccessKey ペアを作ってデプロイした後、漏れたものを無効化して削除してください。RAM ロールと STS トークンの利用を優先します"),
+"anthropic": ("キーで組織の API クレジットを消費できます。Admin キーならメンバーとキーも管理できます", "Anthropic Console(Settings → API keys、または Admin keys)でキーを削除し、新しいキーを作ってください"),
+"jfrog": ("トークンで、そのユーザーが到達できるすべてのリポジトリのパッケージやイメージを読み取れ(多くの場合デプロイも)できます", "JFrog Platform(Administration → User Management → Access Tokens、ID トークンならユーザーのプロフィール)でトークンを失効させ、スコープと有効期限付きのアクセストークンを発行してください。API キーは非推奨です"),
+"asana": ("OAuth アプリのシークレットで、誰でも Asana のユーザーに対してそのアプリになりすませます", "Asana の Developer Console(My apps → アプリ → OAuth)でクライアントシークレットをリセットしてください"),
+"atlassian": ("API トークンで、そのユーザーとして Jira と Confluence Cloud を操作できます", "id.atlassian.com → Security → API tokens でトークンを失効させ、(有効期限付きの)新しいトークンを作ってください"),
+"authress": ("サービスクライアントのキーで、そのクライアントの権限で Authress の API を呼び出せます", "Authress の管理ポータルでサービスクライアントのアクセスキーを削除し、新しいキーを作ってください"),
+"awsbedrock": ("API キーで、AWS アカウントに課金される Bedrock のモデルを呼び出せます", "長期キーなら IAM のサービス固有の認証情報を削除してください(IAM → Users → Security credentials → API keys for Amazon Bedrock)。短期キーは署名したセッションとともに失効しますが、そのセッションのロール認証情報がまだ有効なら失効させます"),
+"azure": ("クライアントシークレットで、API 権限とロール割り当てをすべて持ったアプリケーション(サービスプリンシパル)としてサインインできます", "Entra ID → App registrations → アプリ → Certificates & secrets で新しいシークレットを追加してデプロイした後、漏れたものを削除してください。CI と Kubernetes ではワークロード ID フェデレーション(シークレット不要)を優先します"),
+"beamer": ("API キーでプロダクトの Beamer の投稿とユーザーを管理できます", "Beamer(Settings → API)でキーを削除し、新しいキーを作ってください"),
+"bitbucket": ("OAuth コンシューマーのシークレットで、誰でも認可済みのユーザーに対してそのコンシューマーとして振る舞えます", "OAuth コンシューマー(Workspace settings → OAuth consumers)を編集してシークレットを再生成するか、コンシューマーを削除して作り直してください"),
+"bittrex": ("取引所の API キーで取引でき、有効にしていれば出金もできます", "取引所アカウントの API 設定でキーペアを削除してください。Bittrex Global は事業を終了しているので、使っていなければ連携自体を削除します"),
+"cisco": ("Dashboard API キーはそのユーザーの組織権限を持ち、ネットワーク設定も変更できます", "Meraki ダッシュボード(My profile → API access)でキーを失効させ、新しいキーを生成してください"),
+"clickhouse": ("API キーで組織の ClickHouse Cloud のサービスを管理できます", "ClickHouse Cloud(Organization → API keys)でキーを削除し、新しいキーを作ってください"),
+"clojars": ("デプロイトークンで、そのユーザーのグループにアーティファクトを公開できます", "clojars.org(Dashboard → Deploy Tokens)でトークンを無効にし、スコープを絞った新しいトークンを作ってください"),
+"cloudflare": ("API トークンは権限の範囲で操作でき、Global API Key はアカウントのすべてのゾーンを完全に制御できます", "API トークンをロールまたは削除するか(My Profile → API Tokens)、同じ画面で Global API Key / Origin CA Key を確認して変更してください。自動化にはスコープを絞った API トークンを使います"),
+"codecov": ("アップロードトークンや API トークンでカバレッジレポートを書き込み、リポジトリのデータを読めます", "リポジトリ(または組織)の Codecov の設定でトークンを再生成してください"),
+"cohere": ("キーでアカウントの API クレジットを消費できます", "Cohere のダッシュボード(API keys)でキーを削除し、新しいキーを作ってください"),
+"coinbase": ("キーで残高を読め、取引や送金のスコープがあれば資金も動かせます", "Coinbase の開発者プラットフォームで API キーを削除し、スコープを最小にして IP 許可リストを付けた新しいキーを作ってください"),
+"confluent": ("API キーとシークレットで Kafka クラスタへのプロデュースとコンシュームができ、クラウドの組織も管理できます", "サービスアカウントに新しい API キーを作ってデプロイした後、漏れたキーを削除してください(Confluent Cloud Console → API keys、または `confluent api-key delete`)"),
+"contentful": ("Delivery トークンでスペースの公開済みコンテンツを読めます(Preview トークンや Management トークンはそれ以上)", "Contentful(Settings → API keys)でキーを失効させ、新しいキーを作ってください"),
+"databricks": ("個人用アクセストークンで、そのユーザーとしてワークスペースのノートブック、ジョブ、クラスタ、データを操作できます", "トークンを失効させ(User Settings → Developer → Access tokens、または Token Management API)、自動化にはマシン間の OAuth 認証情報を優先してください"),
+"datadog": ("API キーで組織にデータを送れ、アプリケーションキーならそのユーザーとして設定を読んで変更できます", "キーを失効させ(Organization Settings → API Keys / Application Keys)、新しいキーを作ってください"),
+"defined": ("API キーで Managed Nebula のオーバーレイネットワーク(ホスト、ロール、ファイアウォールルール)を管理できます", "Defined Networking の管理画面(API Keys)でキーを削除し、新しいキーを作ってください"),
+"digitalocean": ("トークンでチームの Droplet、Kubernetes クラスタ、データベース、DNS を管理できます", "トークンを削除し(API → Tokens)、カスタムスコープと有効期限付きの新しいトークンを作ってください。OAuth トークンならアプリケーションのアクセスを取り消します"),
+"discord": ("Bot トークンで参加しているすべてのサーバーで Bot を操作でき、クライアントシークレットで OAuth アプリになりすませます", "Discord Developer Portal で Bot トークン(Bot → Reset Token)またはクライアントシークレット(OAuth2 → Reset Secret)をリセットしてください"),
+"doppler": ("トークンで、発行対象の Config(またはプロジェクト)のすべての秘密情報を読めます", "Doppler(プロジェクトの Access タブ、個人トークンなら Tokens)でトークンを失効させ、新しいトークンを作ってください"),
+"droneci": ("個人トークンで、そのユーザーとして Drone サーバーのリポジトリ、シークレット、ビルドを操作できます", "ユーザーのトークンをローテーションしてください(`drone user token --rotate`、または Drone の UI のアカウントページ)"),
+"dropbox": ("トークンで、アプリが到達できるファイルを読み書きできます", "トークンを失効させ(`/2/auth/token/revoke`、またはアカウントの Connected apps でアプリのアクセスを削除)、短期トークンとリフレッシュトークンを使ってください"),
+"duffel": ("本番トークンで、アカウントの支払いで旅行を予約できます", "Duffel のダッシュボード(Developers → Access tokens)でアクセストークンを削除し、新しいトークンを作ってください"),
+"dynatrace": ("トークンで、スコープに応じて監視データを読んだり設定を変えたりできます", "トークンを失効させ(Dynatrace 環境の Access tokens)、スコープを最小にした新しいトークンを作ってください"),
+"easypost": ("本番キーで、アカウントに課金される送料を購入できます", "EasyPost のダッシュボード(Account Settings → API Keys)でキーを削除し、新しいキーを生成してください"),
+"etsy": ("キーでアプリとして Etsy Open API を呼び出せ、OAuth トークンではショップを操作できます", "Etsy の開発者ポータルでアプリの共有シークレットを再生成し、発行済みの OAuth トークンを失効させてください"),
+"facebook": ("アプリシークレットでアプリとしてリクエストに署名でき、ユーザーやページのトークンではそのユーザーやページとして投稿・閲覧できます", "Meta のアプリダッシュボード(App settings → Basic)で App Secret をリセットしてください(これから派生したトークンも無効になります)。ページトークンはアプリを削除して追加し直すことで失効させます"),
+"fastly": ("トークンでキャッシュをパージし、サービスの設定を変更できます", "トークンを失効させ(Account → API tokens)、スコープを絞った新しいトークンを作ってください"),
+"finicity": ("パートナーシークレットとアプリキーで、顧客の金融口座データに到達できます", "Mastercard の開発者ポータルからパートナーシークレットをリセットし、アプリキーをローテーションしてください"),
+"finnhub": ("キーでプランの API クォータを消費できます", "Finnhub のダッシュボードで API キーを再生成してください"),
+"flickr": ("キーとシークレットでアプリとして Flickr の API を呼び出せます", "Flickr の App Garden でアプリのキーを削除し、新しいキーを申請してください"),
+"flutterwave": ("シークレットキーで請求、返金、送金を開始できます", "Flutterwave のダッシュボード(Settings → API Keys)で新しい API キーを生成し、連携を更新してください"),
+"flyio": ("デプロイトークンや組織トークンでアプリをデプロイし、そのシークレットを読み、アプリを削除できます", "トークンを失効させ(`fly tokens revoke`、またはダッシュボードの Tokens ページ)、1 つのアプリにスコープを絞った有効期限付きのデプロイトークンを発行してください"),
+"frameio": ("開発者トークンでアカウントのメディアを読み書きできます", "Frame.io の開発者サイトでトークンを削除し、新しいトークンを作ってください"),
+"freemius": ("シークレットキーでプロダクトのライセンスと売上を管理できます", "Freemius の開発者ダッシュボード(プロダクトの設定 → Keys)でシークレットキーを再生成してください"),
+"freshbooks": ("トークンでアカウントの請求書と顧客を読んで変更できます", "FreshBooks の開発者ポータルでアプリのトークンを失効させ、クライアントシークレットをリセットしてください"),
+"gcp": ("制限のない API キーで、プロジェクトに課金される有効な Google API を何でも呼び出せます", "コンソール(APIs & Services → Credentials)でキーを再生成または削除し、置き換えるキーには API とアプリケーションの制限を付けてください"),
+"gitlab": ("種類によって、リポジトリへのアクセス(デプロイトークン、ルーティング可能な PAT)、Runner の登録やなりすまし、クラスタエージェントの接続、SCIM によるプロビジョニング、ログイン中のブラウザセッションのいずれかに使えます", "作成した場所で失効させてください。個人用アクセストークンとフィードトークンは User settings → Access tokens、デプロイトークンはプロジェクトの Settings → Repository、Runner のトークンは Runner のトークンのリセットか Runner の削除、エージェントのトークンは Operate → Kubernetes clusters、OAuth アプリのシークレットはアプリケーションのシークレットの更新、受信メールと SCIM のトークンはプロジェクトやグループの設定でのリセット、セッション Cookie は User settings → Active sessions でのセッションの取り消しです。CI のジョブトークンはジョブとともに失効しますが、漏れた元のジョブログを確認してください"),
+"gitter": ("トークンでそのユーザーのルームに投稿し、読めます", "Gitter は Matrix に移行しています。Gitter の開発者ページでトークンを失効させるか、すべてのセッションからログアウトしてください"),
+"gocardless": ("本番トークンで支払いを作成し、顧客の銀行情報を読めます", "GoCardless のダッシュボード(Developers → Access tokens)でアクセストークンを失効させ、新しいトークンを作ってください"),
+"grafana": ("トークンでロールに応じてダッシュボードやデータソースを読み、または変更できます。Cloud のトークンはスタックを管理できます", "サービスアカウントトークン(Administration → Service accounts)または Cloud のアクセスポリシーのトークンを削除し、有効期限付きの新しいトークンを作ってください。レガシーの API キーはサービスアカウントに移行します"),
+"harness": ("キーでパイプラインを実行し、ユーザーまたはサービスアカウントのロールでシークレットの参照を読めます", "API キーまたはそのトークンを削除し(Account settings → Access control → ユーザーまたはサービスアカウント)、有効期限付きの新しいトークンを作ってください"),
+"hashicorp": ("トークンで、到達できる Workspace の plan と apply を実行し、state(とその中の秘密情報)や変数を読めます。パスワードのフィールドは Terraform のコードに書かれた認証情報です", "トークンを削除し(User settings → Tokens、またはチームや組織のトークンのページ)、新しいトークンを作ってください。`.tf` ファイルのパスワードは、それが属するシステムでローテーションし、環境から `sensitive` な変数として渡します"),
+"heroku": ("キーで、そのユーザーがアクセスできるすべてのアプリをデプロイ・スケールし、Config Vars(秘密情報)を読めます", "API キーを再生成するか(Account settings → API Key)、認可を取り消してください(`heroku authorizations:revoke`)"),
+"hubspot": ("トークンで、スコープに応じて CRM のレコードを読んで変更できます", "プライベートアプリのアクセストークンをローテーションしてください(Settings → Integrations → Private apps → アプリ → Auth → Rotate)。レガシーの API キーは提供終了しています"),
+"huggingface": ("書き込みトークンでモデルやデータセットを push でき(悪意あるものに置き換えることも)、読み取りトークンでプライベートリポジトリに到達できます", "トークンを無効化し(Settings → Access Tokens → Invalidate and refresh)、fine-grained トークンを優先してください"),
+"infracost": ("キーで組織の Infracost Cloud アカウントを使えます", "Infracost Cloud(Org settings → API key)で API キーをローテーションしてください"),
+"intercom": ("アクセストークンで会話とユーザーデータを読み書きできます", "Intercom の Developer Hub(Authentication)でアプリのアクセストークンを再生成してください"),
+"intra42": ("クライアントシークレットで OAuth アプリケーションとしてトークンを取得できます", "42 Intra の API アプリケーションのページでアプリケーションのシークレットを再生成してください"),
+"kraken": ("取引所のキーで取引でき、許可していれば出金もできます", "Kraken(Settings → API)でキーを削除し、必要な権限だけを持つ新しいキーを作ってください"),
+"kucoin": ("取引所のキーで取引でき、許可していれば出金もできます", "KuCoin(API Management)で API キーを削除し、IP 許可リスト付きの新しいキーを作ってください"),
+"launchdarkly": ("アクセストークンで、到達できるすべての環境のフィーチャーフラグを変更できます", "トークンをリセットまたは削除し(Account settings → Authorization)、カスタムロール付きの新しいトークンを作ってください"),
+"linear": ("キーでそのユーザーとして Issue を読んで変更でき、クライアントシークレットで OAuth アプリになりすませます", "個人用 API キーを失効させるか(Settings → Security & access → API)、OAuth アプリケーションのシークレットをローテーションしてください"),
+"linkedin": ("クライアントシークレットで LinkedIn アプリとしてトークンを取得できます", "LinkedIn の開発者ポータル(アプリの Auth タブ)で新しいクライアントシークレットを生成し、古いものを削除してください"),
+"lob": ("本番のシークレットキーで、アカウントに課金される郵便物を送れます", "Lob のダッシュボード(Settings → API Keys)でキーをロールしてください"),
+"looker": ("API3 の認証情報で、データへのアクセスを含めて Looker のユーザーとして操作できます", "ユーザーの API キーを削除し(Admin → Users → Edit → API keys)、新しいキーを作ってください"),
+"mailchimp": ("キーでオーディエンス(個人データ)を読み、キャンペーンを送信できます", "Mailchimp(Profile → Extras → API keys)でキーを無効にし、新しいキーを作ってください"),
+"mailgun": ("プライベートキーで自社ドメインとしてメールを送れ、Webhook の署名キーで誰でも Webhook の呼び出しを偽造できます", "Mailgun のダッシュボード(API Security、またはドメインの Webhook signing key)でキーをローテーションしてください"),
+"mapbox": ("シークレットトークン(sk.)でスタイルとアップロードを管理できます(パブリックトークン(pk.)はブラウザ向けですが、URL 制限を付けるべきものです)", "Mapbox アカウントの Tokens ページでトークンを削除またはローテーションし、置き換えるトークンには URL 制限を付けてください"),
+"mattermost": ("個人用アクセストークンで、そのユーザー(または Bot)としてサーバーを操作できます", "トークンを失効させ(Profile → Security → Personal Access Tokens、または System Console → Users)、新しいトークンを作ってください"),
+"maxmind": ("ライセンスキーで、アカウントの契約で GeoIP データベースをダウンロードできます", "キーを無効にし(Account → Manage License Keys)、新しいキーを生成してください"),
+"messagebird": ("本番キーで、アカウントに課金される SMS や音声メッセージを送れます", "ダッシュボード(Developers → API access)でアクセスキーを削除し、新しいキーを作ってください"),
+"msteams": ("Incoming Webhook の URL でコネクタとしてチャネルにメッセージを投稿でき、手軽なフィッシングの手段になります", "Webhook を削除し(チャネル → Connectors または Workflows → Webhook → Remove)、新しいものを作ってください。URL はシークレットストアに保管します"),
+"netlify": ("トークンでサイトをデプロイし、その環境変数を読めます", "個人用アクセストークンを削除し(User settings → Applications)、有効期限付きの新しいトークンを作ってください"),
+"newrelic": ("ユーザーキーでアカウントの全データを照会して設定を変更でき、Insert キーやライセンスキーでテレメトリを送信(偽装も)できます", "API キーの画面(one.newrelic.com → API keys)でキーを削除またはローテーションし、新しいキーを作ってください"),
+"notion": ("インテグレーションのトークンで、インテグレーションに共有されたすべてのページを読んで編集できます", "内部インテグレーションのシークレットを更新してください(My integrations → インテグレーション → Secrets → Refresh)"),
+"npm": ("publish トークンで、そのユーザーがメンテナンスするすべてのパッケージの新バージョンを公開でき、インストールする全員へのサプライチェーン攻撃になります", "トークンを失効させ(`npm token revoke <id>`、または npmjs.com → Access Tokens)、granular トークンか CI からの Trusted Publishing を使ってください"),
+"nuget": ("パスワード(多くはフィードの PAT)でプライベートフィードのパッケージを読んで公開できます", "フィード側(Azure Artifacts の PAT、GitHub Packages のトークンなど)で認証情報をローテーションし、`nuget.config` には `ClearTextPassword` を書かず、CI では環境から認証情報を設定してください(`dotnet nuget update source --password`)"),
+"nytimes": ("キーでアプリの API クォータを使えます", "developer.nytimes.com でアプリのキーを削除し、新しいキーを作ってください"),
+"octopus": ("キーで、そのユーザーとしてリリースをデプロイし、機密の変数を読めます", "API キーを失効させ(Profile → My API Keys)、有効期限付きの新しいキーを作ってください。CI では OIDC を優先します"),
+"okta": ("API トークンは作成した管理者の権限で Okta の組織全体を操作できます", "トークンを失効させ(Security → API → Tokens)、スコープを絞った権限付与を持つ OAuth のサービスアプリを優先してください"),
+"openai": ("キーで組織のクレジットを消費し、プロジェクトのファイル、Assistant、ファインチューニングを読めます", "プロジェクトの API キーのページ(platform.openai.com)でキーを削除し、プロジェクトにスコープを絞った新しいキーを作ってください"),
+"openshift": ("OAuth トークンで、そのユーザーの RBAC 権限をすべて持ったままクラスタを操作できます", "トークンを削除し(`oc delete oauthaccesstoken <sha256~name>`、またはコンソールのユーザーのトークンのページ)、ログインし直してください"),
+"perplexity": ("キーでアカウントの API クレジットを消費できます", "Perplexity の API 設定でキーを削除し、新しいキーを生成してください"),
+"plaid": ("シークレットとクライアント ID で、ユーザーが連携した銀行口座を読めます", "Plaid のダッシュボード(Developers → Keys → Rotate secret)でシークレットをローテーションしてください"),
+"planetscale": ("データベースのパスワードでそのブランチに接続でき、サービストークンでデータベースやブランチを管理できます", "パスワード(データベース → Settings → Passwords)またはサービストークン(Organization → Service tokens)を削除し、新しいものを作ってください"),
+"postman": ("キーでユーザーのコレクションと環境(さらに秘密情報を含むことが多い)を読んで変更できます", "キーを削除し(Settings → API keys)、ワークスペースの環境に他の秘密情報が漏れていないか確認してください"),
+"prefect": ("キーでフローを実行し、Workspace のブロック(認証情報)を読めます", "API キーを削除し(Account settings → API Keys、またはサービスアカウント)、有効期限付きの新しいキーを作ってください"),
+"privateai": ("キーでアカウントの匿名化 API のクォータを使えます", "Private AI のカスタマーポータルでキーをローテーションしてください"),
+"pulumi": ("トークンでスタックの state(とその中の秘密情報)を読み、更新を実行できます", "トークンを削除し(Settings → Access tokens)、CI では OIDC で発行されるトークンを優先してください"),
+"pypi": ("アップロードトークンでプロジェクトの新しいリリースを公開でき、利用者へのサプライチェーン攻撃になります", "トークンを削除し(Account settings → API tokens)、リリースジョブを Trusted Publishing に切り替えてください"),
+"rapidapi": ("キーで、アカウントに課金される契約済みの API を呼び出せます", "RapidAPI(Apps → アプリ → Authorization)でアプリケーションキーをローテーションしてください"),
+"readme": ("キーでプロジェクトのドキュメントを変更できます", "ReadMe のダッシュボード(API Keys)でキーを失効させ、新しいキーを作ってください"),
+"rubygems": ("push スコープのキーで、オーナーの gem の新バージョンを公開できます", "rubygems.org(Settings → API keys)でキーを削除し、スコープ付きのキーか Trusted Publishing を使ってください"),
+"scalingo": ("トークンで、そのユーザーのアプリをデプロイし、環境変数を読めます", "トークンを削除し(Profile → API tokens、または `scalingo tokens-remove`)、新しいトークンを作ってください"),
+"sendbird": ("マスター API トークンで、アプリケーションのすべてのユーザーとメッセージを読んで変更できます", "セカンダリ API トークンを発行してデプロイした後、Sendbird のダッシュボード(Settings → Application → General)で漏れたトークンを失効させてください"),
+"sendgrid": ("キーで自社ドメインとしてメールを送れ(フィッシングに好都合です)、連絡先を読めることもあります", "キーを削除し(Settings → API Keys)、アクセスを制限した新しいキーを作ってください"),
+"sendinblue": ("キーでメールを送信し、連絡先を読めます", "Brevo(SMTP & API → API Keys)でキーを削除し、新しいキーを生成してください"),
+"sentry": ("認証トークンで Issue(ユーザーデータを含む)を読み、プロジェクトの設定を変更できます。組織トークンではソースマップとリリースをアップロードできます", "トークンを失効させ(User settings → Auth Tokens、または Organization settings → Auth Tokens)、新しいトークンを作ってください"),
+"settlemint": ("トークンで、アプリケーションまたはユーザーのブロックチェーンのノードとサービスを管理できます", "SettleMint のコンソールでアクセストークンを削除し、有効期限付きの新しいトークンを作ってください"),
+"shippo": ("本番トークンで、アカウントに課金されるラベルを購入できます", "Shippo(Settings → API)でトークンを再生成してください"),
+"shopify": ("Admin API のトークンで注文や顧客データを読んでストアを変更でき、共有シークレットで Webhook や OAuth を偽造できます", "アプリの API シークレットをローテーションし、再インストールして新しいトークンを発行してください(Partner ダッシュボード、またはストアの Apps → Develop apps → アプリ → API credentials)"),
+"sidekiq": ("認証情報でライセンス付きの Sidekiq の gem をダウンロードでき(利用がライセンスに紐付きます)", "Contributed Systems にライセンスの認証情報のローテーションを依頼し(Commercial FAQ を参照)、Bundler には環境から `bundle config` で設定してください"),
+"slack": ("Bot トークンやユーザートークンで到達できるすべてのチャネルを読んで投稿でき(ユーザートークンは本人として)、アプリレベルや設定用のトークンではアプリを管理できます", "トークンを失効させ(`auth.revoke`、またはアプリの OAuth & Permissions ページ → Revoke / 再インストール)、新しいトークンが期限切れになるようトークンのローテーションを有効にしてください。レガシートークンはもう作れないので、Slack アプリに移行します"),
+"snyk": ("トークンで組織のプロジェクトと脆弱性を読み、そのクォータでテストを実行できます", "トークンを失効させて再生成し(Account settings → Auth Token)、CI ではサービスアカウントのトークンを使ってください"),
+"sonar": ("トークンで解析結果を送信でき、ユーザートークンならプライベートプロジェクトのソースコードも読めます", "トークンを失効させ(My Account → Security)、プロジェクトの解析用トークンを作ってください"),
+"sourcegraph": ("トークンで、そのユーザーが見られるすべてのコードを検索できます", "トークンを削除し(User settings → Access tokens)、新しいトークンを作ってください"),
+"square": ("本番トークンで決済を受け付け、販売者の顧客を読めます", "Square Developer Dashboard(Credentials → Replace)でアクセストークンを置き換え、発行した OAuth トークンを失効させてください"),
+"squarespace": ("API キーでサイトの注文を読み、在庫を変更できます", "サイトの Developer API Keys パネルでキーを失効させ、新しいキーを作ってください"),
+"stripe": ("シークレットキーや制限付きキーで請求や返金を作成し、顧客データを読めます", "Stripe のダッシュボード(Developers → API keys → Roll key)で古いキーの有効期限を選んでキーをロールし、制限付きキーを使ってください"),
+"sumologic": ("アクセスキーで、そのユーザーが見られるすべてのログデータを照会し、コレクターを変更できます", "アクセスキーを削除し(Preferences → My Access Keys、または Administration → Security → Access Keys)、新しいキーを作ってください"),
+"telegram": ("Bot トークンで Bot を操作でき、そのチャットを読んで Bot として投稿できます", "@BotFather でトークンを失効させ(`/revoke`)、新しいトークンを設定してください"),
+"travisci": ("トークンで、そのユーザーのリポジトリのビルドを起動し、設定を読めます", "Travis CI(Settings → API authentication → Regenerate token)でトークンを再生成してください"),
+"twilio": ("キーで、アカウントに課金されるメッセージや通話を送り、メッセージのログを読めます", "API キーを削除し(Console → Account → API keys & tokens)、新しいキーを作ってください。Auth Token も漏れていればローテーションします"),
+"twitch": ("トークンで、アプリまたは認可したユーザーとして操作できます", "トークンを失効させ(`POST https://id.twitch.tv/oauth2/revoke`)、Developer Console で新しいクライアントシークレットを生成してください"),
+"twitter": ("キーとトークンで、アプリまたは認可済みのアカウントとして投稿・閲覧できます", "X の開発者ポータル(アプリの Keys and tokens ページ)で API キーとシークレット、Bearer トークン、アクセストークンを再生成してください"),
+"typeform": ("トークンでフォームの回答(個人データ)を読み、フォームを変更できます", "個人用アクセストークンを削除し(Account → Personal tokens)、スコープを最小にした新しいトークンを作ってください"),
+"vault": ("トークンで、ポリシーが許すすべての秘密情報を読み書きできます", "トークンを失効させ(`vault token revoke <token>`、または `-accessor`。バッチトークンは失効できず TTL まで有効なので、親トークンを失効させるか TTL を短くします)、静的なトークンではなく短命な認証方式(Kubernetes、JWT/OIDC)を使ってください"),
+"yandex": ("キーで、サービスアカウントとして Yandex Cloud の API(または S3 互換ストレージ)を呼び出せます", "サービスアカウントの API キーまたは静的アクセスキーを削除し(`yc iam api-key delete`、`yc iam access-key delete`)、新しいキーを作ってください"),
+"zendesk": ("API トークンで(メールアドレスと組み合わせて)アカウントの任意のエージェントとして操作でき、チケットや顧客データを読めます", "Admin Center(Apps and integrations → Zendesk API)でトークンを削除し、新しいトークンを作ってください"),
+"curl": ("ヘッダーや `-u user:password` で、そのコマンドが呼び出すサービスに認証できます", "そのサービスで認証情報をローテーションし、コマンドに直接書かず、環境変数や netrc ファイルから読むようにしてください(`curl --netrc-file`、`-H @headers-file`)"),
+"jwtb64": ("JWT は有効期限まで Bearer の認証情報として使えます。長期のもの(サービストークンや JWT 形式の API キー)は何か月も有効です", "トークンのクレームから発行者を確認し、そこでトークンやセッションを失効させてください。失効できないトークンなら署名鍵をローテーションします"),
+"k8ssecret": ("Secret の `data` と `stringData` は base64 にすぎず暗号化されていないため、リポジトリを読める人は誰でも値を手にします", "Secret の値をすべてそれぞれの発行元でローテーションし、マニフェストをリポジトリから削除して、Secret 用のオペレーター(External Secrets、Sealed Secrets、SOPS で暗号化したファイル)で管理してください"),
+"pkcs12": ("`.p12` / `.pfx` ファイルは秘密鍵を証明書と一緒に束ねたもので、そのパスワードは弱いか知られていることがよくあります", "CA で証明書を失効させ、新しい鍵と証明書を発行して、バンドルはシークレットストアに保管してください(または cert-manager を使います)"),
+}
+
 seen = set()
 out = []
 for key, (name, codes, grants, revoke, url, env) in P.items():
@@ -159,16 +288,41 @@ env:
 
 {{{{ignoreexample .}}}}
 """
+    jg, jr = JA[key]
+    jbody = f"""**何が問題か** {{{{with .Path}}}}{{{{code .}}}}{{{{with $.Line}}}} の {{{{.}}}} 行目{{{{end}}}}{{{{else}}}}この変更{{{{end}}}}に、gitleaks が {name} の認証情報と判定した値が含まれています(ルール {{{{code .Code}}}})。値はあえてここには表示していません。
+
+**なぜ問題か** {name} では、{jg}。リポジトリに push したものは数分のうちにすべてのクローン、フォーク、CI のキャッシュ、バックアップにコピーされます。後でその行を消しても秘密情報は元に戻らず、スキャナーは漏洩したリポジトリからこうしたパターンを収集しています。
+
+**修正方法** リポジトリが非公開でも、**まずローテーションしてください**。{jr}。コミット以降に使われていないかプロバイダーの監査ログやアクセスログを確認し、新しい値はリポジトリではなくシークレットストアから渡します。たとえば次のようにします。
+
+```yaml
+env:
+  - name: {env}
+    valueFrom:
+      secretKeyRef:
+        name: {key}-credentials
+        key: {env.lower().replace('_', '-')}
+```
+
+**その後で履歴から削除します**(ローテーションの後に行います。履歴を書き換えても、push 済みの秘密情報が漏れていない状態には戻りません)。新しいミラークローンで `git filter-repo --replace-text` を実行して force push し、リポジトリの管理者にキャッシュされたプルリクエストの ref の削除を依頼してください。
+
+**例外が必要な場合** 有効な認証情報は決して無視しないでください。テスト用のフィクスチャやドキュメントに載っている例の値に一致した場合は、理由と期限を付けて `.runbook-translator.yaml`(または gitleaks の `.gitleaksignore` / allowlist)に記録してください。
+
+{{{{ignoreexample .}}}}
+"""
     out.append({"id": "secret-" + key, "title": f"{name} credential committed", "severity": "error",
                 "match": [{"tool": "gitleaks", "codes": codes}],
                 "links": [url, "https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.toml"],
                 "controls": ["NIST SP 800-190 4.1.4 (embedded clear text secrets)"],
                 "body": body,
+                "translations": {"ja": {"title": f"{name} の認証情報がコミットされている", "body": jbody}},
                 "examples": [{"finding": {"tool": "gitleaks", "code": codes[0], "message": f"{name} credential", "path": "config/app.env", "line": 3},
                               "contains": [f"name: {env}", "Rotate first", "ignore:"]}]})
 class Block(str): pass
 yaml.SafeDumper.add_representer(Block, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style="|"))
-for e in out: e["body"] = Block(e["body"])
+for e in out:
+    e["body"] = Block(e["body"])
+    e["translations"]["ja"]["body"] = Block(e["translations"]["ja"]["body"])
 sys.stdout.write("# Built-in runbooks: gitleaks default-config rules, one entry per provider with its own\n# revoke/rotate steps and documentation (issue 14). Rule ids from config/gitleaks.toml.\n")
 yaml.safe_dump({"entries": out}, sys.stdout, sort_keys=False, allow_unicode=True, width=100000)
 print(len(seen), file=sys.stderr)

@@ -136,6 +136,106 @@ def fence(code, lang):
     return f"{ticks}{lang}\n" + "\n".join(lines) + f"\n{ticks}"
 
 
+# Fix snippets written for the checks whose trivy-checks examples file has no
+# passing example (the check's own text explains the fix; these show it).
+ROLE_READONLY = """apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: app-reader
+rules:
+  - apiGroups: [""]
+    resources: ["pods", "services", "configmaps"]
+    verbs: ["get", "list", "watch"]   # name each verb; no "*", no write verbs the app does not use"""
+BINDING_SA = """apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: app-reader
+subjects:
+  - kind: ServiceAccount            # a named subject, not a built-in group
+    name: app
+    namespace: shop
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: app-reader"""
+SNIPPETS = {
+"KSV-0007": ("Kubernetes", "yaml", """spec:
+  template:
+    spec:
+      # no hostAliases: publish the name in DNS (a Service, or an ExternalName Service)
+      containers:
+        - name: app
+          image: registry.example.com/app:1.4.2"""),
+"KSV-0039": ("Kubernetes", "yaml", """apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+  namespace: shop
+spec:
+  limits:
+    - type: Container
+      defaultRequest:
+        cpu: 100m
+        memory: 128Mi
+      default:
+        cpu: 500m
+        memory: 512Mi"""),
+"KSV-0040": ("Kubernetes", "yaml", """apiVersion: v1
+kind: ResourceQuota
+metadata:
+  name: compute
+  namespace: shop
+spec:
+  hard:
+    requests.cpu: "4"
+    requests.memory: 8Gi
+    limits.cpu: "8"
+    limits.memory: 16Gi"""),
+"KSV-0107": ("Kubernetes", "yaml", """apiVersion: apps/v1          # the stable group/version of the kind
+kind: Deployment"""),
+"KSV-0108": ("Kubernetes", "yaml", """apiVersion: v1
+kind: Service
+spec:
+  type: ClusterIP
+  # no externalIPs: expose through a LoadBalancer Service or an Ingress
+  ports:
+    - port: 80
+      targetPort: http"""),
+"KSV-0117": ("Kubernetes", "yaml", """containers:
+  - name: app
+    ports:
+      - containerPort: 8080   # no hostPort below 1024; no hostPort at all if a Service will do"""),
+"KSV-0119": ("Kubernetes", "yaml", """containers:
+  - name: app
+    securityContext:
+      capabilities:
+        drop: ["ALL"]        # NET_RAW is not in add"""),
+"KSV-0120": ("Kubernetes", "yaml", """containers:
+  - name: app
+    securityContext:
+      capabilities:
+        drop: ["ALL"]        # SYS_MODULE is not in add"""),
+"KSV-0121": ("Kubernetes", "yaml", """volumes:
+  - name: data
+    persistentVolumeClaim:       # instead of a hostPath to a host system directory
+      claimName: app-data"""),
+"DS-0027": ("Dockerfile", "dockerfile", """RUN microdnf install -y curl && microdnf clean all"""),
+"DS-0030": ("Dockerfile", "dockerfile", """WORKDIR /app        # not /, /proc, /sys, /dev or another system directory"""),
+"AWS-0320": ("Terraform", "hcl", """resource "aws_s3_bucket" "assets" {
+  bucket = "shop-assets-prod"   # dashes, no dots
+}"""),
+"AWS-0343": ("Terraform", "hcl", """resource "aws_rds_cluster" "db" {
+  cluster_identifier  = "shop-db"
+  engine              = "aurora-postgresql"
+  deletion_protection = true
+}"""),
+}
+for _cid in ["KSV-0042", "KSV-0043", "KSV-0045", "KSV-0047", "KSV-0049", "KSV-0050", "KSV-0051", "KSV-0052", "KSV-0053", "KSV-0054", "KSV-0055", "KSV-0056"]:
+    SNIPPETS[_cid] = ("Kubernetes", "yaml", ROLE_READONLY)
+for _cid in ["KSV-01011", "KSV-0122", "KSV-0123"]:
+    SNIPPETS[_cid] = ("Kubernetes", "yaml", BINDING_SA)
+
+
 def good_example(meta_custom, rego_path):
     # The examples file is named in the metadata, or sits beside the check.
     ex = meta_custom.get("examples") or rego_path[:-len(".rego")] + ".yaml"
@@ -242,9 +342,12 @@ def main():
         if not fix:
             fix = "Change the resource so that it passes the check, as in the example below."
         ex = good_example(c, r["path"])
+        if not ex and cid in SNIPPETS:
+            label, lang, code = SNIPPETS[cid]
+            ex = (label + ", written for this catalog", lang, code, [])
         links = [f"https://avd.aquasec.com/misconfig/{cid.lower()}"]
         if tf is not None:
-            links.append(f"https://aquasecurity.github.io/tfsec/latest/checks/{tf['id'].split('-')[0]}/")
+            links.append(tfsec_page(tf))
         example = None
         contains = None
         if ex:
@@ -254,11 +357,12 @@ def main():
             links += [l for l in exlinks if l.startswith("https://")]
         links += [l for l in (meta.get("related_resources") or []) if isinstance(l, str) and l.startswith("https://")]
         links.append(f"https://github.com/aquasecurity/trivy-checks/blob/{tc_commit}/{r['path']}")
-        if cid.startswith("KCV"):
+        node = re.match(r"checks/kubernetes/(apiserver|controllermanager|scheduler|etcd|kubelet|cni)_", r["path"])
+        if cid.startswith("KCV") and node:
             verify = ("These checks read the control-plane and node configuration that `trivy k8s` collects; "
                       "after changing the flag or file, re-run the benchmark:\n\n```sh\n"
                       "trivy k8s --compliance=k8s-cis-1.23 --report summary\n```")
-        elif area(r["path"], cid) in ("ksv",):
+        elif area(r["path"], cid) in ("ksv", "kcv"):
             verify = "Check the change locally before pushing:\n\n```sh\ntrivy config --misconfig-scanners kubernetes .\n```"
         elif area(r["path"], cid) == "ds":
             verify = "Check the change locally before pushing:\n\n```sh\ntrivy config --misconfig-scanners dockerfile .\n```"
@@ -314,7 +418,7 @@ def main():
         if m:
             example = "A configuration that passes the check (Terraform):\n\n" + fence(esc_tmpl(m.group(1)), "hcl")
             contains = contains_line(m.group(1))
-        links = [f"https://aquasecurity.github.io/tfsec/latest/checks/{r['id'].split('-')[0]}/",
+        links = [tfsec_page(r),
                  f"https://github.com/aquasecurity/tfsec/blob/{tfsec_commit}/{doc}"]
         links += [l for l in re.findall(r"^- (https://\S+)", sec("Links"), re.M)]
         verify = "Check the change locally before pushing:\n\n```sh\ntfsec .    # or: trivy config .\n```"
@@ -337,6 +441,13 @@ def main():
                      f"# entry in another file (the script then leaves that check out).\n")
             yaml.safe_dump({"entries": entries}, fh, sort_keys=False, allow_unicode=True, width=100000, default_style=None)
         print(f"{path}: {len(entries)} entries")
+
+
+def tfsec_page(rule):
+    # docs/checks/<provider>/<service>/<check>/index.md is published under
+    # https://aquasecurity.github.io/tfsec/latest/checks/<provider>/<service>/<check>/
+    parts = rule["path"].split("/")
+    return "https://aquasecurity.github.io/tfsec/latest/checks/" + "/".join(parts[2:5]) + "/"
 
 
 def sentence(s):

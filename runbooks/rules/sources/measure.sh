@@ -9,6 +9,9 @@ rt=/tmp/runbook-translator-measure
 echo "## Rule lists: runbook-translator runbooks coverage --rules"
 $rt runbooks coverage --rules --lang ja | sed -n '/^TOOL  *DEFAULT RULES/,$p'
 echo
+echo "## All listed rules (built-in checks off by default too): runbook-translator runbooks coverage --rules --all-rules"
+$rt runbooks coverage --rules --all-rules | sed -n '/^TOOL  *RULES/,$p'
+echo
 echo "## Fixtures: runbook-translator runbooks coverage <testdata fixtures of the listed tools>"
 files=$(for d in testdata/trivy testdata/trivy-sarif testdata/tfsec testdata/tfsec-sarif testdata/tfsec-checkstyle \
     testdata/kube-linter testdata/kube-linter-sarif testdata/kube-linter-text testdata/kube-score testdata/kube-score-sarif \
