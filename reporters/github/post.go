@@ -205,7 +205,6 @@ var githubErrors = lifecycle.Errors{NoAccess: ErrNoWriteAccess, RejectStatus: ht
 // APIStatus implements lifecycle.APIError.
 func (e *APIError) APIStatus() (int, string) { return e.Status, e.Message }
 
-
 const threadsQuery = `query($owner: String!, $repo: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $repo) {
     pullRequest(number: $number) {

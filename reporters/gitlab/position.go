@@ -259,7 +259,6 @@ var gitlabErrors = lifecycle.Errors{NoAccess: ErrNoWriteAccess, RejectStatus: ht
 // APIStatus implements lifecycle.APIError.
 func (e *APIError) APIStatus() (int, string) { return e.Status, e.Message }
 
-
 // lineRange is the position[line_range] of a multi-line thread from start
 // to end: each end named by its line code, "SHA1 hash of the filename,
 // followed by '_', the line number before the change, '_', and the line
