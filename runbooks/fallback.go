@@ -18,10 +18,10 @@ const FallbackBody = `{{if .Title}}**{{.Title}}**
 {{end}}{{if .URL}}
 Documentation: <{{.URL}}>
 {{end}}
-*No runbook entry covers {{if .Raw.Code}}{{code .Raw.Code}}{{else}}this finding{{end}} from {{code .Raw.Tool}} yet.*
-To add one, create a file under ` + "`.runbook-translator/runbooks/`" + ` with an entry whose matcher is
-{{code (printf "{tool: %s, codes: [%s]}" .Raw.Tool .Raw.Code)}}, then check it with
-{{code (printf "runbook-translator runbooks show %s --tool %s" .Raw.Code .Raw.Tool)}}.
+*No runbook entry covers {{if .Raw.Code}}{{code .Raw.Code}}{{else}}this finding{{end}}{{if .Raw.Tool}} from {{code .Raw.Tool}}{{end}} yet.*
+To add one, create a file under ` + "`.runbook-translator/runbooks/`" + ` (loaded by convention) with an entry whose matcher is
+{{if not .Raw.Code}}{{code (printf "{tool: %s, message: '<a pattern of the message>'}" .Raw.Tool)}} (the finding has no code){{else if .Raw.Tool}}{{code (printf "{tool: %s, codes: [%s]}" .Raw.Tool .Raw.Code)}}{{else}}{{code (printf "{codes: [%s]}" .Raw.Code)}}{{end}}{{if .Raw.Code}}, then check it with
+{{if .Raw.Tool}}{{code (printf "runbook-translator runbooks show %s --tool %s" .Raw.Code .Raw.Tool)}}{{else}}{{code (printf "runbook-translator runbooks show %s" .Raw.Code)}}{{end}}{{end}}.
 `
 
 // fallback is the compiled generic entry. Parsing a constant cannot fail

@@ -11,7 +11,9 @@ import (
 // overrides or disables an earlier one's entries by id.
 //
 // Each layer is read through tr: one inside the checkout through its
-// bounded, root-confined reader (the pull request wrote it).
+// bounded, root-confined reader (the pull request wrote it). The folder
+// .runbook-translator/runbooks of the repository is the last layer when it
+// exists (from --trusted-ref when given), named in the config or not.
 func loadCatalog(paths []string, noBuiltin bool, tr *trust) (*runbooks.Catalog, error) {
 	var layers []*runbooks.Layer
 	var errs []error
@@ -22,7 +24,8 @@ func loadCatalog(paths []string, noBuiltin bool, tr *trust) (*runbooks.Catalog, 
 		}
 		layers = append(layers, b)
 	}
-	for _, p := range paths {
+	// .runbook-translator/runbooks loads by convention, as the last layer.
+	for _, p := range tr.withConventional(paths) {
 		l, err := tr.loadLayer(p)
 		if err != nil {
 			errs = append(errs, err)

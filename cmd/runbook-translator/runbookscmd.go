@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -80,6 +82,19 @@ func newCmdRunbooksShow(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			tool := tool
+			if tool == "" {
+				// Without --tool only code-only entries match; most entries
+				// are tool+code ones (KSV017 is Trivy's): find their tools.
+				if tools := toolsFor(cat, args[0]); len(tools) > 0 {
+					if _, lvl := cat.Find("", args[0]); lvl != runbooks.LevelCode {
+						tool = tools[0]
+						if len(tools) > 1 {
+							fmt.Fprintf(f.IO.ErrOut, "runbook-translator: %s has entries for tools %s; showing %s's (pass --tool for another)\n", args[0], strings.Join(tools, ", "), tool)
+						}
+					}
+				}
+			}
 			fd := &translator.Finding{
 				Tool:     tool,
 				Code:     args[0],
@@ -121,4 +136,24 @@ func withTool(t string) string {
 		return ""
 	}
 	return " (tool " + t + ")"
+}
+
+// toolsFor returns, sorted, the tools whose tool+code entries match code.
+func toolsFor(cat *runbooks.Catalog, code string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range cat.Entries() {
+		for _, m := range e.Match {
+			t := strings.ToLower(m.Tool)
+			if t == "" || seen[t] || len(m.Codes) == 0 {
+				continue
+			}
+			seen[t] = true
+			if _, lvl := cat.Find(t, code); lvl == runbooks.LevelToolCode {
+				out = append(out, t)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

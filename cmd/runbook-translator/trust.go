@@ -303,7 +303,7 @@ func (o *ReviewOptions) checkMentions(cat *runbooks.Catalog) string {
 	if !o.Forge.Mentions || t.checkout {
 		return ""
 	}
-	for _, p := range o.Runbooks {
+	for _, p := range t.withConventional(o.Runbooks) {
 		if t.inCheckout(p) {
 			o.Forge.Mentions = false
 			return "mentions are off: catalog " + p + " is in the pull request's checkout, so its owners could name anyone (read it with --trusted-ref, or keep it outside the checkout; see SECURITY.md)"
