@@ -46,7 +46,7 @@ const JobSummaryMaxBytes = 1 << 20
 // these annotations; run the scanner and this reporter in separate steps or
 // pass the scanner output by file.
 //
-// The runner shows at most 10 error and 10 warning annotations per step
+// The runner shows at most MaxShownPerStep annotations of each kind per step
 // (and 50 per job) on the pull request; the rest are in the log, and the job
 // summary lists everything. Ignored findings are not annotated but appear
 // in the job summary.
@@ -62,13 +62,45 @@ type Annotations struct {
 
 var _ reporters.Reporter = (*Annotations)(nil)
 
+// MaxShownPerStep is how many annotations of each kind GitHub shows per
+// step: "10 warning annotations, 10 error annotations, and 10 notice
+// annotations per step; 50 annotations per job" (actions/toolkit,
+// docs/problem-matchers.md, "Limitations"). The reporter says how many more
+// there are and where they are.
+const MaxShownPerStep = 10
+
 // Report implements reporters.Reporter.
 func (a *Annotations) Report(ctx context.Context, run *translator.Run) error {
 	if a.Out == nil {
 		return errors.New("github-annotations: no output writer")
 	}
 	w := bufio.NewWriter(a.Out)
-	for _, f := range annSorted(run.Findings) {
+	fs := annSorted(run.Findings)
+	var errs, warns, notices int
+	for _, f := range fs {
+		if f.Ignored() {
+			continue
+		}
+		switch f.Severity.GitHubAnnotationLevel() {
+		case "failure":
+			errs++
+		case "warning":
+			warns++
+		default:
+			notices++
+		}
+	}
+	// The pull request shows the first 10 of each kind and hides the rest
+	// without a word: say so first, so that this notice is one of the 10.
+	if hidden := max(errs-MaxShownPerStep, 0) + max(warns-MaxShownPerStep, 0) + max(notices+1-MaxShownPerStep, 0); hidden > 0 {
+		where := "the job log"
+		if a.JobSummaryPath != "" {
+			where = "the job log, and the job summary lists every finding"
+		}
+		fmt.Fprintf(w, "::notice title=runbook-translator::GitHub shows at most %d error, %d warning and %d notice annotations per step: %d more are in %s\n",
+			MaxShownPerStep, MaxShownPerStep, MaxShownPerStep, hidden, where)
+	}
+	for _, f := range fs {
 		if f.Ignored() {
 			continue
 		}

@@ -264,3 +264,36 @@ func TestReporterSummary(t *testing.T) {
 		t.Errorf("budget %d, %d bytes written", gotMax, len(b))
 	}
 }
+
+// Past GitHub's 10 error and 10 warning annotations per step the reporter
+// says how many more there are and where to find them (issue 15).
+func TestAnnotationsSayWhatGitHubHides(t *testing.T) {
+	mk := func(n int, sev translator.Severity) translator.Findings {
+		var fs translator.Findings
+		for i := 0; i < n; i++ {
+			fs = append(fs, &translator.Finding{Tool: "t", Code: fmt.Sprintf("C%d", i), Severity: sev, Message: "m",
+				Location: translator.Location{Path: "a.yaml", Line: i + 1}})
+		}
+		return fs
+	}
+	for _, tc := range []struct {
+		fs   translator.Findings
+		want string
+	}{
+		{mk(10, translator.SeverityError), ""},
+		{append(mk(12, translator.SeverityError), mk(11, translator.SeverityWarning)...), "3 more are in the job log, and the job summary"},
+	} {
+		var out bytes.Buffer
+		a := &Annotations{Out: &out, JobSummaryPath: filepath.Join(t.TempDir(), "s.md")}
+		if err := a.Report(context.Background(), &translator.Run{Findings: tc.fs}); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		if tc.want == "" && strings.Contains(got, "::notice title=runbook-translator::") {
+			t.Errorf("notice without need:\n%s", got)
+		}
+		if tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("no notice %q:\n%s", tc.want, got)
+		}
+	}
+}
