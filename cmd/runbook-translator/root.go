@@ -27,6 +27,7 @@ Exit codes: 0 nothing at or above --fail-level; 1 findings at or above it;
 		NewCmdFormats(f),
 		NewCmdRunbooks(f),
 		NewCmdVersion(f),
+		NewCmdInit(f, nil),
 	)
 	root.AddCommand(helpTopics()...)
 	registerCompletions(root)
