@@ -120,6 +120,10 @@ func codeQualityFinding(opts Options, is *codeQualityIssue) (*translator.Finding
 	if f.Tool == "" {
 		f.Tool = "codequality"
 	}
+	// golangci-lint writes "<check_name>: <text>" (pkg/printers/codeclimate.go).
+	if rest, ok := strings.CutPrefix(f.Message, is.CheckName+": "); ok && is.CheckName != "" && rest != "" {
+		f.Message = rest
+	}
 	if f.Message == "" {
 		f.Message = is.CheckName
 	}
