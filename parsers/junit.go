@@ -152,9 +152,10 @@ func parseJUnit(opts Options, r io.Reader, emit func(*translator.Finding) error)
 var (
 	// tflint formatter/junit.go: name "<rule> <file>:<line>,<col>-<col>",
 	// message "<range>: <message>", type the rule severity.
-	tflintJUnitName  = regexp.MustCompile(`^([a-z0-9_]+) (\S+?):(\d+),(\d+)-(?:(\d+),)?(\d+)$`)
-	tflintJUnitMsg   = regexp.MustCompile(`^\S+:\d+,\d+-(?:\d+,)?\d+: (.*)$`)
-	gitleaksJUnitMsg = regexp.MustCompile(`^(\S+) has detected a secret in file (.+), line (\d+)\.$`)
+	tflintJUnitName    = regexp.MustCompile(`^([a-z0-9_]+) (\S+?):(\d+),(\d+)-(?:(\d+),)?(\d+)$`)
+	tflintJUnitMsg     = regexp.MustCompile(`^\S+:\d+,\d+-(?:\d+,)?\d+: (.*)$`)
+	golangciJUnitClass = regexp.MustCompile(`^(\S+):(\d+):(\d+)$`)
+	gitleaksJUnitMsg   = regexp.MustCompile(`^(\S+) has detected a secret in file (.+), line (\d+)\.$`)
 )
 
 func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
@@ -213,6 +214,19 @@ func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
 		if f.Message == "" {
 			f.Message = c.message
 		}
+	case golangciJUnitClass.MatchString(c.classname) && strings.Contains(c.text, "\nCategory: "):
+		// golangci-lint pkg/printers/junitxml.go: a suite per file, a case
+		// per issue with name the linter and classname "file:line:col",
+		// failure message "file:line:col: text".
+		m := golangciJUnitClass.FindStringSubmatch(c.classname)
+		if f.Tool == "" {
+			f.Tool = "golangci-lint"
+		}
+		f.Code = c.name
+		f.Path = CleanPath(m[1], opts.BaseDir)
+		f.Line, _ = strconv.Atoi(m[2])
+		f.Column, _ = strconv.Atoi(m[3])
+		f.Message = strings.TrimPrefix(c.message, c.classname+": ")
 	case tflintJUnitName.MatchString(c.name):
 		m := tflintJUnitName.FindStringSubmatch(c.name)
 		f.Tool, f.Code = "tflint", m[1]
