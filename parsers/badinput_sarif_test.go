@@ -45,6 +45,10 @@ var psFixtureDirs = []string{
 	"conftest", "conftest-sarif", "trivy-sarif", "tflint-sarif", "kube-linter-sarif",
 	"kube-score-sarif", "gitleaks-sarif", "tfsec-sarif", "checkov-sarif",
 	"tflint-checkstyle", "tfsec-checkstyle", "shellcheck-checkstyle", "biome",
+	// The inputs issue 11 added.
+	"conftest-github", "yamllint-github", "actionlint-github", "actionlint-sarif",
+	"conftest-junit", "kubeconform-junit", "tflint-junit", "gitleaks-junit",
+	"conftest-tap", "kubeconform-tap", "golangci-lint-codequality",
 }
 
 // TestDetectFixtures checks that every fixture is auto-detected as the

@@ -3,6 +3,7 @@ package parsers
 import (
 	"encoding/json"
 	"io"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -106,7 +107,7 @@ func conftestFinding(opts Options, c conftestCheck, res conftestResult, sev tran
 			f.Line = n
 		}
 		if res.Loc.File != "" {
-			f.Path = CleanPath(res.Loc.File, opts.BaseDir)
+			f.Path = conftestLocPath(f.Path, CleanPath(res.Loc.File, opts.BaseDir))
 		}
 	}
 	details, _ := res.Metadata["details"].(map[string]any)
@@ -168,4 +169,25 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// conftestLocPath chooses between the tested file and the file a policy's
+// _loc names. Policies often build _loc from the input's own metadata,
+// which holds only the base name ("catalog.yaml" for k8s/catalog.yaml):
+// that must not turn the tested file's path into a base name (issue 11).
+// A _loc naming the tested file by a suffix of its path keeps the full
+// path; a bare name of another file is taken as its sibling; a _loc with a
+// directory of its own is used as given.
+func conftestLocPath(tested, loc string) string {
+	switch {
+	case loc == "":
+		return tested
+	case tested == "" || loc == tested:
+		return loc
+	case strings.HasSuffix(tested, "/"+loc):
+		return tested
+	case !strings.Contains(loc, "/") && strings.Contains(tested, "/"):
+		return path.Join(path.Dir(tested), loc)
+	}
+	return loc
 }

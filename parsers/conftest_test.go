@@ -94,3 +94,28 @@ func TestConftestFixtureFacts(t *testing.T) {
 		t.Errorf("TF-002: %+v", f)
 	}
 }
+
+// TestConftestLocPath: a policy's _loc.file must not turn the tested file's
+// path into a base name (issue 11).
+func TestConftestLocPath(t *testing.T) {
+	for _, c := range []struct{ tested, loc, want string }{
+		{"k8s/catalog.yaml", "catalog.yaml", "k8s/catalog.yaml"},
+		{"k8s/catalog.yaml", "sub/k8s/catalog.yaml", "sub/k8s/catalog.yaml"},
+		{"k8s/catalog.yaml", "values.yaml", "k8s/values.yaml"},
+		{"k8s/catalog.yaml", "helm/values.yaml", "helm/values.yaml"},
+		{"catalog.yaml", "catalog.yaml", "catalog.yaml"},
+		{"k8s/catalog.yaml", "", "k8s/catalog.yaml"},
+	} {
+		if got := conftestLocPath(c.tested, c.loc); got != c.want {
+			t.Errorf("conftestLocPath(%q, %q) = %q, want %q", c.tested, c.loc, got, c.want)
+		}
+	}
+	in := `[{"filename":"k8s/catalog.yaml","namespace":"main","successes":0,"failures":[{"msg":"P1: x","loc":{"file":"catalog.yaml","line":7}}]}]`
+	fs, err := psParse(t, "conftest", Options{}, []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Path != "k8s/catalog.yaml" || fs[0].Line != 7 {
+		t.Errorf("%+v", fs)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -626,6 +627,11 @@ func (p *textParser) finding(e *efmEntry) *translator.Finding {
 	}
 	if p.tf.refine != nil {
 		p.tf.refine(f, e, p.opts)
+	}
+	if f.Code == "" && e.Nr > 0 {
+		// %n: the error number is the code (errorformat drops it into
+		// Entry.Nr, which nothing else reads).
+		f.Code = strconv.Itoa(e.Nr)
 	}
 	return f
 }

@@ -287,9 +287,11 @@ var ownTextFormats = []struct {
 		}, refine: refineShellcheckGCC},
 		description: "shellcheck gcc text: file:line:col: level: message [SC2086] (info and style print as note)",
 		example:     "shellcheck -f gcc script.sh",
+		// Only lines with shellcheck's [SCnnnn] code: the bare gcc shape
+		// "file:line:col: warning: msg" is also cargo's, clippy's and
+		// gcc's own, and must not be read as shellcheck (issue 11).
 		detect: detectLines(map[*regexp.Regexp]int{
 			shellcheckGCCLine: 2,
-			regexp.MustCompile(`^\S+:\d+:\d+: (?:error|warning|note): `): 1,
 		}),
 	},
 	{
@@ -333,17 +335,25 @@ var ownTextFormats = []struct {
 		}),
 	},
 	{
+		// conftest output/standard.go: print() output first as "PRNT   text",
+		// then one line per result; a message with newlines goes on over
+		// the following lines, up to the next result or the blank line
+		// before the totals.
 		tf: textFormat{name: "conftest-stdout", tool: "conftest", patterns: []string{
-			`FAIL - %f - %m`,
-			`WARN - %f - %m`,
-			`EXCP - %f - %m`,
+			`%EFAIL - %f - %m`,
+			`%WWARN - %f - %m`,
+			`%EEXCP - %f - %m`,
+			`%-GPRNT %.%#`,
 			`%-G%\d\+ test%.%#, %\d\+ passed, %\d\+ warning%.%#`,
+			`%C%m`,
 		}, refine: refineConftest},
 		description: "conftest stdout text: FAIL - file - namespace - K8S-012: Kind/name: message (WARN, EXCP)",
 		example:     "conftest test --no-color --all-namespaces -o stdout k8s/",
 		detect: detectLines(map[*regexp.Regexp]int{
 			conftestLine: 2,
-			regexp.MustCompile(`^\d+ tests?, \d+ passed, \d+ warnings?, \d+ failures?, \d+ exceptions?`): 2,
+			// conftest prints the totals line after every output format
+			// (github, tap...): alone it is only plausible.
+			regexp.MustCompile(`^\d+ tests?, \d+ passed, \d+ warnings?, \d+ failures?, \d+ exceptions?`): 1,
 		}),
 	},
 }
@@ -557,6 +567,10 @@ func refineConftest(f *translator.Finding, e *efmEntry, opts Options) {
 	// Keep the message as conftest printed it (as the JSON parser does), so
 	// both formats of one run give the same fingerprints.
 	msg := group(conftestLine, m, "rest")
+	if len(e.Lines) > 1 {
+		// A multi-line message: conftest printed it as is.
+		msg = strings.TrimRight(strings.Join(append([]string{msg}, e.Lines[1:]...), "\n"), "\n")
+	}
 	code, rest := CodeFromMessage(opts.CodePattern, msg)
 	res, _ := ResourceFromMessage(rest)
 	f.Code, f.Resource, f.Message = code, res, msg

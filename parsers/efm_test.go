@@ -509,3 +509,31 @@ func BenchmarkEFM(b *testing.B) {
 		}
 	}
 }
+
+// TestEFMNumber: %n is the finding's code (issue 11: it was dropped).
+func TestEFMNumber(t *testing.T) {
+	p, err := New("efm", Options{EFM: []string{`%f:%l: error %n: %m`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []*translator.Finding
+	err = p.Parse(strings.NewReader("a.c:3: error 1234: bad thing\n"), func(f *translator.Finding) error { got = append(got, f); return nil })
+	if err != nil || len(got) != 1 || got[0].Code != "1234" || got[0].Message != "bad thing" || got[0].Line != 3 {
+		t.Fatalf("%v %+v", err, got)
+	}
+}
+
+// TestDetectGCCStyleIsNotShellcheck: cargo and clippy print the gcc shape
+// too (rustc's short message format); without shellcheck's [SCnnnn] codes
+// auto-detection must not call it shellcheck (issue 11).
+func TestDetectGCCStyleIsNotShellcheck(t *testing.T) {
+	// The shape of `cargo check --message-format short` / `cargo clippy --message-format short`.
+	in := []byte("src/main.rs:3:9: warning: unused variable: `x`\nsrc/main.rs:10:5: error[E0308]: mismatched types\nsrc/lib.rs:7:1: warning: function `f` is never used\n")
+	if f, err := Detect(in); err == nil && f.Name == "shellcheck-gcc" {
+		t.Errorf("cargo output detected as %s", f.Name)
+	}
+	sc := []byte("deploy.sh:3:8: warning: Double quote to prevent globbing and word splitting. [SC2086]\n")
+	if f, err := Detect(sc); err != nil || f.Name != "shellcheck-gcc" {
+		t.Errorf("shellcheck gcc output: %v %v", f.Name, err)
+	}
+}

@@ -38,6 +38,7 @@ var structuredFormats = map[string]bool{
 	"rdjsonl": true, "sarif": true, "shellcheck": true, "shellcheck-json": true,
 	// Formats other branches add; harmless while they are not registered.
 	"trivy": true, "tflint": true, "tfsec": true, "gitleaks": true, "checkov": true, "hadolint": true,
+	"junit": true, "codequality": true,
 }
 
 // maxSeedBytes caps one seed: the fuzzer mutates small inputs far faster,

@@ -3,6 +3,7 @@ package parsers
 import (
 	"encoding/json"
 	"io"
+	"path"
 	"regexp"
 	"strings"
 
@@ -36,7 +37,12 @@ func detectTrivy(head []byte) int {
 	return 0
 }
 
-type trivyParser struct{ opts Options }
+type trivyParser struct {
+	opts Options
+	// artifactName and artifactType are the report's ArtifactName and
+	// ArtifactType: the scanned path and what it is.
+	artifactName, artifactType string
+}
 
 // trivyMisconf is one entry of Results[].Misconfigurations. Code.Lines (the
 // source snippet, with ANSI escapes) is deliberately not decoded.
@@ -104,6 +110,7 @@ type trivyResult struct {
 // Parse implements Parser. It streams Results one finding at a time.
 func (p *trivyParser) Parse(r io.Reader, emit func(*translator.Finding) error) error {
 	s := newTokStream("trivy", p.opts.File, r)
+	p.artifactName, p.artifactType = "", ""
 	t, err := s.token()
 	if err != nil {
 		return err
@@ -118,7 +125,18 @@ func (p *trivyParser) Parse(r io.Reader, emit func(*translator.Finding) error) e
 			return err
 		}
 		switch k {
-		case "SchemaVersion", "ArtifactName", "ArtifactType":
+		case "ArtifactName", "ArtifactType":
+			marker = true
+			var v string
+			if err := s.decode(&v); err != nil {
+				return err
+			}
+			if k == "ArtifactName" {
+				p.artifactName = v
+			} else {
+				p.artifactType = v
+			}
+		case "SchemaVersion":
 			marker = true
 			if err := s.skip(); err != nil {
 				return err
@@ -187,7 +205,7 @@ func (p *trivyParser) result(s *tokStream, emit func(*translator.Finding) error)
 			}
 			switch k {
 			case "Target":
-				res.target, res.haveTarget = v, true
+				res.target, res.haveTarget = p.repoPath(v), true
 			case "Class":
 				res.class = v
 			default:
@@ -475,4 +493,31 @@ func k8sFromTrivyMessage(msg string) k8sRef {
 		}
 	}
 	return k8sRef{}
+}
+
+// repoPath makes a Result's Target a path from where trivy ran: for a
+// filesystem or repository scan, Targets are relative to the scanned path,
+// the report's ArtifactName ("trivy config -f json k8s" gives ArtifactName
+// "k8s" and Target "catalog.yaml", the file being k8s/catalog.yaml). A
+// scanned file (ArtifactName "helm/shop-rendered.yaml", Target
+// "shop-rendered.yaml" or ".") is the ArtifactName itself. An ArtifactName
+// is taken for a file when its last element has an extension. Image scans,
+// remote repositories ("https://..."), absolute Targets and reports whose
+// ArtifactName comes after Results (trivy writes it first) are left alone.
+func (p *trivyParser) repoPath(target string) string {
+	name := strings.TrimSuffix(strings.ReplaceAll(p.artifactName, `\`, "/"), "/")
+	if p.artifactType != "filesystem" && p.artifactType != "repository" || name == "" || name == "." ||
+		hasURIScheme(name) || strings.HasPrefix(target, "/") || target == "" {
+		return target
+	}
+	if base := path.Base(name); strings.Contains(base, ".") && !strings.HasPrefix(base, ".") {
+		if target == "." || target == base {
+			return name
+		}
+		return path.Join(path.Dir(name), target)
+	}
+	if target == "." {
+		return name
+	}
+	return path.Join(name, target)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	translator "github.com/runbook-translator/runbook-translator"
@@ -37,7 +38,8 @@ func TestTrivyKubernetes(t *testing.T) {
 	}
 	found := false
 	for _, f := range findCode(fs, "KSV-0001") {
-		if f.Path == "catalog.yaml" && f.Resource == "Deployment/catalog-api" && f.Extra["container"] == "api" {
+		// ArtifactName "k8s" makes the Target "catalog.yaml" a repository path.
+		if f.Path == "k8s/catalog.yaml" && f.Resource == "Deployment/catalog-api" && f.Extra["container"] == "api" {
 			found = true
 			if f.Severity != translator.SeverityWarning || f.ToolSeverity != "MEDIUM" || f.Line != 29 || f.EndLine != 53 {
 				t.Errorf("KSV-0001 on catalog-api: %+v", f)
@@ -45,7 +47,7 @@ func TestTrivyKubernetes(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Error("no KSV-0001 for container api of Deployment/catalog-api in catalog.yaml")
+		t.Error("no KSV-0001 for container api of Deployment/catalog-api in k8s/catalog.yaml")
 	}
 	for _, f := range fs {
 		if f.Resource == "" {
@@ -171,6 +173,41 @@ func BenchmarkTrivyLarge(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if err := p.Parse(bytes.NewReader(data), func(*translator.Finding) error { return nil }); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestTrivyArtifactName: Targets are relative to the scanned path (issue 11:
+// "trivy config -f json k8s | runbook-translator review" must land on k8s/...
+// without --path-prefix). The reports are the recorded fixtures.
+func TestTrivyArtifactName(t *testing.T) {
+	cases := map[string]string{
+		"trivy/config-k8s-shop.json":           "k8s/catalog.yaml",                 // ArtifactName "k8s", Target "catalog.yaml"
+		"trivy/config-helm-shop-rendered.json": "helm/shop-rendered.yaml",          // a scanned file: Target is its base name
+		"trivy/config-docker.json":             "docker/catalog-worker/Dockerfile", // nested Target
+		"trivy/fs-secret.json":                 "secrets/config/settings.json",
+	}
+	for file, want := range cases {
+		fs, err := psParse(t, "trivy", Options{}, psRead(t, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, f := range fs {
+			got[f.Path] = true
+		}
+		if !got[want] {
+			t.Errorf("%s: no finding on %s; paths %v", file, want, got)
+		}
+	}
+	// An image scan keeps its Target as the image, not a path.
+	fs, err := psParse(t, "trivy", Options{}, psRead(t, "trivy/upstream-alpine-39-high-critical.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if strings.HasPrefix(f.Path, "testdata/fixtures/images/alpine-39.tar.gz/") {
+			t.Errorf("image target joined as a directory: %s", f.Path)
 		}
 	}
 }

@@ -65,7 +65,7 @@ type ghRig struct {
 func newGHRig(t *testing.T) *ghRig {
 	fake := fakegithub.New(t, "acme", "shop")
 	fake.EchoToken = true
-	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	return &ghRig{t: t, fake: fake}
 }
 
@@ -106,7 +106,7 @@ func (g *ghRig) clearFaults() { g.fake.ClearFaults() }
 func (g *ghRig) humans(n int) func() {
 	var first int64
 	for i := 0; i < n; i++ {
-		id := g.fake.AddReviewComment(7, "octocat", "node-agent.yaml", 1, "a remark")
+		id := g.fake.AddReviewComment(7, "octocat", "k8s/node-agent.yaml", 1, "a remark")
 		if i == 0 {
 			first = id
 		}
@@ -132,7 +132,7 @@ func newGLRig(t *testing.T) *glRig {
 	fake.Token = fakeGitLabToken
 	fake.EchoToken = true
 	fake.Push(7, fakegitlab.Version{ID: 1, BaseSHA: "base1", StartSHA: "base1", HeadSHA: "head1",
-		Diffs: []fakegitlab.Diff{{OldPath: "node-agent.yaml", NewPath: "node-agent.yaml", NewFile: true, Diff: addedFile("node-agent.yaml", 120).Patch}}})
+		Diffs: []fakegitlab.Diff{{OldPath: "k8s/node-agent.yaml", NewPath: "k8s/node-agent.yaml", NewFile: true, Diff: addedFile("k8s/node-agent.yaml", 120).Patch}}})
 	return &glRig{t: t, fake: fake}
 }
 
@@ -297,7 +297,7 @@ type faultCase struct {
 func rejectEven() map[string]bool {
 	m := map[string]bool{}
 	for l := 2; l <= 120; l += 2 {
-		m[fmt.Sprintf("node-agent.yaml:%d", l)] = true
+		m[fmt.Sprintf("k8s/node-agent.yaml:%d", l)] = true
 	}
 	return m
 }

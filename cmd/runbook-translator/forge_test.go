@@ -60,8 +60,8 @@ func addedFile(name string, n int) fakegithub.File {
 // first run, unchanged re-run (zero writes), fork fallback, check run.
 func TestGitHubPullRequestEndToEnd(t *testing.T) {
 	fake := fakegithub.New(t, "acme", "shop")
-	// Trivy scanned k8s/: its paths are relative to that folder.
-	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	// Trivy scanned k8s/: its ArtifactName makes its paths k8s/... .
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	env := githubEnv(t, fake, 7, "abc123")
 	input := td + "trivy/config-k8s-shop.json"
 
@@ -74,7 +74,7 @@ func TestGitHubPullRequestEndToEnd(t *testing.T) {
 		t.Fatal("no inline comments posted")
 	}
 	for _, c := range comments {
-		if c.Path != "node-agent.yaml" {
+		if c.Path != "k8s/node-agent.yaml" {
 			t.Errorf("comment on %s, which is not in the pull request", c.Path)
 		}
 	}
@@ -92,7 +92,7 @@ func TestGitHubPullRequestEndToEnd(t *testing.T) {
 
 	// A fork's read-only token: the findings go out as workflow commands.
 	fake.SetReadOnly(403)
-	fake.AddPR(fakegithub.PR{Number: 8, Head: "def456", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 8, Head: "def456", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	code, stdout, stderr := runEnv(t, githubEnv(t, fake, 8, "def456"), "review", "-f", "trivy", input, "-r", "github-pr-review")
 	if code != ExitFindings {
 		t.Fatalf("fork run: exit %d: %s", code, stderr)
@@ -137,7 +137,7 @@ func TestForgeReporterNeedsItsContext(t *testing.T) {
 
 func TestDryRunMakesNoWrites(t *testing.T) {
 	fake := fakegithub.New(t, "acme", "shop")
-	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	code, stdout, stderr := runEnv(t, githubEnv(t, fake, 7, "abc123"), "review", "--dry-run", "-f", "trivy", td+"trivy/config-k8s-shop.json", "-r", "github-pr-review")
 	if code != ExitFindings {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -32,9 +32,9 @@ func TestGitLabMergeRequestEndToEnd(t *testing.T) {
 	t.Chdir(t.TempDir())
 	fake := fakegitlab.New(t, 42, "acme/shop")
 	fake.Token = fakeGitLabToken
-	patch := addedFile("node-agent.yaml", 120).Patch
+	patch := addedFile("k8s/node-agent.yaml", 120).Patch
 	fake.Push(7, fakegitlab.Version{ID: 1, BaseSHA: "base1", StartSHA: "base1", HeadSHA: "head1",
-		Diffs: []fakegitlab.Diff{{OldPath: "node-agent.yaml", NewPath: "node-agent.yaml", NewFile: true, Diff: patch}}})
+		Diffs: []fakegitlab.Diff{{OldPath: "k8s/node-agent.yaml", NewPath: "k8s/node-agent.yaml", NewFile: true, Diff: patch}}})
 	env := gitlabEnv(fake, "7")
 	check := func(out, errOut string) {
 		t.Helper()
@@ -72,7 +72,7 @@ func TestGitLabMergeRequestEndToEnd(t *testing.T) {
 	fake.SetReadOnly(403)
 	env = gitlabEnv(fake, "8")
 	fake.Push(8, fakegitlab.Version{ID: 2, BaseSHA: "base1", StartSHA: "base1", HeadSHA: "head1",
-		Diffs: []fakegitlab.Diff{{OldPath: "node-agent.yaml", NewPath: "node-agent.yaml", NewFile: true, Diff: patch}}})
+		Diffs: []fakegitlab.Diff{{OldPath: "k8s/node-agent.yaml", NewPath: "k8s/node-agent.yaml", NewFile: true, Diff: patch}}})
 	code, out, stderr = runEnv(t, env, "review", "-f", "trivy", input, "-r", "gitlab-mr-discussion", "-r", "json=all.jsonl")
 	check(out, stderr)
 	if code != ExitFindings {

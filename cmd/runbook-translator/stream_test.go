@@ -243,7 +243,7 @@ func TestSmallStreamableRunIsBatch(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	if !strings.HasPrefix(out.String(), "catalog.yaml\n") {
+	if !strings.HasPrefix(out.String(), "k8s/catalog.yaml\n") {
 		t.Errorf("the local report does not start with its first file's heading:\n%.300s", out.String())
 	}
 }

@@ -1,0 +1,3 @@
+module example.invalid/lintme
+
+go 1.22
