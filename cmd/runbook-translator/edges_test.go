@@ -54,10 +54,10 @@ func ghSummary(t *testing.T, fake *fakegithub.Server, pr int) string {
 func TestGitHubBadPatchesDegradePerFile(t *testing.T) {
 	fake := fakegithub.New(t, "acme", "shop")
 	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{
-		addedFile("node-agent.yaml", 120),
-		{Filename: "catalog.yaml", Status: "modified", Patch: openAPIExamplePatch},
-		{Filename: "storefront.yaml", Status: "modified"},
-		{Filename: "jobs.yaml", Status: "renamed", PreviousFilename: "old/jobs.yaml"},
+		addedFile("k8s/node-agent.yaml", 120),
+		{Filename: "k8s/catalog.yaml", Status: "modified", Patch: openAPIExamplePatch},
+		{Filename: "k8s/storefront.yaml", Status: "modified"},
+		{Filename: "k8s/jobs.yaml", Status: "renamed", PreviousFilename: "k8s/old-jobs.yaml"},
 	}})
 	dir := t.TempDir()
 	report := filepath.Join(dir, "all.jsonl")
@@ -78,7 +78,7 @@ func TestGitHubBadPatchesDegradePerFile(t *testing.T) {
 			t.Errorf("the summary does not say %q:\n%.3000s", want, s)
 		}
 	}
-	if !strings.Contains(stderr, "catalog.yaml: its patch could not be read") {
+	if !strings.Contains(stderr, "k8s/catalog.yaml: its patch could not be read") {
 		t.Errorf("the job log does not name the unreadable file:\n%s", stderr)
 	}
 }
@@ -92,7 +92,7 @@ func TestGitHubCutFileListing(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		files = append(files, fakegithub.File{Filename: fmt.Sprintf("vendor/f%04d.txt", i), Status: "added", Patch: "@@ -0,0 +1 @@\n+x"})
 	}
-	files = append(files, addedFile("node-agent.yaml", 120)) // file 3001: not listed
+	files = append(files, addedFile("k8s/node-agent.yaml", 120)) // file 3001: not listed
 	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: files})
 	code, _, stderr := runEnv(t, githubEnv(t, fake, 7, "abc123"), "review", "-f", "trivy", faultInput,
 		"-r", "github-pr-review", "--fail-level", "none")
@@ -114,7 +114,7 @@ func TestGitHubCutFileListing(t *testing.T) {
 // findings; the exit code is the findings' alone.
 func TestGitHubStaleHead(t *testing.T) {
 	fake := fakegithub.New(t, "acme", "shop")
-	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	args := []string{"review", "-f", "trivy", faultInput, "-r", "github-pr-review", "--fail-level", "none"}
 	if code, _, stderr := runEnv(t, githubEnv(t, fake, 7, "abc123"), args...); code != ExitOK {
 		t.Fatalf("first run: exit %d\n%s", code, stderr)
@@ -122,14 +122,14 @@ func TestGitHubStaleHead(t *testing.T) {
 	before := ghSummary(t, fake, 7)
 
 	// A force-push while a second job for abc123 still runs.
-	fake.ForcePush(7, "def456", []fakegithub.File{addedFile("node-agent.yaml", 10)})
+	fake.ForcePush(7, "def456", []fakegithub.File{addedFile("k8s/node-agent.yaml", 10)})
 	for _, c := range []struct {
 		name, sha string
 		push      func()
 	}{
 		{"force-push", "abc123", func() {}},
 		{"late run after a push", "def456", func() {
-			fake.AddPR(fakegithub.PR{Number: 7, Head: "fed789", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+			fake.AddPR(fakegithub.PR{Number: 7, Head: "fed789", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 		}},
 	} {
 		c.push()
@@ -223,9 +223,9 @@ func TestGitLabDiffLimitsDegradePerFile(t *testing.T) {
 	g := newGLRig(t)
 	g.fake.Push(7, fakegitlab.Version{ID: 2, BaseSHA: "base1", StartSHA: "base1", HeadSHA: "head1", Overflow: true,
 		Diffs: []fakegitlab.Diff{
-			{OldPath: "node-agent.yaml", NewPath: "node-agent.yaml", NewFile: true, Diff: addedFile("node-agent.yaml", 120).Patch},
-			{OldPath: "catalog.yaml", NewPath: "catalog.yaml", TooLarge: true, Diff: addedFile("catalog.yaml", 120).Patch},
-			{OldPath: "storefront.yaml", NewPath: "storefront.yaml", Diff: openAPIExamplePatch},
+			{OldPath: "k8s/node-agent.yaml", NewPath: "k8s/node-agent.yaml", NewFile: true, Diff: addedFile("k8s/node-agent.yaml", 120).Patch},
+			{OldPath: "k8s/catalog.yaml", NewPath: "k8s/catalog.yaml", TooLarge: true, Diff: addedFile("k8s/catalog.yaml", 120).Patch},
+			{OldPath: "k8s/storefront.yaml", NewPath: "k8s/storefront.yaml", Diff: openAPIExamplePatch},
 		}})
 	dir := t.TempDir()
 	report := filepath.Join(dir, "all.jsonl")
@@ -259,7 +259,7 @@ func TestGitLabMergedResultsPipeline(t *testing.T) {
 
 	g := newGLRig(t)
 	g.fake.Push(7, fakegitlab.Version{ID: 2, BaseSHA: "base1", StartSHA: "base1", HeadSHA: source,
-		Diffs: []fakegitlab.Diff{{OldPath: "node-agent.yaml", NewPath: "node-agent.yaml", NewFile: true, Diff: addedFile("node-agent.yaml", 120).Patch}}})
+		Diffs: []fakegitlab.Diff{{OldPath: "k8s/node-agent.yaml", NewPath: "k8s/node-agent.yaml", NewFile: true, Diff: addedFile("k8s/node-agent.yaml", 120).Patch}}})
 	input, err := filepath.Abs(faultInput)
 	if err != nil {
 		t.Fatal(err)
@@ -345,8 +345,8 @@ func workflowRunPayload(headSHA, headRepo string, prs map[int]string) string {
 // request's head so that a wrong number posts nothing.
 func TestGitHubWorkflowRunForkPattern(t *testing.T) {
 	fake := fakegithub.New(t, "acme", "shop")
-	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
-	fake.AddPR(fakegithub.PR{Number: 9, Head: "999999", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 9, Head: "999999", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	envFor := func(payload string) func(string) string {
 		ev := filepath.Join(t.TempDir(), "event.json")
 		if err := os.WriteFile(ev, []byte(payload), 0o644); err != nil {
@@ -366,7 +366,7 @@ func TestGitHubWorkflowRunForkPattern(t *testing.T) {
 	}
 
 	// Fork: no pull_requests; the number comes from the first stage.
-	fake.AddPR(fakegithub.PR{Number: 8, Head: "f0f0f0", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 8, Head: "f0f0f0", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	fork := envFor(workflowRunPayload("f0f0f0", "mallory/shop", nil))
 	code, _, stderr = runEnv(t, fork, args...)
 	if code != ExitUsage || !strings.Contains(stderr, "--pr") {
@@ -425,7 +425,7 @@ func TestGitHubMergeCommitCheckout(t *testing.T) {
 		t.Fatal(err)
 	}
 	fake := fakegithub.New(t, "acme", "shop")
-	fake.AddPR(fakegithub.PR{Number: 7, Head: head, Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 7, Head: head, Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	env := withEnv(githubEnv(t, fake, 7, head), "GITHUB_SHA", merge)
 	for _, checkout := range []string{head, merge} {
 		gitT("checkout", "-q", checkout)

@@ -554,7 +554,10 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 	prefix := strings.Trim(filepath.ToSlash(in.Prefix), "/")
 	err = p.Parse(br, func(f *translator.Finding) error {
 		n++
-		if prefix != "" && f.Path != "" && !path.IsAbs(f.Path) {
+		// A path already under the prefix is not prefixed again: Trivy's
+		// ArtifactName now gives "trivy config k8s" output its k8s/ paths,
+		// and runs that still pass --path-prefix k8s keep working.
+		if prefix != "" && f.Path != "" && !path.IsAbs(f.Path) && !strings.HasPrefix(f.Path, prefix+"/") {
 			f.Path = path.Join(prefix, f.Path)
 		}
 		if tool == "" {
