@@ -259,6 +259,8 @@ var funcs = template.FuncMap{
 	// ignoreexample renders a fenced .runbook-translator.yaml snippet that
 	// would ignore this finding: {{ignoreexample .}}.
 	"ignoreexample": ignoreExample,
+	// tickFunc counts range iterations; budgetFuncs binds it per execution.
+	tickFunc: func() string { return "" },
 }
 
 // ignoreExample returns a YAML code block with an ignore rule (package
@@ -393,6 +395,7 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 	if ce == fallback {
 		rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
 	}
+	ce.prepare()
 	key, memo := memoKeyOf(ce, f, caps)
 	if memo {
 		if body, ok := memoGet(memoKey{ce, key}); ok {
@@ -401,7 +404,7 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 		}
 	}
 	w := &limitWriter{max: MaxBodyBytes + 1}
-	if err := ce.tmpl.Execute(w, NewData(f, caps)); err != nil && !errors.Is(err, errBodyFull) {
+	if err := ce.exec(w, NewData(f, caps)); err != nil && !errors.Is(err, errBodyFull) {
 		rb.Error = fmt.Sprintf("render runbook %s (%s): %v", ce.ID, ce.Source, err)
 		rb.Body = brokenBody(ce, f, err)
 		return rb
