@@ -20,6 +20,14 @@ type Reporter interface {
 	Report(ctx context.Context, run *translator.Run) error
 }
 
+// BodyShower is implemented by a reporter that may leave runbook bodies
+// out: when every reporter of a run says false, the run renders none
+// (cmd uses runbooks.Catalog.MatchStage). A reporter that does not
+// implement it shows them.
+type BodyShower interface {
+	ShowsRunbookBodies() bool
+}
+
 // Options are what local reporters need.
 type Options struct {
 	// Out is where the report goes.

@@ -486,3 +486,31 @@ func (c *Catalog) Apply(f *translator.Finding) {
 	f.Runbook = render(ce, f, caps)
 	f.Runbook.Generic = ce == nil || level == LevelDefault
 }
+
+// MatchStage is Stage for a run whose reporters show no runbook body (the
+// local report without -v): it matches and applies the severity override,
+// and attaches the runbook's id, title, links, owner and source, but
+// renders nothing (issue 10: rendering was most of such a run's CPU).
+func (c *Catalog) MatchStage() translator.Mapper {
+	return translator.MapStage{StageName: "runbooks", Fn: func(_ context.Context, f *translator.Finding) error {
+		c.ApplyMatch(f)
+		return nil
+	}}
+}
+
+// ApplyMatch does to one finding what MatchStage does.
+func (c *Catalog) ApplyMatch(f *translator.Finding) {
+	ce, _, level := c.match(f, true)
+	if ce != nil && ce.sev != translator.SeverityUnknown {
+		f.Severity = ce.sev
+	}
+	e := ce
+	if e == nil {
+		e = fallback
+	}
+	f.Runbook = &translator.Runbook{ID: e.ID, Title: e.Title, Links: e.Links, Owner: e.Owner, Source: e.Source,
+		Generic: ce == nil || level == LevelDefault}
+	if ce == nil {
+		f.Runbook.Title = strings.TrimSpace(f.Tool + " " + f.Code)
+	}
+}

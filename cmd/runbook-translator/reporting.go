@@ -105,6 +105,17 @@ func (s reporterSet) hasForge() bool {
 	return false
 }
 
+// showsBodies reports whether any reporter shows runbook bodies; when none
+// does, the run only matches entries (runbooks.Catalog.MatchStage).
+func (s reporterSet) showsBodies() bool {
+	for _, r := range s {
+		if b, ok := r.rep.(reporters.BodyShower); !ok || b.ShowsRunbookBodies() {
+			return true
+		}
+	}
+	return false
+}
+
 // report runs every reporter; a failing reporter does not stop the others.
 func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translator.Run) error {
 	var errs []error

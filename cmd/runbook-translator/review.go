@@ -320,6 +320,10 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	defer reps.close()
 
 	ign := ignore.New(cfg.Ignore, o.Now())
+	rbStage := catalog.Stage()
+	if !reps.showsBodies() {
+		rbStage = catalog.MatchStage()
+	}
 	own := owners.NewFrom(tr.codeowners(ctx), func(f *translator.Finding) bool {
 		e := catalog.Entry(f.Runbook.ID)
 		return e != nil && e.OwnerFromCodeowners
@@ -351,7 +355,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 			}
 			sr = o.startStream(ctx, streamInput{codeRE: codeRE, baseDir: baseDir,
 				reps: reps, loc: loc, ign: ign, failLevel: failLevel, notes: notes,
-				stages: []translator.Mapper{loc, ign, catalog.Stage(), own}})
+				stages: []translator.Mapper{loc, ign, rbStage, own}})
 			held := fs
 			fs = nil
 			for _, h := range held {
@@ -389,7 +393,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	defer loc.Close()
 
-	stages := []translator.Stage{loc, ign, catalog.Stage(), own}
+	stages := []translator.Stage{loc, ign, rbStage, own}
 	st, err := o.diffStage(ctx, reps)
 	if err != nil {
 		return err
