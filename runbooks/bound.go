@@ -3,13 +3,14 @@ package runbooks
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"text/template"
 	"text/template/parse"
 	"time"
+
+	translator "github.com/runbook-translator/runbook-translator"
 )
 
 // Catalog templates come from catalogs the pull request may have written
@@ -265,6 +266,7 @@ type execState struct {
 func (ce *centry) prepare() {
 	st := &ce.run
 	st.once.Do(func() {
+		ce.fast = compileFast(ce.tmpl)
 		if ce.tmpl != nil && ce.tmpl.Tree != nil {
 			addTicks(ce.tmpl.Tree, ce.tmpl.Tree.Root)
 		}
@@ -279,34 +281,57 @@ func (ce *centry) prepare() {
 	})
 }
 
-// exec runs ce's template on d into w within the render budget.
-func (ce *centry) exec(w io.Writer, d *Data) error {
+// exec renders ce's body for f into w within the render budget: by the
+// fast path when the body compiled to it (fast.go), else, or when the fast
+// path hands the execution back, by a pooled text/template clone.
+func (ce *centry) exec(w *limitWriter, f *translator.Finding, caps map[string]string) error {
 	ce.prepare()
 	st := &ce.run
 	if st.tripped.Load() {
 		return errTripped
 	}
-	x := st.pool.Get()
-	bt, ok := x.(*budgeted)
-	if !ok {
-		return x.(error)
-	}
 	start := time.Now()
-	bt.b.reset(start)
-	err := bt.t.Execute(w, d)
-	if err == nil || errors.Is(err, errBodyFull) {
-		// A body cut at the cap is fine; a sticky budget error is not,
-		// whatever text/template made of it.
-		if bt.b.err != nil {
-			err = bt.b.err
+	var (
+		err    error
+		ticks  int
+		failed bool
+	)
+	done := false
+	if ce.fast != nil && fastEnabled {
+		var b budget
+		b.reset(start)
+		err = execFast(ce.fast, w, f, caps, &b)
+		ticks = b.ticks
+		if err == nil || errors.Is(err, errBodyFull) {
+			done = true
+		} else {
+			w.reset()
 		}
 	}
-	ticks := st.ticks.Add(int64(bt.b.ticks))
+	if !done {
+		x := st.pool.Get()
+		bt, ok := x.(*budgeted)
+		if !ok {
+			return x.(error)
+		}
+		bt.b.reset(start)
+		err = bt.t.Execute(w, NewData(f, caps))
+		if err == nil || errors.Is(err, errBodyFull) {
+			// A body cut at the cap is fine; a sticky budget error is not,
+			// whatever text/template made of it.
+			if bt.b.err != nil {
+				err = bt.b.err
+			}
+		}
+		ticks += bt.b.ticks
+		failed = bt.b.err != nil
+		st.pool.Put(bt)
+	}
+	total := st.ticks.Add(int64(ticks))
 	nanos := st.nanos.Add(int64(time.Since(start)))
-	if bt.b.err != nil || ticks > maxEntryTicks || nanos > int64(maxEntryTime) {
+	if failed || total > maxEntryTicks || nanos > int64(maxEntryTime) {
 		st.tripped.Store(true)
 	}
-	st.pool.Put(bt)
 	return err
 }
 

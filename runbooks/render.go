@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -271,11 +270,17 @@ func ignoreExample(d *Data) (string, error) {
 	if d == nil {
 		return "", errors.New("ignoreexample: no data")
 	}
+	return ignoreExampleOf(d.Raw.Tool, d.Raw.Code, d.Raw.Path, d.Raw.Resource), nil
+}
+
+// ignoreExampleOf is ignoreExample on the raw values it reads.
+func ignoreExampleOf(tool, code, path, resource string) string {
 	var b strings.Builder
+	b.Grow(192 + len(tool) + len(code) + len(path) + len(resource))
 	b.WriteString("# .runbook-translator.yaml\nignore:\n")
 	first := true
-	for _, kv := range [][2]string{
-		{"tool", d.Raw.Tool}, {"code", d.Raw.Code}, {"path", d.Raw.Path}, {"resource", d.Raw.Resource},
+	for _, kv := range [...][2]string{
+		{"tool", tool}, {"code", code}, {"path", path}, {"resource", resource},
 		{"reason", "why this is acceptable here"}, {"expires", "YYYY-MM-DD"}, {"link", "https://link-to-the-risk-acceptance"},
 	} {
 		if kv[1] == "" {
@@ -293,17 +298,32 @@ func ignoreExample(d *Data) (string, error) {
 		b.WriteByte('\n')
 	}
 	// No trailing newline: the template line that calls it supplies one.
-	return strings.TrimSuffix(markdown.CodeBlock(b.String(), "yaml"), "\n"), nil
+	return strings.TrimSuffix(markdown.CodeBlock(b.String(), "yaml"), "\n")
 }
 
-// plainYAML are values safe to write unquoted: they start with a letter and
-// hold no YAML indicator.
-var plainYAML = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/-]*$`)
+// plainYAML reports whether s is safe to write unquoted: it starts with an
+// ASCII letter and holds only [A-Za-z0-9._/-] (no YAML indicator). A byte
+// loop, not a regexp: it runs four times per rendered finding.
+func plainYAML(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // yamlScalar writes s as a YAML string: plain when unambiguous, otherwise
 // double-quoted (Go's quoting uses only escapes YAML also defines).
 func yamlScalar(s string) string {
-	if plainYAML.MatchString(s) {
+	if plainYAML(s) {
 		switch strings.ToLower(s) {
 		case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf":
 		default:
@@ -358,6 +378,26 @@ type limitWriter struct {
 	over bool
 }
 
+// reset empties w for another execution.
+func (w *limitWriter) reset() {
+	w.buf.Reset()
+	w.over = false
+}
+
+// writeString is Write for a string, without the conversion.
+func (w *limitWriter) writeString(s string) error {
+	if room := w.max - w.buf.Len(); len(s) > room {
+		w.over = true
+		if room < 0 {
+			room = 0
+		}
+		w.buf.WriteString(s[:room])
+		return errBodyFull
+	}
+	w.buf.WriteString(s)
+	return nil
+}
+
 func (w *limitWriter) Write(p []byte) (int, error) {
 	if room := w.max - w.buf.Len(); len(p) > room {
 		w.over = true
@@ -404,7 +444,7 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 		}
 	}
 	w := &limitWriter{max: MaxBodyBytes + 1}
-	if err := ce.exec(w, NewData(f, caps)); err != nil && !errors.Is(err, errBodyFull) {
+	if err := ce.exec(w, f, caps); err != nil && !errors.Is(err, errBodyFull) {
 		rb.Error = fmt.Sprintf("render runbook %s (%s): %v", ce.ID, ce.Source, err)
 		rb.Body = brokenBody(ce, f, err)
 		return rb
