@@ -122,7 +122,7 @@ func TestRenderBudget(t *testing.T) {
 // entry has spent the run's budget.
 func TestRunBudget(t *testing.T) {
 	defer func(n int64) { maxEntryTicks = n }(maxEntryTicks)
-	maxEntryTicks = 500
+	maxEntryTicks = -500 * entryTicksPerRender
 	c := hostileCatalog(t, `{{range .Aliases}}{{end}}`)
 	var errs []string
 	for i := 0; i < 10; i++ {

@@ -36,5 +36,12 @@ var fallback = &centry{
 	tmpl: template.Must(newTemplate(translator.FallbackID).Parse(FallbackBody)),
 }
 
+// newFallback returns a fallback entry of its own for one catalog: its run
+// budget (bound.go) and memo statistics belong to the run, not to every
+// run the process makes.
+func newFallback() *centry {
+	return &centry{Entry: fallback.Entry, tmpl: template.Must(newTemplate(translator.FallbackID).Parse(FallbackBody))}
+}
+
 // Fallback returns the generic entry used when nothing matches.
 func Fallback() *Entry { return fallback.Entry }

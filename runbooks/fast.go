@@ -382,7 +382,7 @@ func (c *fctx) read(r fref) fval {
 		if r.raw {
 			return fval{k: vString, s: v}
 		}
-		return fval{k: vText, s: markdown.Escape(v)}
+		return fval{k: vText, s: escape(v)}
 	}
 	if r.raw {
 		return fval{k: vString, s: c.raw(r.id)}
@@ -391,7 +391,7 @@ func (c *fctx) read(r fref) fval {
 		if r.id == fURL {
 			c.esc[r.id] = safeURL(c.f.URL)
 		} else {
-			c.esc[r.id] = markdown.Escape(c.raw(r.id))
+			c.esc[r.id] = escape(c.raw(r.id))
 		}
 		c.have |= 1 << r.id
 	}

@@ -1,7 +1,6 @@
 package runbooks
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -94,7 +93,29 @@ func NewData(f *translator.Finding, captures map[string]string) *Data {
 	return d
 }
 
-func esc(s string) Text { return Text(markdown.Escape(s)) }
+func esc(s string) Text { return Text(escape(s)) }
+
+// plainText marks the bytes markdown.Escape leaves alone and that leave
+// markdown.Sanitize nothing to do: printable ASCII other than the Markdown
+// and HTML specials and '@'.
+var plainText = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune("<>&\\`*_[]|~#!{}@", rune(c))
+	}
+	return t
+}()
+
+// escape is markdown.Escape without the copy for text it leaves as is
+// (most paths, codes and messages): the render of every finding escapes
+// several fields.
+func escape(s string) string {
+	for i := 0; i < len(s); i++ {
+		if !plainText[s[i]] {
+			return markdown.Escape(s)
+		}
+	}
+	return s
+}
 
 func escMap(m map[string]string) map[string]Text {
 	out := make(map[string]Text, len(m))
@@ -373,7 +394,7 @@ var errBodyFull = errors.New("runbook body exceeded its cap")
 // limitWriter keeps at most max bytes; the write that passes max marks
 // over and fails with errBodyFull, which aborts the execution.
 type limitWriter struct {
-	buf  bytes.Buffer
+	buf  strings.Builder
 	max  int
 	over bool
 }
@@ -418,7 +439,7 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 // finding): reporters escape it.
 func (c *Catalog) Render(f *translator.Finding) *translator.Runbook {
 	ce, caps, level := c.match(f, true)
-	rb := render(ce, f, caps)
+	rb := render(c.orFallback(ce), f, caps)
 	// A per-tool default is as generic as the fallback: --require-runbook
 	// treats both as "no runbook for this code".
 	rb.Generic = ce == nil || level == LevelDefault
@@ -432,24 +453,28 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 	rb := &translator.Runbook{
 		ID: ce.ID, Title: ce.Title, Links: ce.Links, Owner: ce.Owner, Source: ce.Source,
 	}
-	if ce == fallback {
+	if ce.Entry == fallback.Entry {
 		rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
 	}
 	ce.prepare()
 	key, memo := memoKeyOf(ce, f, caps)
 	if memo {
+		ce.memo.lookups.Add(1)
 		if body, ok := memoGet(memoKey{ce, key}); ok {
+			ce.memo.hits.Add(1)
 			rb.Body = body
 			return rb
 		}
 	}
 	w := &limitWriter{max: MaxBodyBytes + 1}
+	w.buf.Grow(ce.bodyHint())
 	if err := ce.exec(w, f, caps); err != nil && !errors.Is(err, errBodyFull) {
 		rb.Error = fmt.Sprintf("render runbook %s (%s): %v", ce.ID, ce.Source, err)
 		rb.Body = brokenBody(ce, f, err)
 		return rb
 	}
 	body := w.buf.String()
+	ce.run.hint.Store(int64(len(body)))
 	if strings.HasSuffix(body, "\n\n") {
 		// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
 		body = strings.TrimRight(body, "\n") + "\n"
@@ -523,8 +548,16 @@ func (c *Catalog) Apply(f *translator.Finding) {
 	if ce != nil && ce.sev != translator.SeverityUnknown {
 		f.Severity = ce.sev
 	}
-	f.Runbook = render(ce, f, caps)
+	f.Runbook = render(c.orFallback(ce), f, caps)
 	f.Runbook.Generic = ce == nil || level == LevelDefault
+}
+
+// orFallback returns ce, or the catalog's fallback entry for nil.
+func (c *Catalog) orFallback(ce *centry) *centry {
+	if ce == nil && c.fb != nil {
+		return c.fb
+	}
+	return ce
 }
 
 // MatchStage is Stage for a run whose reporters show no runbook body (the

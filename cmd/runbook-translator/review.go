@@ -308,6 +308,12 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	catalog, _ = catalog.WithLang(messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG")))
+	if o.Debug {
+		defer func() {
+			n, hits, dropped := catalog.MemoStats()
+			fmt.Fprintf(o.IO.ErrOut, "debug: runbook memo: %d lookups, %d hits, %d entries dropped it for a low hit rate\n", n, hits, dropped)
+		}()
+	}
 	notes := append([]string{}, cfg.notes...)
 	if n := o.checkMentions(catalog); n != "" {
 		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
