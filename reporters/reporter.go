@@ -28,6 +28,14 @@ type BodyShower interface {
 	ShowsRunbookBodies() bool
 }
 
+// LazyBodies is implemented by a reporter that calls Runbook.Resolve (or
+// Rendered) before it reads a runbook's Body or Error: when every reporter
+// of a run does, bodies are rendered only when shown
+// (runbooks.Catalog.LazyStage).
+type LazyBodies interface {
+	LazyBodies() bool
+}
+
 // Options are what local reporters need.
 type Options struct {
 	// Out is where the report goes.

@@ -587,3 +587,29 @@ func (c *Catalog) ApplyMatch(f *translator.Finding) {
 		f.Runbook.Title = strings.TrimSpace(f.Tool + " " + f.Code)
 	}
 }
+
+// LazyStage is Stage for a run whose reporters render bodies on demand
+// (reporters.LazyBodies): it matches and applies the severity override now
+// and leaves the body to translator.Runbook.Resolve, rendered from the
+// finding as it is now.
+func (c *Catalog) LazyStage() translator.Mapper {
+	return translator.MapStage{StageName: "runbooks", Fn: func(_ context.Context, f *translator.Finding) error {
+		ce, caps, level := c.match(f, true)
+		if ce != nil && ce.sev != translator.SeverityUnknown {
+			f.Severity = ce.sev
+		}
+		snap := *f
+		e := c.orFallback(ce)
+		rb := &translator.Runbook{ID: e.ID, Title: e.Title, Links: e.Links, Owner: e.Owner, Source: e.Source,
+			Generic: ce == nil || level == LevelDefault}
+		if e.Entry == fallback.Entry {
+			rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
+		}
+		rb.SetRender(func() (string, string) {
+			full := render(e, &snap, caps)
+			return full.Body, full.Error
+		})
+		f.Runbook = rb
+		return nil
+	}}
+}

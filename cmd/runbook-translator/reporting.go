@@ -116,6 +116,17 @@ func (s reporterSet) showsBodies() bool {
 	return false
 }
 
+// lazyBodies reports whether every reporter renders the bodies it shows
+// on demand (reporters.LazyBodies).
+func (s reporterSet) lazyBodies() bool {
+	for _, r := range s {
+		if l, ok := r.rep.(reporters.LazyBodies); !ok || !l.LazyBodies() {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
 // report runs every reporter; a failing reporter does not stop the others.
 func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translator.Run) error {
 	var errs []error

@@ -327,8 +327,11 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 
 	ign := ignore.New(cfg.Ignore, o.Now())
 	rbStage := catalog.Stage()
-	if !reps.showsBodies() {
+	switch {
+	case !reps.showsBodies():
 		rbStage = catalog.MatchStage()
+	case reps.lazyBodies():
+		rbStage = catalog.LazyStage()
 	}
 	own := owners.NewFrom(tr.codeowners(ctx), func(f *translator.Finding) bool {
 		e := catalog.Entry(f.Runbook.ID)

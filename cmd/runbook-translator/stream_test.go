@@ -294,3 +294,22 @@ func TestLocalRendersOnlyWithVerbose(t *testing.T) {
 		t.Fatalf("with -v: stdout %q, want the failed render noted", out)
 	}
 }
+
+// Issue 10: -r markdown alone renders only the bodies it shows (one per
+// entry, LazyStage); its report is the one rendered up front, as when a
+// reporter that needs every body runs beside it.
+func TestMarkdownLazyBodiesMatchEager(t *testing.T) {
+	for _, in := range [][]string{
+		{"-f", "trivy", td + "trivy/config-k8s-shop.json"},
+		{"-f", "shellcheck-gcc", td + "shellcheck-gcc/all-scripts.gcc"},
+		{"-f", "conftest", td + "conftest/k8s-shop.json"},
+	} {
+		dir := t.TempDir()
+		args := append([]string{"review", "--fail-level", "none", "-r", "markdown"}, in...)
+		_, lazy, _ := run(t, "", args...)
+		_, eager, _ := run(t, "", append(args, "-r", "json="+filepath.Join(dir, "x.json"))...)
+		if lazy == "" || lazy != eager {
+			t.Fatalf("%v: lazy markdown differs from eager:\n%s\n--- eager ---\n%s", in, lazy, eager)
+		}
+	}
+}
