@@ -70,6 +70,37 @@ type Runbook struct {
 	// Generic is true when only a per-tool default entry or the fallback
 	// matched: the platform team has written nothing for this code yet.
 	Generic bool `json:"generic,omitempty"`
+
+	// render, when set, renders Body and Error on demand (SetRender): a
+	// reporter that shows few bodies (the Markdown report shows one per
+	// entry) renders only those.
+	render func() (body, errText string)
+}
+
+// SetRender makes Body and Error wait for Resolve: fn renders them.
+func (r *Runbook) SetRender(fn func() (body, errText string)) { r.render = fn }
+
+// Resolve renders a body left for later (SetRender) into Body and Error;
+// afterwards, and for a runbook rendered up front, it does nothing.
+func (r *Runbook) Resolve() {
+	if r == nil || r.render == nil {
+		return
+	}
+	r.Body, r.Error = r.render()
+	r.render = nil
+}
+
+// Rendered returns Body and Error, rendering them if they were left for
+// later without keeping the result: for a reporter that compares bodies
+// but shows one.
+func (r *Runbook) Rendered() (body, errText string) {
+	if r == nil {
+		return "", ""
+	}
+	if r.render != nil {
+		return r.render()
+	}
+	return r.Body, r.Error
 }
 
 // FallbackID is the runbook id of the generic fallback entry.

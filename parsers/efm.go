@@ -633,6 +633,14 @@ func (p *textParser) finding(e *efmEntry) *translator.Finding {
 		// Entry.Nr, which nothing else reads).
 		f.Code = strconv.Itoa(e.Nr)
 	}
+	if p.opts.CodePattern != nil && f.Code == "" {
+		// --code-pattern: the generic "efm" format and named formats that
+		// found no code take it from the message (issue 10: without this,
+		// errorformat findings could never match a specific entry).
+		if code, rest := CodeFromMessage(p.opts.CodePattern, f.Message); code != "" {
+			f.Code, f.Message = code, rest
+		}
+	}
 	return f
 }
 

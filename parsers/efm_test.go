@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -535,5 +536,61 @@ func TestDetectGCCStyleIsNotShellcheck(t *testing.T) {
 	sc := []byte("deploy.sh:3:8: warning: Double quote to prevent globbing and word splitting. [SC2086]\n")
 	if f, err := Detect(sc); err != nil || f.Name != "shellcheck-gcc" {
 		t.Errorf("shellcheck gcc output: %v %v", f.Name, err)
+	}
+}
+
+// The shellcheck code is read without a regexp; it must read what the
+// regexp read.
+func TestShellcheckTrailingCode(t *testing.T) {
+	for _, s := range []string{
+		"Double quote to prevent globbing and word splitting. [SC2086]",
+		"msg [SC2086]", "[SC2086]", "msg [SC]", "msg [SC12a]", "msg [SC12] x", "a [SC1] [SC2]",
+		"a [SCx] [SC2]", "a\nb [SC2]", "a [SC2]\n", "  [SC7]", "x[SC9]", "a [SC1]] ", "a [SC1]]", "\xff [SC3]", "",
+	} {
+		c1, r1, ok1 := matchCode(shellcheckCode, s)
+		c2, r2, ok2 := shellcheckTrailingCode(s)
+		if c1 != c2 || r1 != r2 || ok1 != ok2 {
+			t.Errorf("%q: regexp (%q, %q, %v), code (%q, %q, %v)", s, c1, r1, ok1, c2, r2, ok2)
+		}
+	}
+}
+
+func FuzzShellcheckTrailingCode(f *testing.F) {
+	f.Add("Double quote to prevent globbing and word splitting. [SC2086]")
+	f.Fuzz(func(t *testing.T, s string) {
+		c1, r1, ok1 := matchCode(shellcheckCode, s)
+		c2, r2, ok2 := shellcheckTrailingCode(s)
+		if c1 != c2 || r1 != r2 || ok1 != ok2 {
+			t.Errorf("%q: regexp (%q, %q, %v), code (%q, %q, %v)", s, c1, r1, ok1, c2, r2, ok2)
+		}
+	})
+}
+
+// Issue 10: --code-pattern gives generic errorformat findings (and named
+// text formats that found no code) a code.
+func TestEFMCodePattern(t *testing.T) {
+	re := regexp.MustCompile(`^\[(?P<code>[A-Z]+\d+)\]\s*`)
+	for _, tc := range []struct {
+		format string
+		efm    []string
+		in     string
+		code   string
+		msg    string
+	}{
+		{"efm", []string{"%f:%l:%c: %m"}, "a.go:1:2: [ABC123] something is wrong\n", "ABC123", "something is wrong"},
+		{"efm", []string{"%f:%l:%c: %m"}, "a.go:1:2: no code here\n", "", "no code here"},
+		{"golint", nil, "a.go:1:2: [XY1] exported thing\n", "XY1", "exported thing"},
+	} {
+		p, err := New(tc.format, Options{EFM: tc.efm, CodePattern: re})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []*translator.Finding
+		if err := p.Parse(strings.NewReader(tc.in), func(f *translator.Finding) error { got = append(got, f); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Code != tc.code || got[0].Message != tc.msg {
+			t.Fatalf("%s: findings = %+v, want code %q message %q", tc.format, got, tc.code, tc.msg)
+		}
 	}
 }

@@ -74,6 +74,20 @@ func groupKey(f *translator.Finding) string {
 	return f.Runbook.ID
 }
 
+// sameBody reports whether a renders the body b holds; a body left for
+// later is rendered for the comparison and not kept (the report shows one
+// body per group).
+func sameBody(a, b *translator.Runbook) bool {
+	body, _ := a.Rendered()
+	return body == b.Body
+}
+
+// LazyBodies implements LazyBodies: the report resolves the one body it
+// shows per group.
+func (m *Markdown) LazyBodies() bool { return true }
+
+var _ LazyBodies = (*Markdown)(nil)
+
 func groupByRunbook(active translator.Findings) []*mdGroup {
 	byKey := map[string]*mdGroup{}
 	var groups []*mdGroup
@@ -81,10 +95,11 @@ func groupByRunbook(active translator.Findings) []*mdGroup {
 		k := groupKey(f)
 		g := byKey[k]
 		if g == nil {
+			f.Runbook.Resolve() // the body shown for the group
 			g = &mdGroup{title: f.TitleOrCode(), rb: f.Runbook}
 			byKey[k] = g
 			groups = append(groups, g)
-		} else if f.Runbook != nil && g.rb != nil && f.Runbook.Body != g.rb.Body {
+		} else if f.Runbook != nil && g.rb != nil && !g.differ && !sameBody(f.Runbook, g.rb) {
 			g.differ = true
 		}
 		g.findings = append(g.findings, f)

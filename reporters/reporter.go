@@ -20,6 +20,22 @@ type Reporter interface {
 	Report(ctx context.Context, run *translator.Run) error
 }
 
+// BodyShower is implemented by a reporter that may leave runbook bodies
+// out: when every reporter of a run says false, the run renders none
+// (cmd uses runbooks.Catalog.MatchStage). A reporter that does not
+// implement it shows them.
+type BodyShower interface {
+	ShowsRunbookBodies() bool
+}
+
+// LazyBodies is implemented by a reporter that calls Runbook.Resolve (or
+// Rendered) before it reads a runbook's Body or Error: when every reporter
+// of a run does, bodies are rendered only when shown
+// (runbooks.Catalog.LazyStage).
+type LazyBodies interface {
+	LazyBodies() bool
+}
+
 // Options are what local reporters need.
 type Options struct {
 	// Out is where the report goes.

@@ -66,6 +66,12 @@ var (
 // NewText returns the local terminal reporter.
 func NewText(opts Options) *Text { return &Text{opts: opts} }
 
+// ShowsRunbookBodies implements BodyShower: bodies (and a failed
+// template's note) appear only with Verbose.
+func (t *Text) ShowsRunbookBodies() bool { return t.opts.Verbose }
+
+var _ BodyShower = (*Text)(nil)
+
 // Report implements Reporter.
 func (t *Text) Report(_ context.Context, run *translator.Run) error {
 	if err := t.Begin(run); err != nil {

@@ -101,3 +101,15 @@ func BenchmarkApplyNoMemo(b *testing.B) {
 	defer func() { memoEnabled = true }()
 	BenchmarkApply(b)
 }
+
+// BenchmarkBuiltinLoad is the catalog's share of start-up: loading and
+// merging the embedded catalog.
+func BenchmarkBuiltinLoad(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		l, err := Builtin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		Merge(l)
+	}
+}

@@ -56,3 +56,81 @@ func TestBoundedFunctions(t *testing.T) {
 		})
 	}
 }
+
+// hostileCatalog loads one entry with body for tool t, code C.
+func hostileCatalog(t *testing.T, body string) *Catalog {
+	t.Helper()
+	cat := "entries:\n  - id: bad\n    title: t\n    match: [{tool: t, codes: [C]}]\n    body: '" + strings.ReplaceAll(body, "'", "''") + "'\n"
+	l := &Layer{Name: "x"}
+	if err := l.add("x.yaml", []byte(cat)); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	return Merge(l)
+}
+
+// Issue 8 item 8: bodies that pass the load check but cost without bound
+// together (nested ranges over hostile finding values, growth without a
+// range) fail their render with a note and the raw message; the entry is
+// then off for the rest of the run, and a body within its budget renders.
+func TestRenderBudget(t *testing.T) {
+	aliases := make([]string, 2000)
+	for i := range aliases {
+		aliases[i] = "A"
+	}
+	extra := map[string]string{}
+	for i := 0; i < 2000; i++ {
+		extra[strings.Repeat("k", i%50)+string(rune('a'+i%26))+strings.Repeat("z", i/26)] = "v"
+	}
+	for name, body := range map[string]string{
+		"nested aliases": `{{range .Aliases}}{{range $.Aliases}}{{end}}{{end}}`,
+		"nested extra":   `{{range $k, $v := .Extra}}{{range $.Extra}}{{end}}{{end}}`,
+		"nested literal": `{{range 1000}}{{range 1000}}{{end}}{{end}}`,
+		"print growth": `{{$a := printf "%1000s" "x"}}{{$a := print $a $a $a $a $a $a $a $a}}` +
+			`{{$a := print $a $a $a $a $a $a $a $a}}{{$a := print $a $a $a $a $a $a $a $a}}` +
+			`{{$a := print $a $a $a $a $a $a $a $a}}{{$a := print $a $a $a $a $a $a $a $a}}{{len $a}}`,
+		"calls in ranges": `{{range .Aliases}}{{range $.Aliases}}{{$x := code "x"}}{{end}}{{end}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := hostileCatalog(t, body)
+			for i := 0; i < 2; i++ {
+				f := &translator.Finding{Tool: "t", Code: "C", Message: "raw message", Aliases: aliases, Extra: extra}
+				c.Apply(f)
+				if f.Runbook == nil || !strings.Contains(f.Runbook.Body, "raw message") || !strings.Contains(f.Runbook.Body, "failed to render") {
+					t.Fatalf("render %d: body = %.200q, want the raw message and a note", i, f.Runbook.Body)
+				}
+				want := "budget"
+				if i == 1 {
+					want = "disabled for the rest of the run"
+				}
+				if !strings.Contains(f.Runbook.Error, want) {
+					t.Fatalf("render %d: error = %q, want %q", i, f.Runbook.Error, want)
+				}
+			}
+		})
+	}
+	t.Run("within budget", func(t *testing.T) {
+		c := hostileCatalog(t, `{{range .Aliases}}{{range $.Aliases}}x{{end}}{{end}}`)
+		f := &translator.Finding{Tool: "t", Code: "C", Message: "m", Aliases: []string{"a", "b", "c"}}
+		c.Apply(f)
+		if f.Runbook.Error != "" || f.Runbook.Body != "xxxxxxxxx" {
+			t.Fatalf("runbook = %+v, want 9 x", f.Runbook)
+		}
+	})
+}
+
+// A body within its per-render budget that the run repeats trips once the
+// entry has spent the run's budget.
+func TestRunBudget(t *testing.T) {
+	defer func(n int64) { maxEntryTicks = n }(maxEntryTicks)
+	maxEntryTicks = -500 * entryTicksPerRender
+	c := hostileCatalog(t, `{{range .Aliases}}{{end}}`)
+	var errs []string
+	for i := 0; i < 10; i++ {
+		f := &translator.Finding{Tool: "t", Code: "C", Message: "raw message", Aliases: make([]string, 100)}
+		c.Apply(f)
+		errs = append(errs, f.Runbook.Error)
+	}
+	if errs[0] != "" || !strings.Contains(errs[9], "disabled for the rest of the run") {
+		t.Fatalf("errors = %q, want the first render fine and the last one tripped", errs)
+	}
+}

@@ -24,6 +24,8 @@ type Catalog struct {
 	// layer.
 	messages []msgMatcher
 	shadows  []Shadow
+	// fb is this catalog's fallback entry (newFallback).
+	fb *centry
 
 	// norm caches NormalizeCode per spelling: a run sees millions of
 	// findings but few distinct codes.
@@ -122,6 +124,7 @@ func Merge(layers ...*Layer) *Catalog {
 		toolCode: map[toolCode]*centry{},
 		code:     map[string]*centry{},
 		defaults: map[string]*centry{},
+		fb:       newFallback(),
 	}
 	layerOf := map[*centry]int{}
 	for _, l := range layers {
@@ -398,6 +401,7 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 		toolCode: make(map[toolCode]*centry, len(c.toolCode)),
 		code:     make(map[string]*centry, len(c.code)),
 		defaults: make(map[string]*centry, len(c.defaults)),
+		fb:       c.fb,
 	}
 	for _, e := range c.live {
 		n.live = append(n.live, repl[e])

@@ -20,8 +20,8 @@ Documentation: <{{.URL}}>
 {{end}}
 *No runbook entry covers {{if .Raw.Code}}{{code .Raw.Code}}{{else}}this finding{{end}}{{if .Raw.Tool}} from {{code .Raw.Tool}}{{end}} yet.*
 To add one, create a file under ` + "`.runbook-translator/runbooks/`" + ` (loaded by convention) with an entry whose matcher is
-{{if not .Raw.Code}}{{code (printf "{tool: %s, message: '<a pattern of the message>'}" .Raw.Tool)}} (the finding has no code){{else if .Raw.Tool}}{{code (printf "{tool: %s, codes: [%s]}" .Raw.Tool .Raw.Code)}}{{else}}{{code (printf "{codes: [%s]}" .Raw.Code)}}{{end}}{{if .Raw.Code}}, then check it with
-{{if .Raw.Tool}}{{code (printf "runbook-translator runbooks show %s --tool %s" .Raw.Code .Raw.Tool)}}{{else}}{{code (printf "runbook-translator runbooks show %s" .Raw.Code)}}{{end}}{{end}}.
+{{if .Raw.Code}}{{if .Raw.Tool}}{{code (printf "{tool: %s, codes: [%s]}" .Raw.Tool .Raw.Code)}}{{else}}{{code (printf "{codes: [%s]}" .Raw.Code)}}{{end}}, then check it with
+{{if .Raw.Tool}}{{code (printf "runbook-translator runbooks show %s --tool %s" .Raw.Code .Raw.Tool)}}{{else}}{{code (printf "runbook-translator runbooks show %s" .Raw.Code)}}{{end}}{{else}}{{code (printf "{tool: %s, message: '<a pattern of the message>'}" .Raw.Tool)}} (the finding has no code){{end}}.
 `
 
 // fallback is the compiled generic entry. Parsing a constant cannot fail
@@ -34,6 +34,13 @@ var fallback = &centry{
 		Source: "builtin:fallback.go",
 	},
 	tmpl: template.Must(newTemplate(translator.FallbackID).Parse(FallbackBody)),
+}
+
+// newFallback returns a fallback entry of its own for one catalog: its run
+// budget (bound.go) and memo statistics belong to the run, not to every
+// run the process makes.
+func newFallback() *centry {
+	return &centry{Entry: fallback.Entry, tmpl: template.Must(newTemplate(translator.FallbackID).Parse(FallbackBody))}
 }
 
 // Fallback returns the generic entry used when nothing matches.

@@ -86,6 +86,10 @@ type centry struct {
 	matchLines []int
 	// memo says which finding values the body reads (memo.go).
 	memo memoPlan
+	// run is the entry's execution pool and run budget (bound.go).
+	run execState
+	// fast is the body compiled to the fast path, or nil (fast.go).
+	fast *fastTmpl
 	// trans holds the compiled body of each translation, by language.
 	trans map[string]*template.Template
 }

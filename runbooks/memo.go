@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	"text/template/parse"
 
@@ -67,13 +68,47 @@ func memoPut(k memoKey, body string) {
 	bodyMemo.mu.Unlock()
 }
 
+// memoProbe is how many lookups an entry's memo gets before it must show
+// a hit rate of at least 1 in 4 to be kept: on input where every message is
+// distinct (real lint output naming symbols and numbers) a key costs more
+// than the fast path's render, and every miss stores a body that is never
+// read again.
+const memoProbe = 2048
+
 // memoPlan is what an entry's template reads, or cacheable=false.
 type memoPlan struct {
 	once      sync.Once
 	cacheable bool
+	// lookups and hits measure whether the memo pays (pays).
+	lookups, hits atomic.Int64
 	// fields are Data paths: "Message", "Line", "Extra", "Extra.fixed_version",
 	// "Captures.kind" ... (Raw.X and X read the same finding value).
 	fields []string
+}
+
+// pays reports whether the memo is still consulted for this entry.
+func (p *memoPlan) pays() bool {
+	n := p.lookups.Load()
+	return n < memoProbe || p.hits.Load()*4 >= n
+}
+
+// MemoStats returns how many memo lookups the catalog's entries made and
+// how many hit, and how many entries dropped their memo for a low hit rate
+// (review --debug prints them).
+func (c *Catalog) MemoStats() (lookups, hits int64, dropped int) {
+	entries := append([]*centry{c.fb}, c.live...)
+	for _, e := range entries {
+		if e == nil {
+			continue
+		}
+		n := e.memo.lookups.Load()
+		lookups += n
+		hits += e.memo.hits.Load()
+		if !e.memo.pays() {
+			dropped++
+		}
+	}
+	return lookups, hits, dropped
 }
 
 // memoKeyOf builds the cache key of f for ce, or "" when ce is not
@@ -84,7 +119,7 @@ func memoKeyOf(ce *centry, f *translator.Finding, caps map[string]string) (strin
 	}
 	p := &ce.memo
 	p.once.Do(func() { p.fields, p.cacheable = memoFields(ce.tmpl) })
-	if !p.cacheable {
+	if !p.cacheable || !p.pays() {
 		return "", false
 	}
 	var b strings.Builder

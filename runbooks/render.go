@@ -1,12 +1,10 @@
 package runbooks
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -95,7 +93,29 @@ func NewData(f *translator.Finding, captures map[string]string) *Data {
 	return d
 }
 
-func esc(s string) Text { return Text(markdown.Escape(s)) }
+func esc(s string) Text { return Text(escape(s)) }
+
+// plainText marks the bytes markdown.Escape leaves alone and that leave
+// markdown.Sanitize nothing to do: printable ASCII other than the Markdown
+// and HTML specials and '@'.
+var plainText = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune("<>&\\`*_[]|~#!{}@", rune(c))
+	}
+	return t
+}()
+
+// escape is markdown.Escape without the copy for text it leaves as is
+// (most paths, codes and messages): the render of every finding escapes
+// several fields.
+func escape(s string) string {
+	for i := 0; i < len(s); i++ {
+		if !plainText[s[i]] {
+			return markdown.Escape(s)
+		}
+	}
+	return s
+}
 
 func escMap(m map[string]string) map[string]Text {
 	out := make(map[string]Text, len(m))
@@ -259,6 +279,8 @@ var funcs = template.FuncMap{
 	// ignoreexample renders a fenced .runbook-translator.yaml snippet that
 	// would ignore this finding: {{ignoreexample .}}.
 	"ignoreexample": ignoreExample,
+	// tickFunc counts range iterations; budgetFuncs binds it per execution.
+	tickFunc: func() string { return "" },
 }
 
 // ignoreExample returns a YAML code block with an ignore rule (package
@@ -269,11 +291,17 @@ func ignoreExample(d *Data) (string, error) {
 	if d == nil {
 		return "", errors.New("ignoreexample: no data")
 	}
+	return ignoreExampleOf(d.Raw.Tool, d.Raw.Code, d.Raw.Path, d.Raw.Resource), nil
+}
+
+// ignoreExampleOf is ignoreExample on the raw values it reads.
+func ignoreExampleOf(tool, code, path, resource string) string {
 	var b strings.Builder
+	b.Grow(192 + len(tool) + len(code) + len(path) + len(resource))
 	b.WriteString("# .runbook-translator.yaml\nignore:\n")
 	first := true
-	for _, kv := range [][2]string{
-		{"tool", d.Raw.Tool}, {"code", d.Raw.Code}, {"path", d.Raw.Path}, {"resource", d.Raw.Resource},
+	for _, kv := range [...][2]string{
+		{"tool", tool}, {"code", code}, {"path", path}, {"resource", resource},
 		{"reason", "why this is acceptable here"}, {"expires", "YYYY-MM-DD"}, {"link", "https://link-to-the-risk-acceptance"},
 	} {
 		if kv[1] == "" {
@@ -291,17 +319,32 @@ func ignoreExample(d *Data) (string, error) {
 		b.WriteByte('\n')
 	}
 	// No trailing newline: the template line that calls it supplies one.
-	return strings.TrimSuffix(markdown.CodeBlock(b.String(), "yaml"), "\n"), nil
+	return strings.TrimSuffix(markdown.CodeBlock(b.String(), "yaml"), "\n")
 }
 
-// plainYAML are values safe to write unquoted: they start with a letter and
-// hold no YAML indicator.
-var plainYAML = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/-]*$`)
+// plainYAML reports whether s is safe to write unquoted: it starts with an
+// ASCII letter and holds only [A-Za-z0-9._/-] (no YAML indicator). A byte
+// loop, not a regexp: it runs four times per rendered finding.
+func plainYAML(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // yamlScalar writes s as a YAML string: plain when unambiguous, otherwise
 // double-quoted (Go's quoting uses only escapes YAML also defines).
 func yamlScalar(s string) string {
-	if plainYAML.MatchString(s) {
+	if plainYAML(s) {
 		switch strings.ToLower(s) {
 		case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf":
 		default:
@@ -351,9 +394,29 @@ var errBodyFull = errors.New("runbook body exceeded its cap")
 // limitWriter keeps at most max bytes; the write that passes max marks
 // over and fails with errBodyFull, which aborts the execution.
 type limitWriter struct {
-	buf  bytes.Buffer
+	buf  strings.Builder
 	max  int
 	over bool
+}
+
+// reset empties w for another execution.
+func (w *limitWriter) reset() {
+	w.buf.Reset()
+	w.over = false
+}
+
+// writeString is Write for a string, without the conversion.
+func (w *limitWriter) writeString(s string) error {
+	if room := w.max - w.buf.Len(); len(s) > room {
+		w.over = true
+		if room < 0 {
+			room = 0
+		}
+		w.buf.WriteString(s[:room])
+		return errBodyFull
+	}
+	w.buf.WriteString(s)
+	return nil
 }
 
 func (w *limitWriter) Write(p []byte) (int, error) {
@@ -376,7 +439,7 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 // finding): reporters escape it.
 func (c *Catalog) Render(f *translator.Finding) *translator.Runbook {
 	ce, caps, level := c.match(f, true)
-	rb := render(ce, f, caps)
+	rb := render(c.orFallback(ce), f, caps)
 	// A per-tool default is as generic as the fallback: --require-runbook
 	// treats both as "no runbook for this code".
 	rb.Generic = ce == nil || level == LevelDefault
@@ -390,23 +453,28 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 	rb := &translator.Runbook{
 		ID: ce.ID, Title: ce.Title, Links: ce.Links, Owner: ce.Owner, Source: ce.Source,
 	}
-	if ce == fallback {
+	if ce.Entry == fallback.Entry {
 		rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
 	}
+	ce.prepare()
 	key, memo := memoKeyOf(ce, f, caps)
 	if memo {
+		ce.memo.lookups.Add(1)
 		if body, ok := memoGet(memoKey{ce, key}); ok {
+			ce.memo.hits.Add(1)
 			rb.Body = body
 			return rb
 		}
 	}
 	w := &limitWriter{max: MaxBodyBytes + 1}
-	if err := ce.tmpl.Execute(w, NewData(f, caps)); err != nil && !errors.Is(err, errBodyFull) {
+	w.buf.Grow(ce.bodyHint())
+	if err := ce.exec(w, f, caps); err != nil && !errors.Is(err, errBodyFull) {
 		rb.Error = fmt.Sprintf("render runbook %s (%s): %v", ce.ID, ce.Source, err)
 		rb.Body = brokenBody(ce, f, err)
 		return rb
 	}
 	body := w.buf.String()
+	ce.run.hint.Store(int64(len(body)))
 	if strings.HasSuffix(body, "\n\n") {
 		// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
 		body = strings.TrimRight(body, "\n") + "\n"
@@ -480,6 +548,68 @@ func (c *Catalog) Apply(f *translator.Finding) {
 	if ce != nil && ce.sev != translator.SeverityUnknown {
 		f.Severity = ce.sev
 	}
-	f.Runbook = render(ce, f, caps)
+	f.Runbook = render(c.orFallback(ce), f, caps)
 	f.Runbook.Generic = ce == nil || level == LevelDefault
+}
+
+// orFallback returns ce, or the catalog's fallback entry for nil.
+func (c *Catalog) orFallback(ce *centry) *centry {
+	if ce == nil && c.fb != nil {
+		return c.fb
+	}
+	return ce
+}
+
+// MatchStage is Stage for a run whose reporters show no runbook body (the
+// local report without -v): it matches and applies the severity override,
+// and attaches the runbook's id, title, links, owner and source, but
+// renders nothing (issue 10: rendering was most of such a run's CPU).
+func (c *Catalog) MatchStage() translator.Mapper {
+	return translator.MapStage{StageName: "runbooks", Fn: func(_ context.Context, f *translator.Finding) error {
+		c.ApplyMatch(f)
+		return nil
+	}}
+}
+
+// ApplyMatch does to one finding what MatchStage does.
+func (c *Catalog) ApplyMatch(f *translator.Finding) {
+	ce, _, level := c.match(f, true)
+	if ce != nil && ce.sev != translator.SeverityUnknown {
+		f.Severity = ce.sev
+	}
+	e := ce
+	if e == nil {
+		e = fallback
+	}
+	f.Runbook = &translator.Runbook{ID: e.ID, Title: e.Title, Links: e.Links, Owner: e.Owner, Source: e.Source,
+		Generic: ce == nil || level == LevelDefault}
+	if ce == nil {
+		f.Runbook.Title = strings.TrimSpace(f.Tool + " " + f.Code)
+	}
+}
+
+// LazyStage is Stage for a run whose reporters render bodies on demand
+// (reporters.LazyBodies): it matches and applies the severity override now
+// and leaves the body to translator.Runbook.Resolve, rendered from the
+// finding as it is now.
+func (c *Catalog) LazyStage() translator.Mapper {
+	return translator.MapStage{StageName: "runbooks", Fn: func(_ context.Context, f *translator.Finding) error {
+		ce, caps, level := c.match(f, true)
+		if ce != nil && ce.sev != translator.SeverityUnknown {
+			f.Severity = ce.sev
+		}
+		snap := *f
+		e := c.orFallback(ce)
+		rb := &translator.Runbook{ID: e.ID, Title: e.Title, Links: e.Links, Owner: e.Owner, Source: e.Source,
+			Generic: ce == nil || level == LevelDefault}
+		if e.Entry == fallback.Entry {
+			rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
+		}
+		rb.SetRender(func() (string, string) {
+			full := render(e, &snap, caps)
+			return full.Body, full.Error
+		})
+		f.Runbook = rb
+		return nil
+	}}
 }

@@ -105,6 +105,28 @@ func (s reporterSet) hasForge() bool {
 	return false
 }
 
+// showsBodies reports whether any reporter shows runbook bodies; when none
+// does, the run only matches entries (runbooks.Catalog.MatchStage).
+func (s reporterSet) showsBodies() bool {
+	for _, r := range s {
+		if b, ok := r.rep.(reporters.BodyShower); !ok || b.ShowsRunbookBodies() {
+			return true
+		}
+	}
+	return false
+}
+
+// lazyBodies reports whether every reporter renders the bodies it shows
+// on demand (reporters.LazyBodies).
+func (s reporterSet) lazyBodies() bool {
+	for _, r := range s {
+		if l, ok := r.rep.(reporters.LazyBodies); !ok || !l.LazyBodies() {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
 // report runs every reporter; a failing reporter does not stop the others.
 // A PR/MR reporter whose pull request moved past the analysed commit posts
 // nothing and is not a failure (see ghrep.StaleHeadError): the run for the

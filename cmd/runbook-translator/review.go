@@ -314,6 +314,12 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	catalog, _ = catalog.WithLang(messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG")))
+	if o.Debug {
+		defer func() {
+			n, hits, dropped := catalog.MemoStats()
+			fmt.Fprintf(o.IO.ErrOut, "debug: runbook memo: %d lookups, %d hits, %d entries dropped it for a low hit rate\n", n, hits, dropped)
+		}()
+	}
 	notes := append([]string{}, cfg.notes...)
 	if n := o.checkMentions(catalog); n != "" {
 		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
@@ -326,6 +332,13 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	defer reps.close()
 
 	ign := ignore.New(cfg.Ignore, o.Now())
+	rbStage := catalog.Stage()
+	switch {
+	case !reps.showsBodies():
+		rbStage = catalog.MatchStage()
+	case reps.lazyBodies():
+		rbStage = catalog.LazyStage()
+	}
 	own := owners.NewFrom(tr.codeowners(ctx), func(f *translator.Finding) bool {
 		e := catalog.Entry(f.Runbook.ID)
 		return e != nil && e.OwnerFromCodeowners
@@ -357,7 +370,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 			}
 			sr = o.startStream(ctx, streamInput{codeRE: codeRE, baseDir: baseDir,
 				reps: reps, loc: loc, ign: ign, failLevel: failLevel, notes: notes,
-				stages: []translator.Mapper{loc, ign, catalog.Stage(), own}})
+				stages: []translator.Mapper{loc, ign, rbStage, own}})
 			held := fs
 			fs = nil
 			for _, h := range held {
@@ -395,7 +408,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	defer loc.Close()
 
-	stages := []translator.Stage{loc, ign, catalog.Stage(), own}
+	stages := []translator.Stage{loc, ign, rbStage, own}
 	st, err := o.diffStage(ctx, reps)
 	if err != nil {
 		return err

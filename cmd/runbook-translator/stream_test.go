@@ -269,3 +269,47 @@ func TestLargeRunSpillsIntoStream(t *testing.T) {
 		t.Errorf("the run did not stream: %s", errOut.String())
 	}
 }
+
+// Issue 10: the local report without -v shows no body, so the run renders
+// none: an entry whose body fails at execution is noted only with -v.
+func TestLocalRendersOnlyWithVerbose(t *testing.T) {
+	dir := t.TempDir()
+	cat := filepath.Join(dir, "cat.yaml")
+	body := "entries:\n  - id: broken\n    title: Broken entry\n    match: [{tool: golint, codes: [XY1]}]\n    body: '{{.Nope}}'\n"
+	if err := os.WriteFile(cat, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "lint.txt")
+	if err := os.WriteFile(in, []byte("a.go:1:2: [XY1] exported thing\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"review", "--runbooks", cat, "--efm", "%f:%l:%c: %m", "--tool", "golint",
+		"--code-pattern", `^\[(?P<code>[A-Z]+\d+)\]\s*`, "--fail-level", "none", "-r", "local", in}
+	_, out, stderr := run(t, "", args...)
+	if !strings.Contains(out, "Broken entry") || strings.Contains(out, "runbook template failed") {
+		t.Fatalf("without -v: stdout %q (stderr %q), want the entry's title and no render", out, stderr)
+	}
+	_, out, _ = run(t, "", append(args, "-v")...)
+	if !strings.Contains(out, "runbook template failed") {
+		t.Fatalf("with -v: stdout %q, want the failed render noted", out)
+	}
+}
+
+// Issue 10: -r markdown alone renders only the bodies it shows (one per
+// entry, LazyStage); its report is the one rendered up front, as when a
+// reporter that needs every body runs beside it.
+func TestMarkdownLazyBodiesMatchEager(t *testing.T) {
+	for _, in := range [][]string{
+		{"-f", "trivy", td + "trivy/config-k8s-shop.json"},
+		{"-f", "shellcheck-gcc", td + "shellcheck-gcc/all-scripts.gcc"},
+		{"-f", "conftest", td + "conftest/k8s-shop.json"},
+	} {
+		dir := t.TempDir()
+		args := append([]string{"review", "--fail-level", "none", "-r", "markdown"}, in...)
+		_, lazy, _ := run(t, "", args...)
+		_, eager, _ := run(t, "", append(args, "-r", "json="+filepath.Join(dir, "x.json"))...)
+		if lazy == "" || lazy != eager {
+			t.Fatalf("%v: lazy markdown differs from eager:\n%s\n--- eager ---\n%s", in, lazy, eager)
+		}
+	}
+}

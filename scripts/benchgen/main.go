@@ -1,7 +1,18 @@
 // Command benchgen writes the deterministic inputs of scripts/bench:
 //
 //	benchgen text N FILE        N lines of "path:line:col: message", one of them over 64 KiB
+//	                            (12 message shapes, 58 distinct messages)
+//	benchgen unique N FILE      N lines of "path:line:col: [CODE] message with SymN (finding N)":
+//	                            every message distinct, as in real lint output that names
+//	                            symbols, variables and numbers
+//	benchgen shellcheck N FILE  N lines of shellcheck -f gcc output: the 35 real lines of
+//	                            testdata/shellcheck-gcc/all-scripts.gcc (shellcheck's own
+//	                            messages, codes with specific built-in entries) on varied
+//	                            paths, lines and variable names
+//	benchgen hadolint N FILE    N lines of hadolint's tty output built from the findings of
+//	                            the real hadolint fixtures (testdata/hadolint/*.golden.json)
 //	benchgen trivy MB FILE      a Trivy JSON report of about MB megabytes
+//	benchgen trivy-ids MB FILE  the same with the fixtures' real vulnerability IDs kept
 //	benchgen checkov N FILE     a checkov report with N failed checks
 //
 // The JSON reports replicate the structure of real fixtures in testdata/
@@ -23,7 +34,7 @@ import (
 
 func main() {
 	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: benchgen text|trivy|checkov N FILE")
+		fmt.Fprintln(os.Stderr, "usage: benchgen text|unique|shellcheck|hadolint|trivy|trivy-ids|checkov N FILE")
 		os.Exit(2)
 	}
 	n, err := strconv.Atoi(os.Args[2])
@@ -40,8 +51,16 @@ func main() {
 	switch os.Args[1] {
 	case "text":
 		err = text(w, n)
+	case "unique":
+		err = unique(w, n)
+	case "shellcheck":
+		err = shellcheck(w, n)
+	case "hadolint":
+		err = hadolint(w, n)
 	case "trivy":
-		err = trivy(w, n<<20)
+		err = trivy(w, n<<20, true)
+	case "trivy-ids":
+		err = trivy(w, n<<20, false)
 	case "checkov":
 		err = checkov(w, n)
 	default:
@@ -102,6 +121,89 @@ func text(w *bufio.Writer, n int) error {
 	return nil
 }
 
+// unique writes n findings whose messages are all distinct.
+func unique(w *bufio.Writer, n int) error {
+	r := rand.New(rand.NewSource(2))
+	for i := 0; i < n; i++ {
+		path := dirs[r.Intn(len(dirs))] + "/" + files[r.Intn(len(files))]
+		code := fmt.Sprintf("R%03d", r.Intn(400))
+		if _, err := fmt.Fprintf(w, "%s:%d:%d: [%s] message with %s%d (finding %d)\n",
+			path, 1+r.Intn(900), 1+r.Intn(80), code, idents[r.Intn(len(idents))], r.Intn(100000), i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shellcheck writes n shellcheck gcc lines from the real fixture's lines:
+// each keeps its level, message and code, on another path and line, with
+// the variable a message names replaced by a numbered one.
+func shellcheck(w *bufio.Writer, n int) error {
+	b, err := os.ReadFile(filepath.FromSlash("testdata/shellcheck-gcc/all-scripts.gcc"))
+	if err != nil {
+		return err
+	}
+	type line struct{ level, msg string }
+	var lines []line
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		// file:line:col: level: message [SCnnnn]
+		parts := strings.SplitN(l, ": ", 3)
+		if len(parts) != 3 {
+			return fmt.Errorf("shellcheck fixture: unexpected line %q", l)
+		}
+		lines = append(lines, line{parts[1], parts[2]})
+	}
+	r := rand.New(rand.NewSource(3))
+	for i := 0; i < n; i++ {
+		l := lines[r.Intn(len(lines))]
+		msg := l.msg
+		// "UNUSED_CHANNEL appears unused", "DB_HOST is referenced but not
+		// assigned": an upper-case name first is the variable.
+		if sp := strings.IndexByte(msg, ' '); sp > 0 && strings.ToUpper(msg[:sp]) == msg[:sp] && strings.Trim(msg[:sp], "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == "" {
+			msg = fmt.Sprintf("%s_%d%s", strings.ToUpper(idents[r.Intn(len(idents))]), r.Intn(1000), msg[sp:])
+		}
+		path := dirs[r.Intn(len(dirs))] + "/" + files[r.Intn(len(files))]
+		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", path, 1+r.Intn(900), 1+r.Intn(80), l.level, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hadolint writes n lines of hadolint's tty format ("FILE:LINE CODE level:
+// message") from the findings of the real hadolint JSON fixtures.
+func hadolint(w *bufio.Writer, n int) error {
+	paths, err := filepath.Glob(filepath.FromSlash("testdata/hadolint/*.golden.json"))
+	if err != nil {
+		return err
+	}
+	type hf struct {
+		Code         string `json:"code"`
+		Message      string `json:"message"`
+		ToolSeverity string `json:"tool_severity"`
+	}
+	var fs []hf
+	for _, p := range paths {
+		var x []hf
+		if err := readJSON(filepath.ToSlash(p), &x); err != nil {
+			return err
+		}
+		fs = append(fs, x...)
+	}
+	if len(fs) == 0 {
+		return fmt.Errorf("hadolint: no findings in testdata/hadolint")
+	}
+	r := rand.New(rand.NewSource(4))
+	for i := 0; i < n; i++ {
+		f := fs[r.Intn(len(fs))]
+		path := fmt.Sprintf("%s/Dockerfile.%d", dirs[r.Intn(len(dirs))], r.Intn(50))
+		if _, err := fmt.Fprintf(w, "%s:%d %s %s: %s\n", path, 1+r.Intn(200), f.Code, f.ToolSeverity, f.Message); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func readJSON(path string, v any) error {
 	b, err := os.ReadFile(filepath.FromSlash(path))
 	if err != nil {
@@ -114,7 +216,7 @@ func readJSON(path string, v any) error {
 // config-k8s-shop.json, then Results alternating that fixture's
 // misconfiguration results and the alpine fixture's vulnerability result,
 // each with its own target, and varied vulnerability IDs.
-func trivy(w *bufio.Writer, size int) error {
+func trivy(w *bufio.Writer, size int, varyIDs bool) error {
 	var k8s, alpine map[string]any
 	if err := readJSON("testdata/trivy/config-k8s-shop.json", &k8s); err != nil {
 		return err
@@ -146,7 +248,7 @@ func trivy(w *bufio.Writer, size int) error {
 	for i := 0; written < size; i++ {
 		res := deepCopy(templates[i%len(templates)]).(map[string]any)
 		res["Target"] = fmt.Sprintf("%s/app-%05d/%v", dirs[i%len(dirs)], i, res["Target"])
-		if vs, ok := res["Vulnerabilities"].([]any); ok {
+		if vs, ok := res["Vulnerabilities"].([]any); ok && varyIDs {
 			for j, v := range vs {
 				vm := v.(map[string]any)
 				vm["VulnerabilityID"] = fmt.Sprintf("CVE-%d-%d", 2015+(i+j)%10, 10000+(i*7+j)%90000)

@@ -1,0 +1,626 @@
+package runbooks
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"text/template"
+	"text/template/parse"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/markdown"
+)
+
+// The fast path. text/template executes a body by reflection: every field,
+// every function call and every argument goes through reflect.Value, and
+// Data escapes every field of the finding up front whether the body reads
+// it or not. Catalog bodies use a small part of the language (text, fields
+// of the finding, {{if}}, {{with}}, our functions), so a body written only
+// in that part is compiled once into steps that read the finding directly
+// and escape a field when a step reads it. Anything else (ranges,
+// variables, text/template's own functions, a type the steps do not know)
+// keeps text/template, and so does any execution the steps cannot finish
+// exactly as text/template would: a function error, an argument of an
+// unexpected type, a budget run out. Then the body is executed again by
+// text/template, whose output (or error message) is the reference.
+// TestFastMatchesTemplate and FuzzFastMatchesTemplate hold the two
+// byte-identical on every built-in entry.
+
+// fastEnabled is switched off by tests to compare against text/template.
+var fastEnabled = true
+
+// errSlow sends an execution back to text/template.
+var errSlow = errors.New("fast path: not handled")
+
+type vkind uint8
+
+const (
+	vNil vkind = iota
+	vText
+	vString
+	vInt
+	vBool
+	vData // the root Data (only as ignoreexample's argument)
+)
+
+// fval is a value during fast execution, typed as text/template would see
+// it: Text, string, int or bool.
+type fval struct {
+	k vkind
+	s string
+	i int
+	b bool
+}
+
+func (v fval) iface() any {
+	switch v.k {
+	case vText:
+		return Text(v.s)
+	case vString:
+		return v.s
+	case vInt:
+		return v.i
+	case vBool:
+		return v.b
+	}
+	return nil
+}
+
+func fromAny(x any) (fval, bool) {
+	switch t := x.(type) {
+	case Text:
+		return fval{k: vText, s: string(t)}, true
+	case string:
+		return fval{k: vString, s: t}, true
+	case int:
+		return fval{k: vInt, i: t}, true
+	case bool:
+		return fval{k: vBool, b: t}, true
+	}
+	return fval{}, false
+}
+
+// truth is text/template's isTrue for the kinds fval holds.
+func (v fval) truth() bool {
+	switch v.k {
+	case vText, vString:
+		return v.s != ""
+	case vInt:
+		return v.i != 0
+	case vBool:
+		return v.b
+	}
+	return false
+}
+
+type fieldID uint8
+
+const (
+	fTool fieldID = iota
+	fCode
+	fMessage
+	fPath
+	fResource
+	fSeverity
+	fToolSeverity
+	fURL
+	fTitle
+	fRemediation
+	fLine
+	fColumn
+	fExtra
+	fCaptures
+	nFields
+)
+
+var fieldIDs = map[string]fieldID{
+	"Tool": fTool, "Code": fCode, "Message": fMessage, "Path": fPath, "Resource": fResource,
+	"Severity": fSeverity, "ToolSeverity": fToolSeverity, "URL": fURL, "Title": fTitle,
+	"Remediation": fRemediation, "Line": fLine, "Column": fColumn, "Extra": fExtra, "Captures": fCaptures,
+}
+
+// fref is a field read: .Message, .Raw.Code, .Extra.fixed_version.
+type fref struct {
+	id  fieldID
+	raw bool
+	key string // Extra and Captures
+}
+
+type argKind uint8
+
+const (
+	aField argKind = iota
+	aDot
+	aRoot // $ or . where dot is the Data
+	aConst
+	aPipe
+)
+
+type farg struct {
+	kind argKind
+	ref  fref
+	c    fval
+	pipe *fpipe
+}
+
+type fcmd struct {
+	fn   string // "" for an operand
+	args []farg
+}
+
+type fpipe struct{ cmds []fcmd }
+
+type stepOp uint8
+
+const (
+	opText stepOp = iota
+	opAction
+	opIf
+	opWith
+)
+
+type fstep struct {
+	op          stepOp
+	text        string
+	pipe        *fpipe
+	list, else_ []fstep
+}
+
+// fastTmpl is a compiled body.
+type fastTmpl struct{ steps []fstep }
+
+// fastFuncs are the functions the steps implement (each calls the same Go
+// function as the template would).
+var fastFuncs = map[string]bool{
+	"code": true, "codeblock": true, "lower": true, "upper": true, "trim": true, "default": true,
+	"contains": true, "replace": true, "printf": true, "pathescape": true, "ignoreexample": true,
+}
+
+// compileFast compiles t, or returns nil when t uses anything the steps do
+// not implement.
+func compileFast(t *template.Template) *fastTmpl {
+	if t == nil || t.Tree == nil || t.Tree.Root == nil || len(t.Templates()) > 1 {
+		return nil
+	}
+	steps, ok := compileList(t.Tree.Root, true)
+	if !ok {
+		return nil
+	}
+	return &fastTmpl{steps: steps}
+}
+
+func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
+	if l == nil {
+		return nil, true
+	}
+	var out []fstep
+	for _, n := range l.Nodes {
+		switch x := n.(type) {
+		case *parse.TextNode:
+			out = append(out, fstep{op: opText, text: string(x.Text)})
+		case *parse.CommentNode:
+		case *parse.ActionNode:
+			p, ok := compilePipe(x.Pipe, root)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, fstep{op: opAction, pipe: p})
+		case *parse.IfNode, *parse.WithNode:
+			var b *parse.BranchNode
+			op := opIf
+			if w, ok := x.(*parse.WithNode); ok {
+				b, op = &w.BranchNode, opWith
+			} else {
+				b = &x.(*parse.IfNode).BranchNode
+			}
+			p, ok := compilePipe(b.Pipe, root)
+			if !ok {
+				return nil, false
+			}
+			list, ok := compileList(b.List, root && op == opIf)
+			if !ok {
+				return nil, false
+			}
+			els, ok := compileList(b.ElseList, root)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, fstep{op: op, pipe: p, list: list, else_: els})
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func compilePipe(p *parse.PipeNode, root bool) (*fpipe, bool) {
+	if p == nil || len(p.Decl) > 0 || p.IsAssign || len(p.Cmds) == 0 {
+		return nil, false
+	}
+	fp := &fpipe{}
+	for i, c := range p.Cmds {
+		if len(c.Args) == 0 {
+			return nil, false
+		}
+		var cmd fcmd
+		args := c.Args
+		if id, ok := args[0].(*parse.IdentifierNode); ok {
+			if !fastFuncs[id.Ident] {
+				return nil, false
+			}
+			cmd.fn = id.Ident
+			args = args[1:]
+		} else if i > 0 || len(args) != 1 {
+			return nil, false
+		}
+		for _, a := range args {
+			fa, ok := compileArg(a, root)
+			if !ok {
+				return nil, false
+			}
+			cmd.args = append(cmd.args, fa)
+		}
+		fp.cmds = append(fp.cmds, cmd)
+	}
+	return fp, true
+}
+
+func compileArg(a parse.Node, root bool) (farg, bool) {
+	switch x := a.(type) {
+	case *parse.FieldNode:
+		if !root {
+			return farg{}, false
+		}
+		r, ok := compileRef(x.Ident)
+		return farg{kind: aField, ref: r}, ok
+	case *parse.VariableNode:
+		if len(x.Ident) == 0 || x.Ident[0] != "$" {
+			return farg{}, false
+		}
+		if len(x.Ident) == 1 {
+			return farg{kind: aRoot}, true
+		}
+		r, ok := compileRef(x.Ident[1:])
+		return farg{kind: aField, ref: r}, ok
+	case *parse.DotNode:
+		if root {
+			return farg{kind: aRoot}, true
+		}
+		return farg{kind: aDot}, true
+	case *parse.StringNode:
+		return farg{kind: aConst, c: fval{k: vString, s: x.Text}}, true
+	case *parse.BoolNode:
+		return farg{kind: aConst, c: fval{k: vBool, b: x.True}}, true
+	case *parse.NumberNode:
+		// Only plain decimal integers: text/template gives them type int.
+		t := strings.TrimPrefix(x.Text, "-")
+		if !x.IsInt || t == "" || strings.TrimLeft(t, "0123456789") != "" || (len(t) > 1 && t[0] == '0') || len(t) > 15 {
+			return farg{}, false
+		}
+		return farg{kind: aConst, c: fval{k: vInt, i: int(x.Int64)}}, true
+	case *parse.PipeNode:
+		p, ok := compilePipe(x, root)
+		return farg{kind: aPipe, pipe: p}, ok
+	}
+	return farg{}, false
+}
+
+func compileRef(idents []string) (fref, bool) {
+	var r fref
+	if len(idents) > 0 && idents[0] == "Raw" {
+		r.raw = true
+		idents = idents[1:]
+	}
+	if len(idents) == 0 {
+		return r, false
+	}
+	id, ok := fieldIDs[idents[0]]
+	if !ok {
+		return r, false
+	}
+	r.id = id
+	switch {
+	case len(idents) == 1 && id != fExtra && id != fCaptures:
+		return r, true
+	case len(idents) == 2 && (id == fExtra || id == fCaptures):
+		r.key = idents[1]
+		return r, true
+	}
+	return r, false
+}
+
+// fctx is one fast execution.
+type fctx struct {
+	f    *translator.Finding
+	caps map[string]string
+	b    *budget
+	w    *limitWriter
+	// esc caches the escaped text of the plain fields read so far.
+	esc  [fLine]string
+	have uint16
+}
+
+func (c *fctx) raw(id fieldID) string {
+	f := c.f
+	switch id {
+	case fTool:
+		return f.Tool
+	case fCode:
+		return f.Code
+	case fMessage:
+		return f.Message
+	case fPath:
+		return f.Path
+	case fResource:
+		return f.Resource
+	case fSeverity:
+		return f.Severity.String()
+	case fToolSeverity:
+		return f.ToolSeverity
+	case fURL:
+		return f.URL
+	case fTitle:
+		return f.Title
+	case fRemediation:
+		return f.Remediation
+	}
+	return ""
+}
+
+func (c *fctx) read(r fref) fval {
+	switch r.id {
+	case fLine:
+		return fval{k: vInt, i: c.f.Line}
+	case fColumn:
+		return fval{k: vInt, i: c.f.Column}
+	case fExtra, fCaptures:
+		m := c.f.Extra
+		if r.id == fCaptures {
+			m = c.caps
+		}
+		v := m[r.key]
+		if r.raw {
+			return fval{k: vString, s: v}
+		}
+		return fval{k: vText, s: escape(v)}
+	}
+	if r.raw {
+		return fval{k: vString, s: c.raw(r.id)}
+	}
+	if c.have&(1<<r.id) == 0 {
+		if r.id == fURL {
+			c.esc[r.id] = safeURL(c.f.URL)
+		} else {
+			c.esc[r.id] = escape(c.raw(r.id))
+		}
+		c.have |= 1 << r.id
+	}
+	return fval{k: vText, s: c.esc[r.id]}
+}
+
+func (c *fctx) run(steps []fstep, dot fval) error {
+	for i := range steps {
+		s := &steps[i]
+		switch s.op {
+		case opText:
+			if err := c.w.writeString(s.text); err != nil {
+				return err
+			}
+		case opAction:
+			v, err := c.pipe(s.pipe, dot)
+			if err != nil {
+				return err
+			}
+			var out string
+			switch v.k {
+			case vText, vString:
+				out = v.s
+			case vInt:
+				out = strconv.Itoa(v.i)
+			case vBool:
+				out = strconv.FormatBool(v.b)
+			default:
+				return errSlow
+			}
+			if err := c.w.writeString(out); err != nil {
+				return err
+			}
+		case opIf, opWith:
+			v, err := c.pipe(s.pipe, dot)
+			if err != nil {
+				return err
+			}
+			if v.k == vData || v.k == vNil {
+				return errSlow
+			}
+			inner := dot
+			if s.op == opWith {
+				inner = v
+			}
+			if v.truth() {
+				err = c.run(s.list, inner)
+			} else {
+				err = c.run(s.else_, dot)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *fctx) pipe(p *fpipe, dot fval) (fval, error) {
+	var v fval
+	for i := range p.cmds {
+		cmd := &p.cmds[i]
+		if cmd.fn == "" {
+			a, err := c.arg(&cmd.args[0], dot)
+			if err != nil {
+				return a, err
+			}
+			v = a
+			continue
+		}
+		var argv [4]fval
+		args := argv[:0]
+		for j := range cmd.args {
+			a, err := c.arg(&cmd.args[j], dot)
+			if err != nil {
+				return a, err
+			}
+			args = append(args, a)
+		}
+		if i > 0 {
+			args = append(args, v)
+		}
+		r, err := c.call(cmd.fn, args)
+		if err != nil {
+			return r, err
+		}
+		v = r
+	}
+	return v, nil
+}
+
+func (c *fctx) arg(a *farg, dot fval) (fval, error) {
+	switch a.kind {
+	case aField:
+		return c.read(a.ref), nil
+	case aDot:
+		return dot, nil
+	case aRoot:
+		return fval{k: vData}, nil
+	case aConst:
+		return a.c, nil
+	case aPipe:
+		return c.pipe(a.pipe, dot)
+	}
+	return fval{}, errSlow
+}
+
+// call runs one of our functions as budgetFuncs would; an arity or type
+// text/template would refuse goes back to it.
+func (c *fctx) call(name string, args []fval) (fval, error) {
+	for _, a := range args {
+		if a.k == vNil || (a.k == vData && name != "ignoreexample") {
+			return fval{}, errSlow
+		}
+	}
+	b := c.b
+	str := func(s string, err error) (fval, error) {
+		if err != nil {
+			return fval{}, errSlow
+		}
+		if err := b.spend(s); err != nil {
+			return fval{}, errSlow
+		}
+		return fval{k: vString, s: s}, nil
+	}
+	anyOut := func(x any, err error) (fval, error) {
+		if err != nil {
+			return fval{}, errSlow
+		}
+		v, ok := fromAny(x)
+		if !ok {
+			return fval{}, errSlow
+		}
+		if err := b.spend(rawOf(x)); err != nil {
+			return fval{}, errSlow
+		}
+		return v, nil
+	}
+	switch name {
+	case "code":
+		if len(args) != 1 {
+			return fval{}, errSlow
+		}
+		return str(markdown.Code(rawOf(args[0].iface())), nil)
+	case "codeblock":
+		if len(args) < 1 {
+			return fval{}, errSlow
+		}
+		var langs []string
+		for _, l := range args[1:] {
+			if l.k != vString {
+				return fval{}, errSlow
+			}
+			langs = append(langs, l.s)
+		}
+		return str(funcs["codeblock"].(func(any, ...string) string)(args[0].iface(), langs...), nil)
+	case "lower", "upper", "trim":
+		if len(args) != 1 {
+			return fval{}, errSlow
+		}
+		fn := strings.ToLower
+		switch name {
+		case "upper":
+			fn = strings.ToUpper
+		case "trim":
+			fn = strings.TrimSpace
+		}
+		return anyOut(mapText(args[0].iface(), fn), nil)
+	case "default":
+		if len(args) < 1 {
+			return fval{}, errSlow
+		}
+		if err := b.tick(1); err != nil {
+			return fval{}, errSlow
+		}
+		rest := make([]any, len(args)-1)
+		for i, a := range args[1:] {
+			rest[i] = a.iface()
+		}
+		v, ok := fromAny(funcs["default"].(func(any, ...any) any)(args[0].iface(), rest...))
+		if !ok {
+			return fval{}, errSlow
+		}
+		return v, nil
+	case "contains":
+		if len(args) != 2 {
+			return fval{}, errSlow
+		}
+		if err := b.tick(1); err != nil {
+			return fval{}, errSlow
+		}
+		return fval{k: vBool, b: strings.Contains(rawOf(args[1].iface()), rawOf(args[0].iface()))}, nil
+	case "replace":
+		if len(args) != 3 || args[0].k != vString || args[1].k != vString {
+			return fval{}, errSlow
+		}
+		if err := b.tick(1); err != nil {
+			return fval{}, errSlow
+		}
+		return anyOut(funcs["replace"].(func(string, string, any) (any, error))(args[0].s, args[1].s, args[2].iface()))
+	case "printf":
+		if len(args) < 1 || args[0].k != vString {
+			return fval{}, errSlow
+		}
+		if err := b.tick(1); err != nil {
+			return fval{}, errSlow
+		}
+		rest := make([]any, len(args)-1)
+		for i, a := range args[1:] {
+			rest[i] = a.iface()
+		}
+		return str(boundedSprintf(args[0].s, rest...))
+	case "pathescape":
+		if len(args) != 1 {
+			return fval{}, errSlow
+		}
+		return str(funcs["pathescape"].(func(any) string)(args[0].iface()), nil)
+	case "ignoreexample":
+		if len(args) != 1 || args[0].k != vData {
+			return fval{}, errSlow
+		}
+		f := c.f
+		return str(ignoreExampleOf(f.Tool, f.Code, f.Path, f.Resource), nil)
+	}
+	return fval{}, errSlow
+}
+
+// execFast runs ft on f into w within b.
+func execFast(ft *fastTmpl, w *limitWriter, f *translator.Finding, caps map[string]string, b *budget) error {
+	c := fctx{f: f, caps: caps, b: b, w: w}
+	return c.run(ft.steps, fval{k: vData})
+}
