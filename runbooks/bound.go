@@ -287,9 +287,10 @@ func (ce *centry) bodyHint() int {
 func (ce *centry) prepare() {
 	st := &ce.run
 	st.once.Do(func() {
-		ce.fast = compileFast(ce.tmpl)
-		if ce.tmpl != nil && ce.tmpl.Tree != nil {
-			addTicks(ce.tmpl.Tree, ce.tmpl.Tree.Root)
+		t := ce.template() // the built-in snapshot's bodies parse on first use
+		ce.fast = compileFast(t)
+		if t != nil && t.Tree != nil {
+			addTicks(t.Tree, t.Tree.Root)
 		}
 		st.pool.New = func() any {
 			c, err := ce.tmpl.Clone()

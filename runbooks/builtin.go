@@ -5,8 +5,8 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"embed"
+	"encoding/gob"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -142,8 +142,7 @@ func makeSnapshot() ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	enc := json.NewEncoder(zw)
-	enc.SetEscapeHTML(false)
+	enc := gob.NewEncoder(zw)
 	if err := enc.Encode(snap); err != nil {
 		return nil, err
 	}
@@ -164,7 +163,7 @@ func loadSnapshot(b []byte) (*Layer, error) {
 		return nil, err
 	}
 	var snap snapshot
-	if err := json.NewDecoder(zr).Decode(&snap); err != nil {
+	if err := gob.NewDecoder(zr).Decode(&snap); err != nil {
 		return nil, err
 	}
 	digest, err := builtinDigest()
@@ -185,8 +184,9 @@ func loadSnapshot(b []byte) (*Layer, error) {
 			f.Entries[i] = se.Entry
 			pos[i] = entryPos{line: se.Line, matchLines: se.MatchLines}
 		}
-		// Duplicate matchers were checked when the snapshot was made.
-		errs = append(errs, l.compile(file, &f, pos, false)...)
+		// Duplicate matchers were checked, and bodies parsed, when the
+		// snapshot was made.
+		errs = append(errs, l.compile(file, &f, pos, true)...)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

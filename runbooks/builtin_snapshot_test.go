@@ -3,7 +3,7 @@ package runbooks
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
+	"encoding/gob"
 	"flag"
 	"os"
 	"reflect"
@@ -70,13 +70,13 @@ func withDigest(t *testing.T, b []byte, digest string) []byte {
 		t.Fatal(err)
 	}
 	var snap snapshot
-	if err := json.NewDecoder(zr).Decode(&snap); err != nil {
+	if err := gob.NewDecoder(zr).Decode(&snap); err != nil {
 		t.Fatal(err)
 	}
 	snap.Digest = digest
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	if err := json.NewEncoder(zw).Encode(snap); err != nil {
+	if err := gob.NewEncoder(zw).Encode(snap); err != nil {
 		t.Fatal(err)
 	}
 	zw.Close()

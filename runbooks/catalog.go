@@ -391,7 +391,9 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 		tr := e.Translations[lang]
 		ent := *e.Entry
 		ent.Title, ent.Body = tr.Title, tr.Body
-		repl[e] = &centry{Entry: &ent, tmpl: t, sev: e.sev, res: e.res, matchLines: e.matchLines, trans: e.trans}
+		// A snapshot entry's translation (t nil) parses from ent.Body on
+		// first use, as its default body does.
+		repl[e] = &centry{Entry: &ent, tmpl: t, lazy: t == nil, sev: e.sev, res: e.res, matchLines: e.matchLines, trans: e.trans}
 	}
 	sort.Strings(missing)
 	n := &Catalog{

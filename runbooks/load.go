@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/runbook-translator/runbook-translator/internal/yamlerr"
@@ -90,6 +91,10 @@ type centry struct {
 	run execState
 	// fast is the body compiled to the fast path, or nil (fast.go).
 	fast *fastTmpl
+	// lazy: tmpl is parsed from Body on first use (template); parse
+	// guards it.
+	lazy  bool
+	parse sync.Once
 	// trans holds the compiled body of each translation, by language.
 	trans map[string]*template.Template
 }
@@ -237,7 +242,7 @@ func (l *Layer) add(file string, data []byte) error {
 			pos[i].matchLines = matchLines(n)
 		}
 	}
-	errs = append(errs, l.compile(file, &f, pos, true)...)
+	errs = append(errs, l.compile(file, &f, pos, false)...)
 	return errors.Join(errs...)
 }
 
@@ -250,8 +255,11 @@ type entryPos struct {
 }
 
 // compile checks and compiles the entries of one decoded catalog file into
-// the layer; checkDup also looks for matchers that two entries share.
-func (l *Layer) compile(file string, f *File, pos []entryPos, checkDup bool) []error {
+// the layer. snapshot is the built-in catalog's snapshot, checked when it
+// was made: its duplicate matchers are not looked for again, and its
+// bodies are parsed when first rendered (centry.template), not at every
+// start-up.
+func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []error {
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, &LoadError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
@@ -312,6 +320,8 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, checkDup bool) []e
 		}
 		if strings.TrimSpace(e.Body) == "" {
 			fail(line, "entry %q: missing body", name)
+		} else if snapshot {
+			c.lazy = true
 		} else {
 			t, err := newTemplate(e.ID).Parse(e.Body)
 			if err == nil {
@@ -329,6 +339,13 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, checkDup bool) []e
 				fail(line, "entry %q: translation %q: needs title and body", name, lang)
 				continue
 			}
+			if c.trans == nil {
+				c.trans = map[string]*template.Template{}
+			}
+			if snapshot {
+				c.trans[lang] = nil // parsed when first rendered
+				continue
+			}
 			t, err := newTemplate(e.ID).Parse(tr.Body)
 			if err == nil {
 				err = checkBounded(t)
@@ -337,14 +354,11 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, checkDup bool) []e
 				fail(line, "entry %q: translation %q: body: %v", name, lang, err)
 				continue
 			}
-			if c.trans == nil {
-				c.trans = map[string]*template.Template{}
-			}
 			c.trans[lang] = t
 		}
 		l.entries = append(l.entries, c)
 	}
-	if checkDup {
+	if !snapshot {
 		errs = append(errs, l.checkDuplicateMatchers(file)...)
 	}
 	for _, id := range f.Disable {
@@ -560,4 +574,26 @@ func sortedLangs(m map[string]Translation) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// template returns the entry's parsed body, parsing it on first use for
+// entries of the built-in snapshot. Their bodies parsed when the snapshot
+// was made (makeSnapshot loads the YAML first), so an error cannot happen
+// unless the template functions changed since; the body then renders empty
+// rather than failing the run.
+func (ce *centry) template() *template.Template {
+	ce.parse.Do(func() {
+		if !ce.lazy || ce.tmpl != nil {
+			return
+		}
+		t, err := newTemplate(ce.ID).Parse(ce.Body)
+		if err == nil {
+			err = checkBounded(t)
+		}
+		if err != nil {
+			t = template.Must(newTemplate(ce.ID).Parse(""))
+		}
+		ce.tmpl = t
+	})
+	return ce.tmpl
 }

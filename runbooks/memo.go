@@ -118,7 +118,7 @@ func memoKeyOf(ce *centry, f *translator.Finding, caps map[string]string) (strin
 		return "", false
 	}
 	p := &ce.memo
-	p.once.Do(func() { p.fields, p.cacheable = memoFields(ce.tmpl) })
+	p.once.Do(func() { p.fields, p.cacheable = memoFields(ce.template()) })
 	if !p.cacheable || !p.pays() {
 		return "", false
 	}
