@@ -48,7 +48,7 @@ var psFixtureDirs = []string{
 	// The inputs issue 11 added.
 	"conftest-github", "yamllint-github", "actionlint-github", "actionlint-sarif",
 	"conftest-junit", "kubeconform-junit", "tflint-junit", "gitleaks-junit",
-	"conftest-tap", "kubeconform-tap", "golangci-lint-codequality",
+	"conftest-tap", "kubeconform-tap", "golangci-lint-codequality", "tfsec-junit",
 }
 
 // TestDetectFixtures checks that every fixture is auto-detected as the

@@ -154,6 +154,8 @@ var (
 	// message "<range>: <message>", type the rule severity.
 	tflintJUnitName    = regexp.MustCompile(`^([a-z0-9_]+) (\S+?):(\d+),(\d+)-(?:(\d+),)?(\d+)$`)
 	tflintJUnitMsg     = regexp.MustCompile(`^\S+:\d+,\d+-(?:\d+,)?\d+: (.*)$`)
+	tfsecJUnitName     = regexp.MustCompile(`^\[([^\]]+)\]\[([A-Z]+)\] - (.*)$`)
+	tfsecJUnitLoc      = regexp.MustCompile(`:(\d+)(?:-(\d+))?$`)
 	golangciJUnitClass = regexp.MustCompile(`^(\S+):(\d+):(\d+)$`)
 	gitleaksJUnitMsg   = regexp.MustCompile(`^(\S+) has detected a secret in file (.+), line (\d+)\.$`)
 )
@@ -213,6 +215,31 @@ func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
 		}
 		if f.Message == "" {
 			f.Message = c.message
+		}
+	case tfsecJUnitName.MatchString(c.name):
+		// defsec pkg/formatters/junit.go (tfsec -f junit): name "[<long
+		// ID>][<SEVERITY>] - <description>", classname the file, text
+		// "<file>:<line>[-<end>]\n\n<code>\n\nSee <link>".
+		m := tfsecJUnitName.FindStringSubmatch(c.name)
+		if f.Tool == "" {
+			f.Tool = "tfsec"
+		}
+		f.Code, f.ToolSeverity = m[1], m[2]
+		f.Severity = mapToolSeverity(m[2])
+		f.Path = CleanPath(c.classname, opts.BaseDir)
+		f.Message = c.message
+		if f.Message == "" {
+			f.Message = m[3]
+		}
+		first, _, _ := strings.Cut(strings.TrimSpace(c.text), "\n")
+		if lm := tfsecJUnitLoc.FindStringSubmatch(first); lm != nil {
+			f.Line, _ = strconv.Atoi(lm[1])
+			if lm[2] != "" {
+				f.EndLine, _ = strconv.Atoi(lm[2])
+			}
+		}
+		if i := strings.LastIndex(c.text, "\nSee "); i >= 0 {
+			f.URL = strings.TrimSpace(c.text[i+len("\nSee "):])
 		}
 	case golangciJUnitClass.MatchString(c.classname) && strings.Contains(c.text, "\nCategory: "):
 		// golangci-lint pkg/printers/junitxml.go: a suite per file, a case

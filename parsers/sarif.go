@@ -1,11 +1,13 @@
 package parsers
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"path"
 	"regexp"
 	"strconv"
@@ -173,7 +175,88 @@ type sarifRun struct {
 	// pending holds results read before what they need (the tool, the
 	// base URIs, the artifacts, the log's version) was seen; they are
 	// turned into findings at the end of the run, in order.
-	pending []*sarifResult
+	pending sarifPending
+}
+
+// sarifPending holds a run's waiting results: the first ones in memory,
+// the rest spilled to a temporary file as compact JSON, one per line, so
+// that a log whose results come before their base URIs (trivy writes
+// originalUriBaseIds last) is still read in bounded memory.
+type sarifPending struct {
+	mem   []*sarifResult
+	file  *os.File
+	w     *bufio.Writer
+	count int
+}
+
+// maxPendingInMemory is how many waiting results are kept in memory
+// before the rest go to a temporary file.
+const maxPendingInMemory = 2048
+
+func (p *sarifPending) len() int { return p.count }
+
+func (p *sarifPending) add(res *sarifResult) error {
+	p.count++
+	if len(p.mem) < maxPendingInMemory && p.file == nil {
+		p.mem = append(p.mem, res)
+		return nil
+	}
+	if p.file == nil {
+		f, err := os.CreateTemp("", "runbook-translator-sarif-*.jsonl")
+		if err != nil {
+			return fmt.Errorf("hold SARIF results until their run is read: %w", err)
+		}
+		p.file, p.w = f, bufio.NewWriterSize(f, 256<<10)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	if _, err := p.w.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("hold SARIF results until their run is read: %w", err)
+	}
+	return nil
+}
+
+// each calls fn for every held result in order, then releases them.
+func (p *sarifPending) each(fn func(*sarifResult) error) (err error) {
+	defer p.close()
+	for _, res := range p.mem {
+		if err := fn(res); err != nil {
+			return err
+		}
+	}
+	p.mem = nil
+	if p.file == nil {
+		return nil
+	}
+	if err := p.w.Flush(); err != nil {
+		return err
+	}
+	if _, err := p.file.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bufio.NewReaderSize(p.file, 256<<10))
+	for dec.More() {
+		res := &sarifResult{}
+		if err := dec.Decode(res); err != nil {
+			return fmt.Errorf("read back held SARIF results: %w", err)
+		}
+		if err := fn(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *sarifPending) close() {
+	if p.file != nil {
+		name := p.file.Name()
+		p.file.Close()
+		os.Remove(name)
+		p.file, p.w = nil, nil
+	}
+	p.mem, p.count = nil, 0
 }
 
 // sarifDrivers maps a SARIF driver name (tool.driver.name) to our tool
@@ -295,8 +378,14 @@ func (sr *sarifReader) setVersion(v string) error {
 	return nil
 }
 
-func (sr *sarifReader) read() error {
+func (sr *sarifReader) read() (err error) {
 	s := sr.s
+	var runs []*sarifRun // runs whose results wait for the version
+	defer func() {
+		for _, run := range runs {
+			run.pending.close()
+		}
+	}()
 	t, err := s.token()
 	if err != nil {
 		return err
@@ -306,7 +395,6 @@ func (sr *sarifReader) read() error {
 	}
 	sawRuns := false
 	var schema, version string
-	var runs []*sarifRun // runs whose results wait for the version
 	for s.dec.More() {
 		k, err := s.key()
 		if err != nil {
@@ -348,7 +436,7 @@ func (sr *sarifReader) read() error {
 				if err != nil {
 					return err
 				}
-				if len(run.pending) > 0 {
+				if run.pending.len() > 0 {
 					runs = append(runs, run)
 				}
 			}
@@ -385,12 +473,17 @@ func (sr *sarifReader) read() error {
 
 // readRun reads one run object, emitting its results as they come when
 // everything they depend on has been read, and holding them otherwise.
-func (sr *sarifReader) readRun() (*sarifRun, error) {
+func (sr *sarifReader) readRun() (_ *sarifRun, err error) {
 	s := sr.s
 	if err := s.expectDelim('{', "a run object"); err != nil {
 		return nil, err
 	}
 	run := &sarifRun{}
+	defer func() {
+		if err != nil {
+			run.pending.close() // the temporary file, if any
+		}
+	}()
 	sawResults := false
 	for s.dec.More() {
 		k, err := s.key()
@@ -436,13 +529,16 @@ func (sr *sarifReader) readRun() (*sarifRun, error) {
 				if err := s.decode(res); err != nil {
 					return nil, err
 				}
-				if len(run.pending) == 0 && sr.ready(run, res) {
+				if run.pending.len() == 0 && sr.ready(run, res) {
 					if err := sr.result(run, res); err != nil {
 						return nil, err
 					}
 					continue
 				}
-				run.pending = append(run.pending, res)
+				if err := run.pending.add(res); err != nil {
+					run.pending.close()
+					return nil, s.errAt(s.dec.InputOffset(), err)
+				}
 			}
 			if _, err := s.token(); err != nil { // ']'
 				return nil, err
@@ -461,7 +557,7 @@ func (sr *sarifReader) readRun() (*sarifRun, error) {
 			return nil, err
 		}
 	}
-	if (!sawResults || run.resultsNull) && len(run.pending) == 0 {
+	if (!sawResults || run.resultsNull) && run.pending.len() == 0 {
 		// §3.14.23: results is null (or absent) when the tool did not
 		// run; say so rather than report a clean scan.
 		if msg := run.failure(); msg != "" {
@@ -530,13 +626,7 @@ func (sr *sarifReader) flush(run *sarifRun) error {
 	if run.Tool == nil {
 		run.Tool = &sarifTool{}
 	}
-	for _, res := range run.pending {
-		if err := sr.result(run, res); err != nil {
-			return err
-		}
-	}
-	run.pending = nil
-	return nil
+	return run.pending.each(func(res *sarifResult) error { return sr.result(run, res) })
 }
 
 // component returns the toolComponent a result's rule belongs to (§3.52.7:

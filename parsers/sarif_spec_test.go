@@ -1,6 +1,8 @@
 package parsers
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -138,4 +140,46 @@ func mustParse(t *testing.T, format, in string) translator.Findings {
 
 func countEmit(n *int) func(*translator.Finding) error {
 	return func(*translator.Finding) error { *n++; return nil }
+}
+
+// TestSARIFHeldResultsSpill: results that wait for originalUriBaseIds
+// (trivy writes them last) go to a temporary file past
+// maxPendingInMemory, come back in order with their paths resolved, and
+// the file is removed.
+func TestSARIFHeldResultsSpill(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	var b strings.Builder
+	b.WriteString(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"Trivy"}},"results":[`)
+	n := maxPendingInMemory + 500
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"ruleId":"R","level":"warning","message":{"text":"Message: m` + itoa(i) + `"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"f` + itoa(i) + `.yaml","uriBaseId":"ROOTPATH"}}}]}`)
+	}
+	b.WriteString(`],"originalUriBaseIds":{"ROOTPATH":{"uri":"file:///repo/k8s/"}}}]}`)
+	fs, err := psParse(t, "sarif", Options{BaseDir: "/repo"}, []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != n {
+		t.Fatalf("%d findings, want %d", len(fs), n)
+	}
+	for i, f := range fs {
+		if f.Path != "k8s/f"+itoa(i)+".yaml" || f.Message != "m"+itoa(i) {
+			t.Fatalf("finding %d: %s %q", i, f.Path, f.Message)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(os.Getenv("TMPDIR"), "runbook-translator-sarif-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	// A log cut inside the held results removes its file too.
+	if _, err := psParse(t, "sarif", Options{BaseDir: "/repo"}, []byte(b.String()[:b.Len()*3/4])); err == nil {
+		t.Error("truncated log read without error")
+	}
+	left, _ = filepath.Glob(filepath.Join(os.Getenv("TMPDIR"), "runbook-translator-sarif-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left after an error: %v", left)
+	}
 }
