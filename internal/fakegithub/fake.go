@@ -225,6 +225,10 @@ type Server struct {
 	// ReviewRules decide whether the token may approve or request
 	// changes (reviews.go).
 	ReviewRules ReviewRules
+	// SecondaryLimits, when set (DocumentedSecondaryLimits), refuse
+	// content-generating requests past them with 403 and retry-after
+	// (secondary.go).
+	SecondaryLimits []SecondaryLimit
 
 	mu             sync.Mutex
 	owner, repo    string
@@ -241,6 +245,8 @@ type Server struct {
 	readOnly       int
 	counts         Counts
 	log            []string
+	writeTimes     []time.Time // accepted writes, for SecondaryLimits
+	secondaryHits  int
 }
 
 // New starts a fake for owner/repo. The go-github client reaches it with
@@ -623,6 +629,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		} else {
 			writeError(w, 403, "Resource not accessible by integration")
 		}
+		return
+	}
+	if isWrite && s.secondaryLimited(w) {
 		return
 	}
 

@@ -66,3 +66,38 @@ func TestFileCommentsOff(t *testing.T) {
 		t.Errorf("summary: %v", s)
 	}
 }
+
+// TestFileCommentAfterPush: a push leaves the file thread on its diff
+// version (the fake's stricter reading); the reporter closes it and opens
+// one on the newest version, so exactly one live file thread remains.
+func TestFileCommentAfterPush(t *testing.T) {
+	e := standard(t)
+	fileOpts := func(o *Options) { o.FileComments = true }
+	fs := func() translator.Findings {
+		return translator.Findings{finding("k8s/web.yaml", 18, "KL-1", "outside the hunks")}
+	}
+	if err := e.run(fs(), fileOpts); err != nil {
+		t.Fatal(err)
+	}
+	head := e.repo.commit(nil) // a new commit, the same diff
+	e.srv.Push(mrIID, e.repo.version(e.base, head))
+	if err := e.run(fs(), fileOpts); err != nil {
+		t.Fatal(err)
+	}
+	open, closed := 0, 0
+	for _, d := range e.ours() {
+		switch p := d.Notes[0].Position; {
+		case p.PositionType != "file":
+			t.Errorf("a thread of type %s", p.PositionType)
+		case d.Resolved():
+			closed++
+		case p.HeadSHA == head:
+			open++
+		default:
+			t.Errorf("an open file thread on the old version %s", p.HeadSHA)
+		}
+	}
+	if open != 1 || closed != 1 {
+		t.Errorf("%d open and %d closed file threads, want 1 and 1", open, closed)
+	}
+}
