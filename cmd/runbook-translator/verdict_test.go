@@ -40,3 +40,28 @@ func TestRequestChangesFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestChangesRefusedKeepsExitCode: the Actions GITHUB_TOKEN on a
+// repository that does not let Actions approve pull requests: GitHub
+// refuses the review, the run's exit code is still the findings' one and
+// the summary says why.
+func TestRequestChangesRefusedKeepsExitCode(t *testing.T) {
+	fake := fakegithub.New(t, "acme", "shop")
+	fake.TokenKind = fakegithub.TokenActions
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	code, _, stderr := runEnv(t, githubEnv(t, fake, 7, "abc123"), "review", "-f", "trivy", td+"trivy/config-k8s-shop.json",
+		"-r", "github-pr-review", "--request-changes")
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d: %s", code, ExitFindings, stderr)
+	}
+	var summary string
+	for _, c := range fake.IssueComments(7) {
+		summary = c.Body
+	}
+	if !strings.Contains(summary, "not permitted to approve") || !strings.Contains(summary, "Allow GitHub Actions to create and approve pull requests") {
+		t.Errorf("summary does not say why no review requests changes:\n%.3000s", summary)
+	}
+	if len(fake.ReviewComments(7)) == 0 {
+		t.Error("no inline comments")
+	}
+}

@@ -25,9 +25,11 @@ func TestPacingKeepsUnderSecondaryLimits(t *testing.T) {
 			for i := 1; i <= 1000; i++ {
 				fs = append(fs, find("big.yaml", i, fmt.Sprintf("C%d", i), "finding"))
 			}
+			start := e.clock.Now()
 			if err := e.report(fs); err != nil {
 				t.Fatal(err)
 			}
+			t.Logf("%d writes, %v of (fake) time waited for the limits", e.srv.Counts().Writes, e.clock.Now().Sub(start))
 			if h := e.srv.SecondaryHits(); h != 0 {
 				t.Errorf("%d requests refused by the secondary limits", h)
 			}
