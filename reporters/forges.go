@@ -33,6 +33,13 @@ type ForgeOptions struct {
 	// BotLogin overrides the identity whose comments are the bot's own
 	// (--bot-login); empty: asked of the forge for the token.
 	BotLogin string
+	// RequestChanges (--request-changes): the review requests changes
+	// while failing findings remain, and is dismissed once none remain
+	// (GitHub; other forges ignore it).
+	RequestChanges bool
+	// FileComments (--file-comments): findings in changed files, outside
+	// the diff's lines, get a file-level comment.
+	FileComments bool
 	// FilterMode decides what goes inline.
 	FilterMode diff.Mode
 	// DryRun, when set, receives the writes instead of the API.

@@ -27,6 +27,10 @@ type forgeFlags struct {
 	SHA      string
 	Mentions bool
 	BotLogin string
+	// RequestChanges and FileComments are review-bot options of the
+	// PR/MR reporters (docs/forges.md).
+	RequestChanges bool
+	FileComments   bool
 }
 
 func addForgeFlags(fl *pflag.FlagSet, f *forgeFlags) {
@@ -36,6 +40,8 @@ func addForgeFlags(fl *pflag.FlagSet, f *forgeFlags) {
 	fl.StringVar(&f.SHA, "sha", "", "head commit `SHA`; default from the CI environment")
 	fl.StringVar(&f.BotLogin, "bot-login", "", "the `login` whose comments are the bot's own (default: asked of the forge for the token); only its comments are ever edited or resolved")
 	fl.BoolVar(&f.Mentions, "mentions", false, "let runbook owners' @handles ping in comments (escaped otherwise)")
+	fl.BoolVar(&f.RequestChanges, "request-changes", false, "github-pr-review: request changes while findings at or above --fail-level remain, and dismiss that review once they are fixed")
+	fl.BoolVar(&f.FileComments, "file-comments", false, "github-pr-review, gitlab-mr-discussion: a finding in a changed file but outside the diff's lines gets a file-level comment instead of a summary line")
 }
 
 // newForgeReporter builds a PR/MR reporter from the registry. Its CI
@@ -65,21 +71,23 @@ func (o *ReviewOptions) forgeOptions() (reporters.ForgeOptions, error) {
 		names = append(names, parseReporterSpec(r).Name)
 	}
 	return reporters.ForgeOptions{
-		Getenv:       o.Getenv,
-		APIURL:       o.Forge.APIURL,
-		Repo:         o.Forge.Repo,
-		Number:       o.Forge.Number,
-		SHA:          o.Forge.SHA,
-		Mentions:     o.Forge.Mentions,
-		BotLogin:     o.Forge.BotLogin,
-		FilterMode:   mode,
-		DryRun:       o.dryRunWriter(),
-		Out:          o.IO.Out,
-		Log:          logWriter{o.IO.ErrOut},
-		Create:       func(name string) (io.WriteCloser, error) { return o.createReport(name) },
-		Requested:    names,
-		CheckoutHead: o.checkoutHead(),
-		LocalPrinted: func() { o.localPrinted = true },
+		Getenv:         o.Getenv,
+		APIURL:         o.Forge.APIURL,
+		Repo:           o.Forge.Repo,
+		Number:         o.Forge.Number,
+		SHA:            o.Forge.SHA,
+		Mentions:       o.Forge.Mentions,
+		BotLogin:       o.Forge.BotLogin,
+		RequestChanges: o.Forge.RequestChanges,
+		FileComments:   o.Forge.FileComments,
+		FilterMode:     mode,
+		DryRun:         o.dryRunWriter(),
+		Out:            o.IO.Out,
+		Log:            logWriter{o.IO.ErrOut},
+		Create:         func(name string) (io.WriteCloser, error) { return o.createReport(name) },
+		Requested:      names,
+		CheckoutHead:   o.checkoutHead(),
+		LocalPrinted:   func() { o.localPrinted = true },
 	}, nil
 }
 

@@ -109,6 +109,8 @@ type Review struct {
 	State    string
 	CommitID string
 	Comments int
+	// DismissMessage is the message of a dismissal (reviews.go).
+	DismissMessage string
 }
 
 // IssueComment is a comment on the pull request's conversation.
@@ -187,6 +189,13 @@ type Server struct {
 	// before it is sent: a hook that changes state while a client pages
 	// through, as another user might. It may call the Server's methods.
 	AfterPage func(path string, n int)
+	// ReviewRules decide whether the token may approve or request
+	// changes (reviews.go).
+	ReviewRules ReviewRules
+	// SecondaryLimits, when set (DocumentedSecondaryLimits), refuse
+	// content-generating requests past them with 403 and retry-after
+	// (secondary.go).
+	SecondaryLimits []SecondaryLimit
 
 	mu             sync.Mutex
 	owner, repo    string
@@ -202,6 +211,8 @@ type Server struct {
 	faults         fakeforge.Faults
 	readOnly       int
 	requests       fakeforge.Requests
+	writeTimes     []time.Time // accepted writes, for SecondaryLimits
+	secondaryHits  int
 }
 
 // New starts a fake for owner/repo. The go-github client reaches it with
@@ -538,6 +549,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	if isWrite && s.secondaryLimited(w) {
+		return
+	}
 
 	play.After(w, r, fault, func(w http.ResponseWriter) {
 		if p == "/graphql" {
@@ -657,6 +671,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		s.page(w, r, out)
 	case "pulls/create-review-comment":
 		s.createComment(w, n, body)
+	case "pulls/dismiss-review":
+		s.dismissReview(w, n, id, body)
 	case "pulls/create-reply-for-review-comment":
 		var in struct{ Body string }
 		_ = json.Unmarshal(body, &in)
@@ -945,10 +961,11 @@ func (s *Server) createReview(w http.ResponseWriter, n int, body []byte) {
 	if commit == "" {
 		commit = pr.Head
 	}
-	rv := &Review{ID: s.id(), PR: n, User: s.author(), Body: in.Body, State: "COMMENTED", CommitID: commit, Comments: len(in.Comments)}
-	if in.Event == "" {
-		rv.State = "PENDING"
+	if msg := s.refusedEvent(in.Event); msg != "" {
+		writeError(w, 422, "Unprocessable Entity", msg)
+		return
 	}
+	rv := &Review{ID: s.id(), PR: n, User: s.author(), Body: in.Body, State: reviewState(in.Event), CommitID: commit, Comments: len(in.Comments)}
 	s.reviews = append(s.reviews, rv)
 	for _, d := range in.Comments {
 		line := 0

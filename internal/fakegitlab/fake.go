@@ -707,7 +707,7 @@ func (s *Server) createDiscussion(w http.ResponseWriter, iid int64, versions []V
 	n := &Note{ID: s.id(), Type: "DiscussionNote", Body: in.Body, AuthorID: BotID, Author: BotUsername, Resolvable: true}
 	if in.Position != nil {
 		p := in.Position
-		if !positionValid(p, versions) || !lineRangeValid(p, versions) || (p.NewLine != nil && s.RejectLines[fmt.Sprintf("%s:%d", p.NewPath, *p.NewLine)]) {
+		if !(positionValid(p, versions) || filePositionValid(p, versions)) || !lineRangeValid(p, versions) || (p.NewLine != nil && s.RejectLines[fmt.Sprintf("%s:%d", p.NewPath, *p.NewLine)]) {
 			writeMessage(w, 400, LineCodeError)
 			return
 		}

@@ -87,6 +87,8 @@ func newReviewer(o reporters.ForgeOptions) (reporters.Reporter, error) {
 		DryRun:         o.DryRun,
 		Mentions:       o.Mentions,
 		BotLogin:       o.BotLogin,
+		RequestChanges: o.RequestChanges,
+		FileComments:   o.FileComments,
 		FilterMode:     o.FilterMode,
 		Log:            o.Log,
 		RequestTimeout: gctx.RequestTimeout,

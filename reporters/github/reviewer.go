@@ -86,6 +86,11 @@ type Options struct {
 	// does not show, a file-level review comment (subject_type file)
 	// instead of a line in the summary.
 	FileComments bool
+	// RequestChanges: while findings at or above the run's fail level
+	// remain, the bot's review requests changes (event REQUEST_CHANGES);
+	// once none remain, the bot's own reviews requesting changes are
+	// dismissed. A refused request is a note in the summary.
+	RequestChanges bool
 	// BotLogin, when set, is the login whose comments are ours (the
 	// --bot-login flag), instead of asking GitHub who the token is. Set it
 	// for a GitHub App token when GraphQL's viewer is not available:
@@ -150,6 +155,16 @@ func (r *Reviewer) path(format string, args ...any) string {
 // per write would make every small run slower for no documented limit.
 var secondaryLimits = []lifecycle.Limit{{N: 80, Per: time.Minute}, {N: 500, Per: time.Hour}}
 
+// verdictHelp is what a refused --request-changes needs. GitHub answers
+// the Actions GITHUB_TOKEN 422 "GitHub Actions is not permitted to approve
+// pull requests." unless the repository (or organization) setting "Allow
+// GitHub Actions to create and approve pull requests" is on
+// (cpp-linter/cpp-linter#51, fastify/github-action-merge-dependabot#359),
+// and any token 422 "Can not request changes on your own pull request"
+// on a pull request its user opened (MorrisonCole/pr-lint-action#265).
+const verdictHelp = "with the Actions GITHUB_TOKEN turn on \"Allow GitHub Actions to create and approve pull requests\" (Settings > Actions > General), " +
+	"or use a token of a user who did not open the pull request (docs/forges.md)."
+
 // Report implements reporters.Reporter.
 func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 	model, err := r.diff(ctx) // files.go; a stale head stops it (head.go)
@@ -161,6 +176,7 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 		MaxBatch: r.opts.MaxCommentsPerReview, Concurrency: 1, Limits: secondaryLimits,
 		Clock: r.opts.Clock, MaxRounds: r.opts.MaxRetries + 1, Backoff: func(n int) time.Duration { return backoff(n - 1) },
 		MaxWait: r.opts.MaxWait, Log: r.logf, FileComments: r.opts.FileComments,
+		RequestChanges: r.opts.RequestChanges, VerdictHelp: verdictHelp,
 		Permissions: "contents: write for the Actions GITHUB_TOKEN (pull-requests: write is not enough)",
 	}
 	if r.opts.DryRun != nil {

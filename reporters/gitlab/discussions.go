@@ -94,6 +94,10 @@ type Options struct {
 	// --bot-login flag), instead of asking GitLab (GET /user) who the
 	// token is.
 	BotLogin string
+	// FileComments gives a finding in a changed file, on a line the diff
+	// does not show, a thread on the whole file (position_type file,
+	// GitLab 16.4 and later) instead of a line in the summary.
+	FileComments bool
 }
 
 // Discussions is the gitlab-mr-discussion reporter.
@@ -164,7 +168,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 		Forge: "GitLab", What: "post merge request discussions", Head: ver.HeadCommitSHA, BotLogin: r.opts.BotLogin,
 		MaxBatch: 1, Concurrency: r.opts.MaxConcurrency, Limits: notesCreateLimit,
 		Clock: r.opts.Retry.Clock, MaxRounds: r.opts.Retry.MaxAttempts, Backoff: r.api.backoff, MaxWait: r.opts.Retry.MaxWait,
-		Log: r.logf, Redact: r.api.redact,
+		Log: r.logf, Redact: r.api.redact, FileComments: r.opts.FileComments,
 		Permissions: "the Developer role or higher (a Reporter may comment but not resolve)",
 	}
 	if r.opts.DryRun != nil {

@@ -156,7 +156,8 @@ func (f *forge) List(ctx context.Context) (*lifecycle.Listing, error) {
 		}
 		if p := first.Position; p != nil {
 			n.Path, n.Line = p.NewPath, int(p.NewLine)
-			n.Outdated = p.HeadSHA != f.ver.HeadCommitSHA || p.NewLine == 0
+			// A file thread has no line; it is live on the latest version.
+			n.Outdated = p.HeadSHA != f.ver.HeadCommitSHA || (p.NewLine == 0 && p.PositionType != "file")
 		}
 		for _, o := range d.Notes[1:] {
 			if o != nil && !o.System {
@@ -176,7 +177,9 @@ func (f *forge) Create(ctx context.Context, ds []*lifecycle.Draft) error {
 	r := f.r
 	for _, d := range ds {
 		pos := r.position(f.ver, f.dm, f.info, d.Path, d.Line)
-		if d.StartLine != 0 {
+		if d.File {
+			pos = filePosition(f.ver, f.info, d.Path)
+		} else if d.StartLine != 0 {
 			pos.LineRange = lineRange(f.dm, f.info, d.Path, d.StartLine, d.Line)
 		}
 		opt := &gl.CreateMergeRequestDiscussionOptions{Body: gl.Ptr(d.Body), Position: pos}
@@ -285,4 +288,20 @@ func short(sha string) string {
 		return sha[:12]
 	}
 	return sha
+}
+
+// filePosition is the position of a thread on a whole file of the diff:
+// position_type "file" with the SHAs and both paths, no line
+// ("Allowed values: text, image, or file", GitLab 16.4 and later,
+// docs.gitlab.com/api/discussions/#create-a-new-thread-in-the-merge-request-diff).
+func filePosition(v *gl.MergeRequestDiffVersion, info map[string]fileInfo, path string) *gl.PositionOptions {
+	fi := info[diff.CleanPath(path)]
+	return &gl.PositionOptions{
+		PositionType: gl.Ptr("file"),
+		BaseSHA:      gl.Ptr(v.BaseCommitSHA),
+		StartSHA:     gl.Ptr(v.StartCommitSHA),
+		HeadSHA:      gl.Ptr(v.HeadCommitSHA),
+		NewPath:      gl.Ptr(fi.newPath),
+		OldPath:      gl.Ptr(fi.oldPath),
+	}
 }

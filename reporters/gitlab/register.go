@@ -45,9 +45,16 @@ func newFromOptions(o reporters.ForgeOptions) (reporters.Reporter, error) {
 		HeadSHA:    cfg.HeadSHA,
 		Secrets:    []string{cfg.Token},
 		Log:        o.Log,
+
+		FileComments: o.FileComments,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	if o.RequestChanges && o.Log != nil {
+		// GitHub only: a GitLab reviewer's "request changes" is not part
+		// of the discussions API this reporter uses.
+		fmt.Fprintf(o.Log, "%s: warning: --request-changes has no effect on GitLab merge requests\n", Name)
 	}
 	if n := mergedResultsNote(cfg, o.CheckoutHead); n != "" {
 		if o.Log != nil {

@@ -210,6 +210,13 @@ type Config struct {
 	// FileComments lets findings in changed files, but outside the
 	// diff's lines, get a file-level comment instead of a summary line.
 	FileComments bool
+	// RequestChanges: while failing findings remain the bot's review
+	// requests changes, and it is dismissed once none remain. The forge
+	// must implement Verdicts.
+	RequestChanges bool
+	// VerdictHelp says, in the summary note of a refused request for
+	// changes, what the token needs.
+	VerdictHelp string
 	// Permissions names, for the summary, what a refused resolve needs
 	// ("contents: write", "the Developer role").
 	Permissions string

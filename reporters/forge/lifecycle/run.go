@@ -177,6 +177,18 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 		return &NotPostedError{What: cfg.What, Entries: entries, Err: s.noAccess}
 	}
 
+	if v, ok := f.(Verdicts); ok && cfg.RequestChanges && in.Stale == "" {
+		// After the comments, so that the review points at them; before
+		// the summary, which says when the verdict could not be given.
+		// On a stale head the findings are not this head's: no verdict.
+		failing := 0
+		for _, fd := range in.Run.Findings {
+			if in.Run.Failing(fd) {
+				failing++
+			}
+		}
+		s.verdict(ctx, v, failing)
+	}
 	sortEntries(s.notInline)
 	sortEntries(s.failed)
 	if s.carried {
