@@ -13,7 +13,7 @@ import (
 // flag they get none.
 func TestFileCommentsFlag(t *testing.T) {
 	input := td + "trivy/config-k8s-shop.json"
-	small := fakegithub.File{Filename: "node-agent.yaml", Status: "modified", Patch: "@@ -1,2 +1,2 @@\n-old\n+line 1\n line 2\n"}
+	small := fakegithub.File{Filename: "k8s/node-agent.yaml", Status: "modified", Patch: "@@ -1,2 +1,2 @@\n-old\n+line 1\n line 2\n"}
 	for _, tc := range []struct {
 		flag      []string
 		wantFiles bool
@@ -28,7 +28,7 @@ func TestFileCommentsFlag(t *testing.T) {
 		for _, c := range fake.ReviewComments(7) {
 			if c.SubjectType == "file" {
 				files++
-				if c.Path != "node-agent.yaml" || c.Line != nil {
+				if c.Path != "k8s/node-agent.yaml" || c.Line != nil {
 					t.Errorf("file comment on %s line %v", c.Path, c.Line)
 				}
 			}
@@ -51,7 +51,7 @@ func TestFileCommentsFlagGitLab(t *testing.T) {
 		fake := fakegitlab.New(t, 42, "acme/shop")
 		fake.Token = fakeGitLabToken
 		fake.Push(7, fakegitlab.Version{ID: 1, BaseSHA: "base1", StartSHA: "base1", HeadSHA: "head1",
-			Diffs: []fakegitlab.Diff{{OldPath: "node-agent.yaml", NewPath: "node-agent.yaml", Diff: "@@ -1,2 +1,2 @@\n-old\n+line 1\n line 2\n"}}})
+			Diffs: []fakegitlab.Diff{{OldPath: "k8s/node-agent.yaml", NewPath: "k8s/node-agent.yaml", Diff: "@@ -1,2 +1,2 @@\n-old\n+line 1\n line 2\n"}}})
 		args := append([]string{"review", "-f", "trivy", input, "-r", "gitlab-mr-discussion"}, tc.flag...)
 		if code, _, stderr := runEnv(t, gitlabEnv(fake, "7"), args...); code != ExitFindings {
 			t.Fatalf("%v: exit %d: %s", tc.flag, code, stderr)

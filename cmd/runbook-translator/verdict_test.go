@@ -12,7 +12,7 @@ import (
 // reach --fail-level dismisses it.
 func TestRequestChangesFlag(t *testing.T) {
 	fake := fakegithub.New(t, "acme", "shop")
-	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	env := githubEnv(t, fake, 7, "abc123")
 	input := td + "trivy/config-k8s-shop.json"
 	args := []string{"review", "-f", "trivy", input, "-r", "github-pr-review", "--request-changes"}
@@ -48,7 +48,7 @@ func TestRequestChangesFlag(t *testing.T) {
 func TestRequestChangesRefusedKeepsExitCode(t *testing.T) {
 	fake := fakegithub.New(t, "acme", "shop")
 	fake.TokenKind = fakegithub.TokenActions
-	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("node-agent.yaml", 120)}})
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	code, _, stderr := runEnv(t, githubEnv(t, fake, 7, "abc123"), "review", "-f", "trivy", td+"trivy/config-k8s-shop.json",
 		"-r", "github-pr-review", "--request-changes")
 	if code != ExitFindings {
