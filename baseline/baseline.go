@@ -107,17 +107,24 @@ func Read(name string, r io.Reader) (*Baseline, error) {
 	return readJSONLines(name, data)
 }
 
-// isSARIF reports whether the first JSON object has the SARIF top-level
-// keys. A JSON Lines record has neither "runs" nor "version".
+// isSARIF reports whether the first key of the first JSON object is a
+// SARIF top-level key ("$schema", "version", "runs"): a `-r json` record
+// starts with "tool". The key decides even when the rest is broken, so a
+// truncated SARIF log is reported as one, with its offset.
 func isSARIF(data []byte) bool {
-	var head map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if dec.Decode(&head) != nil {
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return false
 	}
-	_, runs := head["runs"]
-	_, version := head["version"]
-	return runs || version
+	k, err := dec.Token()
+	if err != nil {
+		return false
+	}
+	switch k {
+	case "$schema", "version", "runs":
+		return true
+	}
+	return false
 }
 
 // record is what a `-r json` line must carry (reporters/json.go's
@@ -144,7 +151,8 @@ func readJSONLines(name string, data []byte) (*Baseline, error) {
 		var rec record
 		dec := json.NewDecoder(bytes.NewReader(line))
 		if err := dec.Decode(&rec); err != nil {
-			if len(b.Entries) == 0 && json.Valid(data) {
+			var te *json.UnmarshalTypeError
+			if len(b.Entries) == 0 && !errors.As(err, &te) && json.Valid(data) {
 				// One JSON document over several lines: a tool's own
 				// report (trivy, conftest), not runbook-translator's.
 				return nil, &Error{File: name, Line: lineNo, Msg: "not a baseline: one JSON document that is neither -r json (JSON Lines with \"fingerprint\") nor SARIF (\"version\", \"runs\"); pass runbook-translator's own -r json output"}
@@ -221,6 +229,8 @@ func readSARIF(name string, data []byte) (*Baseline, error) {
 			e.Offset = se.Offset
 		case errors.As(err, &te):
 			e.Offset = te.Offset
+		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			e.Offset = int64(len(data))
 		}
 		if e.Offset > 0 {
 			e.Line = lineAt(data, e.Offset)
