@@ -135,7 +135,8 @@ func TestBaselineEndToEnd(t *testing.T) {
 	// Run 2: the pull request, compared with run 1.
 	head := modifyTrivy(t, dir, true)
 	cur := filepath.Join(dir, "cur.json")
-	code, stdout, stderr := run(t, "", "review", "-f", "trivy", head, "--baseline", base, "-r", "json="+cur, "-r", "local", "--fail-level", "none", "--no-color")
+	sum, md := filepath.Join(dir, "summary.json"), filepath.Join(dir, "summary.md")
+	code, stdout, stderr := run(t, "", "review", "-f", "trivy", head, "--baseline", base, "-r", "json="+cur, "-r", "local", "-r", "summary="+sum, "-r", "markdown="+md, "--fail-level", "none", "--no-color")
 	if code != 0 {
 		t.Fatalf("run 2: exit %d: %s", code, stderr)
 	}
@@ -157,8 +158,22 @@ func TestBaselineEndToEnd(t *testing.T) {
 		t.Fatalf("counts %v, want 1 new, %d existing", counts, len(before)-1)
 	}
 	want := "1 new, " + itoa(len(before)-1) + " existing, 1 fixed"
-	if !strings.Contains(stdout, want) {
-		t.Errorf("local report does not say %q:\n%s", want, lastBytes(stdout, 600))
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "; "+want+". PASS") {
+		t.Errorf("the local report's last line does not say %q: %q", want, last)
+	}
+	var doc struct {
+		Baseline *struct {
+			New, Existing, Fixed int
+			FailOn               string `json:"fail_on"`
+		}
+	}
+	if b, err := os.ReadFile(sum); err != nil || json.Unmarshal(b, &doc) != nil || doc.Baseline == nil ||
+		doc.Baseline.New != 1 || doc.Baseline.Existing != len(before)-1 || doc.Baseline.Fixed != 1 || doc.Baseline.FailOn != "all" {
+		t.Errorf("summary baseline %+v (%v)", doc.Baseline, err)
+	}
+	if b, _ := os.ReadFile(md); !strings.Contains(string(b), "**1 new**, "+want[len("1 new, "):]) {
+		t.Errorf("markdown does not give the counts:\n%.600s", b)
 	}
 
 	// --fail-on new: the added finding is Trivy LOW (info); the existing
