@@ -262,3 +262,33 @@ func lastBytes(s string, n int) string {
 	}
 	return s
 }
+
+// The PR summary through the stateful GitHub fake (its requests checked
+// against the OpenAPI description): the counts, the fixed finding with a
+// thank-you, the existing ones not shown inline folded.
+func TestBaselinePRSummary(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.json")
+	if code, _, stderr := run(t, "", "review", "-f", "trivy", td+"trivy/config-k8s-shop.json", "-r", "json="+base, "--fail-level", "none"); code != 0 {
+		t.Fatalf("run 1: exit %d: %s", code, stderr)
+	}
+	g := newGHRig(t)
+	code, _, stderr := runChecked(t, g.env(t.TempDir()), "review", "-f", "trivy", modifyTrivy(t, dir, true), "--baseline", base, "--fail-on", "new", "-r", "github-pr-review")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var body string
+	for _, c := range g.fake.IssueComments(7) {
+		body += c.Body
+	}
+	for _, want := range []string{
+		"Against the base branch: **1 new**, 137 existing, 1 fixed.",
+		"### Fixed (1): thank you!\n\n- **warning** `trivy KSV-0001` `catalog.yaml:29`",
+		"<details><summary>Existing findings not shown inline (",
+		"</details>",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("summary lacks %q:\n%.3000s", want, body)
+		}
+	}
+}
