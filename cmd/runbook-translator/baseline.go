@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/pflag"
 
 	translator "github.com/runbook-translator/runbook-translator"
@@ -66,7 +64,6 @@ func (s *baselineStage) apply(run *translator.Run) {
 	}
 	run.BaselineFile = s.b.File
 	run.FailOnNew = s.failOnNew
+	// Every report gives the counts itself (run.BaselineCounts); no note.
 	run.Fixed = s.b.Classify(run.Findings)
-	newN, existing, fixed, _ := run.BaselineCounts()
-	run.Notes = append(run.Notes, fmt.Sprintf("baseline %s: %d new, %d existing, %d fixed", s.b.File, newN, existing, fixed))
 }
