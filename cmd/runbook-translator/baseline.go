@@ -15,7 +15,7 @@ type baselineFlags struct {
 
 // addBaselineFlags registers the flags on fl.
 func addBaselineFlags(fl *pflag.FlagSet, b *baselineFlags) {
-	fl.StringVar(&b.File, "baseline", "", "earlier `-r json` (or -r sarif) output: each finding is reported as new or existing, and the ones gone as fixed")
+	fl.StringVar(&b.File, "baseline", "", "`FILE` written by -r json (or -r sarif) on the base branch: each finding is reported as new or existing, the ones gone as fixed")
 	fl.StringVar(&b.FailOn, "fail-on", "all", "`which` findings at or above --fail-level fail the run: all|new (new needs --baseline)")
 }
 
