@@ -162,7 +162,16 @@ type Finding struct {
 	// OutsideDiff is set by the diff filter: the finding counts, but cannot
 	// be shown inline and belongs in the summary.
 	OutsideDiff bool `json:"outside_diff,omitempty"`
+	// Baseline is BaselineNew or BaselineExisting when the run compared
+	// against a baseline (--baseline); empty otherwise.
+	Baseline string `json:"baseline,omitempty"`
 }
+
+// Values of Finding.Baseline.
+const (
+	BaselineNew      = "new"
+	BaselineExisting = "existing"
+)
 
 // Ignored reports whether the finding is suppressed by an active ignore.
 func (f *Finding) Ignored() bool { return f.Suppressed != nil && !f.Suppressed.Expired }
@@ -335,11 +344,36 @@ type Run struct {
 	// InputFailed says an input could not be read (the run exits 2): what
 	// was read is reported, but no report may call the run a pass.
 	InputFailed bool
+	// BaselineFile names the --baseline the findings were compared with;
+	// "" when there was none (reports then show no new/existing/fixed).
+	BaselineFile string
+	// Fixed lists the baseline's findings this run no longer has.
+	Fixed Findings
+	// FailOnNew (--fail-on new) makes only new findings fail the run.
+	FailOnNew bool
+}
+
+// BaselineCounts tallies the active findings that are new and existing,
+// and the fixed ones; ok is false when the run had no baseline.
+func (r *Run) BaselineCounts() (newN, existing, fixed int, ok bool) {
+	if r.BaselineFile == "" {
+		return 0, 0, 0, false
+	}
+	for _, f := range r.Findings {
+		switch {
+		case f.Ignored():
+		case f.Baseline == BaselineExisting:
+			existing++
+		default:
+			newN++
+		}
+	}
+	return newN, existing, len(r.Fixed), true
 }
 
 // Failing reports whether f counts toward a non-zero exit code.
 func (r *Run) Failing(f *Finding) bool {
-	if f.Ignored() {
+	if f.Ignored() || (r.FailOnNew && f.Baseline != BaselineNew) {
 		return false
 	}
 	if f.Severity >= r.FailLevel {

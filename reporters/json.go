@@ -68,6 +68,7 @@ type jsonFinding struct {
 	Suppressed  *translator.Suppression `json:"suppressed,omitempty"`
 	Located     string                  `json:"located,omitempty"`
 	OutsideDiff bool                    `json:"outside_diff,omitempty"`
+	Baseline    string                  `json:"baseline,omitempty"`
 }
 
 // jsonSeverity keeps the documented enum (critical|error|warning|info): an
@@ -94,6 +95,7 @@ func toJSONFinding(f *translator.Finding) jsonFinding {
 		Resource: f.Resource, URL: f.URL, Fingerprint: f.Fingerprint, Runbook: f.Runbook,
 		Title: f.Title, Remediation: f.Remediation, Aliases: f.Aliases, Extra: f.Extra,
 		Suppressed: f.Suppressed, Located: f.Located, OutsideDiff: f.OutsideDiff,
+		Baseline: f.Baseline,
 	}
 }
 

@@ -214,6 +214,10 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 	if f.OutsideDiff {
 		dst = append(dst, `,"outside_diff":true`...)
 	}
+	if f.Baseline != "" {
+		dst = appendJSONKey(dst, "baseline", false)
+		dst = appendJSONString(dst, f.Baseline)
+	}
 	return append(dst, '}', '\n')
 }
 

@@ -59,7 +59,7 @@ func TestAppendJSONFindingMatchesEncoder(t *testing.T) {
 		Tool: "t", Code: "c", Severity: translator.Severity(99), Message: "m\u2028\u2029<>&\x00\x7f\xff",
 		Title: "ti", Remediation: "re", Aliases: []string{"a", "<b>"}, Extra: map[string]string{"z": "1", "a": "2", "M<": "\t"},
 		Suppressed: &translator.Suppression{Reason: "r", Expires: "2020-01-01", Link: "l", Source: "config", Expired: true},
-		Located:    "template", OutsideDiff: true, Fingerprint: "f-2",
+		Located:    "template", OutsideDiff: true, Fingerprint: "f-2", Baseline: translator.BaselineExisting,
 		Location: translator.Location{Path: "p", Line: -1, Column: 1 << 40, EndLine: 3, EndColumn: 4},
 		Runbook:  &translator.Runbook{ID: "i", Title: "t", Body: "b", Links: []string{"x"}, Owner: "o", Source: "s", Error: "e", Generic: true},
 	}

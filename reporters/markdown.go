@@ -361,6 +361,9 @@ func (m *Markdown) header(run *translator.Run, fs translator.Findings) string {
 	c := fs.Count()
 	fmt.Fprintf(&b, "| Error | Warning | Info | Ignored |\n|---:|---:|---:|---:|\n| %d | %d | %d | %d |\n",
 		c.Error, c.Warning, c.Info, c.Ignored)
+	if n, e, fx, ok := run.BaselineCounts(); ok {
+		fmt.Fprintf(&b, "\nAgainst the baseline: **%d new**, %d existing, %d fixed.\n", n, e, fx)
+	}
 	if c.Total == 0 {
 		b.WriteString("\nNo findings.\n")
 	}

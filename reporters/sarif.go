@@ -275,6 +275,7 @@ type sarifHeld struct {
 	loc      translator.Location
 	resource string
 	fp       string
+	baseline string // SARIF baselineState: new, unchanged, or "" without --baseline
 	supp     *translator.Suppression
 	props    map[string]string
 }
@@ -394,7 +395,7 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 		rule.title = f.Title
 	}
 	h := &sarifHeld{seq: st.seq, prio: prio, run: run, rule: rule, sev: f.Severity, loc: f.Location,
-		resource: f.Resource, fp: f.Fingerprint}
+		resource: f.Resource, fp: f.Fingerprint, baseline: map[string]string{translator.BaselineNew: "new", translator.BaselineExisting: "unchanged"}[f.Baseline]}
 	st.seq++
 	if body != rule.help || findingSpecific(f, body) {
 		rule.uniform = false
@@ -780,7 +781,9 @@ type sarifResult struct {
 	Locations           []sarifLocation    `json:"locations"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
-	Properties          map[string]string  `json:"properties,omitempty"`
+	// BaselineState is SARIF 2.1.0 §3.27.24 (result.baselineState).
+	BaselineState string            `json:"baselineState,omitempty"`
+	Properties    map[string]string `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
@@ -1017,6 +1020,7 @@ func (h *sarifHeld) sarif() sarifResult {
 	if len(h.props) > 0 {
 		res.Properties = h.props
 	}
+	res.BaselineState = h.baseline
 	return res
 }
 

@@ -59,6 +59,18 @@ type SummaryDoc struct {
 	ByTool    map[string]*SummaryCounts `json:"by_tool"`
 	Tools     []string                  `json:"tools"`
 	Notes     []string                  `json:"notes"`
+	// Baseline is set when the run was compared with a --baseline.
+	Baseline *SummaryBaseline `json:"baseline,omitempty"`
+}
+
+// SummaryBaseline counts the active findings that are new and existing
+// against the baseline, and the baseline's findings that are gone.
+type SummaryBaseline struct {
+	File     string `json:"file"`
+	New      int    `json:"new"`
+	Existing int    `json:"existing"`
+	Fixed    int    `json:"fixed"`
+	FailOn   string `json:"fail_on"`
 }
 
 // SummarySchema names the version of the summary document.
@@ -111,6 +123,9 @@ func (d *SummaryDoc) finish(run *translator.Run) {
 	d.Tools = append([]string{}, run.Tools...)
 	d.Notes = append([]string{}, run.Notes...)
 	sort.Strings(d.Tools)
+	if n, e, fx, ok := run.BaselineCounts(); ok {
+		d.Baseline = &SummaryBaseline{File: run.BaselineFile, New: n, Existing: e, Fixed: fx, FailOn: map[bool]string{true: "new", false: "all"}[run.FailOnNew]}
+	}
 	d.Verdict = "pass"
 	switch {
 	case run.InputFailed:

@@ -259,6 +259,9 @@ func (t *Text) ignoredFinding(f *translator.Finding) {
 func (t *Text) summary(run *translator.Run) string {
 	c := t.counts
 	counts := fmt.Sprintf("%s, %s, %d info, %d ignored", plural(c.Error, "error"), plural(c.Warning, "warning"), c.Info, c.Ignored)
+	if n, e, fx, ok := run.BaselineCounts(); ok {
+		counts += fmt.Sprintf("; %d new, %d existing, %d fixed", n, e, fx)
+	}
 	switch {
 	case run.InputFailed:
 		return counts + ". " + t.paint(ansiRed+ansiBold, "INCOMPLETE") + ": an input could not be read (the error follows); the run fails."

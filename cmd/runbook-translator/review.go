@@ -54,6 +54,7 @@ type ReviewOptions struct {
 	Debug          bool
 	NoColor        bool
 	Forge          forgeFlags
+	Baseline       baselineFlags
 
 	// set by flags: which flags the user gave (they override the config).
 	changed func(name string) bool
@@ -190,6 +191,7 @@ lists every finding).`,
 	fl.BoolVar(&opts.Debug, "debug", false, "log each stage's finding counts on stderr")
 	fl.BoolVar(&opts.NoColor, "no-color", false, "never colour the local report (NO_COLOR is honoured too)")
 	addForgeFlags(fl, &opts.Forge)
+	addBaselineFlags(fl, &opts.Baseline)
 	return c
 }
 
@@ -287,6 +289,10 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return usageError("--fail-level: %v", err)
 	}
+	bl, err := o.Baseline.load(tr)
+	if err != nil {
+		return err
+	}
 	var codeRE *regexp.Regexp
 	if o.CodePattern != "" {
 		codeRE, err = regexp.Compile(o.CodePattern)
@@ -353,7 +359,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		fs = append(fs, f)
 		return nil
 	}
-	if o.canStream(reps) {
+	if o.canStream(reps) && bl == nil {
 		limit := o.threshold()
 		emit = func(f *translator.Finding) error {
 			if sr != nil {
@@ -450,6 +456,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	run.Notes = append(run.Notes, locateNotes(loc, baseDir)...)
 	run.Notes = dedupe(run.Notes)
 	run.InputFailed = inputErr != nil
+	bl.apply(run)
 
 	repErr := reps.report(ctx, o, run)
 

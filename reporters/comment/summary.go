@@ -47,6 +47,11 @@ type Summary struct {
 	// Marker.Unsettled).
 	Unsettled    int
 	UnsettledWhy string
+	// Baseline is true when the run was compared with a --baseline:
+	// Findings carry new/existing, and Fixed lists the baseline's findings
+	// that are gone.
+	Baseline bool
+	Fixed    translator.Findings
 }
 
 // SummaryBody renders the sticky summary and its marker. The body never
@@ -61,6 +66,17 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 	} else {
 		fmt.Fprintf(&head, "| Errors | Warnings | Info | Ignored | Inline |\n|---:|---:|---:|---:|---:|\n| %d | %d | %d | %d | %d |\n\n",
 			c.Error, c.Warning, c.Info, c.Ignored, s.Inline)
+	}
+	if s.Baseline {
+		n, e := 0, 0
+		for _, f := range s.Findings.Active() {
+			if f.Baseline == translator.BaselineExisting {
+				e++
+			} else {
+				n++
+			}
+		}
+		fmt.Fprintf(&head, "Against the base branch: **%d new**, %d existing, %d fixed.\n\n", n, e, len(s.Fixed))
 	}
 
 	m := Marker{Kind: KindSummary, SHA: s.SHA, Rejected: s.Rejected, Unsettled: s.Unsettled, UnsettledWhy: clip(s.UnsettledWhy, maxField)}
@@ -89,7 +105,26 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 		add("\n")
 	}
 	section("Not posted", s.Failed)
-	section("Not shown inline", s.NotInline)
+	notInline, existing := s.NotInline, []Entry(nil)
+	if s.Baseline {
+		notInline, existing = splitExisting(s.NotInline)
+	}
+	section("Not shown inline", notInline)
+	if len(s.Fixed) > 0 {
+		add(fmt.Sprintf("### Fixed (%d): thank you!\n\n", len(s.Fixed)))
+		for _, f := range s.Fixed {
+			add("- " + entryLine(f) + "\n")
+		}
+		add("\n")
+	}
+	if len(existing) > 0 && add(fmt.Sprintf("<details><summary>Existing findings not shown inline (%d): already on the base branch</summary>\n\n", len(existing))) {
+		for _, e := range existing {
+			add("- " + entryLine(e.Finding) + " — " + markdown.Escape(clip(e.Reason, maxField)) + "\n")
+		}
+		// Always closed (the budget keeps room), so a cut list does not
+		// fold the rest of the summary.
+		b.WriteString("\n</details>\n\n")
+	}
 
 	ign := s.Findings.IgnoredOnes()
 	if len(ign) > 0 {
@@ -136,6 +171,18 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 	mem.Hash = ""
 	m.Hash = Hash(body, KindSummary, mem.String())
 	return body + m.String(), m
+}
+
+// splitExisting separates the entries of findings already in the baseline.
+func splitExisting(es []Entry) (fresh, existing []Entry) {
+	for _, e := range es {
+		if e.Finding.Baseline == translator.BaselineExisting {
+			existing = append(existing, e)
+		} else {
+			fresh = append(fresh, e)
+		}
+	}
+	return fresh, existing
 }
 
 // entryLine renders one finding as a list item: severity, code, location,

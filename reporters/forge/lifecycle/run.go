@@ -205,7 +205,8 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	}
 	notes = append(notes, in.Run.Notes...)
 	sum := comment.Summary{Findings: in.Run.Findings, Inline: s.inline, NotInline: s.notInline, Failed: s.failed,
-		Notes: notes, SHA: cfg.Head, Rejected: s.rejected, Unsettled: s.unsettled, UnsettledWhy: s.why}
+		Notes: notes, SHA: cfg.Head, Rejected: s.rejected, Unsettled: s.unsettled, UnsettledWhy: s.why,
+		Baseline: in.Run.BaselineFile != "", Fixed: in.Run.Fixed}
 	var postErr error
 	if len(s.failed) > 0 || len(s.errs) > 0 {
 		postErr = &NotPostedError{What: cfg.What, Entries: s.failed, Err: errors.Join(s.errs...)}
