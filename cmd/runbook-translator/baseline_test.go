@@ -57,7 +57,9 @@ func modifyTrivy(t *testing.T, dir string, add bool) string {
 	// writes them: the trivy parser reads Kubernetes misconfigurations
 	// differently when Type comes after them (encoding/json sorts map keys).
 	var buf strings.Builder
-	buf.WriteString(`{"SchemaVersion":2,"Results":[`)
+	// ArtifactName and ArtifactType before Results, as Trivy writes them:
+	// they make the Targets repository paths (k8s/...).
+	buf.WriteString(`{"SchemaVersion":2,"ArtifactName":"k8s","ArtifactType":"filesystem","Results":[`)
 	for i, r := range results {
 		m := r.(map[string]any)
 		if i > 0 {
@@ -148,9 +150,9 @@ func TestBaselineEndToEnd(t *testing.T) {
 	for _, f := range after {
 		counts[f["baseline"].(string)]++
 		switch {
-		case f["baseline"] == "new" && (f["path"] != "checkout.yaml" || f["code"] != "KSV-0015"):
+		case f["baseline"] == "new" && (f["path"] != "k8s/checkout.yaml" || f["code"] != "KSV-0015"):
 			t.Errorf("new finding is not the added one: %v %v", f["path"], f["code"])
-		case f["path"] == "jobs.yaml" && f["baseline"] != "existing":
+		case f["path"] == "k8s/jobs.yaml" && f["baseline"] != "existing":
 			t.Errorf("finding in jobs.yaml (one moved) is %v", f["baseline"])
 		}
 	}
@@ -283,7 +285,7 @@ func TestBaselinePRSummary(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Against the base branch: **1 new**, 137 existing, 1 fixed.",
-		"### Fixed (1): thank you!\n\n- **warning** `trivy KSV-0001` `catalog.yaml:29`",
+		"### Fixed (1): thank you!\n\n- **warning** `trivy KSV-0001` `k8s/catalog.yaml:29`",
 		"<details><summary>Existing findings not shown inline (",
 		"</details>",
 	} {

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -55,5 +54,3 @@ func readFile(t *testing.T, p string) string {
 	}
 	return string(b)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
