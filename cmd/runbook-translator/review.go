@@ -30,14 +30,16 @@ type ReviewOptions struct {
 	Getenv env
 	Now    func() time.Time
 
-	Files          []string
-	formats        *formatFlag
-	prefixes       *formatFlag
-	EFM            []string
-	Tool           string
-	Reporters      []string
-	Runbooks       []string
-	NoBuiltin      bool
+	Files     []string
+	formats   *formatFlag
+	prefixes  *formatFlag
+	EFM       []string
+	Tool      string
+	Reporters []string
+	Runbooks  []string
+	NoBuiltin bool
+	// AllowEmpty: empty input without -f is a clean run (--allow-empty).
+	AllowEmpty     bool
 	Lang           string // --lang: language of runbooks (en, ja)
 	ConfigPath     string
 	FailLevel      string
@@ -175,6 +177,7 @@ lists every finding).`,
 	fl.StringArrayVarP(&opts.Reporters, "reporter", "r", nil, "reporter `NAME[=PATH]` (repeatable; default local to stdout)")
 	fl.StringArrayVar(&opts.Runbooks, "runbooks", nil, "catalog file or directory (repeatable), merged over the built-in catalog in order")
 	fl.BoolVar(&opts.NoBuiltin, "no-builtin", false, "do not load the built-in catalog")
+	fl.BoolVar(&opts.AllowEmpty, "allow-empty", false, "empty input without -f is a clean run, not an error (a crashed scanner writes nothing too)")
 	fl.StringVar(&opts.Lang, "lang", "", "language of runbooks and reports (en, ja); default: config lang, then LC_ALL, LANG")
 	fl.StringVarP(&opts.ConfigPath, "config", "c", "", "config `file` (default .runbook-translator.yaml in the working directory, if present)")
 	fl.StringVar(&opts.FailLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: none|info|warning|error|critical")
@@ -544,13 +547,19 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 		ft, err := parsers.Detect(head)
 		if err != nil && isEmptyDocument(head) {
 			// "[]" or "null": what several JSON tools print when clean.
-			err = parsers.ErrEmptyInput
+			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: an empty document, no findings\n", name)
+			return "", nil
 		}
 		if errors.Is(err, parsers.ErrEmptyInput) {
-			// A clean run of a text-format tool prints nothing; a JSON tool
-			// that printed nothing is caught when -f names its format.
-			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: empty input, no findings (pass -f to check it against a format)\n", name)
-			return "", nil
+			// Nothing at all: a scanner that crashed in a pipe writes
+			// nothing too, and must not gate green. A text tool whose clean
+			// run prints nothing is named with -f; --allow-empty says so
+			// for any input.
+			if o.AllowEmpty {
+				fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: empty input, no findings (--allow-empty)\n", name)
+				return "", nil
+			}
+			return "", fmt.Errorf("%s: empty input: a scanner that failed writes nothing too; name the format with -f for a tool whose clean run prints nothing, or pass --allow-empty", name)
 		}
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", name, err)

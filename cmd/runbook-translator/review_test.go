@@ -117,9 +117,17 @@ func TestAutoDetectSaysWhichFormat(t *testing.T) {
 	if code != ExitOK || !strings.Contains(stderr, "detected format trivy") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	code, _, stderr = run(t, "   \n", "review")
-	if code != ExitOK || !strings.Contains(stderr, "empty input, no findings") {
-		t.Errorf("empty stdin: exit %d, stderr %q", code, stderr)
+	// Empty input without -f: a crashed scanner in a pipe must not pass
+	// (issue 15); --allow-empty says it may be empty; "[]" is a clean run.
+	code, stdout, stderr := run(t, "   \n", "review")
+	if code != ExitUsage || !strings.Contains(stderr, "empty input: a scanner that failed writes nothing too") || strings.Contains(stdout, "PASS") {
+		t.Errorf("empty stdin: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr = run(t, "   \n", "review", "--allow-empty"); code != ExitOK || !strings.Contains(stderr, "empty input, no findings (--allow-empty)") {
+		t.Errorf("empty stdin with --allow-empty: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr = run(t, "[]\n", "review"); code != ExitOK {
+		t.Errorf("an empty JSON document: exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = run(t, "", "review", "-f", "trivy")
 	if code != ExitUsage || !strings.Contains(stderr, "parse trivy input") {
