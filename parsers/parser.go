@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/suggest"
 )
 
 // Parser reads one input and emits its findings in input order.
@@ -147,7 +148,7 @@ func Lookup(name string) (Format, error) {
 	if n, ok := aliases[name]; ok {
 		return *registry[n], nil
 	}
-	return Format{}, fmt.Errorf("unknown input format %q; valid formats: %s", name, strings.Join(Names(), ", "))
+	return Format{}, fmt.Errorf("unknown input format %q%s; valid formats: %s", name, suggest.DidYouMean(name, Names()), strings.Join(Names(), ", "))
 }
 
 // New builds the parser of a named format.

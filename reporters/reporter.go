@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/suggest"
 )
 
 // Reporter writes one report of a run.
@@ -84,7 +85,7 @@ func Description(name string) string { return registry[name].desc }
 func New(name string, opts Options) (Reporter, error) {
 	e, ok := registry[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown reporter %q; valid local reporters: %s", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("unknown reporter %q%s; valid local reporters: %s", name, suggest.DidYouMean(name, Names()), strings.Join(Names(), ", "))
 	}
 	return e.new(opts)
 }

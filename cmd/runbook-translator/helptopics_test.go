@@ -173,3 +173,20 @@ func TestCompletionOffersFlagValues(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
+
+// Unknown -f and -r names get the nearest valid one (issue 15).
+func TestUnknownNamesSuggestTheNearest(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"review", "-f", "trivvy", "x.json"}, `unknown input format "trivvy" (did you mean "trivy"?)`},
+		{[]string{"review", "-r", "jsn", "x.json"}, `unknown reporter "jsn" (did you mean "json"?)`},
+		{[]string{"review", "-r", "github-pr-reveiw", "x.json"}, `(did you mean "github-pr-review"?)`},
+	} {
+		code, _, stderr := run(t, "", tc.args...)
+		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, stderr)
+		}
+	}
+}

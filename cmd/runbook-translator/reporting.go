@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/suggest"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
@@ -57,7 +58,7 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 		}
 		if !contains(reporters.Names(), sp.Name) {
 			set.close()
-			return nil, usageError("unknown reporter %q; valid reporters: %s", sp.Name, strings.Join(reporterNames(), ", "))
+			return nil, usageError("unknown reporter %q%s; valid reporters: %s", sp.Name, suggest.DidYouMean(sp.Name, reporterNames()), strings.Join(reporterNames(), ", "))
 		}
 		ar := &activeReporter{spec: sp}
 		w := o.stdout()
