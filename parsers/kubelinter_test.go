@@ -13,7 +13,7 @@ func TestKubeLinterDetect(t *testing.T) {
 
 func TestKubeLinterFinding(t *testing.T) {
 	fs, err := parseWith(t, "kube-linter", readFixture(t, "kube-linter", "k8s-shop.json"),
-		Options{BaseDir: "/work/steering/shared/fixtures/inputs"})
+		Options{BaseDir: "/ci/workspace/fixtures/inputs"})
 	if err != nil {
 		t.Fatal(err)
 	}

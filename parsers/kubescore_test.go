@@ -20,7 +20,7 @@ func TestKubeScoreDetect(t *testing.T) {
 // document start is not a problem line.
 func TestKubeScoreFailedCheck(t *testing.T) {
 	fs, err := parseWith(t, "kube-score", readFixture(t, "kube-score", "k8s-shop.json"),
-		Options{BaseDir: "/work/steering/shared/fixtures/inputs"})
+		Options{BaseDir: "/ci/workspace/fixtures/inputs"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	translator "github.com/runbook-translator/runbook-translator"
 )
 
-// The fixtures' machine paths: the corpus ran under /work/steering/shared.
-const psInputs = "/work/steering/shared/fixtures/inputs"
+// The fixtures' machine paths, rewritten to the neutral /ci/workspace/fixtures/ (the corpus ran elsewhere).
+const psInputs = "/ci/workspace/fixtures/inputs"
 
 func TestSARIFTrivyRootPath(t *testing.T) {
 	data := psRead(t, "trivy-sarif/config-k8s-shop.sarif")

@@ -11,7 +11,7 @@ func TestDetectTFSec(t *testing.T) { testDetect(t, "tfsec") }
 
 func TestTFSecIDsAndPaths(t *testing.T) {
 	data := readFile(t, "../testdata/tfsec/storefront-assets.json")
-	fs, err := parseBytes(t, "tfsec", data, Options{BaseDir: "/work/steering/shared/fixtures/inputs/terraform"})
+	fs, err := parseBytes(t, "tfsec", data, Options{BaseDir: "/ci/workspace/fixtures/inputs/terraform"})
 	if err != nil {
 		t.Fatal(err)
 	}
