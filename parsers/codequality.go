@@ -152,12 +152,14 @@ func codeQualityFinding(opts Options, is *codeQualityIssue) (*translator.Finding
 	return f, nil
 }
 
-// codeQualitySeverity maps GitLab's info, minor, major, critical, blocker.
-// blocker and critical are errors for now: they are to map to the
-// critical severity when the translator gains it (issue 11).
+// codeQualitySeverity maps GitLab's info, minor, major, critical, blocker
+// (docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format):
+// blocker and critical are critical, so --fail-level critical gates on them.
 func codeQualitySeverity(s string) translator.Severity {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "blocker", "critical", "major":
+	case "blocker", "critical":
+		return translator.SeverityCritical
+	case "major":
 		return translator.SeverityError
 	case "minor":
 		return translator.SeverityWarning

@@ -528,7 +528,17 @@ func TestEFMNumber(t *testing.T) {
 // too (rustc's short message format); without shellcheck's [SCnnnn] codes
 // auto-detection must not call it shellcheck (issue 11).
 func TestDetectGCCStyleIsNotShellcheck(t *testing.T) {
-	// The shape of `cargo check --message-format short` / `cargo clippy --message-format short`.
+	// Real `cargo check` / `cargo clippy --message-format short` output
+	// (testdata/rust-short/README.md), and the same shape by hand.
+	for _, p := range []string{"../testdata/rust-short/cargo-check.short.txt", "../testdata/rust-short/cargo-clippy.short.txt"} {
+		in, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, err := Detect(in); err == nil && f.Name == "shellcheck-gcc" {
+			t.Errorf("%s detected as %s", p, f.Name)
+		}
+	}
 	in := []byte("src/main.rs:3:9: warning: unused variable: `x`\nsrc/main.rs:10:5: error[E0308]: mismatched types\nsrc/lib.rs:7:1: warning: function `f` is never used\n")
 	if f, err := Detect(in); err == nil && f.Name == "shellcheck-gcc" {
 		t.Errorf("cargo output detected as %s", f.Name)

@@ -113,7 +113,7 @@ func TestCodeQualityShapes(t *testing.T) {
 	{"description":"d3","check_name":"c3","fingerprint":"f3","severity":"info","location":{"path":"c.py","lines":{"begin":1}}},
 	{"type":"measurement","name":"x","value":1}]`
 	fs := mustParse(t, "codequality", in)
-	if len(fs) != 3 || fs[0].Severity != translator.SeverityError || fs[0].EndLine != 5 || fs[1].Path != "b.py" || fs[1].Column != 2 ||
+	if len(fs) != 3 || fs[0].Severity != translator.SeverityCritical || fs[0].EndLine != 5 || fs[1].Path != "b.py" || fs[1].Column != 2 ||
 		fs[1].Severity != translator.SeverityWarning || fs[2].Severity != translator.SeverityInfo || fs[0].Tool != "codequality" {
 		t.Errorf("%+v", fs)
 	}
