@@ -40,6 +40,10 @@ args=(review)
 [ -n "${INPUT_LANG:-}" ] && args+=(--lang "$INPUT_LANG")
 [ "${INPUT_VERBOSE:-false}" = true ] && args+=(--verbose)
 [ "${INPUT_REQUIRE_RUNBOOK:-false}" = true ] && args+=(--require-runbook)
+[ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
+[ -n "${INPUT_FAIL_ON:-}" ] && args+=(--fail-on "$INPUT_FAIL_ON")
+[ "${INPUT_REQUEST_CHANGES:-false}" = true ] && args+=(--request-changes)
+[ "${INPUT_FILE_COMMENTS:-false}" = true ] && args+=(--file-comments)
 
 sarif="" markdown="" json=""
 words INPUT_REPORTER
