@@ -48,6 +48,10 @@ type Options struct {
 	// Warn, when set, receives warnings meant for the person running the
 	// command (stderr), e.g. what the SARIF report left out.
 	Warn io.Writer
+	// OnlyInDiff makes the local report show only findings inside the
+	// change (not OutsideDiff), saying how many it left out; they still
+	// count. cmd sets it for a local --diff with a filter mode.
+	OnlyInDiff bool
 }
 
 // Factory builds a local reporter.

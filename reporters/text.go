@@ -50,8 +50,10 @@ type Text struct {
 	df   *delayedFlusher // under w: one write(2) per flushDelay, not per finding
 
 	// streaming state
-	run     *translator.Run
-	counts  translator.Counts
+	run    *translator.Run
+	counts translator.Counts
+	// outside counts findings OnlyInDiff left out.
+	outside int
 	failing int
 	ignored translator.Findings
 
@@ -88,6 +90,10 @@ func (t *Text) Report(_ context.Context, run *translator.Run) error {
 	}
 	prev := "\x00"
 	for _, f := range active {
+		if t.opts.OnlyInDiff && f.OutsideDiff {
+			t.outside++
+			continue
+		}
 		if f.Path != prev {
 			if prev != "\x00" {
 				t.w.WriteString("\n")
@@ -114,6 +120,7 @@ func (t *Text) Begin(run *translator.Run) error {
 	t.run = run
 	t.counts = translator.Counts{}
 	t.failing = 0
+	t.outside = 0
 	t.ignored = nil
 	return nil
 }
@@ -170,6 +177,9 @@ func (t *Text) end(run *translator.Run) error {
 		for _, n := range run.Notes {
 			t.lines("  - ", "    ", truncate(terminal(n), maxMessageBytes), "")
 		}
+	}
+	if t.outside > 0 {
+		fmt.Fprintf(w, "\n%s outside the change not shown (--filter-mode nofilter shows them); they still count.\n", plural(t.outside, "finding"))
 	}
 	w.WriteString("\n" + t.summary(run) + "\n")
 	if err := w.Flush(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/diff"
 	"github.com/runbook-translator/runbook-translator/internal/suggest"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
@@ -45,6 +46,21 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 	}
 	var set reporterSet
 	stdout := []string{}
+	// With a local change (--diff, --diff-file) and a filter mode, the
+	// local report shows only what the filter keeps, as reviewdog's does,
+	// and says how many it left out. With a PR/MR reporter it shows all:
+	// the job log is where findings the forge could not take are read.
+	onlyInDiff := false
+	if o.Diff != "" || o.DiffFile != "" {
+		if mode, err := o.filterMode(false); err == nil && mode != diff.ModeNoFilter {
+			onlyInDiff = true
+			for _, s := range specs {
+				if reporters.IsForge(parseReporterSpec(s).Name) {
+					onlyInDiff = false
+				}
+			}
+		}
+	}
 	for _, s := range specs {
 		sp := parseReporterSpec(s)
 		if reporters.IsForge(sp.Name) {
@@ -82,7 +98,7 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 			}
 		}
 		color := o.IO.OutTTY && ar.out == nil && !o.NoColor && o.Getenv("NO_COLOR") == ""
-		rep, err := reporters.New(sp.Name, reporters.Options{Out: w, Color: color, Verbose: o.Verbose, Warn: o.IO.ErrOut})
+		rep, err := reporters.New(sp.Name, reporters.Options{Out: w, Color: color, Verbose: o.Verbose, Warn: o.IO.ErrOut, OnlyInDiff: onlyInDiff})
 		if err != nil {
 			set.close()
 			return nil, usageError("%v", err)
