@@ -75,3 +75,20 @@ func TestRequests(t *testing.T) {
 		t.Error("Reset kept counts")
 	}
 }
+
+func TestWalkPatchNumbersBothSides(t *testing.T) {
+	// A hunk in the shape `git diff` prints it: a removed, an added and
+	// context lines, a no-newline marker, and text before the header.
+	patch := "diff --git a/f b/f\n@@ -3,3 +3,3 @@ func f()\n a\n-b\n+c\n d\n\\ No newline at end of file"
+	var got []PatchLine
+	WalkPatch(patch, func(l PatchLine) { got = append(got, l) })
+	want := []PatchLine{{' ', 3, 3, "a"}, {'-', 4, 4, "b"}, {'+', 5, 4, "c"}, {' ', 5, 5, "d"}}
+	if len(got) != len(want) {
+		t.Fatalf("walked %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

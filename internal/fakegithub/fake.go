@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -841,37 +840,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, all []any) {
 	writeJSON(w, 200, orEmpty(all[lo:hi]))
 }
 
-// hunkHeader is "@@ -a,b +c,d @@"; this parser is deliberately separate
-// from the diff package so the fake does not share its bugs.
-var hunkHeader = regexp.MustCompile(`^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@`)
-
 // inDiff reports whether a new-side line is shown in a file's patch (an
 // added or context line), which is what GitHub requires of side RIGHT.
 func inDiff(pr *PR, path string, line int) bool {
-	for _, f := range pr.Files {
-		if f.Filename != path {
-			continue
-		}
-		n, in := 0, false
-		for _, l := range strings.Split(f.Patch, "\n") {
-			if m := hunkHeader.FindStringSubmatch(l); m != nil {
-				n, _ = strconv.Atoi(m[1])
-				in = true
-				continue
-			}
-			if !in || l == "" {
-				continue
-			}
-			switch l[0] {
-			case '+', ' ':
-				if n == line {
-					return true
-				}
-				n++
-			}
-		}
-	}
-	return false
+	_, ok := patchText(pr, path)[line]
+	return ok
 }
 
 // draft is a review comment in a request.

@@ -34,7 +34,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -751,10 +750,6 @@ func positionValid(p *Position, versions []Version) bool {
 	return false
 }
 
-// hunkHeader is "@@ -a,b +c,d @@"; this parser is deliberately separate
-// from the packages under test so the fake does not share their bugs.
-var hunkHeader = regexp.MustCompile(`^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@`)
-
 type lines struct {
 	added, removed map[int]bool
 	context        map[int]int // new line -> old line
@@ -762,30 +757,16 @@ type lines struct {
 
 func parseLines(patch string) lines {
 	ls := lines{added: map[int]bool{}, removed: map[int]bool{}, context: map[int]int{}}
-	old, nw, in := 0, 0, false
-	for _, l := range strings.Split(patch, "\n") {
-		if m := hunkHeader.FindStringSubmatch(l); m != nil {
-			old, _ = strconv.Atoi(m[1])
-			nw, _ = strconv.Atoi(m[2])
-			in = true
-			continue
-		}
-		if !in || l == "" {
-			continue
-		}
-		switch l[0] {
+	fakeforge.WalkPatch(patch, func(l fakeforge.PatchLine) {
+		switch l.Kind {
 		case '+':
-			ls.added[nw] = true
-			nw++
+			ls.added[l.New] = true
 		case '-':
-			ls.removed[old] = true
-			old++
+			ls.removed[l.Old] = true
 		case ' ':
-			ls.context[nw] = old
-			nw++
-			old++
+			ls.context[l.New] = l.Old
 		}
-	}
+	})
 	return ls
 }
 
