@@ -29,26 +29,30 @@ type PatchLine struct {
 func WalkPatch(patch string, fn func(PatchLine)) {
 	o, n, in := 0, 0, false
 	for _, l := range strings.Split(patch, "\n") {
-		if m := hunkHeader.FindStringSubmatch(l); m != nil {
-			o, _ = strconv.Atoi(m[1])
-			n, _ = strconv.Atoi(m[2])
-			in = true
+		if ho, hn, ok := header(l); ok {
+			o, n, in = ho, hn, true
 			continue
 		}
-		if !in || l == "" {
+		if !in || l == "" || !strings.ContainsRune("+- ", rune(l[0])) {
 			continue
 		}
-		switch l[0] {
-		case '+':
-			fn(PatchLine{Kind: '+', Old: o, New: n, Text: l[1:]})
-			n++
-		case '-':
-			fn(PatchLine{Kind: '-', Old: o, New: n, Text: l[1:]})
+		fn(PatchLine{Kind: l[0], Old: o, New: n, Text: l[1:]})
+		if l[0] != '+' {
 			o++
-		case ' ':
-			fn(PatchLine{Kind: ' ', Old: o, New: n, Text: l[1:]})
+		}
+		if l[0] != '-' {
 			n++
-			o++
 		}
 	}
+}
+
+// header returns the old and new start lines of a hunk header line.
+func header(l string) (old, nw int, ok bool) {
+	m := hunkHeader.FindStringSubmatch(l)
+	if m == nil {
+		return 0, 0, false
+	}
+	old, _ = strconv.Atoi(m[1])
+	nw, _ = strconv.Atoi(m[2])
+	return old, nw, true
 }
