@@ -3,6 +3,7 @@ package fakeforge
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -90,5 +91,22 @@ func TestWalkPatchNumbersBothSides(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("line %d: %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+func TestRemoveAndSelect(t *testing.T) {
+	list := []int{1, 2, 3, 2}
+	if !Remove(&list, func(x int) bool { return x == 2 }) || len(list) != 3 || list[0] != 1 || list[1] != 3 || list[2] != 2 {
+		t.Errorf("after removing the first 2: %v", list)
+	}
+	if Remove(&list, func(x int) bool { return x == 9 }) || len(list) != 3 {
+		t.Errorf("removing what is not there changed %v", list)
+	}
+	even := Select(list, func(x int) bool { return x%2 == 0 }, func(x int) string { return strconv.Itoa(x) })
+	if len(even) != 1 || even[0] != "2" {
+		t.Errorf("selected %v, want [2]", even)
+	}
+	if none := Select(list, func(int) bool { return false }, func(x int) int { return x }); none != nil {
+		t.Errorf("nothing selected gave %v, want nil", none)
 	}
 }

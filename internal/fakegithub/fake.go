@@ -309,13 +309,7 @@ func (s *Server) AddReviewComment(pr int, login, path string, line int, body str
 func (s *Server) DeleteReviewComment(id int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, c := range s.reviewComments {
-		if c.ID == id {
-			s.reviewComments = append(s.reviewComments[:i], s.reviewComments[i+1:]...)
-			return true
-		}
-	}
-	return false
+	return fakeforge.Remove(&s.reviewComments, func(c *ReviewComment) bool { return c.ID == id })
 }
 
 // DeleteIssueComment deletes a conversation comment; it reports whether
@@ -323,13 +317,7 @@ func (s *Server) DeleteReviewComment(id int64) bool {
 func (s *Server) DeleteIssueComment(id int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, c := range s.issueComments {
-		if c.ID == id {
-			s.issueComments = append(s.issueComments[:i], s.issueComments[i+1:]...)
-			return true
-		}
-	}
-	return false
+	return fakeforge.Remove(&s.issueComments, func(c *IssueComment) bool { return c.ID == id })
 }
 
 // AddIssueComment adds a conversation comment (e.g. by a human).
@@ -345,51 +333,32 @@ func (s *Server) AddIssueComment(pr int, login, body string) int64 {
 func (s *Server) ReviewComments(pr int) []ReviewComment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []ReviewComment
-	for _, c := range s.reviewComments {
-		if c.PR == pr {
-			out = append(out, *c)
-		}
-	}
-	return out
+	return fakeforge.Select(s.reviewComments, func(c *ReviewComment) bool { return c.PR == pr }, deref)
 }
 
 // Reviews returns copies of the reviews of a pull request.
 func (s *Server) Reviews(pr int) []Review {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Review
-	for _, r := range s.reviews {
-		if r.PR == pr {
-			out = append(out, *r)
-		}
-	}
-	return out
+	return fakeforge.Select(s.reviews, func(r *Review) bool { return r.PR == pr }, deref)
 }
 
 // IssueComments returns copies of the conversation comments of a pull request.
 func (s *Server) IssueComments(pr int) []IssueComment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []IssueComment
-	for _, c := range s.issueComments {
-		if c.Issue == pr {
-			out = append(out, *c)
-		}
-	}
-	return out
+	return fakeforge.Select(s.issueComments, func(c *IssueComment) bool { return c.Issue == pr }, deref)
 }
 
 // CheckRuns returns copies of the check runs.
 func (s *Server) CheckRuns() []CheckRun {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []CheckRun
-	for _, c := range s.checkRuns {
-		out = append(out, *c)
-	}
-	return out
+	return fakeforge.Select(s.checkRuns, func(*CheckRun) bool { return true }, deref)
 }
+
+// deref copies what p points to.
+func deref[T any](p *T) T { return *p }
 
 // Resolved reports whether the thread a review comment starts is resolved.
 func (s *Server) Resolved(commentID int64) bool {
@@ -651,23 +620,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		}
 		s.page(w, r, out)
 	case "pulls/list-review-comments":
-		var out []any
-		for _, c := range s.reviewComments {
-			if c.PR == n {
-				out = append(out, s.commentJSON(c))
-			}
-		}
-		s.page(w, r, out)
+		s.page(w, r, fakeforge.Select(s.reviewComments, func(c *ReviewComment) bool { return c.PR == n }, func(c *ReviewComment) any { return s.commentJSON(c) }))
 	case "pulls/create-review":
 		s.createReview(w, n, body)
 	case "pulls/list-reviews":
-		var out []any
-		for _, rv := range s.reviews {
-			if rv.PR == n {
-				out = append(out, s.reviewJSON(rv))
-			}
-		}
-		s.page(w, r, out)
+		s.page(w, r, fakeforge.Select(s.reviews, func(rv *Review) bool { return rv.PR == n }, func(rv *Review) any { return s.reviewJSON(rv) }))
 	case "pulls/create-review-comment":
 		s.createComment(w, n, body)
 	case "pulls/dismiss-review":
@@ -704,24 +661,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 			}
 			c.Body = in.Body
 		case "pulls/delete-review-comment":
-			for i, x := range s.reviewComments {
-				if x == c {
-					s.reviewComments = append(s.reviewComments[:i], s.reviewComments[i+1:]...)
-					break
-				}
-			}
+			fakeforge.Remove(&s.reviewComments, func(x *ReviewComment) bool { return x == c })
 			w.WriteHeader(204)
 			return
 		}
 		writeJSON(w, 200, s.commentJSON(c))
 	case "issues/list-comments":
-		var out []any
-		for _, c := range s.issueComments {
-			if c.Issue == n {
-				out = append(out, s.issueCommentJSON(c))
-			}
-		}
-		s.page(w, r, out)
+		s.page(w, r, fakeforge.Select(s.issueComments, func(c *IssueComment) bool { return c.Issue == n }, func(c *IssueComment) any { return s.issueCommentJSON(c) }))
 	case "issues/create-comment":
 		var in struct{ Body string }
 		_ = json.Unmarshal(body, &in)

@@ -277,13 +277,7 @@ func (s *Server) Reply(discussionID, username, body string) int64 {
 func (s *Server) DeleteDiscussion(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, d := range s.discussions {
-		if d.ID == id {
-			s.discussions = append(s.discussions[:i], s.discussions[i+1:]...)
-			return true
-		}
-	}
-	return false
+	return fakeforge.Remove(&s.discussions, func(d *Discussion) bool { return d.ID == id })
 }
 
 // AddNote adds a plain MR note by a human.
@@ -567,13 +561,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		}
 		writeJSON(w, 200, map[string]any{"id": iid + 10000, "iid": iid, "project_id": s.projectID, "changes": out, "overflow": versions[0].Overflow})
 	case "discussions/listMergeRequest":
-		var out []any
-		for _, d := range s.discussions {
-			if d.MR == iid {
-				out = append(out, s.discussionJSON(d))
-			}
-		}
-		s.page(w, r, out)
+		s.page(w, r, fakeforge.Select(s.discussions, func(d *Discussion) bool { return d.MR == iid }, func(d *Discussion) any { return s.discussionJSON(d) }))
 	case "discussions/createMergeRequest":
 		s.createDiscussion(w, iid, versions, body)
 	case "discussions/resolveMergeRequest":

@@ -1,0 +1,26 @@
+package fakeforge
+
+// Remove deletes the first element of *list that match reports, keeping
+// the order of the others, and reports whether there was one. The fakes
+// delete comments, notes and discussions with it.
+func Remove[T any](list *[]T, match func(T) bool) bool {
+	for i, x := range *list {
+		if match(x) {
+			*list = append((*list)[:i], (*list)[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// Select returns conv of each element of list that match reports, in
+// order; nil where none does (the fakes' pages send nil as []).
+func Select[T, U any](list []T, match func(T) bool, conv func(T) U) []U {
+	var out []U
+	for _, x := range list {
+		if match(x) {
+			out = append(out, conv(x))
+		}
+	}
+	return out
+}
