@@ -152,6 +152,8 @@ type Counts struct {
 type Server struct {
 	*httptest.Server
 	t testing.TB
+	// Inject, ClearFaults and SetReadOnly.
+	fakeforge.Controls
 
 	// MaxReviewComments: a review with more comments gets 502, as large
 	// reviews time out on GitHub. Zero means 50.
@@ -207,8 +209,6 @@ type Server struct {
 	lineText       map[int64]string        // root comment id -> text of its line (outdate.go)
 	commits        map[int]map[string]bool // PR -> commits part of it
 	nextID         int64
-	faults         fakeforge.Faults
-	readOnly       int
 	requests       fakeforge.Requests
 	writeTimes     []time.Time // accepted writes, for SecondaryLimits
 	secondaryHits  int
@@ -263,20 +263,6 @@ func (s *Server) ForcePush(n int, head string, files []File) {
 	s.commits[n] = map[string]bool{head: true}
 	s.outdate(&q)
 }
-
-// SetReadOnly makes every write fail with status (403 or 404), as with the
-// read-only token of a pull request from a fork; 0 restores writes.
-func (s *Server) SetReadOnly(status int) {
-	s.mu.Lock()
-	s.readOnly = status
-	s.mu.Unlock()
-}
-
-// Inject queues a fault.
-func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
-
-// ClearFaults drops the faults not yet used.
-func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // Reply adds a reply by a human to a review comment thread.
 func (s *Server) Reply(to int64, login, body string) int64 {
@@ -484,8 +470,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests.Add(r.Method, p, isWrite)
 	s.requests.Count(kind)
-	fault := s.faults.Take(r.Method, p)
-	readOnly := s.readOnly
+	fault, readOnly := s.Switched(r.Method, p)
 	s.mu.Unlock()
 
 	if s.EchoToken {

@@ -163,6 +163,8 @@ type Counts struct {
 type Server struct {
 	*httptest.Server
 	t testing.TB
+	// Inject, ClearFaults and SetReadOnly.
+	fakeforge.Controls
 
 	// Token, when set, is the only token accepted (PRIVATE-TOKEN or
 	// JOB-TOKEN header); others get 401.
@@ -193,8 +195,6 @@ type Server struct {
 	mrs         map[int64][]Version // newest first
 	discussions []*Discussion
 	nextID      int64
-	faults      fakeforge.Faults
-	readOnly    int
 	noDiffs     bool
 	requests    fakeforge.Requests
 	inflight    int
@@ -236,20 +236,6 @@ func (s *Server) DisableDiffsEndpoint() {
 	s.noDiffs = true
 	s.mu.Unlock()
 }
-
-// SetReadOnly makes every write fail with status (403 or 404), as with a
-// token that may read but not comment; 0 restores writes.
-func (s *Server) SetReadOnly(status int) {
-	s.mu.Lock()
-	s.readOnly = status
-	s.mu.Unlock()
-}
-
-// Inject queues a fault.
-func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
-
-// ClearFaults drops the faults not yet used.
-func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // Reply adds a note by a human (user id derived from the name) to a
 // discussion.
@@ -437,8 +423,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.lastAuth = authHeader(r)
 	s.requests.Add(r.Method, raw, isWrite)
-	fault := s.faults.Take(r.Method, raw)
-	readOnly := s.readOnly
+	fault, readOnly := s.Switched(r.Method, raw)
 	s.mu.Unlock()
 
 	if s.EchoToken {
