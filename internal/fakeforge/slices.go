@@ -1,5 +1,7 @@
 package fakeforge
 
+import "sync"
+
 // Remove deletes the first element of *list that match reports, keeping
 // the order of the others, and reports whether there was one. The fakes
 // delete comments, notes and discussions with it.
@@ -11,6 +13,14 @@ func Remove[T any](list *[]T, match func(T) bool) bool {
 		}
 	}
 	return false
+}
+
+// RemoveLocked is Remove with mu held: a fake's Delete* helpers, called
+// by tests while the fake serves requests.
+func RemoveLocked[T any](mu *sync.Mutex, list *[]T, match func(T) bool) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return Remove(list, match)
 }
 
 // Select returns conv of each element of list that match reports, in

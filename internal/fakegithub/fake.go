@@ -293,17 +293,13 @@ func (s *Server) AddReviewComment(pr int, login, path string, line int, body str
 // DeleteReviewComment deletes a review comment, as its author or an admin
 // might; it reports whether the comment existed.
 func (s *Server) DeleteReviewComment(id int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fakeforge.Remove(&s.reviewComments, func(c *ReviewComment) bool { return c.ID == id })
+	return fakeforge.RemoveLocked(&s.mu, &s.reviewComments, func(c *ReviewComment) bool { return c.ID == id })
 }
 
 // DeleteIssueComment deletes a conversation comment; it reports whether
 // the comment existed.
 func (s *Server) DeleteIssueComment(id int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fakeforge.Remove(&s.issueComments, func(c *IssueComment) bool { return c.ID == id })
+	return fakeforge.RemoveLocked(&s.mu, &s.issueComments, func(c *IssueComment) bool { return c.ID == id })
 }
 
 // AddIssueComment adds a conversation comment (e.g. by a human).

@@ -261,9 +261,7 @@ func (s *Server) Reply(discussionID, username, body string) int64 {
 // DeleteDiscussion deletes a discussion with its notes, as its author or
 // an admin might; it reports whether it existed.
 func (s *Server) DeleteDiscussion(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return fakeforge.Remove(&s.discussions, func(d *Discussion) bool { return d.ID == id })
+	return fakeforge.RemoveLocked(&s.mu, &s.discussions, func(d *Discussion) bool { return d.ID == id })
 }
 
 // AddNote adds a plain MR note by a human.
