@@ -611,81 +611,39 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 	case "pulls/dismiss-review":
 		s.dismissReview(w, n, id, body)
 	case "pulls/create-reply-for-review-comment":
-		var in struct{ Body string }
-		_ = json.Unmarshal(body, &in)
 		root := s.findComment(id)
 		if root == nil || root.PR != n {
 			writeError(w, 404, "Not Found")
 			return
 		}
-		if utf8.RuneCountInString(in.Body) > MaxBody {
-			writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+		text, ok := bodyOf(w, body)
+		if !ok {
 			return
 		}
 		c := *root
-		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), in.Body, s.id()
+		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), text, s.id()
 		s.reviewComments = append(s.reviewComments, &c)
 		writeJSON(w, 201, s.commentJSON(&c))
 	case "pulls/get-review-comment", "pulls/update-review-comment", "pulls/delete-review-comment":
-		c := s.findComment(id)
-		if c == nil {
-			writeError(w, 404, "Not Found")
-			return
-		}
-		switch op {
-		case "pulls/update-review-comment":
-			var in struct{ Body string }
-			_ = json.Unmarshal(body, &in)
-			if utf8.RuneCountInString(in.Body) > MaxBody {
-				writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
-				return
-			}
-			c.Body = in.Body
-		case "pulls/delete-review-comment":
-			fakeforge.Remove(&s.reviewComments, func(x *ReviewComment) bool { return x == c })
-			w.WriteHeader(204)
-			return
-		}
-		writeJSON(w, 200, s.commentJSON(c))
+		oneComment(w, op, body, &s.reviewComments, s.findComment(id), func(c *ReviewComment) *string { return &c.Body }, s.commentJSON)
 	case "issues/list-comments":
 		s.page(w, r, fakeforge.Select(s.issueComments, func(c *IssueComment) bool { return c.Issue == n }, func(c *IssueComment) any { return s.issueCommentJSON(c) }))
 	case "issues/create-comment":
-		var in struct{ Body string }
-		_ = json.Unmarshal(body, &in)
-		if utf8.RuneCountInString(in.Body) > MaxBody {
-			writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+		text, ok := bodyOf(w, body)
+		if !ok {
 			return
 		}
-		c := &IssueComment{ID: s.id(), Issue: n, User: s.author(), Body: in.Body}
+		c := &IssueComment{ID: s.id(), Issue: n, User: s.author(), Body: text}
 		s.issueComments = append(s.issueComments, c)
 		writeJSON(w, 201, s.issueCommentJSON(c))
 	case "issues/get-comment", "issues/update-comment", "issues/delete-comment":
 		var c *IssueComment
-		var at int
-		for i, x := range s.issueComments {
+		for _, x := range s.issueComments {
 			if x.ID == id {
-				c, at = x, i
+				c = x
 			}
 		}
-		if c == nil {
-			writeError(w, 404, "Not Found")
-			return
-		}
-		switch op {
-		case "issues/update-comment":
-			var in struct{ Body string }
-			_ = json.Unmarshal(body, &in)
-			if utf8.RuneCountInString(in.Body) > MaxBody {
-				writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
-				return
-			}
-			c.Body = in.Body
-		case "issues/delete-comment":
-			s.issueComments = append(s.issueComments[:at], s.issueComments[at+1:]...)
-			w.WriteHeader(204)
-			return
-		}
-		writeJSON(w, 200, s.issueCommentJSON(c))
+		oneComment(w, op, body, &s.issueComments, c, func(c *IssueComment) *string { return &c.Body }, s.issueCommentJSON)
 	case "checks/create", "checks/update":
 		s.checkRun(w, op, id, body)
 	case "checks/get":
@@ -772,6 +730,42 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, all []any) {
 func inDiff(pr *PR, path string, line int) bool {
 	_, ok := patchText(pr, path)[line]
 	return ok
+}
+
+// bodyOf reads the body of a comment write (create, reply, update); one
+// longer than MaxBody gets GitHub's 422 and ok false.
+func bodyOf(w http.ResponseWriter, body []byte) (text string, ok bool) {
+	var in struct{ Body string }
+	_ = json.Unmarshal(body, &in)
+	if utf8.RuneCountInString(in.Body) > MaxBody {
+		writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+		return "", false
+	}
+	return in.Body, true
+}
+
+// oneComment serves get-, update- and delete- of one review or
+// conversation comment c of list: 404 where c is nil, bodyOf's 422 on an
+// update, 204 on a delete, else the comment as toJSON writes it.
+func oneComment[T any](w http.ResponseWriter, op string, body []byte, list *[]*T, c *T, text func(*T) *string, toJSON func(*T) map[string]any) {
+	if c == nil {
+		writeError(w, 404, "Not Found")
+		return
+	}
+	_, verb, _ := strings.Cut(op, "/")
+	switch {
+	case strings.HasPrefix(verb, "update-"):
+		t, ok := bodyOf(w, body)
+		if !ok {
+			return
+		}
+		*text(c) = t
+	case strings.HasPrefix(verb, "delete-"):
+		fakeforge.Remove(list, func(x *T) bool { return x == c })
+		w.WriteHeader(204)
+		return
+	}
+	writeJSON(w, 200, toJSON(c))
 }
 
 // draft is a review comment in a request.

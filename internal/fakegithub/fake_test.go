@@ -412,3 +412,72 @@ func TestForcePushOutdatesAndRefusesOldCommit(t *testing.T) {
 		t.Errorf("review on the new head: %v", err)
 	}
 }
+
+// Getting, editing and deleting one comment answer alike for review and
+// conversation comments: 404 for an unknown id, 422 for a body over
+// MaxBody (the comment keeps its text), 204 on delete, then 404.
+func TestOneCommentGetEditDelete(t *testing.T) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
+		t.Fatal(err)
+	}
+	rc := srv.ReviewComments(7)[0].ID
+	ic, _, err := gh.Issues.CreateComment(ctx, "acme", "infra", 7, &github.IssueComment{Body: github.String("summary")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", MaxBody+1)
+	for _, k := range []struct {
+		name   string
+		get    func(int64) (string, *github.Response, error)
+		edit   func(int64, string) (*github.Response, error)
+		delete func(int64) (*github.Response, error)
+		id     int64
+		want   string
+	}{
+		{"review comment",
+			func(id int64) (string, *github.Response, error) {
+				c, r, err := gh.PullRequests.GetComment(ctx, "acme", "infra", id)
+				return c.GetBody(), r, err
+			},
+			func(id int64, b string) (*github.Response, error) {
+				_, r, err := gh.PullRequests.EditComment(ctx, "acme", "infra", id, &github.PullRequestComment{Body: github.String(b)})
+				return r, err
+			},
+			func(id int64) (*github.Response, error) {
+				return gh.PullRequests.DeleteComment(ctx, "acme", "infra", id)
+			},
+			rc, "on 2"},
+		{"conversation comment",
+			func(id int64) (string, *github.Response, error) {
+				c, r, err := gh.Issues.GetComment(ctx, "acme", "infra", id)
+				return c.GetBody(), r, err
+			},
+			func(id int64, b string) (*github.Response, error) {
+				_, r, err := gh.Issues.EditComment(ctx, "acme", "infra", id, &github.IssueComment{Body: github.String(b)})
+				return r, err
+			},
+			func(id int64) (*github.Response, error) { return gh.Issues.DeleteComment(ctx, "acme", "infra", id) },
+			ic.GetID(), "summary"},
+	} {
+		if _, r, _ := k.get(k.id + 1000); r == nil || r.StatusCode != 404 {
+			t.Errorf("%s: unknown id answered %v, want 404", k.name, r)
+		}
+		if r, _ := k.edit(k.id, long); r == nil || r.StatusCode != 422 {
+			t.Errorf("%s: long body answered %v, want 422", k.name, r)
+		}
+		if b, _, err := k.get(k.id); err != nil || b != k.want {
+			t.Errorf("%s after a refused edit: %q, %v; want %q", k.name, b, err, k.want)
+		}
+		if r, err := k.delete(k.id); err != nil || r.StatusCode != 204 {
+			t.Errorf("%s: delete answered %v, %v; want 204", k.name, r, err)
+		}
+		if _, r, _ := k.get(k.id); r == nil || r.StatusCode != 404 {
+			t.Errorf("%s: deleted comment answered %v, want 404", k.name, r)
+		}
+	}
+	if len(srv.ReviewComments(7)) != 0 || len(srv.IssueComments(7)) != 0 {
+		t.Errorf("left after deletes: %v, %v", srv.ReviewComments(7), srv.IssueComments(7))
+	}
+}
