@@ -50,6 +50,9 @@ func lineRangeValid(p *Position, versions []Version) bool {
 			return false
 		}
 		added := addedAt(d.Diff)
+		// The documented line_code formula (see LineRangeEnd), the fake's
+		// own single copy: it must not use reporters/gitlab's, or it
+		// could not catch that code's bugs.
 		h := sha1.Sum([]byte(p.NewPath))
 		prefix := hex.EncodeToString(h[:]) + "_"
 		line := func(e *LineRangeEnd) int {
