@@ -101,9 +101,15 @@ func TestPaginationAndCounts(t *testing.T) {
 	if len(got) != 250 || pages != 3 || got[249].GetFilename() != "f249.yaml" || got[0].GetPatch() == "" {
 		t.Errorf("got %d files in %d pages", len(got), pages)
 	}
-	c := srv.Counts()
-	if c.Reads != 3 || c.Writes != 0 || c.ByMethod["GET"] != 3 {
-		t.Errorf("counts = %+v", c)
+	wantCounts(t, srv, 3, 0, "GET", 3)
+}
+
+// wantCounts checks the reads and writes served since ResetCounts and
+// how many were of one method (or GraphQL kind).
+func wantCounts(t *testing.T, srv *Server, reads, writes int, method string, n int) {
+	t.Helper()
+	if c := srv.Counts(); c.Reads != reads || c.Writes != writes || c.ByMethod[method] != n {
+		t.Errorf("counts = %+v, want %d reads, %d writes, %d %s", c, reads, writes, n, method)
 	}
 }
 
@@ -177,10 +183,7 @@ func TestGraphQLThreads(t *testing.T) {
 	if out["errors"] != nil || !srv.Resolved(cs[0].ID) || srv.Resolved(cs[1].ID) {
 		t.Errorf("resolve: %v", out)
 	}
-	c := srv.Counts()
-	if c.Reads != 1 || c.Writes != 1 || c.ByMethod["GRAPHQL-MUTATION"] != 1 {
-		t.Errorf("counts = %+v", c)
-	}
+	wantCounts(t, srv, 1, 1, "GRAPHQL-MUTATION", 1)
 }
 
 func TestFaults(t *testing.T) {
@@ -422,59 +425,41 @@ func TestOneCommentGetEditDelete(t *testing.T) {
 	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
 		t.Fatal(err)
 	}
-	rc := srv.ReviewComments(7)[0].ID
 	ic, _, err := gh.Issues.CreateComment(ctx, "acme", "infra", 7, &github.IssueComment{Body: github.String("summary")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	long := strings.Repeat("x", MaxBody+1)
-	for _, k := range []struct {
-		name   string
-		get    func(int64) (string, *github.Response, error)
-		edit   func(int64, string) (*github.Response, error)
-		delete func(int64) (*github.Response, error)
-		id     int64
-		want   string
-	}{
-		{"review comment",
-			func(id int64) (string, *github.Response, error) {
-				c, r, err := gh.PullRequests.GetComment(ctx, "acme", "infra", id)
-				return c.GetBody(), r, err
-			},
-			func(id int64, b string) (*github.Response, error) {
-				_, r, err := gh.PullRequests.EditComment(ctx, "acme", "infra", id, &github.PullRequestComment{Body: github.String(b)})
-				return r, err
-			},
-			func(id int64) (*github.Response, error) {
-				return gh.PullRequests.DeleteComment(ctx, "acme", "infra", id)
-			},
-			rc, "on 2"},
-		{"conversation comment",
-			func(id int64) (string, *github.Response, error) {
-				c, r, err := gh.Issues.GetComment(ctx, "acme", "infra", id)
-				return c.GetBody(), r, err
-			},
-			func(id int64, b string) (*github.Response, error) {
-				_, r, err := gh.Issues.EditComment(ctx, "acme", "infra", id, &github.IssueComment{Body: github.String(b)})
-				return r, err
-			},
-			func(id int64) (*github.Response, error) { return gh.Issues.DeleteComment(ctx, "acme", "infra", id) },
-			ic.GetID(), "summary"},
+	call := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, srv.URL+"/repos/acme/infra/"+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var c struct{ Body string }
+		_ = json.NewDecoder(resp.Body).Decode(&c)
+		return resp.StatusCode, c.Body
+	}
+	long, _ := json.Marshal(map[string]string{"body": strings.Repeat("x", MaxBody+1)})
+	for _, k := range []struct{ path, want string }{
+		{fmt.Sprintf("pulls/comments/%d", srv.ReviewComments(7)[0].ID), "on 2"},
+		{fmt.Sprintf("issues/comments/%d", ic.GetID()), "summary"},
 	} {
-		if _, r, _ := k.get(k.id + 1000); r == nil || r.StatusCode != 404 {
-			t.Errorf("%s: unknown id answered %v, want 404", k.name, r)
+		if st, _ := call("GET", k.path+"000", ""); st != 404 {
+			t.Errorf("%s000: status %d, want 404", k.path, st)
 		}
-		if r, _ := k.edit(k.id, long); r == nil || r.StatusCode != 422 {
-			t.Errorf("%s: long body answered %v, want 422", k.name, r)
+		if st, _ := call("PATCH", k.path, string(long)); st != 422 {
+			t.Errorf("%s: long body: status %d, want 422", k.path, st)
 		}
-		if b, _, err := k.get(k.id); err != nil || b != k.want {
-			t.Errorf("%s after a refused edit: %q, %v; want %q", k.name, b, err, k.want)
+		if st, b := call("GET", k.path, ""); st != 200 || b != k.want {
+			t.Errorf("%s after a refused edit: %d %q, want 200 %q", k.path, st, b, k.want)
 		}
-		if r, err := k.delete(k.id); err != nil || r.StatusCode != 204 {
-			t.Errorf("%s: delete answered %v, %v; want 204", k.name, r, err)
+		if st, _ := call("DELETE", k.path, ""); st != 204 {
+			t.Errorf("%s: delete: status %d, want 204", k.path, st)
 		}
-		if _, r, _ := k.get(k.id); r == nil || r.StatusCode != 404 {
-			t.Errorf("%s: deleted comment answered %v, want 404", k.name, r)
+		if st, _ := call("GET", k.path, ""); st != 404 {
+			t.Errorf("%s deleted: status %d, want 404", k.path, st)
 		}
 	}
 	if len(srv.ReviewComments(7)) != 0 || len(srv.IssueComments(7)) != 0 {
