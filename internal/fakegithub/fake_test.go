@@ -26,6 +26,16 @@ func newFake(t *testing.T) (*Server, *github.Client) {
 	return srv, gh
 }
 
+// newFakeWithReview is newFake with a review of one comment on line 2.
+func newFakeWithReview(t *testing.T) (*Server, *github.Client, context.Context) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
+		t.Fatal(err)
+	}
+	return srv, gh, ctx
+}
+
 func review(lines ...int) *github.PullRequestReviewRequest {
 	rv := &github.PullRequestReviewRequest{CommitID: github.String("head1"), Event: github.String("COMMENT")}
 	for _, l := range lines {
@@ -114,11 +124,7 @@ func wantCounts(t *testing.T, srv *Server, reads, writes int, method string, n i
 }
 
 func TestCommentsRepliesAndIssueComments(t *testing.T) {
-	srv, gh := newFake(t)
-	ctx := context.Background()
-	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
-		t.Fatal(err)
-	}
+	srv, gh, ctx := newFakeWithReview(t)
 	root := srv.ReviewComments(7)[0]
 	srv.Reply(root.ID, "alice", "I disagree")
 	cs, _, err := gh.PullRequests.ListComments(ctx, "acme", "infra", 7, &github.PullRequestListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}})
@@ -300,11 +306,7 @@ func TestCheckRuns(t *testing.T) {
 }
 
 func TestIDsPast32BitsAndGraphQLIDs(t *testing.T) {
-	srv, gh := newFake(t)
-	ctx := context.Background()
-	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
-		t.Fatal(err)
-	}
+	srv, gh, ctx := newFakeWithReview(t)
 	c := srv.ReviewComments(7)[0]
 	if c.ID <= 1<<32 {
 		t.Fatalf("comment id %d does not exceed 2^32", c.ID)
@@ -420,11 +422,7 @@ func TestForcePushOutdatesAndRefusesOldCommit(t *testing.T) {
 // conversation comments: 404 for an unknown id, 422 for a body over
 // MaxBody (the comment keeps its text), 204 on delete, then 404.
 func TestOneCommentGetEditDelete(t *testing.T) {
-	srv, gh := newFake(t)
-	ctx := context.Background()
-	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
-		t.Fatal(err)
-	}
+	srv, gh, ctx := newFakeWithReview(t)
 	ic, _, err := gh.Issues.CreateComment(ctx, "acme", "infra", 7, &github.IssueComment{Body: github.String("summary")})
 	if err != nil {
 		t.Fatal(err)
