@@ -110,3 +110,14 @@ func TestRemoveAndSelect(t *testing.T) {
 		t.Errorf("nothing selected gave %v, want nil", none)
 	}
 }
+
+func TestFirst(t *testing.T) {
+	a, b := &struct{ id int }{1}, &struct{ id int }{2}
+	list := []*struct{ id int }{a, b}
+	if x, ok := First(list, func(x *struct{ id int }) bool { return x.id == 2 }); !ok || x != b {
+		t.Errorf("First id 2 = %v, %v", x, ok)
+	}
+	if x, ok := First(list, func(x *struct{ id int }) bool { return x.id == 3 }); ok || x != nil {
+		t.Errorf("First id 3 = %v, %v; want nil, false", x, ok)
+	}
+}

@@ -2,6 +2,18 @@ package fakeforge
 
 import "sync"
 
+// First returns the first element of list that match reports (the zero
+// T, such as nil, where none does) and whether there was one.
+func First[T any](list []T, match func(T) bool) (T, bool) {
+	for _, x := range list {
+		if match(x) {
+			return x, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
 // Remove deletes the first element of *list that match reports, keeping
 // the order of the others, and reports whether there was one. The fakes
 // delete comments, notes and discussions with it.

@@ -405,12 +405,8 @@ func (s *Server) now() time.Time {
 }
 
 func (s *Server) findComment(id int64) *ReviewComment {
-	for _, c := range s.reviewComments {
-		if c.ID == id {
-			return c
-		}
-	}
-	return nil
+	c, _ := fakeforge.First(s.reviewComments, func(c *ReviewComment) bool { return c.ID == id })
+	return c
 }
 
 // apiError is GitHub's error body.
@@ -637,12 +633,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		s.issueComments = append(s.issueComments, c)
 		writeJSON(w, 201, s.issueCommentJSON(c))
 	case "issues/get-comment", "issues/update-comment", "issues/delete-comment":
-		var c *IssueComment
-		for _, x := range s.issueComments {
-			if x.ID == id {
-				c = x
-			}
-		}
+		c, _ := fakeforge.First(s.issueComments, func(x *IssueComment) bool { return x.ID == id })
 		oneComment(w, op, body, &s.issueComments, c, func(c *IssueComment) *string { return &c.Body }, s.issueCommentJSON)
 	case "checks/create", "checks/update":
 		s.checkRun(w, op, id, body)
@@ -950,11 +941,7 @@ func (s *Server) checkRun(w http.ResponseWriter, op string, id int64, body []byt
 		c = &CheckRun{ID: s.id(), Name: in.Name, HeadSHA: in.HeadSHA, Status: firstNonEmpty(in.Status, "queued")}
 		s.checkRuns = append(s.checkRuns, c)
 	} else {
-		for _, x := range s.checkRuns {
-			if x.ID == id {
-				c = x
-			}
-		}
+		c, _ = fakeforge.First(s.checkRuns, func(x *CheckRun) bool { return x.ID == id })
 		if c == nil {
 			writeError(w, 404, "Not Found")
 			return

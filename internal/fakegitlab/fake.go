@@ -575,12 +575,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 			writeMessage(w, 404, "404 Not found")
 			return
 		}
-		var n *Note
-		for _, x := range d.Notes {
-			if x.ID == noteID {
-				n = x
-			}
-		}
+		n, _ := fakeforge.First(d.Notes, func(x *Note) bool { return x.ID == noteID })
 		if n == nil {
 			writeMessage(w, 404, "404 Note Not Found")
 			return
