@@ -3,6 +3,7 @@ package fakeforge
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -73,5 +74,50 @@ func TestRequests(t *testing.T) {
 	q.Reset()
 	if r, w, by := q.Counts(); r+w != 0 || len(by) != 0 || len(q.Log()) != 0 {
 		t.Error("Reset kept counts")
+	}
+}
+
+func TestWalkPatchNumbersBothSides(t *testing.T) {
+	// A hunk in the shape `git diff` prints it: a removed, an added and
+	// context lines, a no-newline marker, and text before the header.
+	patch := "diff --git a/f b/f\n@@ -3,3 +3,3 @@ func f()\n a\n-b\n+c\n d\n\\ No newline at end of file"
+	var got []PatchLine
+	WalkPatch(patch, func(l PatchLine) { got = append(got, l) })
+	want := []PatchLine{{' ', 3, 3, "a"}, {'-', 4, 4, "b"}, {'+', 5, 4, "c"}, {' ', 5, 5, "d"}}
+	if len(got) != len(want) {
+		t.Fatalf("walked %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestRemoveAndSelect(t *testing.T) {
+	list := []int{1, 2, 3, 2}
+	if !Remove(&list, func(x int) bool { return x == 2 }) || len(list) != 3 || list[0] != 1 || list[1] != 3 || list[2] != 2 {
+		t.Errorf("after removing the first 2: %v", list)
+	}
+	if Remove(&list, func(x int) bool { return x == 9 }) || len(list) != 3 {
+		t.Errorf("removing what is not there changed %v", list)
+	}
+	even := Select(list, func(x int) bool { return x%2 == 0 }, func(x int) string { return strconv.Itoa(x) })
+	if len(even) != 1 || even[0] != "2" {
+		t.Errorf("selected %v, want [2]", even)
+	}
+	if none := Select(list, func(int) bool { return false }, func(x int) int { return x }); none != nil {
+		t.Errorf("nothing selected gave %v, want nil", none)
+	}
+}
+
+func TestFirst(t *testing.T) {
+	a, b := &struct{ id int }{1}, &struct{ id int }{2}
+	list := []*struct{ id int }{a, b}
+	if x, ok := First(list, func(x *struct{ id int }) bool { return x.id == 2 }); !ok || x != b {
+		t.Errorf("First id 2 = %v, %v", x, ok)
+	}
+	if x, ok := First(list, func(x *struct{ id int }) bool { return x.id == 3 }); ok || x != nil {
+		t.Errorf("First id 3 = %v, %v; want nil, false", x, ok)
 	}
 }

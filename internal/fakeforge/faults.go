@@ -231,3 +231,37 @@ func Echoed(w http.ResponseWriter) (string, bool) {
 	}
 	return e.Token, true
 }
+
+// Controls are what a test switches on a fake from outside the forge's
+// API: the faults it queues and read-only mode. A fake's Server embeds
+// them, so Inject, ClearFaults and SetReadOnly are the fake's own. Safe
+// for concurrent use.
+type Controls struct {
+	faults   Faults
+	mu       sync.Mutex
+	readOnly int
+}
+
+// Inject queues a fault.
+func (c *Controls) Inject(f Fault) { c.faults.Inject(f) }
+
+// ClearFaults drops the faults not yet used.
+func (c *Controls) ClearFaults() { c.faults.Clear() }
+
+// SetReadOnly makes every write fail with status (403 or 404), as with a
+// token that may read but not write: the read-only token of a pull
+// request from a fork on GitHub, a token that may read but not comment
+// on GitLab; 0 restores writes.
+func (c *Controls) SetReadOnly(status int) {
+	c.mu.Lock()
+	c.readOnly = status
+	c.mu.Unlock()
+}
+
+// Switched takes the fault due for a request (nil if none, see
+// Faults.Take) and returns it with the read-only status.
+func (c *Controls) Switched(method, path string) (*Fault, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.faults.Take(method, path), c.readOnly
+}

@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,6 +152,8 @@ type Counts struct {
 type Server struct {
 	*httptest.Server
 	t testing.TB
+	// Inject, ClearFaults and SetReadOnly.
+	fakeforge.Controls
 
 	// MaxReviewComments: a review with more comments gets 502, as large
 	// reviews time out on GitHub. Zero means 50.
@@ -208,8 +209,6 @@ type Server struct {
 	lineText       map[int64]string        // root comment id -> text of its line (outdate.go)
 	commits        map[int]map[string]bool // PR -> commits part of it
 	nextID         int64
-	faults         fakeforge.Faults
-	readOnly       int
 	requests       fakeforge.Requests
 	writeTimes     []time.Time // accepted writes, for SecondaryLimits
 	secondaryHits  int
@@ -265,20 +264,6 @@ func (s *Server) ForcePush(n int, head string, files []File) {
 	s.outdate(&q)
 }
 
-// SetReadOnly makes every write fail with status (403 or 404), as with the
-// read-only token of a pull request from a fork; 0 restores writes.
-func (s *Server) SetReadOnly(status int) {
-	s.mu.Lock()
-	s.readOnly = status
-	s.mu.Unlock()
-}
-
-// Inject queues a fault.
-func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
-
-// ClearFaults drops the faults not yet used.
-func (s *Server) ClearFaults() { s.faults.Clear() }
-
 // Reply adds a reply by a human to a review comment thread.
 func (s *Server) Reply(to int64, login, body string) int64 {
 	s.mu.Lock()
@@ -308,29 +293,13 @@ func (s *Server) AddReviewComment(pr int, login, path string, line int, body str
 // DeleteReviewComment deletes a review comment, as its author or an admin
 // might; it reports whether the comment existed.
 func (s *Server) DeleteReviewComment(id int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, c := range s.reviewComments {
-		if c.ID == id {
-			s.reviewComments = append(s.reviewComments[:i], s.reviewComments[i+1:]...)
-			return true
-		}
-	}
-	return false
+	return fakeforge.RemoveLocked(&s.mu, &s.reviewComments, func(c *ReviewComment) bool { return c.ID == id })
 }
 
 // DeleteIssueComment deletes a conversation comment; it reports whether
 // the comment existed.
 func (s *Server) DeleteIssueComment(id int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, c := range s.issueComments {
-		if c.ID == id {
-			s.issueComments = append(s.issueComments[:i], s.issueComments[i+1:]...)
-			return true
-		}
-	}
-	return false
+	return fakeforge.RemoveLocked(&s.mu, &s.issueComments, func(c *IssueComment) bool { return c.ID == id })
 }
 
 // AddIssueComment adds a conversation comment (e.g. by a human).
@@ -346,51 +315,32 @@ func (s *Server) AddIssueComment(pr int, login, body string) int64 {
 func (s *Server) ReviewComments(pr int) []ReviewComment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []ReviewComment
-	for _, c := range s.reviewComments {
-		if c.PR == pr {
-			out = append(out, *c)
-		}
-	}
-	return out
+	return fakeforge.Select(s.reviewComments, func(c *ReviewComment) bool { return c.PR == pr }, deref)
 }
 
 // Reviews returns copies of the reviews of a pull request.
 func (s *Server) Reviews(pr int) []Review {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Review
-	for _, r := range s.reviews {
-		if r.PR == pr {
-			out = append(out, *r)
-		}
-	}
-	return out
+	return fakeforge.Select(s.reviews, func(r *Review) bool { return r.PR == pr }, deref)
 }
 
 // IssueComments returns copies of the conversation comments of a pull request.
 func (s *Server) IssueComments(pr int) []IssueComment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []IssueComment
-	for _, c := range s.issueComments {
-		if c.Issue == pr {
-			out = append(out, *c)
-		}
-	}
-	return out
+	return fakeforge.Select(s.issueComments, func(c *IssueComment) bool { return c.Issue == pr }, deref)
 }
 
 // CheckRuns returns copies of the check runs.
 func (s *Server) CheckRuns() []CheckRun {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []CheckRun
-	for _, c := range s.checkRuns {
-		out = append(out, *c)
-	}
-	return out
+	return fakeforge.Select(s.checkRuns, func(*CheckRun) bool { return true }, deref)
 }
+
+// deref copies what p points to.
+func deref[T any](p *T) T { return *p }
 
 // Resolved reports whether the thread a review comment starts is resolved.
 func (s *Server) Resolved(commentID int64) bool {
@@ -455,12 +405,8 @@ func (s *Server) now() time.Time {
 }
 
 func (s *Server) findComment(id int64) *ReviewComment {
-	for _, c := range s.reviewComments {
-		if c.ID == id {
-			return c
-		}
-	}
-	return nil
+	c, _ := fakeforge.First(s.reviewComments, func(c *ReviewComment) bool { return c.ID == id })
+	return c
 }
 
 // apiError is GitHub's error body.
@@ -516,8 +462,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests.Add(r.Method, p, isWrite)
 	s.requests.Count(kind)
-	fault := s.faults.Take(r.Method, p)
-	readOnly := s.readOnly
+	fault, readOnly := s.Switched(r.Method, p)
 	s.mu.Unlock()
 
 	if s.EchoToken {
@@ -652,114 +597,44 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		}
 		s.page(w, r, out)
 	case "pulls/list-review-comments":
-		var out []any
-		for _, c := range s.reviewComments {
-			if c.PR == n {
-				out = append(out, s.commentJSON(c))
-			}
-		}
-		s.page(w, r, out)
+		s.page(w, r, fakeforge.Select(s.reviewComments, func(c *ReviewComment) bool { return c.PR == n }, func(c *ReviewComment) any { return s.commentJSON(c) }))
 	case "pulls/create-review":
 		s.createReview(w, n, body)
 	case "pulls/list-reviews":
-		var out []any
-		for _, rv := range s.reviews {
-			if rv.PR == n {
-				out = append(out, s.reviewJSON(rv))
-			}
-		}
-		s.page(w, r, out)
+		s.page(w, r, fakeforge.Select(s.reviews, func(rv *Review) bool { return rv.PR == n }, func(rv *Review) any { return s.reviewJSON(rv) }))
 	case "pulls/create-review-comment":
 		s.createComment(w, n, body)
 	case "pulls/dismiss-review":
 		s.dismissReview(w, n, id, body)
 	case "pulls/create-reply-for-review-comment":
-		var in struct{ Body string }
-		_ = json.Unmarshal(body, &in)
 		root := s.findComment(id)
 		if root == nil || root.PR != n {
 			writeError(w, 404, "Not Found")
 			return
 		}
-		if utf8.RuneCountInString(in.Body) > MaxBody {
-			writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+		text, ok := bodyOf(w, body)
+		if !ok {
 			return
 		}
 		c := *root
-		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), in.Body, s.id()
+		c.ID, c.InReplyTo, c.User, c.Body, c.ReviewID = s.id(), root.ID, s.author(), text, s.id()
 		s.reviewComments = append(s.reviewComments, &c)
 		writeJSON(w, 201, s.commentJSON(&c))
 	case "pulls/get-review-comment", "pulls/update-review-comment", "pulls/delete-review-comment":
-		c := s.findComment(id)
-		if c == nil {
-			writeError(w, 404, "Not Found")
-			return
-		}
-		switch op {
-		case "pulls/update-review-comment":
-			var in struct{ Body string }
-			_ = json.Unmarshal(body, &in)
-			if utf8.RuneCountInString(in.Body) > MaxBody {
-				writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
-				return
-			}
-			c.Body = in.Body
-		case "pulls/delete-review-comment":
-			for i, x := range s.reviewComments {
-				if x == c {
-					s.reviewComments = append(s.reviewComments[:i], s.reviewComments[i+1:]...)
-					break
-				}
-			}
-			w.WriteHeader(204)
-			return
-		}
-		writeJSON(w, 200, s.commentJSON(c))
+		oneComment(w, op, body, &s.reviewComments, s.findComment(id), func(c *ReviewComment) *string { return &c.Body }, s.commentJSON)
 	case "issues/list-comments":
-		var out []any
-		for _, c := range s.issueComments {
-			if c.Issue == n {
-				out = append(out, s.issueCommentJSON(c))
-			}
-		}
-		s.page(w, r, out)
+		s.page(w, r, fakeforge.Select(s.issueComments, func(c *IssueComment) bool { return c.Issue == n }, func(c *IssueComment) any { return s.issueCommentJSON(c) }))
 	case "issues/create-comment":
-		var in struct{ Body string }
-		_ = json.Unmarshal(body, &in)
-		if utf8.RuneCountInString(in.Body) > MaxBody {
-			writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+		text, ok := bodyOf(w, body)
+		if !ok {
 			return
 		}
-		c := &IssueComment{ID: s.id(), Issue: n, User: s.author(), Body: in.Body}
+		c := &IssueComment{ID: s.id(), Issue: n, User: s.author(), Body: text}
 		s.issueComments = append(s.issueComments, c)
 		writeJSON(w, 201, s.issueCommentJSON(c))
 	case "issues/get-comment", "issues/update-comment", "issues/delete-comment":
-		var c *IssueComment
-		var at int
-		for i, x := range s.issueComments {
-			if x.ID == id {
-				c, at = x, i
-			}
-		}
-		if c == nil {
-			writeError(w, 404, "Not Found")
-			return
-		}
-		switch op {
-		case "issues/update-comment":
-			var in struct{ Body string }
-			_ = json.Unmarshal(body, &in)
-			if utf8.RuneCountInString(in.Body) > MaxBody {
-				writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
-				return
-			}
-			c.Body = in.Body
-		case "issues/delete-comment":
-			s.issueComments = append(s.issueComments[:at], s.issueComments[at+1:]...)
-			w.WriteHeader(204)
-			return
-		}
-		writeJSON(w, 200, s.issueCommentJSON(c))
+		c, _ := fakeforge.First(s.issueComments, func(x *IssueComment) bool { return x.ID == id })
+		oneComment(w, op, body, &s.issueComments, c, func(c *IssueComment) *string { return &c.Body }, s.issueCommentJSON)
 	case "checks/create", "checks/update":
 		s.checkRun(w, op, id, body)
 	case "checks/get":
@@ -841,37 +716,47 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, all []any) {
 	writeJSON(w, 200, orEmpty(all[lo:hi]))
 }
 
-// hunkHeader is "@@ -a,b +c,d @@"; this parser is deliberately separate
-// from the diff package so the fake does not share its bugs.
-var hunkHeader = regexp.MustCompile(`^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@`)
-
 // inDiff reports whether a new-side line is shown in a file's patch (an
 // added or context line), which is what GitHub requires of side RIGHT.
 func inDiff(pr *PR, path string, line int) bool {
-	for _, f := range pr.Files {
-		if f.Filename != path {
-			continue
-		}
-		n, in := 0, false
-		for _, l := range strings.Split(f.Patch, "\n") {
-			if m := hunkHeader.FindStringSubmatch(l); m != nil {
-				n, _ = strconv.Atoi(m[1])
-				in = true
-				continue
-			}
-			if !in || l == "" {
-				continue
-			}
-			switch l[0] {
-			case '+', ' ':
-				if n == line {
-					return true
-				}
-				n++
-			}
-		}
+	_, ok := patchText(pr, path)[line]
+	return ok
+}
+
+// bodyOf reads the body of a comment write (create, reply, update); one
+// longer than MaxBody gets GitHub's 422 and ok false.
+func bodyOf(w http.ResponseWriter, body []byte) (text string, ok bool) {
+	var in struct{ Body string }
+	_ = json.Unmarshal(body, &in)
+	if utf8.RuneCountInString(in.Body) > MaxBody {
+		writeError(w, 422, "Validation Failed", "Body is too long (maximum is 65536 characters)")
+		return "", false
 	}
-	return false
+	return in.Body, true
+}
+
+// oneComment serves get-, update- and delete- of one review or
+// conversation comment c of list: 404 where c is nil, bodyOf's 422 on an
+// update, 204 on a delete, else the comment as toJSON writes it.
+func oneComment[T any](w http.ResponseWriter, op string, body []byte, list *[]*T, c *T, text func(*T) *string, toJSON func(*T) map[string]any) {
+	if c == nil {
+		writeError(w, 404, "Not Found")
+		return
+	}
+	_, verb, _ := strings.Cut(op, "/")
+	switch {
+	case strings.HasPrefix(verb, "update-"):
+		t, ok := bodyOf(w, body)
+		if !ok {
+			return
+		}
+		*text(c) = t
+	case strings.HasPrefix(verb, "delete-"):
+		fakeforge.Remove(list, func(x *T) bool { return x == c })
+		w.WriteHeader(204)
+		return
+	}
+	writeJSON(w, 200, toJSON(c))
 }
 
 // draft is a review comment in a request.
@@ -1056,11 +941,7 @@ func (s *Server) checkRun(w http.ResponseWriter, op string, id int64, body []byt
 		c = &CheckRun{ID: s.id(), Name: in.Name, HeadSHA: in.HeadSHA, Status: firstNonEmpty(in.Status, "queued")}
 		s.checkRuns = append(s.checkRuns, c)
 	} else {
-		for _, x := range s.checkRuns {
-			if x.ID == id {
-				c = x
-			}
-		}
+		c, _ = fakeforge.First(s.checkRuns, func(x *CheckRun) bool { return x.ID == id })
 		if c == nil {
 			writeError(w, 404, "Not Found")
 			return

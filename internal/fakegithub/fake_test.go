@@ -26,6 +26,16 @@ func newFake(t *testing.T) (*Server, *github.Client) {
 	return srv, gh
 }
 
+// newFakeWithReview is newFake with a review of one comment on line 2.
+func newFakeWithReview(t *testing.T) (*Server, *github.Client, context.Context) {
+	srv, gh := newFake(t)
+	ctx := context.Background()
+	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
+		t.Fatal(err)
+	}
+	return srv, gh, ctx
+}
+
 func review(lines ...int) *github.PullRequestReviewRequest {
 	rv := &github.PullRequestReviewRequest{CommitID: github.String("head1"), Event: github.String("COMMENT")}
 	for _, l := range lines {
@@ -101,18 +111,20 @@ func TestPaginationAndCounts(t *testing.T) {
 	if len(got) != 250 || pages != 3 || got[249].GetFilename() != "f249.yaml" || got[0].GetPatch() == "" {
 		t.Errorf("got %d files in %d pages", len(got), pages)
 	}
-	c := srv.Counts()
-	if c.Reads != 3 || c.Writes != 0 || c.ByMethod["GET"] != 3 {
-		t.Errorf("counts = %+v", c)
+	wantCounts(t, srv, 3, 0, "GET", 3)
+}
+
+// wantCounts checks the reads and writes served since ResetCounts and
+// how many were of one method (or GraphQL kind).
+func wantCounts(t *testing.T, srv *Server, reads, writes int, method string, n int) {
+	t.Helper()
+	if c := srv.Counts(); c.Reads != reads || c.Writes != writes || c.ByMethod[method] != n {
+		t.Errorf("counts = %+v, want %d reads, %d writes, %d %s", c, reads, writes, n, method)
 	}
 }
 
 func TestCommentsRepliesAndIssueComments(t *testing.T) {
-	srv, gh := newFake(t)
-	ctx := context.Background()
-	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
-		t.Fatal(err)
-	}
+	srv, gh, ctx := newFakeWithReview(t)
 	root := srv.ReviewComments(7)[0]
 	srv.Reply(root.ID, "alice", "I disagree")
 	cs, _, err := gh.PullRequests.ListComments(ctx, "acme", "infra", 7, &github.PullRequestListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}})
@@ -177,10 +189,7 @@ func TestGraphQLThreads(t *testing.T) {
 	if out["errors"] != nil || !srv.Resolved(cs[0].ID) || srv.Resolved(cs[1].ID) {
 		t.Errorf("resolve: %v", out)
 	}
-	c := srv.Counts()
-	if c.Reads != 1 || c.Writes != 1 || c.ByMethod["GRAPHQL-MUTATION"] != 1 {
-		t.Errorf("counts = %+v", c)
-	}
+	wantCounts(t, srv, 1, 1, "GRAPHQL-MUTATION", 1)
 }
 
 func TestFaults(t *testing.T) {
@@ -297,11 +306,7 @@ func TestCheckRuns(t *testing.T) {
 }
 
 func TestIDsPast32BitsAndGraphQLIDs(t *testing.T) {
-	srv, gh := newFake(t)
-	ctx := context.Background()
-	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, review(2)); err != nil {
-		t.Fatal(err)
-	}
+	srv, gh, ctx := newFakeWithReview(t)
 	c := srv.ReviewComments(7)[0]
 	if c.ID <= 1<<32 {
 		t.Fatalf("comment id %d does not exceed 2^32", c.ID)
@@ -410,5 +415,52 @@ func TestForcePushOutdatesAndRefusesOldCommit(t *testing.T) {
 	rv.CommitID = github.String("head2")
 	if _, _, err := gh.PullRequests.CreateReview(ctx, "acme", "infra", 7, rv); err != nil {
 		t.Errorf("review on the new head: %v", err)
+	}
+}
+
+// Getting, editing and deleting one comment answer alike for review and
+// conversation comments: 404 for an unknown id, 422 for a body over
+// MaxBody (the comment keeps its text), 204 on delete, then 404.
+func TestOneCommentGetEditDelete(t *testing.T) {
+	srv, gh, ctx := newFakeWithReview(t)
+	ic, _, err := gh.Issues.CreateComment(ctx, "acme", "infra", 7, &github.IssueComment{Body: github.String("summary")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, srv.URL+"/repos/acme/infra/"+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var c struct{ Body string }
+		_ = json.NewDecoder(resp.Body).Decode(&c)
+		return resp.StatusCode, c.Body
+	}
+	long, _ := json.Marshal(map[string]string{"body": strings.Repeat("x", MaxBody+1)})
+	for _, k := range []struct{ path, want string }{
+		{fmt.Sprintf("pulls/comments/%d", srv.ReviewComments(7)[0].ID), "on 2"},
+		{fmt.Sprintf("issues/comments/%d", ic.GetID()), "summary"},
+	} {
+		if st, _ := call("GET", k.path+"000", ""); st != 404 {
+			t.Errorf("%s000: status %d, want 404", k.path, st)
+		}
+		if st, _ := call("PATCH", k.path, string(long)); st != 422 {
+			t.Errorf("%s: long body: status %d, want 422", k.path, st)
+		}
+		if st, b := call("GET", k.path, ""); st != 200 || b != k.want {
+			t.Errorf("%s after a refused edit: %d %q, want 200 %q", k.path, st, b, k.want)
+		}
+		if st, _ := call("DELETE", k.path, ""); st != 204 {
+			t.Errorf("%s: delete: status %d, want 204", k.path, st)
+		}
+		if st, _ := call("GET", k.path, ""); st != 404 {
+			t.Errorf("%s deleted: status %d, want 404", k.path, st)
+		}
+	}
+	if len(srv.ReviewComments(7)) != 0 || len(srv.IssueComments(7)) != 0 {
+		t.Errorf("left after deletes: %v, %v", srv.ReviewComments(7), srv.IssueComments(7))
 	}
 }

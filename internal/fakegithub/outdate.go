@@ -1,9 +1,6 @@
 package fakegithub
 
-import (
-	"strconv"
-	"strings"
-)
+import "github.com/runbook-translator/runbook-translator/internal/fakeforge"
 
 // GitHub keeps a review comment on its code across pushes: when the line
 // it is on moves, `line` moves with it; once the code it was on changes,
@@ -28,22 +25,11 @@ func patchText(pr *PR, path string) map[int]string {
 		if f.Filename != path {
 			continue
 		}
-		n, in := 0, false
-		for _, l := range strings.Split(f.Patch, "\n") {
-			if m := hunkHeader.FindStringSubmatch(l); m != nil {
-				n, _ = strconv.Atoi(m[1])
-				in = true
-				continue
+		fakeforge.WalkPatch(f.Patch, func(l fakeforge.PatchLine) {
+			if l.Kind != '-' {
+				out[l.New] = l.Text
 			}
-			if !in || l == "" {
-				continue
-			}
-			switch l[0] {
-			case '+', ' ':
-				out[n] = l[1:]
-				n++
-			}
-		}
+		})
 	}
 	return out
 }

@@ -34,7 +34,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,6 +163,8 @@ type Counts struct {
 type Server struct {
 	*httptest.Server
 	t testing.TB
+	// Inject, ClearFaults and SetReadOnly.
+	fakeforge.Controls
 
 	// Token, when set, is the only token accepted (PRIVATE-TOKEN or
 	// JOB-TOKEN header); others get 401.
@@ -194,8 +195,6 @@ type Server struct {
 	mrs         map[int64][]Version // newest first
 	discussions []*Discussion
 	nextID      int64
-	faults      fakeforge.Faults
-	readOnly    int
 	noDiffs     bool
 	requests    fakeforge.Requests
 	inflight    int
@@ -238,20 +237,6 @@ func (s *Server) DisableDiffsEndpoint() {
 	s.mu.Unlock()
 }
 
-// SetReadOnly makes every write fail with status (403 or 404), as with a
-// token that may read but not comment; 0 restores writes.
-func (s *Server) SetReadOnly(status int) {
-	s.mu.Lock()
-	s.readOnly = status
-	s.mu.Unlock()
-}
-
-// Inject queues a fault.
-func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
-
-// ClearFaults drops the faults not yet used.
-func (s *Server) ClearFaults() { s.faults.Clear() }
-
 // Reply adds a note by a human (user id derived from the name) to a
 // discussion.
 func (s *Server) Reply(discussionID, username, body string) int64 {
@@ -276,15 +261,7 @@ func (s *Server) Reply(discussionID, username, body string) int64 {
 // DeleteDiscussion deletes a discussion with its notes, as its author or
 // an admin might; it reports whether it existed.
 func (s *Server) DeleteDiscussion(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, d := range s.discussions {
-		if d.ID == id {
-			s.discussions = append(s.discussions[:i], s.discussions[i+1:]...)
-			return true
-		}
-	}
-	return false
+	return fakeforge.RemoveLocked(&s.mu, &s.discussions, func(d *Discussion) bool { return d.ID == id })
 }
 
 // AddNote adds a plain MR note by a human.
@@ -444,8 +421,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.lastAuth = authHeader(r)
 	s.requests.Add(r.Method, raw, isWrite)
-	fault := s.faults.Take(r.Method, raw)
-	readOnly := s.readOnly
+	fault, readOnly := s.Switched(r.Method, raw)
 	s.mu.Unlock()
 
 	if s.EchoToken {
@@ -568,13 +544,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		}
 		writeJSON(w, 200, map[string]any{"id": iid + 10000, "iid": iid, "project_id": s.projectID, "changes": out, "overflow": versions[0].Overflow})
 	case "discussions/listMergeRequest":
-		var out []any
-		for _, d := range s.discussions {
-			if d.MR == iid {
-				out = append(out, s.discussionJSON(d))
-			}
-		}
-		s.page(w, r, out)
+		s.page(w, r, fakeforge.Select(s.discussions, func(d *Discussion) bool { return d.MR == iid }, func(d *Discussion) any { return s.discussionJSON(d) }))
 	case "discussions/createMergeRequest":
 		s.createDiscussion(w, iid, versions, body)
 	case "discussions/resolveMergeRequest":
@@ -605,12 +575,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 			writeMessage(w, 404, "404 Not found")
 			return
 		}
-		var n *Note
-		for _, x := range d.Notes {
-			if x.ID == noteID {
-				n = x
-			}
-		}
+		n, _ := fakeforge.First(d.Notes, func(x *Note) bool { return x.ID == noteID })
 		if n == nil {
 			writeMessage(w, 404, "404 Note Not Found")
 			return
@@ -751,10 +716,6 @@ func positionValid(p *Position, versions []Version) bool {
 	return false
 }
 
-// hunkHeader is "@@ -a,b +c,d @@"; this parser is deliberately separate
-// from the packages under test so the fake does not share their bugs.
-var hunkHeader = regexp.MustCompile(`^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@`)
-
 type lines struct {
 	added, removed map[int]bool
 	context        map[int]int // new line -> old line
@@ -762,30 +723,16 @@ type lines struct {
 
 func parseLines(patch string) lines {
 	ls := lines{added: map[int]bool{}, removed: map[int]bool{}, context: map[int]int{}}
-	old, nw, in := 0, 0, false
-	for _, l := range strings.Split(patch, "\n") {
-		if m := hunkHeader.FindStringSubmatch(l); m != nil {
-			old, _ = strconv.Atoi(m[1])
-			nw, _ = strconv.Atoi(m[2])
-			in = true
-			continue
-		}
-		if !in || l == "" {
-			continue
-		}
-		switch l[0] {
+	fakeforge.WalkPatch(patch, func(l fakeforge.PatchLine) {
+		switch l.Kind {
 		case '+':
-			ls.added[nw] = true
-			nw++
+			ls.added[l.New] = true
 		case '-':
-			ls.removed[old] = true
-			old++
+			ls.removed[l.Old] = true
 		case ' ':
-			ls.context[nw] = old
-			nw++
-			old++
+			ls.context[l.New] = l.Old
 		}
-	}
+	})
 	return ls
 }
 

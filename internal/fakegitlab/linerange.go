@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/runbook-translator/runbook-translator/internal/fakeforge"
 )
 
 // LineRange is position[line_range] of a multi-line diff thread
@@ -48,6 +50,9 @@ func lineRangeValid(p *Position, versions []Version) bool {
 			return false
 		}
 		added := addedAt(d.Diff)
+		// The documented line_code formula (see LineRangeEnd), the fake's
+		// own single copy: it must not use reporters/gitlab's, or it
+		// could not catch that code's bugs.
 		h := sha1.Sum([]byte(p.NewPath))
 		prefix := hex.EncodeToString(h[:]) + "_"
 		line := func(e *LineRangeEnd) int {
@@ -73,27 +78,10 @@ func lineRangeValid(p *Position, versions []Version) bool {
 // are inserted at.
 func addedAt(patch string) map[int]int {
 	out := map[int]int{}
-	o, n, in := 0, 0, false
-	for _, l := range strings.Split(patch, "\n") {
-		if m := hunkHeader.FindStringSubmatch(l); m != nil {
-			o, _ = strconv.Atoi(m[1])
-			n, _ = strconv.Atoi(m[2])
-			in = true
-			continue
+	fakeforge.WalkPatch(patch, func(l fakeforge.PatchLine) {
+		if l.Kind == '+' {
+			out[l.New] = l.Old
 		}
-		if !in || l == "" {
-			continue
-		}
-		switch l[0] {
-		case '+':
-			out[n] = o
-			n++
-		case '-':
-			o++
-		case ' ':
-			n++
-			o++
-		}
-	}
+	})
 	return out
 }

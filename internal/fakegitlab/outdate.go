@@ -1,9 +1,6 @@
 package fakegitlab
 
-import (
-	"strconv"
-	"strings"
-)
+import "github.com/runbook-translator/runbook-translator/internal/fakeforge"
 
 // After a push GitLab keeps each diff note on its code: a note whose line
 // is unchanged in the new diff version is moved onto that version (its
@@ -22,29 +19,14 @@ import (
 // text, and context lines to their old-side number.
 func textLines(patch string) (map[int]string, map[int]int) {
 	text, old := map[int]string{}, map[int]int{}
-	o, n, in := 0, 0, false
-	for _, l := range strings.Split(patch, "\n") {
-		if m := hunkHeader.FindStringSubmatch(l); m != nil {
-			o, _ = strconv.Atoi(m[1])
-			n, _ = strconv.Atoi(m[2])
-			in = true
-			continue
-		}
-		if !in || l == "" {
-			continue
-		}
-		switch l[0] {
+	fakeforge.WalkPatch(patch, func(l fakeforge.PatchLine) {
+		switch l.Kind {
 		case '+':
-			text[n] = l[1:]
-			n++
-		case '-':
-			o++
+			text[l.New] = l.Text
 		case ' ':
-			text[n], old[n] = l[1:], o
-			n++
-			o++
+			text[l.New], old[l.New] = l.Text, l.Old
 		}
-	}
+	})
 	return text, old
 }
 
