@@ -351,6 +351,19 @@ type Run struct {
 	Fixed Findings
 	// FailOnNew (--fail-on new) makes only new findings fail the run.
 	FailOnNew bool
+	// Deliveries say how each PR/MR reporter did, for the reporters that
+	// run after them (the machine-readable summary).
+	Deliveries []Delivery
+}
+
+// Delivery is the outcome of one PR/MR reporter.
+type Delivery struct {
+	Reporter  string `json:"reporter"`
+	Delivered bool   `json:"delivered"`
+	// NotPosted counts the findings it could not post (also listed in its
+	// summary comment when that was written).
+	NotPosted int    `json:"not_posted"`
+	Error     string `json:"error,omitempty"`
 }
 
 // BaselineCounts tallies the active findings that are new and existing,

@@ -59,6 +59,11 @@ type SummaryDoc struct {
 	ByTool    map[string]*SummaryCounts `json:"by_tool"`
 	Tools     []string                  `json:"tools"`
 	Notes     []string                  `json:"notes"`
+	// Reporters say how each PR/MR reporter did: delivered or not, and
+	// how many findings it could not post (they are in this run's
+	// counts and in the job log).
+	Reporters []translator.Delivery `json:"reporters"`
+	NotPosted int                   `json:"not_posted"`
 	// Baseline is set when the run was compared with a --baseline.
 	Baseline *SummaryBaseline `json:"baseline,omitempty"`
 }
@@ -122,6 +127,10 @@ func (d *SummaryDoc) finish(run *translator.Run) {
 	d.Version, d.FailLevel = run.Version, run.FailLevel.String()
 	d.Tools = append([]string{}, run.Tools...)
 	d.Notes = append([]string{}, run.Notes...)
+	d.Reporters = append([]translator.Delivery{}, run.Deliveries...)
+	for _, r := range run.Deliveries {
+		d.NotPosted += r.NotPosted
+	}
 	sort.Strings(d.Tools)
 	if n, e, fx, ok := run.BaselineCounts(); ok {
 		d.Baseline = &SummaryBaseline{File: run.BaselineFile, New: n, Existing: e, Fixed: fx, FailOn: map[bool]string{true: "new", false: "all"}[run.FailOnNew]}

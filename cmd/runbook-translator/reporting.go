@@ -12,6 +12,7 @@ import (
 	"github.com/runbook-translator/runbook-translator/diff"
 	"github.com/runbook-translator/runbook-translator/internal/suggest"
 	"github.com/runbook-translator/runbook-translator/reporters"
+	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
 
 // reporterSpec is one -r NAME[=PATH].
@@ -151,8 +152,23 @@ func (s reporterSet) lazyBodies() bool {
 func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translator.Run) error {
 	var errs []error
 	var undelivered []string
+	// The summary reporter runs last, so that it can say how the PR/MR
+	// reporters did (run.Deliveries).
+	ordered := make(reporterSet, 0, len(s))
+	var last reporterSet
 	for _, r := range s {
+		if r.spec.Name == "summary" {
+			last = append(last, r)
+		} else {
+			ordered = append(ordered, r)
+		}
+	}
+	sec := secrets(o.Getenv)
+	for _, r := range append(ordered, last...) {
 		err := r.rep.Report(ctx, run)
+		if r.forge {
+			run.Deliveries = append(run.Deliveries, delivery(r.spec.Name, err, sec))
+		}
 		flushGuard(r.guard)
 		if r.forge {
 			o.flushStdout(run.Failed())
@@ -196,4 +212,25 @@ func (o *ReviewOptions) createReport(p string) (*os.File, error) {
 		return os.Create(p)
 	}
 	return o.trust.create(p, !o.reportersUntrusted)
+}
+
+// delivery describes a PR/MR reporter's outcome; tokens are blanked from
+// the error even though the transports redact them already.
+func delivery(name string, err error, sec []string) translator.Delivery {
+	d := translator.Delivery{Reporter: name, Delivered: err == nil || isStaleHead(err)}
+	var np *lifecycle.NotPostedError
+	if errors.As(err, &np) {
+		d.NotPosted = len(np.Entries)
+	}
+	if err != nil {
+		msg := err.Error()
+		for _, v := range sec {
+			msg = strings.ReplaceAll(msg, v, "***")
+		}
+		if len(msg) > 2000 {
+			msg = msg[:2000] + "…"
+		}
+		d.Error = msg
+	}
+	return d
 }

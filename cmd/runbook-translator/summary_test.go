@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/runbook-translator/runbook-translator/internal/fakegithub"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
@@ -84,5 +85,30 @@ func TestInputErrorIsNeverAPass(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(stdout, tc.want) || strings.Contains(stdout, "PASS") || strings.Contains(stdout, ": passes") {
 			t.Errorf("%s: exit %d, stdout:\n%s\nstderr: %s", tc.reporter, code, stdout, stderr)
 		}
+	}
+}
+
+// The summary says how each PR/MR reporter did (issue 15: "what was not
+// posted"): here GitHub refuses every review, so nothing is delivered and
+// the findings are counted as not posted; the token never appears.
+func TestSummarySaysWhatWasNotPosted(t *testing.T) {
+	g := newGHRig(t)
+	g.fake.Inject(fakegithub.Fault{Method: "POST", Path: `/reviews$`, Status: 500, Times: 1000})
+	sum := filepath.Join(t.TempDir(), "summary.json")
+	code, _, stderr := runChecked(t, g.env(t.TempDir()), "review", "-f", "trivy", faultInput, "-r", "github-pr-review", "-r", "summary="+sum, "--fail-level", "none")
+	if code != ExitReporter {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var d reporters.SummaryDoc
+	b, err := os.ReadFile(sum)
+	if err != nil || json.Unmarshal(b, &d) != nil {
+		t.Fatalf("summary: %v\n%s", err, b)
+	}
+	if len(d.Reporters) != 1 || d.Reporters[0].Reporter != "github-pr-review" || d.Reporters[0].Delivered ||
+		d.Reporters[0].NotPosted == 0 || d.NotPosted != d.Reporters[0].NotPosted || d.Reporters[0].Error == "" {
+		t.Fatalf("deliveries: %+v", d.Reporters)
+	}
+	if strings.Contains(string(b), fakeToken) {
+		t.Fatal("the token is in the summary")
 	}
 }
