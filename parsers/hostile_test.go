@@ -536,3 +536,18 @@ func TestHostileEFMNotText(t *testing.T) {
 		t.Fatalf("chatter: %v, %v", fs, err)
 	}
 }
+
+// A JSON input of the wrong shape is said in the input's words, never Go's
+// (issue 15: "never Go types (main.Config, []parsers.conftestCheck)").
+func TestJSONTypeErrorsNameInputKeys(t *testing.T) {
+	for _, tc := range []struct{ format, in, want string }{
+		{"conftest", `[{"filename":"a.yaml","failures":"oops"}]`, `"failures" must be a list, not a string`},
+		{"conftest", `{"a":1}`, `the document must be a list, not an object`},
+		{"hadolint", `[{"file":"a","line":"x"}]`, `"line" must be a whole number, not a string`},
+	} {
+		_, err := psParse(t, tc.format, Options{}, []byte(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "parsers.") || strings.Contains(err.Error(), "Go struct") {
+			t.Errorf("%s %s: %v", tc.format, tc.in, err)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -219,11 +220,51 @@ func (e *ParseError) Error() string {
 	case e.Offset >= 0:
 		fmt.Fprintf(&b, " at byte %d", e.Offset)
 	}
-	fmt.Fprintf(&b, ": %v", e.Err)
+	fmt.Fprintf(&b, ": %s", jsonWords(e.Err))
 	return b.String()
 }
 
 func (e *ParseError) Unwrap() error { return e.Err }
+
+// jsonWords says a JSON type error in the input's terms, never Go's:
+// `"failures" must be a list, not a string` instead of "cannot unmarshal
+// string into Go struct field conftestCheck.failures of type
+// []parsers.conftestResult" (issue 15).
+func jsonWords(err error) string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Type == nil {
+		return err.Error()
+	}
+	want := "a different kind of value"
+	t := te.Type
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		want = "a list"
+	case reflect.Struct, reflect.Map:
+		want = "an object"
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	}
+	got := map[string]string{"string": "a string", "number": "a number", "bool": "true or false",
+		"array": "a list", "object": "an object"}[strings.Fields(te.Value + " ")[0]]
+	if got == "" {
+		got = te.Value
+	}
+	if te.Field == "" {
+		return fmt.Sprintf("the document must be %s, not %s", want, got)
+	}
+	return fmt.Sprintf("%q must be %s, not %s", te.Field, want, got)
+}
 
 // DecodeJSON reads all of r and unmarshals it into v. A syntax or type error
 // becomes a *ParseError with the line and byte offset; empty input is an
