@@ -28,6 +28,7 @@ Exit codes: 0 nothing at or above --fail-level; 1 findings at or above it;
 		NewCmdRunbooks(f),
 		NewCmdVersion(f),
 		NewCmdInit(f, nil),
+		NewCmdIgnore(f),
 	)
 	root.AddCommand(helpTopics()...)
 	registerCompletions(root)
