@@ -80,6 +80,10 @@ func TestReadmeRecipesRunAsWritten(t *testing.T) {
 			}
 			var out []string
 			for _, n := range nodes {
+				if n.Kind == yaml.AliasNode && n.Alias != nil {
+					out = append(out, n.Alias.Value)
+					continue
+				}
 				if n.Tag == "!reference" && len(n.Content) == 2 {
 					out = append(out, before(tmpl[n.Content[0].Value])...)
 					continue
@@ -284,5 +288,34 @@ func copyDir(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The CI files we ship parse as plain YAML: no application tags such as
+// GitLab's !reference, which YAML libraries other than GitLab's refuse.
+func TestShippedCIFilesArePlainYAML(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	files := []string{"action.yml", ".goreleaser.yaml", ".pre-commit-hooks.yaml", "ci/gitlab/runbook-translator.gitlab-ci.yml", "ci/atlantis/repos.yaml"}
+	wfs, _ := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
+	for _, w := range wfs {
+		rel, _ := filepath.Rel(root, w)
+		files = append(files, rel)
+	}
+	for _, f := range files {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(root, f))), &doc); err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+				t.Errorf("%s:%d: application tag %s: other YAML parsers refuse it", f, n.Line, n.Tag)
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(&doc)
 	}
 }
