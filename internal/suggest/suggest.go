@@ -10,7 +10,7 @@ func Nearest(name string, candidates []string) string {
 	best, bestD := "", 0
 	n := strings.ToLower(name)
 	for _, c := range candidates {
-		d := distance(n, strings.ToLower(c))
+		d := Distance(n, strings.ToLower(c))
 		limit := max(len(n), len(c)) / 3
 		if limit > 3 {
 			limit = 3
@@ -36,9 +36,10 @@ func DidYouMean(name string, candidates []string) string {
 	return ""
 }
 
-// distance is the Damerau-Levenshtein distance (optimal string alignment)
-// between a and b in bytes; names here are ASCII.
-func distance(a, b string) int {
+// Distance is the Damerau-Levenshtein distance (optimal string alignment)
+// between a and b in bytes; names here are ASCII. Strings over 64 bytes are
+// never close to anything.
+func Distance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		// Names are short; a long input is not a typo of one.
 		return 1 << 20
