@@ -223,9 +223,23 @@ func TestActionInputsAreWired(t *testing.T) {
 			t.Errorf("review.sh reads %s, which action.yml does not set", m)
 		}
 	}
+	// What review.sh writes to $GITHUB_OUTPUT: `echo "key=..."` lines, and
+	// the counts of its `for k in ...` loop (written as ${k//_/-}).
+	written := map[string]bool{}
+	for _, m := range regexp.MustCompile(`echo "([a-z-]+)=`).FindAllStringSubmatch(string(script), -1) {
+		written[m[1]] = true
+	}
+	if m := regexp.MustCompile(`for k in ([a-z_ ]+); do`).FindStringSubmatch(string(script)); m != nil {
+		for _, k := range strings.Fields(m[1]) {
+			written[strings.ReplaceAll(k, "_", "-")] = true
+		}
+	}
+	if len(written) < 5 {
+		t.Fatalf("found only %v written by review.sh: the scan is broken", written)
+	}
 	for name, o := range doc.Outputs {
 		key := strings.TrimSuffix(strings.TrimPrefix(o.Value, "${{ steps.review.outputs."), " }}")
-		if !strings.Contains(string(script), key+"=") && !strings.Contains(string(script), "for k in") {
+		if !written[key] {
 			t.Errorf("output %s: review.sh never writes %s", name, key)
 		}
 	}
