@@ -25,22 +25,12 @@ import (
 
 func bashScript(t *testing.T, script string, env map[string]string) (int, string) {
 	t.Helper()
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
-	}
-	cmd := exec.Command("bash", filepath.Join("..", "..", "ci", "action", script))
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	all := map[string]string{"PATH": os.Getenv("PATH"), "HOME": t.TempDir()}
 	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
+		all[k] = v
 	}
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return code, string(out)
+	p, _ := filepath.Abs(filepath.Join("..", "..", "ci", "action", script))
+	return shell(t, "", all, "bash '"+p+"'")
 }
 
 // fakeRelease serves a release laid out as GitHub serves goreleaser's

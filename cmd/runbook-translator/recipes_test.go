@@ -224,14 +224,8 @@ func TestReadmeRecipesRunAsWritten(t *testing.T) {
 // when the tool is missing, or fails it with CI=true.
 func findTool(t *testing.T, name string) string {
 	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
+	if p, ok := lookTool(name); ok {
 		return p
-	}
-	if gp, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(strings.TrimSpace(string(gp)), "bin", name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
 	}
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("%s is not installed (.ci/run installs it)", name)
