@@ -85,7 +85,12 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 				set.close()
 				return nil, usageError("reporter %s: %v", sp.Name, err)
 			}
-			ar.out, w = f, f
+			// Reports written to files get the token redaction stdout gets
+			// in Main (defence in depth: the transports redact already).
+			ar.out, w = f, newGuard(f, secrets(o.Getenv), neutralNone)
+			if w != io.Writer(f) {
+				ar.guard = w
+			}
 		} else {
 			stdout = append(stdout, sp.Name)
 			if o.Getenv("GITHUB_ACTIONS") == "true" {
@@ -163,11 +168,10 @@ func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translat
 			ordered = append(ordered, r)
 		}
 	}
-	sec := secrets(o.Getenv)
 	for _, r := range append(ordered, last...) {
 		err := r.rep.Report(ctx, run)
 		if r.forge {
-			run.Deliveries = append(run.Deliveries, delivery(r.spec.Name, err, sec))
+			run.Deliveries = append(run.Deliveries, delivery(r.spec.Name, err))
 		}
 		flushGuard(r.guard)
 		if r.forge {
@@ -214,9 +218,10 @@ func (o *ReviewOptions) createReport(p string) (*os.File, error) {
 	return o.trust.create(p, !o.reportersUntrusted)
 }
 
-// delivery describes a PR/MR reporter's outcome; tokens are blanked from
-// the error even though the transports redact them already.
-func delivery(name string, err error, sec []string) translator.Delivery {
+// delivery describes a PR/MR reporter's outcome. The error is redacted by
+// the transports, and again by the guard of whatever the summary is
+// written to.
+func delivery(name string, err error) translator.Delivery {
 	d := translator.Delivery{Reporter: name, Delivered: err == nil || isStaleHead(err)}
 	var np *lifecycle.NotPostedError
 	if errors.As(err, &np) {
@@ -224,9 +229,6 @@ func delivery(name string, err error, sec []string) translator.Delivery {
 	}
 	if err != nil {
 		msg := err.Error()
-		for _, v := range sec {
-			msg = strings.ReplaceAll(msg, v, "***")
-		}
 		if len(msg) > 2000 {
 			msg = msg[:2000] + "…"
 		}

@@ -112,3 +112,28 @@ func TestSummarySaysWhatWasNotPosted(t *testing.T) {
 		t.Fatal("the token is in the summary")
 	}
 }
+
+// Report files get the token redaction stdout gets: a scanner message that
+// carries the token's value (a leaked env dump, say) never reaches a report
+// file either.
+func TestReportFilesAreRedacted(t *testing.T) {
+	const token = "ghs_0123456789abcdefREDACTME"
+	dir := t.TempDir()
+	in := filepath.Join(dir, "lint.txt")
+	if err := os.WriteFile(in, []byte("a.sh:1:1: env says GITHUB_TOKEN="+token+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.jsonl")
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"review", "--fail-level", "none", "--efm", "%f:%l:%c: %m", "--tool", "lint", "-r", "json=" + out, in},
+		strings.NewReader(""), &stdout, &stderr, func(k string) string {
+			if k == "GITHUB_TOKEN" {
+				return token
+			}
+			return ""
+		})
+	b, err := os.ReadFile(out)
+	if code != ExitOK || err != nil || !strings.Contains(string(b), "GITHUB_TOKEN=***") || strings.Contains(string(b), token) {
+		t.Fatalf("exit %d, %v:\n%s", code, err, b)
+	}
+}
