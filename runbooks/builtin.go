@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"sort"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -70,20 +68,7 @@ type snapshotEntry struct {
 }
 
 // builtinFiles returns the names of the embedded catalog files, sorted.
-func builtinFiles() ([]string, error) {
-	ents, err := fs.ReadDir(builtinFS, "builtin")
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range ents {
-		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
-			out = append(out, n)
-		}
-	}
-	sort.Strings(out)
-	return out, nil
-}
+func builtinFiles() ([]string, error) { return catalogFiles(builtinFS, "builtin") }
 
 // builtinDigest is the SHA-256 of the embedded YAML files, names included.
 func builtinDigest() (string, error) {

@@ -155,19 +155,10 @@ func Load(paths ...string) (*Catalog, error) {
 // loadFS reads the catalog files of dir in fsys as one layer named name;
 // prefix is prepended to file names in sources and errors.
 func loadFS(fsys fs.FS, dir, name, prefix string) (*Layer, error) {
-	ents, err := fs.ReadDir(fsys, dir)
+	files, err := catalogFiles(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("load runbooks: %w", err)
 	}
-	var files []string
-	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
-			continue
-		}
-		files = append(files, n)
-	}
-	sort.Strings(files)
 	l := &Layer{Name: name}
 	var errs []error
 	for _, n := range files {
@@ -596,4 +587,21 @@ func (ce *centry) template() *template.Template {
 		ce.tmpl = t
 	})
 	return ce.tmpl
+}
+
+// catalogFiles returns the names of the *.yaml and *.yml files directly in
+// dir, sorted: the files of one layer, in the order they load.
+func catalogFiles(fsys fs.FS, dir string) ([]string, error) {
+	ents, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
