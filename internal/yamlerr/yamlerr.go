@@ -60,8 +60,28 @@ func (e *Explainer) index(t reflect.Type) {
 	}
 }
 
-// Keys returns the YAML keys of a struct type as yaml.v3 names them: the tag
-// name, else the field name in lower case; inline fields contribute theirs.
+// FieldKey is the YAML key yaml.v3 decodes a struct field from: the tag
+// name, else the field name in lower case; inline says the field's own keys
+// stand in its parent, skip that it is not decoded at all.
+func FieldKey(f reflect.StructField) (name string, inline, skip bool) {
+	if !f.IsExported() {
+		return "", false, true
+	}
+	name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	if name == "-" {
+		return "", false, true
+	}
+	if strings.Contains(opts, "inline") {
+		return "", true, false
+	}
+	if name == "" {
+		name = strings.ToLower(f.Name)
+	}
+	return name, false, false
+}
+
+// Keys returns the YAML keys of a struct type (FieldKey of each field;
+// inline fields contribute theirs).
 func Keys(t reflect.Type) []string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -72,22 +92,14 @@ func Keys(t reflect.Type) []string {
 	var out []string
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("yaml")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		if strings.Contains(opts, "inline") {
+		name, inline, skip := FieldKey(f)
+		switch {
+		case skip:
+		case inline:
 			out = append(out, Keys(f.Type)...)
-			continue
+		default:
+			out = append(out, name)
 		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out = append(out, name)
 	}
 	return out
 }
@@ -301,12 +313,12 @@ func nestedOwner(t reflect.Type, key string) string {
 		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
 			ft = ft.Elem()
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "" {
-			name = strings.ToLower(f.Name)
+		name, inline, skip := FieldKey(f)
+		if skip || inline {
+			continue
 		}
 		for _, k := range Keys(ft) {
-			if k == key && name != "-" {
+			if k == key {
 				return name
 			}
 		}

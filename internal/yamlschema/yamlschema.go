@@ -8,7 +8,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"sort"
-	"strings"
+
+	"github.com/runbook-translator/runbook-translator/internal/yamlerr"
 )
 
 // Rules adds what the Go types cannot say, keyed by "Type.key" (the Go type
@@ -95,19 +96,13 @@ func (g *gen) object(t reflect.Type) map[string]any {
 func (g *gen) fields(t reflect.Type, props map[string]any, required *[]string) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
+		name, inline, skip := yamlerr.FieldKey(f)
+		if skip {
 			continue
 		}
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" {
-			continue
-		}
-		if strings.Contains(opts, "inline") {
+		if inline {
 			g.fields(f.Type, props, required)
 			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
 		}
 		s := g.schema(f.Type).(map[string]any)
 		for k, v := range g.rules[t.Name()+"."+name] {
