@@ -15,19 +15,23 @@ const ConventionalCatalog = ".runbook-translator/runbooks"
 // when there is one: from --trusted-ref when given (the pull request's own
 // copy is then not read), else in the checkout (an untrusted layer, read
 // through the root like any in-repository catalog).
+// It is looked up once per run (with --trusted-ref that is a git read):
+// the catalog loader and the mentions check both ask.
 func (t *trust) conventionalCatalog(ctx context.Context) (string, bool) {
 	if t == nil || t.root == nil {
 		return "", false
 	}
-	if t.ref != "" {
-		p, ok, err := t.fromRef(ctx, ConventionalCatalog)
-		return p, ok && err == nil
-	}
-	st, err := fs.Stat(t.root.FS(), ConventionalCatalog)
-	if err != nil || !st.IsDir() {
-		return "", false
-	}
-	return filepath.Join(t.root.Dir(), filepath.FromSlash(ConventionalCatalog)), true
+	t.convOnce.Do(func() {
+		if t.ref != "" {
+			p, ok, err := t.fromRef(ctx, ConventionalCatalog)
+			t.conv, t.convOK = p, ok && err == nil
+			return
+		}
+		if st, err := fs.Stat(t.root.FS(), ConventionalCatalog); err == nil && st.IsDir() {
+			t.conv, t.convOK = filepath.Join(t.root.Dir(), filepath.FromSlash(ConventionalCatalog)), true
+		}
+	})
+	return t.conv, t.convOK
 }
 
 // withConventional appends the conventional catalog folder to paths unless

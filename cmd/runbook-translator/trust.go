@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/runbook-translator/runbook-translator/internal/repofs"
@@ -49,6 +50,10 @@ type trust struct {
 	// ref is --trusted-ref; refDir holds the files read from it.
 	ref    string
 	refDir string
+	// conv is the conventional catalog folder, found once (convention.go).
+	convOnce sync.Once
+	conv     string
+	convOK   bool
 }
 
 // newTrust opens the checkout at baseDir.
