@@ -165,6 +165,40 @@ type Finding struct {
 	// Baseline is BaselineNew or BaselineExisting when the run compared
 	// against a baseline (--baseline); empty otherwise.
 	Baseline string `json:"baseline,omitempty"`
+
+	// Fixes are changes that resolve the finding, best first: the first is
+	// the one reporters suggest. They come from the tool (rdjson
+	// suggestions, SARIF fixes, shellcheck json1 fix) or from the runbook
+	// entry's fix: block.
+	Fixes []Fix `json:"fixes,omitempty"`
+	// FixNote says why a runbook entry with a fix: block produced no
+	// suggestion for this finding ("the located line is a Helm template
+	// expression, not literal YAML"); empty otherwise.
+	FixNote string `json:"fix_note,omitempty"`
+}
+
+// Fix is one way to resolve a finding: edits to files in the base dir.
+type Fix struct {
+	// Description says what the fix does, in one line.
+	Description string `json:"description,omitempty"`
+	// Source is "runbook:<entry id>" for a fix from the catalog, or the
+	// tool's name for a fix the tool computed.
+	Source string `json:"source"`
+	// Edits never overlap one another; they may touch several files.
+	Edits []Edit `json:"edits"`
+}
+
+// Edit replaces a range of one file with Text. Lines and columns are
+// 1-based, columns count bytes, and the range ends before (EndLine,
+// EndColumn): an insertion has Start == End, and a whole-line edit of lines
+// a..b runs from (a, 1) to (b+1, 1).
+type Edit struct {
+	Path        string `json:"path"`
+	StartLine   int    `json:"start_line"`
+	StartColumn int    `json:"start_column"`
+	EndLine     int    `json:"end_line"`
+	EndColumn   int    `json:"end_column"`
+	Text        string `json:"text"`
 }
 
 // Values of Finding.Baseline.
