@@ -25,8 +25,8 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	translator "github.com/runbook-translator/runbook-translator"
-	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
