@@ -388,6 +388,9 @@ type Run struct {
 	// Deliveries say how each PR/MR reporter did, for the reporters that
 	// run after them (the machine-readable summary).
 	Deliveries []Delivery
+	// Lang is the language of the reports' own words (messages.Langs);
+	// "" means English. Machine-readable output does not change with it.
+	Lang string
 }
 
 // Delivery is the outcome of one PR/MR reporter.

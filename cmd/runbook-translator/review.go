@@ -40,7 +40,7 @@ type ReviewOptions struct {
 	NoBuiltin bool
 	// AllowEmpty: empty input without -f is a clean run (--allow-empty).
 	AllowEmpty     bool
-	Lang           string // --lang: language of runbooks (en, ja)
+	Lang           string // --lang: language of runbooks and reports (en, ja)
 	ConfigPath     string
 	FailLevel      string
 	RequireRunbook bool
@@ -70,6 +70,8 @@ type ReviewOptions struct {
 	// localPrinted is set when a fallback printed the local report to
 	// stdout (the job log has the findings).
 	localPrinted bool
+	// lang is the run's language: --lang, the config's lang, the locale.
+	lang string
 	// head caches checkoutHead (forge.go).
 	head      string
 	headKnown bool
@@ -322,7 +324,12 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	catalog, _ = catalog.WithLang(messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG")))
+	lang, err := messages.Resolve(o.Lang, cfg.Lang, o.Getenv)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	o.lang = lang
+	catalog, _ = catalog.WithLang(lang)
 	if o.Debug {
 		defer func() {
 			n, hits, dropped := catalog.MemoStats()
@@ -444,6 +451,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		Tools:          tools,
 		Now:            o.Now(),
 		Version:        version(),
+		Lang:           o.lang,
 	}
 	run.Notes = append(run.Notes, notes...)
 	for _, r := range ign.Unused() {

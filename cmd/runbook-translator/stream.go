@@ -149,6 +149,7 @@ func (o *ReviewOptions) startStream(ctx context.Context, in streamInput) *stream
 		RequireRunbook: o.RequireRunbook,
 		Now:            o.Now(),
 		Version:        version(),
+		Lang:           o.lang,
 	}
 	st := &streamState{run: run, reps: in.reps, errs: make([]error, len(in.reps)), expired: map[string]*translator.Finding{}}
 	for i, r := range in.reps {
