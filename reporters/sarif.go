@@ -147,17 +147,7 @@ func NewSARIF(out io.Writer) *SARIF { return &SARIF{out: out} }
 
 // Report implements Reporter: the findings sorted, then written as Write
 // would stream them.
-func (s *SARIF) Report(_ context.Context, run *translator.Run) error {
-	if err := s.Begin(run); err != nil {
-		return err
-	}
-	for _, f := range sortedFindings(run) {
-		if err := s.Write(f); err != nil {
-			return err
-		}
-	}
-	return s.End(run)
-}
+func (s *SARIF) Report(_ context.Context, run *translator.Run) error { return report(s, run) }
 
 // Begin implements Streamer.
 func (s *SARIF) Begin(*translator.Run) error {
