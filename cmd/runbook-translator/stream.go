@@ -186,7 +186,11 @@ func (o *ReviewOptions) runPipeline(ctx context.Context, in *runInput) error {
 		if startErr = start(true, true); startErr != nil {
 			return startErr
 		}
-		for _, h := range held {
+		// Each held finding is let go as it is sent: once through the
+		// stages it carries its runbook, and the slice must not keep 50,000
+		// of those alive (the peak memory of a streamed run).
+		for i, h := range held {
+			held[i] = nil
 			if err := stream.Send(h); err != nil {
 				return err
 			}
