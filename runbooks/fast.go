@@ -66,6 +66,21 @@ func (v fval) iface() any {
 	return nil
 }
 
+// raw is rawOf(v.iface()) without boxing v.
+func (v fval) raw() string {
+	switch v.k {
+	case vText:
+		return unescape(Text(v.s))
+	case vString:
+		return v.s
+	case vInt:
+		return strconv.Itoa(v.i)
+	case vBool:
+		return strconv.FormatBool(v.b)
+	}
+	return rawOf(v.iface())
+}
+
 func fromAny(x any) (fval, bool) {
 	switch t := x.(type) {
 	case Text:
@@ -164,6 +179,9 @@ type fstep struct {
 	text        string
 	pipe        *fpipe
 	list, else_ []fstep
+	// code is the argument of an action that is only {{code X}}, written
+	// without building the span first (writeCode).
+	code *farg
 }
 
 // fastTmpl is a compiled body.
@@ -204,7 +222,11 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 			if !ok {
 				return nil, false
 			}
-			out = append(out, fstep{op: opAction, pipe: p})
+			st := fstep{op: opAction, pipe: p}
+			if len(p.cmds) == 1 && p.cmds[0].fn == "code" && len(p.cmds[0].args) == 1 && p.cmds[0].args[0].kind != aPipe {
+				st.code = &p.cmds[0].args[0]
+			}
+			out = append(out, st)
 		case *parse.IfNode, *parse.WithNode:
 			var b *parse.BranchNode
 			op := opIf
@@ -407,6 +429,20 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 				return err
 			}
 		case opAction:
+			if s.code != nil {
+				// {{code X}}: the span goes straight into the body.
+				a, err := c.arg(s.code, dot)
+				if err != nil {
+					return err
+				}
+				if a.k == vNil || a.k == vData {
+					return errSlow
+				}
+				if err := c.writeCode(a.raw()); err != nil {
+					return err
+				}
+				continue
+			}
 			v, err := c.pipe(s.pipe, dot)
 			if err != nil {
 				return err
@@ -535,7 +571,7 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 		if len(args) != 1 {
 			return fval{}, errSlow
 		}
-		return str(markdown.Code(rawOf(args[0].iface())), nil)
+		return str(markdown.Code(args[0].raw()), nil)
 	case "codeblock":
 		if len(args) < 1 {
 			return fval{}, errSlow
@@ -583,7 +619,7 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 		if err := b.tick(1); err != nil {
 			return fval{}, errSlow
 		}
-		return fval{k: vBool, b: strings.Contains(rawOf(args[1].iface()), rawOf(args[0].iface()))}, nil
+		return fval{k: vBool, b: strings.Contains(args[1].raw(), args[0].raw())}, nil
 	case "replace":
 		if len(args) != 3 || args[0].k != vString || args[1].k != vString {
 			return fval{}, errSlow
@@ -617,6 +653,67 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 		return str(ignoreExampleOf(f.Tool, f.Code, f.Path, f.Resource), nil)
 	}
 	return fval{}, errSlow
+}
+
+// writeCode writes markdown.Code(s) into the body, spending for it what
+// the code function's result would (budgetFuncs). Text that needs
+// sanitizing or holds a newline takes markdown.Code itself.
+func (c *fctx) writeCode(s string) error {
+	plain := true
+	run, best := 0, 0
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b < 0x20 || b >= 0x7f {
+			plain = false
+			break
+		}
+		if b == '`' {
+			run++
+			if run > best {
+				best = run
+			}
+		} else {
+			run = 0
+		}
+	}
+	if !plain {
+		out, err := c.call("code", []fval{{k: vString, s: s}})
+		if err != nil {
+			return err
+		}
+		return c.w.writeString(out.s)
+	}
+	if s == "" {
+		if err := c.b.spend(""); err != nil {
+			return errSlow
+		}
+		return nil
+	}
+	pad := ""
+	if s[0] == '`' || s[len(s)-1] == '`' || s[0] == ' ' && s[len(s)-1] == ' ' {
+		pad = " "
+	}
+	n := best + 1
+	// b.spend of the span, without the span.
+	if err := c.b.tick(1); err != nil {
+		return errSlow
+	}
+	c.b.bytes += 2*n + 2*len(pad) + len(s)
+	if c.b.bytes > maxRenderBytes {
+		c.b.err = errRenderBytes
+		return errSlow
+	}
+	const ticks = "````````````````"
+	fence := ticks[:min(n, len(ticks))]
+	if n > len(ticks) {
+		fence = strings.Repeat("`", n)
+	}
+	for _, part := range [...]string{fence, pad, s, pad, fence} {
+		if err := c.w.writeString(part); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // execFast runs ft on f into w within b.

@@ -103,6 +103,7 @@ var fastBodies = []string{
 	`{{- .Tool -}}  {{/* comment */}} {{"literal"}} {{42}} {{true}}`,
 	`{{with .Extra.container}}{{code .}} {{upper .}} {{. | lower}}{{end}}`,
 	`{{if contains "a" .Message}}yes{{end}}{{if .Line}}L{{end}}{{if 0}}zero{{end}}`,
+	"{{code .Message}}|{{code .Path}}|{{code \"a``b\"}}|{{code \" x \"}}|{{code \"`\"}}|{{code \"\"}}|{{code .Line}}|{{code true}}|{{code \"t\\tab\"}}|{{code \"é\"}}",
 	// Handed back to text/template:
 	`{{.}}`, `{{.Aliases}}`, `{{range .Aliases}}{{.}}{{end}}`, `{{$x := .Message}}{{$x}}`,
 	`{{len .Message}}`, `{{code}}`, `{{code .Raw.Code .Raw.Tool}}`, `{{replace .Code "-" .Code}}`,
@@ -169,7 +170,7 @@ func FuzzFastMatchesTemplate(f *testing.F) {
 }
 
 func TestFastCompiles(t *testing.T) {
-	for _, body := range fastBodies[:12] {
+	for _, body := range fastBodies[:13] {
 		if ce := testEntry(t, body); ce == nil || compileFast(ce.tmpl) == nil {
 			t.Errorf("%q: want it compiled to the fast path", body)
 		}
