@@ -2,6 +2,7 @@ package runbooks
 
 import (
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"text/template"
@@ -17,9 +18,9 @@ import (
 // it or not. Catalog bodies use a small part of the language (text, fields
 // of the finding, {{if}}, {{with}}, our functions), so a body written only
 // in that part is compiled once into steps that read the finding directly
-// and escape a field when a step reads it. Anything else (ranges,
-// variables, text/template's own functions, a type the steps do not know)
-// keeps text/template, and so does any execution the steps cannot finish
+// and escape a field when a step reads it; {{range}} over .Aliases,
+// .Extra and .Captures too. Anything else (variables, text/template's own
+// functions, a type the steps do not know) keeps text/template, and so does any execution the steps cannot finish
 // exactly as text/template would: a function error, an argument of an
 // unexpected type, a budget run out. Then the body is executed again by
 // text/template, whose output (or error message) is the reference.
@@ -125,6 +126,7 @@ const (
 	fColumn
 	fExtra
 	fCaptures
+	fAliases // only as what a range iterates
 	nFields
 )
 
@@ -172,6 +174,7 @@ const (
 	opAction
 	opIf
 	opWith
+	opRange
 )
 
 type fstep struct {
@@ -182,6 +185,9 @@ type fstep struct {
 	// code is the argument of an action that is only {{code X}}, written
 	// without building the span first (writeCode).
 	code *farg
+	// over is what a range iterates: .Aliases, .Extra or .Captures
+	// (raw or escaped).
+	over fref
 }
 
 // fastTmpl is a compiled body.
@@ -248,11 +254,68 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 				return nil, false
 			}
 			out = append(out, fstep{op: op, pipe: p, list: list, else_: els})
+		case *parse.RangeNode:
+			over, ok := compileRangeOver(x.Pipe, root)
+			if !ok {
+				return nil, false
+			}
+			list, ok := compileList(x.List, false)
+			if !ok {
+				return nil, false
+			}
+			els, ok := compileList(x.ElseList, root)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, fstep{op: opRange, over: over, list: list, else_: els})
 		default:
 			return nil, false
 		}
 	}
 	return out, true
+}
+
+// compileRangeOver accepts the ranges built-in and catalog bodies write:
+// over .Aliases, .Extra or .Captures (or their .Raw or $. forms), without
+// variables. Inside, dot is the element (Text, or a string for .Raw).
+func compileRangeOver(p *parse.PipeNode, root bool) (fref, bool) {
+	if p == nil || len(p.Decl) > 0 || p.IsAssign || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return fref{}, false
+	}
+	var idents []string
+	switch x := p.Cmds[0].Args[0].(type) {
+	case *parse.FieldNode:
+		if !root {
+			return fref{}, false
+		}
+		idents = x.Ident
+	case *parse.VariableNode:
+		if len(x.Ident) < 2 || x.Ident[0] != "$" {
+			return fref{}, false
+		}
+		idents = x.Ident[1:]
+	default:
+		return fref{}, false
+	}
+	var r fref
+	if idents[0] == "Raw" {
+		r.raw = true
+		idents = idents[1:]
+	}
+	if len(idents) != 1 {
+		return fref{}, false
+	}
+	switch idents[0] {
+	case "Aliases":
+		r.id = fAliases
+	case "Extra":
+		r.id = fExtra
+	case "Captures":
+		r.id = fCaptures
+	default:
+		return fref{}, false
+	}
+	return r, true
 }
 
 func compilePipe(p *parse.PipeNode, root bool) (*fpipe, bool) {
@@ -461,6 +524,10 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 			if err := c.w.writeString(out); err != nil {
 				return err
 			}
+		case opRange:
+			if err := c.rangeOver(s, dot); err != nil {
+				return err
+			}
 		case opIf, opWith:
 			v, err := c.pipe(s.pipe, dot)
 			if err != nil {
@@ -653,6 +720,55 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 		return str(ignoreExampleOf(f.Tool, f.Code, f.Path, f.Resource), nil)
 	}
 	return fval{}, errSlow
+}
+
+// rangeOver runs a range step as text/template does: the else list when
+// there is nothing to iterate, otherwise the body once per element with
+// dot set to it (a map in key order), each iteration counted as one step
+// (the tick addTicks puts at the start of every range body).
+func (c *fctx) rangeOver(s *fstep, dot fval) error {
+	k := vText
+	if s.over.raw {
+		k = vString
+	}
+	elem := func(v string) error {
+		if err := c.b.tick(1); err != nil {
+			return errSlow
+		}
+		if k == vText {
+			v = escape(v)
+		}
+		return c.run(s.list, fval{k: k, s: v})
+	}
+	if s.over.id == fAliases {
+		if len(c.f.Aliases) == 0 {
+			return c.run(s.else_, dot)
+		}
+		for _, a := range c.f.Aliases {
+			if err := elem(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	m := c.f.Extra
+	if s.over.id == fCaptures {
+		m = c.caps
+	}
+	if len(m) == 0 {
+		return c.run(s.else_, dot)
+	}
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		if err := elem(m[key]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeCode writes markdown.Code(s) into the body, spending for it what
