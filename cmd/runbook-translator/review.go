@@ -393,7 +393,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	var tools []string
 	var inputErr error
 	for _, in := range inputs {
-		tool, err := o.readInput(in, parsers.Options{Tool: in.Tool, EFM: in.EFM, CodePattern: codeRE, BaseDir: baseDir}, emit)
+		tool, err := o.readInput(in, parsers.Options{Tool: in.Tool, EFM: in.EFM, CodePattern: codeRE, BaseDir: baseDir, ReadFile: o.readCheckout}, emit)
 		if tool != "" && !contains(tools, tool) {
 			tools = append(tools, tool)
 		}

@@ -178,7 +178,7 @@ func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
 	var tools []string
 	var inputErr error
 	for _, spec := range in.inputs {
-		popts := parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir}
+		popts := parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir, ReadFile: o.readCheckout}
 		tool, err := o.readInput(spec, popts, s.pipe.send)
 		if tool != "" && !contains(tools, tool) {
 			tools = append(tools, tool)
