@@ -176,7 +176,7 @@ type sarifRun struct {
 	ColumnKind     string
 	haveColumnKind bool
 	Invocations    []sarifInvocation
-	resultsNull   bool
+	resultsNull    bool
 	// pending holds results read before what they need (the tool, the
 	// base URIs, the artifacts, the log's version) was seen; they are
 	// turned into findings at the end of the run, in order.
@@ -361,7 +361,7 @@ type sarifReader struct {
 	opts    Options
 	s       *tokStream
 	emit    func(*translator.Finding) error
-	version string // "" until the version (or a $schema naming it) is read
+	version string     // "" until the version (or a $schema naming it) is read
 	files   *fileCache // the files fixes are in (sarif_fix.go)
 }
 

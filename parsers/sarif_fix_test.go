@@ -118,7 +118,7 @@ func TestStaticcheckFixesFix(t *testing.T) {
 	for _, f := range after {
 		t.Errorf("after the fixes: %s:%d %s %s", f.Path, f.Line, f.Code, f.Message)
 	}
-	if !bytes.Contains(fixed, []byte(`for i := range names {`)) || !bytes.Contains(fixed, []byte(`if loud { b.WriteString("🚀 " + "fertig") }`)) {
+	if !bytes.Contains(fixed, []byte(`for i := range names {`)) || !bytes.Contains(fixed, []byte("if loud {\n\t\tb.WriteString(\"🚀 \" + \"fertig\")")) {
 		t.Errorf("fixed file:\n%s", fixed)
 	}
 }

@@ -13,13 +13,19 @@ func Grüße(names []string, loud bool) string {
 	for i, _ := range names { // «Schleife» über alle Namen
 		b.WriteString(names[i])
 	}
-	if loud == true { b.WriteString("🚀 " + fmt.Sprintf("fertig")) }
+	if loud == true {
+		b.WriteString("🚀 " + fmt.Sprintf("fertig"))
+	}
 	return b.String()
 }
 
 // Größe reports whether s is long.
 func Größe(s string) bool {
-	if len(s) > 3 { return true } else { return false }
+	if len(s) > 3 {
+		return true
+	} else {
+		return false
+	}
 }
 
 // Fehler wraps err.
