@@ -25,9 +25,10 @@ type IgnoreListOptions struct {
 
 // NewCmdIgnore builds `ignore` and its subcommands.
 func NewCmdIgnore(f *Factory) *cobra.Command {
-	c := &cobra.Command{Use: "ignore", Short: "Show the exceptions of the config file"}
+	c := &cobra.Command{Use: "ignore", Short: "Add and list the exceptions of the config file"}
 	silence(c)
 	c.AddCommand(NewCmdIgnoreList(f, nil))
+	c.AddCommand(NewCmdIgnoreAdd(f, nil))
 	return c
 }
 
