@@ -284,6 +284,14 @@ func (s *Stage) Unused() []Rule {
 	return out
 }
 
+// Hits returns, for each rule in config order, how many findings it
+// matched (expired rules included).
+func (s *Stage) Hits() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.hits...)
+}
+
 // ExpiredHit is an expired rule and how many findings it would still
 // match: those findings are reported again.
 type ExpiredHit struct {
