@@ -514,6 +514,9 @@ func ignoredItem(f *translator.Finding) string {
 	if s.Source != "" {
 		src = " (" + esc(s.Source) + ")"
 	}
+	if n := s.ExpiryNote(); n != "" {
+		src += " ⏳ **" + n + "**"
+	}
 	return fmt.Sprintf("- %s %s: %s. Reason: %s; %s%s\n", mdLocation(f), toolCodeMD(f),
 		esc(truncate(f.Message, mdMaxMessageBytes)), reason, exp, src)
 }

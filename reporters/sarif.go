@@ -433,6 +433,9 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 	if f.Ignored() && f.Suppressed.Expires != "" {
 		props["suppression_expires"] = f.Suppressed.Expires
 	}
+	if n := f.Suppressed.ExpiryNote(); n != "" {
+		props["suppression_expiry_note"] = n
+	}
 	h.props = props
 	return h
 }
@@ -1015,7 +1018,11 @@ func (h *sarifHeld) sarif() sarifResult {
 		res.PartialFingerprints = map[string]string{sarifFingerprintKey: h.fp}
 	}
 	if h.supp != nil && !h.supp.Expired {
-		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: h.supp.Reason}}
+		just := h.supp.Reason
+		if n := h.supp.ExpiryNote(); n != "" {
+			just += " (" + n + ")"
+		}
+		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: just}}
 	}
 	if len(h.props) > 0 {
 		res.Properties = h.props

@@ -260,6 +260,9 @@ func (t *Text) ignoredFinding(f *translator.Finding) {
 		why += " (" + terminal(oneLine(s.Source)) + ")"
 	}
 	t.lines(indent, indent, why, ansiDim)
+	if n := s.ExpiryNote(); n != "" {
+		t.lines(indent+"! ", indent+"  ", n, ansiYellow)
+	}
 	if s.Link != "" {
 		t.lines(indent+"see: ", indent+"     ", terminal(oneLine(s.Link)), ansiDim)
 	}

@@ -134,6 +134,9 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 			if f.Suppressed.Expires != "" {
 				line += " (until " + markdown.Escape(clip(f.Suppressed.Expires, 32)) + ")"
 			}
+			if n := f.Suppressed.ExpiryNote(); n != "" {
+				line += " ⏳ **" + n + "**"
+			}
 			if u := safeURL(f.Suppressed.Link); u != "" {
 				line += " " + u
 			}
