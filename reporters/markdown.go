@@ -722,6 +722,9 @@ func ignoredItem(l string, f *translator.Finding) string {
 	if s.Source != "" {
 		src = " (" + esc(s.Source) + ")"
 	}
+	if n := s.ExpiryNote(); n != "" {
+		src += " ⏳ **" + n + "**"
+	}
 	return messages.T(l, "md.ignored_item", mdLocation(l, f), toolCodeMD(f),
 		esc(truncate(f.Message, mdMaxMessageBytes)), reason, exp, src)
 }

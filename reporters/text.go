@@ -255,6 +255,9 @@ func (t *Text) ignoredFinding(f *translator.Finding) {
 		why += " (" + terminal(oneLine(s.Source)) + ")"
 	}
 	t.lines(indent, indent, why, ansiDim)
+	if n := s.ExpiryNote(); n != "" {
+		t.lines(indent+"! ", indent+"  ", n, ansiYellow)
+	}
 	if s.Link != "" {
 		t.lines(indent+messages.T(l, "text.see"), indent+"     ", terminal(oneLine(s.Link)), ansiDim)
 	}
