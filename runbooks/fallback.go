@@ -35,7 +35,7 @@ var FallbackBodies = map[string]string{
 {{end}}{{if .URL}}
 ドキュメント: <{{.URL}}>
 {{end}}
-*{{if .Raw.Tool}}{{code .Raw.Tool}} の{{end}}{{if .Raw.Code}} {{code .Raw.Code}} {{else}}この指摘{{end}}に対応する Runbook エントリはまだありません。*
+*{{if .Raw.Tool}}{{code .Raw.Tool}} の{{if .Raw.Code}} {{end}}{{end}}{{if .Raw.Code}}{{code .Raw.Code}} {{else}}この指摘{{end}}に対応する Runbook エントリはまだありません。*
 追加するには、` + "`.runbook-translator/runbooks/`" + ` (規約どおり自動で読み込まれます) の下にファイルを作り、次の matcher を持つエントリを書いてください:
 {{if .Raw.Code}}{{if .Raw.Tool}}{{code (printf "{tool: %s, codes: [%s]}" .Raw.Tool .Raw.Code)}}{{else}}{{code (printf "{codes: [%s]}" .Raw.Code)}}{{end}}。書いたら
 {{if .Raw.Tool}}{{code (printf "runbook-translator runbooks show %s --tool %s" .Raw.Code .Raw.Tool)}}{{else}}{{code (printf "runbook-translator runbooks show %s" .Raw.Code)}}{{end}} で確認できます{{else}}{{code (printf "{tool: %s, message: '<a pattern of the message>'}" .Raw.Tool)}} (この指摘にはコードがありません){{end}}。

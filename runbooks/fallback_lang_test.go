@@ -50,6 +50,18 @@ func TestFallbackJapanese(t *testing.T) {
 	if strings.Contains(html.String(), "`") {
 		t.Errorf("a backtick is left over, a code span did not close:\n%s", html.String())
 	}
+	// Every combination of tool and code keeps the emphasis one span (a
+	// space after the opening "*" would make it a list item instead).
+	for _, v := range []*translator.Finding{{Tool: "trivy", Code: "X-1"}, {Code: "X-1"}, {Tool: "trivy"}, {}} {
+		body := c.Render(v).Body
+		var h bytes.Buffer
+		if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert([]byte(body), &h); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(h.String(), "<em>") || strings.Contains(h.String(), "<li>") || strings.Contains(h.String(), "`") {
+			t.Errorf("tool %q code %q: emphasis or code span broken:\n%s\n%s", v.Tool, v.Code, body, h.String())
+		}
+	}
 	// Without a code or tool, and in English again.
 	if bare := c.Render(&translator.Finding{Tool: "x"}); bare.Error != "" || !strings.Contains(bare.Body, "(この指摘にはコードがありません)") {
 		t.Errorf("bare ja fallback = %+v", bare)
