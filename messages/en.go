@@ -185,6 +185,10 @@ var en = map[Key]string{
 	"ann.ignored_item":      "- %s %s: %s (ignored: %s)\n",
 	"ann.pathless":          "### Findings without a file (%d)\n\nThese cannot be annotated on a line:\n\n",
 	"ann.list_truncated":    "\n… (list truncated to fit GitHub's size limit)\n",
+	// Run notes (cmd/runbook-translator): listed by every report.
+	"note.unused_ignore":    "ignore rule matched nothing: %s",
+	"note.expired":          "exception for %s %s expired on %s: the finding is reported again",
+	"note.not_located":      "%d of %d findings without a line could not be located in the files under %s; they are listed without a line",
 	"fallback.title":        "No runbook entry",
 	"fallback.how_to_fix":   "How to fix",
 	"fallback.docs":         "Documentation",

@@ -86,3 +86,35 @@ func TestRunbooksCoverageLang(t *testing.T) {
 		t.Errorf("--lang jp: exit %d: %s", code, stderr)
 	}
 }
+
+// TestJapaneseRunNotes: the run's notes (an ignore rule that matched
+// nothing) are in the report's language, in the streamed local report and
+// in the batch Markdown report; the warning on stderr stays English (logs).
+func TestJapaneseRunNotes(t *testing.T) {
+	in, err := filepath.Abs(td + "trivy/config-k8s-shop.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	cfg := "lang: ja\nignore:\n  - {tool: trivy, code: NOPE-1, reason: gone, expires: 2099-01-01}\n"
+	if err := os.WriteFile(".runbook-translator.yaml", []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const note = "どの指摘にも一致しなかった ignore ルールがあります: tool=trivy code=NOPE-1"
+	for _, reps := range [][]string{{"-r", "local"}, {"-r", "local", "-r", "markdown=r.md"}} {
+		code, out, stderr := run(t, "", append([]string{"review", "--fail-level", "none", "-f", "trivy", in}, reps...)...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", reps, code, stderr)
+		}
+		if !strings.Contains(out, "\n注記\n  - "+note+"\n") {
+			t.Errorf("%v: local report lacks the Japanese note:\n%s", reps, out[max(0, len(out)-600):])
+		}
+		if !strings.Contains(stderr, "warning: ignore rule matched nothing: tool=trivy code=NOPE-1") {
+			t.Errorf("%v: stderr = %s", reps, stderr)
+		}
+	}
+	md, err := os.ReadFile("r.md")
+	if err != nil || !strings.Contains(string(md), "### 注記\n\n- "+note) {
+		t.Errorf("markdown report lacks the Japanese note (%v)", err)
+	}
+}

@@ -455,16 +455,15 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	run.Notes = append(run.Notes, notes...)
 	for _, r := range ign.Unused() {
-		msg := fmt.Sprintf("ignore rule matched nothing: %s", describeRule(r))
-		run.Notes = append(run.Notes, msg)
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", msg)
+		run.Notes = append(run.Notes, messages.T(run.Lang, "note.unused_ignore", describeRule(r)))
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", messages.T(messages.Default, "note.unused_ignore", describeRule(r)))
 	}
 	for _, f := range fs {
 		if f.Suppressed != nil && f.Suppressed.Expired {
-			run.Notes = append(run.Notes, fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, f.Suppressed.Expires))
+			run.Notes = append(run.Notes, messages.T(run.Lang, "note.expired", f.Tool, f.Code, f.Suppressed.Expires))
 		}
 	}
-	run.Notes = append(run.Notes, locateNotes(loc, baseDir)...)
+	run.Notes = append(run.Notes, locateNotes(run.Lang, loc, baseDir)...)
 	run.Notes = dedupe(run.Notes)
 	run.InputFailed = inputErr != nil
 	bl.apply(run)

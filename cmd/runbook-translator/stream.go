@@ -13,6 +13,7 @@ import (
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/ignore"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
@@ -209,12 +210,11 @@ func (o *ReviewOptions) finishStream(s *streamer, tools []string, inputErr error
 	run.Tools = tools
 	run.Notes = append(run.Notes, in.notes...)
 	for _, r := range in.ign.Unused() {
-		msg := fmt.Sprintf("ignore rule matched nothing: %s", describeRule(r))
-		run.Notes = append(run.Notes, msg)
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", msg)
+		run.Notes = append(run.Notes, messages.T(run.Lang, "note.unused_ignore", describeRule(r)))
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", messages.T(messages.Default, "note.unused_ignore", describeRule(r)))
 	}
 	run.Notes = append(run.Notes, st.expiredNotes()...)
-	run.Notes = append(run.Notes, locateNotes(in.loc, in.baseDir)...)
+	run.Notes = append(run.Notes, locateNotes(run.Lang, in.loc, in.baseDir)...)
 	run.Notes = dedupe(run.Notes)
 	run.InputFailed = inputErr != nil
 
@@ -259,7 +259,7 @@ func (st *streamState) write(f *translator.Finding) {
 		st.failed = true
 	}
 	if s := f.Suppressed; s != nil && s.Expired {
-		note := fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, s.Expires)
+		note := messages.T(st.run.Lang, "note.expired", f.Tool, f.Code, s.Expires)
 		if prev, ok := st.expired[note]; !ok || translator.Less(f, prev) {
 			// Keep only the sort key, not the finding (its runbook body).
 			st.expired[note] = &translator.Finding{Tool: f.Tool, Code: f.Code, Message: f.Message, Location: f.Location}
