@@ -186,9 +186,13 @@ var en = map[Key]string{
 	"ann.pathless":          "### Findings without a file (%d)\n\nThese cannot be annotated on a line:\n\n",
 	"ann.list_truncated":    "\n… (list truncated to fit GitHub's size limit)\n",
 	// Run notes (cmd/runbook-translator): listed by every report.
-	"note.unused_ignore":    "ignore rule matched nothing: %s",
-	"note.expired":          "exception for %s %s expired on %s: the finding is reported again",
-	"note.not_located":      "%d of %d findings without a line could not be located in the files under %s; they are listed without a line",
+	"note.unused_ignore": "ignore rule matched nothing: %s",
+	"note.expired":       "exception for %s %s expired on %s: the finding is reported again",
+	"note.not_located":   "%d of %d findings without a line could not be located in the files under %s; they are listed without a line",
+	// What the forges need, said in the summary when they refuse.
+	"github.verdict_help":   "with the Actions GITHUB_TOKEN turn on \"Allow GitHub Actions to create and approve pull requests\" (Settings > Actions > General), or use a token of a user who did not open the pull request (docs/forges.md).",
+	"github.permissions":    "contents: write for the Actions GITHUB_TOKEN (pull-requests: write is not enough)",
+	"gitlab.permissions":    "the Developer role or higher (a Reporter may comment but not resolve)",
 	"fallback.title":        "No runbook entry",
 	"fallback.how_to_fix":   "How to fix",
 	"fallback.docs":         "Documentation",
