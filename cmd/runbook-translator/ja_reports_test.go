@@ -323,3 +323,31 @@ func TestJapaneseReportsGitLab(t *testing.T) {
 		}
 	}
 }
+
+// TestJapaneseCheckRunAndAnnotations: the check run and the workflow
+// commands (the fork fallback) take the language from LC_ALL.
+func TestJapaneseCheckRunAndAnnotations(t *testing.T) {
+	fake := fakegithub.New(t, "acme", "shop")
+	base := githubEnv(t, fake, 7, "abc123")
+	env := func(k string) string {
+		if k == "LC_ALL" {
+			return "ja_JP.UTF-8"
+		}
+		return base(k)
+	}
+	code, _, stderr := runEnv(t, env, "review", "-f", "trivy", td+"trivy/config-k8s-shop.json", "-r", "github-check")
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	runs := fake.CheckRuns()
+	if len(runs) != 1 || !strings.HasPrefix(runs[0].Title, "エラー ") || !strings.Contains(runs[0].Summary, "## ❌ runbook-translator: fail level `error` で不合格") {
+		t.Fatalf("check run not in Japanese: %+v", runs)
+	}
+	code, stdout, stderr := runEnv(t, env, "review", "-f", "trivy", td+"trivy/config-k8s-shop.json", "-r", "github-annotations")
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "::notice title=runbook-translator::GitHub が 1 ステップに表示するアノテーションは") || !strings.Contains(stdout, "%0ARunbook: ") {
+		t.Errorf("workflow commands not in Japanese:\n%.600s", stdout)
+	}
+}
