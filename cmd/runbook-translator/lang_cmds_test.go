@@ -118,3 +118,29 @@ func TestJapaneseRunNotes(t *testing.T) {
 		t.Errorf("markdown report lacks the Japanese note (%v)", err)
 	}
 }
+
+// TestRunbooksPreviewLang: preview --lang ja shows the comments a
+// Japanese run posts: the translation where there is one, the English
+// body where not, the comment's own words in Japanese.
+func TestRunbooksPreviewLang(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(langCatalog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "p.html")
+	if code, _, stderr := run(t, "", "runbooks", "preview", "--no-builtin", "--lang", "ja", "-o", out, dir); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<html lang="ja">`, "<summary>詳細</summary>", "特権で動いています", "Other thing."} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	if code, _, _ := run(t, "", "runbooks", "preview", "--lang", "xx", "-o", out); code != ExitUsage {
+		t.Errorf("--lang xx: exit %d", code)
+	}
+}
