@@ -266,6 +266,10 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 		if s.Expired {
 			dst = append(dst, `,"expired":true`...)
 		}
+		if s.ExpiresInDays != nil {
+			dst = appendJSONKey(dst, "expires_in_days", false)
+			dst = strconv.AppendInt(dst, int64(*s.ExpiresInDays), 10)
+		}
 		dst = append(dst, '}')
 	}
 	if f.Located != "" {

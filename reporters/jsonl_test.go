@@ -67,7 +67,10 @@ func TestAppendJSONFindingMatchesEncoder(t *testing.T) {
 	}
 	empty := &translator.Finding{Aliases: []string{}, Extra: map[string]string{}, Severity: translator.Severity(-5),
 		Runbook: &translator.Runbook{Links: []string{}}, Suppressed: &translator.Suppression{}}
-	fs = append(fs, full, empty)
+	zero, five := 0, 5
+	full.Suppressed.ExpiresInDays = &five
+	soon := &translator.Finding{Tool: "t", Code: "c", Suppressed: &translator.Suppression{Reason: "r", ExpiresInDays: &zero}}
+	fs = append(fs, full, empty, soon)
 	var buf []byte
 	for i, f := range fs {
 		want := encodeReference(t, f)
