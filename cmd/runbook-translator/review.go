@@ -352,6 +352,11 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		e := catalog.Entry(f.Runbook.ID)
 		return e != nil && e.OwnerFromCodeowners
 	})
+	fx, err := fixStage(baseDir, catalog)
+	if err != nil {
+		return err
+	}
+	defer fx.Close()
 	// Parse every input; keep what was read before a parse error. When every
 	// reporter can stream and the findings pass the threshold, the ones held
 	// so far and all later ones stream instead (stream.go): memory stays flat.
@@ -379,7 +384,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 			}
 			sr = o.startStream(ctx, streamInput{codeRE: codeRE, baseDir: baseDir,
 				reps: reps, loc: loc, ign: ign, failLevel: failLevel, notes: notes,
-				stages: []translator.Mapper{loc, ign, rbStage, own}})
+				stages: []translator.Mapper{loc, ign, rbStage, fx, own}})
 			held := fs
 			fs = nil
 			for _, h := range held {
@@ -417,7 +422,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	defer loc.Close()
 
-	stages := []translator.Stage{loc, ign, rbStage, own}
+	stages := []translator.Stage{loc, ign, rbStage, fx, own}
 	st, err := o.diffStage(ctx, reps)
 	if err != nil {
 		return err
