@@ -81,6 +81,25 @@ func vars(src string, f *translator.Finding, doc *locate.Document) map[string]st
 	return v
 }
 
+// PinContainer returns the finding's Extra with "container" set to the
+// container that holds its line in orig, when the tool named none: before
+// a fix is computed again on a changed file, whose lines have moved.
+func PinContainer(orig []byte, f *translator.Finding) map[string]string {
+	out := map[string]string{}
+	for k, v := range f.Extra {
+		out[k] = v
+	}
+	if out["container"] != "" || isTerraform(f.Path) {
+		return out
+	}
+	if d, _, err := kubeLocator(f)(string(orig)); err == nil {
+		if c := containerAt(&d, f.Line); c != "" {
+			out["container"] = c
+		}
+	}
+	return out
+}
+
 // containerAt names the container (init and ephemeral ones too) whose list
 // item spans line, or "".
 func containerAt(doc *locate.Document, line int) string {
@@ -175,10 +194,21 @@ func docEnd(t *text, line int) int {
 	return t.lines()
 }
 
+// forKind reports whether fx applies to an object of kind.
+func forKind(fx runbooks.Fix, kind string) error {
+	if len(fx.Kinds) == 0 || contains(fx.Kinds, kind) {
+		return nil
+	}
+	return notHere("the fix is for %s, not %s", strings.Join(fx.Kinds, ", "), kind)
+}
+
 func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
 	loc := kubeLocator(f)
 	d, _, err := loc(src)
 	if err != nil {
+		return "", err
+	}
+	if err := forKind(fx, d.Kind); err != nil {
 		return "", err
 	}
 	v := vars(src, f, &d)

@@ -35,6 +35,11 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 	if err != nil {
 		return "", err
 	}
+	if l := blk.Labels(); len(l) > 0 {
+		if err := forKind(fx, l[0]); err != nil {
+			return "", err
+		}
+	}
 	v := vars(src, f, nil)
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()

@@ -45,12 +45,20 @@ type ytarget struct {
 	key, val *yaml.Node
 	// missing are the keys to create under parent, outermost first.
 	missing []string
+	// up are the mappings and keys walked through to parent, outermost
+	// first; a nil mapping marks a list item (a delete that empties a
+	// mapping removes its key too, up to the nearest list item).
+	up []anc
 }
+
+// anc is a mapping and the key in it that the path followed.
+type anc struct{ m, k *yaml.Node }
 
 // resolveEdit finds where an edit of steps lands; [*] and a selector that
 // matches several items give one target each.
 func resolveEdit(root *yaml.Node, steps []fieldpath.Step) ([]ytarget, error) {
 	var out []ytarget
+	var up []anc
 	var walk func(cur, curKey *yaml.Node, i int) error
 	walk = func(cur, curKey *yaml.Node, i int) error {
 		st := steps[i]
@@ -69,9 +77,10 @@ func resolveEdit(root *yaml.Node, steps []fieldpath.Step) ([]ytarget, error) {
 				return missingFrom(&out, cur, curKey, steps[i:])
 			}
 			if last && st.Sel == nil {
-				out = append(out, ytarget{parent: cur, parentKey: curKey, key: k, val: v})
+				out = append(out, ytarget{parent: cur, parentKey: curKey, key: k, val: v, up: append([]anc(nil), up...)})
 				return nil
 			}
+			up = append(up, anc{cur, k})
 			cur, curKey = v, k
 		}
 		if st.Sel == nil {
@@ -99,14 +108,17 @@ func resolveEdit(root *yaml.Node, steps []fieldpath.Step) ([]ytarget, error) {
 		if len(items) == 0 {
 			return notHere("%s has no such item", describe(steps[:i+1]))
 		}
+		n := len(up)
 		for _, it := range items {
 			if last {
 				return notHere("a path must end in a key")
 			}
+			up = append(up[:n], anc{})
 			if err := walk(deref(it), nil, i+1); err != nil {
 				return err
 			}
 		}
+		up = up[:n]
 		return nil
 	}
 	if err := walk(root, nil, 0); err != nil {
@@ -485,8 +497,17 @@ func deleteEntry(t *text, docEnd int, tg ytarget) (*splice, error) {
 		return i > ind || (compact && i == ind && strings.HasPrefix(l[i:], "-"))
 	})
 	if len(tg.parent.Content) == 2 && tg.parentKey != nil {
-		// the only key: the parent would be left null; remove the parent's
-		// value as a whole instead ("securityContext: {}" would be a guess).
+		// the only key: the parent would be left null, so it goes too
+		// (windowsOptions: {hostProcess: true} goes as a whole), up to
+		// the nearest list item or the document.
+		if n := len(tg.up); n > 0 && tg.up[n-1].m != nil {
+			a := tg.up[n-1]
+			var pk *yaml.Node
+			if n > 1 && tg.up[n-2].m != nil {
+				pk = tg.up[n-2].k
+			}
+			return deleteEntry(t, docEnd, ytarget{parent: a.m, parentKey: pk, key: a.k, val: tg.parent, up: tg.up[:n-1]})
+		}
 		return nil, notHere("%s is the only key of %s; removing it would leave %s empty", k.Value, tg.parentKey.Value, tg.parentKey.Value)
 	}
 	return &splice{start: t.offset(k.Line, 1), end: t.lineEnd(end), text: ""}, nil

@@ -69,6 +69,11 @@ func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(lin
 		if strings.TrimSpace(fx.Description) == "" || strings.ContainsAny(fx.Description, "\n\r") {
 			fail(line, "fix[%d]: needs a one-line description", i)
 		}
+		for _, k := range fx.Kinds {
+			if strings.TrimSpace(k) == "" || strings.ContainsAny(k, " /.") {
+				fail(line, "fix[%d]: kinds: %q is not a Kubernetes kind or a Terraform resource type", i, k)
+			}
+		}
 		if len(fx.Edits) == 0 {
 			fail(line, "fix[%d]: needs at least one edit", i)
 		}

@@ -114,8 +114,12 @@ type Example struct {
 // about (the Kubernetes document of its resource, or its Terraform block).
 type Fix struct {
 	// Description says what the fix does, in one line.
-	Description string    `yaml:"description"`
-	Edits       []FixEdit `yaml:"edits"`
+	Description string `yaml:"description"`
+	// Kinds, when set, limit the fix to objects of these kinds: the
+	// Kubernetes kind (ServiceAccount) or the Terraform resource type
+	// (aws_s3_bucket). Alternatives for other kinds follow in Fix.
+	Kinds []string  `yaml:"kinds,omitempty"`
+	Edits []FixEdit `yaml:"edits"`
 }
 
 // FixEdit is one edit; exactly one of Set, Delete and Add is given, a
