@@ -362,8 +362,13 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		e := catalog.Entry(f.Runbook.ID)
 		return e != nil && e.OwnerFromCodeowners
 	})
+	fx, err := fixStage(baseDir, catalog)
+	if err != nil {
+		return err
+	}
+	defer fx.Close()
 	return o.runPipeline(ctx, &runInput{inputs: inputs, codeRE: codeRE, baseDir: baseDir, catalog: catalog,
-		reps: reps, ign: ign, rb: rbStage, own: own, bl: bl, failLevel: failLevel, notes: notes})
+		reps: reps, ign: ign, rb: rbStage, fx: fx, own: own, bl: bl, failLevel: failLevel, notes: notes})
 }
 
 // verdict maps the outcome of a run to its exit code: an input error wins

@@ -90,6 +90,7 @@ type runInput struct {
 	reps      reporterSet
 	ign       *ignore.Stage
 	rb        translator.Stage // runbooks: rendered, lazy or match only
+	fx        translator.Stage // fixes from the catalog's fix: blocks
 	own       translator.Stage
 	bl        *baselineStage
 	failLevel translator.Severity
@@ -107,7 +108,7 @@ type runInput struct {
 //
 // Fingerprints are not a stage: they are numbered in the sink, in order.
 func (in *runInput) stages(loc *locate.Stage, diffStage translator.Stage) []translator.Stage {
-	st := []translator.Stage{loc, in.ign, in.rb, in.own}
+	st := []translator.Stage{loc, in.ign, in.rb, in.fx, in.own}
 	if diffStage != nil {
 		st = append(st, diffStage)
 	}
