@@ -28,6 +28,7 @@ func NewCmdIgnore(f *Factory) *cobra.Command {
 	c := &cobra.Command{Use: "ignore", Short: "Show the exceptions of the config file"}
 	silence(c)
 	c.AddCommand(NewCmdIgnoreList(f, nil))
+	c.AddCommand(NewCmdIgnoreRequest(f, nil)) // ignorerequest.go
 	return c
 }
 

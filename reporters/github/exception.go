@@ -155,6 +155,9 @@ func (f *exceptionForge) Access(ctx context.Context, who lifecycle.Author) (bool
 		return false, "", err
 	}
 	perm := p.GetPermission()
+	if perm == "" || perm == "none" {
+		return false, "no access", nil
+	}
 	return perm == "admin" || perm == "write", perm + " access", nil
 }
 

@@ -8,7 +8,7 @@ import (
 // path and resource as literal globs, the reason and expiry asked for,
 // who asked, and the link to the request.
 func newRule(fd Finding, cmd Command, expires string, c *Comment) ignore.Rule {
-	r := ignore.Rule{Code: fd.Code, Tool: fd.Tool, Reason: cmd.Reason, Expires: expires, Link: c.URL}
+	r := ignore.Rule{Code: fd.Code, Tool: fd.Tool, Reason: cmd.Reason, Expires: expires, Link: c.URL, RequestedBy: c.Author.Login}
 	if fd.Path != "" {
 		r.Path = Glob(fd.Path)
 	}
@@ -17,3 +17,7 @@ func newRule(fd Finding, cmd Command, expires string, c *Comment) ignore.Rule {
 	}
 	return r
 }
+
+// addRule edits the config (ignore.AddRule: layout kept, refusals with
+// file:line).
+var addRule = ignore.AddRule

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/internal/fakegithub"
+	"github.com/runbook-translator/runbook-translator/reporters/forge/exception"
+)
+
+// baseConfig is the config on the base branch: a comment and a rule whose
+// layout the edit must keep.
+const baseConfig = `# Exceptions need a reason and an expiry.
+fail_level: error
+ignore:
+  - code: KSV-0001
+    reason: "legacy"   # tracked in SEC-1
+    expires: 2099-01-01
+`
+
+const codeowners = "* @acme/everyone\n/.runbook-translator.yaml @acme/platform @alice\n"
+
+// ghException is a pull request with the bot's review comments on it (a
+// real `review` run through the fake) and the base branch's files.
+type ghException struct {
+	t    *testing.T
+	fake *fakegithub.Server
+	env  func(string) string
+	// root is one of the bot's inline comments.
+	root fakegithub.ReviewComment
+}
+
+func newGHException(t *testing.T) *ghException {
+	fake := fakegithub.New(t, "acme", "shop")
+	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
+	env := githubEnv(t, fake, 7, "abc123")
+	if code, _, stderr := runEnv(t, env, "review", "-f", "trivy", td+"trivy/config-k8s-shop.json", "-r", "github-pr-review"); code != ExitFindings {
+		t.Fatalf("review: exit %d: %s", code, stderr)
+	}
+	cs := fake.ReviewComments(7)
+	if len(cs) == 0 {
+		t.Fatal("review posted no inline comment")
+	}
+	fake.SetBranch("main", map[string]string{".runbook-translator.yaml": baseConfig, ".github/CODEOWNERS": codeowners})
+	fake.SetCollaborator("alice", "write")
+	fake.SetCollaborator("bob", "read")
+	fake.AddTeam("platform")
+	return &ghException{t: t, fake: fake, env: env, root: cs[0]}
+}
+
+// ask replies to comment `to` as login and runs `ignore request` on the
+// event GitHub would send.
+func (g *ghException) ask(to int64, login, body string, args ...string) (int, string, string) {
+	g.t.Helper()
+	id := g.fake.Reply(to, login, body)
+	return g.run(id, to, args...)
+}
+
+func (g *ghException) run(id, to int64, args ...string) (int, string, string) {
+	g.t.Helper()
+	ev := map[string]any{"action": "created", "comment": map[string]any{"id": id, "in_reply_to_id": to, "body": "ignored: read from the API"},
+		"pull_request": map[string]any{"number": 7}, "repository": map[string]any{"full_name": "acme/shop"}}
+	b, _ := json.Marshal(ev)
+	p := filepath.Join(g.t.TempDir(), "event.json")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		g.t.Fatal(err)
+	}
+	env := func(k string) string {
+		switch k {
+		case "GITHUB_EVENT_NAME":
+			return "pull_request_review_comment"
+		case "GITHUB_ACTIONS":
+			return "true"
+		}
+		return g.env(k)
+	}
+	return runEnv(g.t, env, append([]string{"ignore", "request", "--event", p}, args...)...)
+}
+
+// lastReply is the bot's last reply in the thread of root.
+func (g *ghException) lastReply() string {
+	var last string
+	for _, c := range g.fake.ReviewComments(7) {
+		if c.InReplyTo == g.root.ID && c.User == fakegithub.BotLogin {
+			last = c.Body
+		}
+	}
+	return last
+}
+
+// nothingWritten: no branch but main, no pull request opened.
+func (g *ghException) nothingWritten() {
+	g.t.Helper()
+	if b := g.fake.Branches(); len(b) != 1 {
+		g.t.Errorf("branches = %v, want main only", b)
+	}
+	if p := g.fake.OpenedPulls(); len(p) != 0 {
+		g.t.Errorf("opened %v", p)
+	}
+}
+
+// expiry is today + n days, as the command computes it; a run across
+// midnight may see either day.
+func expiry(n int, before, after time.Time) []string {
+	return []string{before.UTC().AddDate(0, 0, n).Format(ignore.DateLayout), after.UTC().AddDate(0, 0, n).Format(ignore.DateLayout)}
+}
+
+func TestIgnoreRequestGitHub(t *testing.T) {
+	g := newGHException(t)
+	g.fake.ResetCounts()
+	before := time.Now()
+	code, out, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration @everyone <b>x</b>")
+	after := time.Now()
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	t.Logf("GitHub request sequence:\n%s", strings.Join(g.fake.Log(), "\n"))
+	pulls := g.fake.OpenedPulls()
+	if len(pulls) != 1 {
+		t.Fatalf("opened %d pull requests, want 1", len(pulls))
+	}
+	pr := pulls[0]
+	if pr.Base != "main" || !strings.HasPrefix(pr.Head, exception.BranchPrefix) || !strings.Contains(out, "/pull/") {
+		t.Errorf("pull request %+v, out %q", pr, out)
+	}
+	if strings.Join(pr.Reviewers, ",") != "alice" || strings.Join(pr.TeamRevs, ",") != "platform" {
+		t.Errorf("reviewers %v teams %v, want the config's CODEOWNERS alice and platform", pr.Reviewers, pr.TeamRevs)
+	}
+	br, _ := g.fake.GetBranch(pr.Head)
+	got := string(br.Files[".runbook-translator.yaml"])
+	if !strings.HasPrefix(got, baseConfig) {
+		t.Errorf("the edit did not keep the base config's bytes:\n%s", got)
+	}
+	var cfg struct{ Ignore []ignore.Rule }
+	if err := yaml.Unmarshal([]byte(got), &cfg); err != nil || len(cfg.Ignore) != 2 {
+		t.Fatalf("config on the branch: %v\n%s", err, got)
+	}
+	r := cfg.Ignore[1]
+	exp := expiry(30, before, after)
+	if r.Tool != "trivy" || r.Code == "" || r.Path != g.root.Path || r.RequestedBy != "alice" ||
+		r.Reason != "accepted until the Q3 migration @everyone <b>x</b>" || (r.Expires != exp[0] && r.Expires != exp[1]) ||
+		!strings.Contains(r.Link, "#discussion_r") {
+		t.Errorf("rule = %+v", r)
+	}
+	// The untrusted reason is escaped in everything posted.
+	for what, text := range map[string]string{"title": pr.Title, "body": pr.Body, "reply": g.lastReply()} {
+		if strings.Contains(text, "@everyone") || strings.Contains(text, "<b>") {
+			t.Errorf("%s carries the reason unescaped: %q", what, text)
+		}
+	}
+	if !strings.Contains(g.lastReply(), "Exception requested for 30 days") || !strings.Contains(g.lastReply(), "/pull/") {
+		t.Errorf("reply = %q", g.lastReply())
+	}
+	// The bot's pull request body escapes the reason too.
+	if !strings.Contains(pr.Body, "@\u200beveryone") {
+		t.Errorf("body = %q", pr.Body)
+	}
+
+	// A second identical command opens no second pull request.
+	code, out, stderr = g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration @everyone <b>x</b>")
+	if code != 0 || len(g.fake.OpenedPulls()) != 1 || !strings.Contains(out, "already requested") ||
+		!strings.Contains(g.lastReply(), "already requested") {
+		t.Fatalf("second request: exit %d, %d pulls, out %q, reply %q: %s", code, len(g.fake.OpenedPulls()), out, g.lastReply(), stderr)
+	}
+
+	// Once the pull request is closed, a new request reuses the branch
+	// (already holding the rule) and opens a new one.
+	g.fake.ClosePull(pr.Number)
+	if code, _, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration @everyone <b>x</b>"); code != 0 || len(g.fake.OpenedPulls()) != 2 {
+		t.Fatalf("after close: exit %d, %d pulls: %s", code, len(g.fake.OpenedPulls()), stderr)
+	}
+}
+
+func TestIgnoreRequestGitHubRefusals(t *testing.T) {
+	cases := []struct {
+		name, who, body, want string
+		// setup changes the fake; to returns the comment replied to.
+		to func(g *ghException) int64
+	}{
+		{name: "read access", who: "bob", body: "/runbook-translator ignore 30d accepted risk", want: "only users with write access"},
+		{name: "no access", who: "mallory", body: "/runbook-translator ignore 30d accepted risk", want: "mallory has no access",
+			to: func(g *ghException) int64 { g.fake.AddUser("mallory"); return g.root.ID }},
+		{name: "malformed duration", who: "alice", body: "/runbook-translator ignore 30 days accepted risk", want: "number of days such as 30d"},
+		{name: "zero days", who: "alice", body: "/runbook-translator ignore 0d accepted risk", want: "number of days such as 30d"},
+		{name: "too long", who: "alice", body: "/runbook-translator ignore 9999d accepted risk", want: "over 3650 days"},
+		{name: "reason missing", who: "alice", body: "/runbook-translator ignore 30d", want: "a reason is required"},
+		{name: "two lines", who: "alice", body: "/runbook-translator ignore 30d ok then\n::error::x", want: "the only line"},
+		{name: "reason too long", who: "alice", body: "/runbook-translator ignore 30d " + strings.Repeat("a", 301), want: "over the limit of 300"},
+		{name: "not the bot's comment", who: "alice", body: "/runbook-translator ignore 30d accepted risk", want: "is not the bot's",
+			to: func(g *ghException) int64 {
+				return g.fake.AddReviewComment(7, "mallory", g.root.Path, 1, "hello")
+			}},
+		{name: "forged marker", who: "alice", body: "/runbook-translator ignore 30d accepted risk", want: "is not the bot's (it is by mallory)",
+			to: func(g *ghException) int64 {
+				// A copy of the bot's comment, marker and all, by someone else.
+				return g.fake.AddReviewComment(7, "mallory", g.root.Path, 1, g.root.Body)
+			}},
+		{name: "edited marker", who: "alice", body: "/runbook-translator ignore 30d accepted risk", want: "was edited after the bot wrote it",
+			to: func(g *ghException) int64 {
+				return g.fake.AddReviewComment(7, fakegithub.BotLogin, "k8s/other.yaml", 1, strings.Replace(g.root.Body, "- Code: `", "- Code: `X", 1))
+			}},
+		{name: "summary", who: "alice", body: "/runbook-translator ignore 30d accepted risk", want: "carries no finding",
+			to: func(g *ghException) int64 {
+				return g.fake.AddReviewComment(7, fakegithub.BotLogin, g.root.Path, 1, "plain text by the bot")
+			}},
+		{name: "config cannot be edited", who: "alice", body: "/runbook-translator ignore 30d accepted risk", want: "cannot take the rule, nothing was changed",
+			to: func(g *ghException) int64 {
+				g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": "ignore: [{code: X, reason: flow style}]\n"})
+				return g.root.ID
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGHException(t)
+			to := g.root.ID
+			if tc.to != nil {
+				to = tc.to(g)
+			}
+			code, out, stderr := g.ask(to, tc.who, tc.body)
+			if code != 0 || !strings.Contains(out, "refused") {
+				t.Fatalf("exit %d, out %q: %s", code, out, stderr)
+			}
+			var reply string
+			for _, c := range g.fake.ReviewComments(7) {
+				if c.InReplyTo == to && c.User == fakegithub.BotLogin {
+					reply = c.Body
+				}
+			}
+			if !strings.Contains(reply, "Exception not requested") || !strings.Contains(strings.ReplaceAll(reply, "\\", ""), tc.want) {
+				t.Errorf("reply = %q, want %q", reply, tc.want)
+			}
+			if strings.Contains(reply, "::error") || strings.Contains(stderr, "\n::") {
+				t.Errorf("a workflow command got through: %q / %q", reply, stderr)
+			}
+			g.nothingWritten()
+		})
+	}
+}
+
+func TestIgnoreRequestGitHubNotACommand(t *testing.T) {
+	g := newGHException(t)
+	g.fake.ResetCounts()
+	code, _, stderr := g.ask(g.root.ID, "alice", "thanks, will fix")
+	if code != 0 || g.fake.Counts().Writes != 0 {
+		t.Fatalf("exit %d, %d writes: %s", code, g.fake.Counts().Writes, stderr)
+	}
+	// An issue_comment event is refused as a usage error: it names no finding.
+	p := filepath.Join(t.TempDir(), "ev.json")
+	os.WriteFile(p, []byte(`{"action":"created","issue":{"number":7},"comment":{"id":1}}`), 0o644)
+	code, _, stderr = runEnv(t, g.env, "ignore", "request", "--forge", "github", "--event", p)
+	if code != ExitUsage || !strings.Contains(stderr, "issue_comment") {
+		t.Fatalf("issue_comment: exit %d: %s", code, stderr)
+	}
+}
+
+func TestIgnoreRequestGitHubAPIFailure(t *testing.T) {
+	g := newGHException(t)
+	g.fake.EchoToken = true
+	g.fake.Inject(fakegithub.Fault{Method: "POST", Path: "^/repos/acme/shop/pulls$", Status: 500, Times: 10})
+	code, _, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration")
+	if code != ExitReporter || !strings.Contains(stderr, "open the request") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, fakeToken) {
+		t.Fatal("token in the error")
+	}
+}
