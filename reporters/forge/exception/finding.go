@@ -1,11 +1,14 @@
 package exception
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
+	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
@@ -73,15 +76,7 @@ func Recover(body, path string) (Finding, error) {
 	if tool != f.Tool || fp != f.FP {
 		return Finding{}, errors.New("the comment you replied to does not agree with its marker")
 	}
-	// The head is "title", "", then the message line (escaped: it has no
-	// raw backtick), then "Resource: `...`" when the finding has one.
-	lines := strings.Split(above[:i], "\n")
-	for _, k := range []int{2, 4} {
-		if k < len(lines) && strings.HasPrefix(lines[k], "Resource: `") {
-			f.Resource = unCode(strings.TrimPrefix(lines[k], "Resource: "))
-			break
-		}
-	}
+	f.Resource = resource(strings.Split(above[:i], "\n"), f, m.FP)
 	for _, v := range []string{f.Code, f.Resource, f.Path} {
 		if len(v) >= maxField {
 			return Finding{}, fmt.Errorf("the finding's code, resource or path is over %d bytes: name it in the config by hand", maxField)
@@ -91,6 +86,92 @@ func Recover(body, path string) (Finding, error) {
 		return Finding{}, errors.New("the finding has neither a code nor a path: a rule cannot name it exactly")
 	}
 	return f, nil
+}
+
+// resource finds the resource in the head of the body: "title", "", then
+// the message line when the finding has a message (escaped: it has no raw
+// backtick), then "Resource: `...`" when it has a resource, then the
+// runbook. Which of lines 2 and 4 is which is told by the fingerprint: the
+// candidate whose tool, code, path, resource and message hash to it is the
+// finding (translator's baseFingerprint). When none does (a message whose
+// line breaks the comment turned into spaces), line 2 is taken when it is a
+// resource line, else line 4.
+func resource(lines []string, f Finding, fp string) string {
+	line := func(k int) string {
+		if k < len(lines) {
+			return lines[k]
+		}
+		return ""
+	}
+	res := func(l string) (string, bool) {
+		if strings.HasPrefix(l, "Resource: `") {
+			return unCode(strings.TrimPrefix(l, "Resource: ")), true
+		}
+		return "", false
+	}
+	base, _, _ := strings.Cut(fp, "-")
+	type cand struct{ msg, res string }
+	cands := []cand{{}}
+	r2, is2 := res(line(2))
+	if is2 {
+		cands = append(cands, cand{res: r2})
+	}
+	if line(2) != "" {
+		msg := unEscape(line(2))
+		cands = append(cands, cand{msg: msg})
+		if r4, ok := res(line(4)); ok {
+			cands = append(cands, cand{msg: msg, res: r4})
+		}
+	}
+	for _, c := range cands {
+		if baseFingerprint(f.Tool, f.Code, f.Path, c.res, c.msg) == base {
+			return c.res
+		}
+	}
+	if is2 {
+		return r2
+	}
+	r4, _ := res(line(4))
+	return r4
+}
+
+// baseFingerprint is translator's (finding.go): what identifies a finding
+// independent of its line, hashed. TestRecover checks the two agree.
+func baseFingerprint(tool, code, path, resource, message string) string {
+	h := sha256.New()
+	for _, s := range []string{tool, translator.NormalizeCode(code), path, resource, message} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// unEscape undoes markdown.Escape where it can: backslash escapes, the
+// three entities, and the zero-width space after an "@".
+func unEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s):
+			i++
+			b.WriteByte(s[i])
+		case strings.HasPrefix(s[i:], "&lt;"):
+			b.WriteByte('<')
+			i += 3
+		case strings.HasPrefix(s[i:], "&gt;"):
+			b.WriteByte('>')
+			i += 3
+		case strings.HasPrefix(s[i:], "&amp;"):
+			b.WriteByte('&')
+			i += 4
+		case strings.HasPrefix(s[i:], "@\u200b"):
+			b.WriteByte('@')
+			i += len("\u200b")
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 // unCode undoes markdown.Code: a backtick fence around the value, padded
