@@ -272,3 +272,41 @@ func TestIgnoreRequestGitHubAPIFailure(t *testing.T) {
 		t.Fatal("token in the error")
 	}
 }
+
+// The Actions GITHUB_TOKEN cannot open pull requests until the repository
+// allows it: the error says which setting; the branch it made is reused
+// once the setting is on (its rule is rewritten with the new request's
+// link, on the branch's own version of the file).
+func TestIgnoreRequestGitHubActionsSetting(t *testing.T) {
+	g := newGHException(t)
+	g.fake.TokenKind = fakegithub.TokenActions
+	code, _, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration", "--bot-login", fakegithub.BotLogin)
+	if code != ExitReporter || !strings.Contains(stderr, "Allow GitHub Actions to create and approve pull requests") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b := g.fake.Branches(); len(b) != 2 {
+		t.Fatalf("branches = %v", b)
+	}
+	g.fake.AllowActionsPullRequests()
+	g.fake.ResetCounts()
+	code, _, stderr = g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration", "--bot-login", fakegithub.BotLogin)
+	if code != 0 || len(g.fake.OpenedPulls()) != 1 {
+		t.Fatalf("exit %d, %d pulls: %s", code, len(g.fake.OpenedPulls()), stderr)
+	}
+	puts := 0
+	for _, l := range g.fake.Log() {
+		if strings.HasPrefix(l, "POST /repos/acme/shop/git/refs") {
+			t.Errorf("the branch exists, yet %s", l)
+		}
+		if strings.HasPrefix(l, "PUT ") {
+			puts++
+		}
+	}
+	if puts != 1 {
+		t.Errorf("%d commits, want 1", puts)
+	}
+	br, _ := g.fake.GetBranch(g.fake.OpenedPulls()[0].Head)
+	if n := strings.Count(string(br.Files[".runbook-translator.yaml"]), "accepted until the Q3 migration"); n != 1 {
+		t.Errorf("the rule is on the branch %d times:\n%s", n, br.Files[".runbook-translator.yaml"])
+	}
+}

@@ -47,6 +47,9 @@ type gitState struct {
 	teams    map[string]bool
 	pulls    []*OpenedPull
 	n        int
+	// actionsPulls: the repository setting "Allow GitHub Actions to
+	// create and approve pull requests" is on.
+	actionsPulls bool
 }
 
 func (g *gitState) init() {
@@ -150,6 +153,20 @@ func (s *Server) AddTeam(slug string) {
 	defer s.mu.Unlock()
 	s.git.init()
 	s.git.teams[strings.ToLower(slug)] = true
+}
+
+// AllowActionsPullRequests turns on the repository setting "Allow GitHub
+// Actions to create and approve pull requests" (Settings > Actions >
+// General). It is off in new repositories
+// (peter-evans/create-pull-request#3979; the setting since
+// https://github.blog/changelog/2022-05-03-github-actions-prevent-github-actions-from-creating-and-approving-pull-requests/),
+// and then POST /pulls with the Actions GITHUB_TOKEN answers 403 "GitHub
+// Actions is not permitted to create or approve pull requests."
+// (the body is quoted in danielroe/uppt#11).
+func (s *Server) AllowActionsPullRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.git.actionsPulls = true
 }
 
 // OpenedPulls returns copies of the pull requests opened through the API.
@@ -430,6 +447,11 @@ func (s *Server) createPull(w http.ResponseWriter, body []byte) {
 	var req struct{ Title, Head, Base, Body string }
 	if err := json.Unmarshal(body, &req); err != nil {
 		writeError(w, 400, "Problems parsing JSON")
+		return
+	}
+	if s.TokenKind == TokenActions && !s.git.actionsPulls {
+		writeJSON(w, 403, apiError{Message: "GitHub Actions is not permitted to create or approve pull requests.", Status: "403",
+			DocumentationURL: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"})
 		return
 	}
 	head, hok := s.git.branches[req.Head]

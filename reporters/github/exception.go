@@ -310,6 +310,13 @@ type createPull struct {
 func (f *exceptionForge) Create(ctx context.Context, r exception.Request) (int64, string, error) {
 	var pr gh.PullRequest
 	_, err := f.rv.api.do(ctx, http.MethodPost, f.path("pulls"), createPull{Title: r.Title, Head: r.Branch, Base: r.Base, Body: r.Body}, &pr, false)
+	var ae *APIError
+	if errors.As(err, &ae) && strings.Contains(ae.Message, "not permitted to create or approve pull requests") {
+		// The Actions GITHUB_TOKEN in a repository (or organization)
+		// where the setting is off; the branch stays, and a new request
+		// after the setting is turned on opens the pull request from it.
+		return 0, "", fmt.Errorf("%w (turn on \"Allow GitHub Actions to create and approve pull requests\" in Settings > Actions > General, or use another token: docs/exceptions.md)", err)
+	}
 	if err != nil {
 		return 0, "", err
 	}
