@@ -123,12 +123,19 @@ type rule struct {
 	Rule
 	code, tool, path string
 	expired          bool
+	// daysLeft is the days after today the rule still suppresses; hasLeft
+	// is false without an expiry.
+	daysLeft int
+	hasLeft  bool
 }
 
 // Stage is the "ignore" pipeline stage. It is safe for concurrent Map
 // calls; counts accumulate over every finding it sees.
 type Stage struct {
 	rules []rule
+	// warnDays is the warning window: a finding suppressed by a rule
+	// expiring within it carries Suppression.ExpiresInDays.
+	warnDays int
 
 	mu   sync.Mutex
 	hits []int
@@ -142,7 +149,7 @@ var _ translator.Mapper = (*Stage)(nil)
 // counts as expired, so a typo never suppresses forever.
 func New(rules []Rule, now time.Time) *Stage {
 	today := now.UTC().Format(DateLayout)
-	s := &Stage{hits: make([]int, len(rules))}
+	s := &Stage{hits: make([]int, len(rules)), warnDays: DefaultWarnDays}
 	for _, r := range rules {
 		ir := rule{
 			Rule: r,
@@ -155,8 +162,17 @@ func New(rules []Rule, now time.Time) *Stage {
 			// Dates in YYYY-MM-DD order compare as strings.
 			ir.expired = err != nil || d.Format(DateLayout) < today
 		}
+		ir.daysLeft, ir.hasLeft = r.DaysLeft(now)
 		s.rules = append(s.rules, ir)
 	}
+	return s
+}
+
+// WarnWithin sets the warning window in days (DefaultWarnDays unless
+// set; the config's ignore_policy.warn_within) and returns s. Call it
+// before the first Map.
+func (s *Stage) WarnWithin(days int) *Stage {
+	s.warnDays = days
 	return s
 }
 
@@ -212,6 +228,10 @@ func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 	f.Suppressed = &translator.Suppression{
 		Reason: r.Reason, Expires: r.Expires, Link: r.Link, Source: "config", Expired: r.expired,
 	}
+	if !r.expired && r.hasLeft && r.daysLeft <= s.warnDays {
+		left := r.daysLeft
+		f.Suppressed.ExpiresInDays = &left
+	}
 	return nil
 }
 
@@ -262,6 +282,14 @@ func (s *Stage) Unused() []Rule {
 		}
 	}
 	return out
+}
+
+// Hits returns, for each rule in config order, how many findings it
+// matched (expired rules included).
+func (s *Stage) Hits() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.hits...)
 }
 
 // ExpiredHit is an expired rule and how many findings it would still

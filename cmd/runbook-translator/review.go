@@ -283,6 +283,9 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.checkIgnorePolicy(o.Now()); err != nil {
+		return err
+	}
 	o.applyConfig(cfg)
 	for _, n := range cfg.notes {
 		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
@@ -340,7 +343,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	defer reps.close()
 
-	ign := ignore.New(cfg.Ignore, o.Now())
+	ign := ignore.New(cfg.Ignore, o.Now()).WarnWithin(cfg.IgnorePolicy.WarnDays())
 	rbStage := catalog.Stage()
 	switch {
 	case !reps.showsBodies():
