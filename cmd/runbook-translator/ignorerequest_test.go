@@ -210,6 +210,16 @@ func TestIgnoreRequestGitHubRefusals(t *testing.T) {
 			to: func(g *ghException) int64 {
 				return g.fake.AddReviewComment(7, fakegithub.BotLogin, g.root.Path, 1, "plain text by the bot")
 			}},
+		{name: "policy max_expiry", who: "alice", body: "/runbook-translator ignore 90d accepted risk", want: "later than the ignore_policy's max_expiry of 30d",
+			to: func(g *ghException) int64 {
+				g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": "ignore_policy:\n  max_expiry: 30d\nignore: []\n"})
+				return g.root.ID
+			}},
+		{name: "policy invalid", who: "alice", body: "/runbook-translator ignore 10d accepted risk", want: "the ignore_policy itself is invalid",
+			to: func(g *ghException) int64 {
+				g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": "ignore_policy:\n  require: [ticket]\n"})
+				return g.root.ID
+			}},
 		{name: "config cannot be edited", who: "alice", body: "/runbook-translator ignore 30d accepted risk", want: "cannot take the rule, nothing was changed",
 			to: func(g *ghException) int64 {
 				g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": "ignore: [{code: X, reason: flow style}]\n"})
@@ -308,5 +318,19 @@ func TestIgnoreRequestGitHubActionsSetting(t *testing.T) {
 	br, _ := g.fake.GetBranch(g.fake.OpenedPulls()[0].Head)
 	if n := strings.Count(string(br.Files[".runbook-translator.yaml"]), "accepted until the Q3 migration"); n != 1 {
 		t.Errorf("the rule is on the branch %d times:\n%s", n, br.Files[".runbook-translator.yaml"])
+	}
+}
+
+// A policy that requires approved_by does not stop the request: whoever
+// merges approves, and the pull request says to add it.
+func TestIgnoreRequestGitHubApproverRequired(t *testing.T) {
+	g := newGHException(t)
+	g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": "ignore_policy:\n  max_expiry: 30d\n  require: [approved_by]\n", ".github/CODEOWNERS": codeowners})
+	code, _, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration")
+	if code != 0 || len(g.fake.OpenedPulls()) != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if body := g.fake.OpenedPulls()[0].Body; !strings.Contains(body, "requires `approved_by`") {
+		t.Errorf("body = %q", body)
 	}
 }

@@ -238,7 +238,10 @@ func request(ctx context.Context, f Forge, o Options, today time.Time, self life
 	if err != nil {
 		return Result{}, refuse("%s", err)
 	}
-	expires := today.AddDate(0, 0, cmd.Days).Format(ignore.DateLayout)
+	expires, err := ignore.ParseExpiry(fmt.Sprintf("%dd", cmd.Days), today)
+	if err != nil {
+		return Result{}, refuse("%s", err)
+	}
 	rule := newRule(fd, cmd, expires, c)
 	base, err := f.Base(ctx)
 	if err != nil {
@@ -251,6 +254,10 @@ func request(ctx context.Context, f Forge, o Options, today time.Time, self life
 	var src []byte
 	if cur != nil {
 		src = cur.Content
+	}
+	approver, err := checkPolicy(src, rule, today)
+	if err != nil {
+		return Result{}, refuse("the rule breaks the ignore_policy of %s on %s, nothing was changed: %s", o.Config, base.Branch, err)
 	}
 	edited, err := addRule(src, o.Config, rule)
 	if err != nil {
@@ -290,7 +297,11 @@ func request(ctx context.Context, f Forge, o Options, today time.Time, self life
 		}
 		logf("committed the rule to %s", branch)
 	}
-	num, url, err := f.Create(ctx, Request{Branch: branch, Base: base.Branch, Title: title(fd), Body: requestBody(fd, rule, base, c)})
+	body := requestBody(fd, rule, base, c)
+	if approver {
+		body += "\n**The ignore_policy requires `approved_by`:** the approver adds `approved_by: <name>` to the rule before merging; until then the config does not pass its policy check.\n"
+	}
+	num, url, err := f.Create(ctx, Request{Branch: branch, Base: base.Branch, Title: title(fd), Body: body})
 	if err != nil {
 		return Result{}, fmt.Errorf("open the request from %s: %w", branch, err)
 	}
