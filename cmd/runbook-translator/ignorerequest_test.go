@@ -334,3 +334,26 @@ func TestIgnoreRequestGitHubApproverRequired(t *testing.T) {
 		t.Errorf("body = %q", body)
 	}
 }
+
+// --dry-run prints the writes and sends none.
+func TestIgnoreRequestDryRun(t *testing.T) {
+	g := newGHException(t)
+	id := g.fake.Reply(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration")
+	g.fake.ResetCounts()
+	code, out, stderr := g.run(id, g.root.ID, "--dry-run")
+	if code != 0 || g.fake.Counts().Writes != 0 {
+		t.Fatalf("exit %d, %d writes: %s", code, g.fake.Counts().Writes, stderr)
+	}
+	for _, w := range []string{"POST /repos/acme/shop/git/refs", "PUT /repos/acme/shop/contents/.runbook-translator.yaml", "POST /repos/acme/shop/pulls\n"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("dry run does not show %q:\n%s", w, out)
+		}
+	}
+
+	gl := newGLException(t)
+	gl.fake.ResetCounts()
+	code, out, stderr = gl.ask(gl.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration", "--dry-run")
+	if code != 0 || gl.fake.Counts().Writes != 0 || !strings.Contains(out, "POST /api/v4/projects/42/repository/commits") {
+		t.Fatalf("gitlab: exit %d, %d writes: %s\n%s", code, gl.fake.Counts().Writes, out, stderr)
+	}
+}

@@ -320,6 +320,9 @@ func (f *exceptionForge) Create(ctx context.Context, r exception.Request) (int64
 	if err != nil {
 		return 0, "", err
 	}
+	if pr.GetNumber() == 0 {
+		return 0, "(dry run: no pull request)", nil // printed, not sent
+	}
 	return int64(pr.GetNumber()), pr.GetHTMLURL(), nil
 }
 

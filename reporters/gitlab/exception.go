@@ -381,6 +381,9 @@ func (f *exceptionForge) Create(ctx context.Context, r exception.Request) (int64
 	if err != nil {
 		return 0, "", err
 	}
+	if mr == nil {
+		return 0, "(dry run: no merge request)", nil // printed, not sent
+	}
 	return mr.IID, mr.WebURL, nil
 }
 
