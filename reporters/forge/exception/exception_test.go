@@ -109,3 +109,13 @@ func TestRecover(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleAndBranch(t *testing.T) {
+	got := title(Finding{Tool: "t", Code: "C@x", Path: "a/@team/#12\n!3.yaml"})
+	if strings.Contains(got, "@t") || strings.Contains(got, "#1") || strings.Contains(got, "!3") || strings.Contains(got, "\n") {
+		t.Errorf("title = %q", got)
+	}
+	if Branch("0123456789abcdef", "main") == Branch("0123456789abcdef", "release/1") || !strings.HasPrefix(Branch("0123456789abcdef", "main"), BranchPrefix+"0123456789abcdef-") {
+		t.Errorf("branches %s %s", Branch("0123456789abcdef", "main"), Branch("0123456789abcdef", "release/1"))
+	}
+}

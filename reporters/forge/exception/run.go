@@ -3,6 +3,8 @@ package exception
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -156,10 +158,18 @@ func (r *refusal) Error() string { return r.msg }
 
 func refuse(format string, args ...any) error { return &refusal{fmt.Sprintf(format, args...)} }
 
-// BranchPrefix starts the name of every branch Run creates; the
+// BranchPrefix starts the name of every branch Run creates (Branch): the
 // fingerprint follows, so that a second request for the same finding finds
 // the branch and the open change of the first.
 const BranchPrefix = "runbook-translator/ignore-"
+
+// Branch is the branch of the request for the finding fp into base: the
+// fingerprint, and a hash of the base so that requests into two branches
+// do not meet.
+func Branch(fp, base string) string {
+	h := sha256.Sum256([]byte(base))
+	return BranchPrefix + fp + "-" + hex.EncodeToString(h[:4])
+}
 
 // Run handles one comment. A refusal is replied to and returned as a
 // Result with a nil error; an error is an API failure or a config the
@@ -264,7 +274,7 @@ func request(ctx context.Context, f Forge, o Options, today time.Time, self life
 		return Result{}, refuse("%s on %s cannot take the rule, nothing was changed: %s", o.Config, base.Branch, err)
 	}
 	res := Result{Rule: rule}
-	branch := BranchPrefix + fd.FP
+	branch := Branch(fd.FP, base.Branch)
 	if url, ok, err := f.Open(ctx, branch); err != nil {
 		return Result{}, fmt.Errorf("look for an open request from %s: %w", branch, err)
 	} else if ok {
@@ -366,6 +376,9 @@ func title(fd Finding) string {
 	if fd.Path != "" {
 		t += " in " + fd.Path
 	}
+	// A title is plain text, but GitHub and GitLab link @mentions and
+	// #references in it: both are broken with a zero-width space.
+	t = strings.NewReplacer("@", "@\u200b", "#", "#\u200b", "!", "!\u200b").Replace(markdown.Sanitize(t))
 	return clip(strings.Join(strings.Fields(t), " "), 200)
 }
 
