@@ -14,6 +14,11 @@
 //	    reason: "legacy agent needs host access; replaced in Q3"
 //	    expires: 2025-09-30             # optional, YYYY-MM-DD, inclusive
 //	    link: https://tracker.example/SEC-123
+//	    approved_by: platform-security  # optional: who accepted the risk
+//	    requested_by: octocat           # optional: who asked for it
+//
+// Policy (policy.go) is the team's ignore_policy: key, checked per rule;
+// AddRule (edit.go) appends a rule to a config keeping every other byte.
 package ignore
 
 import (

@@ -37,7 +37,7 @@ func NewCmdIgnoreAdd(f *Factory, runF func(*IgnoreAddOptions) error) *cobra.Comm
 		Long: `Append an ignore rule for CODE to the ignore: list of the config (.runbook-translator.yaml,
 or -c), and print the change as a diff. Every other byte of the file is kept: comments,
 indentation, key order and quoting. The rule is checked against the config's ignore_policy
-(max_expiry, require, see 'runbook-translator help config') before anything is written.
+(max_expiry, require; README "Ignoring, with accountability") before anything is written.
 
 --expires takes a duration from today (UTC), 30d or 2w, or the last day the rule suppresses,
 YYYY-MM-DD. A date in the past is refused.
