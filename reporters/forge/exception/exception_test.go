@@ -8,6 +8,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
@@ -76,27 +77,34 @@ func TestRecover(t *testing.T) {
 	if fs[2].Fingerprint != fs[1].Fingerprint+"-2" {
 		t.Fatalf("fingerprints %s %s", fs[1].Fingerprint, fs[2].Fingerprint)
 	}
-	for _, f := range fs {
-		body, _ := comment.Inline(f, comment.Options{})
-		got, err := Recover(body, "./k8s/[web].yaml")
-		if err != nil {
-			t.Fatalf("%s: %v", f.Code, err)
-		}
-		want := Finding{FP: f.Fingerprint, Tool: f.Tool, Code: f.Code, Resource: f.Resource, Path: "k8s/[web].yaml"}
-		if got != want {
-			t.Errorf("Recover = %+v, want %+v", got, want)
-		}
-		// The globs match the literal path and resource, and only them.
-		if ok, _ := doublestar.Match(Glob(got.Path), "k8s/[web].yaml"); !ok {
-			t.Errorf("glob %q does not match its path", Glob(got.Path))
-		}
-		if ok, _ := doublestar.Match(Glob(got.Path), "k8s/w.yaml"); ok {
-			t.Errorf("glob %q matches another path", Glob(got.Path))
+	for i, f := range fs {
+		for _, lang := range messages.Langs() {
+			// Bodies in every language, with and without a fix section.
+			fix := ""
+			if i%2 == 1 {
+				fix = "```suggestion\nfixed: true\n```\n\n"
+			}
+			body, _ := comment.InlineFix(f, comment.Options{Lang: lang}, fix)
+			got, err := Recover(body, "./k8s/[web].yaml")
+			if err != nil {
+				t.Fatalf("%s (%s): %v", f.Code, lang, err)
+			}
+			want := Finding{FP: f.Fingerprint, Tool: f.Tool, Code: f.Code, Resource: f.Resource, Path: "k8s/[web].yaml"}
+			if got != want {
+				t.Errorf("Recover = %+v, want %+v", got, want)
+			}
+			// The globs match the literal path and resource, and only them.
+			if ok, _ := doublestar.Match(Glob(got.Path), "k8s/[web].yaml"); !ok {
+				t.Errorf("glob %q does not match its path", Glob(got.Path))
+			}
+			if ok, _ := doublestar.Match(Glob(got.Path), "k8s/w.yaml"); ok {
+				t.Errorf("glob %q matches another path", Glob(got.Path))
+			}
 		}
 	}
 	f := &translator.Finding{Tool: "trivy", Code: "KSV-0017", Message: "m", Fingerprint: "0123456789abcdef"}
 	body, m := comment.Inline(f, comment.Options{})
-	fixed, _ := comment.Fixed(m, "t", "")
+	fixed, _ := comment.Fixed(m, "t", "", comment.Options{})
 	for name, tc := range map[string]struct{ body, err string }{
 		"no marker":  {"just text", "carries no finding"},
 		"summary":    {"x" + comment.Marker{Kind: comment.KindSummary, Hash: "h"}.String(), "summary"},

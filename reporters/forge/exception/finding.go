@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
@@ -31,10 +32,21 @@ var fingerprint = regexp.MustCompile(`^[0-9a-f]{16}(-[1-9][0-9]{0,5})?$`)
 // a longer value was cut and cannot name the finding exactly.
 const maxField = 512
 
-const (
-	markerOpen = "<!-- runbook-translator: "
-	details    = "<details><summary>Details</summary>\n\n"
-)
+const markerOpen = "<!-- runbook-translator: "
+
+// labels are the words of comment.Inline in one language (messages): the
+// Details heading, and the prefixes of its Tool, Code and Fingerprint
+// lines and of the head's Resource line.
+type labels struct{ details, tool, code, fp, resource string }
+
+func labelsOf(lang string) labels {
+	prefix := func(k messages.Key) string {
+		p, _, _ := strings.Cut(messages.Get(lang, k), "%s")
+		return p
+	}
+	return labels{details: messages.Get(lang, "comment.details"), tool: prefix("comment.tool"), code: prefix("comment.code"),
+		fp: prefix("comment.fingerprint"), resource: prefix("comment.resource")}
+}
 
 // Recover reads the finding of an inline comment the bot wrote (the caller
 // checked its author) on path. The comment must end with an inline marker
@@ -58,25 +70,33 @@ func Recover(body, path string) (Finding, error) {
 		return Finding{}, errors.New("the comment you replied to was edited after the bot wrote it: its finding cannot be trusted")
 	}
 	f := Finding{FP: m.FP, Tool: m.Tool, Path: strings.TrimPrefix(path, "./")}
-	i := strings.LastIndex(above, details)
+	// The run that wrote the comment chose its language (--lang): the
+	// Details section is found in whichever language has it last.
+	i, lb := -1, labels{}
+	for _, lang := range messages.Langs() {
+		l := labelsOf(lang)
+		if j := strings.LastIndex(above, l.details); j > i {
+			i, lb = j, l
+		}
+	}
 	if i < 0 {
 		return Finding{}, errors.New("the comment you replied to has no Details section")
 	}
 	var tool, fp string
-	for _, line := range strings.Split(above[i+len(details):], "\n") {
+	for _, line := range strings.Split(above[i+len(lb.details):], "\n") {
 		switch {
-		case strings.HasPrefix(line, "- Tool: "):
-			tool = unCode(strings.TrimPrefix(line, "- Tool: "))
-		case strings.HasPrefix(line, "- Code: "):
-			f.Code = unCode(strings.TrimPrefix(line, "- Code: "))
-		case strings.HasPrefix(line, "- Fingerprint: "):
-			fp = unCode(strings.TrimPrefix(line, "- Fingerprint: "))
+		case strings.HasPrefix(line, lb.tool):
+			tool = unCode(strings.TrimPrefix(line, lb.tool))
+		case strings.HasPrefix(line, lb.code):
+			f.Code = unCode(strings.TrimPrefix(line, lb.code))
+		case strings.HasPrefix(line, lb.fp):
+			fp = unCode(strings.TrimPrefix(line, lb.fp))
 		}
 	}
 	if tool != f.Tool || fp != f.FP {
 		return Finding{}, errors.New("the comment you replied to does not agree with its marker")
 	}
-	f.Resource = resource(strings.Split(above[:i], "\n"), f, m.FP)
+	f.Resource = resource(strings.Split(above[:i], "\n"), lb.resource, f, m.FP)
 	for _, v := range []string{f.Code, f.Resource, f.Path} {
 		if len(v) >= maxField {
 			return Finding{}, fmt.Errorf("the finding's code, resource or path is over %d bytes: name it in the config by hand", maxField)
@@ -96,7 +116,7 @@ func Recover(body, path string) (Finding, error) {
 // finding (translator's baseFingerprint). When none does (a message whose
 // line breaks the comment turned into spaces), line 2 is taken when it is a
 // resource line, else line 4.
-func resource(lines []string, f Finding, fp string) string {
+func resource(lines []string, prefix string, f Finding, fp string) string {
 	line := func(k int) string {
 		if k < len(lines) {
 			return lines[k]
@@ -104,8 +124,8 @@ func resource(lines []string, f Finding, fp string) string {
 		return ""
 	}
 	res := func(l string) (string, bool) {
-		if strings.HasPrefix(l, "Resource: `") {
-			return unCode(strings.TrimPrefix(l, "Resource: ")), true
+		if strings.HasPrefix(l, prefix+"`") {
+			return unCode(strings.TrimPrefix(l, prefix)), true
 		}
 		return "", false
 	}
