@@ -37,11 +37,11 @@ type ghException struct {
 	root fakegithub.ReviewComment
 }
 
-func newGHException(t *testing.T) *ghException {
+func newGHException(t *testing.T, reviewArgs ...string) *ghException {
 	fake := fakegithub.New(t, "acme", "shop")
 	fake.AddPR(fakegithub.PR{Number: 7, Head: "abc123", Files: []fakegithub.File{addedFile("k8s/node-agent.yaml", 120)}})
 	env := githubEnv(t, fake, 7, "abc123")
-	if code, _, stderr := runEnv(t, env, "review", "-f", "trivy", td+"trivy/config-k8s-shop.json", "-r", "github-pr-review"); code != ExitFindings {
+	if code, _, stderr := runEnv(t, env, append([]string{"review", "-f", "trivy", td + "trivy/config-k8s-shop.json", "-r", "github-pr-review"}, reviewArgs...)...); code != ExitFindings {
 		t.Fatalf("review: exit %d: %s", code, stderr)
 	}
 	cs := fake.ReviewComments(7)
@@ -355,5 +355,23 @@ func TestIgnoreRequestDryRun(t *testing.T) {
 	code, out, stderr = gl.ask(gl.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration", "--dry-run")
 	if code != 0 || gl.fake.Counts().Writes != 0 || !strings.Contains(out, "POST /api/v4/projects/42/repository/commits") {
 		t.Fatalf("gitlab: exit %d, %d writes: %s\n%s", code, gl.fake.Counts().Writes, out, stderr)
+	}
+}
+
+// A review run in another language (--lang ja) writes comments whose
+// Details are in Japanese: the request reads them the same.
+func TestIgnoreRequestGitHubJapaneseComments(t *testing.T) {
+	g := newGHException(t, "--lang", "ja")
+	if !strings.Contains(g.root.Body, "詳細") {
+		t.Fatalf("the review did not write Japanese: %.300s", g.root.Body)
+	}
+	code, _, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration")
+	if code != 0 || len(g.fake.OpenedPulls()) != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	br, _ := g.fake.GetBranch(g.fake.OpenedPulls()[0].Head)
+	var cfg struct{ Ignore []ignore.Rule }
+	if err := yaml.Unmarshal(br.Files[".runbook-translator.yaml"], &cfg); err != nil || len(cfg.Ignore) != 2 || cfg.Ignore[1].Code == "" || cfg.Ignore[1].Resource == "" {
+		t.Fatalf("rule: %v %+v", err, cfg.Ignore)
 	}
 }
