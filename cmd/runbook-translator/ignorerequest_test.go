@@ -375,3 +375,47 @@ func TestIgnoreRequestGitHubJapaneseComments(t *testing.T) {
 		t.Fatalf("rule: %v %+v", err, cfg.Ignore)
 	}
 }
+
+// A command that is no reply names no finding: it is answered under itself.
+func TestIgnoreRequestNotAReply(t *testing.T) {
+	g := newGHException(t)
+	id := g.fake.AddReviewComment(7, "alice", g.root.Path, 1, "/runbook-translator ignore 30d accepted until the Q3 migration")
+	code, out, stderr := g.run(id, 0)
+	if code != 0 || !strings.Contains(out, "refused") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var reply string
+	for _, c := range g.fake.ReviewComments(7) {
+		if c.InReplyTo == id && c.User == fakegithub.BotLogin {
+			reply = c.Body
+		}
+	}
+	if !strings.Contains(reply, "reply with the command in the thread") {
+		t.Errorf("reply = %q", reply)
+	}
+	g.nothingWritten()
+
+	gl := newGLException(t)
+	d := gl.fake.AddDiscussion(7, "alice", "k8s/node-agent.yaml", 3, "/runbook-translator ignore 30d accepted until the Q3 migration")
+	// The event of the discussion's first note: ask adds a reply, so the
+	// event is written by hand here.
+	disc := gl.fake.Discussions(7)
+	var note int64
+	for _, x := range disc {
+		if x.ID == d {
+			note = x.Notes[0].ID
+		}
+	}
+	ev := filepath.Join(t.TempDir(), "payload.json")
+	b, _ := json.Marshal(map[string]any{"object_kind": "note", "object_attributes": map[string]any{"id": note, "noteable_type": "MergeRequest", "discussion_id": d},
+		"merge_request": map[string]any{"iid": 7}})
+	os.WriteFile(ev, b, 0o644)
+	env := map[string]string{"GITLAB_CI": "true", "CI_API_V4_URL": gl.fake.URL + "/api/v4", "CI_PROJECT_ID": "42", "GITLAB_TOKEN": fakeGitLabToken}
+	code, out, stderr = runEnv(t, func(k string) string { return env[k] }, "ignore", "request", "--event", ev)
+	if code != 0 || !strings.Contains(out, "refused") || !strings.Contains(gl.lastReply(d), "reply with the command in the thread") {
+		t.Fatalf("gitlab: exit %d, reply %q: %s", code, gl.lastReply(d), stderr)
+	}
+	if len(gl.fake.OpenedMergeRequests()) != 0 || len(gl.fake.Branches()) != 1 {
+		t.Error("gitlab: written")
+	}
+}
