@@ -256,11 +256,11 @@ type sarifRuleState struct {
 
 // sarifHeld is one kept result: only what its JSON needs.
 type sarifHeld struct {
-	seq      int
-	prio     int
-	run      *sarifToolRun
-	rule     *sarifRuleState
-	sev      translator.Severity
+	seq  int
+	prio int
+	run  *sarifToolRun
+	rule *sarifRuleState
+	sev  translator.Severity
 	// text is the message and then, when it differs from the rule's
 	// help, this finding's runbook body (msgLen bytes, then the body), in
 	// the state's spool: up to sarifMaxResults of them are held.

@@ -4,13 +4,14 @@ import (
 	"os"
 )
 
-// spoolMem is how many bytes of record text a spool keeps in memory before
-// it moves them to a temporary file: a run of a few thousand findings never
-// touches the disk.
-const spoolMem = 4 << 20
+// spoolLimit is how many bytes of record text a spool keeps in memory
+// before it moves them to a temporary file: a run of a few thousand
+// findings never touches the disk. A variable only so that tests can lower
+// it.
+var spoolLimit = 4 << 20
 
 // spool holds the text of records a reporter keeps until its end (the
-// SARIF results: message and runbook body): in memory up to spoolMem
+// SARIF results: message and runbook body): in memory up to spoolLimit
 // bytes, then in a temporary file, so that what the process holds per
 // record is its offset. The file is unlinked as soon as it is created (on
 // systems that allow it), so nothing is left behind whatever happens to the
@@ -34,7 +35,7 @@ type spoolRef struct {
 
 // put stores s and returns where it is.
 func (sp *spool) put(s string) spoolRef {
-	if sp.f == nil && sp.err == nil && len(sp.mem)+len(s) > spoolMem {
+	if sp.f == nil && sp.err == nil && len(sp.mem)+len(s) > spoolLimit {
 		sp.open()
 	}
 	if sp.f != nil {
@@ -85,7 +86,7 @@ func (sp *spool) drop(r spoolRef) { sp.dead += int64(r.n) }
 // given up, and enough of it to be worth copying the rest.
 func (sp *spool) wasteful() bool {
 	total := int64(len(sp.mem)) + sp.size
-	return sp.dead > spoolMem && sp.dead*2 > total
+	return sp.dead > int64(spoolLimit) && sp.dead*2 > total
 }
 
 // close releases the file.
