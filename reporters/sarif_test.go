@@ -461,8 +461,8 @@ func TestSARIFSpoolMatchesMemory(t *testing.T) {
 	if sp.f != nil {
 		t.Fatalf("small log went to a file")
 	}
-	defer func(n int) { spoolLimit = n }(spoolLimit)
-	spoolLimit = 1 << 10
+	defer func(n, io int) { spoolLimit, spoolIO = n, io }(spoolLimit, spoolIO)
+	spoolLimit, spoolIO = 1<<10, 300 // records are up to ~200 bytes: reads and writes straddle them
 	file, sp := write()
 	if sp.f == nil || sp.size == 0 {
 		t.Fatalf("spool did not move to a file")
