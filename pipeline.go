@@ -136,6 +136,9 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 func (s *Stream) Workers() int { return s.workers }
 
 func (s *Stream) process(f *Finding) error {
+	if err := s.ctx.Err(); err != nil {
+		return err // cancelled: the run stops as after a stage error
+	}
 	for _, st := range s.p.Stages {
 		if err := st.Map(s.ctx, f); err != nil {
 			return fmt.Errorf("stage %s: %w", st.Name(), err)
