@@ -231,12 +231,7 @@ func (st *mdState) add(f *translator.Finding) {
 	seq := st.seq
 	st.seq++
 	st.total++
-	one := translator.Findings{f}.Count()
-	st.counts.Error += one.Error
-	st.counts.Warning += one.Warning
-	st.counts.Info += one.Info
-	st.counts.Ignored += one.Ignored
-	st.counts.Total++
+	st.counts.Add(f)
 	if st.run.Failing(f) {
 		st.failing++
 	}
