@@ -59,10 +59,10 @@ func (p *Pipeline) Run(ctx context.Context, fs Findings) (Findings, error) {
 // error.
 var ErrStopped = errors.New("pipeline stopped: a stage failed")
 
-// batchSize is how many findings travel together between the sender, the
+// BatchSize is how many findings travel together between the sender, the
 // workers and the writer: large enough that channel handoffs cost little
 // per finding, small enough that the window in flight stays a few MiB.
-const batchSize = 256
+const BatchSize = 256
 
 // Stream is a pipeline in progress (Pipeline.Start).
 type Stream struct {
@@ -166,10 +166,10 @@ func (s *Stream) Send(f *Finding) error {
 		return ErrStopped
 	}
 	if s.cur == nil {
-		s.cur = make([]*Finding, 0, batchSize)
+		s.cur = make([]*Finding, 0, BatchSize)
 	}
 	s.cur = append(s.cur, f)
-	if len(s.cur) == batchSize {
+	if len(s.cur) == BatchSize {
 		s.flush()
 	}
 	return nil

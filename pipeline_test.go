@@ -26,7 +26,7 @@ func TestPipelineOneStageList(t *testing.T) {
 		p := &Pipeline{Stages: stages, Workers: workers, Log: &log}
 		order = order[:0]
 		s := p.Start(context.Background(), func(f *Finding) { order = append(order, f.Code) })
-		for i := 0; i < 3*batchSize+7; i++ {
+		for i := 0; i < 3*BatchSize+7; i++ {
 			if err := s.Send(&Finding{Code: fmt.Sprint(i)}); err != nil {
 				t.Fatal(err)
 			}
@@ -39,7 +39,7 @@ func TestPipelineOneStageList(t *testing.T) {
 				t.Fatalf("%d workers: finding %d came out as %s: input order lost", workers, i, c)
 			}
 		}
-		if len(order) != 3*batchSize+7 {
+		if len(order) != 3*BatchSize+7 {
 			t.Fatalf("%d workers: %d findings out", workers, len(order))
 		}
 		if want := fmt.Sprintf("stage runbooks: %d findings in, %d out\n", len(order), len(order)); !strings.HasSuffix(log.String(), want) {
@@ -67,7 +67,7 @@ func TestPipelineStageError(t *testing.T) {
 		written := 0
 		s := p.Start(context.Background(), func(*Finding) { written++ })
 		stopped := false
-		for i := 1; i <= 5*batchSize && !stopped; i++ {
+		for i := 1; i <= 5*BatchSize && !stopped; i++ {
 			stopped = errors.Is(s.Send(&Finding{Location: Location{Line: i}}), ErrStopped)
 		}
 		err := s.Close()

@@ -71,10 +71,6 @@ const streamEnv = "RUNBOOK_TRANSLATOR_STREAM"
 // above it memory stays flat.
 const streamThreshold = 50000
 
-// streamBatch is the size of the batches the pipeline hands its workers
-// (tests use it to size inputs).
-const streamBatch = 256
-
 // streamWorkers is the number of goroutines that run the stages (runbook
 // rendering dominates). With one CPU the stages run inline in the parser's
 // callback.

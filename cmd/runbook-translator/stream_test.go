@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	translator "github.com/runbook-translator/runbook-translator"
 )
 
 // streamCase is one command line run through both paths.
@@ -199,7 +201,7 @@ func TestStreamSequentialMatchesParallel(t *testing.T) {
 	if one != four || c1 != c4 {
 		t.Errorf("1 worker and 4 workers differ (exit %d vs %d)", c1, c4)
 	}
-	if strings.Count(one, "\n") < 2*streamBatch/2 {
+	if strings.Count(one, "\n") < 2*translator.BatchSize/2 {
 		t.Logf("only %d findings: fewer than a few batches", strings.Count(one, "\n"))
 	}
 }
