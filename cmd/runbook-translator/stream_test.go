@@ -439,3 +439,22 @@ func TestStreamDiffFilterMatchesBatch(t *testing.T) {
 		t.Errorf("streamed:\n%s\ncollected:\n%s\n%s", sout, bout, berr)
 	}
 }
+
+// Issue 10: batching is the sink's: a reporter that needs the whole run
+// (gitlab-codequality) makes the run collected even when streaming is
+// forced, and beside it the local report is the sorted one.
+func TestWholeRunReporterCollects(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--debug", "--fail-level", "none", "-f", "trivy", td + "trivy/config-k8s-shop.json", "-r", "local", "-r", "gitlab-codequality=" + filepath.Join(dir, "cq.json")}
+	out, stderr, code := runMain(t, dir, true, args)
+	if code != ExitOK || strings.Contains(stderr, "streamed") || !strings.HasPrefix(out, "k8s/catalog.yaml\n") {
+		t.Fatalf("exit %d, stderr %q: want a collected run, the local report sorted and grouped:\n%.200s", code, stderr, out)
+	}
+	_, stderr, _ = runMain(t, dir, true, args[:len(args)-2])
+	if !strings.Contains(stderr, "streamed") {
+		t.Fatalf("without it the run does not stream: the test checks nothing")
+	}
+}
