@@ -41,7 +41,7 @@ import (
 //     holding only a bounded window (plus what a reporter keeps: the
 //     ignored findings the local report lists at its end).
 //
-// Differences of a streamed run, all documented in docs/performance.md:
+// Differences of a streamed run (docs/performance.md, "Streaming mode"):
 //
 //   - Output is in input order, not sorted. It is still deterministic:
 //     the parallel stages keep input order.
