@@ -11,6 +11,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 func init() {
@@ -380,6 +381,7 @@ func (m *Markdown) render(st *mdState, run *translator.Run) string {
 	if max <= 0 {
 		max = DefaultMarkdownMaxBytes
 	}
+	l := run.Lang
 	footer := m.footer(run)
 	// Room kept for the truncation notice and the footer.
 	const noticeRoom = 400
@@ -389,16 +391,16 @@ func (m *Markdown) render(st *mdState, run *translator.Run) string {
 	// Sections get shares of the budget in priority order, so that a long
 	// table or ignore list cannot starve the runbooks; what a section leaves
 	// unused goes to the runbook details, which get the rest.
-	notes, notesShown := listSection(budget/8, "### Notes\n\n", noteItems(run.Notes), len(run.Notes), "- … %d more notes not shown\n")
-	ign, ignShown := ignoredSection(budget/8, st.ignored.sorted(), st.nIgn, st.expired.sorted(), st.nExp)
+	notes, notesShown := listSection(budget/8, messages.T(l, "md.notes"), noteItems(run.Notes), len(run.Notes), messages.Get(l, "md.more_notes"))
+	ign, ignShown := ignoredSection(l, budget/8, st.ignored.sorted(), st.nIgn, st.expired.sorted(), st.nExp)
 	groups := st.finish()
-	table := tableSection(budget/5, groups)
+	table := tableSection(l, budget/5, groups)
 	b := &mdBuf{limit: budget - len(notes) - len(ign) - len(table)}
 	shown := ignShown
 	if len(groups) > 0 {
-		b.add("### What to do\n\n")
+		b.add(messages.T(l, "md.what_to_do"))
 		for _, g := range groups {
-			shown += m.details(b, g)
+			shown += m.details(l, b, g)
 		}
 	}
 	notesDropped := len(run.Notes) - notesShown
@@ -409,12 +411,12 @@ func (m *Markdown) render(st *mdState, run *translator.Run) string {
 	out := b.String()
 	notice := ""
 	if hidden := st.total - shown; hidden > 0 || notesDropped > 0 {
-		notice = truncationNotice(hidden, st.total, notesDropped, max)
+		notice = truncationNotice(l, hidden, st.total, notesDropped, max)
 	}
 	out += notice + footer
 	if len(out) > max {
 		// Only reachable when MaxBytes is smaller than the header itself.
-		out = markdown.Truncate(out, max, "\n\n"+truncationNotice(st.total, st.total, len(run.Notes), max))
+		out = markdown.Truncate(out, max, "\n\n"+truncationNotice(l, st.total, st.total, len(run.Notes), max))
 	}
 	return out
 }
@@ -456,28 +458,28 @@ func noteItems(notes []string) []string {
 
 // ignoredSection lists ignored findings (counted as shown) and then the
 // expired exceptions (already listed with their runbook, so not counted).
-func ignoredSection(limit int, ignored translator.Findings, nIgnored int, expiredOnes translator.Findings, nExpired int) (string, int) {
-	head := fmt.Sprintf("### Ignored (%d)\n\n", nIgnored)
+func ignoredSection(l string, limit int, ignored translator.Findings, nIgnored int, expiredOnes translator.Findings, nExpired int) (string, int) {
+	head := messages.T(l, "md.ignored", nIgnored)
 	if nExpired > 0 {
-		head = fmt.Sprintf("### Ignored (%d) and expired exceptions (%d)\n\n", nIgnored, nExpired)
+		head = messages.T(l, "md.ignored_expired", nIgnored, nExpired)
 	}
 	var items []string
 	for _, f := range ignored {
-		items = append(items, ignoredItem(f))
+		items = append(items, ignoredItem(l, f))
 	}
-	text, n := listSection(limit, head, items, nIgnored, "- … %d more ignored findings not shown\n")
+	text, n := listSection(limit, head, items, nIgnored, messages.Get(l, "md.more_ignored"))
 	if nExpired == 0 {
 		return text, n
 	}
 	var exp []string
 	for _, f := range expiredOnes {
-		exp = append(exp, expiredItem(f))
+		exp = append(exp, expiredItem(l, f))
 	}
 	if text == "" {
-		ex, _ := listSection(limit, head, exp, nExpired, "- … %d more expired exceptions not shown\n")
+		ex, _ := listSection(limit, head, exp, nExpired, messages.Get(l, "md.more_expired"))
 		return ex, 0
 	}
-	ex, _ := listSection(limit-len(text), "", exp, nExpired, "- … %d more expired exceptions not shown\n")
+	ex, _ := listSection(limit-len(text), "", exp, nExpired, messages.Get(l, "md.more_expired"))
 	if ex != "" {
 		text = strings.TrimSuffix(text, "\n") + ex
 	}
@@ -485,38 +487,37 @@ func ignoredSection(limit int, ignored translator.Findings, nIgnored int, expire
 }
 
 // tableSection is the by-runbook table, bounded in rows and bytes.
-func tableSection(limit int, groups []*mdGroup) string {
+func tableSection(l string, limit int, groups []*mdGroup) string {
 	if len(groups) == 0 {
 		return ""
 	}
 	b := &mdBuf{limit: limit - 80}
-	if !b.add("### Findings by runbook\n\n| Runbook | Findings | Tools / codes | First locations |\n|---|---:|---|---|\n") {
+	if !b.add(messages.T(l, "md.table_head")) {
 		return ""
 	}
 	rows := 0
 	for _, g := range groups {
-		if rows == mdMaxTableRows || !b.add(tableRow(g)) {
+		if rows == mdMaxTableRows || !b.add(tableRow(l, g)) {
 			break
 		}
 		rows++
 	}
 	if rows < len(groups) {
-		b.WriteString(fmt.Sprintf("\n_%d more runbook entries are not in this table._\n", len(groups)-rows))
+		b.WriteString(messages.T(l, "md.table_more", len(groups)-rows))
 	}
 	b.WriteString("\n")
 	return b.String()
 }
 
-func truncationNotice(hidden, total, notes, max int) string {
+func truncationNotice(l string, hidden, total, notes, max int) string {
 	var parts []string
 	if hidden > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d findings are not shown", hidden, total))
+		parts = append(parts, messages.T(l, "md.hidden", hidden, total))
 	}
 	if notes > 0 {
-		parts = append(parts, fmt.Sprintf("%d notes are not shown", notes))
+		parts = append(parts, messages.T(l, "md.notes_hidden", notes))
 	}
-	return fmt.Sprintf("> ⚠️ **Truncated:** %s (this summary is capped at %d bytes). The local, json and sarif reports list every finding.\n\n",
-		strings.Join(parts, "; "), max)
+	return messages.T(l, "md.truncated", strings.Join(parts, messages.Get(l, "md.join")), max)
 }
 
 func (m *Markdown) header(run *translator.Run, st *mdState) string {
@@ -527,30 +528,30 @@ func (m *Markdown) header(run *translator.Run, st *mdState) string {
 	name = esc(name)
 	level := code(run.FailLevel.String())
 	failing := st.failing
+	l := run.Lang
 	var b strings.Builder
 	switch {
 	case run.InputFailed:
-		fmt.Fprintf(&b, "## ⚠️ %s: incomplete, an input could not be read\n\nThe job log names the input and the error; the run fails.\n\n", name)
+		b.WriteString(messages.T(l, "md.head_input", name))
 	case run.FailLevel == translator.SeverityNone:
-		fmt.Fprintf(&b, "## ✅ %s: passes (fail level %s never fails)\n\n", name, level)
+		b.WriteString(messages.T(l, "md.head_none", name, level))
 	case failing > 0:
-		fmt.Fprintf(&b, "## ❌ %s: fails at fail level %s\n\n", name, level)
-		why := "at or above the fail level"
+		b.WriteString(messages.T(l, "md.head_fail", name, level))
+		key := messages.Key("md.failing")
 		if run.RequireRunbook {
-			why += " or without a runbook"
+			key = "md.failing_rb"
 		}
-		fmt.Fprintf(&b, "%s %s.\n\n", plural(failing, "finding"), why)
+		b.WriteString(messages.N(l, key, failing))
 	default:
-		fmt.Fprintf(&b, "## ✅ %s: passes at fail level %s\n\n", name, level)
+		b.WriteString(messages.T(l, "md.head_pass", name, level))
 	}
 	c := st.counts
-	fmt.Fprintf(&b, "| Error | Warning | Info | Ignored |\n|---:|---:|---:|---:|\n| %d | %d | %d | %d |\n",
-		c.Error, c.Warning, c.Info, c.Ignored)
+	b.WriteString(messages.T(l, "md.counts", c.Error, c.Warning, c.Info, c.Ignored))
 	if n, e, fx, ok := run.BaselineCounts(); ok {
-		fmt.Fprintf(&b, "\nAgainst the baseline: **%d new**, %d existing, %d fixed.\n", n, e, fx)
+		b.WriteString(messages.T(l, "md.baseline", n, e, fx))
 	}
 	if c.Total == 0 {
-		b.WriteString("\nNo findings.\n")
+		b.WriteString(messages.T(l, "md.no_findings"))
 	}
 	b.WriteString("\n")
 	return b.String()
@@ -568,20 +569,20 @@ func (m *Markdown) footer(run *translator.Run) string {
 }
 
 // tableRow is one row of the by-runbook table.
-func tableRow(g *mdGroup) string {
+func tableRow(l string, g *mdGroup) string {
 	codes := g.codeList
 	more := ""
 	if len(codes) > 5 {
-		more = fmt.Sprintf(", +%d more", len(codes)-5)
+		more = messages.T(l, "md.more_codes", len(codes)-5)
 		codes = codes[:5]
 	}
 	var locs []string
 	for i, f := range g.items {
 		if i == 3 {
-			locs = append(locs, fmt.Sprintf("+%d more", g.n-3))
+			locs = append(locs, messages.T(l, "md.more_locations", g.n-3))
 			break
 		}
-		locs = append(locs, mdLocation(f))
+		locs = append(locs, mdLocation(l, f))
 	}
 	return fmt.Sprintf("| %s | %d | %s%s | %s |\n", esc(g.title), g.n,
 		cell(strings.Join(codes, ", ")), more, cell(strings.Join(locs, ", ")))
@@ -603,28 +604,28 @@ func cell(s string) string {
 
 // details writes one runbook entry: its body once, then its findings. It
 // returns how many findings it listed.
-func (m *Markdown) details(b *mdBuf, g *mdGroup) int {
+func (m *Markdown) details(l string, b *mdBuf, g *mdGroup) int {
 	n := g.n
 	summary := fmt.Sprintf("<details><summary>%s %s (%s)</summary>\n\n",
-		sevLabel(g.maxSev), htmlText(g.title), plural(n, "finding"))
+		sevLabel(g.maxSev), htmlText(g.title), messages.N(l, "md.n_findings", n))
 	const closing = "</details>\n\n"
 
 	body := ""
 	if g.rb != nil {
 		if g.rb.Error != "" {
-			body = "_The runbook template failed (" + esc(oneLine(g.rb.Error)) +
-				"); the tool's message:_\n\n" + esc(truncate(g.rb.Body, mdMaxMessageBytes)) + "\n\n"
+			body = messages.T(l, "md.template_failed", esc(oneLine(g.rb.Error))) +
+				esc(truncate(g.rb.Body, mdMaxMessageBytes)) + "\n\n"
 		} else if s := strings.TrimSpace(g.rb.Body); s != "" {
 			body = s + "\n\n"
 		}
 		if g.differ {
-			body = "_Rendered for the first finding below; the others match the same entry._\n\n" + body
+			body = messages.T(l, "md.differ") + body
 		}
 		if g.rb.IsFallback() {
-			body = "_No catalog entry for this code yet: generic guidance._\n\n" + body
+			body = messages.T(l, "md.fallback") + body
 		}
 		if g.rb.Owner != "" {
-			body += "Owner: " + esc(g.rb.Owner) + "\n\n"
+			body += messages.T(l, "md.owner", esc(g.rb.Owner))
 		}
 		var links []string
 		for _, l := range g.rb.Links {
@@ -633,15 +634,15 @@ func (m *Markdown) details(b *mdBuf, g *mdGroup) int {
 			}
 		}
 		if len(links) > 0 {
-			body += "See: " + strings.Join(links, ", ") + "\n\n"
+			body += messages.T(l, "md.see", strings.Join(links, ", "))
 		}
 	}
-	body += "Findings:\n\n"
+	body += messages.T(l, "md.findings")
 	// Room for the "… n more not shown" line.
 	const moreRoom = 60
-	first := findingItem(g.items[0])
+	first := findingItem(l, g.items[0])
 	if !b.fits(len(summary) + len(body) + len(first) + len(closing) + moreRoom) {
-		body = "_Runbook body omitted to fit the size limit._\n\nFindings:\n\n"
+		body = messages.T(l, "md.body_omitted")
 		if !b.fits(len(summary) + len(body) + len(first) + len(closing) + moreRoom) {
 			return 0
 		}
@@ -650,7 +651,7 @@ func (m *Markdown) details(b *mdBuf, g *mdGroup) int {
 	b.WriteString(body)
 	shown := 0
 	for _, f := range g.items {
-		item := findingItem(f)
+		item := findingItem(l, f)
 		if shown == mdMaxItemsPerGroup || !b.fits(len(item)+len(closing)+moreRoom) {
 			break
 		}
@@ -658,64 +659,67 @@ func (m *Markdown) details(b *mdBuf, g *mdGroup) int {
 		shown++
 	}
 	if shown < n {
-		b.WriteString(fmt.Sprintf("- … %d more not shown\n", n-shown))
+		b.WriteString(messages.T(l, "md.more_not_shown", n-shown))
 	}
 	b.WriteString("\n" + closing)
 	return shown
 }
 
 // findingItem is one list item: severity, location, tool and code, message.
-func findingItem(f *translator.Finding) string {
+func findingItem(l string, f *translator.Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "- **%s** %s %s: %s", jsonSeverity(f.Severity), mdLocation(f),
+	fmt.Fprintf(&b, "- **%s** %s %s: %s", messages.Severity(l, jsonSeverity(f.Severity)), mdLocation(l, f),
 		toolCodeMD(f), esc(truncate(f.Message, mdMaxMessageBytes)))
 	if f.Resource != "" {
-		b.WriteString(" (resource " + code(f.Resource) + ")")
+		b.WriteString(messages.T(l, "md.resource", code(f.Resource)))
 	}
 	if f.Located != "" {
 		b.WriteString(" (" + esc(f.Located) + ")")
 	}
 	if f.OutsideDiff {
-		b.WriteString(" (outside the changed lines)")
+		b.WriteString(messages.T(l, "md.outside_diff"))
 	}
 	if expired(f) {
-		b.WriteString(" ⚠️ **exception expired on " + esc(expiryDate(f)) + "**")
+		b.WriteString(messages.T(l, "md.expired_mark", esc(expiryDate(f))))
 	}
 	b.WriteString("\n")
 	return b.String()
 }
 
-func ignoredItem(f *translator.Finding) string {
+func ignoredItem(l string, f *translator.Finding) string {
 	s := f.Suppressed
 	reason := esc(oneLine(s.Reason))
 	if reason == "" {
-		reason = "_none given_"
+		reason = messages.T(l, "md.reason_none")
 	}
-	exp := "no expiry"
+	exp := messages.T(l, "md.no_expiry")
 	if s.Expires != "" {
-		exp = "expires " + esc(s.Expires)
+		exp = messages.T(l, "md.expires", esc(s.Expires))
 	}
 	src := ""
 	if s.Source != "" {
 		src = " (" + esc(s.Source) + ")"
 	}
-	return fmt.Sprintf("- %s %s: %s. Reason: %s; %s%s\n", mdLocation(f), toolCodeMD(f),
+	if n := s.ExpiryNote(); n != "" {
+		src += " ⏳ **" + n + "**"
+	}
+	return messages.T(l, "md.ignored_item", mdLocation(l, f), toolCodeMD(f),
 		esc(truncate(f.Message, mdMaxMessageBytes)), reason, exp, src)
 }
 
-func expiredItem(f *translator.Finding) string {
-	return fmt.Sprintf("- ⚠️ **exception expired on %s**, reported again: %s %s. Reason was: %s\n",
-		esc(expiryDate(f)), mdLocation(f), toolCodeMD(f),
+func expiredItem(l string, f *translator.Finding) string {
+	return messages.T(l, "md.expired_item",
+		esc(expiryDate(f)), mdLocation(l, f), toolCodeMD(f),
 		esc(oneLine(f.Suppressed.Reason)))
 }
 
 // mdLocation renders `path:line` as a code span.
-func mdLocation(f *translator.Finding) string {
+func mdLocation(l string, f *translator.Finding) string {
 	switch {
 	case f.Path == "":
-		return "(no file)"
+		return messages.T(l, "md.no_file")
 	case f.Line <= 0:
-		return code(f.Path) + " (no line)"
+		return code(f.Path) + messages.T(l, "md.no_line")
 	}
 	return code(fmt.Sprintf("%s:%d", f.Path, f.Line))
 }

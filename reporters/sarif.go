@@ -282,13 +282,14 @@ type sarifHeld struct {
 // encoding/json writes a map's keys (sorted), which is what the log had
 // when they were one.
 type sarifResultProps struct {
-	ExceptionExpired   string `json:"exception_expired,omitempty"`
-	Line               string `json:"line,omitempty"`
-	Location           string `json:"location,omitempty"`
-	Resource           string `json:"resource,omitempty"`
-	RunbookID          string `json:"runbook_id,omitempty"`
-	SuppressionExpires string `json:"suppression_expires,omitempty"`
-	ToolSeverity       string `json:"tool_severity,omitempty"`
+	ExceptionExpired      string `json:"exception_expired,omitempty"`
+	Line                  string `json:"line,omitempty"`
+	Location              string `json:"location,omitempty"`
+	Resource              string `json:"resource,omitempty"`
+	RunbookID             string `json:"runbook_id,omitempty"`
+	SuppressionExpires    string `json:"suppression_expires,omitempty"`
+	SuppressionExpiryNote string `json:"suppression_expiry_note,omitempty"`
+	ToolSeverity          string `json:"tool_severity,omitempty"`
 }
 
 func newSARIFState() *sarifState {
@@ -460,6 +461,7 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 	if f.Ignored() && f.Suppressed.Expires != "" {
 		p.SuppressionExpires = f.Suppressed.Expires
 	}
+	p.SuppressionExpiryNote = f.Suppressed.ExpiryNote()
 	return h
 }
 
@@ -1045,7 +1047,11 @@ func (h *sarifHeld) sarif(sp *spool) sarifResult {
 		res.PartialFingerprints = map[string]string{sarifFingerprintKey: h.fp}
 	}
 	if h.supp != nil && !h.supp.Expired {
-		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: h.supp.Reason}}
+		just := h.supp.Reason
+		if n := h.supp.ExpiryNote(); n != "" {
+			just += " (" + n + ")"
+		}
+		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: just}}
 	}
 	if h.props != (sarifResultProps{}) {
 		res.Properties = &h.props

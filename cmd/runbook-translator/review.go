@@ -40,7 +40,7 @@ type ReviewOptions struct {
 	NoBuiltin bool
 	// AllowEmpty: empty input without -f is a clean run (--allow-empty).
 	AllowEmpty     bool
-	Lang           string // --lang: language of runbooks (en, ja)
+	Lang           string // --lang: language of runbooks and reports (en, ja)
 	ConfigPath     string
 	FailLevel      string
 	RequireRunbook bool
@@ -70,6 +70,8 @@ type ReviewOptions struct {
 	// localPrinted is set when a fallback printed the local report to
 	// stdout (the job log has the findings).
 	localPrinted bool
+	// lang is the run's language: --lang, the config's lang, the locale.
+	lang string
 	// head caches checkoutHead (forge.go).
 	head      string
 	headKnown bool
@@ -283,6 +285,9 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.checkIgnorePolicy(o.Now()); err != nil {
+		return err
+	}
 	o.applyConfig(cfg)
 	for _, n := range cfg.notes {
 		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
@@ -322,7 +327,12 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	catalog, _ = catalog.WithLang(messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG")))
+	lang, err := messages.Resolve(o.Lang, cfg.Lang, o.Getenv)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	o.lang = lang
+	catalog, _ = catalog.WithLang(lang)
 	if o.Debug {
 		defer func() {
 			n, hits, dropped := catalog.MemoStats()
@@ -340,7 +350,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	defer reps.close()
 
-	ign := ignore.New(cfg.Ignore, o.Now())
+	ign := ignore.New(cfg.Ignore, o.Now()).WarnWithin(cfg.IgnorePolicy.WarnDays())
 	rbStage := catalog.Stage()
 	switch {
 	case !reps.showsBodies():

@@ -197,7 +197,7 @@ func (o *ReviewOptions) runPipeline(ctx context.Context, in *runInput) error {
 	var tools []string
 	var inputErr error
 	for _, spec := range in.inputs {
-		tool, err := o.readInput(spec, parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir}, emit)
+		tool, err := o.readInput(spec, parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir, ReadFile: o.readCheckout}, emit)
 		if tool != "" && !contains(tools, tool) {
 			tools = append(tools, tool)
 		}
@@ -260,6 +260,7 @@ func newSink(o *ReviewOptions, in *runInput, sts []reporters.Streamer, streaming
 		RequireRunbook: o.RequireRunbook,
 		Now:            o.Now(),
 		Version:        version(),
+		Lang:           o.lang,
 	}
 	in.bl.begin(run)
 	s := &sink{o: o, in: in, run: run, sts: sts, errs: make([]error, len(sts)), streaming: streaming,

@@ -83,8 +83,12 @@ func annBasicSummary(_ context.Context, run *translator.Run, maxBytes int) (stri
 			b.WriteString("\n### Ignored\n\n")
 			first = false
 		}
-		fmt.Fprintf(&b, "- %s %s: %s (ignored: %s)\n", annLocationMD(f), markdown.Escape(annOneLine(f.TitleOrCode())),
-			markdown.Escape(annOneLine(f.Message)), markdown.Escape(annOneLine(f.Suppressed.Reason)))
+		note := ""
+		if n := f.Suppressed.ExpiryNote(); n != "" {
+			note = "; " + n
+		}
+		fmt.Fprintf(&b, "- %s %s: %s (ignored: %s%s)\n", annLocationMD(f), markdown.Escape(annOneLine(f.TitleOrCode())),
+			markdown.Escape(annOneLine(f.Message)), markdown.Escape(annOneLine(f.Suppressed.Reason)), note)
 	}
 	return b.String(), nil
 }
