@@ -338,24 +338,30 @@ type Counts struct {
 func (fs Findings) Count() Counts {
 	var c Counts
 	for _, f := range fs {
-		c.Total++
-		if f.Ignored() {
-			c.Ignored++
-			continue
-		}
-		switch {
-		case f.Severity >= SeverityError:
-			c.Error++
-			if f.Severity == SeverityCritical {
-				c.Critical++
-			}
-		case f.Severity == SeverityWarning:
-			c.Warning++
-		default:
-			c.Info++
-		}
+		c.Add(f)
 	}
 	return c
+}
+
+// Add counts one more finding: what a streaming reporter tallies as the
+// findings go by.
+func (c *Counts) Add(f *Finding) {
+	c.Total++
+	if f.Ignored() {
+		c.Ignored++
+		return
+	}
+	switch {
+	case f.Severity >= SeverityError:
+		c.Error++
+		if f.Severity == SeverityCritical {
+			c.Critical++
+		}
+	case f.Severity == SeverityWarning:
+		c.Warning++
+	default:
+		c.Info++
+	}
 }
 
 // Active returns the findings that are not ignored.

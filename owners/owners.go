@@ -41,7 +41,7 @@ type Stage struct {
 	file  string
 }
 
-var _ translator.Mapper = (*Stage)(nil)
+var _ translator.Stage = (*Stage)(nil)
 
 // ReadFunc reads a repository-relative slash path; it returns an error
 // wrapping fs.ErrNotExist when the file is not there. CODEOWNERS is written
@@ -149,7 +149,7 @@ func (s *Stage) Owners(path string) (string, error) {
 	return strings.Join(names, ", "), nil
 }
 
-// Map implements translator.Mapper: when the finding's entry asks for it
+// Map implements translator.Stage: when the finding's entry asks for it
 // and CODEOWNERS names owners for its path, they replace Runbook.Owner; the
 // entry's own owner stays when CODEOWNERS names none.
 func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
@@ -164,14 +164,4 @@ func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 		f.Runbook.Owner = o
 	}
 	return nil
-}
-
-// Process implements translator.Stage.
-func (s *Stage) Process(ctx context.Context, fs translator.Findings) (translator.Findings, error) {
-	for _, f := range fs {
-		if err := s.Map(ctx, f); err != nil {
-			return fs, err
-		}
-	}
-	return fs, nil
 }

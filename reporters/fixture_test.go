@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,5 +232,48 @@ func TestRegistry(t *testing.T) {
 	}
 	if _, err := New("html", Options{Out: &bytes.Buffer{}}); err == nil || !strings.Contains(err.Error(), "local, markdown") {
 		t.Errorf("unknown reporter: err = %v, want the list of valid names", err)
+	}
+}
+
+// Issue 10: the pipeline writes every reporter through Streamer. A
+// reporter that streams is used as it is; one that needs the whole run
+// (Code Quality numbers fingerprints over it) is adapted, and says so, so
+// that the pipeline collects the run for it.
+func TestStreamAdaptsWholeRunReporters(t *testing.T) {
+	for _, name := range Names() {
+		var buf bytes.Buffer
+		r, err := New(name, Options{Out: &buf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := Stream(t.Context(), r)
+		_, streams := r.(Streamer)
+		if streams != !NeedsWholeRun(s) {
+			t.Errorf("%s: streamer %v, needs the whole run %v", name, streams, NeedsWholeRun(s))
+		}
+		if !streams {
+			run := fixtureRun()
+			run.Findings.Sort()
+			if err := s.Begin(run); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range run.Findings {
+				s.Write(f)
+			}
+			if err := s.End(run); err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			w, _ := New(name, Options{Out: &want})
+			if err := w.Report(t.Context(), run); err != nil {
+				t.Fatal(err)
+			}
+			if buf.String() != want.String() || buf.Len() == 0 {
+				t.Errorf("%s: the adapter wrote %d bytes, Report %d", name, buf.Len(), want.Len())
+			}
+		}
+	}
+	if NeedsWholeRun(Stream(t.Context(), NewJSON(io.Discard))) {
+		t.Errorf("json needs the whole run")
 	}
 }

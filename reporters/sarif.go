@@ -348,6 +348,7 @@ func (st *sarifState) add(f *translator.Finding) {
 		}
 		b := st.buckets[low]
 		st.evict(b[len(b)-1], "results")
+		b[len(b)-1] = nil // the array must not keep the evicted result alive
 		st.buckets[low] = b[:len(b)-1]
 		if st.spool.wasteful() {
 			st.compact()
@@ -425,7 +426,7 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 		rule.title = f.Title
 	}
 	h := &sarifHeld{seq: st.seq, prio: prio, run: run, rule: rule, sev: f.Severity, loc: f.Location,
-		resource: f.Resource, fp: f.Fingerprint, baseline: map[string]string{translator.BaselineNew: "new", translator.BaselineExisting: "unchanged"}[f.Baseline]}
+		resource: f.Resource, fp: f.Fingerprint, baseline: sarifBaselineState[f.Baseline]}
 	st.seq++
 	own := ""
 	if body != rule.help || findingSpecific(f, body) {
@@ -463,6 +464,9 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 	p.SuppressionExpiryNote = f.Suppressed.ExpiryNote()
 	return h
 }
+
+// sarifBaselineState maps Finding.Baseline to SARIF's result.baselineState.
+var sarifBaselineState = map[string]string{translator.BaselineNew: "new", translator.BaselineExisting: "unchanged"}
 
 // findingSpecific reports whether a runbook body is written for one finding:
 // it names the finding's file path, qualified object name, message,

@@ -107,12 +107,7 @@ func (t *Text) Write(f *translator.Finding) error {
 	if t.w == nil {
 		return fmt.Errorf("write local report: Write before Begin")
 	}
-	one := translator.Findings{f}.Count()
-	t.counts.Error += one.Error
-	t.counts.Warning += one.Warning
-	t.counts.Info += one.Info
-	t.counts.Ignored += one.Ignored
-	t.counts.Total++
+	t.counts.Add(f)
 	if f.Ignored() {
 		t.ignored = append(t.ignored, f)
 		return nil

@@ -42,7 +42,7 @@ import (
 //     holding only a bounded window (plus what a reporter keeps: the
 //     ignored findings the local report lists at its end).
 //
-// Differences of a streamed run, all documented in docs/performance.md:
+// Differences of a streamed run (docs/performance.md, "Streaming mode"):
 //
 //   - Output is in input order, not sorted. It is still deterministic:
 //     the parallel stages keep input order.
@@ -71,10 +71,6 @@ const streamEnv = "RUNBOOK_TRANSLATOR_STREAM"
 // over the run), so everyday output is the same whatever the reporters;
 // above it memory stays flat.
 const streamThreshold = 50000
-
-// streamBatch is the size of the batches the pipeline hands its workers
-// (tests use it to size inputs).
-const streamBatch = 256
 
 // streamWorkers is the number of goroutines that run the stages (runbook
 // rendering dominates). With one CPU the stages run inline in the parser's
