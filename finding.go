@@ -127,14 +127,26 @@ type Suppression struct {
 	ExpiresInDays *int `json:"expires_in_days,omitempty"`
 }
 
+// ExpiresSoon returns the days left of an exception that still
+// suppresses and expires within the warning window (0: today is its last
+// day); ok is false otherwise, and for nil.
+func (s *Suppression) ExpiresSoon() (days int, ok bool) {
+	if s == nil || s.ExpiresInDays == nil || s.Expired {
+		return 0, false
+	}
+	return max(*s.ExpiresInDays, 0), true
+}
+
 // ExpiryNote is the reminder reporters show for an exception that expires
 // soon, "exception expires in 5 days" ("in 1 day", "today"), or "" when
-// it is not within the warning window.
+// it is not within the warning window. Reports in a language other than
+// English use messages.Expiry.
 func (s *Suppression) ExpiryNote() string {
-	if s == nil || s.ExpiresInDays == nil || s.Expired {
+	n, ok := s.ExpiresSoon()
+	if !ok {
 		return ""
 	}
-	switch n := *s.ExpiresInDays; {
+	switch {
 	case n <= 0:
 		return "exception expires today"
 	case n == 1:
@@ -407,9 +419,17 @@ type Run struct {
 	Fixed Findings
 	// FailOnNew (--fail-on new) makes only new findings fail the run.
 	FailOnNew bool
+	// BaselineNew and BaselineExisting count the active findings of a
+	// streamed run (whose Findings is empty: they went to the reporters one
+	// by one) that are new and existing; with Findings set, BaselineCounts
+	// counts those instead.
+	BaselineNew, BaselineExisting int
 	// Deliveries say how each PR/MR reporter did, for the reporters that
 	// run after them (the machine-readable summary).
 	Deliveries []Delivery
+	// Lang is the language of the reports' own words (messages.Langs);
+	// "" means English. Machine-readable output does not change with it.
+	Lang string
 }
 
 // Delivery is the outcome of one PR/MR reporter.
@@ -427,6 +447,9 @@ type Delivery struct {
 func (r *Run) BaselineCounts() (newN, existing, fixed int, ok bool) {
 	if r.BaselineFile == "" {
 		return 0, 0, 0, false
+	}
+	if r.Findings == nil {
+		return r.BaselineNew, r.BaselineExisting, len(r.Fixed), true
 	}
 	for _, f := range r.Findings {
 		switch {
