@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/ignore"
 	"github.com/runbook-translator/runbook-translator/internal/patch"
 )
@@ -133,6 +134,14 @@ func ignoreAddRun(o *IgnoreAddOptions) error {
 		if err := cfg.IgnorePolicy.Check(r, now()); err != nil {
 			return usageError("the rule breaks the ignore_policy of %s, nothing written: %s", name, strings.ReplaceAll(err.Error(), "\n", "; "))
 		}
+		// The same findings already ignored: adding is still allowed (to
+		// renew an expired exception), but say so.
+		for i, old := range cfg.Ignore {
+			if sameFindings(old, r) {
+				fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s:%d: ignore[%d] already matches the same findings (expires %s)\n",
+					name, cfg.ruleLine(i), i, orNone(old.Expires))
+			}
+		}
 	}
 	out, err := ignore.AddRule(src, name, r)
 	if err != nil {
@@ -158,6 +167,21 @@ func ignoreAddRun(o *IgnoreAddOptions) error {
 	}
 	fmt.Fprintf(o.IO.ErrOut, "runbook-translator: added ignore rule %s to %s (expires %s)\n", r.String(), name, r.Expires)
 	return nil
+}
+
+// sameFindings reports whether two rules select the same findings: the
+// same code (any spelling), tool, path and resource.
+func sameFindings(a, b ignore.Rule) bool {
+	return translator.NormalizeCode(a.Code) == translator.NormalizeCode(b.Code) &&
+		strings.EqualFold(strings.TrimSpace(a.Tool), strings.TrimSpace(b.Tool)) &&
+		strings.TrimPrefix(a.Path, "./") == strings.TrimPrefix(b.Path, "./") && a.Resource == b.Resource
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "never"
+	}
+	return s
 }
 
 // writeFileAtomic replaces p by data through a temporary file in the same
