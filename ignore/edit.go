@@ -64,6 +64,15 @@ func AddRule(src []byte, filename string, r Rule) ([]byte, error) {
 	if err := r.Validate(); err != nil {
 		return nil, fail(0, "rule: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
+	// The parser counts a byte-order mark as a column of line 1; edit the
+	// text after it and put it back.
+	if bom := "\ufeff"; bytes.HasPrefix(src, []byte(bom)) {
+		out, err := AddRule(src[len(bom):], filename, r)
+		if err != nil {
+			return nil, err
+		}
+		return append([]byte(bom), out...), nil
+	}
 	root, err := parseDoc(src)
 	var second secondDoc
 	switch {
