@@ -282,13 +282,12 @@ type sarifHeld struct {
 // encoding/json writes a map's keys (sorted), which is what the log had
 // when they were one.
 type sarifResultProps struct {
-	ExceptionExpired   string `json:"exception_expired,omitempty"`
-	Line               string `json:"line,omitempty"`
-	Location           string `json:"location,omitempty"`
-	Resource           string `json:"resource,omitempty"`
-	RunbookID          string `json:"runbook_id,omitempty"`
-	SuppressionExpires string `json:"suppression_expires,omitempty"`
-	// SuppressionExpiryNote: "exception expires in 5 days" (issue 13).
+	ExceptionExpired      string `json:"exception_expired,omitempty"`
+	Line                  string `json:"line,omitempty"`
+	Location              string `json:"location,omitempty"`
+	Resource              string `json:"resource,omitempty"`
+	RunbookID             string `json:"runbook_id,omitempty"`
+	SuppressionExpires    string `json:"suppression_expires,omitempty"`
 	SuppressionExpiryNote string `json:"suppression_expiry_note,omitempty"`
 	ToolSeverity          string `json:"tool_severity,omitempty"`
 }

@@ -163,6 +163,84 @@ type farg struct {
 type fcmd struct {
 	fn   string // "" for an operand
 	args []farg
+	// pf is a printf's constant format when it has only %s, %d, %v and
+	// %% directives (fastPrintf).
+	pf *fformat
+}
+
+// fformat is a printf format split at its verbs: lits[0] verbs[0]
+// lits[1] ... lits[n].
+type fformat struct {
+	lits  []string
+	verbs []byte
+}
+
+// compileFormat splits format, or returns nil when it has a directive
+// other than %s, %d, %v and %%.
+func compileFormat(format string) *fformat {
+	ff := &fformat{}
+	var lit strings.Builder
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			lit.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(format) {
+			return nil
+		}
+		i++
+		switch v := format[i]; v {
+		case '%':
+			lit.WriteByte('%')
+		case 's', 'd', 'v':
+			ff.lits = append(ff.lits, lit.String())
+			ff.verbs = append(ff.verbs, v)
+			lit.Reset()
+		default:
+			return nil
+		}
+	}
+	ff.lits = append(ff.lits, lit.String())
+	return ff
+}
+
+// fastPrintf is fmt.Sprintf(ff, args...) for arguments that each verb
+// prints plainly (a string or Text for %s, an int for %d, any of them or a
+// bool for %v) and the right number of them; ok is false otherwise.
+func fastPrintf(ff *fformat, args []fval) (string, bool) {
+	if len(args) != len(ff.verbs) {
+		return "", false
+	}
+	var parts [8]string
+	if len(args) > len(parts) {
+		return "", false
+	}
+	n := 0
+	for i, a := range args {
+		var s string
+		switch {
+		case (a.k == vText || a.k == vString) && ff.verbs[i] != 'd':
+			s = a.s
+		case a.k == vInt && ff.verbs[i] != 's':
+			s = strconv.Itoa(a.i)
+		case a.k == vBool && ff.verbs[i] == 'v':
+			s = strconv.FormatBool(a.b)
+		default:
+			return "", false
+		}
+		parts[i] = s
+		n += len(s) + len(ff.lits[i])
+	}
+	n += len(ff.lits[len(args)])
+	var b strings.Builder
+	b.Grow(n)
+	for i := range args {
+		b.WriteString(ff.lits[i])
+		b.WriteString(parts[i])
+	}
+	b.WriteString(ff.lits[len(args)])
+	return b.String(), true
 }
 
 type fpipe struct{ cmds []fcmd }
@@ -344,6 +422,9 @@ func compilePipe(p *parse.PipeNode, root bool) (*fpipe, bool) {
 				return nil, false
 			}
 			cmd.args = append(cmd.args, fa)
+		}
+		if cmd.fn == "printf" && len(cmd.args) > 0 && cmd.args[0].kind == aConst && cmd.args[0].c.k == vString {
+			cmd.pf = compileFormat(cmd.args[0].c.s)
 		}
 		fp.cmds = append(fp.cmds, cmd)
 	}
@@ -576,6 +657,19 @@ func (c *fctx) pipe(p *fpipe, dot fval) (fval, error) {
 		}
 		if i > 0 {
 			args = append(args, v)
+		}
+		if cmd.pf != nil {
+			if out, ok := fastPrintf(cmd.pf, args[1:]); ok {
+				// as call("printf"): a tick, then the result spent
+				if err := c.b.tick(1); err != nil {
+					return fval{}, errSlow
+				}
+				if len(out) > maxFuncResult || c.b.spend(out) != nil {
+					return fval{}, errSlow
+				}
+				v = fval{k: vString, s: out}
+				continue
+			}
 		}
 		r, err := c.call(cmd.fn, args)
 		if err != nil {

@@ -112,6 +112,7 @@ var fastBodies = []string{
 	"{{range .Aliases}}[{{.}}|{{code .}}|{{$.Raw.Code}}]{{else}}none{{end}}{{range .Raw.Aliases}}<{{.}}>{{end}}",
 	"{{range .Extra}}{{.}};{{end}}{{range .Raw.Extra}}{{upper .}};{{else}}no extra{{end}}{{range $.Captures}}{{with .}}c={{.}}{{end}}{{end}}",
 	"{{range .Raw.Captures}}{{if contains \"1\" .}}one{{else}}{{lower .}}{{end}}{{end}}{{with .Path}}{{range $.Aliases}}{{.}}@{{$.Line}} {{end}}{{end}}",
+	`{{printf "%s-%d-%v-%v-%v %% %s" .Raw.Code .Line .Message true .Line .Path}} {{printf "%s" .Line}} {{printf "%d" .Code}} {{printf "%s %s" .Code}} {{printf "%s" .Code .Tool}} {{.Raw.Code | printf "x%sy"}} {{printf "%5s|%q|%" .Code .Code}} {{printf "%v%v%v%v%v%v%v%v%v" 1 2 3 4 5 6 7 8 9}} {{printf "" }}`,
 	// Handed back to text/template:
 	`{{.}}`, `{{.Aliases}}`, `{{range $i, $a := .Aliases}}{{$i}}{{end}}`, `{{range .Aliases}}{{.Foo}}{{end}}`,
 	`{{range .Aliases}}{{break}}{{end}}`, `{{range .Message}}x{{end}}`, `{{$x := .Message}}{{$x}}`,
@@ -180,7 +181,7 @@ func FuzzFastMatchesTemplate(f *testing.F) {
 }
 
 func TestFastCompiles(t *testing.T) {
-	for _, body := range fastBodies[:16] {
+	for _, body := range fastBodies[:17] {
 		if ce := testEntry(t, body); ce == nil || compileFast(ce.tmpl) == nil {
 			t.Errorf("%q: want it compiled to the fast path", body)
 		}

@@ -256,8 +256,10 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []e
 		errs = append(errs, &LoadError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 	seenID := map[string]int{}
-	for _, prev := range l.entries {
-		seenID[prev.ID] = -1
+	if !snapshot { // the snapshot's ids were checked when it was made
+		for _, prev := range l.entries {
+			seenID[prev.ID] = -1
+		}
 	}
 	for i := range f.Entries {
 		e := &f.Entries[i]

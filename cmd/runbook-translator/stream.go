@@ -201,7 +201,7 @@ func (o *ReviewOptions) runPipeline(ctx context.Context, in *runInput) error {
 	var tools []string
 	var inputErr error
 	for _, spec := range in.inputs {
-		tool, err := o.readInput(spec, parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir}, emit)
+		tool, err := o.readInput(spec, parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir, ReadFile: o.readCheckout}, emit)
 		if tool != "" && !contains(tools, tool) {
 			tools = append(tools, tool)
 		}
