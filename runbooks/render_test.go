@@ -322,3 +322,29 @@ func TestIgnoreExamplePlain(t *testing.T) {
 		t.Errorf("only %d cases took the plain path", accepted)
 	}
 }
+
+// escape (escapeFrom) writes what markdown.Escape writes: every byte value
+// alone and among plain text, mentions, invalid UTF-8, control bytes.
+func TestEscapeMatchesMarkdown(t *testing.T) {
+	cases := []string{"", "plain", "a_b*c", "@team", "@", "x@", "a@-b", "@\u200b", "\r\n\t", "\x1b[31mred", "\xff\xfe",
+		"é@ü", "<a href='x'>&amp;</a>", "\x7f\x00", "`code` [link](u) | ~ # ! { }", "\u2028", "a\x00@b"}
+	for b := 0; b < 256; b++ {
+		cases = append(cases, string([]byte{byte(b)}), "ab"+string([]byte{byte(b)})+"cd", "@"+string([]byte{byte(b)}))
+	}
+	for _, c := range cases {
+		if got, want := escape(c), markdown.Escape(c); got != want {
+			t.Errorf("escape(%q) = %q, markdown.Escape %q", c, got, want)
+		}
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"a_b", "@x", "\xff@a", "é<\n>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := escape(s), markdown.Escape(s); got != want {
+			t.Errorf("escape(%q) = %q, markdown.Escape %q", s, got, want)
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/runbook-translator/runbook-translator/baseline"
 	"github.com/runbook-translator/runbook-translator/ignore"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/reporters"
 	"github.com/runbook-translator/runbook-translator/runbooks"
@@ -323,7 +324,7 @@ func (s *sink) account(f *translator.Finding) {
 		s.failed = true
 	}
 	if sp := f.Suppressed; sp != nil && sp.Expired {
-		note := fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, sp.Expires)
+		note := messages.T(s.run.Lang, "note.expired", f.Tool, f.Code, sp.Expires)
 		if prev, ok := s.expired[note]; !ok || translator.Less(f, prev) {
 			// Keep only the sort key, not the finding (its runbook body).
 			s.expired[note] = &translator.Finding{Tool: f.Tool, Code: f.Code, Message: f.Message, Location: f.Location}
@@ -383,12 +384,11 @@ func (s *sink) finish(ctx context.Context, tools []string, inputErr error, loc *
 	run.Tools = tools
 	run.Notes = append(run.Notes, s.in.notes...)
 	for _, r := range s.in.ign.Unused() {
-		msg := fmt.Sprintf("ignore rule matched nothing: %s", describeRule(r))
-		run.Notes = append(run.Notes, msg)
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", msg)
+		run.Notes = append(run.Notes, messages.T(run.Lang, "note.unused_ignore", describeRule(r)))
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", messages.T(messages.Default, "note.unused_ignore", describeRule(r)))
 	}
 	run.Notes = append(run.Notes, s.expiredNotes()...)
-	run.Notes = append(run.Notes, locateNotes(loc, s.in.baseDir)...)
+	run.Notes = append(run.Notes, locateNotes(s.run.Lang, loc, s.in.baseDir)...)
 	run.Notes = dedupe(run.Notes)
 	run.InputFailed = inputErr != nil
 

@@ -175,7 +175,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 		MaxBatch: 1, Concurrency: r.opts.MaxConcurrency, Limits: notesCreateLimit,
 		Clock: r.opts.Retry.Clock, MaxRounds: r.opts.Retry.MaxAttempts, Backoff: r.api.backoff, MaxWait: r.opts.Retry.MaxWait,
 		Log: r.logf, Redact: r.api.redact, FileComments: r.opts.FileComments,
-		Permissions: "the Developer role or higher (a Reporter may comment but not resolve)",
+		Permissions: messages.T(run.Lang, "gitlab.permissions"),
 	}
 	if r.opts.DryRun != nil {
 		cfg.Concurrency = 1 // a dry run prints its calls in plan order
