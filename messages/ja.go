@@ -96,8 +96,6 @@ var ja = map[Key]string{
 	"md.no_expiry":        "期限なし",
 	"md.expires":          "期限 %s",
 	"md.ignored_item":     "- %s %s: %s。理由: %s、%s%s\n",
-	"expiry.days":         "例外はあと %d 日で期限切れになります",
-	"expiry.today":        "例外の期限は今日までです",
 	"md.expired_item":     "- ⚠️ **例外の期限切れ (%s)** のため再び報告: %s %s。例外の理由: %s\n",
 	"md.no_file":          "(ファイルなし)",
 	"md.no_line":          " (行番号なし)",
@@ -179,4 +177,7 @@ var ja = map[Key]string{
 	"fallback.how_to_fix":   "修正方法",
 	"fallback.docs":         "ドキュメント",
 	"runbooks.show_example": "(%s の指摘の例)",
+
+	"expiry.days":  "例外はあと %d 日で期限切れになります",
+	"expiry.today": "例外の期限は今日までです",
 }
