@@ -197,6 +197,11 @@ var en = map[Key]string{
 	"fallback.how_to_fix":   "How to fix",
 	"fallback.docs":         "Documentation",
 	"runbooks.show_example": "(example finding for %s)",
+
+	// An exception within the warning window (ignore_policy.warn_within),
+	// messages.Expiry.
+	"expiry.days":  "exception expires in %d days",
+	"expiry.today": "exception expires today",
 }
 
 // enOne holds the English singular forms of the count messages.
@@ -213,4 +218,5 @@ var enOne = map[Key]string{
 	"ann.n_warnings":       "%d warning",
 	"ann.n_notices":        "%d notice",
 	"life.request_changes": "%d finding at or above the fail level remains; the summary comment lists it. This review is dismissed once it is fixed.",
+	"expiry.days":          "exception expires in %d day",
 }

@@ -177,4 +177,7 @@ var ja = map[Key]string{
 	"fallback.how_to_fix":   "修正方法",
 	"fallback.docs":         "ドキュメント",
 	"runbooks.show_example": "(%s の指摘の例)",
+
+	"expiry.days":  "例外はあと %d 日で期限切れになります",
+	"expiry.today": "例外の期限は今日までです",
 }

@@ -700,8 +700,8 @@ func ignoredItem(l string, f *translator.Finding) string {
 	if s.Source != "" {
 		src = " (" + esc(s.Source) + ")"
 	}
-	if n := s.ExpiryNote(); n != "" {
-		src += " ⏳ **" + n + "**"
+	if d, ok := s.ExpiresSoon(); ok {
+		src += " ⏳ **" + messages.Expiry(l, d) + "**"
 	}
 	return messages.T(l, "md.ignored_item", mdLocation(l, f), toolCodeMD(f),
 		esc(truncate(f.Message, mdMaxMessageBytes)), reason, exp, src)

@@ -250,8 +250,8 @@ func (t *Text) ignoredFinding(f *translator.Finding) {
 		why += " (" + terminal(oneLine(s.Source)) + ")"
 	}
 	t.lines(indent, indent, why, ansiDim)
-	if n := s.ExpiryNote(); n != "" {
-		t.lines(indent+"! ", indent+"  ", n, ansiYellow)
+	if d, ok := s.ExpiresSoon(); ok {
+		t.lines(indent+"! ", indent+"  ", messages.Expiry(l, d), ansiYellow)
 	}
 	if s.Link != "" {
 		t.lines(indent+messages.T(l, "text.see"), indent+"     ", terminal(oneLine(s.Link)), ansiDim)
