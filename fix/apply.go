@@ -13,7 +13,18 @@ import (
 // changed run of lines, so a suggestion shows only the lines that change.
 func LineEdits(path, old, new string) []translator.Edit {
 	a, b := rawLines(old), rawLines(new)
-	m := difflib.NewMatcher(a, b)
+	// The lines before and after the change are equal and left out of the
+	// matcher, whose cost grows with the square of what it compares: a
+	// fix changes a few lines of a file that may be large.
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	m := difflib.NewMatcher(a[pre:len(a)-suf], b[pre:len(b)-suf])
 	var out []translator.Edit
 	for _, op := range m.GetOpCodes() {
 		if op.Tag == 'e' {
@@ -21,9 +32,9 @@ func LineEdits(path, old, new string) []translator.Edit {
 		}
 		out = append(out, translator.Edit{
 			Path:      path,
-			StartLine: op.I1 + 1, StartColumn: 1,
-			EndLine: op.I2 + 1, EndColumn: 1,
-			Text: strings.Join(b[op.J1:op.J2], ""),
+			StartLine: pre + op.I1 + 1, StartColumn: 1,
+			EndLine: pre + op.I2 + 1, EndColumn: 1,
+			Text: strings.Join(b[pre+op.J1:pre+op.J2], ""),
 		})
 	}
 	return out

@@ -66,14 +66,15 @@ func utf8Text(b []byte) bool {
 	return !strings.ContainsRune(string(b), 0) && strings.ToValidUTF8(string(b), "\uFFFD") == string(b)
 }
 
-// vars are the finding's values for $name: its Extra, and the container
-// that holds its line when the tool named none.
+// vars are the finding's values for $name: its Extra, and, when the tool
+// named no container, the one that holds the finding's line or the pod's
+// only one.
 func vars(src string, f *translator.Finding, doc *locate.Document) map[string]string {
 	v := map[string]string{}
 	for k, x := range f.Extra {
 		v[k] = x
 	}
-	if v["container"] == "" && doc != nil && f.Line > 0 {
+	if v["container"] == "" && doc != nil {
 		if c := containerAt(doc, f.Line); c != "" {
 			v["container"] = c
 		}
@@ -101,7 +102,7 @@ func PinContainer(orig []byte, f *translator.Finding) map[string]string {
 }
 
 // containerAt names the container (init and ephemeral ones too) whose list
-// item spans line, or "".
+// item spans line, or the only container of the pod; "" when neither.
 func containerAt(doc *locate.Document, line int) string {
 	p, err := locate.ParseFieldPath("spec.containers")
 	if err != nil {
@@ -117,10 +118,15 @@ func containerAt(doc *locate.Document, line int) string {
 	}
 	spec := derefMap(cur)
 	for _, list := range []string{"containers", "initContainers", "ephemeralContainers"} {
-		_, seq := entry(spec, list)
+		k, seq := entry(spec, list)
 		seq = deref(seq)
 		if seq == nil || seq.Kind != yaml.SequenceNode {
 			continue
+		}
+		// Trivy points some container findings at the list's key; a list
+		// of one container says which.
+		if k.Line == line && len(seq.Content) == 1 {
+			return scalar(deref(seq.Content[0]), "name")
 		}
 		for i, it := range seq.Content {
 			end := 1 << 30
@@ -133,6 +139,16 @@ func containerAt(doc *locate.Document, line int) string {
 				return scalar(deref(it), "name")
 			}
 		}
+	}
+	// A pod of one container: a container finding is about it.
+	var all []*yaml.Node
+	for _, list := range []string{"containers", "initContainers", "ephemeralContainers"} {
+		if _, seq := entry(spec, list); deref(seq) != nil && deref(seq).Kind == yaml.SequenceNode {
+			all = append(all, deref(seq).Content...)
+		}
+	}
+	if len(all) == 1 {
+		return scalar(deref(all[0]), "name")
 	}
 	return ""
 }
