@@ -23,6 +23,7 @@ func init() {
 			}
 			s := NewSARIF(opts.Out)
 			s.warn = opts.Warn
+			s.ReadFile = opts.ReadFile
 			return s, nil
 		})
 }
@@ -135,6 +136,9 @@ type SARIF struct {
 	out  io.Writer
 	warn io.Writer
 	st   *sarifState
+	// ReadFile reads a repository-relative file, to write fix columns in
+	// UTF-16 code units; nil keeps only the fixes that need no text.
+	ReadFile func(path string) ([]byte, error)
 }
 
 var (
@@ -165,6 +169,7 @@ func (s *SARIF) Begin(*translator.Run) error {
 		return fmt.Errorf("write sarif report: no output")
 	}
 	s.st = newSARIFState()
+	s.st.read = s.ReadFile
 	return nil
 }
 
@@ -174,6 +179,7 @@ func (s *SARIF) Begin(*translator.Run) error {
 func (s *SARIF) Write(f *translator.Finding) error {
 	if s.st == nil {
 		s.st = newSARIFState()
+		s.st.read = s.ReadFile
 	}
 	s.st.add(f)
 	return nil
@@ -224,6 +230,8 @@ type sarifState struct {
 	runs []*sarifToolRun
 	// cutRuns are tools whose run was left out (over sarifMaxRuns).
 	cutRuns []string
+	// read reads a repository file for fix columns (SARIF.ReadFile).
+	read func(string) ([]byte, error)
 }
 
 type sarifToolRun struct {
@@ -278,6 +286,7 @@ type sarifHeld struct {
 	baseline string // SARIF baselineState: new, unchanged, or "" without --baseline
 	supp     *translator.Suppression
 	props    map[string]string
+	fixes    []sarifFixOut
 }
 
 func newSARIFState() *sarifState {
@@ -432,6 +441,13 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 	}
 	if f.Ignored() && f.Suppressed.Expires != "" {
 		props["suppression_expires"] = f.Suppressed.Expires
+	}
+	if len(f.Fixes) > 0 {
+		var left int
+		h.fixes, left = sarifFixes(f, st.read) // sarif_fix.go
+		if left > 0 {
+			props["fixes_left_out"] = fmt.Sprintf("%d (their file could not be read to give UTF-16 columns, or the text is over %d bytes)", left, maxSARIFFixText)
+		}
 	}
 	h.props = props
 	return h
@@ -784,6 +800,7 @@ type sarifResult struct {
 	// BaselineState is SARIF 2.1.0 §3.27.24 (result.baselineState).
 	BaselineState string            `json:"baselineState,omitempty"`
 	Properties    map[string]string `json:"properties,omitempty"`
+	Fixes         []sarifFixOut     `json:"fixes,omitempty"`
 }
 
 type sarifLocation struct {
@@ -1021,6 +1038,7 @@ func (h *sarifHeld) sarif() sarifResult {
 		res.Properties = h.props
 	}
 	res.BaselineState = h.baseline
+	res.Fixes = h.fixes
 	return res
 }
 
