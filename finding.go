@@ -385,9 +385,17 @@ type Run struct {
 	Fixed Findings
 	// FailOnNew (--fail-on new) makes only new findings fail the run.
 	FailOnNew bool
+	// BaselineNew and BaselineExisting count the active findings of a
+	// streamed run (whose Findings is empty: they went to the reporters one
+	// by one) that are new and existing; with Findings set, BaselineCounts
+	// counts those instead.
+	BaselineNew, BaselineExisting int
 	// Deliveries say how each PR/MR reporter did, for the reporters that
 	// run after them (the machine-readable summary).
 	Deliveries []Delivery
+	// Lang is the language of the reports' own words (messages.Langs);
+	// "" means English. Machine-readable output does not change with it.
+	Lang string
 }
 
 // Delivery is the outcome of one PR/MR reporter.
@@ -405,6 +413,9 @@ type Delivery struct {
 func (r *Run) BaselineCounts() (newN, existing, fixed int, ok bool) {
 	if r.BaselineFile == "" {
 		return 0, 0, 0, false
+	}
+	if r.Findings == nil {
+		return r.BaselineNew, r.BaselineExisting, len(r.Fixed), true
 	}
 	for _, f := range r.Findings {
 		switch {

@@ -52,6 +52,11 @@ type Rule struct {
 	Expires string `yaml:"expires,omitempty" json:"expires,omitempty"`
 	// Link points to the risk acceptance or ticket.
 	Link string `yaml:"link,omitempty" json:"link,omitempty"`
+	// ApprovedBy names who accepted the risk (a person or team).
+	ApprovedBy string `yaml:"approved_by,omitempty" json:"approved_by,omitempty"`
+	// RequestedBy names who asked for the exception, e.g. the author of
+	// the pull-request comment that requested it.
+	RequestedBy string `yaml:"requested_by,omitempty" json:"requested_by,omitempty"`
 }
 
 // String describes the rule for warnings: `code=KSV-0017 path=k8s/**`.

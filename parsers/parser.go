@@ -329,9 +329,11 @@ func CleanPath(p, baseDir string) string {
 		return ""
 	}
 	if baseDir != "" {
-		b := strings.TrimSuffix(strings.ReplaceAll(baseDir, `\`, "/"), "/") + "/"
-		if strings.HasPrefix(p, b) {
-			p = p[len(b):]
+		// p starts with baseDir + "/", without building that string: this
+		// runs once per finding.
+		b := strings.TrimSuffix(strings.ReplaceAll(baseDir, `\`, "/"), "/")
+		if len(p) > len(b) && p[len(b)] == '/' && strings.HasPrefix(p, b) {
+			p = p[len(b)+1:]
 		}
 	}
 	p = path.Clean(p)

@@ -295,3 +295,30 @@ func TestLimitWriterAbortsExecution(t *testing.T) {
 		t.Fatalf("err=%v over=%v len=%d", err, w.over, w.buf.Len())
 	}
 }
+
+// ignoreExamplePlain writes what the general path writes, for every value
+// it accepts.
+func TestIgnoreExamplePlain(t *testing.T) {
+	vals := []string{"", "trivy", "CKV_K8S_16", "a/b c.yaml", "Deployment/web", "yes", "On", "NULL", "inf2",
+		"x: y", `q"uote\`, "#c", "-x", "1abc", "a`b", "é", "tab\tx", "\x00", "@team", "https://x/y", "~", "a\nb"}
+	accepted := 0
+	for _, tool := range vals {
+		for _, code := range vals {
+			for _, path := range vals[:8] {
+				for _, res := range vals[:6] {
+					got, ok := ignoreExamplePlain(tool, code, path, res)
+					if !ok {
+						continue
+					}
+					accepted++
+					if want := ignoreExampleBlock(tool, code, path, res); got != want {
+						t.Fatalf("(%q, %q, %q, %q):\n%s\n--- general ---\n%s", tool, code, path, res, got, want)
+					}
+				}
+			}
+		}
+	}
+	if accepted < 1000 {
+		t.Errorf("only %d cases took the plain path", accepted)
+	}
+}

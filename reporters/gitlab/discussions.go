@@ -26,6 +26,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
@@ -167,7 +168,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 	in := lifecycle.Input{Run: run, Diff: dm, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions,
 		Fix: r.suggestion(dm)}
 	if r.opts.HeadSHA != "" && r.opts.HeadSHA != ver.HeadCommitSHA {
-		in.Stale = "the merge request has commits newer than the analysed one"
+		in.Stale = messages.T(run.Lang, "life.stale_mr")
 	}
 	cfg := lifecycle.Config{
 		Forge: "GitLab", What: "post merge request discussions", Head: ver.HeadCommitSHA, BotLogin: r.opts.BotLogin,

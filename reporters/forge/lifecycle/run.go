@@ -11,6 +11,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
@@ -62,6 +63,13 @@ type state struct {
 	unreopened int    // comments of findings back whose thread stays resolved
 	carried    bool   // unsettled threads of an earlier run, state unknown
 	known      map[string]bool
+	// lang is the language of the notes and bodies (the run's).
+	lang string
+}
+
+// copts are the comment options of a run: mentions and its language.
+func (s *state) copts(in Input) comment.Options {
+	return comment.Options{Mentions: in.Mentions, Lang: s.lang}
 }
 
 func (s *state) logf(format string, args ...any) {
@@ -103,6 +111,9 @@ func (c *Config) defaults() {
 func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	cfg.defaults()
 	s := &state{f: f, cfg: cfg, pace: newPacer(cfg.Clock, cfg.Limits), rejected: map[string]string{}, known: map[string]bool{}}
+	if in.Run != nil {
+		s.lang = in.Run.Lang
+	}
 	if err := s.identify(ctx); err != nil {
 		return err
 	}
@@ -158,7 +169,7 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	p := &plan{}
 	if in.Stale == "" {
 		// On a stale head nothing is placed, so nothing is closed either.
-		p = s.plan(want, ours, in.Run.Findings.Active(), memory, !sameHead && prev.Unsettled > 0, comment.Options{Mentions: in.Mentions})
+		p = s.plan(want, ours, in.Run.Findings.Active(), memory, !sameHead && prev.Unsettled > 0, s.copts(in))
 	}
 	if memory {
 		s.why = prev.UnsettledWhy
@@ -211,12 +222,10 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	}
 	notes := append(p.notes, s.notes...)
 	if s.unsettled > 0 {
-		notes = append(notes, fmt.Sprintf("%d threads of fixed findings stay open: %s refused to resolve them (%s). Their comments say Fixed; resolving needs %s.",
-			s.unsettled, cfg.Forge, s.why, cfg.Permissions))
+		notes = append(notes, messages.N(s.lang, "life.unsettled", s.unsettled, cfg.Forge, s.why, cfg.Permissions))
 	}
 	if s.unreopened > 0 {
-		notes = append(notes, fmt.Sprintf("%d threads of findings that came back stay resolved: %s refused to reopen them (%s). Their comments show the finding again.",
-			s.unreopened, cfg.Forge, s.why))
+		notes = append(notes, messages.N(s.lang, "life.unreopened", s.unreopened, cfg.Forge, s.why))
 	}
 	notes = append(notes, in.Run.Notes...)
 	sum := comment.Summary{Findings: in.Run.Findings, Inline: s.inline, NotInline: s.notInline, Failed: s.failed,
@@ -226,7 +235,7 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	if len(s.failed) > 0 || len(s.errs) > 0 {
 		postErr = &NotPostedError{What: cfg.What, Entries: s.failed, Err: errors.Join(s.errs...)}
 	}
-	if err := s.writeSummary(ctx, summary, sum, comment.Options{Mentions: in.Mentions}); err != nil {
+	if err := s.writeSummary(ctx, summary, sum, s.copts(in)); err != nil {
 		if postErr == nil {
 			return err
 		}
@@ -290,7 +299,7 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 	if in.FilterMode == diff.ModeAdded {
 		anchorMode = diff.ModeAdded
 	}
-	copts := comment.Options{Mentions: in.Mentions}
+	copts := s.copts(in)
 	var want []*Draft
 	for _, f := range active {
 		line := 0
@@ -301,18 +310,18 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 		case f.Path != "" && in.Stale == "" && line == 0 && s.cfg.FileComments && changed(in.Diff, f.Path):
 			if k := rejectKey(f.Fingerprint, f.Path, 0); prevRejected[k] != "" {
 				s.rejected[k] = prevRejected[k]
-				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: "rejected by " + s.cfg.Forge + ": " + prevRejected[k]})
+				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: messages.T(s.lang, "summary.rejected_by", s.cfg.Forge, prevRejected[k])})
 				continue
 			}
 			want = append(want, in.draft(&Draft{Finding: f, Path: f.Path, File: true}, copts))
 		case f.Line <= 0 || f.Path == "":
-			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: comment.ReasonNoLine})
+			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: comment.Reason(s.lang, comment.ReasonNoLine)})
 		case in.Stale != "":
 			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: in.Stale})
 		case line == 0:
 			// The file's lines may not be known (a bad or missing patch, a
 			// cut listing): say so rather than "outside the diff".
-			reason := comment.ReasonOutsideDiff
+			reason := comment.Reason(s.lang, comment.ReasonOutsideDiff)
 			if why := in.Diff.Unknown(f.Path); why != "" {
 				reason = why
 			}
@@ -330,7 +339,7 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 				// Refused on this very commit already: asking again would
 				// be refused again.
 				s.rejected[k] = prevRejected[k]
-				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: "rejected by " + s.cfg.Forge + ": " + prevRejected[k]})
+				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: messages.T(s.lang, "summary.rejected_by", s.cfg.Forge, prevRejected[k])})
 				continue
 			}
 			want = append(want, d)

@@ -1,0 +1,181 @@
+package messages
+
+// Message keys that code outside this package names as constants. Most
+// call sites name their key as a string literal ("text.notes"); the test
+// TestKeysUsedExist checks every literal key of the repository's code
+// against this table.
+const (
+	WhatIsWrong    Key = "what_is_wrong"
+	NeedException  Key = "need_exception"
+	Summary        Key = "summary"
+	NoFindings     Key = "no_findings"
+	NoRunbookEntry Key = "no_runbook_entry"
+	Findings       Key = "findings"
+	Suppressed     Key = "suppressed"
+)
+
+// en is the English table: the words the reports had before the table.
+var en = map[Key]string{
+	WhatIsWrong:    "What is wrong",
+	NeedException:  "Need an exception?",
+	Summary:        "Summary",
+	NoFindings:     "No findings.",
+	NoRunbookEntry: "No runbook entry",
+	Findings:       "Findings",
+	Suppressed:     "Suppressed",
+
+	// Severity names (lists, columns) and heading words.
+	"sev.critical":      "critical",
+	"sev.error":         "error",
+	"sev.warning":       "warning",
+	"sev.info":          "info",
+	"sev.notice":        "notice",
+	"sevtitle.critical": "Critical",
+	"sevtitle.error":    "Error",
+	"sevtitle.warning":  "Warning",
+	"sevtitle.info":     "Info",
+	"sevtitle.notice":   "Notice",
+
+	// The local (terminal) report, reporters/text.go.
+	"text.no_file":         "(no file)",
+	"text.ignored":         "Ignored (%d)",
+	"text.notes":           "Notes",
+	"text.outside":         "%d findings outside the change not shown (--filter-mode nofilter shows them); they still count.",
+	"text.resource":        "resource: ",
+	"text.located":         "located: ",
+	"text.expired":         "exception expired on %s: reported again",
+	"text.reason_was":      " (reason was: %s)",
+	"text.runbook":         "runbook: ",
+	"text.runbook_none":    "(none)",
+	"text.fallback":        " (generic fallback: no catalog entry for this code)",
+	"text.template_failed": "runbook template failed: %s",
+	"text.see":             "see: ",
+	"text.reason":          "reason: %s",
+	"text.reason_none":     "reason: (none given)",
+	"text.expires":         "; expires %s",
+	"text.no_expiry":       "; no expiry",
+	"text.n_errors":        "%d errors",
+	"text.n_warnings":      "%d warnings",
+	"text.counts":          "%s, %s, %d info, %d ignored",
+	"text.baseline":        "; %d new, %d existing, %d fixed",
+	"text.incomplete":      "INCOMPLETE",
+	"text.pass":            "PASS",
+	"text.fail":            "FAIL",
+	"text.verdict_input":   "%s. %s: an input could not be read (the error follows); the run fails.",
+	"text.verdict_none":    `%s. %s (fail level "none": never fails).`,
+	"text.verdict_fail":    "%s. %s: %s.",
+	"text.why_failing":     "%d findings at or above fail level %q",
+	"text.why_failing_rb":  "%d findings at or above fail level %q or without a runbook",
+	"text.verdict_pass":    "%s. %s: nothing at or above fail level %q.",
+
+	// The Markdown report, reporters/markdown.go.
+	"md.what_to_do":       "### What to do\n\n",
+	"md.notes":            "### Notes\n\n",
+	"md.more_notes":       "- … %d more notes not shown\n",
+	"md.ignored":          "### Ignored (%d)\n\n",
+	"md.ignored_expired":  "### Ignored (%d) and expired exceptions (%d)\n\n",
+	"md.more_ignored":     "- … %d more ignored findings not shown\n",
+	"md.more_expired":     "- … %d more expired exceptions not shown\n",
+	"md.table_head":       "### Findings by runbook\n\n| Runbook | Findings | Tools / codes | First locations |\n|---|---:|---|---|\n",
+	"md.table_more":       "\n_%d more runbook entries are not in this table._\n",
+	"md.hidden":           "%d of %d findings are not shown",
+	"md.notes_hidden":     "%d notes are not shown",
+	"md.join":             "; ",
+	"md.truncated":        "> ⚠️ **Truncated:** %s (this summary is capped at %d bytes). The local, json and sarif reports list every finding.\n\n",
+	"md.head_input":       "## ⚠️ %s: incomplete, an input could not be read\n\nThe job log names the input and the error; the run fails.\n\n",
+	"md.head_none":        "## ✅ %s: passes (fail level %s never fails)\n\n",
+	"md.head_fail":        "## ❌ %s: fails at fail level %s\n\n",
+	"md.failing":          "%d findings at or above the fail level.\n\n",
+	"md.failing_rb":       "%d findings at or above the fail level or without a runbook.\n\n",
+	"md.head_pass":        "## ✅ %s: passes at fail level %s\n\n",
+	"md.counts":           "| Error | Warning | Info | Ignored |\n|---:|---:|---:|---:|\n| %d | %d | %d | %d |\n",
+	"md.baseline":         "\nAgainst the baseline: **%d new**, %d existing, %d fixed.\n",
+	"md.no_findings":      "\nNo findings.\n",
+	"md.more_codes":       ", +%d more",
+	"md.more_locations":   "+%d more",
+	"md.n_findings":       "%d findings",
+	"md.template_failed":  "_The runbook template failed (%s); the tool's message:_\n\n",
+	"md.differ":           "_Rendered for the first finding below; the others match the same entry._\n\n",
+	"md.fallback":         "_No catalog entry for this code yet: generic guidance._\n\n",
+	"md.owner":            "Owner: %s\n\n",
+	"md.see":              "See: %s\n\n",
+	"md.findings":         "Findings:\n\n",
+	"md.body_omitted":     "_Runbook body omitted to fit the size limit._\n\nFindings:\n\n",
+	"md.more_not_shown":   "- … %d more not shown\n",
+	"md.resource":         " (resource %s)",
+	"md.outside_diff":     " (outside the changed lines)",
+	"md.expired_mark":     " ⚠️ **exception expired on %s**",
+	"md.reason_none":      "_none given_",
+	"md.no_expiry":        "no expiry",
+	"md.expires":          "expires %s",
+	"md.ignored_item":     "- %s %s: %s. Reason: %s; %s%s\n",
+	"md.expired_item":     "- ⚠️ **exception expired on %s**, reported again: %s %s. Reason was: %s\n",
+	"md.no_file":          "(no file)",
+	"md.no_line":          " (no line)",
+	"md.heading_fallback": "runbook-translator",
+
+	// Inline comments on a pull or merge request, reporters/comment.
+	"comment.resource":    "Resource: %s\n\n",
+	"comment.expired":     "> [!WARNING]\n> The exception for this finding expired on %s.\n\n",
+	"comment.owner":       "Owner: %s\n\n",
+	"comment.details":     "<details><summary>Details</summary>\n\n",
+	"comment.tool":        "- Tool: %s\n",
+	"comment.code":        "- Code: %s\n",
+	"comment.docs":        "- Documentation: %s\n",
+	"comment.runbook":     "- Runbook: %s",
+	"comment.fingerprint": "- Fingerprint: %s\n",
+	"comment.truncated":   "\n\n*… truncated: the comment was over the 65,536-character limit of a review comment.*\n",
+	"comment.fixed":       "✅ **Fixed**",
+
+	// The sticky summary comment, reporters/comment/summary.go.
+	"summary.no_findings":    "No findings. ✅\n\n",
+	"summary.counts":         "| Errors | Warnings | Info | Ignored | Inline |\n|---:|---:|---:|---:|---:|\n| %d | %d | %d | %d | %d |\n\n",
+	"summary.baseline":       "Against the base branch: **%d new**, %d existing, %d fixed.\n\n",
+	"summary.section":        "### %s (%d)\n\n",
+	"summary.not_posted":     "Not posted",
+	"summary.not_inline":     "Not shown inline",
+	"summary.fixed":          "### Fixed (%d): thank you!\n\n",
+	"summary.existing":       "<details><summary>Existing findings not shown inline (%d): already on the base branch</summary>\n\n",
+	"summary.ignored":        "### Ignored (%d)\n\n",
+	"summary.until":          " (until %s)",
+	"summary.notes":          "### Notes\n\n",
+	"summary.runbooks":       "### Runbooks\n\n",
+	"summary.more_lines":     "\n*… %d more lines not shown: the summary is limited to 65,536 characters.*\n\n",
+	"summary.outside_diff":   "outside the diff",
+	"summary.no_line":        "no line number",
+	"summary.rejected_by":    "rejected by %s: %s",
+	"summary.not_posted_why": "not posted: %s",
+
+	// Notes and review texts of the comment lifecycle, reporters/forge/lifecycle.
+	"life.update_failed":    "%s:%d: the comment could not be updated: %s",
+	"life.gone":             "No longer reported as of %s.",
+	"life.moved":            "The code changed; the finding is now reported at %s:%d (as of %s).",
+	"life.moved_elsewhere":  "The finding is now reported at %s:%d, where it cannot be commented on; the summary lists it (as of %s).",
+	"life.replied":          "%s: the finding is no longer reported, but the thread stays open because someone replied to it.",
+	"life.unsettled":        "%d threads of fixed findings stay open: %s refused to resolve them (%s). Their comments say Fixed; resolving needs %s.",
+	"life.unreopened":       "%d threads of findings that came back stay resolved: %s refused to reopen them (%s). Their comments show the finding again.",
+	"life.request_changes":  "%d findings at or above the fail level remain; the summary comment lists them. This review is dismissed once they are fixed.",
+	"life.dismiss":          "No findings at or above the fail level remain as of %s.",
+	"life.verdict_failed":   "Could not %s (%s answered: %s). The findings are posted all the same; %s",
+	"life.list_reviews":     "list reviews",
+	"life.request":          "request changes",
+	"life.dismiss_review":   "dismiss the review requesting changes",
+	"life.stale_mr":         "the merge request has commits newer than the analysed one",
+	"fallback.title":        "No runbook entry",
+	"fallback.how_to_fix":   "How to fix",
+	"fallback.docs":         "Documentation",
+	"runbooks.show_example": "(example finding for %s)",
+}
+
+// enOne holds the English singular forms of the count messages.
+var enOne = map[Key]string{
+	"text.outside":         "%d finding outside the change not shown (--filter-mode nofilter shows them); they still count.",
+	"text.n_errors":        "%d error",
+	"text.n_warnings":      "%d warning",
+	"text.why_failing":     "%d finding at or above fail level %q",
+	"text.why_failing_rb":  "%d finding at or above fail level %q or without a runbook",
+	"md.failing":           "%d finding at or above the fail level.\n\n",
+	"md.failing_rb":        "%d finding at or above the fail level or without a runbook.\n\n",
+	"md.n_findings":        "%d finding",
+	"life.request_changes": "%d finding at or above the fail level remains; the summary comment lists it. This review is dismissed once it is fixed.",
+}
