@@ -46,11 +46,19 @@ func TestShellcheckSuggestionThroughMain(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	found := false
+	found, suggestions := false, 0
 	for _, c := range fake.ReviewComments(7) {
 		if c.Line != nil && *c.Line == 4 && strings.Contains(c.Body, "```suggestion\necho Grüße \"$näme\" $1\n```") {
 			found = true
 		}
+		if strings.Contains(c.Body, "```suggestion\n") {
+			suggestions++
+		}
+	}
+	// Every line of the new script is in the diff: each of ShellCheck's
+	// six fixes is a suggestion.
+	if suggestions != 6 {
+		t.Errorf("%d suggestions, want 6", suggestions)
 	}
 	if !found {
 		var bodies []string
