@@ -206,6 +206,9 @@ func (t *Text) finding(f *translator.Finding) {
 		t.lines(indent+"! ", indent+"  ", note, ansiYellow)
 	}
 	t.runbook(f)
+	if t.opts.Verbose {
+		t.fix(f) // text_fix.go
+	}
 }
 
 func (t *Text) runbook(f *translator.Finding) {

@@ -797,6 +797,22 @@ func (d draft) check(pr *PR, rejectLines map[string]bool) string {
 	if d.StartLine != nil && !inDiff(pr, d.Path, *d.StartLine) {
 		return "pull_request_review_thread.start_line must be part of the diff"
 	}
+	if d.StartLine != nil {
+		// A multi-line comment (and the suggestion it carries) spans one
+		// hunk: GitHub answers "pull_request_review_thread.start_line must
+		// be part of the same hunk as the line." otherwise
+		// (qiniu/reviewbot#179). Consecutive shown lines are one hunk (git
+		// merges hunks whose context touches).
+		shown := patchText(pr, d.Path)
+		if *d.Line-*d.StartLine > 10000 {
+			return "pull_request_review_thread.start_line must be part of the same hunk as the line."
+		}
+		for n := *d.StartLine; n <= *d.Line; n++ {
+			if _, ok := shown[n]; !ok {
+				return "pull_request_review_thread.start_line must be part of the same hunk as the line."
+			}
+		}
+	}
 	return ""
 }
 
