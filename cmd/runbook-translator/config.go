@@ -54,7 +54,7 @@ type Config struct {
 	// trusted is false for a config read from the checkout (trust.go).
 	trusted bool
 	// notes are warnings for the run (e.g. a setting that was ignored).
-	notes []string
+	notes []runNote
 }
 
 // InputConfig is one tool output to read.
@@ -221,7 +221,7 @@ func (c *Config) restrict(t *trust, wd string) []error {
 	}
 	if c.Mentions {
 		c.Mentions = false
-		c.notes = append(c.notes, "mentions: true in "+c.path+" is ignored: a config in the checkout is written by the pull request and may not ping people (pass --mentions, or use --trusted-ref; see SECURITY.md)")
+		c.notes = append(c.notes, runNote{"note.mentions_config", []any{c.path}})
 	}
 	return errs
 }
