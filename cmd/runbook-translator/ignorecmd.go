@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/internal/cells/tabwriter"
 )
 
 // IgnoreListOptions holds the flags and streams of `ignore list`.
