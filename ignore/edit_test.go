@@ -213,3 +213,72 @@ func validUTF8(ss ...string) bool {
 	}
 	return true
 }
+
+// FuzzAddRuleConfig: for any config text, AddRule either refuses with an
+// *EditError or returns the text with bytes only added (or the empty
+// value of the key line removed) that reads back with the rule appended.
+func FuzzAddRuleConfig(f *testing.F) {
+	inputs, _ := filepath.Glob("testdata/edit/*.yaml")
+	for _, in := range inputs {
+		if b, err := os.ReadFile(in); err == nil && !strings.Contains(in, ".golden.") {
+			f.Add(b)
+		}
+	}
+	r := Rule{Code: "KSV-0017", Reason: "a: b # c\n*d", Expires: "2027-03-31"}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		out, err := AddRule(src, "c.yaml", r)
+		if err != nil {
+			var ee *EditError
+			if !errors.As(err, &ee) || out != nil {
+				t.Fatalf("refusal %T %v with output %q", err, err, out)
+			}
+			return
+		}
+		var before, after map[string]any
+		if yaml.Unmarshal(src, &before) != nil {
+			t.Fatalf("edited a config that does not parse: %q", src)
+		}
+		if err := yaml.Unmarshal(out, &after); err != nil {
+			t.Fatalf("output does not parse: %v\n%q", err, out)
+		}
+		rules := readRules(t, out)
+		if len(rules) == 0 || rules[len(rules)-1] != r {
+			t.Fatalf("last rule %+v\n%q", rules, out)
+		}
+		if !isSubsequence(src, out) && !removedEmptyValue(src, out) {
+			t.Fatalf("input bytes changed:\n%q\n%q", src, out)
+		}
+	})
+}
+
+// removedEmptyValue reports whether out is src with an empty ignore value
+// ([], ~ or null) removed from the key line, with or without the spaces
+// before it, and bytes inserted.
+func removedEmptyValue(src, out []byte) bool {
+	k := bytes.Index(src, []byte("ignore:"))
+	if k < 0 {
+		return false
+	}
+	for _, v := range []string{"[]", "~", "null", "Null", "NULL"} {
+		i := bytes.Index(src[k:], []byte(v))
+		if i < 0 {
+			continue
+		}
+		i += k
+		from := i
+		for from > k+len("ignore:") && src[from-1] == ' ' {
+			from--
+		}
+		to := i + len(v)
+		for to < len(src) && src[to] == ' ' {
+			to++
+		}
+		for _, cut := range [][2]int{{i, i + len(v)}, {from, i + len(v)}, {from, to}} {
+			c := append(append([]byte(nil), src[:cut[0]]...), src[cut[1]:]...)
+			if isSubsequence(c, out) {
+				return true
+			}
+		}
+	}
+	return false
+}

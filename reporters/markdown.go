@@ -52,18 +52,46 @@ type Markdown struct {
 	MaxBytes int
 	// Heading names the report; "" means "runbook-translator".
 	Heading string
+
+	st *mdState
 }
 
-var _ Reporter = (*Markdown)(nil)
+var (
+	_ Reporter = (*Markdown)(nil)
+	_ Streamer = (*Markdown)(nil)
+)
+
+// Memory: the report shows at most mdMaxItemsPerGroup findings of a group
+// (and of the ignored and expired lists), each group's body once, and the
+// counts. So, streamed or collected, it holds per runbook entry the
+// counts, the body of its first finding (in report order) and the first
+// mdMaxItemsPerGroup findings as compact records without their runbook;
+// not the run. What it writes is what sorting the whole run would give.
 
 // mdGroup is the active findings of one runbook entry.
 type mdGroup struct {
-	title    string
+	key   string
+	title string
+	// first is the group's first finding in report order (sorted, then
+	// arrival); rb is its runbook, whose body the report shows.
+	first    *translator.Finding
+	firstSeq int
 	rb       *translator.Runbook
-	findings translator.Findings
-	maxSev   translator.Severity
-	codes    []string
-	differ   bool // the entry rendered a different body for some finding
+	// keep holds the first mdMaxItemsPerGroup findings, compact; items
+	// is them in order (filled at the end).
+	keep   mdKeep
+	items  translator.Findings
+	n      int
+	maxSev translator.Severity
+	// codes maps each tool/code label to its first finding; codeList is
+	// them in that order (filled at the end).
+	codes    map[string]mdKey
+	codeList []string
+	// body is the first arriving finding's body: differ is set when
+	// another finding renders a different one.
+	body    string
+	hasBody bool
+	differ  bool // the entry rendered a different body for some finding
 }
 
 // groupKey groups by runbook entry id; fallback findings are grouped by tool
@@ -89,39 +117,199 @@ func (m *Markdown) LazyBodies() bool { return true }
 
 var _ LazyBodies = (*Markdown)(nil)
 
-func groupByRunbook(active translator.Findings) []*mdGroup {
-	byKey := map[string]*mdGroup{}
-	var groups []*mdGroup
-	for _, f := range active {
-		k := groupKey(f)
-		g := byKey[k]
-		if g == nil {
-			f.Runbook.Resolve() // the body shown for the group
-			g = &mdGroup{title: f.TitleOrCode(), rb: f.Runbook}
-			byKey[k] = g
-			groups = append(groups, g)
-		} else if f.Runbook != nil && g.rb != nil && !g.differ && !sameBody(f.Runbook, g.rb) {
-			g.differ = true
+// mdKey is where a finding sorts: Less, then arrival (the stable sort).
+type mdKey struct {
+	f   *translator.Finding
+	seq int
+}
+
+func (a mdKey) less(b mdKey) bool {
+	if translator.Less(a.f, b.f) {
+		return true
+	}
+	if translator.Less(b.f, a.f) {
+		return false
+	}
+	return a.seq < b.seq
+}
+
+// mdKeep holds the first max findings in report order: a max-heap on
+// mdKey, so the last of those kept is evicted first.
+type mdKeep struct {
+	max int
+	h   []mdKey
+}
+
+func (k *mdKeep) add(x mdKey) {
+	if len(k.h) < k.max {
+		k.h = append(k.h, x)
+		k.up(len(k.h) - 1)
+		return
+	}
+	if len(k.h) == 0 || !x.less(k.h[0]) {
+		return
+	}
+	k.h[0] = x
+	k.down(0)
+}
+
+func (k *mdKeep) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !k.h[p].less(k.h[i]) {
+			return
 		}
-		g.findings = append(g.findings, f)
-		if f.Severity > g.maxSev {
-			g.maxSev = f.Severity
+		k.h[p], k.h[i] = k.h[i], k.h[p]
+		i = p
+	}
+}
+
+func (k *mdKeep) down(i int) {
+	for {
+		c := 2*i + 1
+		if c >= len(k.h) {
+			return
 		}
-		tc := toolCodeMD(f)
-		if !contains(g.codes, tc) {
-			g.codes = append(g.codes, tc)
+		if c+1 < len(k.h) && k.h[c].less(k.h[c+1]) {
+			c++
+		}
+		if !k.h[i].less(k.h[c]) {
+			return
+		}
+		k.h[i], k.h[c] = k.h[c], k.h[i]
+		i = c
+	}
+}
+
+// sorted returns the kept findings in report order.
+func (k *mdKeep) sorted() translator.Findings {
+	h := append([]mdKey(nil), k.h...)
+	sort.Slice(h, func(i, j int) bool { return h[i].less(h[j]) })
+	out := make(translator.Findings, len(h))
+	for i, x := range h {
+		out[i] = x.f
+	}
+	return out
+}
+
+// mdCompact is what a listed finding needs (findingItem, ignoredItem,
+// expiredItem, mdLocation and the sort): not its runbook.
+func mdCompact(f *translator.Finding) *translator.Finding {
+	c := &translator.Finding{Tool: f.Tool, Code: f.Code, Severity: f.Severity, Message: f.Message,
+		Location: f.Location, Resource: f.Resource, Located: f.Located, OutsideDiff: f.OutsideDiff}
+	if f.Suppressed != nil {
+		s := *f.Suppressed
+		c.Suppressed = &s
+	}
+	return c
+}
+
+// mdState is what the report holds between Begin and End.
+type mdState struct {
+	run    *translator.Run
+	seq    int
+	byKey  map[string]*mdGroup
+	groups []*mdGroup
+	// total, counts and failing are over every finding.
+	total   int
+	counts  translator.Counts
+	failing int
+	ignored mdKeep
+	nIgn    int
+	expired mdKeep
+	nExp    int
+}
+
+func newMDState(run *translator.Run) *mdState {
+	return &mdState{run: run, byKey: map[string]*mdGroup{},
+		ignored: mdKeep{max: mdMaxItemsPerGroup}, expired: mdKeep{max: mdMaxItemsPerGroup}}
+}
+
+func (st *mdState) add(f *translator.Finding) {
+	if f == nil {
+		return
+	}
+	seq := st.seq
+	st.seq++
+	st.total++
+	one := translator.Findings{f}.Count()
+	st.counts.Error += one.Error
+	st.counts.Warning += one.Warning
+	st.counts.Info += one.Info
+	st.counts.Ignored += one.Ignored
+	st.counts.Total++
+	if st.run.Failing(f) {
+		st.failing++
+	}
+	if f.Ignored() {
+		st.nIgn++
+		st.ignored.add(mdKey{mdCompact(f), seq})
+		return
+	}
+	if expired(f) {
+		st.nExp++
+		st.expired.add(mdKey{mdCompact(f), seq})
+	}
+	k := groupKey(f)
+	g := st.byKey[k]
+	if g == nil {
+		g = &mdGroup{key: k, codes: map[string]mdKey{}, keep: mdKeep{max: mdMaxItemsPerGroup}}
+		st.byKey[k] = g
+		st.groups = append(st.groups, g)
+	}
+	x := mdKey{f, seq}
+	if g.first == nil || x.less(mdKey{g.first, g.firstSeq}) {
+		g.first, g.firstSeq, g.rb = f, seq, f.Runbook
+	}
+	// Does this finding render the body the others do? Rendered for the
+	// comparison and not kept: the report shows one body per group.
+	if f.Runbook != nil && !g.differ {
+		body, _ := f.Runbook.Rendered()
+		switch {
+		case !g.hasBody:
+			g.body, g.hasBody = body, true
+		case body != g.body:
+			g.differ, g.body = true, ""
 		}
 	}
-	// Most severe first, then the biggest, then by title: deterministic.
+	g.n++
+	if f.Severity > g.maxSev {
+		g.maxSev = f.Severity
+	}
+	c := mdKey{mdCompact(f), seq}
+	g.keep.add(c)
+	tc := toolCodeMD(f)
+	if prev, ok := g.codes[tc]; !ok || c.less(prev) {
+		g.codes[tc] = mdKey{&translator.Finding{Tool: f.Tool, Code: f.Code, Message: f.Message, Location: f.Location}, seq}
+	}
+}
+
+// finish orders the groups as sorting the whole run would: most severe
+// first, then the biggest, then by title, then by first finding.
+func (st *mdState) finish() []*mdGroup {
+	for _, g := range st.groups {
+		g.first.Runbook.Resolve() // the body shown for the group
+		g.title = g.first.TitleOrCode()
+		g.items = g.keep.sorted()
+		g.codeList = g.codeList[:0]
+		for tc := range g.codes {
+			g.codeList = append(g.codeList, tc)
+		}
+		sort.Slice(g.codeList, func(i, j int) bool { return g.codes[g.codeList[i]].less(g.codes[g.codeList[j]]) })
+	}
+	groups := append([]*mdGroup(nil), st.groups...)
 	sort.SliceStable(groups, func(i, j int) bool {
 		a, b := groups[i], groups[j]
 		if a.maxSev != b.maxSev {
 			return a.maxSev > b.maxSev
 		}
-		if len(a.findings) != len(b.findings) {
-			return len(a.findings) > len(b.findings)
+		if a.n != b.n {
+			return a.n > b.n
 		}
-		return a.title < b.title
+		if a.title != b.title {
+			return a.title < b.title
+		}
+		return mdKey{a.first, a.firstSeq}.less(mdKey{b.first, b.firstSeq})
 	})
 	return groups
 }
@@ -167,11 +355,35 @@ func (b *mdBuf) add(s string) bool {
 }
 
 // Report implements Reporter.
-func (m *Markdown) Report(_ context.Context, run *translator.Run) error {
+func (m *Markdown) Report(_ context.Context, run *translator.Run) error { return report(m, run) }
+
+// Begin implements Streamer.
+func (m *Markdown) Begin(run *translator.Run) error {
 	if m.Out == nil {
 		return fmt.Errorf("write markdown report: no output")
 	}
-	if _, err := io.WriteString(m.Out, m.Render(run)); err != nil {
+	m.st = newMDState(run)
+	return nil
+}
+
+// Write implements Streamer: the finding is tallied, and kept (compact)
+// only while it is among the first of its group.
+func (m *Markdown) Write(f *translator.Finding) error {
+	if m.st == nil {
+		return fmt.Errorf("write markdown report: Write before Begin")
+	}
+	m.st.add(f)
+	return nil
+}
+
+// End implements Streamer: it writes the report.
+func (m *Markdown) End(run *translator.Run) error {
+	if m.st == nil {
+		return fmt.Errorf("write markdown report: End before Begin")
+	}
+	st := m.st
+	m.st = nil
+	if _, err := io.WriteString(m.Out, m.render(st, run)); err != nil {
 		return fmt.Errorf("write markdown report: %w", err)
 	}
 	return nil
@@ -179,31 +391,31 @@ func (m *Markdown) Report(_ context.Context, run *translator.Run) error {
 
 // Render returns the report, at most MaxBytes long.
 func (m *Markdown) Render(run *translator.Run) string {
+	st := newMDState(run)
+	for _, f := range sortedFindings(run) {
+		st.add(f)
+	}
+	return m.render(st, run)
+}
+
+func (m *Markdown) render(st *mdState, run *translator.Run) string {
 	max := m.MaxBytes
 	if max <= 0 {
 		max = DefaultMarkdownMaxBytes
-	}
-	fs := sortedFindings(run)
-	active, ignored := fs.Active(), fs.IgnoredOnes()
-	var expiredOnes translator.Findings
-	for _, f := range active {
-		if expired(f) {
-			expiredOnes = append(expiredOnes, f)
-		}
 	}
 	l := run.Lang
 	footer := m.footer(run)
 	// Room kept for the truncation notice and the footer.
 	const noticeRoom = 400
-	header := m.header(run, fs)
+	header := m.header(run, st)
 	budget := max - noticeRoom - len(footer) - len(header)
 
 	// Sections get shares of the budget in priority order, so that a long
 	// table or ignore list cannot starve the runbooks; what a section leaves
 	// unused goes to the runbook details, which get the rest.
 	notes, notesShown := listSection(budget/8, messages.T(l, "md.notes"), noteItems(run.Notes), len(run.Notes), messages.Get(l, "md.more_notes"))
-	ign, ignShown := ignoredSection(l, budget/8, ignored, expiredOnes)
-	groups := groupByRunbook(active)
+	ign, ignShown := ignoredSection(l, budget/8, st.ignored.sorted(), st.nIgn, st.expired.sorted(), st.nExp)
+	groups := st.finish()
 	table := tableSection(l, budget/5, groups)
 	b := &mdBuf{limit: budget - len(notes) - len(ign) - len(table)}
 	shown := ignShown
@@ -220,13 +432,13 @@ func (m *Markdown) Render(run *translator.Run) string {
 	b = b2
 	out := b.String()
 	notice := ""
-	if hidden := len(fs) - shown; hidden > 0 || notesDropped > 0 {
-		notice = truncationNotice(l, hidden, len(fs), notesDropped, max)
+	if hidden := st.total - shown; hidden > 0 || notesDropped > 0 {
+		notice = truncationNotice(l, hidden, st.total, notesDropped, max)
 	}
 	out += notice + footer
 	if len(out) > max {
 		// Only reachable when MaxBytes is smaller than the header itself.
-		out = markdown.Truncate(out, max, "\n\n"+truncationNotice(l, len(fs), len(fs), len(run.Notes), max))
+		out = markdown.Truncate(out, max, "\n\n"+truncationNotice(l, st.total, st.total, len(run.Notes), max))
 	}
 	return out
 }
@@ -268,17 +480,17 @@ func noteItems(notes []string) []string {
 
 // ignoredSection lists ignored findings (counted as shown) and then the
 // expired exceptions (already listed with their runbook, so not counted).
-func ignoredSection(l string, limit int, ignored, expiredOnes translator.Findings) (string, int) {
-	head := messages.T(l, "md.ignored", len(ignored))
-	if len(expiredOnes) > 0 {
-		head = messages.T(l, "md.ignored_expired", len(ignored), len(expiredOnes))
+func ignoredSection(l string, limit int, ignored translator.Findings, nIgnored int, expiredOnes translator.Findings, nExpired int) (string, int) {
+	head := messages.T(l, "md.ignored", nIgnored)
+	if nExpired > 0 {
+		head = messages.T(l, "md.ignored_expired", nIgnored, nExpired)
 	}
 	var items []string
 	for _, f := range ignored {
 		items = append(items, ignoredItem(l, f))
 	}
-	text, n := listSection(limit, head, items, len(ignored), messages.Get(l, "md.more_ignored"))
-	if len(expiredOnes) == 0 {
+	text, n := listSection(limit, head, items, nIgnored, messages.Get(l, "md.more_ignored"))
+	if nExpired == 0 {
 		return text, n
 	}
 	var exp []string
@@ -286,10 +498,10 @@ func ignoredSection(l string, limit int, ignored, expiredOnes translator.Finding
 		exp = append(exp, expiredItem(l, f))
 	}
 	if text == "" {
-		ex, _ := listSection(limit, head, exp, len(expiredOnes), messages.Get(l, "md.more_expired"))
+		ex, _ := listSection(limit, head, exp, nExpired, messages.Get(l, "md.more_expired"))
 		return ex, 0
 	}
-	ex, _ := listSection(limit-len(text), "", exp, len(expiredOnes), messages.Get(l, "md.more_expired"))
+	ex, _ := listSection(limit-len(text), "", exp, nExpired, messages.Get(l, "md.more_expired"))
 	if ex != "" {
 		text = strings.TrimSuffix(text, "\n") + ex
 	}
@@ -330,19 +542,14 @@ func truncationNotice(l string, hidden, total, notes, max int) string {
 	return messages.T(l, "md.truncated", strings.Join(parts, messages.Get(l, "md.join")), max)
 }
 
-func (m *Markdown) header(run *translator.Run, fs translator.Findings) string {
+func (m *Markdown) header(run *translator.Run, st *mdState) string {
 	name := m.Heading
 	if name == "" {
 		name = "runbook-translator"
 	}
 	name = esc(name)
 	level := code(run.FailLevel.String())
-	failing := 0
-	for _, f := range fs {
-		if run.Failing(f) {
-			failing++
-		}
-	}
+	failing := st.failing
 	l := run.Lang
 	var b strings.Builder
 	switch {
@@ -360,7 +567,7 @@ func (m *Markdown) header(run *translator.Run, fs translator.Findings) string {
 	default:
 		b.WriteString(messages.T(l, "md.head_pass", name, level))
 	}
-	c := fs.Count()
+	c := st.counts
 	b.WriteString(messages.T(l, "md.counts", c.Error, c.Warning, c.Info, c.Ignored))
 	if n, e, fx, ok := run.BaselineCounts(); ok {
 		b.WriteString(messages.T(l, "md.baseline", n, e, fx))
@@ -385,21 +592,21 @@ func (m *Markdown) footer(run *translator.Run) string {
 
 // tableRow is one row of the by-runbook table.
 func tableRow(l string, g *mdGroup) string {
-	codes := g.codes
+	codes := g.codeList
 	more := ""
 	if len(codes) > 5 {
 		more = messages.T(l, "md.more_codes", len(codes)-5)
 		codes = codes[:5]
 	}
 	var locs []string
-	for i, f := range g.findings {
+	for i, f := range g.items {
 		if i == 3 {
-			locs = append(locs, messages.T(l, "md.more_locations", len(g.findings)-3))
+			locs = append(locs, messages.T(l, "md.more_locations", g.n-3))
 			break
 		}
 		locs = append(locs, mdLocation(l, f))
 	}
-	return fmt.Sprintf("| %s | %d | %s%s | %s |\n", esc(g.title), len(g.findings),
+	return fmt.Sprintf("| %s | %d | %s%s | %s |\n", esc(g.title), g.n,
 		cell(strings.Join(codes, ", ")), more, cell(strings.Join(locs, ", ")))
 }
 
@@ -420,7 +627,7 @@ func cell(s string) string {
 // details writes one runbook entry: its body once, then its findings. It
 // returns how many findings it listed.
 func (m *Markdown) details(l string, b *mdBuf, g *mdGroup) int {
-	n := len(g.findings)
+	n := g.n
 	summary := fmt.Sprintf("<details><summary>%s %s (%s)</summary>\n\n",
 		sevLabel(g.maxSev), htmlText(g.title), messages.N(l, "md.n_findings", n))
 	const closing = "</details>\n\n"
@@ -455,7 +662,7 @@ func (m *Markdown) details(l string, b *mdBuf, g *mdGroup) int {
 	body += messages.T(l, "md.findings")
 	// Room for the "… n more not shown" line.
 	const moreRoom = 60
-	first := findingItem(l, g.findings[0])
+	first := findingItem(l, g.items[0])
 	if !b.fits(len(summary) + len(body) + len(first) + len(closing) + moreRoom) {
 		body = messages.T(l, "md.body_omitted")
 		if !b.fits(len(summary) + len(body) + len(first) + len(closing) + moreRoom) {
@@ -465,7 +672,7 @@ func (m *Markdown) details(l string, b *mdBuf, g *mdGroup) int {
 	b.WriteString(summary)
 	b.WriteString(body)
 	shown := 0
-	for _, f := range g.findings {
+	for _, f := range g.items {
 		item := findingItem(l, f)
 		if shown == mdMaxItemsPerGroup || !b.fits(len(item)+len(closing)+moreRoom) {
 			break
@@ -514,6 +721,9 @@ func ignoredItem(l string, f *translator.Finding) string {
 	src := ""
 	if s.Source != "" {
 		src = " (" + esc(s.Source) + ")"
+	}
+	if n := s.ExpiryNote(); n != "" {
+		src += " ⏳ **" + n + "**"
 	}
 	return messages.T(l, "md.ignored_item", mdLocation(l, f), toolCodeMD(f),
 		esc(truncate(f.Message, mdMaxMessageBytes)), reason, exp, src)

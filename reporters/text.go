@@ -57,6 +57,9 @@ type Text struct {
 	outside int
 	failing int
 	ignored translator.Findings
+	// grouped: a collected run, printed under one heading per file (prev).
+	grouped bool
+	prev    string
 
 	scratch []byte // per-finding line building (textfast.go)
 }
@@ -76,42 +79,11 @@ func (t *Text) ShowsRunbookBodies() bool { return t.opts.Verbose }
 var _ BodyShower = (*Text)(nil)
 
 // Report implements Reporter.
-func (t *Text) Report(_ context.Context, run *translator.Run) error {
-	if err := t.Begin(run); err != nil {
-		return err
-	}
-	fs := sortedFindings(run)
-	active := fs.Active()
-	t.ignored = fs.IgnoredOnes()
-	t.counts = fs.Count()
-	for _, f := range active {
-		if run.Failing(f) {
-			t.failing++
-		}
-	}
-	prev := "\x00"
-	for _, f := range active {
-		if t.opts.OnlyInDiff && f.OutsideDiff {
-			t.outside++
-			continue
-		}
-		if f.Path != prev {
-			if prev != "\x00" {
-				t.w.WriteString("\n")
-			}
-			prev = f.Path
-			name := terminal(f.Path)
-			if name == "" {
-				name = messages.T(t.lang(), "text.no_file")
-			}
-			t.w.WriteString(t.paint(ansiBold, name) + "\n")
-		}
-		t.finding(f)
-	}
-	return t.end(run)
-}
+func (t *Text) Report(_ context.Context, run *translator.Run) error { return report(t, run) }
 
-// Begin implements Streamer.
+// Begin implements Streamer. A collected run (Findings set, sorted) is
+// grouped by file: a heading names each file once. A streamed one is not
+// (each block carries its full path:line:col).
 func (t *Text) Begin(run *translator.Run) error {
 	if t.opts.Out == nil {
 		return fmt.Errorf("write local report: no output")
@@ -119,6 +91,8 @@ func (t *Text) Begin(run *translator.Run) error {
 	t.df = newDelayedFlusher(t.opts.Out)
 	t.w = bufio.NewWriter(t.df)
 	t.run = run
+	t.grouped = run.Findings != nil
+	t.prev = "\x00"
 	t.counts = translator.Counts{}
 	t.failing = 0
 	t.outside = 0
@@ -145,6 +119,21 @@ func (t *Text) Write(f *translator.Finding) error {
 	}
 	if t.run != nil && t.run.Failing(f) {
 		t.failing++
+	}
+	if t.opts.OnlyInDiff && f.OutsideDiff {
+		t.outside++
+		return nil
+	}
+	if t.grouped && f.Path != t.prev {
+		if t.prev != "\x00" {
+			t.w.WriteString("\n")
+		}
+		t.prev = f.Path
+		name := terminal(f.Path)
+		if name == "" {
+			name = messages.T(t.lang(), "text.no_file")
+		}
+		t.w.WriteString(t.paint(ansiBold, name) + "\n")
 	}
 	t.finding(f)
 	if err := t.w.Flush(); err != nil {
@@ -266,6 +255,9 @@ func (t *Text) ignoredFinding(f *translator.Finding) {
 		why += " (" + terminal(oneLine(s.Source)) + ")"
 	}
 	t.lines(indent, indent, why, ansiDim)
+	if n := s.ExpiryNote(); n != "" {
+		t.lines(indent+"! ", indent+"  ", n, ansiYellow)
+	}
 	if s.Link != "" {
 		t.lines(indent+messages.T(l, "text.see"), indent+"     ", terminal(oneLine(s.Link)), ansiDim)
 	}

@@ -57,8 +57,11 @@ var fallback = &centry{
 // newFallback returns a fallback entry of its own for one catalog: its run
 // budget (bound.go) and memo statistics belong to the run, not to every
 // run the process makes.
+//
+// Its body is parsed on first use (centry.template), as the snapshot's
+// are: every run merges a catalog, not every run renders the fallback.
 func newFallback() *centry {
-	return &centry{Entry: fallback.Entry, tmpl: template.Must(newTemplate(translator.FallbackID).Parse(FallbackBody))}
+	return &centry{Entry: fallback.Entry, lazy: true}
 }
 
 // fallbackIn returns the fallback entry of one catalog in lang: the same

@@ -180,6 +180,14 @@ func severityLabel(l string, s translator.Severity) string {
 // ends with (whose Hash tells a re-run whether an existing comment is
 // still identical).
 func Inline(f *translator.Finding, opts Options) (string, Marker) {
+	return InlineFix(f, opts, "")
+}
+
+// InlineFix is Inline with a fix section (Fix.Markdown, as the forge
+// reporter rendered it for where the comment goes) after the message:
+// the suggestion is part of the body, so its hash changes when the fix
+// does and a re-run edits the comment.
+func InlineFix(f *translator.Finding, opts Options, fix string) (string, Marker) {
 	l := opts.Lang
 	truncated := messages.T(l, "comment.truncated")
 	var head strings.Builder
@@ -193,6 +201,8 @@ func Inline(f *translator.Finding, opts Options) (string, Marker) {
 	if f.Suppressed != nil && f.Suppressed.Expired {
 		head.WriteString(messages.T(l, "comment.expired", escapeField(f.Suppressed.Expires)))
 	}
+
+	head.WriteString(fix)
 
 	var rb string
 	if f.Runbook != nil && strings.TrimSpace(f.Runbook.Body) != "" {

@@ -81,8 +81,12 @@ func annBasicSummary(_ context.Context, run *translator.Run, maxBytes int) (stri
 			b.WriteString(messages.T(l, "ann.ignored_heading"))
 			first = false
 		}
+		note := ""
+		if n := f.Suppressed.ExpiryNote(); n != "" {
+			note = "; " + n
+		}
 		b.WriteString(messages.T(l, "ann.ignored_item", annLocationMD(l, f), markdown.Escape(annOneLine(f.TitleOrCode())),
-			markdown.Escape(annOneLine(f.Message)), markdown.Escape(annOneLine(f.Suppressed.Reason))))
+			markdown.Escape(annOneLine(f.Message)), markdown.Escape(annOneLine(f.Suppressed.Reason))+note))
 	}
 	return b.String(), nil
 }

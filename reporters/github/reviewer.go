@@ -97,6 +97,10 @@ type Options struct {
 	// for a GitHub App token when GraphQL's viewer is not available:
 	// "<app-slug>[bot]".
 	BotLogin string
+	// ReadFile reads a repository-relative file of the checkout, for the
+	// lines a finding's fix replaces (suggestions); nil shows fixes
+	// without checking them, as text only.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // Reviewer is the github-pr-review reporter.
@@ -182,7 +186,8 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 	if r.opts.DryRun != nil {
 		cfg.Limits = nil // nothing is sent
 	}
-	err = lifecycle.Report(ctx, &forge{r}, cfg, lifecycle.Input{Run: run, Diff: model, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions})
+	err = lifecycle.Report(ctx, &forge{r}, cfg, lifecycle.Input{Run: run, Diff: model, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions,
+		Fix: r.suggestion(model)})
 	return readErr(err)
 }
 

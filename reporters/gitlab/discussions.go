@@ -99,6 +99,10 @@ type Options struct {
 	// does not show, a thread on the whole file (position_type file,
 	// GitLab 16.4 and later) instead of a line in the summary.
 	FileComments bool
+	// ReadFile reads a repository-relative file of the checkout, for the
+	// lines a finding's fix replaces (suggestions); without it fixes are
+	// named, not suggested.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // Discussions is the gitlab-mr-discussion reporter.
@@ -161,7 +165,8 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 	if err != nil {
 		return err
 	}
-	in := lifecycle.Input{Run: run, Diff: dm, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions}
+	in := lifecycle.Input{Run: run, Diff: dm, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions,
+		Fix: r.suggestion(dm)}
 	if r.opts.HeadSHA != "" && r.opts.HeadSHA != ver.HeadCommitSHA {
 		in.Stale = messages.T(run.Lang, "life.stale_mr")
 	}

@@ -140,7 +140,7 @@ func sameAs(d *Draft, old comment.Marker, copts comment.Options) bool {
 	}
 	f := *d.Finding
 	f.Fingerprint = old.FP
-	_, m := comment.Inline(&f, copts)
+	_, m := comment.InlineFix(&f, copts, d.Fix)
 	return m.Hash == old.Hash
 }
 

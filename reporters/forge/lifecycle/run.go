@@ -26,6 +26,21 @@ type Input struct {
 	// request has moved on to a newer commit).
 	Stale    string
 	Mentions bool
+	// Fix, when set, decides how a finding's first fix shows in the
+	// comment d about to be drafted for it (Path, Line, StartLine and File
+	// set): it may move d onto the lines the fix replaces (a GitHub
+	// suggestion replaces exactly the commented lines) and returns the
+	// Markdown section for the body (comment.Fix.Markdown), "" for none.
+	Fix func(f *translator.Finding, d *Draft) string
+}
+
+// draft finishes a comment: the forge's fix section, then the body.
+func (in Input) draft(d *Draft, copts comment.Options) *Draft {
+	if in.Fix != nil && (len(d.Finding.Fixes) > 0 || d.Finding.FixNote != "") {
+		d.Fix = in.Fix(d.Finding, d)
+	}
+	d.Body, d.Marker = comment.InlineFix(d.Finding, copts, d.Fix)
+	return d
 }
 
 // state is one run of the lifecycle.
@@ -298,8 +313,7 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: messages.T(s.lang, "summary.rejected_by", s.cfg.Forge, prevRejected[k])})
 				continue
 			}
-			body, m := comment.Inline(f, copts)
-			want = append(want, &Draft{Finding: f, Path: f.Path, File: true, Body: body, Marker: m})
+			want = append(want, in.draft(&Draft{Finding: f, Path: f.Path, File: true}, copts))
 		case f.Line <= 0 || f.Path == "":
 			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: comment.Reason(s.lang, comment.ReasonNoLine)})
 		case in.Stale != "":
@@ -316,17 +330,17 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 			if end := spanEnd(in.Diff, f); end > 0 {
 				line = end
 			}
-			if k := rejectKey(f.Fingerprint, f.Path, line); prevRejected[k] != "" {
+			d := &Draft{Finding: f, Path: f.Path, Line: line}
+			if line != f.Line && spanEnd(in.Diff, f) == line {
+				d.StartLine = f.Line
+			}
+			in.draft(d, copts)
+			if k := rejectKey(f.Fingerprint, f.Path, d.Line); prevRejected[k] != "" {
 				// Refused on this very commit already: asking again would
 				// be refused again.
 				s.rejected[k] = prevRejected[k]
 				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: messages.T(s.lang, "summary.rejected_by", s.cfg.Forge, prevRejected[k])})
 				continue
-			}
-			body, m := comment.Inline(f, copts)
-			d := &Draft{Finding: f, Path: f.Path, Line: line, Body: body, Marker: m}
-			if line != f.Line && spanEnd(in.Diff, f) == line {
-				d.StartLine = f.Line
 			}
 			want = append(want, d)
 		}
