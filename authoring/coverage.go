@@ -8,9 +8,9 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/cells/tabwriter"
 	"github.com/runbook-translator/runbook-translator/markdown"
 	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/parsers"

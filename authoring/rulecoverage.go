@@ -6,9 +6,9 @@ import (
 	"io"
 	"os"
 	"sort"
-	"text/tabwriter"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/cells/tabwriter"
 	"github.com/runbook-translator/runbook-translator/markdown"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 	"github.com/runbook-translator/runbook-translator/runbooks/rules"

@@ -186,9 +186,12 @@ var en = map[Key]string{
 	"ann.pathless":          "### Findings without a file (%d)\n\nThese cannot be annotated on a line:\n\n",
 	"ann.list_truncated":    "\n… (list truncated to fit GitHub's size limit)\n",
 	// Run notes (cmd/runbook-translator): listed by every report.
-	"note.unused_ignore": "ignore rule matched nothing: %s",
-	"note.expired":       "exception for %s %s expired on %s: the finding is reported again",
-	"note.not_located":   "%d of %d findings without a line could not be located in the files under %s; they are listed without a line",
+	"note.unused_ignore":       "ignore rule matched nothing: %s",
+	"note.expired":             "exception for %s %s expired on %s: the finding is reported again",
+	"note.mentions_config":     "mentions: true in %s is ignored: a config in the checkout is written by the pull request and may not ping people (pass --mentions, or use --trusted-ref; see SECURITY.md)",
+	"note.mentions_catalog":    "mentions are off: catalog %s is in the pull request's checkout, so its owners could name anyone (read it with --trusted-ref, or keep it outside the checkout; see SECURITY.md)",
+	"note.mentions_codeowners": "mentions are off: entry %s takes owners from CODEOWNERS, which the pull request's checkout can change (pass --trusted-ref to read CODEOWNERS from the base; see SECURITY.md)",
+	"note.not_located":         "%d of %d findings without a line could not be located in the files under %s; they are listed without a line",
 	// What the forges need, said in the summary when they refuse.
 	"github.verdict_help":   "with the Actions GITHUB_TOKEN turn on \"Allow GitHub Actions to create and approve pull requests\" (Settings > Actions > General), or use a token of a user who did not open the pull request (docs/forges.md).",
 	"github.permissions":    "contents: write for the Actions GITHUB_TOKEN (pull-requests: write is not enough)",

@@ -236,7 +236,7 @@ func (t *Text) runbook(f *translator.Finding) {
 }
 
 func (t *Text) ignoredFinding(f *translator.Finding) {
-	fmt.Fprintf(t.w, "  %s  %s\n", terminal(location(f)), terminal(toolCode(f)))
+	fmt.Fprintf(t.w, "  %s  %s\n", terminal(location(t.lang(), f)), terminal(toolCode(f)))
 	t.lines(indent, indent, truncate(terminal(f.Message), maxMessageBytes), "")
 	s := f.Suppressed
 	l := t.lang()

@@ -6,6 +6,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/cells"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Allocation-free fast paths for the local reporter's per-finding work. On
@@ -52,13 +53,13 @@ func oneLineFast(s string) string {
 }
 
 // appendLocation appends location(f)'s text for path, line and col.
-func appendLocation(dst []byte, path string, line, col int) []byte {
+func appendLocation(dst []byte, lang, path string, line, col int) []byte {
 	switch {
 	case path == "":
-		return append(dst, "(no file)"...)
+		return append(dst, messages.T(lang, "text.no_file")...)
 	case line <= 0:
 		dst = append(dst, path...)
-		return append(dst, " (no line)"...)
+		return append(dst, messages.T(lang, "md.no_line")...)
 	}
 	dst = append(dst, path...)
 	dst = append(dst, ':')
@@ -101,7 +102,7 @@ func (t *Text) writeHead(sev string, f *translator.Finding) {
 	w.WriteString("  ")
 	w.WriteString(t.paint(sevColor(f.Severity), padSeverity(sev)))
 	w.WriteByte(' ')
-	t.scratch = appendLocation(t.scratch[:0], f.Path, f.Line, f.Column)
+	t.scratch = appendLocation(t.scratch[:0], t.lang(), f.Path, f.Line, f.Column)
 	t.writeTerminal(t.scratch)
 	w.WriteString("  ")
 	tc := t.scratch[:0]

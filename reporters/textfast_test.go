@@ -26,8 +26,10 @@ func TestTextFastPaths(t *testing.T) {
 		}
 		for _, lc := range [][2]int{{0, 0}, {-1, 3}, {7, 0}, {7, -2}, {12, 9}} {
 			f := &translator.Finding{Location: translator.Location{Path: s, Line: lc[0], Column: lc[1]}}
-			if got, want := string(appendLocation(nil, s, lc[0], lc[1])), location(f); got != want {
-				t.Errorf("appendLocation(%q, %v) = %q, want %q", s, lc, got, want)
+			for _, l := range []string{"", "ja"} {
+				if got, want := string(appendLocation(nil, l, s, lc[0], lc[1])), location(l, f); got != want {
+					t.Errorf("appendLocation(%q, %q, %v) = %q, want %q", l, s, lc, got, want)
+				}
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // maxMessageBytes bounds one untrusted message in human-readable reports, so
@@ -38,13 +39,14 @@ func expiryDate(f *translator.Finding) string {
 	return f.Suppressed.Expires
 }
 
-// location renders path:line:col, "path (no line)" or "(no file)".
-func location(f *translator.Finding) string {
+// location renders path:line:col, "path (no line)" or "(no file)", the
+// words in lang.
+func location(lang string, f *translator.Finding) string {
 	switch {
 	case f.Path == "":
-		return "(no file)"
+		return messages.T(lang, "text.no_file")
 	case f.Line <= 0:
-		return f.Path + " (no line)"
+		return f.Path + messages.T(lang, "md.no_line")
 	case f.Column <= 0:
 		return fmt.Sprintf("%s:%d", f.Path, f.Line)
 	}

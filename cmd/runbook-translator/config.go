@@ -59,7 +59,7 @@ type Config struct {
 	// trusted is false for a config read from the checkout (trust.go).
 	trusted bool
 	// notes are warnings for the run (e.g. a setting that was ignored).
-	notes []string
+	notes []runNote
 	// ignoreLines is the line of each ignore rule, policyLine that of
 	// ignore_policy: (0 when unknown), for errors that say file:line.
 	ignoreLines []int
@@ -277,7 +277,7 @@ func (c *Config) restrict(t *trust, wd string) []error {
 	}
 	if c.Mentions {
 		c.Mentions = false
-		c.notes = append(c.notes, "mentions: true in "+c.path+" is ignored: a config in the checkout is written by the pull request and may not ping people (pass --mentions, or use --trusted-ref; see SECURITY.md)")
+		c.notes = append(c.notes, runNote{"note.mentions_config", []any{c.path}})
 	}
 	return errs
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/runbook-translator/runbook-translator/internal/yamlschema"
 	"github.com/runbook-translator/runbook-translator/internal/yamlschema/schematest"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 var updateSchema = flag.Bool("update-schema", false, "rewrite schemas/config.schema.json")
@@ -20,7 +21,7 @@ const configSchemaPath = "../../schemas/config.schema.json"
 var configSchemaRules = yamlschema.Rules{
 	"Config.fail_level":   {"enum": []string{"none", "info", "warning", "error", "critical"}},
 	"Config.filter_mode":  {"enum": []string{"added", "diff_context", "file", "nofilter"}},
-	"Config.lang":         {"enum": []string{"en", "ja"}},
+	"Config.lang":         {"enum": messages.Langs()},
 	"InputConfig.path":    {"required": true, "minLength": 1},
 	"Rule.reason":         {"required": true, "minLength": 1, "description": "why the finding is accepted"},
 	"Rule.expires":        {"pattern": `^\d{4}-\d{2}-\d{2}`, "description": "last day (YYYY-MM-DD, UTC) the rule suppresses"},

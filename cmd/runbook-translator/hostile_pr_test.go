@@ -140,7 +140,7 @@ func TestHostileConfigCannotTurnOnMentions(t *testing.T) {
 	if o.Forge.Mentions {
 		t.Fatal("mentions: true from the checkout's config turned mentions on")
 	}
-	if len(cfg.notes) == 0 || !strings.Contains(cfg.notes[0], "mentions") {
+	if len(cfg.notes) == 0 || !strings.Contains(cfg.notes[0].in(""), "mentions") {
 		t.Errorf("no note says mentions were ignored: %v", cfg.notes)
 	}
 	// A catalog inside the checkout turns mentions off even when a flag

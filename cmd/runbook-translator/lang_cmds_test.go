@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/runbook-translator/runbook-translator/internal/cells"
 )
 
 // teamSeccomp replaces the built-in pss-seccomp entry by id with one that
@@ -142,5 +144,40 @@ func TestRunbooksPreviewLang(t *testing.T) {
 	}
 	if code, _, _ := run(t, "", "runbooks", "preview", "--lang", "xx", "-o", out); code != ExitUsage {
 		t.Errorf("--lang xx: exit %d", code)
+	}
+}
+
+// TestIgnoreListWideColumns: a rule whose path holds Japanese keeps the
+// REASON column aligned (tables count display cells, internal/cells).
+func TestIgnoreListWideColumns(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cfg := "ignore:\n  - {code: K8S-010, path: k8s/在庫.yaml, reason: 移行中}\n  - {code: K8S-011, path: k8s/stock.yaml, reason: legacy}\n"
+	if err := os.WriteFile(".runbook-translator.yaml", []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, "", "ignore", "list")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	col := -1
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		i := strings.Index(l, "移行中")
+		if i < 0 {
+			i = strings.Index(l, "legacy")
+		}
+		if i < 0 {
+			i = strings.Index(l, "REASON")
+		}
+		if i < 0 {
+			continue
+		}
+		w := cells.Width(l[:i])
+		if col >= 0 && w != col {
+			t.Errorf("REASON at cell %d, want %d:\n%s", w, col, out)
+		}
+		col = w
+	}
+	if col < 0 {
+		t.Fatalf("no table:\n%s", out)
 	}
 }

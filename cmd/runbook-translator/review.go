@@ -295,7 +295,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	o.applyConfig(cfg)
 	for _, n := range cfg.notes {
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n.in(messages.Default))
 	}
 
 	failLevel, err := translator.ParseSeverity(o.FailLevel)
@@ -344,10 +344,13 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 			fmt.Fprintf(o.IO.ErrOut, "debug: runbook memo: %d lookups, %d hits, %d entries dropped it for a low hit rate\n", n, hits, dropped)
 		}()
 	}
-	notes := append([]string{}, cfg.notes...)
-	if n := o.checkMentions(catalog); n != "" {
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
-		notes = append(notes, n)
+	notes := []string{}
+	for _, n := range cfg.notes {
+		notes = append(notes, n.in(lang))
+	}
+	if n := o.checkMentions(catalog); n.key != "" {
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n.in(messages.Default))
+		notes = append(notes, n.in(lang))
 	}
 	reps, err := o.buildReporters(cfg)
 	if err != nil {

@@ -3,11 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/runbook-translator/runbook-translator/authoring"
+	"github.com/runbook-translator/runbook-translator/internal/cells/tabwriter"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 

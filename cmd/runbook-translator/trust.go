@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/runbook-translator/runbook-translator/internal/repofs"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/owners"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
@@ -302,25 +303,35 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 // checkout: a catalog layer inside it, or CODEOWNERS read from it while an
 // entry takes owners from CODEOWNERS. The pull request wrote those, so it
 // could otherwise make the bot ping any team. It returns the note to show,
-// "" when nothing changed.
-func (o *ReviewOptions) checkMentions(cat *runbooks.Catalog) string {
+// the zero note when nothing changed.
+func (o *ReviewOptions) checkMentions(cat *runbooks.Catalog) runNote {
 	t := o.trust
 	if !o.Forge.Mentions || t.checkout {
-		return ""
+		return runNote{}
 	}
 	for _, p := range t.withConventional(o.Runbooks) {
 		if t.inCheckout(p) {
 			o.Forge.Mentions = false
-			return "mentions are off: catalog " + p + " is in the pull request's checkout, so its owners could name anyone (read it with --trusted-ref, or keep it outside the checkout; see SECURITY.md)"
+			return runNote{"note.mentions_catalog", []any{p}}
 		}
 	}
 	if t.ref == "" {
 		for _, e := range cat.Entries() {
 			if e.OwnerFromCodeowners {
 				o.Forge.Mentions = false
-				return "mentions are off: entry " + e.ID + " takes owners from CODEOWNERS, which the pull request's checkout can change (pass --trusted-ref to read CODEOWNERS from the base; see SECURITY.md)"
+				return runNote{"note.mentions_codeowners", []any{e.ID}}
 			}
 		}
 	}
-	return ""
+	return runNote{}
 }
+
+// runNote is a note of the run known before its language is: shown on
+// stderr in English and in the reports in the run's language.
+type runNote struct {
+	key  messages.Key
+	args []any
+}
+
+// in is the note in lang.
+func (n runNote) in(lang string) string { return messages.T(lang, n.key, n.args...) }
