@@ -9,6 +9,7 @@ import (
 
 	"github.com/runbook-translator/runbook-translator/internal/suggest"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
@@ -44,6 +45,35 @@ type LintResult struct {
 	Problems []Problem
 	// Entries is the number of entries checked.
 	Entries int
+	// Untranslated lists, per language of the reports other than the
+	// default, the ids of the checked entries without a translation into
+	// it: a run in that language shows them in English. A note, not a
+	// problem: translating a catalog is a choice.
+	Untranslated map[string][]string
+}
+
+// Untranslated returns, per language of the reports other than the
+// default (messages.Langs), the ids of entries without a translation into
+// it, sorted; languages every entry has are left out.
+func Untranslated(entries []*runbooks.Entry) map[string][]string {
+	out := map[string][]string{}
+	for _, l := range messages.Langs() {
+		if l == messages.Default {
+			continue
+		}
+		for _, e := range entries {
+			if _, ok := e.Translations[l]; !ok {
+				out[l] = append(out[l], e.ID)
+			}
+		}
+		sort.Strings(out[l])
+	}
+	for l, ids := range out {
+		if len(ids) == 0 {
+			delete(out, l)
+		}
+	}
+	return out
 }
 
 // Errors and Warnings count the problems by severity.
@@ -134,6 +164,7 @@ func Lint(paths []string, noBuiltin bool) *LintResult {
 		file, line := splitSource(e.Source)
 		lintEntry(c, e, file, line, tools, lines, add)
 	}
+	res.Untranslated = Untranslated(c.TargetEntries())
 	for _, s := range c.Shadows() {
 		if !c.InTarget(s.Source) {
 			continue

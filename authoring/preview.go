@@ -8,6 +8,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/fix"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
@@ -18,6 +19,9 @@ type PreviewOptions struct {
 	Mentions bool
 	// Title heads the page.
 	Title string
+	// Lang renders the entries' translations into it and the comments'
+	// own words in it, as a run with --lang does; "" is English.
+	Lang string
 }
 
 // PreviewEntry is one entry as the preview page shows it.
@@ -47,6 +51,10 @@ type PreviewEntry struct {
 func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 	var out []PreviewEntry
 	used := map[string]int{}
+	shown := c.Catalog
+	if opts.Lang != "" {
+		shown, _ = c.Catalog.WithLang(opts.Lang)
+	}
 	for _, e := range c.TargetEntries() {
 		f, sample := SampleFinding(e), "sample finding built from the first matcher"
 		if len(e.Examples) > 0 {
@@ -79,8 +87,8 @@ func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 		}
 		fs := translator.Findings{f}
 		fs.AssignFingerprints()
-		f.Runbook = c.RenderEntry(e.ID, f)
-		body, _ := comment.Inline(f, comment.Options{Mentions: opts.Mentions})
+		f.Runbook = shown.RenderEntry(e.ID, f)
+		body, _ := comment.Inline(f, comment.Options{Mentions: opts.Mentions, Lang: opts.Lang})
 		h, err := RenderGFM(body)
 		if err != nil {
 			return nil, fmt.Errorf("preview entry %s: %w", e.ID, err)
@@ -161,13 +169,22 @@ func WritePreview(w io.Writer, c *Catalog, opts PreviewOptions) error {
 	}
 	return previewPage.Execute(w, map[string]any{
 		"Title":   opts.Title,
+		"Lang":    pageLang(opts.Lang),
 		"Entries": entries,
 		"Layers":  strings.Join(layers, " → "),
 	})
 }
 
+// pageLang is the page's lang attribute: a language of the table, or en.
+func pageLang(l string) string {
+	if messages.Known(l) {
+		return l
+	}
+	return messages.Default
+}
+
 var previewPage = template.Must(template.New("preview").Parse(`<!DOCTYPE html>
-<html lang="en">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">

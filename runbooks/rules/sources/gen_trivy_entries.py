@@ -18,6 +18,17 @@ generated file's header says so.
 
 The output files are named in OUTPUTS and listed in GENERATED so a re-run
 ignores its own earlier output when deciding what is covered.
+
+Japanese: runbooks/rules/sources/ja/<JA_FILES[area]> holds, per entry id, the
+Japanese `title`, `why` (the check's description) and `fix` (its recommended
+action), translated by hand (glossary: ja/README.md). For each entry with
+one, the script writes `translations: ja:` whose body has the English body's
+structure and template calls, with the fixed labels in Japanese and the
+passing example and commands unchanged. An entry without a translation is
+written without one (runbooks coverage --lang ja counts it) and the script
+lists it on stderr, as it does translations of ids it no longer generates.
+A translation that breaks a code span (odd number of backticks) or uses
+template syntax stops the run.
 """
 import glob, os, re, subprocess, sys
 import yaml
@@ -36,6 +47,16 @@ OUTPUTS = {
     "ds": "dockerfile-more.yaml",
 }
 GENERATED = set(OUTPUTS.values())
+JA_DIR = "runbooks/rules/sources/ja"
+JA_FILES = {
+    "aws": "trivy-aws.yaml",
+    "azure": "trivy-azure.yaml",
+    "google": "trivy-google.yaml",
+    "other": "trivy-other.yaml",
+    "ksv": "trivy-kubernetes.yaml",
+    "kcv": "trivy-kubernetes-cis.yaml",
+    "ds": "trivy-dockerfile.yaml",
+}
 MAX_WHY = 1400
 
 
@@ -108,6 +129,45 @@ FW = {"cis-aws-1.2": "CIS AWS Foundations Benchmark v1.2", "cis-aws-1.4": "CIS A
 def esc_tmpl(s):
     # Upstream text is data, not template code.
     return s.replace("{{", "{{`{{`}}").replace("}}", "{{`}}`}}") if "{{" in s or "}}" in s else s
+
+
+# Upstream typos that would break a flag into two words.
+TYPOS = {"--enable-admission- plugins": "--enable-admission-plugins"}
+_CODE = re.compile(r"""
+    (?P<span>`[^`]*`|<code>.*?</code>)                                  # already code: keep
+  | (?<![\w'])'(?P<q>[A-Za-z0-9$*/_.:=<>\[\]{}-][^'\n]{0,80}?)'(?![\w'])  # 'quoted' name or command
+  | (?<![\w`-])(?P<flag>--[A-Za-z][\w-]*(?:=[^\s,;)'"]+)?)                 # --flag, --flag=value
+  | (?<![\w`/.<$-])(?P<path>/(?:etc|var|proc|sys|dev|usr|opt|run|root|home|bin|lib|tmp|data)(?:/[\w.*<>-]+)*/?)
+  | (?<![\w`$])(?P<var>\$[a-z]\w+)                                         # $apiserverconf
+  | (?<![\w`/.$-])(?P<dot>[a-z]\w*(?:\[[^\]\s]*\])?(?:\.[A-Za-z_]\w*(?:\[[^\]\s]*\])?)+)(?![\w-])
+  | (?<![\w`/.$-])(?P<ident>[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w-])
+""", re.X | re.A)
+NOT_CODE = {"e.g", "i.e", "vs"}
+
+
+def codify(text):
+    """Put the names, flags and paths of upstream prose in code spans.
+
+    The same function runs on the English text and on its Japanese
+    translation, so both mark the same names as code: a translation writes
+    them bare (or in backticks where upstream quotes them)."""
+    for a, b in TYPOS.items():
+        text = text.replace(a, b)
+
+    def one(m):
+        if m.group("span"):
+            return m.group(0)
+        kind = m.lastgroup
+        tok = m.group(kind)
+        tail = ""
+        while tok and tok[-1] in ".:" and kind != "q":
+            tok, tail = tok[:-1], tok[-1] + tail
+        if not tok or tok in NOT_CODE or "`" in tok:
+            return m.group(0)
+        if kind == "dot" and re.fullmatch(r"[a-z]+\.(?:com|io|org|net|md|html)", tok):
+            return tok + tail
+        return f"`{tok}`{tail}"
+    return _CODE.sub(one, text)
 
 
 def paragraphs(text, limit):
@@ -286,8 +346,89 @@ def body(title, wrong_extra, why, fix, example, verify, exception=True):
     return Block(text + "\n")
 
 
-def esc_body(s):
-    return s
+EXC_JA = ("**例外が必要な場合** 期限付きの `ignore:` ルールをリポジトリ直下の `.runbook-translator.yaml` に追加し、"
+          "理由と承認者を明記してください。\n\n{{ignoreexample .}}")
+JA_FIX_FALLBACK = {
+    "Change the resource so that it passes the check, as in the example below.": "下の例のように、チェックに合格するようリソースを変更してください。",
+    "Change the resource as in the example below.": "下の例のようにリソースを変更してください。",
+}
+
+
+def body_ja(code_span, title, why, fix, example, verify):
+    """The Japanese body: body()'s structure, labels and prose in Japanese,
+    the code span, example and commands as in English."""
+    parts = [f"**何が問題か** {{{{with .Resource}}}}**{{{{.}}}}** {{{{else}}}}このリソース{{{{end}}}}はチェック {code_span}({title})を満たしていません。",
+             f"**なぜ問題か** {why}",
+             f"**修正方法** {fix}"]
+    if example:
+        parts.append(example)
+    parts.append(verify)
+    parts.append(EXC_JA)
+    text = "\n".join(l.rstrip() for l in "\n\n".join(parts).splitlines())
+    return Block(text + "\n")
+
+
+def example_ja(label, own, code_fence):
+    label = f"{label}、このカタログ用に作成" if own else label
+    return f"チェックに合格する設定の例({label}):\n\n" + code_fence
+
+
+VERIFY_JA = {
+    "node": ("これらのチェックは `trivy k8s` が収集するコントロールプレーンとノードの設定を読み取ります。"
+             "フラグやファイルを変更したら、ベンチマークを再実行してください。\n\n```sh\n"
+             "trivy k8s --compliance=k8s-cis-1.23 --report summary\n```"),
+    "kubernetes": "プッシュする前に、ローカルで変更を確認してください。\n\n```sh\ntrivy config --misconfig-scanners kubernetes .\n```",
+    "dockerfile": "プッシュする前に、ローカルで変更を確認してください。\n\n```sh\ntrivy config --misconfig-scanners dockerfile .\n```",
+    "terraform": "プッシュする前に、ローカルで変更を確認してください。\n\n```sh\ntrivy config .    # or: tfsec .\n```",
+    "tfsec": "プッシュする前に、ローカルで変更を確認してください。\n\n```sh\ntfsec .    # or: trivy config .\n```",
+}
+
+
+def load_ja():
+    """id -> (area, {title, why, fix}) from the ja data files."""
+    out = {}
+    for a, name in JA_FILES.items():
+        p = os.path.join(JA_DIR, name)
+        if not os.path.exists(p):
+            continue
+        data = yaml.safe_load(open(p, encoding="utf-8")) or {}
+        for eid, t in data.items():
+            where = f"{p}: {eid}"
+            if eid in out:
+                sys.exit(f"{where}: also translated in {JA_FILES[out[eid][0]]}")
+            if not isinstance(t, dict) or set(t) - {"title", "why", "fix"} or not t.get("title") or not t.get("why"):
+                sys.exit(f"{where}: want a map with title, why and (unless the English fix is a stock sentence) fix")
+            for k, v in t.items():
+                v = " ".join(str(v).split()) if k == "title" else "\n\n".join(" ".join(x.split()) for x in re.split(r"\n\s*\n", str(v).strip()))
+                if v.count("`") % 2:
+                    sys.exit(f"{where}: {k}: odd number of backticks (a broken code span)")
+                if "{{" in v or "}}" in v or "**" in v:
+                    sys.exit(f"{where}: {k}: template syntax or bold markers in a translation")
+                t[k] = v
+            out[eid] = (a, t)
+    return out
+
+
+def add_ja(e, a, ja, code_span, fix_en, example_parts, verify_key):
+    """Give entry e its Japanese translation when ja has one; return whether it did."""
+    if e["id"] not in ja:
+        return False
+    ja_area, t = ja.pop(e["id"])
+    if ja_area != a:
+        print(f"warning: {e['id']} is translated in {JA_FILES[ja_area]}, its area's file is {JA_FILES[a]}", file=sys.stderr)
+    fix = t.get("fix") or JA_FIX_FALLBACK.get(fix_en)
+    if not fix:
+        sys.exit(f"{JA_FILES[ja_area]}: {e['id']}: no fix")
+    example = example_ja(*example_parts) if example_parts else None
+    e["translations"] = {"ja": {"title": t["title"][:200],
+                                "body": body_ja(code_span, md_inline(t["title"]), sentence_ja(codify(t["why"])),
+                                                sentence_ja(codify(fix)), example, VERIFY_JA[verify_key])}}
+    return True
+
+
+def sentence_ja(s):
+    s = s.strip()
+    return s if not s or s[-1] in "。!?)):." else s + "。"
 
 
 class Block(str):
@@ -319,6 +460,8 @@ def main():
         return any((tool, norm(c)) in keys for c in [r["id"], *r.get("aliases", [])])
 
     out = {k: [] for k in OUTPUTS}
+    ja = load_ja()
+    missing = {k: [] for k in OUTPUTS}
     for cid, r in sorted(by_tc.items()):
         if not r["default"]:
             continue
@@ -336,9 +479,9 @@ def main():
             match.append({"tool": "trivy", "codes": [cid]})
         if tf is not None:
             match.append({"tool": "tfsec", "codes": [tf["id"]]})
-        why = sentence(esc_tmpl(paragraphs(str(meta.get("description", "")), MAX_WHY)) or esc_tmpl(title_txt))
+        why = sentence(esc_tmpl(codify(paragraphs(str(meta.get("description", "")), MAX_WHY))) or esc_tmpl(title_txt))
         action = " ".join(str(c.get("recommended_action", "")).split())
-        fix = esc_tmpl(action if action.endswith(".") or not action else action + ".")
+        fix = esc_tmpl(codify(action if action.endswith(".") or not action else action + "."))
         if not fix:
             fix = "Change the resource so that it passes the check, as in the example below."
         ex = good_example(c, r["path"])
@@ -350,26 +493,34 @@ def main():
             links.append(tfsec_page(tf))
         example = None
         contains = None
+        example_parts = None
         if ex:
             label, lang, code, exlinks = ex
             example = f"A configuration that passes the check ({label}):\n\n" + fence(esc_tmpl(code), lang)
+            own = label.endswith(", written for this catalog")
+            example_parts = (label[:-len(", written for this catalog")] if own else label, own, fence(esc_tmpl(code), lang))
             contains = contains_line(code)
             links += [l for l in exlinks if l.startswith("https://")]
         links += [l for l in (meta.get("related_resources") or []) if isinstance(l, str) and l.startswith("https://")]
         links.append(f"https://github.com/aquasecurity/trivy-checks/blob/{tc_commit}/{r['path']}")
         node = re.match(r"checks/kubernetes/(apiserver|controllermanager|scheduler|etcd|kubelet|cni)_", r["path"])
+        verify_key = "terraform"
         if cid.startswith("KCV") and node:
+            verify_key = "node"
             verify = ("These checks read the control-plane and node configuration that `trivy k8s` collects; "
                       "after changing the flag or file, re-run the benchmark:\n\n```sh\n"
                       "trivy k8s --compliance=k8s-cis-1.23 --report summary\n```")
         elif area(r["path"], cid) in ("ksv", "kcv"):
+            verify_key = "kubernetes"
             verify = "Check the change locally before pushing:\n\n```sh\ntrivy config --misconfig-scanners kubernetes .\n```"
         elif area(r["path"], cid) == "ds":
+            verify_key = "dockerfile"
             verify = "Check the change locally before pushing:\n\n```sh\ntrivy config --misconfig-scanners dockerfile .\n```"
         else:
             verify = "Check the change locally before pushing:\n\n```sh\ntrivy config .    # or: tfsec .\n```"
         if not example:
             contains = None
+            example_parts = None
         ctl = list(dict.fromkeys(cidx.get(cid, [])))
         for fw, ids in (c.get("frameworks") or {}).items():
             if fw in FW:
@@ -386,6 +537,8 @@ def main():
             e["controls"] = ctl
         code_span = f"`{cid}`" + (f" / `{tf['id']}`" if tf is not None else "")
         e["body"] = body(f"{code_span} ({esc_tmpl(md_inline(title_txt))})", wrong_extra, why, fix, example, verify)
+        if not add_ja(e, area(r["path"], cid), ja, code_span, fix, example_parts, verify_key):
+            missing[area(r["path"], cid)].append(e["id"])
         exs = []
         if tr is not None:
             exs.append({"finding": {"tool": "trivy", "code": cid, "message": title_txt or cid},
@@ -406,17 +559,18 @@ def main():
         text = show(TFSEC, doc)
         sec = lambda name: (re.search(r"^### " + name + r"\s*\n(.*?)(?=^### |\Z)", text, re.M | re.S) or [None, ""])[1]
         title_txt = " ".join((re.search(r"^title: (.*)$", text, re.M) or [None, r["title"]])[1].split())
-        why = sentence(esc_tmpl(paragraphs(sec("Explanation"), MAX_WHY)))
+        why = sentence(esc_tmpl(codify(paragraphs(sec("Explanation"), MAX_WHY))))
         impact = " ".join(sec("Possible Impact").split())
         if impact:
-            why += f" Possible impact: {esc_tmpl(impact)}."
-        fix = esc_tmpl(" ".join(sec("Suggested Resolution").split())) or "Change the resource as in the example below."
+            why += f" Possible impact: {esc_tmpl(codify(impact))}."
+        fix = esc_tmpl(codify(" ".join(sec("Suggested Resolution").split()))) or "Change the resource as in the example below."
         if not fix.endswith("."):
             fix += "."
         m = re.search(r"```terraform\n(.*?)```", sec("Secure Example"), re.S)
-        example = contains = None
+        example = contains = example_parts = None
         if m:
             example = "A configuration that passes the check (Terraform):\n\n" + fence(esc_tmpl(m.group(1)), "hcl")
+            example_parts = ("Terraform", False, fence(esc_tmpl(m.group(1)), "hcl"))
             contains = contains_line(m.group(1))
         links = [tfsec_page(r),
                  f"https://github.com/aquasecurity/tfsec/blob/{tfsec_commit}/{doc}"]
@@ -425,10 +579,13 @@ def main():
         e = {"id": "check-tfsec-" + r["id"], "title": title_txt[:200], "match": [{"tool": "tfsec", "codes": [r["id"]]}],
              "links": list(dict.fromkeys(links))}
         e["body"] = body(f"`{r['id']}` ({esc_tmpl(md_inline(title_txt))})", "", why, fix, example, verify)
+        prov = r["id"].split("-")[0]
+        a = prov if prov in ("aws", "azure", "google") else "other"
+        if not add_ja(e, a, ja, f"`{r['id']}`", fix, example_parts, "tfsec"):
+            missing[a].append(e["id"])
         e["examples"] = [{"finding": {"tool": "tfsec", "code": r["id"], "message": title_txt, "path": "main.tf", "line": 3},
                           "contains": [x for x in [contains, r["id"], "ignore:"] if x]}]
-        prov = r["id"].split("-")[0]
-        out[prov if prov in ("aws", "azure", "google") else "other"].append(e)
+        out[a].append(e)
 
     for k, entries in out.items():
         path = os.path.join(BUILTIN, OUTPUTS[k])
@@ -440,7 +597,12 @@ def main():
                      f"# own (Apache-2.0); do not edit by hand: re-run the script, or write a hand-made\n"
                      f"# entry in another file (the script then leaves that check out).\n")
             yaml.safe_dump({"entries": entries}, fh, sort_keys=False, allow_unicode=True, width=100000, default_style=None)
-        print(f"{path}: {len(entries)} entries")
+        print(f"{path}: {len(entries)} entries, {len(entries) - len(missing[k])} with a ja translation")
+    for k, ids in missing.items():
+        if ids:
+            print(f"{JA_FILES[k]}: no ja translation for {len(ids)} entries: {' '.join(ids)}", file=sys.stderr)
+    for eid, (a, _) in sorted(ja.items()):
+        print(f"warning: {JA_FILES[a]}: {eid} is not a generated entry (left out)", file=sys.stderr)
 
 
 def tfsec_page(rule):
