@@ -180,6 +180,9 @@ func escMap(m map[string]string) map[string]Text {
 // with the characters that could end a Markdown link, start HTML or ping
 // someone percent-encoded; otherwise "".
 func safeURL(u string) string {
+	if u == "" {
+		return "" // most findings: no url.Parse per render
+	}
 	p, err := url.Parse(strings.TrimSpace(u))
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
 		return ""
