@@ -6,6 +6,8 @@ package messages
 // against this table.
 const (
 	WhatIsWrong    Key = "what_is_wrong"
+	WhyItMatters   Key = "why_it_matters"
+	HowToFix       Key = "how_to_fix"
 	NeedException  Key = "need_exception"
 	Summary        Key = "summary"
 	NoFindings     Key = "no_findings"
@@ -17,6 +19,8 @@ const (
 // en is the English table: the words the reports had before the table.
 var en = map[Key]string{
 	WhatIsWrong:    "What is wrong",
+	WhyItMatters:   "Why it matters",
+	HowToFix:       "How to fix it",
 	NeedException:  "Need an exception?",
 	Summary:        "Summary",
 	NoFindings:     "No findings.",

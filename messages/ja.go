@@ -7,6 +7,8 @@ package messages
 // searched for them.
 var ja = map[Key]string{
 	WhatIsWrong:    "何が問題か",
+	WhyItMatters:   "なぜ問題か",
+	HowToFix:       "修正方法",
 	NeedException:  "例外が必要な場合",
 	Summary:        "サマリー",
 	NoFindings:     "指摘はありません。",
