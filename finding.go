@@ -120,6 +120,28 @@ type Suppression struct {
 	// Expired is true when the ignore no longer suppresses: the finding is
 	// reported again, with a note that its exception expired.
 	Expired bool `json:"expired,omitempty"`
+	// ExpiresInDays is set while the ignore still suppresses but expires
+	// within the warning window (ignore_policy.warn_within in the config):
+	// the days it has left after today, 0 when today is its last day.
+	// Computed once by the ignore stage; reporters print ExpiryNote.
+	ExpiresInDays *int `json:"expires_in_days,omitempty"`
+}
+
+// ExpiryNote is the reminder reporters show for an exception that expires
+// soon, "exception expires in 5 days" ("in 1 day", "today"), or "" when
+// it is not within the warning window.
+func (s *Suppression) ExpiryNote() string {
+	if s == nil || s.ExpiresInDays == nil || s.Expired {
+		return ""
+	}
+	switch n := *s.ExpiresInDays; {
+	case n <= 0:
+		return "exception expires today"
+	case n == 1:
+		return "exception expires in 1 day"
+	default:
+		return fmt.Sprintf("exception expires in %d days", n)
+	}
 }
 
 // Finding is one problem reported by a tool, normalised.
@@ -385,9 +407,17 @@ type Run struct {
 	Fixed Findings
 	// FailOnNew (--fail-on new) makes only new findings fail the run.
 	FailOnNew bool
+	// BaselineNew and BaselineExisting count the active findings of a
+	// streamed run (whose Findings is empty: they went to the reporters one
+	// by one) that are new and existing; with Findings set, BaselineCounts
+	// counts those instead.
+	BaselineNew, BaselineExisting int
 	// Deliveries say how each PR/MR reporter did, for the reporters that
 	// run after them (the machine-readable summary).
 	Deliveries []Delivery
+	// Lang is the language of the reports' own words (messages.Langs);
+	// "" means English. Machine-readable output does not change with it.
+	Lang string
 }
 
 // Delivery is the outcome of one PR/MR reporter.
@@ -405,6 +435,9 @@ type Delivery struct {
 func (r *Run) BaselineCounts() (newN, existing, fixed int, ok bool) {
 	if r.BaselineFile == "" {
 		return 0, 0, 0, false
+	}
+	if r.Findings == nil {
+		return r.BaselineNew, r.BaselineExisting, len(r.Fixed), true
 	}
 	for _, f := range r.Findings {
 		switch {

@@ -12,6 +12,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
@@ -91,6 +92,13 @@ type CoverageReport struct {
 	Covered  int            `json:"covered"`
 	Gaps     []Gap          `json:"gaps"`
 	Tools    []ToolCoverage `json:"tools"`
+	// Lang, Untranslated and UntranslatedEntries are set by CoverageIn
+	// with a language: how many findings get an entry (specific or a
+	// per-tool default) that has no translation into Lang, shown in
+	// English in a run in Lang, and those entries' ids.
+	Lang                string   `json:"lang,omitempty"`
+	Untranslated        int      `json:"untranslated,omitempty"`
+	UntranslatedEntries []string `json:"untranslated_entries,omitempty"`
 }
 
 // maxExample bounds the example message of a gap.
@@ -107,7 +115,15 @@ type FileFindings struct {
 // most frequent first, and per tool the share of findings with a specific
 // entry. Ignores play no part: coverage is about the catalog.
 func Coverage(c *runbooks.Catalog, inputs []FileFindings) *CoverageReport {
-	rep := &CoverageReport{Inputs: []string{}, Gaps: []Gap{}, Tools: []ToolCoverage{}}
+	return CoverageIn(c, inputs, "")
+}
+
+// CoverageIn is Coverage that also counts, when lang is not "", the
+// findings whose entry has no translation into lang (the generic fallback
+// is translated with the tool's own words).
+func CoverageIn(c *runbooks.Catalog, inputs []FileFindings, lang string) *CoverageReport {
+	rep := &CoverageReport{Inputs: []string{}, Gaps: []Gap{}, Tools: []ToolCoverage{}, Lang: lang}
+	untranslated := map[string]bool{}
 	type key struct{ tool, code string }
 	gaps := map[key]*Gap{}
 	tools := map[string]*ToolCoverage{}
@@ -126,6 +142,12 @@ func Coverage(c *runbooks.Catalog, inputs []FileFindings) *CoverageReport {
 			k := key{f.Tool, f.Code}
 			codes[k] = true
 			e, _, lvl := c.MatchLevel(f)
+			if lang != "" && lang != messages.Default && e != nil && lvl != runbooks.LevelFallback {
+				if _, ok := e.Translations[lang]; !ok {
+					rep.Untranslated++
+					untranslated[e.ID] = true
+				}
+			}
 			if lvl != runbooks.LevelDefault && lvl != runbooks.LevelFallback {
 				rep.Covered++
 				t.Covered++
@@ -171,6 +193,10 @@ func Coverage(c *runbooks.Catalog, inputs []FileFindings) *CoverageReport {
 		rep.Tools = append(rep.Tools, *t)
 	}
 	sort.Slice(rep.Tools, func(i, j int) bool { return rep.Tools[i].Tool < rep.Tools[j].Tool })
+	for id := range untranslated {
+		rep.UntranslatedEntries = append(rep.UntranslatedEntries, id)
+	}
+	sort.Strings(rep.UntranslatedEntries)
 	return rep
 }
 
@@ -210,7 +236,15 @@ func (r *CoverageReport) WriteTable(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%d\t%d\n", oneLine(t.Tool), t.Findings, t.Covered, t.Share, t.Codes, t.UncoveredCodes)
 	}
 	fmt.Fprintf(tw, "total\t%d\t%d\t%.1f%%\t\t\n", r.Findings, r.Covered, share(r.Covered, r.Findings))
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if r.Lang != "" && r.Untranslated > 0 {
+		_, err := fmt.Fprintf(w, "\n%d findings get an entry with no %s translation (shown in English in a %s run): %s\n",
+			r.Untranslated, oneLine(r.Lang), oneLine(r.Lang), strings.Join(r.UntranslatedEntries, ", "))
+		return err
+	}
+	return nil
 }
 
 // oneLine keeps tool output from breaking the table: control characters

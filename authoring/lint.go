@@ -9,6 +9,7 @@ import (
 
 	"github.com/runbook-translator/runbook-translator/internal/suggest"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
@@ -44,6 +45,35 @@ type LintResult struct {
 	Problems []Problem
 	// Entries is the number of entries checked.
 	Entries int
+	// Untranslated lists, per language of the reports other than the
+	// default, the ids of the checked entries without a translation into
+	// it: a run in that language shows them in English. A note, not a
+	// problem: translating a catalog is a choice.
+	Untranslated map[string][]string
+}
+
+// Untranslated returns, per language of the reports other than the
+// default (messages.Langs), the ids of entries without a translation into
+// it, sorted; languages every entry has are left out.
+func Untranslated(entries []*runbooks.Entry) map[string][]string {
+	out := map[string][]string{}
+	for _, l := range messages.Langs() {
+		if l == messages.Default {
+			continue
+		}
+		for _, e := range entries {
+			if _, ok := e.Translations[l]; !ok {
+				out[l] = append(out[l], e.ID)
+			}
+		}
+		sort.Strings(out[l])
+	}
+	for l, ids := range out {
+		if len(ids) == 0 {
+			delete(out, l)
+		}
+	}
+	return out
 }
 
 // Errors and Warnings count the problems by severity.
@@ -134,6 +164,7 @@ func Lint(paths []string, noBuiltin bool) *LintResult {
 		file, line := splitSource(e.Source)
 		lintEntry(c, e, file, line, tools, lines, add)
 	}
+	res.Untranslated = Untranslated(c.TargetEntries())
 	for _, s := range c.Shadows() {
 		if !c.InTarget(s.Source) {
 			continue
@@ -217,9 +248,18 @@ func lintEntry(c *Catalog, e *runbooks.Entry, file string, line int, tools map[s
 			add(file, line, Warning, "entry %q: body exceeds %d bytes for a sample finding and is truncated", e.ID, runbooks.MaxBodyBytes)
 		}
 	}
+	tested := false
 	for i, x := range e.Examples {
 		xf, xl := lines.exampleLine(e, i)
-		if len(x.Contains) == 0 && x.Want == "" {
+		if x.Manifest != "" {
+			tested = true
+			if len(e.Fix) == 0 {
+				add(xf, xl, Warning, "entry %q: example %d has a manifest but the entry has no fix: to apply to it", e.ID, i+1)
+			} else if _, _, err := ExampleFix(e, x); err != nil {
+				add(xf, xl, Error, "entry %q: example %d: fix: %v", e.ID, i+1, err)
+			}
+		}
+		if len(x.Contains) == 0 && x.Want == "" && x.Fixed == "" {
 			add(xf, xl, Warning, "entry %q: example %d checks nothing: add contains or want", e.ID, i+1)
 		}
 		f, err := x.Finding.Finding()
@@ -230,6 +270,9 @@ func lintEntry(c *Catalog, e *runbooks.Entry, file string, line int, tools map[s
 		if rb := c.RenderEntry(e.ID, f); rb != nil && rb.Error != "" {
 			add(xf, xl, Error, "entry %q: example %d: body fails to render: %s", e.ID, i+1, rb.Error)
 		}
+	}
+	if len(e.Fix) > 0 && !tested {
+		add(file, line, Warning, "entry %q: its fix is not tested: add an example with the manifest it applies to and the fixed text", e.ID)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
+	"github.com/runbook-translator/runbook-translator/fix"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
@@ -17,6 +19,9 @@ type PreviewOptions struct {
 	Mentions bool
 	// Title heads the page.
 	Title string
+	// Lang renders the entries' translations into it and the comments'
+	// own words in it, as a run with --lang does; "" is English.
+	Lang string
 }
 
 // PreviewEntry is one entry as the preview page shows it.
@@ -35,6 +40,9 @@ type PreviewEntry struct {
 	Markdown string
 	// HTML is Markdown rendered as GitHub would show it.
 	HTML template.HTML
+	// FixDiff is the change the entry's fix makes to the manifest of its
+	// first example that has one, as a unified diff; "" without.
+	FixDiff string
 }
 
 // PreviewEntries renders every target entry of c as the inline PR comment
@@ -43,6 +51,10 @@ type PreviewEntry struct {
 func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 	var out []PreviewEntry
 	used := map[string]int{}
+	shown := c.Catalog
+	if opts.Lang != "" {
+		shown, _ = c.Catalog.WithLang(opts.Lang)
+	}
 	for _, e := range c.TargetEntries() {
 		f, sample := SampleFinding(e), "sample finding built from the first matcher"
 		if len(e.Examples) > 0 {
@@ -57,13 +69,26 @@ func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 				sample += " (path and line added)"
 			}
 		}
+		fixDiff := ""
+		for i, x := range e.Examples {
+			if x.Manifest == "" || len(e.Fix) == 0 {
+				continue
+			}
+			if xf, fixed, err := ExampleFix(e, x); err == nil {
+				fixDiff = fix.UnifiedDiff(xf.Path, x.Manifest, fixed)
+				if i == 0 {
+					f.Fixes = xf.Fixes // the comment shows the suggestion too
+				}
+			}
+			break
+		}
 		if sev := c.EntrySeverity(e.ID); sev != translator.SeverityUnknown {
 			f.Severity = sev
 		}
 		fs := translator.Findings{f}
 		fs.AssignFingerprints()
-		f.Runbook = c.RenderEntry(e.ID, f)
-		body, _ := comment.Inline(f, comment.Options{Mentions: opts.Mentions})
+		f.Runbook = shown.RenderEntry(e.ID, f)
+		body, _ := comment.Inline(f, comment.Options{Mentions: opts.Mentions, Lang: opts.Lang})
 		h, err := RenderGFM(body)
 		if err != nil {
 			return nil, fmt.Errorf("preview entry %s: %w", e.ID, err)
@@ -84,7 +109,8 @@ func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 			Markdown: body,
 			// The HTML comes from RenderGFM: text escaped by goldmark, raw
 			// HTML through the allow-list.
-			HTML: template.HTML(h),
+			HTML:    template.HTML(h),
+			FixDiff: fixDiff,
 		})
 	}
 	return out, nil
@@ -143,13 +169,22 @@ func WritePreview(w io.Writer, c *Catalog, opts PreviewOptions) error {
 	}
 	return previewPage.Execute(w, map[string]any{
 		"Title":   opts.Title,
+		"Lang":    pageLang(opts.Lang),
 		"Entries": entries,
 		"Layers":  strings.Join(layers, " → "),
 	})
 }
 
+// pageLang is the page's lang attribute: a language of the table, or en.
+func pageLang(l string) string {
+	if messages.Known(l) {
+		return l
+	}
+	return messages.Default
+}
+
 var previewPage = template.Must(template.New("preview").Parse(`<!DOCTYPE html>
-<html lang="en">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -186,6 +221,7 @@ table.meta td { padding: 2px 0; word-break: break-word; }
 .markdown-body table { border-collapse: collapse; }
 .markdown-body th, .markdown-body td { border: 1px solid #d1d9e0; padding: 6px 13px; }
 .markdown-body summary { cursor: pointer; }
+pre.fix { background: #fff; border: 1px solid #d1d9e0; border-radius: 6px; padding: 8px 16px; overflow: auto; font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 </style>
 </head>
 <body>
@@ -221,6 +257,10 @@ table.meta td { padding: 2px 0; word-break: break-word; }
 {{.HTML}}
 </div>
 </div>
+{{- if .FixDiff}}
+<h3>Suggested fix, on the manifest of the example</h3>
+<pre class="fix">{{.FixDiff}}</pre>
+{{- end}}
 </section>
 {{end -}}
 </div>

@@ -328,42 +328,79 @@ func Base(fp string) string {
 // Ignored findings are matched too: a finding that is now ignored is not
 // fixed.
 func (b *Baseline) Classify(fs translator.Findings) translator.Findings {
-	groups := map[string][]*Entry{}
-	for i := range b.Entries {
-		e := &b.Entries[i]
-		k := Base(e.Fingerprint)
-		groups[k] = append(groups[k], e)
-	}
-	used := map[*Entry]bool{}
+	m := b.Matcher()
 	var pending []*translator.Finding
 	for _, f := range fs {
-		f.Baseline = translator.BaselineNew
-		g := groups[Base(f.Fingerprint)]
-		matched := false
-		for _, e := range g {
-			if !used[e] && e.Line == f.Line {
-				used[e], matched = true, true
-				f.Baseline = translator.BaselineExisting
-				break
-			}
-		}
-		if !matched && len(g) > 0 {
+		if !m.sameLine(f) && len(m.groups[Base(f.Fingerprint)]) > 0 {
 			pending = append(pending, f)
 		}
 	}
 	for _, f := range pending {
-		for _, e := range groups[Base(f.Fingerprint)] {
-			if !used[e] {
-				used[e] = true
-				f.Baseline = translator.BaselineExisting
-				break
-			}
-		}
+		m.anyLine(f)
 	}
-	var fixed translator.Findings
+	return m.Fixed()
+}
+
+// Matcher classifies findings one at a time, as a streamed run produces
+// them: it holds the baseline's entries and which of them were matched,
+// never the findings. A finding takes a free entry on its own line, else
+// the first free one; unlike Classify it cannot wait for a later finding
+// on that line, so with several identical findings in one file which of
+// them is "new" may differ (the counts do not).
+type Matcher struct {
+	b      *Baseline
+	groups map[string][]*Entry
+	used   map[*Entry]bool
+}
+
+// Matcher returns a Matcher over the baseline's entries.
+func (b *Baseline) Matcher() *Matcher {
+	m := &Matcher{b: b, groups: map[string][]*Entry{}, used: map[*Entry]bool{}}
 	for i := range b.Entries {
 		e := &b.Entries[i]
-		if used[e] {
+		k := Base(e.Fingerprint)
+		m.groups[k] = append(m.groups[k], e)
+	}
+	return m
+}
+
+// Classify sets f.Baseline (after its fingerprint is assigned).
+func (m *Matcher) Classify(f *translator.Finding) {
+	if !m.sameLine(f) {
+		m.anyLine(f)
+	}
+}
+
+// sameLine marks f new, or existing when a free entry is on its line.
+func (m *Matcher) sameLine(f *translator.Finding) bool {
+	f.Baseline = translator.BaselineNew
+	for _, e := range m.groups[Base(f.Fingerprint)] {
+		if !m.used[e] && e.Line == f.Line {
+			m.used[e] = true
+			f.Baseline = translator.BaselineExisting
+			return true
+		}
+	}
+	return false
+}
+
+// anyLine makes f existing when its group has a free entry left.
+func (m *Matcher) anyLine(f *translator.Finding) {
+	for _, e := range m.groups[Base(f.Fingerprint)] {
+		if !m.used[e] {
+			m.used[e] = true
+			f.Baseline = translator.BaselineExisting
+			return
+		}
+	}
+}
+
+// Fixed returns the entries no finding matched, as findings, sorted.
+func (m *Matcher) Fixed() translator.Findings {
+	var fixed translator.Findings
+	for i := range m.b.Entries {
+		e := &m.b.Entries[i]
+		if m.used[e] {
 			continue
 		}
 		sev, err := translator.ParseSeverity(e.Severity)

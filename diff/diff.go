@@ -63,6 +63,20 @@ type File struct {
 	Unknown string
 	// lines maps a new-side line number to its kind.
 	lines map[int]LineKind
+	// text maps a new-side line the diff shows to its content (without
+	// the line break): what the change's head has there, for checking
+	// that a suggested fix was computed from the same lines.
+	text map[int]string
+}
+
+// Text returns the content of a new-side line the diff shows, without its
+// line break; false when the diff does not show the line.
+func (f *File) Text(n int) (string, bool) {
+	if f == nil {
+		return "", false
+	}
+	s, ok := f.text[n]
+	return s, ok
 }
 
 // Line returns the kind of a new-side line.
@@ -92,6 +106,13 @@ func (f *File) set(n int, k LineKind) {
 	if k > f.lines[n] {
 		f.lines[n] = k
 	}
+}
+
+func (f *File) setText(n int, line string) {
+	if f.text == nil {
+		f.text = map[int]string{}
+	}
+	f.text[n] = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
 }
 
 // Diff is the set of files a change touches, keyed by new-side path.
@@ -194,9 +215,11 @@ func addFragments(f *File, frags []*gitdiff.TextFragment) {
 			switch l.Op {
 			case gitdiff.OpAdd:
 				f.set(n, Added)
+				f.setText(n, l.Line)
 				n++
 			case gitdiff.OpContext:
 				f.set(n, Context)
+				f.setText(n, l.Line)
 				n++
 			}
 		}
@@ -273,7 +296,7 @@ func FromPatches(ps []Patch) *Diff {
 			f.New = true
 		case "removed":
 			f.Deleted = true
-			f.lines = nil
+			f.lines, f.text = nil, nil
 		case "renamed":
 			f.Renamed = true
 		case "copied":

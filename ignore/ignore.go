@@ -14,6 +14,11 @@
 //	    reason: "legacy agent needs host access; replaced in Q3"
 //	    expires: 2025-09-30             # optional, YYYY-MM-DD, inclusive
 //	    link: https://tracker.example/SEC-123
+//	    approved_by: platform-security  # optional: who accepted the risk
+//	    requested_by: octocat           # optional: who asked for it
+//
+// Policy (policy.go) is the team's ignore_policy: key, checked per rule;
+// AddRule (edit.go) appends a rule to a config keeping every other byte.
 package ignore
 
 import (
@@ -52,6 +57,11 @@ type Rule struct {
 	Expires string `yaml:"expires,omitempty" json:"expires,omitempty"`
 	// Link points to the risk acceptance or ticket.
 	Link string `yaml:"link,omitempty" json:"link,omitempty"`
+	// ApprovedBy names who accepted the risk (a person or team).
+	ApprovedBy string `yaml:"approved_by,omitempty" json:"approved_by,omitempty"`
+	// RequestedBy names who asked for the exception, e.g. the author of
+	// the pull-request comment that requested it.
+	RequestedBy string `yaml:"requested_by,omitempty" json:"requested_by,omitempty"`
 }
 
 // String describes the rule for warnings: `code=KSV-0017 path=k8s/**`.
@@ -118,12 +128,19 @@ type rule struct {
 	Rule
 	code, tool, path string
 	expired          bool
+	// daysLeft is the days after today the rule still suppresses; hasLeft
+	// is false without an expiry.
+	daysLeft int
+	hasLeft  bool
 }
 
 // Stage is the "ignore" pipeline stage. It is safe for concurrent Map
 // calls; counts accumulate over every finding it sees.
 type Stage struct {
 	rules []rule
+	// warnDays is the warning window: a finding suppressed by a rule
+	// expiring within it carries Suppression.ExpiresInDays.
+	warnDays int
 
 	mu   sync.Mutex
 	hits []int
@@ -137,7 +154,7 @@ var _ translator.Mapper = (*Stage)(nil)
 // counts as expired, so a typo never suppresses forever.
 func New(rules []Rule, now time.Time) *Stage {
 	today := now.UTC().Format(DateLayout)
-	s := &Stage{hits: make([]int, len(rules))}
+	s := &Stage{hits: make([]int, len(rules)), warnDays: DefaultWarnDays}
 	for _, r := range rules {
 		ir := rule{
 			Rule: r,
@@ -150,8 +167,17 @@ func New(rules []Rule, now time.Time) *Stage {
 			// Dates in YYYY-MM-DD order compare as strings.
 			ir.expired = err != nil || d.Format(DateLayout) < today
 		}
+		ir.daysLeft, ir.hasLeft = r.DaysLeft(now)
 		s.rules = append(s.rules, ir)
 	}
+	return s
+}
+
+// WarnWithin sets the warning window in days (DefaultWarnDays unless
+// set; the config's ignore_policy.warn_within) and returns s. Call it
+// before the first Map.
+func (s *Stage) WarnWithin(days int) *Stage {
+	s.warnDays = days
 	return s
 }
 
@@ -207,6 +233,10 @@ func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 	f.Suppressed = &translator.Suppression{
 		Reason: r.Reason, Expires: r.Expires, Link: r.Link, Source: "config", Expired: r.expired,
 	}
+	if !r.expired && r.hasLeft && r.daysLeft <= s.warnDays {
+		left := r.daysLeft
+		f.Suppressed.ExpiresInDays = &left
+	}
 	return nil
 }
 
@@ -257,6 +287,14 @@ func (s *Stage) Unused() []Rule {
 		}
 	}
 	return out
+}
+
+// Hits returns, for each rule in config order, how many findings it
+// matched (expired rules included).
+func (s *Stage) Hits() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.hits...)
 }
 
 // ExpiredHit is an expired rule and how many findings it would still

@@ -18,15 +18,17 @@ import (
 //
 //	%f  then any sequence of: literal text, %l %c %n %e %k %v (digits),
 //	%t (one character), %*[^xyz] (one or more bytes outside a set of ASCII
-//	characters), and optionally %m or %r last.
+//	characters), %*[A-Z] (one or more bytes of a set of ASCII letters,
+//	digits and ranges of them: hadolint-text's %*[A-Z]%n), and optionally
+//	%m or %r last.
 //
 // errorformat's %f is `(?:[[:alpha:]]:)?(?:\\ |[^ ])+?`: lazy, so the
 // regexp picks the SHORTEST file name for which the rest of the line
 // matches, preferring one that starts with a drive letter ("C:"). Every
 // other item is deterministic once its start is fixed (newFastEFM only
 // accepts a digit run followed by a literal that does not start with a digit,
-// a negated class followed by a literal that starts with an excluded byte,
-// %m/%r only last), so trying the end of the file name from left to right and
+// a class followed by a literal that starts with a byte outside it (or a
+// digit run, when the class holds no digit), %m/%r only last), so trying the end of the file name from left to right and
 // checking the rest with straight-line code gives the regexp's own answer.
 // Anything else (%p, %s, %*\D, %., %#, backslash escapes, non-ASCII or regexp
 // metacharacters that errorformat copies into the regexp raw, a pattern that
@@ -38,11 +40,14 @@ import (
 // efmItem is one element of a fast pattern after the leading %f.
 type efmItem struct {
 	// kind is 'L' (literal), one of "nlekcv" (a digit run), 't' (one
-	// character), 'X' (one or more bytes not in excl), 'm' or 'r' (the rest
+	// character), 'X' (one or more bytes of class), 'm' or 'r' (the rest
 	// of the line).
 	kind byte
 	lit  string
-	excl string
+	// class is the byte set of an 'X' item: %*[^abc] (every byte but a, b
+	// and c, non-ASCII ones included: a rune outside the set is bytes
+	// outside it) or %*[A-Z0-9_] (ASCII bytes only).
+	class *[256]bool
 }
 
 // fastEFM matches one errorformat pattern without regexp.
@@ -67,6 +72,86 @@ func fastLiteral(c byte) bool {
 // fastClassByte reports whether c may appear in a %*[^...] set.
 func fastClassByte(c byte) bool {
 	return c >= ' ' && c < 0x7f && strings.IndexByte(`\[]-^`, c) < 0
+}
+
+// fastClass reads the set of a %*[...] item starting at pattern[i] (the
+// '['): [^abc] with bytes fastClassByte accepts, or [...] with ASCII
+// letters, digits and ranges between two of the same kind (A-Z, a-f, 0-9).
+// It returns the set and the index of the closing ']', or nil for any other
+// set (errorformat copies it into the regexp as is, with its full meaning).
+func fastClass(pattern string, i int) (*[256]bool, int) {
+	if i+1 >= len(pattern) || pattern[i] != '[' {
+		return nil, 0
+	}
+	var set [256]bool
+	j := i + 1
+	if pattern[j] == '^' {
+		j++
+		start := j
+		for j < len(pattern) && pattern[j] != ']' {
+			if !fastClassByte(pattern[j]) {
+				return nil, 0
+			}
+			j++
+		}
+		if j >= len(pattern) || j == start {
+			return nil, 0
+		}
+		for k := range set {
+			set[k] = true
+		}
+		for k := start; k < j; k++ {
+			set[pattern[k]] = false
+		}
+		return &set, j
+	}
+	start := j
+	for j < len(pattern) && pattern[j] != ']' {
+		c := pattern[j]
+		if kindOf(c) == 0 {
+			return nil, 0
+		}
+		if j+2 < len(pattern) && pattern[j+1] == '-' && pattern[j+2] != ']' {
+			d := pattern[j+2]
+			if kindOf(d) != kindOf(c) || d < c {
+				return nil, 0
+			}
+			for x := int(c); x <= int(d); x++ {
+				set[x] = true
+			}
+			j += 3
+			continue
+		}
+		set[c] = true
+		j++
+	}
+	if j >= len(pattern) || j == start {
+		return nil, 0
+	}
+	return &set, j
+}
+
+// kindOf classes a byte of a positive set: 'a', 'A', '0' or 0 for any
+// other byte.
+func kindOf(c byte) byte {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return 'a'
+	case c >= 'A' && c <= 'Z':
+		return 'A'
+	case c >= '0' && c <= '9':
+		return '0'
+	}
+	return 0
+}
+
+func classHasDigit(set *[256]bool) bool {
+	for c := '0'; c <= '9'; c++ {
+		if set[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // newFastEFM returns a fast matcher for pattern, or nil when its shape is not
@@ -106,22 +191,13 @@ func newFastEFM(pattern string) *fastEFM {
 			}
 			items = append(items, efmItem{kind: c})
 		case c == '*':
-			// %*[^abc]: NewEfm copies "[^abc]" and appends "+".
-			if i+2 >= len(pattern) || pattern[i+1] != '[' || pattern[i+2] != '^' {
+			// %*[^abc], %*[A-Z]: NewEfm copies "[^abc]" and appends "+".
+			class, end := fastClass(pattern, i+1)
+			if class == nil {
 				return nil
 			}
-			j := i + 3
-			for j < len(pattern) && pattern[j] != ']' {
-				if !fastClassByte(pattern[j]) {
-					return nil
-				}
-				j++
-			}
-			if j >= len(pattern) || j == i+3 {
-				return nil
-			}
-			items = append(items, efmItem{kind: 'X', excl: pattern[i+3 : j]})
-			i = j
+			items = append(items, efmItem{kind: 'X', class: class})
+			i = end
 		case (c == '+' || c == '-') && i < len(pattern)-1 && strings.IndexByte("DXAEWICZGOPQ", pattern[i+1]) >= 0:
 			i++ // a prefix: nothing in the regexp
 		case strings.IndexByte("DXAEWICZGOPQ", c) >= 0:
@@ -148,7 +224,15 @@ func newFastEFM(pattern string) *fastEFM {
 				return nil
 			}
 		case 'X':
-			if next != nil && (next.kind != 'L' || strings.IndexByte(it.excl, next.lit[0]) < 0) {
+			// The class run is greedy; it is determined when what follows
+			// cannot start with a byte of the class.
+			if next == nil {
+				break
+			}
+			switch {
+			case next.kind == 'L' && !it.class[next.lit[0]]:
+			case strings.IndexByte("nlekcv", next.kind) >= 0 && !classHasDigit(it.class):
+			default:
 				return nil
 			}
 		case 'n', 'l', 'e', 'k', 'c', 'v':
@@ -344,5 +428,5 @@ func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match)
 	return true
 }
 
-// inClass reports whether c is in a %*[^...] item's class.
-func (it *efmItem) inClass(c byte) bool { return strings.IndexByte(it.excl, c) < 0 }
+// inClass reports whether c is in an 'X' item's class.
+func (it *efmItem) inClass(c byte) bool { return it.class[c] }

@@ -38,6 +38,10 @@ var commonEFM = []string{
 	`%f 100%% %m`,
 	`%f %m`,
 	`%f: %m`,
+	`%f:%l %*[A-Z]%n %m`,
+	`%f: %*[a-z]: %m`,
+	`%f:%l:%c: %*[a-zA-Z0-9]: %m`,
+	`%f %*[0-9]x%m`,
 }
 
 // efmPatternsUnderTest are every pattern our formats and errorformat's
@@ -125,6 +129,16 @@ func edgeLines() []string {
 			}
 		}
 	}
+	// hadolint's tty shape (%f:%l %*[A-Z]%n %m) around its code.
+	for _, p := range paths {
+		for _, l := range nums[:5] {
+			for _, code := range []string{"DL3008", "SC2086", "dl3008", "DL", "3008", "DLx1", "ÉL1", "D L1", "DL3008x", "A1"} {
+				for _, m := range msgs[:7] {
+					out = append(out, p+":"+l+" "+code+" "+m)
+				}
+			}
+		}
+	}
 	// Random concatenations of the tokens the patterns care about.
 	toks := []string{"a", "C", "c", ":", ": ", " ", `\`, `\ `, "1", "23", "0", "x", "error", "warning", "note",
 		"Error", "\t", "\n", "\xff", "é", "-", " - ", "[", "]", "(", ")", "|", ",", "%", "/", ".", "DL3008"}
@@ -192,7 +206,11 @@ func TestFastEFMRejects(t *testing.T) {
 	for _, p := range []string{
 		`%m`, `%l:%f: %m`, `%f:%m:%l`, `%f:%l%c: %m`, `%f:%l%m`, `%f:%l:%c:%p^`, `%f %s`,
 		`%f:%l:%c: %*[^:]%m`, `%f:%l:%c: %*\d: %m`, `%f:%l: %.%#`, `%f\:%l: %m`, `%f:%l? %m`,
-		`%f:%l:%c: %m %r`, `%f:%l:%l: %m`, `%f: %*[a-z]: %m`, `%f:é %m`, `%f:%l: %m%`,
+		`%f:%l:%c: %m %r`, `%f:%l:%l: %m`, `%f:é %m`, `%f:%l: %m%`,
+		// a class run followed by what may start with one of its bytes,
+		// or a set with other than letters, digits and their ranges
+		`%f: %*[a-z]%m`, `%f: %*[a-z]x %m`, `%f: %*[A-Z]%t %m`, `%f: %*[0-9]%l %m`, `%f: %*[a-\]]: %m`,
+		`%f: %*[z-a]: %m`, `%f: %*[a-Z]: %m`, `%f: %*[A-Z-]: %m`, `%f: %*[]: %m`, `%f: %*[.]: %m`, `%f: %*[A-Z`,
 	} {
 		if newFastEFM(p) != nil {
 			t.Errorf("newFastEFM(%q) accepted a shape it cannot match exactly", p)
@@ -208,6 +226,8 @@ func FuzzFastEFM(f *testing.F) {
 	f.Add(`%f:%l:%c: %m`, `C:\a b\c.go:1:2: msg`)
 	f.Add(`%f:%l: %m`, "a:b:1:2: m")
 	f.Add(`%f:%l:%c: %t%*[^:]: %m`, "x.sh:3:4: warning: y: z")
+	f.Add(`%f:%l %*[A-Z]%n %m`, "Dockerfile:3 DL3008 warning: Pin versions")
+	f.Add(`%f: %*[a-c0-3]: %m`, "f: ab12: m")
 	for _, p := range commonEFM {
 		for _, l := range []string{"a.go:1:2: m", `C:\x.go:10:3: error: e`, `d\ e:1: \xff`, "C::1:2: ", "f - Pod x is invalid: y"} {
 			f.Add(p, l)

@@ -455,16 +455,74 @@ func refineTflint(f *translator.Finding, e *efmEntry, _ Options) {
 // refineHadolint: "DL3008 warning: message"; hadolint 1.x printed no level
 // ("DL3008 message"), which stays a warning.
 func refineHadolint(f *translator.Finding, e *efmEntry, _ Options) {
-	m := hadolintLine.FindStringSubmatch(e.Lines[0])
-	if m == nil {
+	code, sev, rest, ok := hadolintTTY(e.Lines[0])
+	if !ok {
 		return
 	}
-	f.Code = group(hadolintLine, m, "code")
-	f.Message = group(hadolintLine, m, "rest")
+	f.Code = code
+	f.Message = rest
 	f.ToolSeverity = ""
-	if sev := group(hadolintLine, m, "sev"); sev != "" {
+	if sev != "" {
 		setSeverityWord(f, sev)
 	}
+}
+
+// hadolintTTY is hadolintLine's match (code, sev and rest groups) without
+// a regexp: it runs once per hadolint finding, and the regexp cost more
+// than the rest of the parse (issue 10). TestHadolintTTY and
+// FuzzHadolintTTY hold the two equal.
+func hadolintTTY(s string) (code, sev, rest string, ok bool) {
+	// ^\S+:\d+ : the first run of non-space bytes (\s is [\t\n\f\r ])
+	// must be followed by a space and end in ':' and digits after at least
+	// one byte. Greedy \S+ takes the last ':' of the run.
+	k := 0
+	for k < len(s) && !isRESpace(s[k]) {
+		k++
+	}
+	if k >= len(s) || s[k] != ' ' {
+		return "", "", "", false
+	}
+	colon := strings.LastIndexByte(s[:k], ':')
+	if colon < 1 || colon == k-1 || !allDigits(s[colon+1:k]) {
+		return "", "", "", false
+	}
+	// (?:DL|SC)\d+ then a space: the digit run is maximal (a space follows).
+	t := s[k+1:]
+	if len(t) < 3 || !(strings.HasPrefix(t, "DL") || strings.HasPrefix(t, "SC")) {
+		return "", "", "", false
+	}
+	d := 2
+	for d < len(t) && isDigit(t[d]) {
+		d++
+	}
+	if d == 2 || d >= len(t) || t[d] != ' ' {
+		return "", "", "", false
+	}
+	code, t = t[:d], t[d:]
+	// (.*)$ : no newline in what is left ('.' does not match it).
+	if strings.IndexByte(t, '\n') >= 0 {
+		return "", "", "", false
+	}
+	// (?: (error|warning|info|style|ignore):)? then " " and the rest: the
+	// group is taken when it and the space after it match.
+	for _, w := range [...]string{"error", "warning", "info", "style", "ignore"} {
+		if len(t) >= len(w)+3 && t[0] == ' ' && t[1:1+len(w)] == w && t[1+len(w)] == ':' && t[2+len(w)] == ' ' {
+			return code, w, t[3+len(w):], true
+		}
+	}
+	return code, "", t[1:], true
+}
+
+// isRESpace is regexp's \s: [\t\n\f\r ].
+func isRESpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // refineShellcheckGCC: "message [SC2086]"; the level is printed as

@@ -576,6 +576,56 @@ func FuzzShellcheckTrailingCode(f *testing.F) {
 	})
 }
 
+// hadolintRE is refineHadolint's reference: the hadolintLine regexp.
+func hadolintRE(s string) (code, sev, rest string, ok bool) {
+	m := hadolintLine.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", "", false
+	}
+	return group(hadolintLine, m, "code"), group(hadolintLine, m, "sev"), group(hadolintLine, m, "rest"), true
+}
+
+// TestHadolintTTY holds hadolintTTY equal to the hadolintLine regexp on
+// every line of the real hadolint text fixtures and on edge cases.
+func TestHadolintTTY(t *testing.T) {
+	lines := []string{
+		"Dockerfile:3 DL3008 warning: Pin versions in apt get install.",
+		"Dockerfile:3 DL3008 Pin versions", "Dockerfile:3 SC2086 info: Double quote", "a:b:3 DL1 error: x",
+		"Dockerfile:3 DL3008 warning:x", "Dockerfile:3 DL3008 warning: ", "Dockerfile:3 DL3008 ", "Dockerfile:3 DL3008",
+		"Dockerfile:3 DL3008  two", "Dockerfile:3 DL warning: x", "Dockerfile:3 DL3008x y", "Dockerfile:3 dl3008 y",
+		":3 DL1 y", "D:3x DL1 y", "D: DL1 y", "D:3\tDL1 y", "D:3 DL1 y\n", "D:3 DL1 y\rz", "D\v:3 DL1 y", "\xff:1 SC1 \xfe",
+		"D:3 DL1 error: warning: x", "D:3 DL1 ignore: x", "D:3 DL1 Error: x", "D:3 DL1 style:  x", "D:3 DL1 info:", "",
+		"D:1:2 DL1 m", "D:1 DL1 m\nD:2 DL2 n",
+	}
+	lines = append(lines, fixtureLines(t)...)
+	matched := 0
+	for _, s := range lines {
+		c1, s1, r1, ok1 := hadolintRE(s)
+		c2, s2, r2, ok2 := hadolintTTY(s)
+		if c1 != c2 || s1 != s2 || r1 != r2 || ok1 != ok2 {
+			t.Errorf("%q: regexp (%q, %q, %q, %v), code (%q, %q, %q, %v)", s, c1, s1, r1, ok1, c2, s2, r2, ok2)
+		}
+		if ok1 {
+			matched++
+		}
+	}
+	if matched < 15 {
+		t.Errorf("only %d lines match hadolintLine: the comparison tests too little", matched)
+	}
+}
+
+func FuzzHadolintTTY(f *testing.F) {
+	f.Add("Dockerfile:3 DL3008 warning: Pin versions in apt get install.")
+	f.Add("a:b:3 SC2086 x")
+	f.Fuzz(func(t *testing.T, s string) {
+		c1, s1, r1, ok1 := hadolintRE(s)
+		c2, s2, r2, ok2 := hadolintTTY(s)
+		if c1 != c2 || s1 != s2 || r1 != r2 || ok1 != ok2 {
+			t.Errorf("%q: regexp (%q, %q, %q, %v), code (%q, %q, %q, %v)", s, c1, s1, r1, ok1, c2, s2, r2, ok2)
+		}
+	})
+}
+
 // Issue 10: --code-pattern gives generic errorformat findings (and named
 // text formats that found no code) a code.
 func TestEFMCodePattern(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,10 @@ type goldenCase struct {
 	EFM      []string `yaml:"efm"`
 	// Error, when set, is a substring the parse error must contain.
 	Error string `yaml:"error"`
+	// Files, when set, is the folder (relative to cases.yaml) holding the
+	// scanned files: the parser reads them to convert fix columns
+	// (Options.ReadFile), as the review command reads the checkout.
+	Files string `yaml:"files"`
 	Note  string `yaml:"note"`
 }
 
@@ -69,6 +74,9 @@ func TestGolden(t *testing.T) {
 			t.Run(filepath.Base(dir)+"/"+c.Input, func(t *testing.T) {
 				if c.Command == "" && c.Source == "" {
 					t.Errorf("%s: case %s records neither the command nor the source", cf, c.Input)
+				}
+				if c.Files != "" {
+					c.Files = filepath.Join(dir, c.Files)
 				}
 				fs, err := parseFile(filepath.Join(dir, c.Input), c)
 				if c.Error != "" {
@@ -123,7 +131,16 @@ func parseFile(name string, c goldenCase) (translator.Findings, error) {
 		return nil, err
 	}
 	defer f.Close()
-	p, err := New(c.Format, Options{Tool: c.Tool, EFM: c.EFM, BaseDir: c.BaseDir, File: filepath.Base(name)})
+	opts := Options{Tool: c.Tool, EFM: c.EFM, BaseDir: c.BaseDir, File: filepath.Base(name)}
+	if c.Files != "" {
+		opts.ReadFile = func(p string) ([]byte, error) {
+			if !filepath.IsLocal(filepath.FromSlash(p)) {
+				return nil, fmt.Errorf("%s: outside the scanned folder", p)
+			}
+			return os.ReadFile(filepath.Join(c.Files, filepath.FromSlash(p)))
+		}
+	}
+	p, err := New(c.Format, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,13 @@ type Options struct {
 	BaseDir string
 	// File is the input's name, for error messages.
 	File string
+	// ReadFile reads a file of the scanned tree by its repository-relative
+	// path (a finding's Path): tool-provided fixes whose columns are not
+	// bytes (SARIF's UTF-16 code units, ShellCheck's characters) are
+	// converted with the file's text. cmd passes its bounded reader of the
+	// checkout; nil keeps only the fixes that need no conversion, and
+	// FixNote says why the others were left out.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // DefaultCodePattern finds konstraint-style policy IDs at the start of a
@@ -322,9 +329,11 @@ func CleanPath(p, baseDir string) string {
 		return ""
 	}
 	if baseDir != "" {
-		b := strings.TrimSuffix(strings.ReplaceAll(baseDir, `\`, "/"), "/") + "/"
-		if strings.HasPrefix(p, b) {
-			p = p[len(b):]
+		// p starts with baseDir + "/", without building that string: this
+		// runs once per finding.
+		b := strings.TrimSuffix(strings.ReplaceAll(baseDir, `\`, "/"), "/")
+		if len(p) > len(b) && p[len(b)] == '/' && strings.HasPrefix(p, b) {
+			p = p[len(b)+1:]
 		}
 	}
 	p = path.Clean(p)

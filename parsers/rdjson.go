@@ -78,6 +78,14 @@ type rdDiagnostic struct {
 		Value string `json:"value"`
 		URL   string `json:"url"`
 	} `json:"code"`
+	Suggestions []rdSuggestion `json:"suggestions"`
+}
+
+// rdSuggestion is rdf's Suggestion: "a suggested text which replace the
+// range" (proto/rdf/reviewdog.proto).
+type rdSuggestion struct {
+	Range *rdRange `json:"range"`
+	Text  string   `json:"text"`
 }
 
 type rdSource struct {
@@ -86,11 +94,13 @@ type rdSource struct {
 }
 
 type rdLoc struct {
-	Path  string `json:"path"`
-	Range *struct {
-		Start rdPos `json:"start"`
-		End   rdPos `json:"end"`
-	} `json:"range"`
+	Path  string   `json:"path"`
+	Range *rdRange `json:"range"`
+}
+
+type rdRange struct {
+	Start rdPos `json:"start"`
+	End   rdPos `json:"end"`
 }
 
 type rdPos struct {
@@ -241,7 +251,71 @@ func rdFinding(opts Options, d *rdDiagnostic, src *rdSource, sev rdSeverity) *tr
 	if f.Message == "" {
 		f.Message = f.Code
 	}
+	rdFixes(f, d.Suggestions)
 	return f
+}
+
+// rdFixes turns the diagnostic's suggestions into fixes, one alternative
+// each (reviewdog posts each as its own suggestion block), in the
+// location's file. rdf ranges count bytes and end before End; a range
+// whose start and end have no column is "linewise and the range includes
+// end position (line) as well" (proto/rdf/reviewdog.proto, Range), which
+// reviewdog suggests as whole lines: the text replaces them, an empty
+// text deletes them.
+func rdFixes(f *translator.Finding, ss []rdSuggestion) {
+	var bad []string
+	for i, s := range ss {
+		e, err := rdEdit(f.Path, s)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("suggestion %d %v", i+1, err))
+			continue
+		}
+		f.Fixes = append(f.Fixes, translator.Fix{Source: f.Tool, Edits: []translator.Edit{e}})
+	}
+	if len(bad) > 0 {
+		f.FixNote = "left out: " + strings.Join(bad, "; ")
+	}
+}
+
+func rdEdit(path string, s rdSuggestion) (translator.Edit, error) {
+	if path == "" {
+		return translator.Edit{}, errors.New("has no file: the diagnostic's location has no path")
+	}
+	if s.Range == nil || s.Range.Start.Line <= 0 || s.Range.Start.Line > translator.MaxLine {
+		return translator.Edit{}, errors.New("has no start line")
+	}
+	st, en := s.Range.Start, s.Range.End
+	e := translator.Edit{Path: path, StartLine: st.Line, Text: s.Text}
+	if st.Column <= 0 && en.Column <= 0 {
+		last := st.Line
+		if en.Line > 0 {
+			last = en.Line
+		}
+		if last < st.Line || last >= translator.MaxLine {
+			return translator.Edit{}, fmt.Errorf("ends at line %d, before it starts", last)
+		}
+		e.StartColumn, e.EndLine, e.EndColumn = 1, last+1, 1
+		if e.Text != "" {
+			// reviewdog writes the text and a line break into the
+			// suggestion block (service/github/github.go
+			// buildSingleSuggestion): the text is the lines' content.
+			e.Text += "\n"
+		}
+		return e, nil
+	}
+	e.StartColumn = max(st.Column, 1)
+	if en.Line <= 0 {
+		// "end can be omitted. Then the range is handled as zero-length
+		// (start == end)".
+		e.EndLine, e.EndColumn = e.StartLine, e.StartColumn
+	} else {
+		e.EndLine, e.EndColumn = en.Line, max(en.Column, 1)
+	}
+	if e.EndLine < e.StartLine || (e.EndLine == e.StartLine && e.EndColumn < e.StartColumn) ||
+		e.EndLine > translator.MaxLine || e.StartColumn > translator.MaxLine || e.EndColumn > translator.MaxLine {
+		return translator.Edit{}, fmt.Errorf("range %d:%d-%d:%d ends before it starts", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
+	}
+	return e, nil
 }
 
 // rdTool names the tool after the diagnostic's source ("Biome" -> biome).

@@ -3,10 +3,13 @@ package parsers
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/patch"
 )
 
 func TestRDJSONFixtureFacts(t *testing.T) {
@@ -106,5 +109,71 @@ func psWantParseErrorNoFile(t *testing.T, err error, format string) {
 	t.Helper()
 	if pe, ok := err.(*ParseError); !ok || pe.Format != format {
 		t.Errorf("want a %s ParseError, got %v", format, err)
+	}
+}
+
+// TestRDJSONSuggestionsApply applies the first suggestion of each of
+// reviewdog's own suggestion tests to the file they are about and checks
+// the line each message describes.
+func TestRDJSONSuggestionsApply(t *testing.T) {
+	dir := "../testdata/rdjson-suggestions"
+	fs, err := parseFile(filepath.Join(dir, "suggestions.jsonl"), goldenCase{Format: "rdjsonl", Tool: "suggestion-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "suggestions.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"range suggestion test (replace)":           "haya14busa (replace)",
+		"range suggestion test (insert)":            "haya14busa (insert)",
+		"range suggestion test (remove)":            "hayabusa (remove)",
+		"range suggestion test (remove line-break)": "---><--- (remove line-break)",
+		"suggestion test":                           "func Suggestions() {",
+	}
+	seen := 0
+	for _, f := range fs {
+		if len(f.Fixes) == 0 {
+			t.Errorf("%q has no fix", f.Message)
+			continue
+		}
+		out, err := patch.Apply(src, f.Fixes[0].Edits)
+		if f.Message == "suggestion test (invalid)" {
+			// Line 17 is past the end of the 16-line file.
+			if err == nil {
+				t.Errorf("the invalid suggestion applied: %q", out)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", f.Message, err)
+			continue
+		}
+		lines := strings.Split(string(out), "\n")
+		switch f.Message {
+		case "suggestion test (remove line)":
+			if strings.Contains(string(out), "remove line\n") {
+				t.Errorf("line 13 not removed:\n%s", out)
+			}
+			seen++
+		case "suggestion test (insert line)":
+			if lines[15] != "inserted line 1" || lines[16] != "inserted line 2" || lines[17] != "insert line ↑" {
+				t.Errorf("insert line: %q", lines[14:])
+			}
+			seen++
+		default:
+			w, ok := want[f.Message]
+			if !ok {
+				continue
+			}
+			if l := lines[f.Line-1]; l != w {
+				t.Errorf("%q: line %d is %q, want %q", f.Message, f.Line, l, w)
+			}
+			seen++
+		}
+	}
+	if seen != len(want)+2 {
+		t.Errorf("checked %d suggestions, want %d", seen, len(want)+2)
 	}
 }

@@ -115,6 +115,7 @@ type sarifResult struct {
 	Message       sarifMessage       `json:"message"`
 	Locations     []sarifLocation    `json:"locations"`
 	Suppressions  []sarifSuppression `json:"suppressions"`
+	Fixes         []sarifFix         `json:"fixes"`
 }
 
 type sarifLocation struct {
@@ -170,8 +171,12 @@ type sarifRun struct {
 	}
 	haveArtifacts bool
 	haveBases     bool
-	Invocations   []sarifInvocation
-	resultsNull   bool
+	// ColumnKind is the run's columnKind, read once haveColumnKind: fixes
+	// wait for it (sarifReader.ready).
+	ColumnKind     string
+	haveColumnKind bool
+	Invocations    []sarifInvocation
+	resultsNull    bool
 	// pending holds results read before what they need (the tool, the
 	// base URIs, the artifacts, the log's version) was seen; they are
 	// turned into findings at the end of the run, in order.
@@ -356,7 +361,8 @@ type sarifReader struct {
 	opts    Options
 	s       *tokStream
 	emit    func(*translator.Finding) error
-	version string // "" until the version (or a $schema naming it) is read
+	version string     // "" until the version (or a $schema naming it) is read
+	files   *fileCache // the files fixes are in (sarif_fix.go)
 }
 
 func parseSARIF(opts Options, r io.Reader, emit func(*translator.Finding) error) error {
@@ -511,6 +517,11 @@ func (sr *sarifReader) readRun() (_ *sarifRun, err error) {
 			if err := s.decode(&run.Invocations); err != nil {
 				return nil, err
 			}
+		case "columnKind":
+			if err := s.decode(&run.ColumnKind); err != nil {
+				return nil, err
+			}
+			run.haveColumnKind = true
 		case "results":
 			sawResults = true
 			t, err := s.token()
@@ -602,6 +613,11 @@ func (run *sarifRun) failure() string {
 // originalUriBaseIds last).
 func (sr *sarifReader) ready(run *sarifRun, res *sarifResult) bool {
 	if sr.version == "" || run.Tool == nil {
+		return false
+	}
+	if len(res.Fixes) > 0 && !run.haveColumnKind {
+		// A fix's columns are in the run's columnKind, which may come
+		// after the results: the result waits for the end of the run.
 		return false
 	}
 	for i := range res.Locations {
@@ -845,6 +861,9 @@ func (sr *sarifReader) result(run *sarifRun, res *sarifResult) error {
 	}
 	if s := sarifSuppressed(res.Suppressions); s != nil {
 		f.Suppressed = s
+	}
+	if len(res.Fixes) > 0 {
+		sr.fixes(run, f, res.Fixes) // sarif_fix.go
 	}
 	if tweak := sarifTweaks[tool]; tweak != nil && !tweak(opts, f, res, rule) {
 		return nil

@@ -2,8 +2,10 @@ package parsers
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 
 	translator "github.com/runbook-translator/runbook-translator"
@@ -46,6 +48,23 @@ type shellcheckComment struct {
 	Level     string `json:"level"`
 	Code      int    `json:"code"`
 	Message   string `json:"message"`
+	Fix       *struct {
+		Replacements []shellcheckReplacement `json:"replacements"`
+	} `json:"fix"`
+}
+
+// shellcheckReplacement is one replacement of a json1 fix
+// (src/ShellCheck/Formatter/JSON1.hs, ToJSON Replacement).
+type shellcheckReplacement struct {
+	Line        int    `json:"line"`
+	Column      int    `json:"column"`
+	EndLine     int    `json:"endLine"`
+	EndColumn   int    `json:"endColumn"`
+	Replacement string `json:"replacement"`
+	Precedence  int    `json:"precedence"`
+	// InsertionPoint is "beforeStart" or "afterEnd": where later text
+	// inserted at the same place goes.
+	InsertionPoint string `json:"insertionPoint"`
 }
 
 var (
@@ -75,7 +94,7 @@ func detectShellcheckJSON(head []byte) int {
 
 // parseShellcheck reads json1 (wrapped) or json (bare array). Codes become
 // "SC2086"; error and warning keep their level, info and style are info.
-// Suggested fixes are ignored.
+// A comment's fix becomes the finding's fix (shellcheckFix).
 func parseShellcheck(opts Options, format string, wrapped bool, r io.Reader, emit func(*translator.Finding) error) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -100,6 +119,7 @@ func parseShellcheck(opts Options, format string, wrapped bool, r io.Reader, emi
 	if err != nil {
 		return err
 	}
+	files := newFileCache(opts)
 	for i, el := range els {
 		el.Offset += base
 		var c shellcheckComment
@@ -117,6 +137,9 @@ func parseShellcheck(opts Options, format string, wrapped bool, r io.Reader, emi
 		}
 		f.Path = CleanPath(c.File, opts.BaseDir)
 		f.Line, f.Column, f.EndLine, f.EndColumn = c.Line, c.Column, c.EndLine, c.EndColumn
+		if c.Fix != nil && len(c.Fix.Replacements) > 0 {
+			shellcheckFix(f, c.Fix.Replacements, files)
+		}
 		if err := emit(f); err != nil {
 			return err
 		}
@@ -133,4 +156,97 @@ func shellcheckSeverity(level string) translator.Severity {
 		return translator.SeverityWarning
 	}
 	return translator.SeverityInfo
+}
+
+// shellcheckFix turns a json1 fix into the finding's fix. ShellCheck's
+// columns count characters, with a tab as one (json1 output goes through
+// makeNonVirtual, src/ShellCheck/Formatter/Format.hs, which undoes the
+// tab stops of 8), and ranges end before endColumn (Fixer.hs doReplace);
+// they become byte columns with the script's text. Several insertions at
+// one place are one edit, ordered as ShellCheck applies them: highest
+// precedence first, and text inserted later at the same place goes after
+// a "beforeStart" insertion and before an "afterEnd" one
+// (Fixer.hs applyReplacement2). A fix that cannot be converted is left
+// out and FixNote says why.
+func shellcheckFix(f *translator.Finding, reps []shellcheckReplacement, files *fileCache) {
+	drop := func(why string) { f.FixNote = "shellcheck's fix was left out: " + why }
+	if f.Path == "" {
+		drop("the comment has no file")
+		return
+	}
+	text, err := files.get(f.Path)
+	if err != nil {
+		drop(fmt.Sprintf("%s could not be read to turn its character columns into byte columns (%v)", f.Path, err))
+		return
+	}
+	type rep struct {
+		translator.Edit
+		prec   int
+		before bool
+		order  int
+	}
+	var rs []rep
+	for i, r := range reps {
+		sc, err := text.byteColumn(r.Line, r.Column, unitRunes)
+		if err != nil {
+			drop(fmt.Sprintf("replacement %d starts at %v in %s", i+1, err, f.Path))
+			return
+		}
+		ec, err := text.byteColumn(r.EndLine, r.EndColumn, unitRunes)
+		if err != nil {
+			drop(fmt.Sprintf("replacement %d ends at %v in %s", i+1, err, f.Path))
+			return
+		}
+		e := translator.Edit{Path: f.Path, StartLine: r.Line, StartColumn: sc, EndLine: r.EndLine, EndColumn: ec, Text: r.Replacement}
+		if e.EndLine < e.StartLine || (e.EndLine == e.StartLine && e.EndColumn < e.StartColumn) {
+			drop(fmt.Sprintf("replacement %d ends before it starts", i+1))
+			return
+		}
+		rs = append(rs, rep{Edit: e, prec: r.Precedence, before: r.InsertionPoint == "beforeStart", order: i})
+	}
+	// ShellCheck applies `reverse $ sortWith repPrecedence`: descending
+	// precedence, and among equals the later replacement first.
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].prec != rs[j].prec {
+			return rs[i].prec > rs[j].prec
+		}
+		return rs[i].order > rs[j].order
+	})
+	type key struct{ l, c int }
+	var edits []translator.Edit
+	at := map[key]int{}        // insertion point -> index in edits
+	beforeLen := map[key]int{} // bytes of "beforeStart" text at it
+	for _, r := range rs {
+		k := key{r.StartLine, r.StartColumn}
+		zero := r.EndLine == r.StartLine && r.EndColumn == r.StartColumn
+		if i, ok := at[k]; ok && zero {
+			e := &edits[i]
+			off := beforeLen[k]
+			e.Text = e.Text[:off] + r.Text + e.Text[off:]
+			if r.before {
+				beforeLen[k] += len(r.Text)
+			}
+			continue
+		}
+		if zero {
+			at[k] = len(edits)
+			if r.before {
+				beforeLen[k] = len(r.Text)
+			}
+		}
+		edits = append(edits, r.Edit)
+	}
+	sort.SliceStable(edits, func(i, j int) bool {
+		a, b := edits[i], edits[j]
+		return a.StartLine < b.StartLine || (a.StartLine == b.StartLine && a.StartColumn < b.StartColumn)
+	})
+	for i := 1; i < len(edits); i++ {
+		p, c := edits[i-1], edits[i]
+		if c.StartLine < p.EndLine || (c.StartLine == p.EndLine && c.StartColumn < p.EndColumn) ||
+			(c.StartLine == p.StartLine && c.StartColumn == p.StartColumn) {
+			drop(fmt.Sprintf("its replacements overlap at %d:%d", c.StartLine, c.StartColumn))
+			return
+		}
+	}
+	f.Fixes = []translator.Fix{{Source: "shellcheck", Edits: edits}}
 }

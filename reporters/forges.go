@@ -59,6 +59,10 @@ type ForgeOptions struct {
 	// LocalPrinted is called when a fallback printed the local report to
 	// Out; nil is allowed.
 	LocalPrinted func()
+	// ReadFile reads a repository-relative file of the checkout (cmd
+	// passes its bounded reader of the base dir): suggested fixes are
+	// checked against the lines they replace. Nil shows fixes unchecked.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // Forge describes one forge reporter.

@@ -41,7 +41,35 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
+	// next is where the word scan may start again: the bytes of a word it
+	// stopped at go through the byte loop.
+	next := 0
 	for i := 0; i < len(s); {
+		// Runbook bodies are KiBs of mostly plain text: skip it eight
+		// bytes at a time.
+		for i >= next && i+8 <= len(s) {
+			// jsonUnsafe8, inlined (the compiler does not).
+			x := load8(s, i)
+			t := (x - swarLo*0x20) & ^x
+			v := x ^ (swarLo * '"')
+			t |= (v - swarLo) & ^v
+			v = x ^ (swarLo * '\\')
+			t |= (v - swarLo) & ^v
+			v = x ^ (swarLo * '<')
+			t |= (v - swarLo) & ^v
+			v = x ^ (swarLo * '>')
+			t |= (v - swarLo) & ^v
+			v = x ^ (swarLo * '&')
+			t |= (v - swarLo) & ^v
+			if (t|x)&swarHi != 0 {
+				next = i + 8
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if jsonSafe[b] {
@@ -88,6 +116,39 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// load8 reads s[i:i+8] as a little-endian word (the compiler merges the
+// loads).
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+const (
+	swarLo = 0x0101010101010101
+	swarHi = 0x8080808080808080
+)
+
+// jsonUnsafe8 reports whether any byte of x is one jsonSafe does not
+// mark: a control byte (< 0x20), a non-ASCII byte, `"`, `\`, `<`, `>` or
+// `&`. The tests are the exact "has a byte less than n" and "has a zero
+// byte" word tricks, so a word without such a byte is never sent to the
+// byte loop and one with it always is.
+func jsonUnsafe8(x uint64) bool {
+	t := (x - swarLo*0x20) & ^x
+	v := x ^ (swarLo * '"')
+	t |= (v - swarLo) & ^v
+	v = x ^ (swarLo * '\\')
+	t |= (v - swarLo) & ^v
+	v = x ^ (swarLo * '<')
+	t |= (v - swarLo) & ^v
+	v = x ^ (swarLo * '>')
+	t |= (v - swarLo) & ^v
+	v = x ^ (swarLo * '&')
+	t |= (v - swarLo) & ^v
+	return (t|x)&swarHi != 0
 }
 
 // appendJSONKey appends `,"key":` (without the comma for the first key).
@@ -204,6 +265,10 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 		}
 		if s.Expired {
 			dst = append(dst, `,"expired":true`...)
+		}
+		if s.ExpiresInDays != nil {
+			dst = appendJSONKey(dst, "expires_in_days", false)
+			dst = strconv.AppendInt(dst, int64(*s.ExpiresInDays), 10)
 		}
 		dst = append(dst, '}')
 	}

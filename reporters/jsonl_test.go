@@ -3,10 +3,12 @@ package reporters
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -65,7 +67,10 @@ func TestAppendJSONFindingMatchesEncoder(t *testing.T) {
 	}
 	empty := &translator.Finding{Aliases: []string{}, Extra: map[string]string{}, Severity: translator.Severity(-5),
 		Runbook: &translator.Runbook{Links: []string{}}, Suppressed: &translator.Suppression{}}
-	fs = append(fs, full, empty)
+	zero, five := 0, 5
+	full.Suppressed.ExpiresInDays = &five
+	soon := &translator.Finding{Tool: "t", Code: "c", Suppressed: &translator.Suppression{Reason: "r", ExpiresInDays: &zero}}
+	fs = append(fs, full, empty, soon)
 	var buf []byte
 	for i, f := range fs {
 		want := encodeReference(t, f)
@@ -90,6 +95,50 @@ func TestAppendJSONString(t *testing.T) {
 		}
 		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+// jsonUnsafe8 flags a word exactly when one of its bytes is not jsonSafe:
+// every byte value at every position among safe ones, and random words of
+// bytes near the class boundaries.
+func TestJSONUnsafe8(t *testing.T) {
+	ref := func(w [8]byte) bool {
+		for _, b := range w {
+			if b >= utf8.RuneSelf || !jsonSafe[b] {
+				return true
+			}
+		}
+		return false
+	}
+	word := func(w [8]byte) uint64 { return load8(string(w[:]), 0) }
+	for _, fill := range []byte{'a', 0x20, 0x21, 0x7f, '=', '?', '[', ']', '%', '\'', '{'} {
+		for b := 0; b < 256; b++ {
+			for p := 0; p < 8; p++ {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[p] = byte(b)
+				if got, want := jsonUnsafe8(word(w)), ref(w); got != want {
+					t.Fatalf("word %q: jsonUnsafe8 %v, want %v", w[:], got, want)
+				}
+			}
+		}
+	}
+	near := []byte{0, 1, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x25, 0x26, 0x27, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff}
+	r := rand.New(rand.NewSource(1))
+	for n := 0; n < 200000; n++ {
+		var w [8]byte
+		for i := range w {
+			if r.Intn(4) == 0 {
+				w[i] = near[r.Intn(len(near))]
+			} else {
+				w[i] = byte(0x20 + r.Intn(0x60))
+			}
+		}
+		if got, want := jsonUnsafe8(word(w)), ref(w); got != want {
+			t.Fatalf("word %q: jsonUnsafe8 %v, want %v", w[:], got, want)
 		}
 	}
 }
@@ -139,4 +188,16 @@ func FuzzAppendJSONFinding(f *testing.F) {
 			t.Fatalf("got\n%s\nwant\n%s", got, want)
 		}
 	})
+}
+
+// BenchmarkAppendJSONString encodes a runbook-sized body (Markdown prose
+// with code spans and a fenced block, as the built-in bodies render).
+func BenchmarkAppendJSONString(b *testing.B) {
+	body := strings.Repeat("Pin versions in `apt-get install`: use `apt-get install <package>=<version>`.\n\n", 8) +
+		"```yaml\n# .runbook-translator.yaml\nignore:\n  - tool: hadolint\n    code: DL3008\n    path: infra/Dockerfile\n```\n"
+	b.SetBytes(int64(len(body)))
+	var dst []byte
+	for i := 0; i < b.N; i++ {
+		dst = appendJSONString(dst[:0], body)
+	}
 }

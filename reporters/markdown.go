@@ -11,6 +11,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 func init() {
@@ -51,18 +52,46 @@ type Markdown struct {
 	MaxBytes int
 	// Heading names the report; "" means "runbook-translator".
 	Heading string
+
+	st *mdState
 }
 
-var _ Reporter = (*Markdown)(nil)
+var (
+	_ Reporter = (*Markdown)(nil)
+	_ Streamer = (*Markdown)(nil)
+)
+
+// Memory: the report shows at most mdMaxItemsPerGroup findings of a group
+// (and of the ignored and expired lists), each group's body once, and the
+// counts. So, streamed or collected, it holds per runbook entry the
+// counts, the body of its first finding (in report order) and the first
+// mdMaxItemsPerGroup findings as compact records without their runbook;
+// not the run. What it writes is what sorting the whole run would give.
 
 // mdGroup is the active findings of one runbook entry.
 type mdGroup struct {
-	title    string
+	key   string
+	title string
+	// first is the group's first finding in report order (sorted, then
+	// arrival); rb is its runbook, whose body the report shows.
+	first    *translator.Finding
+	firstSeq int
 	rb       *translator.Runbook
-	findings translator.Findings
-	maxSev   translator.Severity
-	codes    []string
-	differ   bool // the entry rendered a different body for some finding
+	// keep holds the first mdMaxItemsPerGroup findings, compact; items
+	// is them in order (filled at the end).
+	keep   mdKeep
+	items  translator.Findings
+	n      int
+	maxSev translator.Severity
+	// codes maps each tool/code label to its first finding; codeList is
+	// them in that order (filled at the end).
+	codes    map[string]mdKey
+	codeList []string
+	// body is the first arriving finding's body: differ is set when
+	// another finding renders a different one.
+	body    string
+	hasBody bool
+	differ  bool // the entry rendered a different body for some finding
 }
 
 // groupKey groups by runbook entry id; fallback findings are grouped by tool
@@ -88,39 +117,199 @@ func (m *Markdown) LazyBodies() bool { return true }
 
 var _ LazyBodies = (*Markdown)(nil)
 
-func groupByRunbook(active translator.Findings) []*mdGroup {
-	byKey := map[string]*mdGroup{}
-	var groups []*mdGroup
-	for _, f := range active {
-		k := groupKey(f)
-		g := byKey[k]
-		if g == nil {
-			f.Runbook.Resolve() // the body shown for the group
-			g = &mdGroup{title: f.TitleOrCode(), rb: f.Runbook}
-			byKey[k] = g
-			groups = append(groups, g)
-		} else if f.Runbook != nil && g.rb != nil && !g.differ && !sameBody(f.Runbook, g.rb) {
-			g.differ = true
+// mdKey is where a finding sorts: Less, then arrival (the stable sort).
+type mdKey struct {
+	f   *translator.Finding
+	seq int
+}
+
+func (a mdKey) less(b mdKey) bool {
+	if translator.Less(a.f, b.f) {
+		return true
+	}
+	if translator.Less(b.f, a.f) {
+		return false
+	}
+	return a.seq < b.seq
+}
+
+// mdKeep holds the first max findings in report order: a max-heap on
+// mdKey, so the last of those kept is evicted first.
+type mdKeep struct {
+	max int
+	h   []mdKey
+}
+
+func (k *mdKeep) add(x mdKey) {
+	if len(k.h) < k.max {
+		k.h = append(k.h, x)
+		k.up(len(k.h) - 1)
+		return
+	}
+	if len(k.h) == 0 || !x.less(k.h[0]) {
+		return
+	}
+	k.h[0] = x
+	k.down(0)
+}
+
+func (k *mdKeep) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !k.h[p].less(k.h[i]) {
+			return
 		}
-		g.findings = append(g.findings, f)
-		if f.Severity > g.maxSev {
-			g.maxSev = f.Severity
+		k.h[p], k.h[i] = k.h[i], k.h[p]
+		i = p
+	}
+}
+
+func (k *mdKeep) down(i int) {
+	for {
+		c := 2*i + 1
+		if c >= len(k.h) {
+			return
 		}
-		tc := toolCodeMD(f)
-		if !contains(g.codes, tc) {
-			g.codes = append(g.codes, tc)
+		if c+1 < len(k.h) && k.h[c].less(k.h[c+1]) {
+			c++
+		}
+		if !k.h[i].less(k.h[c]) {
+			return
+		}
+		k.h[i], k.h[c] = k.h[c], k.h[i]
+		i = c
+	}
+}
+
+// sorted returns the kept findings in report order.
+func (k *mdKeep) sorted() translator.Findings {
+	h := append([]mdKey(nil), k.h...)
+	sort.Slice(h, func(i, j int) bool { return h[i].less(h[j]) })
+	out := make(translator.Findings, len(h))
+	for i, x := range h {
+		out[i] = x.f
+	}
+	return out
+}
+
+// mdCompact is what a listed finding needs (findingItem, ignoredItem,
+// expiredItem, mdLocation and the sort): not its runbook.
+func mdCompact(f *translator.Finding) *translator.Finding {
+	c := &translator.Finding{Tool: f.Tool, Code: f.Code, Severity: f.Severity, Message: f.Message,
+		Location: f.Location, Resource: f.Resource, Located: f.Located, OutsideDiff: f.OutsideDiff}
+	if f.Suppressed != nil {
+		s := *f.Suppressed
+		c.Suppressed = &s
+	}
+	return c
+}
+
+// mdState is what the report holds between Begin and End.
+type mdState struct {
+	run    *translator.Run
+	seq    int
+	byKey  map[string]*mdGroup
+	groups []*mdGroup
+	// total, counts and failing are over every finding.
+	total   int
+	counts  translator.Counts
+	failing int
+	ignored mdKeep
+	nIgn    int
+	expired mdKeep
+	nExp    int
+}
+
+func newMDState(run *translator.Run) *mdState {
+	return &mdState{run: run, byKey: map[string]*mdGroup{},
+		ignored: mdKeep{max: mdMaxItemsPerGroup}, expired: mdKeep{max: mdMaxItemsPerGroup}}
+}
+
+func (st *mdState) add(f *translator.Finding) {
+	if f == nil {
+		return
+	}
+	seq := st.seq
+	st.seq++
+	st.total++
+	one := translator.Findings{f}.Count()
+	st.counts.Error += one.Error
+	st.counts.Warning += one.Warning
+	st.counts.Info += one.Info
+	st.counts.Ignored += one.Ignored
+	st.counts.Total++
+	if st.run.Failing(f) {
+		st.failing++
+	}
+	if f.Ignored() {
+		st.nIgn++
+		st.ignored.add(mdKey{mdCompact(f), seq})
+		return
+	}
+	if expired(f) {
+		st.nExp++
+		st.expired.add(mdKey{mdCompact(f), seq})
+	}
+	k := groupKey(f)
+	g := st.byKey[k]
+	if g == nil {
+		g = &mdGroup{key: k, codes: map[string]mdKey{}, keep: mdKeep{max: mdMaxItemsPerGroup}}
+		st.byKey[k] = g
+		st.groups = append(st.groups, g)
+	}
+	x := mdKey{f, seq}
+	if g.first == nil || x.less(mdKey{g.first, g.firstSeq}) {
+		g.first, g.firstSeq, g.rb = f, seq, f.Runbook
+	}
+	// Does this finding render the body the others do? Rendered for the
+	// comparison and not kept: the report shows one body per group.
+	if f.Runbook != nil && !g.differ {
+		body, _ := f.Runbook.Rendered()
+		switch {
+		case !g.hasBody:
+			g.body, g.hasBody = body, true
+		case body != g.body:
+			g.differ, g.body = true, ""
 		}
 	}
-	// Most severe first, then the biggest, then by title: deterministic.
+	g.n++
+	if f.Severity > g.maxSev {
+		g.maxSev = f.Severity
+	}
+	c := mdKey{mdCompact(f), seq}
+	g.keep.add(c)
+	tc := toolCodeMD(f)
+	if prev, ok := g.codes[tc]; !ok || c.less(prev) {
+		g.codes[tc] = mdKey{&translator.Finding{Tool: f.Tool, Code: f.Code, Message: f.Message, Location: f.Location}, seq}
+	}
+}
+
+// finish orders the groups as sorting the whole run would: most severe
+// first, then the biggest, then by title, then by first finding.
+func (st *mdState) finish() []*mdGroup {
+	for _, g := range st.groups {
+		g.first.Runbook.Resolve() // the body shown for the group
+		g.title = g.first.TitleOrCode()
+		g.items = g.keep.sorted()
+		g.codeList = g.codeList[:0]
+		for tc := range g.codes {
+			g.codeList = append(g.codeList, tc)
+		}
+		sort.Slice(g.codeList, func(i, j int) bool { return g.codes[g.codeList[i]].less(g.codes[g.codeList[j]]) })
+	}
+	groups := append([]*mdGroup(nil), st.groups...)
 	sort.SliceStable(groups, func(i, j int) bool {
 		a, b := groups[i], groups[j]
 		if a.maxSev != b.maxSev {
 			return a.maxSev > b.maxSev
 		}
-		if len(a.findings) != len(b.findings) {
-			return len(a.findings) > len(b.findings)
+		if a.n != b.n {
+			return a.n > b.n
 		}
-		return a.title < b.title
+		if a.title != b.title {
+			return a.title < b.title
+		}
+		return mdKey{a.first, a.firstSeq}.less(mdKey{b.first, b.firstSeq})
 	})
 	return groups
 }
@@ -166,11 +355,35 @@ func (b *mdBuf) add(s string) bool {
 }
 
 // Report implements Reporter.
-func (m *Markdown) Report(_ context.Context, run *translator.Run) error {
+func (m *Markdown) Report(_ context.Context, run *translator.Run) error { return report(m, run) }
+
+// Begin implements Streamer.
+func (m *Markdown) Begin(run *translator.Run) error {
 	if m.Out == nil {
 		return fmt.Errorf("write markdown report: no output")
 	}
-	if _, err := io.WriteString(m.Out, m.Render(run)); err != nil {
+	m.st = newMDState(run)
+	return nil
+}
+
+// Write implements Streamer: the finding is tallied, and kept (compact)
+// only while it is among the first of its group.
+func (m *Markdown) Write(f *translator.Finding) error {
+	if m.st == nil {
+		return fmt.Errorf("write markdown report: Write before Begin")
+	}
+	m.st.add(f)
+	return nil
+}
+
+// End implements Streamer: it writes the report.
+func (m *Markdown) End(run *translator.Run) error {
+	if m.st == nil {
+		return fmt.Errorf("write markdown report: End before Begin")
+	}
+	st := m.st
+	m.st = nil
+	if _, err := io.WriteString(m.Out, m.render(st, run)); err != nil {
 		return fmt.Errorf("write markdown report: %w", err)
 	}
 	return nil
@@ -178,37 +391,38 @@ func (m *Markdown) Report(_ context.Context, run *translator.Run) error {
 
 // Render returns the report, at most MaxBytes long.
 func (m *Markdown) Render(run *translator.Run) string {
+	st := newMDState(run)
+	for _, f := range sortedFindings(run) {
+		st.add(f)
+	}
+	return m.render(st, run)
+}
+
+func (m *Markdown) render(st *mdState, run *translator.Run) string {
 	max := m.MaxBytes
 	if max <= 0 {
 		max = DefaultMarkdownMaxBytes
 	}
-	fs := sortedFindings(run)
-	active, ignored := fs.Active(), fs.IgnoredOnes()
-	var expiredOnes translator.Findings
-	for _, f := range active {
-		if expired(f) {
-			expiredOnes = append(expiredOnes, f)
-		}
-	}
+	l := run.Lang
 	footer := m.footer(run)
 	// Room kept for the truncation notice and the footer.
 	const noticeRoom = 400
-	header := m.header(run, fs)
+	header := m.header(run, st)
 	budget := max - noticeRoom - len(footer) - len(header)
 
 	// Sections get shares of the budget in priority order, so that a long
 	// table or ignore list cannot starve the runbooks; what a section leaves
 	// unused goes to the runbook details, which get the rest.
-	notes, notesShown := listSection(budget/8, "### Notes\n\n", noteItems(run.Notes), len(run.Notes), "- … %d more notes not shown\n")
-	ign, ignShown := ignoredSection(budget/8, ignored, expiredOnes)
-	groups := groupByRunbook(active)
-	table := tableSection(budget/5, groups)
+	notes, notesShown := listSection(budget/8, messages.T(l, "md.notes"), noteItems(run.Notes), len(run.Notes), messages.Get(l, "md.more_notes"))
+	ign, ignShown := ignoredSection(l, budget/8, st.ignored.sorted(), st.nIgn, st.expired.sorted(), st.nExp)
+	groups := st.finish()
+	table := tableSection(l, budget/5, groups)
 	b := &mdBuf{limit: budget - len(notes) - len(ign) - len(table)}
 	shown := ignShown
 	if len(groups) > 0 {
-		b.add("### What to do\n\n")
+		b.add(messages.T(l, "md.what_to_do"))
 		for _, g := range groups {
-			shown += m.details(b, g)
+			shown += m.details(l, b, g)
 		}
 	}
 	notesDropped := len(run.Notes) - notesShown
@@ -218,13 +432,13 @@ func (m *Markdown) Render(run *translator.Run) string {
 	b = b2
 	out := b.String()
 	notice := ""
-	if hidden := len(fs) - shown; hidden > 0 || notesDropped > 0 {
-		notice = truncationNotice(hidden, len(fs), notesDropped, max)
+	if hidden := st.total - shown; hidden > 0 || notesDropped > 0 {
+		notice = truncationNotice(l, hidden, st.total, notesDropped, max)
 	}
 	out += notice + footer
 	if len(out) > max {
 		// Only reachable when MaxBytes is smaller than the header itself.
-		out = markdown.Truncate(out, max, "\n\n"+truncationNotice(len(fs), len(fs), len(run.Notes), max))
+		out = markdown.Truncate(out, max, "\n\n"+truncationNotice(l, st.total, st.total, len(run.Notes), max))
 	}
 	return out
 }
@@ -266,28 +480,28 @@ func noteItems(notes []string) []string {
 
 // ignoredSection lists ignored findings (counted as shown) and then the
 // expired exceptions (already listed with their runbook, so not counted).
-func ignoredSection(limit int, ignored, expiredOnes translator.Findings) (string, int) {
-	head := fmt.Sprintf("### Ignored (%d)\n\n", len(ignored))
-	if len(expiredOnes) > 0 {
-		head = fmt.Sprintf("### Ignored (%d) and expired exceptions (%d)\n\n", len(ignored), len(expiredOnes))
+func ignoredSection(l string, limit int, ignored translator.Findings, nIgnored int, expiredOnes translator.Findings, nExpired int) (string, int) {
+	head := messages.T(l, "md.ignored", nIgnored)
+	if nExpired > 0 {
+		head = messages.T(l, "md.ignored_expired", nIgnored, nExpired)
 	}
 	var items []string
 	for _, f := range ignored {
-		items = append(items, ignoredItem(f))
+		items = append(items, ignoredItem(l, f))
 	}
-	text, n := listSection(limit, head, items, len(ignored), "- … %d more ignored findings not shown\n")
-	if len(expiredOnes) == 0 {
+	text, n := listSection(limit, head, items, nIgnored, messages.Get(l, "md.more_ignored"))
+	if nExpired == 0 {
 		return text, n
 	}
 	var exp []string
 	for _, f := range expiredOnes {
-		exp = append(exp, expiredItem(f))
+		exp = append(exp, expiredItem(l, f))
 	}
 	if text == "" {
-		ex, _ := listSection(limit, head, exp, len(expiredOnes), "- … %d more expired exceptions not shown\n")
+		ex, _ := listSection(limit, head, exp, nExpired, messages.Get(l, "md.more_expired"))
 		return ex, 0
 	}
-	ex, _ := listSection(limit-len(text), "", exp, len(expiredOnes), "- … %d more expired exceptions not shown\n")
+	ex, _ := listSection(limit-len(text), "", exp, nExpired, messages.Get(l, "md.more_expired"))
 	if ex != "" {
 		text = strings.TrimSuffix(text, "\n") + ex
 	}
@@ -295,77 +509,71 @@ func ignoredSection(limit int, ignored, expiredOnes translator.Findings) (string
 }
 
 // tableSection is the by-runbook table, bounded in rows and bytes.
-func tableSection(limit int, groups []*mdGroup) string {
+func tableSection(l string, limit int, groups []*mdGroup) string {
 	if len(groups) == 0 {
 		return ""
 	}
 	b := &mdBuf{limit: limit - 80}
-	if !b.add("### Findings by runbook\n\n| Runbook | Findings | Tools / codes | First locations |\n|---|---:|---|---|\n") {
+	if !b.add(messages.T(l, "md.table_head")) {
 		return ""
 	}
 	rows := 0
 	for _, g := range groups {
-		if rows == mdMaxTableRows || !b.add(tableRow(g)) {
+		if rows == mdMaxTableRows || !b.add(tableRow(l, g)) {
 			break
 		}
 		rows++
 	}
 	if rows < len(groups) {
-		b.WriteString(fmt.Sprintf("\n_%d more runbook entries are not in this table._\n", len(groups)-rows))
+		b.WriteString(messages.T(l, "md.table_more", len(groups)-rows))
 	}
 	b.WriteString("\n")
 	return b.String()
 }
 
-func truncationNotice(hidden, total, notes, max int) string {
+func truncationNotice(l string, hidden, total, notes, max int) string {
 	var parts []string
 	if hidden > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d findings are not shown", hidden, total))
+		parts = append(parts, messages.T(l, "md.hidden", hidden, total))
 	}
 	if notes > 0 {
-		parts = append(parts, fmt.Sprintf("%d notes are not shown", notes))
+		parts = append(parts, messages.T(l, "md.notes_hidden", notes))
 	}
-	return fmt.Sprintf("> ⚠️ **Truncated:** %s (this summary is capped at %d bytes). The local, json and sarif reports list every finding.\n\n",
-		strings.Join(parts, "; "), max)
+	return messages.T(l, "md.truncated", strings.Join(parts, messages.Get(l, "md.join")), max)
 }
 
-func (m *Markdown) header(run *translator.Run, fs translator.Findings) string {
+func (m *Markdown) header(run *translator.Run, st *mdState) string {
 	name := m.Heading
 	if name == "" {
 		name = "runbook-translator"
 	}
 	name = esc(name)
 	level := code(run.FailLevel.String())
-	failing := 0
-	for _, f := range fs {
-		if run.Failing(f) {
-			failing++
-		}
-	}
+	failing := st.failing
+	l := run.Lang
 	var b strings.Builder
 	switch {
 	case run.InputFailed:
-		fmt.Fprintf(&b, "## ⚠️ %s: incomplete, an input could not be read\n\nThe job log names the input and the error; the run fails.\n\n", name)
+		b.WriteString(messages.T(l, "md.head_input", name))
 	case run.FailLevel == translator.SeverityNone:
-		fmt.Fprintf(&b, "## ✅ %s: passes (fail level %s never fails)\n\n", name, level)
+		b.WriteString(messages.T(l, "md.head_none", name, level))
 	case failing > 0:
-		fmt.Fprintf(&b, "## ❌ %s: fails at fail level %s\n\n", name, level)
-		why := "at or above the fail level"
+		b.WriteString(messages.T(l, "md.head_fail", name, level))
+		key := messages.Key("md.failing")
 		if run.RequireRunbook {
-			why += " or without a runbook"
+			key = "md.failing_rb"
 		}
-		fmt.Fprintf(&b, "%s %s.\n\n", plural(failing, "finding"), why)
+		b.WriteString(messages.N(l, key, failing))
 	default:
-		fmt.Fprintf(&b, "## ✅ %s: passes at fail level %s\n\n", name, level)
+		b.WriteString(messages.T(l, "md.head_pass", name, level))
 	}
-	c := fs.Count()
-	fmt.Fprintf(&b, "| Error | Warning | Info | Ignored |\n|---:|---:|---:|---:|\n| %d | %d | %d | %d |\n",
-		c.Error, c.Warning, c.Info, c.Ignored)
+	c := st.counts
+	b.WriteString(messages.T(l, "md.counts", c.Error, c.Warning, c.Info, c.Ignored))
 	if n, e, fx, ok := run.BaselineCounts(); ok {
-		fmt.Fprintf(&b, "\nAgainst the baseline: **%d new**, %d existing, %d fixed.\n", n, e, fx)
+		b.WriteString(messages.T(l, "md.baseline", n, e, fx))
 	}
 	if c.Total == 0 {
-		b.WriteString("\nNo findings.\n")
+		b.WriteString(messages.T(l, "md.no_findings"))
 	}
 	b.WriteString("\n")
 	return b.String()
@@ -383,22 +591,22 @@ func (m *Markdown) footer(run *translator.Run) string {
 }
 
 // tableRow is one row of the by-runbook table.
-func tableRow(g *mdGroup) string {
-	codes := g.codes
+func tableRow(l string, g *mdGroup) string {
+	codes := g.codeList
 	more := ""
 	if len(codes) > 5 {
-		more = fmt.Sprintf(", +%d more", len(codes)-5)
+		more = messages.T(l, "md.more_codes", len(codes)-5)
 		codes = codes[:5]
 	}
 	var locs []string
-	for i, f := range g.findings {
+	for i, f := range g.items {
 		if i == 3 {
-			locs = append(locs, fmt.Sprintf("+%d more", len(g.findings)-3))
+			locs = append(locs, messages.T(l, "md.more_locations", g.n-3))
 			break
 		}
-		locs = append(locs, mdLocation(f))
+		locs = append(locs, mdLocation(l, f))
 	}
-	return fmt.Sprintf("| %s | %d | %s%s | %s |\n", esc(g.title), len(g.findings),
+	return fmt.Sprintf("| %s | %d | %s%s | %s |\n", esc(g.title), g.n,
 		cell(strings.Join(codes, ", ")), more, cell(strings.Join(locs, ", ")))
 }
 
@@ -418,28 +626,28 @@ func cell(s string) string {
 
 // details writes one runbook entry: its body once, then its findings. It
 // returns how many findings it listed.
-func (m *Markdown) details(b *mdBuf, g *mdGroup) int {
-	n := len(g.findings)
+func (m *Markdown) details(l string, b *mdBuf, g *mdGroup) int {
+	n := g.n
 	summary := fmt.Sprintf("<details><summary>%s %s (%s)</summary>\n\n",
-		sevLabel(g.maxSev), htmlText(g.title), plural(n, "finding"))
+		sevLabel(g.maxSev), htmlText(g.title), messages.N(l, "md.n_findings", n))
 	const closing = "</details>\n\n"
 
 	body := ""
 	if g.rb != nil {
 		if g.rb.Error != "" {
-			body = "_The runbook template failed (" + esc(oneLine(g.rb.Error)) +
-				"); the tool's message:_\n\n" + esc(truncate(g.rb.Body, mdMaxMessageBytes)) + "\n\n"
+			body = messages.T(l, "md.template_failed", esc(oneLine(g.rb.Error))) +
+				esc(truncate(g.rb.Body, mdMaxMessageBytes)) + "\n\n"
 		} else if s := strings.TrimSpace(g.rb.Body); s != "" {
 			body = s + "\n\n"
 		}
 		if g.differ {
-			body = "_Rendered for the first finding below; the others match the same entry._\n\n" + body
+			body = messages.T(l, "md.differ") + body
 		}
 		if g.rb.IsFallback() {
-			body = "_No catalog entry for this code yet: generic guidance._\n\n" + body
+			body = messages.T(l, "md.fallback") + body
 		}
 		if g.rb.Owner != "" {
-			body += "Owner: " + esc(g.rb.Owner) + "\n\n"
+			body += messages.T(l, "md.owner", esc(g.rb.Owner))
 		}
 		var links []string
 		for _, l := range g.rb.Links {
@@ -448,15 +656,15 @@ func (m *Markdown) details(b *mdBuf, g *mdGroup) int {
 			}
 		}
 		if len(links) > 0 {
-			body += "See: " + strings.Join(links, ", ") + "\n\n"
+			body += messages.T(l, "md.see", strings.Join(links, ", "))
 		}
 	}
-	body += "Findings:\n\n"
+	body += messages.T(l, "md.findings")
 	// Room for the "… n more not shown" line.
 	const moreRoom = 60
-	first := findingItem(g.findings[0])
+	first := findingItem(l, g.items[0])
 	if !b.fits(len(summary) + len(body) + len(first) + len(closing) + moreRoom) {
-		body = "_Runbook body omitted to fit the size limit._\n\nFindings:\n\n"
+		body = messages.T(l, "md.body_omitted")
 		if !b.fits(len(summary) + len(body) + len(first) + len(closing) + moreRoom) {
 			return 0
 		}
@@ -464,8 +672,8 @@ func (m *Markdown) details(b *mdBuf, g *mdGroup) int {
 	b.WriteString(summary)
 	b.WriteString(body)
 	shown := 0
-	for _, f := range g.findings {
-		item := findingItem(f)
+	for _, f := range g.items {
+		item := findingItem(l, f)
 		if shown == mdMaxItemsPerGroup || !b.fits(len(item)+len(closing)+moreRoom) {
 			break
 		}
@@ -473,64 +681,67 @@ func (m *Markdown) details(b *mdBuf, g *mdGroup) int {
 		shown++
 	}
 	if shown < n {
-		b.WriteString(fmt.Sprintf("- … %d more not shown\n", n-shown))
+		b.WriteString(messages.T(l, "md.more_not_shown", n-shown))
 	}
 	b.WriteString("\n" + closing)
 	return shown
 }
 
 // findingItem is one list item: severity, location, tool and code, message.
-func findingItem(f *translator.Finding) string {
+func findingItem(l string, f *translator.Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "- **%s** %s %s: %s", jsonSeverity(f.Severity), mdLocation(f),
+	fmt.Fprintf(&b, "- **%s** %s %s: %s", messages.Severity(l, jsonSeverity(f.Severity)), mdLocation(l, f),
 		toolCodeMD(f), esc(truncate(f.Message, mdMaxMessageBytes)))
 	if f.Resource != "" {
-		b.WriteString(" (resource " + code(f.Resource) + ")")
+		b.WriteString(messages.T(l, "md.resource", code(f.Resource)))
 	}
 	if f.Located != "" {
 		b.WriteString(" (" + esc(f.Located) + ")")
 	}
 	if f.OutsideDiff {
-		b.WriteString(" (outside the changed lines)")
+		b.WriteString(messages.T(l, "md.outside_diff"))
 	}
 	if expired(f) {
-		b.WriteString(" ⚠️ **exception expired on " + esc(expiryDate(f)) + "**")
+		b.WriteString(messages.T(l, "md.expired_mark", esc(expiryDate(f))))
 	}
 	b.WriteString("\n")
 	return b.String()
 }
 
-func ignoredItem(f *translator.Finding) string {
+func ignoredItem(l string, f *translator.Finding) string {
 	s := f.Suppressed
 	reason := esc(oneLine(s.Reason))
 	if reason == "" {
-		reason = "_none given_"
+		reason = messages.T(l, "md.reason_none")
 	}
-	exp := "no expiry"
+	exp := messages.T(l, "md.no_expiry")
 	if s.Expires != "" {
-		exp = "expires " + esc(s.Expires)
+		exp = messages.T(l, "md.expires", esc(s.Expires))
 	}
 	src := ""
 	if s.Source != "" {
 		src = " (" + esc(s.Source) + ")"
 	}
-	return fmt.Sprintf("- %s %s: %s. Reason: %s; %s%s\n", mdLocation(f), toolCodeMD(f),
+	if n := s.ExpiryNote(); n != "" {
+		src += " ⏳ **" + n + "**"
+	}
+	return messages.T(l, "md.ignored_item", mdLocation(l, f), toolCodeMD(f),
 		esc(truncate(f.Message, mdMaxMessageBytes)), reason, exp, src)
 }
 
-func expiredItem(f *translator.Finding) string {
-	return fmt.Sprintf("- ⚠️ **exception expired on %s**, reported again: %s %s. Reason was: %s\n",
-		esc(expiryDate(f)), mdLocation(f), toolCodeMD(f),
+func expiredItem(l string, f *translator.Finding) string {
+	return messages.T(l, "md.expired_item",
+		esc(expiryDate(f)), mdLocation(l, f), toolCodeMD(f),
 		esc(oneLine(f.Suppressed.Reason)))
 }
 
 // mdLocation renders `path:line` as a code span.
-func mdLocation(f *translator.Finding) string {
+func mdLocation(l string, f *translator.Finding) string {
 	switch {
 	case f.Path == "":
-		return "(no file)"
+		return messages.T(l, "md.no_file")
 	case f.Line <= 0:
-		return code(f.Path) + " (no line)"
+		return code(f.Path) + messages.T(l, "md.no_line")
 	}
 	return code(fmt.Sprintf("%s:%d", f.Path, f.Line))
 }

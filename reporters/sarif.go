@@ -147,17 +147,7 @@ func NewSARIF(out io.Writer) *SARIF { return &SARIF{out: out} }
 
 // Report implements Reporter: the findings sorted, then written as Write
 // would stream them.
-func (s *SARIF) Report(_ context.Context, run *translator.Run) error {
-	if err := s.Begin(run); err != nil {
-		return err
-	}
-	for _, f := range sortedFindings(run) {
-		if err := s.Write(f); err != nil {
-			return err
-		}
-	}
-	return s.End(run)
-}
+func (s *SARIF) Report(_ context.Context, run *translator.Run) error { return report(s, run) }
 
 // Begin implements Streamer.
 func (s *SARIF) Begin(*translator.Run) error {
@@ -194,7 +184,9 @@ func (s *SARIF) End(run *translator.Run) error {
 		}
 	}
 	w := bufio.NewWriterSize(s.out, 64<<10)
-	if err := st.encode(w); err != nil {
+	err := st.encode(w)
+	st.spool.close()
+	if err != nil {
 		return fmt.Errorf("write sarif report: %w", err)
 	}
 	if err := w.Flush(); err != nil {
@@ -219,6 +211,8 @@ type sarifState struct {
 	seq     int
 	// seen counts every finding, kept or not.
 	seen int
+	// spool holds the kept results' text.
+	spool spool
 
 	// Filled by finish.
 	runs []*sarifToolRun
@@ -262,13 +256,16 @@ type sarifRuleState struct {
 
 // sarifHeld is one kept result: only what its JSON needs.
 type sarifHeld struct {
-	seq      int
-	prio     int
-	run      *sarifToolRun
-	rule     *sarifRuleState
-	sev      translator.Severity
-	msg      string
-	body     string // this finding's runbook body, when it differs from the rule's
+	seq  int
+	prio int
+	run  *sarifToolRun
+	rule *sarifRuleState
+	sev  translator.Severity
+	// text is the message and then, when it differs from the rule's
+	// help, this finding's runbook body (msgLen bytes, then the body), in
+	// the state's spool: up to sarifMaxResults of them are held.
+	text     spoolRef
+	msgLen   int32
 	uri      string
 	base     bool // uri is relative to %SRCROOT%
 	noFile   string
@@ -277,7 +274,22 @@ type sarifHeld struct {
 	fp       string
 	baseline string // SARIF baselineState: new, unchanged, or "" without --baseline
 	supp     *translator.Suppression
-	props    map[string]string
+	props    sarifResultProps
+}
+
+// sarifResultProps are a result's properties: a struct, not a map, since
+// up to sarifMaxResults of them are held. The fields are in the order
+// encoding/json writes a map's keys (sorted), which is what the log had
+// when they were one.
+type sarifResultProps struct {
+	ExceptionExpired      string `json:"exception_expired,omitempty"`
+	Line                  string `json:"line,omitempty"`
+	Location              string `json:"location,omitempty"`
+	Resource              string `json:"resource,omitempty"`
+	RunbookID             string `json:"runbook_id,omitempty"`
+	SuppressionExpires    string `json:"suppression_expires,omitempty"`
+	SuppressionExpiryNote string `json:"suppression_expiry_note,omitempty"`
+	ToolSeverity          string `json:"tool_severity,omitempty"`
 }
 
 func newSARIFState() *sarifState {
@@ -337,10 +349,27 @@ func (st *sarifState) add(f *translator.Finding) {
 		b := st.buckets[low]
 		st.evict(b[len(b)-1], "results")
 		st.buckets[low] = b[:len(b)-1]
+		if st.spool.wasteful() {
+			st.compact()
+		}
 	}
 	h := st.hold(run, f, prio)
 	st.buckets[prio] = append(st.buckets[prio], h)
 	st.n++
+}
+
+// compact copies the text of the kept results into a new spool, leaving
+// behind that of the evicted ones: when findings keep displacing kept ones
+// of lower severity, the spool stays within twice what is kept.
+func (st *sarifState) compact() {
+	var next spool
+	for _, b := range st.buckets {
+		for _, h := range b {
+			h.text = next.put(st.spool.get(h.text))
+		}
+	}
+	st.spool.close()
+	st.spool = next
 }
 
 func (r *sarifToolRun) omit(sev translator.Severity, why string) {
@@ -352,6 +381,7 @@ func (r *sarifToolRun) omit(sev translator.Severity, why string) {
 // the rules held stay bounded by the results held.
 func (st *sarifState) evict(h *sarifHeld, why string) {
 	h.run.omit(h.sev, why)
+	st.spool.drop(h.text)
 	st.n--
 	h.rule.refs--
 	if h.rule.refs == 0 {
@@ -397,43 +427,40 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 	h := &sarifHeld{seq: st.seq, prio: prio, run: run, rule: rule, sev: f.Severity, loc: f.Location,
 		resource: f.Resource, fp: f.Fingerprint, baseline: map[string]string{translator.BaselineNew: "new", translator.BaselineExisting: "unchanged"}[f.Baseline]}
 	st.seq++
+	own := ""
 	if body != rule.help || findingSpecific(f, body) {
 		rule.uniform = false
-		h.body = truncate(body, sarifMaxMessage)
+		own = truncate(body, sarifMaxMessage)
 	}
-	h.msg = f.Message
-	if strings.TrimSpace(h.msg) == "" {
-		h.msg = f.TitleOrCode() // message.text must say something
+	msg := f.Message
+	if strings.TrimSpace(msg) == "" {
+		msg = f.TitleOrCode() // message.text must say something
 	}
-	h.msg = truncate(h.msg, sarifMaxMessage)
+	msg = truncate(msg, sarifMaxMessage)
+	h.msgLen = int32(len(msg))
+	h.text = st.spool.put(msg + own)
 	h.uri, h.base, h.noFile = sarifArtifactURI(f)
 	if f.Suppressed != nil {
 		s := *f.Suppressed
 		h.supp = &s
 	}
-	props := map[string]string{}
-	if f.ToolSeverity != "" {
-		props["tool_severity"] = f.ToolSeverity
-	}
+	p := &h.props
+	p.ToolSeverity = f.ToolSeverity
 	if f.Runbook != nil {
-		props["runbook_id"] = f.Runbook.ID
+		p.RunbookID = f.Runbook.ID
 	}
-	if f.Resource != "" {
-		props["resource"] = f.Resource
-	}
-	if h.noFile != "" {
-		props["location"] = h.noFile
-	}
+	p.Resource = f.Resource
+	p.Location = h.noFile
 	if f.Path != "" && f.Line <= 0 {
-		props["line"] = "unknown (the tool gave none; region is line 1)"
+		p.Line = "unknown (the tool gave none; region is line 1)"
 	}
 	if expired(f) {
-		props["exception_expired"] = expiryDate(f)
+		p.ExceptionExpired = expiryDate(f)
 	}
 	if f.Ignored() && f.Suppressed.Expires != "" {
-		props["suppression_expires"] = f.Suppressed.Expires
+		p.SuppressionExpires = f.Suppressed.Expires
 	}
-	h.props = props
+	p.SuppressionExpiryNote = f.Suppressed.ExpiryNote()
 	return h
 }
 
@@ -783,7 +810,7 @@ type sarifResult struct {
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 	// BaselineState is SARIF 2.1.0 §3.27.24 (result.baselineState).
 	BaselineState string            `json:"baselineState,omitempty"`
-	Properties    map[string]string `json:"properties,omitempty"`
+	Properties    *sarifResultProps `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
@@ -857,7 +884,7 @@ func (st *sarifState) encode(w io.Writer) error {
 				ew.str(",")
 			}
 			ew.str("\n        ")
-			ew.json(h.sarif(), "        ")
+			ew.json(h.sarif(&st.spool), "        ")
 		}
 		if len(r.results) > 0 {
 			ew.str("\n      ")
@@ -983,10 +1010,11 @@ func (rule *sarifRuleState) genericHelp(tool string) string {
 	return b.String()
 }
 
-func (h *sarifHeld) sarif() sarifResult {
-	msg := h.msg
-	if !h.rule.uniform && strings.TrimSpace(h.body) != "" {
-		msg = truncate(msg+"\n\nRunbook: "+h.body, sarifMaxMessage)
+func (h *sarifHeld) sarif(sp *spool) sarifResult {
+	text := sp.get(h.text)
+	msg, body := text[:h.msgLen], text[h.msgLen:]
+	if !h.rule.uniform && strings.TrimSpace(body) != "" {
+		msg = truncate(msg+"\n\nRunbook: "+body, sarifMaxMessage)
 	}
 	res := sarifResult{
 		RuleID:    h.rule.id,
@@ -1015,10 +1043,14 @@ func (h *sarifHeld) sarif() sarifResult {
 		res.PartialFingerprints = map[string]string{sarifFingerprintKey: h.fp}
 	}
 	if h.supp != nil && !h.supp.Expired {
-		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: h.supp.Reason}}
+		just := h.supp.Reason
+		if n := h.supp.ExpiryNote(); n != "" {
+			just += " (" + n + ")"
+		}
+		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: just}}
 	}
-	if len(h.props) > 0 {
-		res.Properties = h.props
+	if h.props != (sarifResultProps{}) {
+		res.Properties = &h.props
 	}
 	res.BaselineState = h.baseline
 	return res
@@ -1053,6 +1085,9 @@ func sarifRegionOf(l translator.Location) *sarifRegion {
 // a scheme in a first segment like "c:foo").
 func pathURI(p string) string {
 	const hex = "0123456789ABCDEF"
+	if uriSafe(p) {
+		return p // shared, not copied: one is held per SARIF result
+	}
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		c := p[i]
@@ -1065,6 +1100,17 @@ func pathURI(p string) string {
 		b.WriteByte(hex[c&15])
 	}
 	return b.String()
+}
+
+// uriSafe reports whether pathURI leaves p as it is.
+func uriSafe(p string) bool {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~/!$&'()*+,;=@", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // absoluteURI accepts what the schema's "format": "uri" accepts in practice:

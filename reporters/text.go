@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 func init() {
@@ -56,6 +57,9 @@ type Text struct {
 	outside int
 	failing int
 	ignored translator.Findings
+	// grouped: a collected run, printed under one heading per file (prev).
+	grouped bool
+	prev    string
 
 	scratch []byte // per-finding line building (textfast.go)
 }
@@ -75,42 +79,11 @@ func (t *Text) ShowsRunbookBodies() bool { return t.opts.Verbose }
 var _ BodyShower = (*Text)(nil)
 
 // Report implements Reporter.
-func (t *Text) Report(_ context.Context, run *translator.Run) error {
-	if err := t.Begin(run); err != nil {
-		return err
-	}
-	fs := sortedFindings(run)
-	active := fs.Active()
-	t.ignored = fs.IgnoredOnes()
-	t.counts = fs.Count()
-	for _, f := range active {
-		if run.Failing(f) {
-			t.failing++
-		}
-	}
-	prev := "\x00"
-	for _, f := range active {
-		if t.opts.OnlyInDiff && f.OutsideDiff {
-			t.outside++
-			continue
-		}
-		if f.Path != prev {
-			if prev != "\x00" {
-				t.w.WriteString("\n")
-			}
-			prev = f.Path
-			name := terminal(f.Path)
-			if name == "" {
-				name = "(no file)"
-			}
-			t.w.WriteString(t.paint(ansiBold, name) + "\n")
-		}
-		t.finding(f)
-	}
-	return t.end(run)
-}
+func (t *Text) Report(_ context.Context, run *translator.Run) error { return report(t, run) }
 
-// Begin implements Streamer.
+// Begin implements Streamer. A collected run (Findings set, sorted) is
+// grouped by file: a heading names each file once. A streamed one is not
+// (each block carries its full path:line:col).
 func (t *Text) Begin(run *translator.Run) error {
 	if t.opts.Out == nil {
 		return fmt.Errorf("write local report: no output")
@@ -118,6 +91,8 @@ func (t *Text) Begin(run *translator.Run) error {
 	t.df = newDelayedFlusher(t.opts.Out)
 	t.w = bufio.NewWriter(t.df)
 	t.run = run
+	t.grouped = run.Findings != nil
+	t.prev = "\x00"
 	t.counts = translator.Counts{}
 	t.failing = 0
 	t.outside = 0
@@ -145,6 +120,21 @@ func (t *Text) Write(f *translator.Finding) error {
 	if t.run != nil && t.run.Failing(f) {
 		t.failing++
 	}
+	if t.opts.OnlyInDiff && f.OutsideDiff {
+		t.outside++
+		return nil
+	}
+	if t.grouped && f.Path != t.prev {
+		if t.prev != "\x00" {
+			t.w.WriteString("\n")
+		}
+		t.prev = f.Path
+		name := terminal(f.Path)
+		if name == "" {
+			name = messages.T(t.lang(), "text.no_file")
+		}
+		t.w.WriteString(t.paint(ansiBold, name) + "\n")
+	}
 	t.finding(f)
 	if err := t.w.Flush(); err != nil {
 		return fmt.Errorf("write local report: %w", err)
@@ -163,23 +153,24 @@ func (t *Text) End(run *translator.Run) error {
 
 func (t *Text) end(run *translator.Run) error {
 	w := t.w
+	l := t.lang()
 	if t.counts.Total == 0 {
-		w.WriteString("No findings.\n")
+		w.WriteString(messages.T(l, messages.NoFindings) + "\n")
 	}
 	if len(t.ignored) > 0 {
-		fmt.Fprintf(w, "\n%s\n", t.paint(ansiBold, fmt.Sprintf("Ignored (%d)", len(t.ignored))))
+		fmt.Fprintf(w, "\n%s\n", t.paint(ansiBold, messages.T(l, "text.ignored", len(t.ignored))))
 		for _, f := range t.ignored {
 			t.ignoredFinding(f)
 		}
 	}
 	if len(run.Notes) > 0 {
-		fmt.Fprintf(w, "\n%s\n", t.paint(ansiBold, "Notes"))
+		fmt.Fprintf(w, "\n%s\n", t.paint(ansiBold, messages.T(l, "text.notes")))
 		for _, n := range run.Notes {
 			t.lines("  - ", "    ", truncate(terminal(n), maxMessageBytes), "")
 		}
 	}
 	if t.outside > 0 {
-		fmt.Fprintf(w, "\n%s outside the change not shown (--filter-mode nofilter shows them); they still count.\n", plural(t.outside, "finding"))
+		fmt.Fprintf(w, "\n%s\n", messages.N(l, "text.outside", t.outside))
 	}
 	w.WriteString("\n" + t.summary(run) + "\n")
 	if err := w.Flush(); err != nil {
@@ -202,18 +193,20 @@ func (t *Text) finding(f *translator.Finding) {
 	if f.Severity < translator.SeverityInfo {
 		sev = "info"
 	}
+	l := t.lang()
+	sev = messages.Severity(l, sev)
 	t.writeHead(sev, f) // "  %-8s %s  %s\n": severity, location, tool and code
 	t.lines(indent, indent, truncate(terminalFast(f.Message), maxMessageBytes), "")
 	if f.Resource != "" {
-		t.lines(indent+"resource: ", indent+"  ", terminalFast(f.Resource), ansiDim)
+		t.lines(indent+messages.T(l, "text.resource"), indent+"  ", terminalFast(f.Resource), ansiDim)
 	}
 	if f.Located != "" {
-		t.lines(indent+"located: ", indent+"  ", terminalFast(f.Located), ansiDim)
+		t.lines(indent+messages.T(l, "text.located"), indent+"  ", terminalFast(f.Located), ansiDim)
 	}
 	if expired(f) {
-		note := "exception expired on " + terminal(expiryDate(f)) + ": reported again"
+		note := messages.T(l, "text.expired", terminal(expiryDate(f)))
 		if r := terminal(oneLine(f.Suppressed.Reason)); r != "" {
-			note += " (reason was: " + r + ")"
+			note += messages.T(l, "text.reason_was", r)
 		}
 		t.lines(indent+"! ", indent+"  ", note, ansiYellow)
 	}
@@ -222,24 +215,25 @@ func (t *Text) finding(f *translator.Finding) {
 
 func (t *Text) runbook(f *translator.Finding) {
 	rb := f.Runbook
+	l := t.lang()
 	if rb == nil {
-		t.lines(indent+"runbook: ", indent+"  ", "(none)", ansiDim)
+		t.lines(indent+messages.T(l, "text.runbook"), indent+"  ", messages.T(l, "text.runbook_none"), ansiDim)
 		return
 	}
 	title := terminalFast(oneLineFast(rb.Title))
 	if rb.IsFallback() {
-		title += " (generic fallback: no catalog entry for this code)"
+		title += messages.T(l, "text.fallback")
 	}
-	t.lines(indent+"runbook: ", indent+"  ", title, ansiCyan)
+	t.lines(indent+messages.T(l, "text.runbook"), indent+"  ", title, ansiCyan)
 	if rb.Error != "" {
-		t.lines(indent+"! ", indent+"  ", "runbook template failed: "+terminal(oneLine(rb.Error)), ansiYellow)
+		t.lines(indent+"! ", indent+"  ", messages.T(l, "text.template_failed", terminal(oneLine(rb.Error))), ansiYellow)
 	}
 	if t.opts.Verbose && strings.TrimSpace(rb.Body) != "" {
 		body := strings.TrimRight(terminal(rb.Body), "\n")
 		t.lines(indent+"  ", indent+"  ", body, "")
 	}
 	if t.opts.Verbose && len(rb.Links) > 0 {
-		t.lines(indent+"see: ", indent+"     ", terminal(strings.Join(rb.Links, "\n")), ansiDim)
+		t.lines(indent+messages.T(l, "text.see"), indent+"     ", terminal(strings.Join(rb.Links, "\n")), ansiDim)
 	}
 }
 
@@ -247,44 +241,50 @@ func (t *Text) ignoredFinding(f *translator.Finding) {
 	fmt.Fprintf(t.w, "  %s  %s\n", terminal(location(f)), terminal(toolCode(f)))
 	t.lines(indent, indent, truncate(terminal(f.Message), maxMessageBytes), "")
 	s := f.Suppressed
-	why := "reason: " + terminal(oneLine(s.Reason))
+	l := t.lang()
+	why := messages.T(l, "text.reason", terminal(oneLine(s.Reason)))
 	if s.Reason == "" {
-		why = "reason: (none given)"
+		why = messages.T(l, "text.reason_none")
 	}
 	if s.Expires != "" {
-		why += "; expires " + terminal(s.Expires)
+		why += messages.T(l, "text.expires", terminal(s.Expires))
 	} else {
-		why += "; no expiry"
+		why += messages.T(l, "text.no_expiry")
 	}
 	if s.Source != "" {
 		why += " (" + terminal(oneLine(s.Source)) + ")"
 	}
 	t.lines(indent, indent, why, ansiDim)
+	if n := s.ExpiryNote(); n != "" {
+		t.lines(indent+"! ", indent+"  ", n, ansiYellow)
+	}
 	if s.Link != "" {
-		t.lines(indent+"see: ", indent+"     ", terminal(oneLine(s.Link)), ansiDim)
+		t.lines(indent+messages.T(l, "text.see"), indent+"     ", terminal(oneLine(s.Link)), ansiDim)
 	}
 }
 
 // summary is the last line: counts and the verdict at the fail level.
 func (t *Text) summary(run *translator.Run) string {
 	c := t.counts
-	counts := fmt.Sprintf("%s, %s, %d info, %d ignored", plural(c.Error, "error"), plural(c.Warning, "warning"), c.Info, c.Ignored)
+	l := run.Lang
+	counts := messages.T(l, "text.counts", messages.N(l, "text.n_errors", c.Error), messages.N(l, "text.n_warnings", c.Warning), c.Info, c.Ignored)
 	if n, e, fx, ok := run.BaselineCounts(); ok {
-		counts += fmt.Sprintf("; %d new, %d existing, %d fixed", n, e, fx)
+		counts += messages.T(l, "text.baseline", n, e, fx)
 	}
 	switch {
 	case run.InputFailed:
-		return counts + ". " + t.paint(ansiRed+ansiBold, "INCOMPLETE") + ": an input could not be read (the error follows); the run fails."
+		return messages.T(l, "text.verdict_input", counts, t.paint(ansiRed+ansiBold, messages.T(l, "text.incomplete")))
 	case run.FailLevel == translator.SeverityNone:
-		return counts + ". " + t.paint(ansiGreen, "PASS") + ` (fail level "none": never fails).`
+		return messages.T(l, "text.verdict_none", counts, t.paint(ansiGreen, messages.T(l, "text.pass")))
 	case t.failing > 0:
-		why := fmt.Sprintf("%s at or above fail level %q", plural(t.failing, "finding"), run.FailLevel.String())
+		key := messages.Key("text.why_failing")
 		if run.RequireRunbook {
-			why += " or without a runbook"
+			key = "text.why_failing_rb"
 		}
-		return counts + ". " + t.paint(ansiRed+ansiBold, "FAIL") + ": " + why + "."
+		why := messages.N(l, key, t.failing, run.FailLevel.String())
+		return messages.T(l, "text.verdict_fail", counts, t.paint(ansiRed+ansiBold, messages.T(l, "text.fail")), why)
 	}
-	return counts + ". " + t.paint(ansiGreen, "PASS") + fmt.Sprintf(": nothing at or above fail level %q.", run.FailLevel.String())
+	return messages.T(l, "text.verdict_pass", counts, t.paint(ansiGreen, messages.T(l, "text.pass")), run.FailLevel.String())
 }
 
 // lines prints text with first as the prefix of its first line and rest as
@@ -311,6 +311,14 @@ func (t *Text) lines(first, rest, text, color string) {
 		}
 		text, p = next, rest
 	}
+}
+
+// lang is the run's language ("" before Begin: English).
+func (t *Text) lang() string {
+	if t.run == nil {
+		return ""
+	}
+	return t.run.Lang
 }
 
 func (t *Text) paint(code, s string) string {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/cells"
 )
 
 // Allocation-free fast paths for the local reporter's per-finding work. On
@@ -80,9 +81,14 @@ func (t *Text) writeTerminal(b []byte) {
 	t.w.Write(b)
 }
 
-// padSeverity pads a severity name as fmt's "%-8s" does (names are ASCII).
+// padSeverity pads a severity name to 8 display cells, as fmt's "%-8s"
+// does for the English (ASCII) names; a translated name ("警告") is
+// measured in cells, so the columns after it still line up.
 func padSeverity(sev string) string {
 	const spaces = "        "
+	if !plainASCII(sev) {
+		return cells.PadRight(sev, 8)
+	}
 	if len(sev) >= 8 {
 		return sev
 	}

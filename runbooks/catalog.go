@@ -405,6 +405,9 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 		defaults: make(map[string]*centry, len(c.defaults)),
 		fb:       c.fb,
 	}
+	if fb := fallbackIn(lang); fb != nil {
+		n.fb = fb
+	}
 	for _, e := range c.live {
 		n.live = append(n.live, repl[e])
 	}

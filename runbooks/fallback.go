@@ -24,6 +24,24 @@ To add one, create a file under ` + "`.runbook-translator/runbooks/`" + ` (loade
 {{if .Raw.Tool}}{{code (printf "runbook-translator runbooks show %s --tool %s" .Raw.Code .Raw.Tool)}}{{else}}{{code (printf "runbook-translator runbooks show %s" .Raw.Code)}}{{end}}{{else}}{{code (printf "{tool: %s, message: '<a pattern of the message>'}" .Raw.Tool)}} (the finding has no code){{end}}.
 `
 
+// FallbackBodies are the translations of FallbackBody, by language (the
+// same data and functions; commands, paths and YAML stay as they are).
+var FallbackBodies = map[string]string{
+	"ja": `{{if .Title}}**{{.Title}}**
+
+{{end}}{{.Message}}
+{{if .Remediation}}
+**修正方法 ({{.Tool}}):** {{.Remediation}}
+{{end}}{{if .URL}}
+ドキュメント: <{{.URL}}>
+{{end}}
+*{{if .Raw.Tool}}{{code .Raw.Tool}} の{{if .Raw.Code}} {{end}}{{end}}{{if .Raw.Code}}{{code .Raw.Code}} {{else}}この指摘{{end}}に対応する Runbook エントリはまだありません。*
+追加するには、` + "`.runbook-translator/runbooks/`" + ` (規約どおり自動で読み込まれます) の下にファイルを作り、次の matcher を持つエントリを書いてください:
+{{if .Raw.Code}}{{if .Raw.Tool}}{{code (printf "{tool: %s, codes: [%s]}" .Raw.Tool .Raw.Code)}}{{else}}{{code (printf "{codes: [%s]}" .Raw.Code)}}{{end}}。書いたら
+{{if .Raw.Tool}}{{code (printf "runbook-translator runbooks show %s --tool %s" .Raw.Code .Raw.Tool)}}{{else}}{{code (printf "runbook-translator runbooks show %s" .Raw.Code)}}{{end}} で確認できます{{else}}{{code (printf "{tool: %s, message: '<a pattern of the message>'}" .Raw.Tool)}} (この指摘にはコードがありません){{end}}。
+`,
+}
+
 // fallback is the compiled generic entry. Parsing a constant cannot fail
 // at run time; TestFallbackTemplate guards it.
 var fallback = &centry{
@@ -39,8 +57,22 @@ var fallback = &centry{
 // newFallback returns a fallback entry of its own for one catalog: its run
 // budget (bound.go) and memo statistics belong to the run, not to every
 // run the process makes.
+//
+// Its body is parsed on first use (centry.template), as the snapshot's
+// are: every run merges a catalog, not every run renders the fallback.
 func newFallback() *centry {
-	return &centry{Entry: fallback.Entry, tmpl: template.Must(newTemplate(translator.FallbackID).Parse(FallbackBody))}
+	return &centry{Entry: fallback.Entry, lazy: true}
+}
+
+// fallbackIn returns the fallback entry of one catalog in lang: the same
+// Entry (reporters and the stages tell the fallback by it), the body
+// template of the translation; nil when lang has none.
+func fallbackIn(lang string) *centry {
+	body, ok := FallbackBodies[lang]
+	if !ok {
+		return nil
+	}
+	return &centry{Entry: fallback.Entry, tmpl: template.Must(newTemplate(translator.FallbackID).Parse(body))}
 }
 
 // Fallback returns the generic entry used when nothing matches.

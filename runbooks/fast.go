@@ -2,6 +2,7 @@ package runbooks
 
 import (
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"text/template"
@@ -17,9 +18,9 @@ import (
 // it or not. Catalog bodies use a small part of the language (text, fields
 // of the finding, {{if}}, {{with}}, our functions), so a body written only
 // in that part is compiled once into steps that read the finding directly
-// and escape a field when a step reads it. Anything else (ranges,
-// variables, text/template's own functions, a type the steps do not know)
-// keeps text/template, and so does any execution the steps cannot finish
+// and escape a field when a step reads it; {{range}} over .Aliases,
+// .Extra and .Captures too. Anything else (variables, text/template's own
+// functions, a type the steps do not know) keeps text/template, and so does any execution the steps cannot finish
 // exactly as text/template would: a function error, an argument of an
 // unexpected type, a budget run out. Then the body is executed again by
 // text/template, whose output (or error message) is the reference.
@@ -66,6 +67,21 @@ func (v fval) iface() any {
 	return nil
 }
 
+// raw is rawOf(v.iface()) without boxing v.
+func (v fval) raw() string {
+	switch v.k {
+	case vText:
+		return unescape(Text(v.s))
+	case vString:
+		return v.s
+	case vInt:
+		return strconv.Itoa(v.i)
+	case vBool:
+		return strconv.FormatBool(v.b)
+	}
+	return rawOf(v.iface())
+}
+
 func fromAny(x any) (fval, bool) {
 	switch t := x.(type) {
 	case Text:
@@ -110,6 +126,7 @@ const (
 	fColumn
 	fExtra
 	fCaptures
+	fAliases // only as what a range iterates
 	nFields
 )
 
@@ -146,6 +163,84 @@ type farg struct {
 type fcmd struct {
 	fn   string // "" for an operand
 	args []farg
+	// pf is a printf's constant format when it has only %s, %d, %v and
+	// %% directives (fastPrintf).
+	pf *fformat
+}
+
+// fformat is a printf format split at its verbs: lits[0] verbs[0]
+// lits[1] ... lits[n].
+type fformat struct {
+	lits  []string
+	verbs []byte
+}
+
+// compileFormat splits format, or returns nil when it has a directive
+// other than %s, %d, %v and %%.
+func compileFormat(format string) *fformat {
+	ff := &fformat{}
+	var lit strings.Builder
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			lit.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(format) {
+			return nil
+		}
+		i++
+		switch v := format[i]; v {
+		case '%':
+			lit.WriteByte('%')
+		case 's', 'd', 'v':
+			ff.lits = append(ff.lits, lit.String())
+			ff.verbs = append(ff.verbs, v)
+			lit.Reset()
+		default:
+			return nil
+		}
+	}
+	ff.lits = append(ff.lits, lit.String())
+	return ff
+}
+
+// fastPrintf is fmt.Sprintf(ff, args...) for arguments that each verb
+// prints plainly (a string or Text for %s, an int for %d, any of them or a
+// bool for %v) and the right number of them; ok is false otherwise.
+func fastPrintf(ff *fformat, args []fval) (string, bool) {
+	if len(args) != len(ff.verbs) {
+		return "", false
+	}
+	var parts [8]string
+	if len(args) > len(parts) {
+		return "", false
+	}
+	n := 0
+	for i, a := range args {
+		var s string
+		switch {
+		case (a.k == vText || a.k == vString) && ff.verbs[i] != 'd':
+			s = a.s
+		case a.k == vInt && ff.verbs[i] != 's':
+			s = strconv.Itoa(a.i)
+		case a.k == vBool && ff.verbs[i] == 'v':
+			s = strconv.FormatBool(a.b)
+		default:
+			return "", false
+		}
+		parts[i] = s
+		n += len(s) + len(ff.lits[i])
+	}
+	n += len(ff.lits[len(args)])
+	var b strings.Builder
+	b.Grow(n)
+	for i := range args {
+		b.WriteString(ff.lits[i])
+		b.WriteString(parts[i])
+	}
+	b.WriteString(ff.lits[len(args)])
+	return b.String(), true
 }
 
 type fpipe struct{ cmds []fcmd }
@@ -157,6 +252,7 @@ const (
 	opAction
 	opIf
 	opWith
+	opRange
 )
 
 type fstep struct {
@@ -164,6 +260,12 @@ type fstep struct {
 	text        string
 	pipe        *fpipe
 	list, else_ []fstep
+	// code is the argument of an action that is only {{code X}}, written
+	// without building the span first (writeCode).
+	code *farg
+	// over is what a range iterates: .Aliases, .Extra or .Captures
+	// (raw or escaped).
+	over fref
 }
 
 // fastTmpl is a compiled body.
@@ -204,7 +306,11 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 			if !ok {
 				return nil, false
 			}
-			out = append(out, fstep{op: opAction, pipe: p})
+			st := fstep{op: opAction, pipe: p}
+			if len(p.cmds) == 1 && p.cmds[0].fn == "code" && len(p.cmds[0].args) == 1 && p.cmds[0].args[0].kind != aPipe {
+				st.code = &p.cmds[0].args[0]
+			}
+			out = append(out, st)
 		case *parse.IfNode, *parse.WithNode:
 			var b *parse.BranchNode
 			op := opIf
@@ -226,11 +332,68 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 				return nil, false
 			}
 			out = append(out, fstep{op: op, pipe: p, list: list, else_: els})
+		case *parse.RangeNode:
+			over, ok := compileRangeOver(x.Pipe, root)
+			if !ok {
+				return nil, false
+			}
+			list, ok := compileList(x.List, false)
+			if !ok {
+				return nil, false
+			}
+			els, ok := compileList(x.ElseList, root)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, fstep{op: opRange, over: over, list: list, else_: els})
 		default:
 			return nil, false
 		}
 	}
 	return out, true
+}
+
+// compileRangeOver accepts the ranges built-in and catalog bodies write:
+// over .Aliases, .Extra or .Captures (or their .Raw or $. forms), without
+// variables. Inside, dot is the element (Text, or a string for .Raw).
+func compileRangeOver(p *parse.PipeNode, root bool) (fref, bool) {
+	if p == nil || len(p.Decl) > 0 || p.IsAssign || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return fref{}, false
+	}
+	var idents []string
+	switch x := p.Cmds[0].Args[0].(type) {
+	case *parse.FieldNode:
+		if !root {
+			return fref{}, false
+		}
+		idents = x.Ident
+	case *parse.VariableNode:
+		if len(x.Ident) < 2 || x.Ident[0] != "$" {
+			return fref{}, false
+		}
+		idents = x.Ident[1:]
+	default:
+		return fref{}, false
+	}
+	var r fref
+	if idents[0] == "Raw" {
+		r.raw = true
+		idents = idents[1:]
+	}
+	if len(idents) != 1 {
+		return fref{}, false
+	}
+	switch idents[0] {
+	case "Aliases":
+		r.id = fAliases
+	case "Extra":
+		r.id = fExtra
+	case "Captures":
+		r.id = fCaptures
+	default:
+		return fref{}, false
+	}
+	return r, true
 }
 
 func compilePipe(p *parse.PipeNode, root bool) (*fpipe, bool) {
@@ -259,6 +422,9 @@ func compilePipe(p *parse.PipeNode, root bool) (*fpipe, bool) {
 				return nil, false
 			}
 			cmd.args = append(cmd.args, fa)
+		}
+		if cmd.fn == "printf" && len(cmd.args) > 0 && cmd.args[0].kind == aConst && cmd.args[0].c.k == vString {
+			cmd.pf = compileFormat(cmd.args[0].c.s)
 		}
 		fp.cmds = append(fp.cmds, cmd)
 	}
@@ -407,6 +573,20 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 				return err
 			}
 		case opAction:
+			if s.code != nil {
+				// {{code X}}: the span goes straight into the body.
+				a, err := c.arg(s.code, dot)
+				if err != nil {
+					return err
+				}
+				if a.k == vNil || a.k == vData {
+					return errSlow
+				}
+				if err := c.writeCode(a.raw()); err != nil {
+					return err
+				}
+				continue
+			}
 			v, err := c.pipe(s.pipe, dot)
 			if err != nil {
 				return err
@@ -423,6 +603,10 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 				return errSlow
 			}
 			if err := c.w.writeString(out); err != nil {
+				return err
+			}
+		case opRange:
+			if err := c.rangeOver(s, dot); err != nil {
 				return err
 			}
 		case opIf, opWith:
@@ -473,6 +657,19 @@ func (c *fctx) pipe(p *fpipe, dot fval) (fval, error) {
 		}
 		if i > 0 {
 			args = append(args, v)
+		}
+		if cmd.pf != nil {
+			if out, ok := fastPrintf(cmd.pf, args[1:]); ok {
+				// as call("printf"): a tick, then the result spent
+				if err := c.b.tick(1); err != nil {
+					return fval{}, errSlow
+				}
+				if len(out) > maxFuncResult || c.b.spend(out) != nil {
+					return fval{}, errSlow
+				}
+				v = fval{k: vString, s: out}
+				continue
+			}
 		}
 		r, err := c.call(cmd.fn, args)
 		if err != nil {
@@ -535,7 +732,7 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 		if len(args) != 1 {
 			return fval{}, errSlow
 		}
-		return str(markdown.Code(rawOf(args[0].iface())), nil)
+		return str(markdown.Code(args[0].raw()), nil)
 	case "codeblock":
 		if len(args) < 1 {
 			return fval{}, errSlow
@@ -583,7 +780,7 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 		if err := b.tick(1); err != nil {
 			return fval{}, errSlow
 		}
-		return fval{k: vBool, b: strings.Contains(rawOf(args[1].iface()), rawOf(args[0].iface()))}, nil
+		return fval{k: vBool, b: strings.Contains(args[1].raw(), args[0].raw())}, nil
 	case "replace":
 		if len(args) != 3 || args[0].k != vString || args[1].k != vString {
 			return fval{}, errSlow
@@ -617,6 +814,116 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 		return str(ignoreExampleOf(f.Tool, f.Code, f.Path, f.Resource), nil)
 	}
 	return fval{}, errSlow
+}
+
+// rangeOver runs a range step as text/template does: the else list when
+// there is nothing to iterate, otherwise the body once per element with
+// dot set to it (a map in key order), each iteration counted as one step
+// (the tick addTicks puts at the start of every range body).
+func (c *fctx) rangeOver(s *fstep, dot fval) error {
+	k := vText
+	if s.over.raw {
+		k = vString
+	}
+	elem := func(v string) error {
+		if err := c.b.tick(1); err != nil {
+			return errSlow
+		}
+		if k == vText {
+			v = escape(v)
+		}
+		return c.run(s.list, fval{k: k, s: v})
+	}
+	if s.over.id == fAliases {
+		if len(c.f.Aliases) == 0 {
+			return c.run(s.else_, dot)
+		}
+		for _, a := range c.f.Aliases {
+			if err := elem(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	m := c.f.Extra
+	if s.over.id == fCaptures {
+		m = c.caps
+	}
+	if len(m) == 0 {
+		return c.run(s.else_, dot)
+	}
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		if err := elem(m[key]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCode writes markdown.Code(s) into the body, spending for it what
+// the code function's result would (budgetFuncs). Text that needs
+// sanitizing or holds a newline takes markdown.Code itself.
+func (c *fctx) writeCode(s string) error {
+	plain := true
+	run, best := 0, 0
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b < 0x20 || b >= 0x7f {
+			plain = false
+			break
+		}
+		if b == '`' {
+			run++
+			if run > best {
+				best = run
+			}
+		} else {
+			run = 0
+		}
+	}
+	if !plain {
+		out, err := c.call("code", []fval{{k: vString, s: s}})
+		if err != nil {
+			return err
+		}
+		return c.w.writeString(out.s)
+	}
+	if s == "" {
+		if err := c.b.spend(""); err != nil {
+			return errSlow
+		}
+		return nil
+	}
+	pad := ""
+	if s[0] == '`' || s[len(s)-1] == '`' || s[0] == ' ' && s[len(s)-1] == ' ' {
+		pad = " "
+	}
+	n := best + 1
+	// b.spend of the span, without the span.
+	if err := c.b.tick(1); err != nil {
+		return errSlow
+	}
+	c.b.bytes += 2*n + 2*len(pad) + len(s)
+	if c.b.bytes > maxRenderBytes {
+		c.b.err = errRenderBytes
+		return errSlow
+	}
+	const ticks = "````````````````"
+	fence := ticks[:min(n, len(ticks))]
+	if n > len(ticks) {
+		fence = strings.Repeat("`", n)
+	}
+	for _, part := range [...]string{fence, pad, s, pad, fence} {
+		if err := c.w.writeString(part); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // execFast runs ft on f into w within b.

@@ -28,6 +28,11 @@ func hostileVariants(f translator.Finding) []translator.Finding {
 			f.SetExtra("fixed_version", "1.2.3")
 		},
 		func(f *translator.Finding) { f.Severity = translator.SeverityError; f.ToolSeverity = "CRITICAL" },
+		func(f *translator.Finding) {
+			f.Aliases = []string{"CVE-2024_1", "GHSA-*x*", "", "a`b"}
+			f.SetExtra("b_key", "<v2>")
+			f.SetExtra("a_key", "1 and @x")
+		},
 	} {
 		g := f
 		g.Extra = nil
@@ -103,8 +108,14 @@ var fastBodies = []string{
 	`{{- .Tool -}}  {{/* comment */}} {{"literal"}} {{42}} {{true}}`,
 	`{{with .Extra.container}}{{code .}} {{upper .}} {{. | lower}}{{end}}`,
 	`{{if contains "a" .Message}}yes{{end}}{{if .Line}}L{{end}}{{if 0}}zero{{end}}`,
+	"{{code .Message}}|{{code .Path}}|{{code \"a``b\"}}|{{code \" x \"}}|{{code \"`\"}}|{{code \"\"}}|{{code .Line}}|{{code true}}|{{code \"t\\tab\"}}|{{code \"é\"}}",
+	"{{range .Aliases}}[{{.}}|{{code .}}|{{$.Raw.Code}}]{{else}}none{{end}}{{range .Raw.Aliases}}<{{.}}>{{end}}",
+	"{{range .Extra}}{{.}};{{end}}{{range .Raw.Extra}}{{upper .}};{{else}}no extra{{end}}{{range $.Captures}}{{with .}}c={{.}}{{end}}{{end}}",
+	"{{range .Raw.Captures}}{{if contains \"1\" .}}one{{else}}{{lower .}}{{end}}{{end}}{{with .Path}}{{range $.Aliases}}{{.}}@{{$.Line}} {{end}}{{end}}",
+	`{{printf "%s-%d-%v-%v-%v %% %s" .Raw.Code .Line .Message true .Line .Path}} {{printf "%s" .Line}} {{printf "%d" .Code}} {{printf "%s %s" .Code}} {{printf "%s" .Code .Tool}} {{.Raw.Code | printf "x%sy"}} {{printf "%5s|%q|%" .Code .Code}} {{printf "%v%v%v%v%v%v%v%v%v" 1 2 3 4 5 6 7 8 9}} {{printf "" }}`,
 	// Handed back to text/template:
-	`{{.}}`, `{{.Aliases}}`, `{{range .Aliases}}{{.}}{{end}}`, `{{$x := .Message}}{{$x}}`,
+	`{{.}}`, `{{.Aliases}}`, `{{range $i, $a := .Aliases}}{{$i}}{{end}}`, `{{range .Aliases}}{{.Foo}}{{end}}`,
+	`{{range .Aliases}}{{break}}{{end}}`, `{{range .Message}}x{{end}}`, `{{$x := .Message}}{{$x}}`,
 	`{{len .Message}}`, `{{code}}`, `{{code .Raw.Code .Raw.Tool}}`, `{{replace .Code "-" .Code}}`,
 	`{{printf .Code}}`, `{{.Message.Foo}}`, `{{with .Line}}{{.Foo}}{{end}}`, `{{printf "%999999d" 1}}`,
 	`{{eq .Raw.Code "X"}}`, `{{with $}}{{.Message}}{{end}}`, `{{1.5}}`, `{{code nil}}`, `{{default}}`,
@@ -156,7 +167,8 @@ func FuzzFastMatchesTemplate(f *testing.F) {
 			return
 		}
 		fd := translator.Finding{Tool: "trivy", Code: code, Message: msg,
-			Location: translator.Location{Path: path, Line: line}, Resource: extra, Extra: map[string]string{"container": extra}}
+			Location: translator.Location{Path: path, Line: line}, Resource: extra, Extra: map[string]string{"container": extra, "b": msg},
+			Aliases: []string{msg, code}}
 		defer func() { fastEnabled = true }()
 		fastEnabled = false
 		slow := render(slowCE, &fd, nil)
@@ -169,12 +181,12 @@ func FuzzFastMatchesTemplate(f *testing.F) {
 }
 
 func TestFastCompiles(t *testing.T) {
-	for _, body := range fastBodies[:12] {
+	for _, body := range fastBodies[:17] {
 		if ce := testEntry(t, body); ce == nil || compileFast(ce.tmpl) == nil {
 			t.Errorf("%q: want it compiled to the fast path", body)
 		}
 	}
-	for _, body := range []string{`{{range .Aliases}}{{.}}{{end}}`, `{{$x := .Message}}{{$x}}`, `{{len .Message}}`, `{{.Aliases}}`} {
+	for _, body := range []string{`{{range $i, $a := .Aliases}}{{$a}}{{end}}`, `{{range .Aliases}}{{.Foo}}{{end}}`, `{{$x := .Message}}{{$x}}`, `{{len .Message}}`, `{{.Aliases}}`} {
 		if ce := testEntry(t, body); ce == nil || compileFast(ce.tmpl) != nil {
 			t.Errorf("%q: want it left to text/template", body)
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
@@ -111,10 +112,60 @@ var plainText = func() (t [256]bool) {
 func escape(s string) string {
 	for i := 0; i < len(s); i++ {
 		if !plainText[s[i]] {
-			return markdown.Escape(s)
+			return escapeFrom(s, i)
 		}
 	}
 	return s
+}
+
+// escapeFrom is markdown.Escape(s) for s whose bytes before i are plain
+// text: it copies runs of plain text (and of valid UTF-8, once sanitized)
+// whole instead of rune by rune. TestEscapeMatchesMarkdown and FuzzEscape
+// hold it equal to markdown.Escape.
+func escapeFrom(s string, i int) string {
+	if t := markdown.Sanitize(s); len(t) != len(s) || t != s {
+		s, i = t, 0
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	start := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if plainText[c] || c >= utf8.RuneSelf {
+			continue
+		}
+		b.WriteString(s[start:i])
+		start = i + 1
+		switch c {
+		case '\r':
+		case '\n', '\t':
+			b.WriteByte(' ')
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '\\', '`', '*', '_', '[', ']', '|', '~', '#', '!', '{', '}':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '@':
+			b.WriteByte('@')
+			if i+1 < len(s) && mentionChar(s[i+1]) {
+				b.WriteString("\u200b")
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteString(s[start:])
+	return b.String()
+}
+
+// mentionChar is markdown's isMentionChar: a byte of a GitHub user or
+// team name.
+func mentionChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }
 
 func escMap(m map[string]string) map[string]Text {
@@ -294,8 +345,22 @@ func ignoreExample(d *Data) (string, error) {
 	return ignoreExampleOf(d.Raw.Tool, d.Raw.Code, d.Raw.Path, d.Raw.Resource), nil
 }
 
+// ignoreExampleTail is the end of every ignore example: the placeholders
+// the reader fills in, as yamlScalar writes them.
+var ignoreExampleTail = "    reason: " + yamlScalar("why this is acceptable here") + "\n" +
+	"    expires: " + yamlScalar("YYYY-MM-DD") + "\n" +
+	"    link: " + yamlScalar("https://link-to-the-risk-acceptance") + "\n"
+
 // ignoreExampleOf is ignoreExample on the raw values it reads.
 func ignoreExampleOf(tool, code, path, resource string) string {
+	if s, ok := ignoreExamplePlain(tool, code, path, resource); ok {
+		return s
+	}
+	return ignoreExampleBlock(tool, code, path, resource)
+}
+
+// ignoreExampleBlock is ignoreExampleOf for any values.
+func ignoreExampleBlock(tool, code, path, resource string) string {
 	var b strings.Builder
 	b.Grow(192 + len(tool) + len(code) + len(path) + len(resource))
 	b.WriteString("# .runbook-translator.yaml\nignore:\n")
@@ -322,6 +387,49 @@ func ignoreExampleOf(tool, code, path, resource string) string {
 	return strings.TrimSuffix(markdown.CodeBlock(b.String(), "yaml"), "\n")
 }
 
+// ignoreExamplePlain is ignoreExampleOf when every value is printable
+// ASCII without a backtick (most findings): then the quoted YAML needs no
+// sanitizing and the fence is three backticks, so the block is written in
+// one buffer, without markdown.CodeBlock's copies. TestIgnoreExamplePlain
+// holds it equal to the general path.
+func ignoreExamplePlain(tool, code, path, resource string) (string, bool) {
+	vals := [...]string{tool, code, path, resource}
+	n := 0
+	for _, v := range vals {
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c < 0x20 || c >= 0x7f || c == '`' {
+				return "", false
+			}
+		}
+		n += len(v)
+	}
+	if tool == "" && code == "" && path == "" && resource == "" {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(48 + 4*12 + 2*n + len(ignoreExampleTail))
+	b.WriteString("```yaml\n# .runbook-translator.yaml\nignore:\n")
+	first := true
+	for i, k := range [...]string{"tool", "code", "path", "resource"} {
+		if vals[i] == "" {
+			continue
+		}
+		if first {
+			b.WriteString("  - ")
+			first = false
+		} else {
+			b.WriteString("    ")
+		}
+		b.WriteString(k)
+		b.WriteString(": ")
+		b.WriteString(yamlScalar(vals[i]))
+		b.WriteByte('\n')
+	}
+	b.WriteString(ignoreExampleTail)
+	b.WriteString("```")
+	return b.String(), true
+}
+
 // plainYAML reports whether s is safe to write unquoted: it starts with an
 // ASCII letter and holds only [A-Za-z0-9._/-] (no YAML indicator). A byte
 // loop, not a regexp: it runs four times per rendered finding.
@@ -345,11 +453,15 @@ func plainYAML(s string) bool {
 // double-quoted (Go's quoting uses only escapes YAML also defines).
 func yamlScalar(s string) string {
 	if plainYAML(s) {
-		switch strings.ToLower(s) {
-		case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf":
-		default:
-			return s
+		if len(s) > 5 {
+			return s // longer than every word below
 		}
+		for _, w := range [...]string{"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"} {
+			if strings.EqualFold(s, w) {
+				return strconv.Quote(s)
+			}
+		}
+		return s
 	}
 	return strconv.Quote(s)
 }

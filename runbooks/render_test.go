@@ -295,3 +295,56 @@ func TestLimitWriterAbortsExecution(t *testing.T) {
 		t.Fatalf("err=%v over=%v len=%d", err, w.over, w.buf.Len())
 	}
 }
+
+// ignoreExamplePlain writes what the general path writes, for every value
+// it accepts.
+func TestIgnoreExamplePlain(t *testing.T) {
+	vals := []string{"", "trivy", "CKV_K8S_16", "a/b c.yaml", "Deployment/web", "yes", "On", "NULL", "inf2",
+		"x: y", `q"uote\`, "#c", "-x", "1abc", "a`b", "é", "tab\tx", "\x00", "@team", "https://x/y", "~", "a\nb"}
+	accepted := 0
+	for _, tool := range vals {
+		for _, code := range vals {
+			for _, path := range vals[:8] {
+				for _, res := range vals[:6] {
+					got, ok := ignoreExamplePlain(tool, code, path, res)
+					if !ok {
+						continue
+					}
+					accepted++
+					if want := ignoreExampleBlock(tool, code, path, res); got != want {
+						t.Fatalf("(%q, %q, %q, %q):\n%s\n--- general ---\n%s", tool, code, path, res, got, want)
+					}
+				}
+			}
+		}
+	}
+	if accepted < 1000 {
+		t.Errorf("only %d cases took the plain path", accepted)
+	}
+}
+
+// escape (escapeFrom) writes what markdown.Escape writes: every byte value
+// alone and among plain text, mentions, invalid UTF-8, control bytes.
+func TestEscapeMatchesMarkdown(t *testing.T) {
+	cases := []string{"", "plain", "a_b*c", "@team", "@", "x@", "a@-b", "@\u200b", "\r\n\t", "\x1b[31mred", "\xff\xfe",
+		"é@ü", "<a href='x'>&amp;</a>", "\x7f\x00", "`code` [link](u) | ~ # ! { }", "\u2028", "a\x00@b"}
+	for b := 0; b < 256; b++ {
+		cases = append(cases, string([]byte{byte(b)}), "ab"+string([]byte{byte(b)})+"cd", "@"+string([]byte{byte(b)}))
+	}
+	for _, c := range cases {
+		if got, want := escape(c), markdown.Escape(c); got != want {
+			t.Errorf("escape(%q) = %q, markdown.Escape %q", c, got, want)
+		}
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"a_b", "@x", "\xff@a", "é<\n>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := escape(s), markdown.Escape(s); got != want {
+			t.Errorf("escape(%q) = %q, markdown.Escape %q", s, got, want)
+		}
+	})
+}

@@ -56,14 +56,14 @@ func (b *baselineFlags) load(tr *trust) (*baselineStage, error) {
 	return &baselineStage{b: bl, failOnNew: b.FailOn == "new"}, nil
 }
 
-// apply classifies the run's findings (after fingerprints are assigned)
-// and records the fixed ones.
-func (s *baselineStage) apply(run *translator.Run) {
+// begin marks the run as compared with the baseline, before any report
+// begins (--fail-on new changes which findings fail). The sink classifies
+// the findings and lists the fixed ones (stream.go).
+func (s *baselineStage) begin(run *translator.Run) {
 	if s == nil {
 		return
 	}
 	run.BaselineFile = s.b.File
 	run.FailOnNew = s.failOnNew
 	// Every report gives the counts itself (run.BaselineCounts); no note.
-	run.Fixed = s.b.Classify(run.Findings)
 }

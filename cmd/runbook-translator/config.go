@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/runbook-translator/runbook-translator/internal/yamlerr"
 	"gopkg.in/yaml.v3"
@@ -44,6 +45,10 @@ type Config struct {
 	// FilterMode: added|diff_context|file|nofilter.
 	FilterMode string        `yaml:"filter_mode"`
 	Ignore     []ignore.Rule `yaml:"ignore"`
+	// IgnorePolicy is what every ignore rule must satisfy: the longest
+	// expiry, the fields required, and the window in which findings say
+	// their exception expires soon.
+	IgnorePolicy ignore.Policy `yaml:"ignore_policy"`
 	// Mentions lets owner @handles ping in PR/MR comments (off: escaped).
 	Mentions bool `yaml:"mentions"`
 
@@ -55,6 +60,10 @@ type Config struct {
 	trusted bool
 	// notes are warnings for the run (e.g. a setting that was ignored).
 	notes []string
+	// ignoreLines is the line of each ignore rule, policyLine that of
+	// ignore_policy: (0 when unknown), for errors that say file:line.
+	ignoreLines []int
+	policyLine  int
 }
 
 // InputConfig is one tool output to read.
@@ -139,9 +148,15 @@ func loadConfig(ctx context.Context, explicit, dir string, t *trust) (*Config, e
 		return nil, usageError("config: %s", strings.Join(msgs, "\n"))
 	}
 	var errs []error
+	// located errors already say file:line.
+	var located []error
+	cfg.ignoreLines, cfg.policyLine = ignore.Lines(data)
+	if err := cfg.IgnorePolicy.Validate(); err != nil {
+		located = append(located, cfg.at(cfg.policyLine, "ignore_policy", err)...)
+	}
 	for i, r := range cfg.Ignore {
 		if err := r.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("ignore[%d]: %w", i, err))
+			located = append(located, cfg.at(cfg.ruleLine(i), fmt.Sprintf("ignore[%d]", i), err)...)
 		}
 	}
 	for i, in := range cfg.Inputs {
@@ -168,9 +183,50 @@ func loadConfig(ctx context.Context, explicit, dir string, t *trust) (*Config, e
 		errs = append(errs, cfg.restrict(t, dir)...)
 	}
 	if len(errs) > 0 {
-		return nil, usageError("config %s: %w", cfg.path, errors.Join(errs...))
+		return nil, usageError("config %s: %w", cfg.path, errors.Join(append(errs, located...)...))
+	}
+	if len(located) > 0 {
+		return nil, usageError("config: %w", errors.Join(located...))
 	}
 	return cfg, nil
+}
+
+// ruleLine is the line of ignore rule i, 0 when unknown.
+func (c *Config) ruleLine(i int) int {
+	if i < len(c.ignoreLines) {
+		return c.ignoreLines[i]
+	}
+	return 0
+}
+
+// at prefixes each line of err with "file:line: key: " (without the line
+// when it is unknown), one error per line.
+func (c *Config) at(line int, key string, err error) []error {
+	pos := c.path
+	if line > 0 {
+		pos = fmt.Sprintf("%s:%d", c.path, line)
+	}
+	var out []error
+	for _, msg := range strings.Split(err.Error(), "\n") {
+		out = append(out, fmt.Errorf("%s: %s: %s", pos, key, msg))
+	}
+	return out
+}
+
+// checkIgnorePolicy checks every ignore rule against the ignore_policy on
+// now's date: a rule that breaks it is a config error naming the file and
+// the rule's line, like a rule without a reason.
+func (c *Config) checkIgnorePolicy(now time.Time) error {
+	var errs []error
+	for i, r := range c.Ignore {
+		if err := c.IgnorePolicy.Check(r, now); err != nil {
+			errs = append(errs, c.at(c.ruleLine(i), fmt.Sprintf("ignore[%d]", i), err)...)
+		}
+	}
+	if len(errs) > 0 {
+		return usageError("config: ignore rules break the ignore_policy:\n%w", errors.Join(errs...))
+	}
+	return nil
 }
 
 // restrict checks what an untrusted config (one from the checkout) may

@@ -25,6 +25,13 @@ var configSchemaRules = yamlschema.Rules{
 	"Rule.reason":         {"required": true, "minLength": 1, "description": "why the finding is accepted"},
 	"Rule.expires":        {"pattern": `^\d{4}-\d{2}-\d{2}`, "description": "last day (YYYY-MM-DD, UTC) the rule suppresses"},
 	"ReporterConfig.name": {"description": "reporter name (runbook-translator formats)"},
+	"Rule.approved_by":    {"description": "who accepted the risk"},
+	"Rule.requested_by":   {"description": "who asked for the exception"},
+	// ignore.ParseDays and ignore.Policy.Validate.
+	"Policy.max_expiry":  {"pattern": `^[0-9]{1,6}[dw]$`, "description": "longest allowed expiry from today (30d, 12w); rules without expires are refused"},
+	"Policy.warn_within": {"pattern": `^[0-9]{1,6}[dw]$`, "description": "findings whose exception expires within this say so (default 14d)"},
+	"Policy.require": {"description": "fields every rule must set; alternatives joined by | (link|approved_by)",
+		"items": map[string]any{"type": "string", "pattern": `^(` + ruleKeyAlt + `)(\|(` + ruleKeyAlt + `))*$`}},
 	// A rule must narrow: code, tool, path or resource (ignore.Rule.Validate).
 	"Rule": {"anyOf": []any{
 		map[string]any{"required": []string{"code"}},
@@ -33,6 +40,9 @@ var configSchemaRules = yamlschema.Rules{
 		map[string]any{"required": []string{"resource"}},
 	}},
 }
+
+// ruleKeyAlt matches one field name of ignore.Rule.
+const ruleKeyAlt = "code|tool|path|resource|reason|expires|link|approved_by|requested_by"
 
 func configSchema(t *testing.T) []byte {
 	t.Helper()
@@ -86,6 +96,12 @@ ignore:
     reason: accepted
     expires: 2027-03-31
     link: https://tracker.example.com/SEC-1
+    approved_by: platform-security
+    requested_by: octocat
+ignore_policy:
+  max_expiry: 90d
+  require: [link|approved_by, requested_by]
+  warn_within: 2w
 mentions: false
 `
 

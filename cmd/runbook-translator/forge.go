@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/runbook-translator/runbook-translator/internal/repofs"
 	"github.com/runbook-translator/runbook-translator/reporters"
 	// The forge reporters register themselves (reporters.RegisterForge).
 	ghrep "github.com/runbook-translator/runbook-translator/reporters/github"
@@ -88,7 +90,30 @@ func (o *ReviewOptions) forgeOptions() (reporters.ForgeOptions, error) {
 		Requested:      names,
 		CheckoutHead:   o.checkoutHead(),
 		LocalPrinted:   func() { o.localPrinted = true },
+		ReadFile:       o.readCheckout,
 	}, nil
+}
+
+// readCheckout reads a file of the checkout by its path relative to the
+// base dir (a finding's path), through the trust root: bounded, and never
+// outside the checkout. Reporters check suggested fixes with it.
+func (o *ReviewOptions) readCheckout(p string) ([]byte, error) {
+	if o.trust == nil {
+		return nil, errors.New("the checkout is not open")
+	}
+	base := o.BaseDir
+	if base == "" {
+		base = "."
+	}
+	abs, err := filepath.Abs(filepath.Join(base, filepath.FromSlash(p)))
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(o.trust.root.Dir(), abs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, repofs.ErrOutside)
+	}
+	return o.trust.root.ReadFile(rel)
 }
 
 // checkoutHead is the commit the base dir's checkout is at, "" when git

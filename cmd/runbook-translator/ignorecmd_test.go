@@ -43,3 +43,81 @@ func TestIgnoreList(t *testing.T) {
 		t.Fatalf("json: %v %+v", err, states)
 	}
 }
+
+// With --report (a run's JSON Lines) a rule matching nothing is unused;
+// the warning window comes from ignore_policy.warn_within unless --within
+// is given (issue 13).
+func TestIgnoreListReportAndPolicyWindow(t *testing.T) {
+	dir := t.TempDir()
+	report := filepath.Join(dir, "run.jsonl")
+	// A real run over a Trivy fixture writes the report.
+	if code, _, stderr := run(t, "", "review", "--fail-level", "none", "-r", "json="+report, "../../testdata/trivy/config-k8s-shop.json"); code != 0 {
+		t.Fatalf("review: exit %d: %s", code, stderr)
+	}
+	cfg := filepath.Join(dir, "c.yaml")
+	doc := `ignore_policy:
+  warn_within: 3w
+ignore:
+  - {code: KSV-0001, reason: used, expires: 2026-01-20}
+  - {code: KSV-9999, reason: matches nothing, expires: 2026-06-30}
+  - {code: KSV-0003, path: "other/**", reason: path differs, expires: 2025-12-01}
+  - {code: KSV-0003, reason: used, expires: 2026-06-30}
+`
+	if err := os.WriteFile(cfg, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := testFactory() // today: 2026-01-02
+	err := ignoreListRun(&IgnoreListOptions{IO: f.IO, Now: f.Now, ConfigPath: cfg, JSON: true, Report: report})
+	if exitCode(err) != ExitFindings {
+		t.Fatalf("err %v", err)
+	}
+	var states []ignoreState
+	if err := json.Unmarshal(out.Bytes(), &states); err != nil || len(states) != 4 {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	want := []struct {
+		state   string
+		line    int
+		matches bool
+	}{{"expiring", 4, true}, {"unused", 5, false}, {"expired", 6, false}, {"active", 7, true}}
+	for i, w := range want {
+		s := states[i]
+		if s.State != w.state || s.Line != w.line || s.Matches == nil || (*s.Matches > 0) != w.matches {
+			t.Errorf("rule %d: %+v (matches %v), want %+v", i, s, s.Matches, w)
+		}
+	}
+	if !strings.Contains(errOut.String(), "1 ignore rule(s) matched no finding of "+report) {
+		t.Errorf("stderr %q", errOut)
+	}
+	// --within overrides the policy: 2026-01-20 is 18 days away.
+	f, out, _ = testFactory()
+	_ = ignoreListRun(&IgnoreListOptions{IO: f.IO, Now: f.Now, ConfigPath: cfg, Within: 7 * 24 * time.Hour})
+	if !regexp.MustCompile(`0\s+active\s+2026-01-20 \(in 18 days\)`).MatchString(out.String()) {
+		t.Errorf("--within 7d:\n%s", out)
+	}
+	// A report that is not JSON Lines is an error naming the record.
+	bad := filepath.Join(dir, "bad.jsonl")
+	_ = os.WriteFile(bad, []byte("{\"tool\":\"t\",\"code\":\"c\"}\n<html>\n"), 0o644)
+	f, _, _ = testFactory()
+	err = ignoreListRun(&IgnoreListOptions{IO: f.IO, Now: f.Now, ConfigPath: cfg, Report: bad})
+	if exitCode(err) != ExitUsage || !strings.Contains(err.Error(), "record 2") {
+		t.Errorf("bad report: %v", err)
+	}
+}
+
+func TestIgnoreListWithinFlag(t *testing.T) {
+	f, _, _ := testFactory()
+	for in, want := range map[string]time.Duration{"14d": 14 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, "36h": 36 * time.Hour} {
+		var got time.Duration
+		c := NewCmdIgnoreList(f, func(o *IgnoreListOptions) error { got = o.Within; return nil })
+		c.SetArgs([]string{"--within", in})
+		if err := c.Execute(); err != nil || got != want {
+			t.Errorf("--within %s = %v, %v", in, got, err)
+		}
+	}
+	c := NewCmdIgnoreList(f, func(*IgnoreListOptions) error { return nil })
+	c.SetArgs([]string{"--within", "a month"})
+	if err := c.Execute(); err == nil || !strings.Contains(err.Error(), "want a number of days") {
+		t.Errorf("bad --within: %v", err)
+	}
+}

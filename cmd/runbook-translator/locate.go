@@ -1,10 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
@@ -46,10 +45,10 @@ func hasPathless(fs translator.Findings) bool {
 }
 
 // locateNotes says how many line-less findings stayed without a line.
-func locateNotes(loc *locate.Stage, root string) []string {
+func locateNotes(lang string, loc *locate.Stage, root string) []string {
 	st := loc.Stats()
 	if st.Considered <= st.Located {
 		return nil
 	}
-	return []string{fmt.Sprintf("%d of %d findings without a line could not be located in the files under %s; they are listed without a line", st.Considered-st.Located, st.Considered, root)}
+	return []string{messages.T(lang, "note.not_located", st.Considered-st.Located, st.Considered, root)}
 }

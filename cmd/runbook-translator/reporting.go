@@ -150,32 +150,36 @@ func (s reporterSet) lazyBodies() bool {
 	return len(s) > 0
 }
 
-// report runs every reporter; a failing reporter does not stop the others.
-// A PR/MR reporter whose pull request moved past the analysed commit posts
-// nothing and is not a failure (see ghrep.StaleHeadError): the run for the
-// new head reports. Either way the job log gets the findings (joblog.go).
-func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translator.Run) error {
-	var errs []error
+// end ends every reporter (sts[i] is how the pipeline writes to s[i];
+// errs[i] its first error so far); a failing reporter does not stop the
+// others. The summary reporter ends last, so that it can say how the PR/MR
+// reporters did (run.Deliveries). A PR/MR reporter whose pull request moved
+// past the analysed commit posts nothing and is not a failure (see
+// ghrep.StaleHeadError): the run for the new head reports. Either way the
+// job log gets the findings (joblog.go).
+func (s reporterSet) end(ctx context.Context, o *ReviewOptions, run *translator.Run, sts []reporters.Streamer, errs []error, failed bool) error {
+	var all []error
 	var undelivered []string
-	// The summary reporter runs last, so that it can say how the PR/MR
-	// reporters did (run.Deliveries).
-	ordered := make(reporterSet, 0, len(s))
-	var last reporterSet
-	for _, r := range s {
+	order := make([]int, 0, len(s))
+	var last []int
+	for i, r := range s {
 		if r.spec.Name == "summary" {
-			last = append(last, r)
+			last = append(last, i)
 		} else {
-			ordered = append(ordered, r)
+			order = append(order, i)
 		}
 	}
-	for _, r := range append(ordered, last...) {
-		err := r.rep.Report(ctx, run)
+	for _, i := range append(order, last...) {
+		r, err := s[i], errs[i]
+		if err == nil {
+			err = sts[i].End(run)
+		}
 		if r.forge {
 			run.Deliveries = append(run.Deliveries, delivery(r.spec.Name, err))
 		}
 		flushGuard(r.guard)
 		if r.forge {
-			o.flushStdout(run.Failed())
+			o.flushStdout(failed)
 		}
 		if err != nil && r.forge {
 			undelivered = append(undelivered, r.spec.Name)
@@ -184,18 +188,18 @@ func (s reporterSet) report(ctx context.Context, o *ReviewOptions, run *translat
 		case err != nil && isStaleHead(err):
 			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s: %v\n", r.spec.Name, err)
 		case err != nil:
-			errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
+			all = append(all, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
 		}
 		if r.out != nil {
 			if cerr := r.out.Close(); cerr != nil {
-				errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, cerr))
+				all = append(all, fmt.Errorf("reporter %s: %w", r.spec.Name, cerr))
 			}
 			r.out = nil
 		}
 	}
-	o.flushStdout(run.Failed())
+	o.flushStdout(failed)
 	s.logFindings(ctx, o, run, undelivered)
-	return errors.Join(errs...)
+	return errors.Join(all...)
 }
 
 func (s reporterSet) close() {

@@ -40,7 +40,7 @@ type ReviewOptions struct {
 	NoBuiltin bool
 	// AllowEmpty: empty input without -f is a clean run (--allow-empty).
 	AllowEmpty     bool
-	Lang           string // --lang: language of runbooks (en, ja)
+	Lang           string // --lang: language of runbooks and reports (en, ja)
 	ConfigPath     string
 	FailLevel      string
 	RequireRunbook bool
@@ -70,6 +70,8 @@ type ReviewOptions struct {
 	// localPrinted is set when a fallback printed the local report to
 	// stdout (the job log has the findings).
 	localPrinted bool
+	// lang is the run's language: --lang, the config's lang, the locale.
+	lang string
 	// head caches checkoutHead (forge.go).
 	head      string
 	headKnown bool
@@ -283,6 +285,9 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.checkIgnorePolicy(o.Now()); err != nil {
+		return err
+	}
 	o.applyConfig(cfg)
 	for _, n := range cfg.notes {
 		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n)
@@ -322,7 +327,12 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	catalog, _ = catalog.WithLang(messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG")))
+	lang, err := messages.Resolve(o.Lang, cfg.Lang, o.Getenv)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	o.lang = lang
+	catalog, _ = catalog.WithLang(lang)
 	if o.Debug {
 		defer func() {
 			n, hits, dropped := catalog.MemoStats()
@@ -340,7 +350,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	defer reps.close()
 
-	ign := ignore.New(cfg.Ignore, o.Now())
+	ign := ignore.New(cfg.Ignore, o.Now()).WarnWithin(cfg.IgnorePolicy.WarnDays())
 	rbStage := catalog.Stage()
 	switch {
 	case !reps.showsBodies():
@@ -352,118 +362,13 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		e := catalog.Entry(f.Runbook.ID)
 		return e != nil && e.OwnerFromCodeowners
 	})
-	// Parse every input; keep what was read before a parse error. When every
-	// reporter can stream and the findings pass the threshold, the ones held
-	// so far and all later ones stream instead (stream.go): memory stays flat.
-	var fs translator.Findings
-	var sr *streamer
-	var spillErr error
-	emit := func(f *translator.Finding) error {
-		fs = append(fs, f)
-		return nil
-	}
-	if o.canStream(reps) && bl == nil {
-		limit := o.threshold()
-		emit = func(f *translator.Finding) error {
-			if sr != nil {
-				return sr.pipe.send(f)
-			}
-			fs = append(fs, f)
-			if len(fs) <= limit {
-				return nil
-			}
-			loc, err := o.locateStage(baseDir, catalog, true)
-			if err != nil {
-				spillErr = err
-				return err
-			}
-			sr = o.startStream(ctx, streamInput{codeRE: codeRE, baseDir: baseDir,
-				reps: reps, loc: loc, ign: ign, failLevel: failLevel, notes: notes,
-				stages: []translator.Mapper{loc, ign, rbStage, own}})
-			held := fs
-			fs = nil
-			for _, h := range held {
-				if err := sr.pipe.send(h); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
-	var tools []string
-	var inputErr error
-	for _, in := range inputs {
-		tool, err := o.readInput(in, parsers.Options{Tool: in.Tool, EFM: in.EFM, CodePattern: codeRE, BaseDir: baseDir}, emit)
-		if tool != "" && !contains(tools, tool) {
-			tools = append(tools, tool)
-		}
-		if spillErr != nil {
-			return spillErr
-		}
-		if errors.Is(err, errStreamStage) {
-			break
-		}
-		if err != nil {
-			inputErr = errors.Join(inputErr, err)
-		}
-	}
-	if sr != nil {
-		defer sr.in.loc.Close()
-		return o.finishStream(sr, tools, inputErr)
-	}
-	loc, err := o.locateStage(baseDir, catalog, hasPathless(fs))
+	fx, err := fixStage(baseDir, catalog)
 	if err != nil {
 		return err
 	}
-	defer loc.Close()
-
-	stages := []translator.Stage{loc, ign, rbStage, own}
-	st, err := o.diffStage(ctx, reps)
-	if err != nil {
-		return err
-	}
-	if st != nil {
-		stages = append(stages, st)
-	}
-	p := &translator.Pipeline{Stages: stages}
-	if o.Debug {
-		p.Log = prefixWriter{o.IO.ErrOut}
-	}
-	fs, err = p.Run(ctx, fs)
-	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
-	}
-	// After locate: it may move a finding to its template or .tf file.
-	fs.Sort()
-	fs.AssignFingerprints()
-
-	run := &translator.Run{
-		Findings:       fs,
-		FailLevel:      failLevel,
-		RequireRunbook: o.RequireRunbook,
-		Tools:          tools,
-		Now:            o.Now(),
-		Version:        version(),
-	}
-	run.Notes = append(run.Notes, notes...)
-	for _, r := range ign.Unused() {
-		msg := fmt.Sprintf("ignore rule matched nothing: %s", describeRule(r))
-		run.Notes = append(run.Notes, msg)
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", msg)
-	}
-	for _, f := range fs {
-		if f.Suppressed != nil && f.Suppressed.Expired {
-			run.Notes = append(run.Notes, fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, f.Suppressed.Expires))
-		}
-	}
-	run.Notes = append(run.Notes, locateNotes(loc, baseDir)...)
-	run.Notes = dedupe(run.Notes)
-	run.InputFailed = inputErr != nil
-	bl.apply(run)
-
-	repErr := reps.report(ctx, o, run)
-
-	return o.verdict(inputErr, run.Failed(), repErr)
+	defer fx.Close()
+	return o.runPipeline(ctx, &runInput{inputs: inputs, codeRE: codeRE, baseDir: baseDir, catalog: catalog,
+		reps: reps, ign: ign, rb: rbStage, fx: fx, own: own, bl: bl, failLevel: failLevel, notes: notes})
 }
 
 // verdict maps the outcome of a run to its exit code: an input error wins
@@ -608,16 +513,6 @@ func isEmptyDocument(head []byte) bool {
 		return true
 	}
 	return false
-}
-
-func describeRule(r ignore.Rule) string {
-	var parts []string
-	for _, kv := range [][2]string{{"tool", r.Tool}, {"code", r.Code}, {"path", r.Path}, {"resource", r.Resource}} {
-		if kv[1] != "" {
-			parts = append(parts, kv[0]+"="+kv[1])
-		}
-	}
-	return strings.Join(parts, " ")
 }
 
 func contains(s []string, v string) bool {

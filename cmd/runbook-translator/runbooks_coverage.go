@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/runbook-translator/runbook-translator/authoring"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 	"github.com/runbook-translator/runbook-translator/runbooks/rules"
@@ -77,12 +79,15 @@ rules that only get a generic one.`,
 	c.Flags().BoolVar(&o.Rules, "rules", false, "measure against the built-in rule lists of each tool (runbooks/rules)")
 	c.Flags().StringArrayVar(&o.RuleFiles, "rule-list", nil, "measure against this rule list `FILE` too (repeatable; the runbooks/rules format)")
 	c.Flags().BoolVar(&o.AllRules, "all-rules", false, "with --rules: count rules the tool does not enable by default too")
-	c.Flags().StringVar(&o.Lang, "lang", "", "with --rules: count covered rules whose entry has no translation into `LANG` (e.g. ja)")
+	c.Flags().StringVar(&o.Lang, "lang", "", "count covered rules (--rules) and findings (FILEs) whose entry has no translation into `LANG` (e.g. ja): a run in LANG shows them in English")
 	o.Catalog.add(c)
 	return c
 }
 
 func runbooksCoverageRun(o *RunbooksCoverageOptions) error {
+	if o.Lang != "" && !messages.Known(o.Lang) {
+		return usageError("coverage: --lang: unknown language %q: valid languages are %s", o.Lang, strings.Join(messages.Langs(), ", "))
+	}
 	cat, err := o.load()
 	if err != nil {
 		return err
@@ -138,7 +143,7 @@ func findingsCoverage(o *RunbooksCoverageOptions, cat *runbooks.Catalog) (*autho
 		}
 		inputs = append(inputs, authoring.FileFindings{File: p, Findings: fs})
 	}
-	return authoring.Coverage(cat, inputs), nil
+	return authoring.CoverageIn(cat, inputs, o.Lang), nil
 }
 
 func writeJSON(w io.Writer, v any) error {

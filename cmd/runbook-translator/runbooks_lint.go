@@ -2,11 +2,21 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/runbook-translator/runbook-translator/authoring"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
+
+// listSome joins the first n ids, saying how many more there are.
+func listSome(ids []string, n int) string {
+	if len(ids) <= n {
+		return strings.Join(ids, ", ")
+	}
+	return strings.Join(ids[:n], ", ") + fmt.Sprintf(" and %d more", len(ids)-n)
+}
 
 // RunbooksLintOptions holds the flags and streams of `runbooks lint`.
 type RunbooksLintOptions struct {
@@ -54,6 +64,12 @@ func runbooksLintRun(o *RunbooksLintOptions) error {
 	res := authoring.Lint(o.Paths, o.NoBuiltin)
 	if err := res.Write(o.IO.Out); err != nil {
 		return err
+	}
+	for _, l := range messages.Langs() {
+		if ids := res.Untranslated[l]; len(ids) > 0 {
+			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: note: %d of %d entries have no %s translation (a %s run shows them in English): %s\n",
+				len(ids), res.Entries, l, l, listSome(ids, 10))
+		}
 	}
 	nerr, nwarn := res.Errors(), res.Warnings()
 	summary := fmt.Errorf("lint runbooks: %d entries, %d errors, %d warnings", res.Entries, nerr, nwarn)

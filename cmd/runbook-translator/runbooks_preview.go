@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/runbook-translator/runbook-translator/authoring"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // DefaultPreviewFile is where `runbooks preview` writes without -o.
@@ -20,6 +22,8 @@ type RunbooksPreviewOptions struct {
 	NoBuiltin bool
 	Output    string
 	Mentions  bool
+	// Lang previews the translations into it (--lang).
+	Lang string
 }
 
 // NewCmdRunbooksPreview builds `runbooks preview`; runF replaces the run in
@@ -48,10 +52,14 @@ matchers. Prints the path of the page.`,
 	c.Flags().StringVarP(&o.Output, "output", "o", DefaultPreviewFile, "HTML `file` to write")
 	c.Flags().BoolVar(&o.NoBuiltin, "no-builtin", false, "do not merge the PATHs over the built-in catalog")
 	c.Flags().BoolVar(&o.Mentions, "mentions", false, "render owners as mentions, as with mentions: true in the config")
+	c.Flags().StringVar(&o.Lang, "lang", "", "preview the entries' translations into `LANG` ("+strings.Join(messages.Langs(), ", ")+") and the comments in it, as a run with --lang posts them")
 	return c
 }
 
 func runbooksPreviewRun(o *RunbooksPreviewOptions) error {
+	if o.Lang != "" && !messages.Known(o.Lang) {
+		return usageError("preview: --lang: unknown language %q: valid languages are %s", o.Lang, strings.Join(messages.Langs(), ", "))
+	}
 	cat, err := authoring.Load(o.Paths, o.NoBuiltin)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
@@ -64,7 +72,7 @@ func runbooksPreviewRun(o *RunbooksPreviewOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("write preview: %w", err)}
 	}
-	if err := authoring.WritePreview(fh, cat, authoring.PreviewOptions{Mentions: o.Mentions}); err != nil {
+	if err := authoring.WritePreview(fh, cat, authoring.PreviewOptions{Mentions: o.Mentions, Lang: o.Lang}); err != nil {
 		fh.Close()
 		return fmt.Errorf("write preview: %w", err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
@@ -72,15 +74,22 @@ removes it with disable: [id].
 
 func newCmdRunbooksShow(f *Factory) *cobra.Command {
 	var cf catalogFlags
-	var tool string
+	var tool, lang string
 	c := &cobra.Command{
 		Use:   "show CODE",
 		Short: "Render the runbook entry a finding with CODE would get",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if lang != "" && !messages.Known(lang) {
+				return usageError("--lang: unknown language %q: valid languages are %s", lang, strings.Join(messages.Langs(), ", "))
+			}
 			cat, err := cf.load()
 			if err != nil {
 				return err
+			}
+			var untranslated []string
+			if lang != "" {
+				cat, untranslated = cat.WithLang(lang)
 			}
 			tool := tool
 			if tool == "" {
@@ -99,7 +108,7 @@ func newCmdRunbooksShow(f *Factory) *cobra.Command {
 				Tool:     tool,
 				Code:     args[0],
 				Severity: translator.SeverityWarning,
-				Message:  "(example finding for " + args[0] + ")",
+				Message:  messages.T(lang, "runbooks.show_example", args[0]),
 				Location: translator.Location{Path: "path/to/file", Line: 1},
 				Resource: "Kind/name",
 			}
@@ -121,12 +130,15 @@ func newCmdRunbooksShow(f *Factory) *cobra.Command {
 			}
 			if rb.IsFallback() {
 				fmt.Fprintf(f.IO.ErrOut, "runbook-translator: no entry matches %s%s; this is the generic fallback\n", args[0], withTool(tool))
+			} else if slices.Contains(untranslated, rb.ID) {
+				fmt.Fprintf(f.IO.ErrOut, "runbook-translator: note: entry %s has no %s translation; shown in English, as a %s run shows it\n", rb.ID, lang, lang)
 			}
 			return nil
 		},
 	}
 	silence(c)
 	c.Flags().StringVar(&tool, "tool", "", "the tool that reports CODE (exact tool+code entries win over code-only ones)")
+	c.Flags().StringVar(&lang, "lang", "", "show the entry's translation into `LANG` ("+strings.Join(messages.Langs(), ", ")+"), as a run with --lang shows it")
 	cf.add(c)
 	return c
 }

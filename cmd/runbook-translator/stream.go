@@ -8,59 +8,130 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync/atomic"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/baseline"
 	"github.com/runbook-translator/runbook-translator/ignore"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/parsers"
 	"github.com/runbook-translator/runbook-translator/reporters"
+	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
-// Streaming mode.
+// The pipeline of `review`: every run takes it, three findings or a
+// million.
 //
-// The batch path of reviewRun holds every finding: it sorts them, assigns
-// fingerprints, runs the stages over the whole set and then reports. That is
-// what PR/MR reporters and the diff filter need (they group, count and
-// compare against the change), but a terminal or JSON Lines report over a
-// million findings does not: when every reporter is a reporters.Streamer and
-// no PR/MR reporter or diff filter is in play, reviewRun holds findings up
-// to streamThreshold and then hands them, and every later one, to a
-// streamer, which runs
+//	inputs -> hold -> stages -> sink -> reporters
 //
-//	parse -> locate -> ignore -> runbooks -> owners -> fingerprint -> Streamer.Write
+//   - inputs: each input is parsed in turn (readInput); parsers emit
+//     findings one by one.
+//   - hold: up to streamThreshold parsed findings are held before any
+//     stage runs, so that a small run is judged whole: the locate stage
+//     searches the files under the root for objects only when a held
+//     finding names one without a file (hasPathless). Past the threshold
+//     the held findings and every later one go on at once.
+//   - stages: the list in stages(), per finding, in parallel and in input
+//     order (translator.Pipeline).
+//   - sink: batching is the sink's property. It collects the run when the
+//     run stayed under the threshold or a reporter needs the whole run
+//     (reporters.WholeRun: PR/MR reporters, Code Quality), and then sorts,
+//     numbers fingerprints over the run, compares with the baseline and
+//     writes the sorted run. Otherwise it streams: each finding gets its
+//     fingerprint, baseline state and tallies, and goes to every reporter,
+//     holding only a bounded window (plus what a reporter keeps: the
+//     ignored findings the local report lists at its end).
 //
-// as the findings arrive, holding only a bounded window of them (plus the
-// ignored ones the local report lists at the end).
+// Differences of a streamed run, all documented in docs/performance.md:
 //
-// Differences from the batch path, all documented in docs/performance.md:
-//
-//   - Output is in input order, not sorted. It is still deterministic: the
-//     parallel stage below keeps input order.
+//   - Output is in input order, not sorted. It is still deterministic:
+//     the parallel stages keep input order.
 //   - Fingerprints: the base fingerprint (tool, code, path, resource,
-//     message; no line) as in batch mode, but the "-N" suffix that tells
-//     identical findings apart is counted only among ADJACENT identical
-//     findings. Global disambiguation needs every finding (batch mode
-//     numbers them after sorting by path and line); two identical findings
-//     separated by another finding both get the base fingerprint here.
+//     message; no line) as in a collected run, but the "-N" suffix that
+//     tells identical findings apart is counted only among ADJACENT
+//     identical findings (numbering over the run needs every finding).
+//   - With --baseline, a finding takes a baseline entry on its own line or
+//     else the first free one, as it arrives (baseline.Matcher): the
+//     counts are those of a collected run, but of several identical
+//     findings in one file which is "new" may differ.
 //
-// The exit code, the notes and the local report's final summary are the
-// same as in batch mode (TestStreamMatchesBatch).
+// The exit code, the notes and the reports' final summaries are the same
+// in both (TestStreamMatchesBatch).
+//
+// One place each: a stage goes in stages(), a run note in finish() (or, for
+// a note per finding, in account()), a reporter in its reporters/ file.
 
-// streamEnv disables streaming when set to "0" (batch mode, sorted output
-// and global fingerprints, whatever the reporters) and forces it from the
-// first finding when set to "1".
+// streamEnv disables streaming when set to "0" (the run is collected:
+// sorted output and fingerprints over the run, whatever the reporters) and
+// forces it from the first finding when set to "1".
 const streamEnv = "RUNBOOK_TRANSLATOR_STREAM"
 
-// streamThreshold is how many findings a streamable run holds before it
-// starts streaming. Below it the run is a batch run (sorted, grouped by
-// file, global fingerprints), so everyday output is the same whatever the
-// reporters; above it memory stays flat: the held findings are streamed
-// first, then every later one as it arrives.
+// streamThreshold is how many findings a run holds before it streams.
+// Below it the run is collected (sorted, grouped by file, fingerprints
+// over the run), so everyday output is the same whatever the reporters;
+// above it memory stays flat.
 const streamThreshold = 50000
 
-// threshold returns the spill threshold: streamThreshold, or 0 (stream from
-// the first finding) when RUNBOOK_TRANSLATOR_STREAM=1.
+// streamBatch is the size of the batches the pipeline hands its workers
+// (tests use it to size inputs).
+const streamBatch = 256
+
+// streamWorkers is the number of goroutines that run the stages (runbook
+// rendering dominates). With one CPU the stages run inline in the parser's
+// callback.
+func streamWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// runInput is what reviewRun prepared for the pipeline.
+type runInput struct {
+	inputs    []inputSpec
+	codeRE    *regexp.Regexp
+	baseDir   string
+	catalog   *runbooks.Catalog
+	reps      reporterSet
+	ign       *ignore.Stage
+	rb        translator.Stage // runbooks: rendered, lazy or match only
+	fx        translator.Stage // fixes from the catalog's fix: blocks
+	own       translator.Stage
+	bl        *baselineStage
+	failLevel translator.Severity
+	// notes are the run's notes known before the first finding.
+	notes []string
+}
+
+// stages is the stage list, in the order the stages must run:
+//   - locate first: it may move a finding to its template or .tf file,
+//     which every later stage (ignores by path, owners, the diff) reads;
+//   - ignore before runbooks, so that an ignored finding still gets its
+//     runbook (the reports list ignored findings with it);
+//   - runbooks before owners: the entry says whether CODEOWNERS applies;
+//   - the diff filter last, on the final path and line.
+//
+// Fingerprints are not a stage: they are numbered in the sink, in order.
+func (in *runInput) stages(loc *locate.Stage, diffStage translator.Stage) []translator.Stage {
+	st := []translator.Stage{loc, in.ign, in.rb, in.fx, in.own}
+	if diffStage != nil {
+		st = append(st, diffStage)
+	}
+	return st
+}
+
+// collects reports whether the run must be collected whatever its size:
+// RUNBOOK_TRANSLATOR_STREAM=0, or a reporter that needs the whole run.
+func (o *ReviewOptions) collects(sts []reporters.Streamer) bool {
+	if o.Getenv != nil && o.Getenv(streamEnv) == "0" {
+		return true
+	}
+	for _, s := range sts {
+		if reporters.NeedsWholeRun(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// threshold returns how many findings are held before the run streams:
+// streamThreshold, or 0 (stream from the first finding) when
+// RUNBOOK_TRANSLATOR_STREAM=1.
 func (o *ReviewOptions) threshold() int {
 	if o.Getenv != nil && o.Getenv(streamEnv) == "1" {
 		return 0
@@ -68,219 +139,215 @@ func (o *ReviewOptions) threshold() int {
 	return streamThreshold
 }
 
-// streamBatch is how many findings travel together between the parser, the
-// workers and the writer: large enough that channel handoffs cost little
-// per finding, small enough that the window in flight stays a few MiB.
-const streamBatch = 256
-
-// streamInput is what reviewRun has prepared when it hands over to
-// streamRun.
-type streamInput struct {
-	inputs  []inputSpec
-	codeRE  *regexp.Regexp
-	baseDir string
-	reps    reporterSet
-	loc     *locate.Stage
-	ign     *ignore.Stage
-	// stages run per finding, in order: locate, ignore, runbooks, owners.
-	stages    []translator.Mapper
-	failLevel translator.Severity
-	// notes are the run's notes known before the first finding.
-	notes []string
-}
-
-// canStream reports whether the run can take the streaming path: every
-// reporter streams, none is a PR/MR reporter, and no diff filter applies.
-func (o *ReviewOptions) canStream(reps reporterSet) bool {
-	if o.Getenv != nil && o.Getenv(streamEnv) == "0" {
-		return false
-	}
-	if o.Diff != "" || o.DiffFile != "" || (o.FilterMode != "" && o.FilterMode != "nofilter") {
-		return false
-	}
-	if len(reps) == 0 {
-		return false
-	}
-	for _, r := range reps {
-		if r.forge || r.rep == nil {
-			return false
-		}
-		if _, ok := r.rep.(reporters.Streamer); !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// streamWorkers is the number of goroutines that run the stages (runbook
-// rendering dominates: tens of µs per finding). With one CPU the stages run
-// inline in the parser's callback.
-func streamWorkers() int { return runtime.GOMAXPROCS(0) }
-
-// streamState is what the writer keeps: constant size, whatever the input.
-type streamState struct {
-	run    *translator.Run
-	reps   reporterSet
-	errs   []error // per reporter: the first Write error
-	failed bool
-
-	prevBase string
-	prevN    int
-
-	// expired maps each "exception expired" note to the sort key of the
-	// first finding that produced it, so the notes come out in the order
-	// the batch path (which walks sorted findings) gives them.
-	expired map[string]*translator.Finding
-}
-
-// streamer is a streaming run in progress: reporters begun, pipe open.
-type streamer struct {
-	in   streamInput
-	run  *translator.Run
-	st   *streamState
-	pipe *streamPipe
-}
-
-// startStream begins the streaming reporters and opens the pipe that runs
-// the per-finding stages (see the comment at the top of this file).
-func (o *ReviewOptions) startStream(ctx context.Context, in streamInput) *streamer {
-	run := &translator.Run{
-		FailLevel:      in.failLevel,
-		RequireRunbook: o.RequireRunbook,
-		Now:            o.Now(),
-		Version:        version(),
-	}
-	st := &streamState{run: run, reps: in.reps, errs: make([]error, len(in.reps)), expired: map[string]*translator.Finding{}}
+// runPipeline reads every input through the stages into the sink and ends
+// the reporters: the rest of reviewRun.
+func (o *ReviewOptions) runPipeline(ctx context.Context, in *runInput) error {
+	sts := make([]reporters.Streamer, len(in.reps))
 	for i, r := range in.reps {
-		if err := r.rep.(reporters.Streamer).Begin(run); err != nil {
-			st.errs[i] = err
-		}
+		sts[i] = reporters.Stream(ctx, r.rep)
 	}
-	process := func(f *translator.Finding) error {
-		for _, s := range in.stages {
-			if err := s.Map(ctx, f); err != nil {
-				return fmt.Errorf("stage %s: %w", s.Name(), err)
-			}
+	collect := o.collects(sts)
+	limit := o.threshold()
+
+	var held translator.Findings
+	var sk *sink
+	var stream *translator.Stream
+	var loc *locate.Stage
+	defer func() {
+		if loc != nil {
+			loc.Close()
 		}
-		// After locate, which may move a finding to its template file.
-		if f.Fingerprint == "" {
-			translator.Findings{f}.AssignFingerprints()
-			f.Fingerprint = "\x00" + f.Fingerprint // mark: ours, may get a -N suffix
+	}()
+	// start builds the stages and opens the pipeline into the sink.
+	start := func(searchFiles, streaming bool) error {
+		var err error
+		if loc, err = o.locateStage(in.baseDir, in.catalog, searchFiles); err != nil {
+			return err
 		}
+		ds, err := o.diffStage(ctx, in.reps)
+		if err != nil {
+			return err
+		}
+		p := &translator.Pipeline{Stages: in.stages(loc, ds), Workers: streamWorkers()}
+		if o.Debug {
+			p.Log = prefixWriter{o.IO.ErrOut}
+		}
+		sk = newSink(o, in, sts, streaming)
+		stream = p.Start(ctx, sk.write)
 		return nil
 	}
-	return &streamer{in: in, run: run, st: st, pipe: newStreamPipe(streamWorkers(), process, st.write)}
-}
-
-// streamRun streams every input (used by tests and when the threshold is 0).
-func (o *ReviewOptions) streamRun(ctx context.Context, in streamInput) error {
-	s := o.startStream(ctx, in)
+	var startErr error
+	emit := func(f *translator.Finding) error {
+		if stream != nil {
+			return stream.Send(f)
+		}
+		held = append(held, f)
+		if collect || len(held) <= limit {
+			return nil
+		}
+		if startErr = start(true, true); startErr != nil {
+			return startErr
+		}
+		// Each held finding is let go as it is sent: once through the
+		// stages it carries its runbook, and the slice must not keep 50,000
+		// of those alive (the peak memory of a streamed run).
+		for i, h := range held {
+			held[i] = nil
+			if err := stream.Send(h); err != nil {
+				return err
+			}
+		}
+		held = nil
+		return nil
+	}
 	var tools []string
 	var inputErr error
 	for _, spec := range in.inputs {
-		popts := parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir}
-		tool, err := o.readInput(spec, popts, s.pipe.send)
+		tool, err := o.readInput(spec, parsers.Options{Tool: spec.Tool, EFM: spec.EFM, CodePattern: in.codeRE, BaseDir: in.baseDir, ReadFile: o.readCheckout}, emit)
 		if tool != "" && !contains(tools, tool) {
 			tools = append(tools, tool)
 		}
-		if errors.Is(err, errStreamStage) {
+		if startErr != nil {
+			return startErr
+		}
+		if errors.Is(err, translator.ErrStopped) {
 			break
 		}
 		if err != nil {
 			inputErr = errors.Join(inputErr, err)
 		}
 	}
-	return o.finishStream(s, tools, inputErr)
-}
-
-// finishStream drains the pipe, ends the reporters and decides the exit code
-// exactly as the batch path does.
-func (o *ReviewOptions) finishStream(s *streamer, tools []string, inputErr error) error {
-	in, run, st, p := s.in, s.run, s.st, s.pipe
-	if stageErr := p.close(); stageErr != nil {
-		in.reps.close()
-		return &ExitError{Code: ExitUsage, Err: stageErr}
-	}
-	if o.Debug {
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: streamed %d findings through stages locate, ignore, runbooks, owners (%d workers)\n", p.n, p.workers)
-	}
-
-	run.Tools = tools
-	run.Notes = append(run.Notes, in.notes...)
-	for _, r := range in.ign.Unused() {
-		msg := fmt.Sprintf("ignore rule matched nothing: %s", describeRule(r))
-		run.Notes = append(run.Notes, msg)
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", msg)
-	}
-	run.Notes = append(run.Notes, st.expiredNotes()...)
-	run.Notes = append(run.Notes, locateNotes(in.loc, in.baseDir)...)
-	run.Notes = dedupe(run.Notes)
-	run.InputFailed = inputErr != nil
-
-	var errs []error
-	for i, r := range in.reps {
-		err := st.errs[i]
-		if err == nil {
-			err = r.rep.(reporters.Streamer).End(run)
+	if stream == nil {
+		if err := start(hasPathless(held), false); err != nil {
+			return err
 		}
-		flushGuard(r.guard)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, err))
-		}
-		if r.out != nil {
-			if cerr := r.out.Close(); cerr != nil {
-				errs = append(errs, fmt.Errorf("reporter %s: %w", r.spec.Name, cerr))
+		for _, h := range held {
+			if stream.Send(h) != nil {
+				break
 			}
-			r.out = nil
 		}
+		held = nil
 	}
-	o.flushStdout(st.failed)
-	repErr := errors.Join(errs...)
-
-	return o.verdict(inputErr, st.failed, repErr)
+	if err := stream.Close(); err != nil {
+		in.reps.close()
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if o.Debug && sk.streaming {
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: streamed %d findings through stages locate, ignore, runbooks, owners (%d workers)\n", stream.N, stream.Workers())
+	}
+	return sk.finish(ctx, tools, inputErr, loc)
 }
 
-// write runs in one goroutine, in input order: adjacent fingerprint
-// disambiguation, verdict, notes, and every streamer's Write.
-func (st *streamState) write(f *translator.Finding) {
-	if base, ok := strings.CutPrefix(f.Fingerprint, "\x00"); ok {
-		if base == st.prevBase {
-			st.prevN++
-			f.Fingerprint = fmt.Sprintf("%s-%d", base, st.prevN)
+// sink is the end of the pipeline: it collects the run or streams it (see
+// the top of this file). write runs in one goroutine, in input order.
+type sink struct {
+	o         *ReviewOptions
+	in        *runInput
+	run       *translator.Run
+	sts       []reporters.Streamer
+	errs      []error // per reporter: the first error; it gets nothing more
+	streaming bool
+	fs        translator.Findings // collected
+
+	failed bool
+	// prevBase and prevN number adjacent identical findings (streamed).
+	prevBase string
+	prevN    int
+	match    *baseline.Matcher // streamed runs with --baseline
+	// expired maps each "exception expired" note to the sort key of the
+	// first finding that produced it, so the notes come out in report
+	// order however the findings arrived.
+	expired map[string]*translator.Finding
+}
+
+func newSink(o *ReviewOptions, in *runInput, sts []reporters.Streamer, streaming bool) *sink {
+	run := &translator.Run{
+		FailLevel:      in.failLevel,
+		RequireRunbook: o.RequireRunbook,
+		Now:            o.Now(),
+		Version:        version(),
+		Lang:           o.lang,
+	}
+	in.bl.begin(run)
+	s := &sink{o: o, in: in, run: run, sts: sts, errs: make([]error, len(sts)), streaming: streaming,
+		expired: map[string]*translator.Finding{}}
+	if streaming {
+		if in.bl != nil {
+			s.match = in.bl.b.Matcher()
+		}
+		s.begin()
+	}
+	return s
+}
+
+func (s *sink) begin() {
+	for i, st := range s.sts {
+		s.errs[i] = st.Begin(s.run)
+	}
+}
+
+// write takes one finding out of the stages.
+func (s *sink) write(f *translator.Finding) {
+	if !s.streaming {
+		s.fs = append(s.fs, f)
+		return
+	}
+	if f.Fingerprint == "" {
+		translator.Findings{f}.AssignFingerprints() // the base fingerprint
+		if f.Fingerprint == s.prevBase {
+			s.prevN++
+			f.Fingerprint = fmt.Sprintf("%s-%d", s.prevBase, s.prevN)
 		} else {
-			st.prevBase, st.prevN = base, 1
-			f.Fingerprint = base
+			s.prevBase, s.prevN = f.Fingerprint, 1
 		}
 	} else {
-		st.prevBase, st.prevN = "", 0
+		s.prevBase, s.prevN = "", 0
 	}
-	if !st.failed && st.run.Failing(f) {
-		st.failed = true
+	if s.match != nil {
+		s.match.Classify(f)
 	}
-	if s := f.Suppressed; s != nil && s.Expired {
-		note := fmt.Sprintf("exception for %s %s expired on %s: the finding is reported again", f.Tool, f.Code, s.Expires)
-		if prev, ok := st.expired[note]; !ok || translator.Less(f, prev) {
-			// Keep only the sort key, not the finding (its runbook body).
-			st.expired[note] = &translator.Finding{Tool: f.Tool, Code: f.Code, Message: f.Message, Location: f.Location}
+	s.account(f)
+	s.send(f)
+}
+
+func (s *sink) send(f *translator.Finding) {
+	for i, st := range s.sts {
+		if s.errs[i] == nil {
+			s.errs[i] = st.Write(f)
 		}
-	}
-	for i, r := range st.reps {
-		if st.errs[i] != nil {
-			continue // a failed reporter gets nothing more; the others go on
-		}
-		st.errs[i] = r.rep.(reporters.Streamer).Write(f)
 	}
 }
 
-// expiredNotes returns the expired-exception notes in the order of the
-// findings that produced them, sorted as Findings.Sort sorts.
-func (st *streamState) expiredNotes() []string {
-	notes := make([]string, 0, len(st.expired))
-	for n := range st.expired {
+// account is what the run learns from each finding, in both modes: the
+// verdict, the expired-exception notes and the baseline counts.
+func (s *sink) account(f *translator.Finding) {
+	if !s.failed && s.run.Failing(f) {
+		s.failed = true
+	}
+	if sp := f.Suppressed; sp != nil && sp.Expired {
+		note := messages.T(s.run.Lang, "note.expired", f.Tool, f.Code, sp.Expires)
+		if prev, ok := s.expired[note]; !ok || translator.Less(f, prev) {
+			// Keep only the sort key, not the finding (its runbook body).
+			s.expired[note] = &translator.Finding{Tool: f.Tool, Code: f.Code, Message: f.Message, Location: f.Location}
+		}
+	}
+	if s.run.BaselineFile != "" && !f.Ignored() {
+		if f.Baseline == translator.BaselineExisting {
+			s.run.BaselineExisting++
+		} else {
+			s.run.BaselineNew++
+		}
+	}
+}
+
+// expiredNotes returns the expired-exception notes in report order.
+func (s *sink) expiredNotes() []string {
+	notes := make([]string, 0, len(s.expired))
+	for n := range s.expired {
 		notes = append(notes, n)
 	}
 	sort.Slice(notes, func(i, j int) bool {
-		a, b := st.expired[notes[i]], st.expired[notes[j]]
+		a, b := s.expired[notes[i]], s.expired[notes[j]]
 		if translator.Less(a, b) {
 			return true
 		}
@@ -292,119 +359,57 @@ func (st *streamState) expiredNotes() []string {
 	return notes
 }
 
-// errStreamStage stops the parser when a stage failed.
-var errStreamStage = errors.New("streaming stage failed")
-
-// streamPipe runs process on findings in parallel and hands them to write
-// in the order they were sent. The parser goroutine sends; batches of
-// streamBatch findings go to the workers, and a queue of per-batch result
-// channels (bounded) keeps the writer in input order and the window of
-// findings in flight bounded.
-type streamPipe struct {
-	process func(*translator.Finding) error
-	write   func(*translator.Finding)
-	workers int
-	n       int
-
-	cur    []*translator.Finding
-	jobs   chan *streamJob
-	order  chan *streamJob
-	done   chan struct{}
-	err    error // first stage error, read after done
-	failed atomic.Bool
-}
-
-type streamJob struct {
-	fs  []*translator.Finding
-	err error
-	ok  chan struct{}
-}
-
-func newStreamPipe(workers int, process func(*translator.Finding) error, write func(*translator.Finding)) *streamPipe {
-	p := &streamPipe{process: process, write: write, workers: workers}
-	if workers <= 1 {
-		p.workers = 1
-		return p
-	}
-	p.jobs = make(chan *streamJob, workers*2)
-	p.order = make(chan *streamJob, workers*4)
-	p.done = make(chan struct{})
-	for i := 0; i < workers; i++ {
-		go func() {
-			for j := range p.jobs {
-				for _, f := range j.fs {
-					if err := p.process(f); err != nil {
-						j.err = err
-						break
-					}
-				}
-				close(j.ok)
-			}
-		}()
-	}
-	go func() {
-		defer close(p.done)
-		for j := range p.order {
-			<-j.ok
-			if p.err != nil {
-				continue // drain
-			}
-			if j.err != nil {
-				p.err = j.err
-				p.failed.Store(true)
-				continue
-			}
-			for _, f := range j.fs {
-				p.write(f)
-			}
+// finish completes the run (a collected one is sorted, numbered, compared
+// and written now), adds the run notes, ends every reporter and decides
+// the exit code.
+func (s *sink) finish(ctx context.Context, tools []string, inputErr error, loc *locate.Stage) error {
+	o, run := s.o, s.run
+	if !s.streaming {
+		// After locate: it may move a finding to its template or .tf file.
+		s.fs.Sort()
+		s.fs.AssignFingerprints()
+		if s.in.bl != nil {
+			run.Fixed = s.in.bl.b.Classify(s.fs)
 		}
-	}()
-	return p
-}
-
-// send is the parser's emit callback.
-func (p *streamPipe) send(f *translator.Finding) error {
-	p.n++
-	if p.workers == 1 {
-		if err := p.process(f); err != nil {
-			p.err = err
-			return errStreamStage
+		for _, f := range s.fs {
+			s.account(f)
 		}
-		p.write(f)
-		return nil
+		run.Findings = s.fs
+		if run.Findings == nil {
+			run.Findings = translator.Findings{}
+		}
+	} else if s.match != nil {
+		run.Fixed = s.match.Fixed()
 	}
-	if p.failed.Load() {
-		return errStreamStage
+
+	run.Tools = tools
+	run.Notes = append(run.Notes, s.in.notes...)
+	for _, r := range s.in.ign.Unused() {
+		run.Notes = append(run.Notes, messages.T(run.Lang, "note.unused_ignore", describeRule(r)))
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", messages.T(messages.Default, "note.unused_ignore", describeRule(r)))
 	}
-	if p.cur == nil {
-		p.cur = make([]*translator.Finding, 0, streamBatch)
+	run.Notes = append(run.Notes, s.expiredNotes()...)
+	run.Notes = append(run.Notes, locateNotes(s.run.Lang, loc, s.in.baseDir)...)
+	run.Notes = dedupe(run.Notes)
+	run.InputFailed = inputErr != nil
+
+	if !s.streaming {
+		s.begin()
+		for _, f := range s.fs {
+			s.send(f)
+		}
 	}
-	p.cur = append(p.cur, f)
-	if len(p.cur) == streamBatch {
-		p.flush()
-	}
-	return nil
+	repErr := s.in.reps.end(ctx, o, run, s.sts, s.errs, s.failed)
+	return o.verdict(inputErr, s.failed, repErr)
 }
 
-func (p *streamPipe) flush() {
-	if len(p.cur) == 0 {
-		return
+// describeRule names an ignore rule in a note.
+func describeRule(r ignore.Rule) string {
+	var parts []string
+	for _, kv := range [][2]string{{"tool", r.Tool}, {"code", r.Code}, {"path", r.Path}, {"resource", r.Resource}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
 	}
-	j := &streamJob{fs: p.cur, ok: make(chan struct{})}
-	p.cur = nil
-	p.order <- j // blocks when the window is full: bounded memory
-	p.jobs <- j
-}
-
-// close waits for every finding to be written and returns the first stage
-// error.
-func (p *streamPipe) close() error {
-	if p.workers == 1 {
-		return p.err
-	}
-	p.flush()
-	close(p.order)
-	close(p.jobs)
-	<-p.done
-	return p.err
+	return strings.Join(parts, " ")
 }

@@ -212,6 +212,7 @@ type Server struct {
 	requests       fakeforge.Requests
 	writeTimes     []time.Time // accepted writes, for SecondaryLimits
 	secondaryHits  int
+	git            gitState // the repository side (contents.go)
 }
 
 // New starts a fake for owner/repo. The go-github client reaches it with
@@ -678,6 +679,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		}
 		writeJSON(w, 200, userJSON(BotLogin))
 	default:
+		if s.routeRepo(w, r, op, pp, body) {
+			return
+		}
 		s.t.Errorf("fakegithub: operation %s is in the contract but not faked", op)
 		writeError(w, 501, "not implemented by the fake: "+op)
 	}

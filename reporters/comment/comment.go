@@ -25,6 +25,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // MaxBody is the size limit of a comment body: GitHub rejects longer ones
@@ -135,6 +136,10 @@ type Options struct {
 	// Mentions lets an owner written as @user or @org/team notify them.
 	// Off by default: the owner is shown, nobody is pinged.
 	Mentions bool
+	// Lang is the language of the bodies' own words (messages.Langs; ""
+	// is English). The marker does not change with it, so a run in
+	// another language edits the comments of an earlier one.
+	Lang string
 }
 
 var handle = regexp.MustCompile(`^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]{1,100})?$`)
@@ -156,38 +161,48 @@ const (
 	maxField   = 512
 )
 
-const truncated = "\n\n*… truncated: the comment was over the 65,536-character limit of a review comment.*\n"
-
 // severityLabel is the heading word of a severity.
-func severityLabel(s translator.Severity) string {
+func severityLabel(l string, s translator.Severity) string {
 	switch s {
 	case translator.SeverityCritical:
-		return "🟥 Critical"
+		return "🟥 " + messages.SeverityTitle(l, "critical")
 	case translator.SeverityError:
-		return "🔴 Error"
+		return "🔴 " + messages.SeverityTitle(l, "error")
 	case translator.SeverityWarning:
-		return "🟠 Warning"
+		return "🟠 " + messages.SeverityTitle(l, "warning")
 	case translator.SeverityInfo:
-		return "🔵 Info"
+		return "🔵 " + messages.SeverityTitle(l, "info")
 	}
-	return "⚪ Notice"
+	return "⚪ " + messages.SeverityTitle(l, "notice")
 }
 
 // Inline renders the body of the inline comment about f, and the marker it
 // ends with (whose Hash tells a re-run whether an existing comment is
 // still identical).
 func Inline(f *translator.Finding, opts Options) (string, Marker) {
+	return InlineFix(f, opts, "")
+}
+
+// InlineFix is Inline with a fix section (Fix.Markdown, as the forge
+// reporter rendered it for where the comment goes) after the message:
+// the suggestion is part of the body, so its hash changes when the fix
+// does and a re-run edits the comment.
+func InlineFix(f *translator.Finding, opts Options, fix string) (string, Marker) {
+	l := opts.Lang
+	truncated := messages.T(l, "comment.truncated")
 	var head strings.Builder
-	head.WriteString("**" + severityLabel(f.Severity) + "** · " + escapeField(f.TitleOrCode()) + "\n\n")
+	head.WriteString("**" + severityLabel(l, f.Severity) + "** · " + escapeField(f.TitleOrCode()) + "\n\n")
 	if msg := strings.TrimSpace(f.Message); msg != "" {
 		head.WriteString(markdown.Escape(clip(msg, maxMessage)) + "\n\n")
 	}
 	if f.Resource != "" {
-		head.WriteString("Resource: " + markdown.Code(clip(f.Resource, maxField)) + "\n\n")
+		head.WriteString(messages.T(l, "comment.resource", markdown.Code(clip(f.Resource, maxField))))
 	}
 	if f.Suppressed != nil && f.Suppressed.Expired {
-		head.WriteString("> [!WARNING]\n> The exception for this finding expired on " + escapeField(f.Suppressed.Expires) + ".\n\n")
+		head.WriteString(messages.T(l, "comment.expired", escapeField(f.Suppressed.Expires)))
 	}
+
+	head.WriteString(fix)
 
 	var rb string
 	if f.Runbook != nil && strings.TrimSpace(f.Runbook.Body) != "" {
@@ -196,18 +211,18 @@ func Inline(f *translator.Finding, opts Options) (string, Marker) {
 
 	var tail strings.Builder
 	if f.Runbook != nil && f.Runbook.Owner != "" {
-		tail.WriteString("Owner: " + opts.owner(clip(f.Runbook.Owner, maxField)) + "\n\n")
+		tail.WriteString(messages.T(l, "comment.owner", opts.owner(clip(f.Runbook.Owner, maxField))))
 	}
-	tail.WriteString("<details><summary>Details</summary>\n\n")
-	tail.WriteString("- Tool: " + markdown.Code(clip(f.Tool, maxField)) + "\n")
+	tail.WriteString(messages.T(l, "comment.details"))
+	tail.WriteString(messages.T(l, "comment.tool", markdown.Code(clip(f.Tool, maxField))))
 	if f.Code != "" {
-		tail.WriteString("- Code: " + markdown.Code(clip(f.Code, maxField)) + "\n")
+		tail.WriteString(messages.T(l, "comment.code", markdown.Code(clip(f.Code, maxField))))
 	}
 	if u := safeURL(f.URL); u != "" {
-		tail.WriteString("- Documentation: " + u + "\n")
+		tail.WriteString(messages.T(l, "comment.docs", u))
 	}
 	if f.Runbook != nil && f.Runbook.ID != "" {
-		tail.WriteString("- Runbook: " + markdown.Code(clip(f.Runbook.ID, maxField)))
+		tail.WriteString(messages.T(l, "comment.runbook", markdown.Code(clip(f.Runbook.ID, maxField))))
 		for _, l := range f.Runbook.Links {
 			if u := safeURL(l); u != "" {
 				tail.WriteString(" · " + u)
@@ -215,7 +230,7 @@ func Inline(f *translator.Finding, opts Options) (string, Marker) {
 		}
 		tail.WriteString("\n")
 	}
-	tail.WriteString("- Fingerprint: " + markdown.Code(f.Fingerprint) + "\n")
+	tail.WriteString(messages.T(l, "comment.fingerprint", markdown.Code(f.Fingerprint)))
 	tail.WriteString("\n</details>\n\n")
 
 	m := Marker{FP: f.Fingerprint, Tool: f.Tool}
@@ -233,9 +248,10 @@ func Inline(f *translator.Finding, opts Options) (string, Marker) {
 
 // Fixed renders the body an inline comment is edited to once its finding is
 // no longer reported: the old title, struck through, and a fixed marker.
-func Fixed(f Marker, title, note string) (string, Marker) {
+// Only opts.Lang is read.
+func Fixed(f Marker, title, note string, opts Options) (string, Marker) {
 	var b strings.Builder
-	b.WriteString("✅ **Fixed**")
+	b.WriteString(messages.T(opts.Lang, "comment.fixed"))
 	if title != "" {
 		b.WriteString(": ~~" + escapeField(title) + "~~")
 	}

@@ -139,7 +139,7 @@ func TestParseRejects(t *testing.T) {
 func TestFixed(t *testing.T) {
 	body, m := Inline(finding("m"), Options{})
 	old, _ := Parse(body)
-	fixed, fm := Fixed(old, Title(body), "No longer reported.")
+	fixed, fm := Fixed(old, Title(body), "No longer reported.", Options{})
 	got, ok := Parse(fixed)
 	if !ok || got.State != StateFixed || got.FP != m.FP || got.Hash != fm.Hash {
 		t.Errorf("fixed marker = %+v", got)

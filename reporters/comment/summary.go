@@ -7,15 +7,28 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
-// Reasons a finding is in the summary instead of inline.
+// Reasons a finding is in the summary instead of inline, in English;
+// Reason(lang, …) gives them in a run's language.
 const (
 	// ReasonOutsideDiff: the finding's lines are not part of the change.
 	ReasonOutsideDiff = "outside the diff"
 	// ReasonNoLine: the tool gave no line to comment on.
 	ReasonNoLine = "no line number"
 )
+
+// reasonKeys are the message keys of the Reason constants.
+var reasonKeys = map[string]messages.Key{ReasonOutsideDiff: "summary.outside_diff", ReasonNoLine: "summary.no_line"}
+
+// Reason returns one of the Reason constants in lang.
+func Reason(lang, reason string) string {
+	if k, ok := reasonKeys[reason]; ok {
+		return messages.T(lang, k)
+	}
+	return reason
+}
 
 // Entry is a finding listed in the summary, with why it is there.
 type Entry struct {
@@ -59,13 +72,13 @@ type Summary struct {
 // items were left out.
 func SummaryBody(s Summary, opts Options) (string, Marker) {
 	c := s.Findings.Count()
+	l := opts.Lang
 	var head strings.Builder
 	head.WriteString("## runbook-translator\n\n")
 	if c.Total == 0 {
-		head.WriteString("No findings. ✅\n\n")
+		head.WriteString(messages.T(l, "summary.no_findings"))
 	} else {
-		fmt.Fprintf(&head, "| Errors | Warnings | Info | Ignored | Inline |\n|---:|---:|---:|---:|---:|\n| %d | %d | %d | %d | %d |\n\n",
-			c.Error, c.Warning, c.Info, c.Ignored, s.Inline)
+		head.WriteString(messages.T(l, "summary.counts", c.Error, c.Warning, c.Info, c.Ignored, s.Inline))
 	}
 	if s.Baseline {
 		n, e := 0, 0
@@ -76,7 +89,7 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 				n++
 			}
 		}
-		fmt.Fprintf(&head, "Against the base branch: **%d new**, %d existing, %d fixed.\n\n", n, e, len(s.Fixed))
+		head.WriteString(messages.T(l, "summary.baseline", n, e, len(s.Fixed)))
 	}
 
 	m := Marker{Kind: KindSummary, SHA: s.SHA, Rejected: s.Rejected, Unsettled: s.Unsettled, UnsettledWhy: clip(s.UnsettledWhy, maxField)}
@@ -98,28 +111,28 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 		if len(es) == 0 {
 			return
 		}
-		add(fmt.Sprintf("### %s (%d)\n\n", title, len(es)))
+		add(messages.T(l, "summary.section", title, len(es)))
 		for _, e := range es {
-			add("- " + entryLine(e.Finding) + " — " + markdown.Escape(clip(e.Reason, maxField)) + "\n")
+			add("- " + entryLine(l, e.Finding) + " — " + markdown.Escape(clip(e.Reason, maxField)) + "\n")
 		}
 		add("\n")
 	}
-	section("Not posted", s.Failed)
+	section(messages.T(l, "summary.not_posted"), s.Failed)
 	notInline, existing := s.NotInline, []Entry(nil)
 	if s.Baseline {
 		notInline, existing = splitExisting(s.NotInline)
 	}
-	section("Not shown inline", notInline)
+	section(messages.T(l, "summary.not_inline"), notInline)
 	if len(s.Fixed) > 0 {
-		add(fmt.Sprintf("### Fixed (%d): thank you!\n\n", len(s.Fixed)))
+		add(messages.T(l, "summary.fixed", len(s.Fixed)))
 		for _, f := range s.Fixed {
-			add("- " + entryLine(f) + "\n")
+			add("- " + entryLine(l, f) + "\n")
 		}
 		add("\n")
 	}
-	if len(existing) > 0 && add(fmt.Sprintf("<details><summary>Existing findings not shown inline (%d): already on the base branch</summary>\n\n", len(existing))) {
+	if len(existing) > 0 && add(messages.T(l, "summary.existing", len(existing))) {
 		for _, e := range existing {
-			add("- " + entryLine(e.Finding) + " — " + markdown.Escape(clip(e.Reason, maxField)) + "\n")
+			add("- " + entryLine(l, e.Finding) + " — " + markdown.Escape(clip(e.Reason, maxField)) + "\n")
 		}
 		// Always closed (the budget keeps room), so a cut list does not
 		// fold the rest of the summary.
@@ -128,11 +141,14 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 
 	ign := s.Findings.IgnoredOnes()
 	if len(ign) > 0 {
-		add(fmt.Sprintf("### Ignored (%d)\n\n", len(ign)))
+		add(messages.T(l, "summary.ignored", len(ign)))
 		for _, f := range ign {
-			line := "- " + entryLine(f) + " — " + markdown.Escape(clip(f.Suppressed.Reason, maxField))
+			line := "- " + entryLine(l, f) + " — " + markdown.Escape(clip(f.Suppressed.Reason, maxField))
 			if f.Suppressed.Expires != "" {
-				line += " (until " + markdown.Escape(clip(f.Suppressed.Expires, 32)) + ")"
+				line += messages.T(l, "summary.until", markdown.Escape(clip(f.Suppressed.Expires, 32)))
+			}
+			if n := f.Suppressed.ExpiryNote(); n != "" {
+				line += " ⏳ **" + n + "**"
 			}
 			if u := safeURL(f.Suppressed.Link); u != "" {
 				line += " " + u
@@ -143,7 +159,7 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 	}
 
 	if len(s.Notes) > 0 {
-		add("### Notes\n\n")
+		add(messages.T(l, "summary.notes"))
 		for _, n := range s.Notes {
 			add("- " + markdown.Escape(clip(n, maxMessage)) + "\n")
 		}
@@ -151,7 +167,7 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 	}
 
 	if rb := runbookLinks(s.Findings); len(rb) > 0 {
-		add("### Runbooks\n\n")
+		add(messages.T(l, "summary.runbooks"))
 		for _, l := range rb {
 			add(l)
 		}
@@ -160,7 +176,7 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 
 	body := b.String()
 	if left > 0 {
-		body += fmt.Sprintf("\n*… %d more lines not shown: the summary is limited to 65,536 characters.*\n\n", left)
+		body += messages.T(l, "summary.more_lines", left)
 	}
 	// The hash covers what the marker remembers, not the body alone: the
 	// memory of refused writes holds for its commit only, so a summary
@@ -187,12 +203,12 @@ func splitExisting(es []Entry) (fresh, existing []Entry) {
 
 // entryLine renders one finding as a list item: severity, code, location,
 // and the escaped message.
-func entryLine(f *translator.Finding) string {
+func entryLine(l string, f *translator.Finding) string {
 	loc := f.Path
 	if f.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", f.Path, f.Line)
 	}
-	s := "**" + f.Severity.String() + "** " + markdown.Code(clip(strings.TrimSpace(f.Tool+" "+f.Code), maxField))
+	s := "**" + messages.Severity(l, f.Severity.String()) + "** " + markdown.Code(clip(strings.TrimSpace(f.Tool+" "+f.Code), maxField))
 	if loc != "" {
 		s += " " + markdown.Code(clip(loc, maxField))
 	}

@@ -13,6 +13,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
@@ -93,18 +94,18 @@ func (a *Annotations) Report(ctx context.Context, run *translator.Run) error {
 	// The pull request shows the first 10 of each kind and hides the rest
 	// without a word: say so first, so that this notice is one of the 10.
 	if hidden := max(errs-MaxShownPerStep, 0) + max(warns-MaxShownPerStep, 0) + max(notices+1-MaxShownPerStep, 0); hidden > 0 {
-		where := "the job log"
+		where := messages.T(run.Lang, "ann.where_log")
 		if a.JobSummaryPath != "" {
-			where = "the job log, and the job summary lists every finding"
+			where = messages.T(run.Lang, "ann.where_summary")
 		}
-		fmt.Fprintf(w, "::notice title=runbook-translator::GitHub shows at most %d error, %d warning and %d notice annotations per step: %d more are in %s\n",
-			MaxShownPerStep, MaxShownPerStep, MaxShownPerStep, hidden, where)
+		msg := messages.T(run.Lang, "ann.hidden", MaxShownPerStep, MaxShownPerStep, MaxShownPerStep, hidden, where)
+		w.WriteString(workflowCommand("notice", [][2]string{{"title", "runbook-translator"}}, msg) + "\n")
 	}
 	for _, f := range fs {
 		if f.Ignored() {
 			continue
 		}
-		w.WriteString(WorkflowCommand(f))
+		w.WriteString(WorkflowCommand(f, run.Lang))
 		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {
@@ -163,8 +164,9 @@ func workflowLevel(s translator.Severity) string {
 }
 
 // WorkflowCommand renders the workflow command of one finding (without the
-// trailing newline). A finding without a path gets no file property.
-func WorkflowCommand(f *translator.Finding) string {
+// trailing newline), its own words in lang. A finding without a path gets
+// no file property.
+func WorkflowCommand(f *translator.Finding, lang string) string {
 	var props [][2]string
 	noLine := false
 	if f.Path != "" {
@@ -179,7 +181,7 @@ func WorkflowCommand(f *translator.Finding) string {
 		}
 	}
 	props = append(props, [2]string{"title", annotationTitle(f)})
-	return workflowCommand(workflowLevel(f.Severity), props, annotationMessage(f, noLine))
+	return workflowCommand(workflowLevel(f.Severity), props, annotationMessage(lang, f, noLine))
 }
 
 // workflowCommand formats "::name k=v,k=v::message" as the toolkit's

@@ -184,7 +184,7 @@ func TestWorkflowCommandShapes(t *testing.T) {
 			"::error title=t::m%0A%0At"},
 	}
 	for _, c := range cases {
-		if got := WorkflowCommand(c.f); got != c.want {
+		if got := WorkflowCommand(c.f, ""); got != c.want {
 			t.Errorf("got  %s\nwant %s", got, c.want)
 		}
 	}

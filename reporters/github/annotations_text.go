@@ -9,6 +9,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
@@ -21,10 +22,6 @@ const (
 	// 64 KB."; 64,000 bytes is under it whether KB means 1000 or 1024.
 	annotationMaxMessage = 64000
 )
-
-// noLineNote marks an annotation placed on line 1 because the tool gave no
-// line: GitHub requires start_line >= 1.
-const noLineNote = "(no line reported)"
 
 // SummaryFunc renders the Markdown summary of a run in at most maxBytes
 // bytes. cmd builds one from reporters.Markdown with ReporterSummary; when
@@ -57,21 +54,22 @@ func annRenderSummary(ctx context.Context, fn SummaryFunc, run *translator.Run, 
 	if err != nil {
 		return "", err
 	}
-	return markdown.Truncate(s, maxBytes, "\n\n… (summary truncated to fit GitHub's size limit)\n"), nil
+	return markdown.Truncate(s, maxBytes, messages.T(run.Lang, "ann.summary_truncated")), nil
 }
 
 // annBasicSummary is the built-in summary: counts, then one line per finding,
 // ignored ones last. Every untrusted string is escaped.
 func annBasicSummary(_ context.Context, run *translator.Run, maxBytes int) (string, error) {
+	l := run.Lang
 	var b strings.Builder
 	b.WriteString("## runbook-translator\n\n")
-	b.WriteString(annCounts(run.Findings.Count()) + "\n\n")
+	b.WriteString(annCounts(l, run.Findings.Count()) + "\n\n")
 	fs := annSorted(run.Findings)
 	for _, f := range fs {
 		if f.Ignored() {
 			continue
 		}
-		fmt.Fprintf(&b, "- **%s** %s %s: %s\n", f.Severity, annLocationMD(f), markdown.Escape(annOneLine(f.TitleOrCode())),
+		fmt.Fprintf(&b, "- **%s** %s %s: %s\n", messages.Severity(l, f.Severity.String()), annLocationMD(l, f), markdown.Escape(annOneLine(f.TitleOrCode())),
 			markdown.Escape(annOneLine(f.Message)))
 	}
 	first := true
@@ -80,18 +78,22 @@ func annBasicSummary(_ context.Context, run *translator.Run, maxBytes int) (stri
 			continue
 		}
 		if first {
-			b.WriteString("\n### Ignored\n\n")
+			b.WriteString(messages.T(l, "ann.ignored_heading"))
 			first = false
 		}
-		fmt.Fprintf(&b, "- %s %s: %s (ignored: %s)\n", annLocationMD(f), markdown.Escape(annOneLine(f.TitleOrCode())),
-			markdown.Escape(annOneLine(f.Message)), markdown.Escape(annOneLine(f.Suppressed.Reason)))
+		note := ""
+		if n := f.Suppressed.ExpiryNote(); n != "" {
+			note = "; " + n
+		}
+		b.WriteString(messages.T(l, "ann.ignored_item", annLocationMD(l, f), markdown.Escape(annOneLine(f.TitleOrCode())),
+			markdown.Escape(annOneLine(f.Message)), markdown.Escape(annOneLine(f.Suppressed.Reason))+note))
 	}
 	return b.String(), nil
 }
 
-func annLocationMD(f *translator.Finding) string {
+func annLocationMD(l string, f *translator.Finding) string {
 	if f.Path == "" {
-		return "(no file)"
+		return messages.T(l, "md.no_file")
 	}
 	if f.Line > 0 {
 		return markdown.Code(fmt.Sprintf("%s:%d", f.Path, f.Line))
@@ -100,19 +102,12 @@ func annLocationMD(f *translator.Finding) string {
 }
 
 // annCounts is "2 errors, 1 warning, 0 notices (3 ignored)".
-func annCounts(c translator.Counts) string {
-	s := fmt.Sprintf("%s, %s, %s", annPlural(c.Error, "error"), annPlural(c.Warning, "warning"), annPlural(c.Info, "notice"))
+func annCounts(l string, c translator.Counts) string {
+	s := messages.T(l, "ann.counts", messages.N(l, "ann.n_errors", c.Error), messages.N(l, "ann.n_warnings", c.Warning), messages.N(l, "ann.n_notices", c.Info))
 	if c.Ignored > 0 {
-		s += fmt.Sprintf(" (%d ignored)", c.Ignored)
+		s += messages.T(l, "ann.ignored_count", c.Ignored)
 	}
 	return s
-}
-
-func annPlural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // annSorted returns the findings sorted by path, line, column, tool and
@@ -147,45 +142,46 @@ func annotationTitle(f *translator.Finding) string {
 // annotationMessage is the finding's message and a short pointer to its
 // runbook, as plain text (annotations are not rendered as Markdown),
 // bounded to annotationMaxMessage bytes.
-func annotationMessage(f *translator.Finding, noLine bool) string {
+func annotationMessage(l string, f *translator.Finding, noLine bool) string {
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(markdown.Sanitize(f.Message)))
 	if noLine {
-		b.WriteString(" " + noLineNote)
+		// GitHub requires start_line >= 1: the annotation is on line 1.
+		b.WriteString(" " + messages.T(l, "ann.no_line"))
 	}
 	b.WriteString("\n\n")
 	if tc := strings.TrimSpace(f.Tool + " " + f.Code); tc != "" {
 		b.WriteString(annOneLine(tc))
 	}
 	if f.Resource != "" {
-		b.WriteString(" on " + annOneLine(f.Resource))
+		b.WriteString(messages.T(l, "ann.on", annOneLine(f.Resource)))
 	}
 	b.WriteString("\n")
 	switch rb := f.Runbook; {
 	case rb == nil:
 	case rb.IsFallback():
-		b.WriteString("No specific runbook; see the generic guidance in the details.")
+		b.WriteString(messages.T(l, "ann.fallback"))
 	default:
-		fmt.Fprintf(&b, "Runbook: %s (%s)", annOneLine(rb.Title), annOneLine(rb.ID))
+		b.WriteString(messages.T(l, "ann.runbook", annOneLine(rb.Title), annOneLine(rb.ID)))
 		if rb.Owner != "" {
-			b.WriteString(", owner " + annOneLine(rb.Owner))
+			b.WriteString(messages.T(l, "ann.owner", annOneLine(rb.Owner)))
 		}
 		if len(rb.Links) > 0 {
 			b.WriteString("\n" + annOneLine(rb.Links[0]))
 		}
 	}
 	if f.Suppressed != nil && f.Suppressed.Expired {
-		b.WriteString("\nIts exception expired on " + annOneLine(f.Suppressed.Expires) + ".")
+		b.WriteString(messages.T(l, "ann.expired", annOneLine(f.Suppressed.Expires)))
 	}
-	return markdown.Truncate(strings.TrimRight(b.String(), "\n"), annotationMaxMessage, "\n… (truncated)")
+	return markdown.Truncate(strings.TrimRight(b.String(), "\n"), annotationMaxMessage, messages.T(l, "ann.truncated"))
 }
 
 // annotationDetails is the rendered runbook, bounded; "" without one.
-func annotationDetails(f *translator.Finding) string {
+func annotationDetails(l string, f *translator.Finding) string {
 	if f.Runbook == nil || f.Runbook.Body == "" {
 		return ""
 	}
-	return markdown.Truncate(markdown.Sanitize(f.Runbook.Body), annotationMaxMessage, "\n… (runbook truncated; see the summary)")
+	return markdown.Truncate(markdown.Sanitize(f.Runbook.Body), annotationMaxMessage, messages.T(l, "ann.runbook_truncated"))
 }
 
 // annotationLines is the 1-based line range GitHub accepts (start >= 1,

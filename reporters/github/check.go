@@ -13,6 +13,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
@@ -120,9 +121,9 @@ func Conclusion(run *translator.Run) string {
 func checkTitle(run *translator.Run) string {
 	c := run.Findings.Count()
 	if c.Total == 0 {
-		return "No findings"
+		return messages.T(run.Lang, "ann.no_findings")
 	}
-	return annCounts(c)
+	return annCounts(run.Lang, c)
 }
 
 // Post creates the check run: one POST with the first 50 annotations, then
@@ -153,12 +154,12 @@ func (c *CheckRun) Post(ctx context.Context, run *translator.Run) (*CheckOutcome
 			pathless = append(pathless, f)
 			continue
 		}
-		anns = append(anns, checkAnnotation(f))
+		anns = append(anns, checkAnnotation(run.Lang, f))
 	}
 	out := &CheckOutcome{Conclusion: Conclusion(run), Annotations: len(anns), Unannotated: len(pathless)}
 	output := func(batch []*gh.CheckRunAnnotation) *gh.CheckRunOutput {
 		o := &gh.CheckRunOutput{Title: gh.String(checkTitle(run)), Summary: gh.String(summary), Annotations: batch}
-		if t := pathlessText(pathless); t != "" {
+		if t := pathlessText(run.Lang, pathless); t != "" {
 			o.Text = gh.String(t)
 		}
 		return o
@@ -263,14 +264,14 @@ func (c *CheckRun) dry(method, path string, body any) error {
 }
 
 // checkAnnotation is the annotation of one finding that has a path.
-func checkAnnotation(f *translator.Finding) *gh.CheckRunAnnotation {
+func checkAnnotation(l string, f *translator.Finding) *gh.CheckRunAnnotation {
 	start, end, noLine := annotationLines(f)
 	a := &gh.CheckRunAnnotation{
 		Path:            gh.String(f.Path),
 		StartLine:       gh.Int(start),
 		EndLine:         gh.Int(end),
 		AnnotationLevel: gh.String(f.Severity.GitHubAnnotationLevel()),
-		Message:         gh.String(annotationMessage(f, noLine)),
+		Message:         gh.String(annotationMessage(l, f, noLine)),
 	}
 	if t := annotationTitle(f); t != "" {
 		a.Title = gh.String(t)
@@ -278,7 +279,7 @@ func checkAnnotation(f *translator.Finding) *gh.CheckRunAnnotation {
 	if col, endCol := annotationColumns(f, start, end); col > 0 {
 		a.StartColumn, a.EndColumn = gh.Int(col), gh.Int(endCol)
 	}
-	if d := annotationDetails(f); d != "" {
+	if d := annotationDetails(l, f); d != "" {
 		a.RawDetails = gh.String(d)
 	}
 	return a
@@ -286,14 +287,14 @@ func checkAnnotation(f *translator.Finding) *gh.CheckRunAnnotation {
 
 // pathlessText is output.text: the active findings that have no path and
 // so cannot be annotated, bounded to the output limit.
-func pathlessText(fs translator.Findings) string {
+func pathlessText(l string, fs translator.Findings) string {
 	if len(fs) == 0 {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "### Findings without a file (%d)\n\nThese cannot be annotated on a line:\n\n", len(fs))
+	b.WriteString(messages.T(l, "ann.pathless", len(fs)))
 	for _, f := range fs {
-		fmt.Fprintf(&b, "- **%s** %s: %s", f.Severity, markdown.Escape(annOneLine(f.TitleOrCode())), markdown.Escape(annOneLine(f.Message)))
+		fmt.Fprintf(&b, "- **%s** %s: %s", messages.Severity(l, f.Severity.String()), markdown.Escape(annOneLine(f.TitleOrCode())), markdown.Escape(annOneLine(f.Message)))
 		if f.Resource != "" {
 			b.WriteString(" (" + markdown.Code(f.Resource) + ")")
 		}
@@ -302,5 +303,5 @@ func pathlessText(fs translator.Findings) string {
 		}
 		b.WriteString("\n")
 	}
-	return markdown.Truncate(b.String(), checkMaxOutput, "\n… (list truncated to fit GitHub's size limit)\n")
+	return markdown.Truncate(b.String(), checkMaxOutput, messages.T(l, "ann.list_truncated"))
 }

@@ -93,6 +93,7 @@ func newReviewer(o reporters.ForgeOptions) (reporters.Reporter, error) {
 		Log:            o.Log,
 		RequestTimeout: gctx.RequestTimeout,
 		MaxWait:        gctx.MaxWait,
+		ReadFile:       o.ReadFile,
 	})
 	if n := mergeCommitNote(gctx, o); n != "" {
 		if o.Log != nil {

@@ -30,6 +30,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
@@ -96,6 +97,10 @@ type Options struct {
 	// for a GitHub App token when GraphQL's viewer is not available:
 	// "<app-slug>[bot]".
 	BotLogin string
+	// ReadFile reads a repository-relative file of the checkout, for the
+	// lines a finding's fix replaces (suggestions); nil shows fixes
+	// without checking them, as text only.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // Reviewer is the github-pr-review reporter.
@@ -155,15 +160,14 @@ func (r *Reviewer) path(format string, args ...any) string {
 // per write would make every small run slower for no documented limit.
 var secondaryLimits = []lifecycle.Limit{{N: 80, Per: time.Minute}, {N: 500, Per: time.Hour}}
 
-// verdictHelp is what a refused --request-changes needs. GitHub answers
+// What a refused --request-changes needs. GitHub answers
 // the Actions GITHUB_TOKEN 422 "GitHub Actions is not permitted to approve
 // pull requests." unless the repository (or organization) setting "Allow
 // GitHub Actions to create and approve pull requests" is on
 // (cpp-linter/cpp-linter#51, fastify/github-action-merge-dependabot#359),
 // and any token 422 "Can not request changes on your own pull request"
 // on a pull request its user opened (MorrisonCole/pr-lint-action#265).
-const verdictHelp = "with the Actions GITHUB_TOKEN turn on \"Allow GitHub Actions to create and approve pull requests\" (Settings > Actions > General), " +
-	"or use a token of a user who did not open the pull request (docs/forges.md)."
+// The text is the message "github.verdict_help" (messages/).
 
 // Report implements reporters.Reporter.
 func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
@@ -176,13 +180,14 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 		MaxBatch: r.opts.MaxCommentsPerReview, Concurrency: 1, Limits: secondaryLimits,
 		Clock: r.opts.Clock, MaxRounds: r.opts.MaxRetries + 1, Backoff: func(n int) time.Duration { return backoff(n - 1) },
 		MaxWait: r.opts.MaxWait, Log: r.logf, FileComments: r.opts.FileComments,
-		RequestChanges: r.opts.RequestChanges, VerdictHelp: verdictHelp,
-		Permissions: "contents: write for the Actions GITHUB_TOKEN (pull-requests: write is not enough)",
+		RequestChanges: r.opts.RequestChanges, VerdictHelp: messages.T(run.Lang, "github.verdict_help"),
+		Permissions: messages.T(run.Lang, "github.permissions"),
 	}
 	if r.opts.DryRun != nil {
 		cfg.Limits = nil // nothing is sent
 	}
-	err = lifecycle.Report(ctx, &forge{r}, cfg, lifecycle.Input{Run: run, Diff: model, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions})
+	err = lifecycle.Report(ctx, &forge{r}, cfg, lifecycle.Input{Run: run, Diff: model, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions,
+		Fix: r.suggestion(model)})
 	return readErr(err)
 }
 

@@ -26,6 +26,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
@@ -98,6 +99,10 @@ type Options struct {
 	// does not show, a thread on the whole file (position_type file,
 	// GitLab 16.4 and later) instead of a line in the summary.
 	FileComments bool
+	// ReadFile reads a repository-relative file of the checkout, for the
+	// lines a finding's fix replaces (suggestions); without it fixes are
+	// named, not suggested.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // Discussions is the gitlab-mr-discussion reporter.
@@ -160,16 +165,17 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 	if err != nil {
 		return err
 	}
-	in := lifecycle.Input{Run: run, Diff: dm, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions}
+	in := lifecycle.Input{Run: run, Diff: dm, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions,
+		Fix: r.suggestion(dm)}
 	if r.opts.HeadSHA != "" && r.opts.HeadSHA != ver.HeadCommitSHA {
-		in.Stale = "the merge request has commits newer than the analysed one"
+		in.Stale = messages.T(run.Lang, "life.stale_mr")
 	}
 	cfg := lifecycle.Config{
 		Forge: "GitLab", What: "post merge request discussions", Head: ver.HeadCommitSHA, BotLogin: r.opts.BotLogin,
 		MaxBatch: 1, Concurrency: r.opts.MaxConcurrency, Limits: notesCreateLimit,
 		Clock: r.opts.Retry.Clock, MaxRounds: r.opts.Retry.MaxAttempts, Backoff: r.api.backoff, MaxWait: r.opts.Retry.MaxWait,
 		Log: r.logf, Redact: r.api.redact, FileComments: r.opts.FileComments,
-		Permissions: "the Developer role or higher (a Reporter may comment but not resolve)",
+		Permissions: messages.T(run.Lang, "gitlab.permissions"),
 	}
 	if r.opts.DryRun != nil {
 		cfg.Concurrency = 1 // a dry run prints its calls in plan order

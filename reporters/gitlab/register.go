@@ -47,6 +47,7 @@ func newFromOptions(o reporters.ForgeOptions) (reporters.Reporter, error) {
 		Log:        o.Log,
 
 		FileComments: o.FileComments,
+		ReadFile:     o.ReadFile,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)

@@ -14,15 +14,20 @@
 //	benchgen trivy MB FILE      a Trivy JSON report of about MB megabytes
 //	benchgen trivy-ids MB FILE  the same with the fixtures' real vulnerability IDs kept
 //	benchgen checkov N FILE     a checkov report with N failed checks
+//	benchgen sarif N FILE       a Trivy SARIF log (trivy-sarif/config-k8s-shop.sarif) with N
+//	                            results, each on its own file and lines; the run's tool,
+//	                            rules and originalUriBaseIds (written last, as trivy does)
+//	                            are the fixture's
 //
 // The JSON reports replicate the structure of real fixtures in testdata/
 // (trivy/config-k8s-shop.json, trivy/upstream-alpine-39-high-critical.json,
-// checkov/terraform-custom-windows.json) with varied targets, IDs and lines;
+// checkov/terraform-custom-windows.json, trivy-sarif/config-k8s-shop.sarif) with varied targets, IDs and lines;
 // nothing is typed by hand. The same arguments always give the same bytes.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -34,7 +39,7 @@ import (
 
 func main() {
 	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: benchgen text|unique|shellcheck|hadolint|trivy|trivy-ids|checkov N FILE")
+		fmt.Fprintln(os.Stderr, "usage: benchgen text|unique|shellcheck|hadolint|trivy|trivy-ids|checkov|sarif N FILE")
 		os.Exit(2)
 	}
 	n, err := strconv.Atoi(os.Args[2])
@@ -63,6 +68,8 @@ func main() {
 		err = trivy(w, n<<20, false)
 	case "checkov":
 		err = checkov(w, n)
+	case "sarif":
+		err = sarifLog(w, n)
 	default:
 		err = fmt.Errorf("unknown kind %q", os.Args[1])
 	}
@@ -311,6 +318,99 @@ func checkov(w *bufio.Writer, n int) error {
 		}
 	}
 	_, err = fmt.Fprintf(w, "]},\"summary\":%s}\n", sum)
+	return err
+}
+
+// sarifLog writes trivy-sarif/config-k8s-shop.sarif with its run's results
+// replaced by n copies of them, each on its own file (app-NNNN/...) and
+// lines. Everything around the results stays byte for byte the fixture's,
+// in its order: the tool first, originalUriBaseIds after the results.
+func sarifLog(w *bufio.Writer, n int) error {
+	const fixture = "testdata/trivy-sarif/config-k8s-shop.sarif"
+	b, err := os.ReadFile(filepath.FromSlash(fixture))
+	if err != nil {
+		return err
+	}
+	// Find the first run's "results" value with the token stream: from
+	// the end of its key to the end of the array.
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var start, end int64
+	var results []json.RawMessage
+	depth := 0
+	inRuns := false
+	for start == 0 {
+		t, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("%s: no results: %v", fixture, err)
+		}
+		switch t := t.(type) {
+		case json.Delim:
+			if t == '{' || t == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		case string:
+			switch {
+			case depth == 1 && t == "runs":
+				inRuns = true
+			case inRuns && depth == 3 && t == "results":
+				start = dec.InputOffset()
+				if err := dec.Decode(&results); err != nil {
+					return err
+				}
+				end = dec.InputOffset()
+			case depth == 1 || depth == 3:
+				// another key's value: skip it whole
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if len(results) == 0 {
+		return fmt.Errorf("%s: no results", fixture)
+	}
+	if _, err := w.Write(b[:start]); err != nil {
+		return err
+	}
+	w.WriteString(": [")
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < n; i++ {
+		var res map[string]any
+		if err := json.Unmarshal(results[i%len(results)], &res); err != nil {
+			return err
+		}
+		app := fmt.Sprintf("app-%04d", i/len(results))
+		if locs, ok := res["locations"].([]any); ok && len(locs) > 0 {
+			pl, _ := locs[0].(map[string]any)["physicalLocation"].(map[string]any)
+			if al, ok := pl["artifactLocation"].(map[string]any); ok {
+				al["uri"] = app + "/" + fmt.Sprint(al["uri"])
+			}
+			if reg, ok := pl["region"].(map[string]any); ok {
+				// the same region, further down the file
+				off := float64(r.Intn(400))
+				for _, k := range []string{"startLine", "endLine"} {
+					if l, ok := reg[k].(float64); ok {
+						reg[k] = l + off
+					}
+				}
+			}
+		}
+		out, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		if _, err := w.Write(out); err != nil {
+			return err
+		}
+	}
+	w.WriteString("]")
+	_, err = w.Write(b[end:])
 	return err
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
@@ -53,10 +54,11 @@ func (s *state) refuse(err error) {
 	}
 }
 
-func (s *state) addNote(format string, args ...any) {
+// addNote adds a note, already in the run's language, to the summary.
+func (s *state) addNote(note string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.notes = append(s.notes, fmt.Sprintf(format, args...))
+	s.notes = append(s.notes, note)
 }
 
 // runJobs performs the edits, fixes, resolves and reopens. Edits go
@@ -84,7 +86,7 @@ func (s *state) do(ctx context.Context, j job) {
 			s.mu.Lock()
 			s.errs = append(s.errs, fmt.Errorf("edit comment %s: %w", j.n.ID, err))
 			s.mu.Unlock()
-			s.addNote("%s:%d: the comment could not be updated: %s", j.n.Path, j.n.Line, s.redact(msg))
+			s.addNote(messages.T(s.lang, "life.update_failed", j.n.Path, j.n.Line, s.redact(msg)))
 			return
 		}
 	}
@@ -147,7 +149,7 @@ func (s *state) fail(ds []*Draft, reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, d := range ds {
-		s.failed = append(s.failed, comment.Entry{Finding: d.Finding, Reason: "not posted: " + s.redact(reason)})
+		s.failed = append(s.failed, comment.Entry{Finding: d.Finding, Reason: messages.T(s.lang, "summary.not_posted_why", s.redact(reason))})
 	}
 }
 
@@ -277,7 +279,7 @@ func (s *state) createBatch(ctx context.Context, ds []*Draft) ([]*Draft, error) 
 			s.logf("%s:%d rejected: %s", d.Path, d.Line, msg)
 			s.mu.Lock()
 			s.rejected[rejectKey(d.Marker.FP, d.Path, d.Line)] = msg
-			s.notInline = append(s.notInline, comment.Entry{Finding: d.Finding, Reason: "rejected by " + s.cfg.Forge + ": " + msg})
+			s.notInline = append(s.notInline, comment.Entry{Finding: d.Finding, Reason: messages.T(s.lang, "summary.rejected_by", s.cfg.Forge, msg)})
 			s.mu.Unlock()
 			return nil, nil
 		}

@@ -120,6 +120,9 @@ type Draft struct {
 	File   bool
 	Body   string
 	Marker comment.Marker
+	// Fix is the fix section of Body (Input.Fix), kept to render the body
+	// again with another fingerprint (sameAs).
+	Fix string
 }
 
 // Kind classifies an error of one operation.

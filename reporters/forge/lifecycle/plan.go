@@ -6,6 +6,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
@@ -114,17 +115,17 @@ func (s *state) plan(want []*Draft, ours []*Note, active []*translator.Finding, 
 		}
 		if s.replied(n) {
 			if !n.ResolvedKnown || !n.Resolved {
-				p.notes = append(p.notes, where+": the finding is no longer reported, but the thread stays open because someone replied to it.")
+				p.notes = append(p.notes, messages.T(s.lang, "life.replied", where))
 			}
 			continue
 		}
-		note := "No longer reported as of " + short(s.cfg.Head) + "."
+		note := messages.T(s.lang, "life.gone", short(s.cfg.Head))
 		if d := nowAt[baseFP(n.marker.FP)]; d != nil {
-			note = fmt.Sprintf("The code changed; the finding is now reported at %s:%d (as of %s).", diff.CleanPath(d.Path), d.Line, short(s.cfg.Head))
+			note = messages.T(s.lang, "life.moved", diff.CleanPath(d.Path), d.Line, short(s.cfg.Head))
 		} else if f := elsewhere[baseFP(n.marker.FP)]; f != nil {
-			note = fmt.Sprintf("The finding is now reported at %s:%d, where it cannot be commented on; the summary lists it (as of %s).", diff.CleanPath(f.Path), f.Line, short(s.cfg.Head))
+			note = messages.T(s.lang, "life.moved_elsewhere", diff.CleanPath(f.Path), f.Line, short(s.cfg.Head))
 		}
-		body, _ := comment.Fixed(n.marker, comment.Title(n.Body), note)
+		body, _ := comment.Fixed(n.marker, comment.Title(n.Body), note, copts)
 		p.jobs = append(p.jobs, job{kind: jobFix, n: n, body: body})
 	}
 	return p
@@ -139,7 +140,7 @@ func sameAs(d *Draft, old comment.Marker, copts comment.Options) bool {
 	}
 	f := *d.Finding
 	f.Fingerprint = old.FP
-	_, m := comment.Inline(&f, copts)
+	_, m := comment.InlineFix(&f, copts, d.Fix)
 	return m.Hash == old.Hash
 }
 

@@ -11,6 +11,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
 
@@ -25,6 +26,21 @@ type Input struct {
 	// request has moved on to a newer commit).
 	Stale    string
 	Mentions bool
+	// Fix, when set, decides how a finding's first fix shows in the
+	// comment d about to be drafted for it (Path, Line, StartLine and File
+	// set): it may move d onto the lines the fix replaces (a GitHub
+	// suggestion replaces exactly the commented lines) and returns the
+	// Markdown section for the body (comment.Fix.Markdown), "" for none.
+	Fix func(f *translator.Finding, d *Draft) string
+}
+
+// draft finishes a comment: the forge's fix section, then the body.
+func (in Input) draft(d *Draft, copts comment.Options) *Draft {
+	if in.Fix != nil && (len(d.Finding.Fixes) > 0 || d.Finding.FixNote != "") {
+		d.Fix = in.Fix(d.Finding, d)
+	}
+	d.Body, d.Marker = comment.InlineFix(d.Finding, copts, d.Fix)
+	return d
 }
 
 // state is one run of the lifecycle.
@@ -47,6 +63,13 @@ type state struct {
 	unreopened int    // comments of findings back whose thread stays resolved
 	carried    bool   // unsettled threads of an earlier run, state unknown
 	known      map[string]bool
+	// lang is the language of the notes and bodies (the run's).
+	lang string
+}
+
+// copts are the comment options of a run: mentions and its language.
+func (s *state) copts(in Input) comment.Options {
+	return comment.Options{Mentions: in.Mentions, Lang: s.lang}
 }
 
 func (s *state) logf(format string, args ...any) {
@@ -88,6 +111,9 @@ func (c *Config) defaults() {
 func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	cfg.defaults()
 	s := &state{f: f, cfg: cfg, pace: newPacer(cfg.Clock, cfg.Limits), rejected: map[string]string{}, known: map[string]bool{}}
+	if in.Run != nil {
+		s.lang = in.Run.Lang
+	}
 	if err := s.identify(ctx); err != nil {
 		return err
 	}
@@ -143,7 +169,7 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	p := &plan{}
 	if in.Stale == "" {
 		// On a stale head nothing is placed, so nothing is closed either.
-		p = s.plan(want, ours, in.Run.Findings.Active(), memory, !sameHead && prev.Unsettled > 0, comment.Options{Mentions: in.Mentions})
+		p = s.plan(want, ours, in.Run.Findings.Active(), memory, !sameHead && prev.Unsettled > 0, s.copts(in))
 	}
 	if memory {
 		s.why = prev.UnsettledWhy
@@ -196,12 +222,10 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	}
 	notes := append(p.notes, s.notes...)
 	if s.unsettled > 0 {
-		notes = append(notes, fmt.Sprintf("%d threads of fixed findings stay open: %s refused to resolve them (%s). Their comments say Fixed; resolving needs %s.",
-			s.unsettled, cfg.Forge, s.why, cfg.Permissions))
+		notes = append(notes, messages.N(s.lang, "life.unsettled", s.unsettled, cfg.Forge, s.why, cfg.Permissions))
 	}
 	if s.unreopened > 0 {
-		notes = append(notes, fmt.Sprintf("%d threads of findings that came back stay resolved: %s refused to reopen them (%s). Their comments show the finding again.",
-			s.unreopened, cfg.Forge, s.why))
+		notes = append(notes, messages.N(s.lang, "life.unreopened", s.unreopened, cfg.Forge, s.why))
 	}
 	notes = append(notes, in.Run.Notes...)
 	sum := comment.Summary{Findings: in.Run.Findings, Inline: s.inline, NotInline: s.notInline, Failed: s.failed,
@@ -211,7 +235,7 @@ func Report(ctx context.Context, f Forge, cfg Config, in Input) error {
 	if len(s.failed) > 0 || len(s.errs) > 0 {
 		postErr = &NotPostedError{What: cfg.What, Entries: s.failed, Err: errors.Join(s.errs...)}
 	}
-	if err := s.writeSummary(ctx, summary, sum, comment.Options{Mentions: in.Mentions}); err != nil {
+	if err := s.writeSummary(ctx, summary, sum, s.copts(in)); err != nil {
 		if postErr == nil {
 			return err
 		}
@@ -275,7 +299,7 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 	if in.FilterMode == diff.ModeAdded {
 		anchorMode = diff.ModeAdded
 	}
-	copts := comment.Options{Mentions: in.Mentions}
+	copts := s.copts(in)
 	var want []*Draft
 	for _, f := range active {
 		line := 0
@@ -286,19 +310,18 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 		case f.Path != "" && in.Stale == "" && line == 0 && s.cfg.FileComments && changed(in.Diff, f.Path):
 			if k := rejectKey(f.Fingerprint, f.Path, 0); prevRejected[k] != "" {
 				s.rejected[k] = prevRejected[k]
-				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: "rejected by " + s.cfg.Forge + ": " + prevRejected[k]})
+				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: messages.T(s.lang, "summary.rejected_by", s.cfg.Forge, prevRejected[k])})
 				continue
 			}
-			body, m := comment.Inline(f, copts)
-			want = append(want, &Draft{Finding: f, Path: f.Path, File: true, Body: body, Marker: m})
+			want = append(want, in.draft(&Draft{Finding: f, Path: f.Path, File: true}, copts))
 		case f.Line <= 0 || f.Path == "":
-			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: comment.ReasonNoLine})
+			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: comment.Reason(s.lang, comment.ReasonNoLine)})
 		case in.Stale != "":
 			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: in.Stale})
 		case line == 0:
 			// The file's lines may not be known (a bad or missing patch, a
 			// cut listing): say so rather than "outside the diff".
-			reason := comment.ReasonOutsideDiff
+			reason := comment.Reason(s.lang, comment.ReasonOutsideDiff)
 			if why := in.Diff.Unknown(f.Path); why != "" {
 				reason = why
 			}
@@ -307,17 +330,17 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 			if end := spanEnd(in.Diff, f); end > 0 {
 				line = end
 			}
-			if k := rejectKey(f.Fingerprint, f.Path, line); prevRejected[k] != "" {
+			d := &Draft{Finding: f, Path: f.Path, Line: line}
+			if line != f.Line && spanEnd(in.Diff, f) == line {
+				d.StartLine = f.Line
+			}
+			in.draft(d, copts)
+			if k := rejectKey(f.Fingerprint, f.Path, d.Line); prevRejected[k] != "" {
 				// Refused on this very commit already: asking again would
 				// be refused again.
 				s.rejected[k] = prevRejected[k]
-				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: "rejected by " + s.cfg.Forge + ": " + prevRejected[k]})
+				s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: messages.T(s.lang, "summary.rejected_by", s.cfg.Forge, prevRejected[k])})
 				continue
-			}
-			body, m := comment.Inline(f, copts)
-			d := &Draft{Finding: f, Path: f.Path, Line: line, Body: body, Marker: m}
-			if line != f.Line && spanEnd(in.Diff, f) == line {
-				d.StartLine = f.Line
 			}
 			want = append(want, d)
 		}

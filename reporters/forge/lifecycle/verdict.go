@@ -3,7 +3,8 @@ package lifecycle
 import (
 	"context"
 	"errors"
-	"fmt"
+
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // ReviewState is the state of a submitted review, as GitHub names it
@@ -46,7 +47,7 @@ type Verdicts interface {
 func (s *state) verdict(ctx context.Context, v Verdicts, failing int) {
 	rs, err := v.Reviews(ctx)
 	if err != nil {
-		s.verdictNote("list reviews", err)
+		s.verdictNote("life.list_reviews", err)
 		return
 	}
 	var standing []*Review
@@ -59,35 +60,30 @@ func (s *state) verdict(ctx context.Context, v Verdicts, failing int) {
 		if len(standing) > 0 {
 			return // still requesting changes: nothing to write
 		}
-		body := fmt.Sprintf("%d findings at or above the fail level remain; the summary comment lists them. "+
-			"This review is dismissed once they are fixed.", failing)
-		if failing == 1 {
-			body = "1 finding at or above the fail level remains; the summary comment lists it. " +
-				"This review is dismissed once it is fixed."
-		}
+		body := messages.N(s.lang, "life.request_changes", failing)
 		s.logf("request changes (%d failing findings)", failing)
 		if err := s.write(ctx, func() error { return v.RequestChanges(ctx, body) }); err != nil {
-			s.verdictNote("request changes", err)
+			s.verdictNote("life.request", err)
 		}
 		return
 	}
-	msg := "No findings at or above the fail level remain as of " + short(s.cfg.Head) + "."
+	msg := messages.T(s.lang, "life.dismiss", short(s.cfg.Head))
 	for _, r := range standing {
 		s.logf("dismiss review %s", r.ID)
 		if err := s.write(ctx, func() error { return v.Dismiss(ctx, r, msg) }); err != nil {
-			s.verdictNote("dismiss the review requesting changes", err)
+			s.verdictNote("life.dismiss_review", err)
 			return
 		}
 	}
 }
 
 // verdictNote says in the summary that the review state could not be set.
-func (s *state) verdictNote(what string, err error) {
+func (s *state) verdictNote(what messages.Key, err error) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		s.errs = append(s.errs, err)
 		return
 	}
 	_, msg := s.f.Classify(err)
-	s.logf("%s failed (%s); the run goes on", what, msg)
-	s.addNote("Could not %s (%s answered: %s). The findings are posted all the same; %s", what, s.cfg.Forge, s.redact(msg), s.cfg.VerdictHelp)
+	s.logf("%s failed (%s); the run goes on", messages.T(messages.Default, what), msg)
+	s.addNote(messages.T(s.lang, "life.verdict_failed", messages.T(s.lang, what), s.cfg.Forge, s.redact(msg), s.cfg.VerdictHelp))
 }

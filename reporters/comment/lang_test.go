@@ -1,0 +1,66 @@
+package comment
+
+import (
+	"strings"
+	"testing"
+
+	translator "github.com/runbook-translator/runbook-translator"
+)
+
+// TestLanguageChangeKeepsTheMarker: a body in Japanese carries the same
+// marker identity (fingerprint, tool) as the English one, only its hash
+// differs, so the lifecycle edits the comment instead of posting another;
+// and Title reads the title back from either, for Fixed.
+func TestLanguageChangeKeepsTheMarker(t *testing.T) {
+	f := finding("m")
+	f.Runbook.Title = "特権コンテナ"
+	en, me := Inline(f, Options{})
+	ja, mj := Inline(f, Options{Lang: "ja"})
+	if me.FP != mj.FP || me.Tool != mj.Tool || me.Kind != mj.Kind {
+		t.Errorf("marker identity changed with the language: %+v vs %+v", me, mj)
+	}
+	if me.Hash == mj.Hash {
+		t.Error("the hash does not change with the language: a re-run in another language would leave the old words")
+	}
+	if p, ok := Parse(ja); !ok || p.FP != f.Fingerprint {
+		t.Errorf("Parse(ja) = %+v, %v", p, ok)
+	}
+	for _, want := range []string{"**🔴 エラー** · 特権コンテナ\n", "リソース: `Deployment/web`", "担当: @\u200bacme/platform-security", "<summary>詳細</summary>", "- ツール: `trivy`", "- フィンガープリント: `0123456789abcdef`"} {
+		if !strings.Contains(ja, want) {
+			t.Errorf("ja body lacks %q:\n%s", want, ja)
+		}
+	}
+	if Title(en) != "特権コンテナ" || Title(ja) != "特権コンテナ" {
+		t.Errorf("Title: en %q, ja %q", Title(en), Title(ja))
+	}
+	old, _ := Parse(en)
+	fixed, fm := Fixed(old, Title(en), "k8s/web.yaml:12 の指摘は報告されなくなりました。", Options{Lang: "ja"})
+	if !strings.HasPrefix(fixed, "✅ **修正済み**: ~~特権コンテナ~~\n\n") || fm.FP != old.FP || fm.State != StateFixed {
+		t.Errorf("ja fixed = %q %+v", fixed, fm)
+	}
+}
+
+// TestSummaryJapanese: the summary's headings, counts and reasons.
+func TestSummaryJapanese(t *testing.T) {
+	a := finding("outside")
+	b := finding("ignored")
+	b.Fingerprint = "fedcba9876543210"
+	b.Suppressed = &translator.Suppression{Reason: "承認済み", Expires: "2099-01-01"}
+	body, m := SummaryBody(Summary{Findings: translator.Findings{a, b}, NotInline: []Entry{{Finding: a, Reason: Reason("ja", ReasonOutsideDiff)}}}, Options{Lang: "ja"})
+	for _, want := range []string{
+		"| エラー | 警告 | 情報 | 無視 | インライン |\n|---:|---:|---:|---:|---:|\n| 1 | 0 | 0 | 1 | 0 |",
+		"### インラインに表示していない指摘 (1)\n\n- **エラー** `trivy KSV-0017` `k8s/web.yaml:12`: outside — 差分の範囲外\n",
+		"### 無視した指摘 (1)\n\n- **エラー** `trivy KSV-0017` `k8s/web.yaml:12`: ignored — 承認済み (2099-01-01 まで)",
+		"### Runbook\n\n- `pss-privileged` Privileged container",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("ja summary lacks %q:\n%s", want, body)
+		}
+	}
+	if !m.IsSummary() {
+		t.Errorf("marker = %+v", m)
+	}
+	if Reason("en", ReasonNoLine) != ReasonNoLine || Reason("ja", "a forge's own words") != "a forge's own words" {
+		t.Error("Reason changes English or unknown reasons")
+	}
+}
