@@ -204,7 +204,7 @@ func safeURL(u string) string {
 // and the zero-width space that breaks @mentions. Newlines that Escape
 // turned into spaces stay spaces.
 func unescape(s Text) string {
-	if !strings.ContainsAny(string(s), "\\&\u200b") {
+	if !mayUnescape(string(s)) {
 		return string(s)
 	}
 	var b strings.Builder
@@ -233,6 +233,20 @@ func unescape(s Text) string {
 		}
 	}
 	return b.String()
+}
+
+// mayUnescape reports whether s holds a byte unescape may change: '\\',
+// '&' or 0xe2, the first byte of U+200B. A byte loop: strings.ContainsAny
+// with a non-ASCII set decodes every rune, and this runs for every {{code}}
+// of an escaped field.
+func mayUnescape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\', '&', 0xe2:
+			return true
+		}
+	}
+	return false
 }
 
 // rawOf returns the unescaped text of a template value: Text is
