@@ -8,6 +8,7 @@ import (
 	"github.com/runbook-translator/runbook-translator/diff"
 	"github.com/runbook-translator/runbook-translator/internal/patch"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Fix is how an inline comment shows a finding's first fix, as the forge
@@ -28,6 +29,8 @@ type Fix struct {
 	Diff string
 	// Why says why the fix is not a suggestion.
 	Why string
+	// Lang is the language of the section's own words (Options.Lang).
+	Lang string
 }
 
 // maxFixSection bounds the fix part of one comment: a fix that rewrites a
@@ -48,9 +51,10 @@ func (x *Fix) Markdown() string {
 	if d := strings.TrimSpace(x.Description); d != "" {
 		desc = ": " + escapeField(d)
 	}
+	l := x.Lang
 	switch {
 	case x.Suggestion != "":
-		b.WriteString("**Suggested fix**" + from + desc + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix_suggested") + from + desc + "\n\n")
 		text := strings.Join(x.Lines, "\n")
 		fence := Fence(text)
 		b.WriteString(fence + x.Suggestion + "\n")
@@ -60,11 +64,11 @@ func (x *Fix) Markdown() string {
 		b.WriteString(fence + "\n\n")
 	case x.Source == "" && x.Diff == "":
 		// No fix at all: the catalog entry's fix: block gave none.
-		b.WriteString("**No fix suggested**: " + markdown.Escape(clip(x.Why, maxMessage)) + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix_none", markdown.Escape(clip(x.Why, maxMessage))) + "\n\n")
 	default:
-		b.WriteString("**Fix**" + from + desc + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix") + from + desc + "\n\n")
 		if x.Why != "" {
-			b.WriteString("Not offered as a suggestion: " + markdown.Escape(clip(x.Why, maxMessage)) + "\n\n")
+			b.WriteString(messages.T(l, "comment.fix_not_suggestion", markdown.Escape(clip(x.Why, maxMessage))) + "\n\n")
 		}
 		if x.Diff != "" {
 			fence := Fence(x.Diff)
@@ -76,7 +80,7 @@ func (x *Fix) Markdown() string {
 		if n == 0 {
 			n = strings.Count(x.Diff, "\n")
 		}
-		return fmt.Sprintf("**Fix**%s%s\n\nThe fix is too long to show here (%d lines): run `runbook-translator fix` on a checkout to apply it.\n\n", from, desc, n)
+		return messages.T(l, "comment.fix") + from + desc + "\n\n" + messages.T(l, "comment.fix_too_long", n) + "\n\n"
 	}
 	return b.String()
 }
@@ -114,12 +118,13 @@ type Prepared struct {
 	Why string
 }
 
-// View returns the comment section of a fix that is not a suggestion.
-func (p *Prepared) View(why string) *Fix {
+// View returns the comment section, in lang, of a fix that is not a
+// suggestion.
+func (p *Prepared) View(lang, why string) *Fix {
 	if why == "" {
 		why = p.Why
 	}
-	return &Fix{Source: p.Fix.Source, Description: p.Fix.Description, Diff: p.Diff, Why: why}
+	return &Fix{Source: p.Fix.Source, Description: p.Fix.Description, Diff: p.Diff, Why: why, Lang: lang}
 }
 
 // PrepareFix reads the files f's first fix changes from the checkout

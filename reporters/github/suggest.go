@@ -27,33 +27,33 @@ import (
 // whose context touches), which a multi-line comment needs ("start_line
 // ... must be part of the same hunk"). Otherwise the comment stays where
 // the finding is and shows the patch as a diff block, with the reason.
-func (r *Reviewer) suggestion(model *diff.Diff) func(*translator.Finding, *lifecycle.Draft) string {
-	return func(f *translator.Finding, d *lifecycle.Draft) string {
+func (r *Reviewer) suggestion(model *diff.Diff) func(*translator.Finding, *lifecycle.Draft, string) string {
+	return func(f *translator.Finding, d *lifecycle.Draft, lang string) string {
 		file, _ := model.File(f.Path)
 		p := comment.PrepareFix(f, r.opts.ReadFile, file)
 		if p == nil {
 			return ""
 		}
 		if len(p.Fix.Edits) == 0 || p.Why != "" {
-			return p.View("").Markdown()
+			return p.View(lang, "").Markdown()
 		}
 		b := p.Block
 		switch {
 		case d.File:
-			return p.View("the finding's line is not in the pull request's diff, and GitHub suggests changes only on lines the diff shows").Markdown()
+			return p.View(lang, "the finding's line is not in the pull request's diff, and GitHub suggests changes only on lines the diff shows").Markdown()
 		case b.End-b.Start > lifecycle.MaxSpan:
-			return p.View(fmt.Sprintf("it replaces %d lines, more than one comment spans here (%d)", b.End-b.Start+1, lifecycle.MaxSpan)).Markdown()
+			return p.View(lang, fmt.Sprintf("it replaces %d lines, more than one comment spans here (%d)", b.End-b.Start+1, lifecycle.MaxSpan)).Markdown()
 		}
 		for n := b.Start; n <= b.End; n++ {
 			if model.Line(f.Path, n) == diff.NotInDiff {
-				return p.View(fmt.Sprintf("it changes %s, and line %d is not shown in the pull request's diff: GitHub suggests changes only to lines of one hunk", lineSpan(b.Start, b.End), n)).Markdown()
+				return p.View(lang, fmt.Sprintf("it changes %s, and line %d is not shown in the pull request's diff: GitHub suggests changes only to lines of one hunk", lineSpan(b.Start, b.End), n)).Markdown()
 			}
 		}
 		d.Line, d.StartLine = b.End, 0
 		if b.End > b.Start {
 			d.StartLine = b.Start
 		}
-		x := &comment.Fix{Source: p.Fix.Source, Description: p.Fix.Description, Suggestion: "suggestion", Lines: trimCR(b.New)}
+		x := &comment.Fix{Source: p.Fix.Source, Description: p.Fix.Description, Suggestion: "suggestion", Lines: trimCR(b.New), Lang: lang}
 		return x.Markdown()
 	}
 }
