@@ -71,6 +71,12 @@ var en = map[Key]string{
 	"text.why_failing":     "%d findings at or above fail level %q",
 	"text.why_failing_rb":  "%d findings at or above fail level %q or without a runbook",
 	"text.verdict_pass":    "%s. %s: nothing at or above fail level %q.",
+	"text.fix":             "fix: ",
+	"text.fix_none":        "none suggested: %s",
+	"text.fix_suggested":   "suggested",
+	"text.fix_more":        "; %d more alternatives in the JSON report",
+	"text.fix_no_diff":     "the diff cannot be shown: %s",
+	"text.fix_more_lines":  "… %d more lines (runbook-translator fix --dry-run prints them all)",
 
 	// The Markdown report, reporters/markdown.go.
 	"md.what_to_do":       "### What to do\n\n",
@@ -119,17 +125,22 @@ var en = map[Key]string{
 	"md.heading_fallback": "runbook-translator",
 
 	// Inline comments on a pull or merge request, reporters/comment.
-	"comment.resource":    "Resource: %s\n\n",
-	"comment.expired":     "> [!WARNING]\n> The exception for this finding expired on %s.\n\n",
-	"comment.owner":       "Owner: %s\n\n",
-	"comment.details":     "<details><summary>Details</summary>\n\n",
-	"comment.tool":        "- Tool: %s\n",
-	"comment.code":        "- Code: %s\n",
-	"comment.docs":        "- Documentation: %s\n",
-	"comment.runbook":     "- Runbook: %s",
-	"comment.fingerprint": "- Fingerprint: %s\n",
-	"comment.truncated":   "\n\n*… truncated: the comment was over the 65,536-character limit of a review comment.*\n",
-	"comment.fixed":       "✅ **Fixed**",
+	"comment.resource":           "Resource: %s\n\n",
+	"comment.expired":            "> [!WARNING]\n> The exception for this finding expired on %s.\n\n",
+	"comment.owner":              "Owner: %s\n\n",
+	"comment.details":            "<details><summary>Details</summary>\n\n",
+	"comment.tool":               "- Tool: %s\n",
+	"comment.code":               "- Code: %s\n",
+	"comment.docs":               "- Documentation: %s\n",
+	"comment.runbook":            "- Runbook: %s",
+	"comment.fingerprint":        "- Fingerprint: %s\n",
+	"comment.truncated":          "\n\n*… truncated: the comment was over the 65,536-character limit of a review comment.*\n",
+	"comment.fixed":              "✅ **Fixed**",
+	"comment.fix_suggested":      "**Suggested fix**",
+	"comment.fix":                "**Fix**",
+	"comment.fix_not_suggestion": "Not offered as a suggestion: %s",
+	"comment.fix_none":           "**No fix suggested**: %s",
+	"comment.fix_too_long":       "The fix is too long to show here (%d lines): run `runbook-translator fix` on a checkout to apply it.",
 
 	// The sticky summary comment, reporters/comment/summary.go.
 	"summary.no_findings":    "No findings. ✅\n\n",
@@ -202,10 +213,6 @@ var en = map[Key]string{
 	"gitlab.permissions":  "the Developer role or higher (a Reporter may comment but not resolve)",
 	// The fix section of an inline comment (reporters/comment/fix.go) and
 	// why a fix is not a suggestion (reporters/github, reporters/gitlab).
-	"fix.suggested":           "**Suggested fix**",
-	"fix.fix":                 "**Fix**",
-	"fix.not_suggestion":      "Not offered as a suggestion: %s\n\n",
-	"fix.too_long":            "**Fix**%s%s\n\nThe fix is too long to show here (%d lines): run `runbook-translator fix` on a checkout to apply it.\n\n",
 	"fix.no_checkout":         "the checkout's files are not available to the reporter, so the fix could not be checked",
 	"fix.unreadable":          "%s could not be read from the checkout (%v)",
 	"fix.not_apply":           "the fix does not apply to %s in the checkout (%v)",
@@ -235,6 +242,8 @@ var en = map[Key]string{
 
 // enOne holds the English singular forms of the count messages.
 var enOne = map[Key]string{
+	"text.fix_more":        "; %d more alternative in the JSON report",
+	"text.fix_more_lines":  "… %d more line (runbook-translator fix --dry-run prints them all)",
 	"text.outside":         "%d finding outside the change not shown (--filter-mode nofilter shows them); they still count.",
 	"text.n_errors":        "%d error",
 	"text.n_warnings":      "%d warning",

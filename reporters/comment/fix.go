@@ -50,9 +50,10 @@ func (x *Fix) Markdown() string {
 	if d := strings.TrimSpace(x.Description); d != "" {
 		desc = ": " + escapeField(d)
 	}
+	l := x.Lang
 	switch {
 	case x.Suggestion != "":
-		b.WriteString(messages.T(x.Lang, "fix.suggested") + from + desc + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix_suggested") + from + desc + "\n\n")
 		text := strings.Join(x.Lines, "\n")
 		fence := Fence(text)
 		b.WriteString(fence + x.Suggestion + "\n")
@@ -62,11 +63,11 @@ func (x *Fix) Markdown() string {
 		b.WriteString(fence + "\n\n")
 	case x.Source == "" && x.Diff == "":
 		// No fix at all: the catalog entry's fix: block gave none.
-		b.WriteString("**No fix suggested**: " + markdown.Escape(clip(x.Why, maxMessage)) + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix_none", markdown.Escape(clip(x.Why, maxMessage))) + "\n\n")
 	default:
-		b.WriteString(messages.T(x.Lang, "fix.fix") + from + desc + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix") + from + desc + "\n\n")
 		if x.Why != "" {
-			b.WriteString(messages.T(x.Lang, "fix.not_suggestion", markdown.Escape(clip(x.Why, maxMessage))))
+			b.WriteString(messages.T(l, "comment.fix_not_suggestion", markdown.Escape(clip(x.Why, maxMessage))) + "\n\n")
 		}
 		if x.Diff != "" {
 			fence := Fence(x.Diff)
@@ -78,7 +79,7 @@ func (x *Fix) Markdown() string {
 		if n == 0 {
 			n = strings.Count(x.Diff, "\n")
 		}
-		return messages.T(x.Lang, "fix.too_long", from, desc, n)
+		return messages.T(l, "comment.fix") + from + desc + "\n\n" + messages.T(l, "comment.fix_too_long", n) + "\n\n"
 	}
 	return b.String()
 }
@@ -118,12 +119,16 @@ type Prepared struct {
 	Lang string
 }
 
-// View returns the comment section of a fix that is not a suggestion.
-func (p *Prepared) View(why string) *Fix {
+// View returns the comment section, in lang, of a fix that is not a
+// suggestion.
+func (p *Prepared) View(lang, why string) *Fix {
 	if why == "" {
 		why = p.Why
 	}
-	return &Fix{Source: p.Fix.Source, Description: p.Fix.Description, Diff: p.Diff, Why: why, Lang: p.Lang}
+	if lang == "" {
+		lang = p.Lang
+	}
+	return &Fix{Source: p.Fix.Source, Description: p.Fix.Description, Diff: p.Diff, Why: why, Lang: lang}
 }
 
 // PrepareFix reads the files f's first fix changes from the checkout

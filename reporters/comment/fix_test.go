@@ -53,7 +53,18 @@ func TestPrepareFixPathsCompareCleaned(t *testing.T) {
 		t.Errorf("prepared %+v", p)
 	}
 	n := PrepareFix(&translator.Finding{FixNote: "the line is a template expression"}, read, nil, "")
-	if md := n.View("").Markdown(); md != "**No fix suggested**: the line is a template expression\n\n" {
+	if md := n.View("", "").Markdown(); md != "**No fix suggested**: the line is a template expression\n\n" {
 		t.Errorf("note: %q", md)
+	}
+}
+
+func TestFixSectionInTheRunsLanguage(t *testing.T) {
+	x := &Fix{Source: "shellcheck", Suggestion: "suggestion", Lines: []string{`echo "$x"`}, Lang: "ja"}
+	if md := x.Markdown(); !strings.HasPrefix(md, "**修正の提案** (`shellcheck`)\n\n```suggestion\n") {
+		t.Errorf("ja: %q", md)
+	}
+	y := &Fix{Source: "s", Diff: "--- a/f\n+++ b/f\n", Why: "x", Lang: "ja"}
+	if md := y.Markdown(); !strings.Contains(md, "提案としては示していません: x") {
+		t.Errorf("ja: %q", md)
 	}
 }

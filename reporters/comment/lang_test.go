@@ -72,7 +72,7 @@ func TestFixSectionJapanese(t *testing.T) {
 		t.Errorf("suggestion = %q", got)
 	}
 	p := &Prepared{Diff: "--- a\n+++ b\n", Why: "理由", Lang: "ja"}
-	if got := p.View("").Markdown(); !strings.HasPrefix(got, "**修正**\n\n提案 (suggestion) にしなかった理由: 理由\n\n") {
+	if got := p.View("", "").Markdown(); !strings.HasPrefix(got, "**修正**\n\n提案としては示していません: 理由\n\n") {
 		t.Errorf("diff view = %q", got)
 	}
 	if got := PrepareFix(&translator.Finding{Location: translator.Location{Path: "a.yaml"}, Fixes: []translator.Fix{{}}}, nil, nil, "ja"); got == nil || got.Why != "レポーターからチェックアウトのファイルを読めないため、修正を確認できませんでした" {

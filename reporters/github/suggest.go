@@ -27,33 +27,33 @@ import (
 // whose context touches), which a multi-line comment needs ("start_line
 // ... must be part of the same hunk"). Otherwise the comment stays where
 // the finding is and shows the patch as a diff block, with the reason.
-func (r *Reviewer) suggestion(model *diff.Diff, l string) func(*translator.Finding, *lifecycle.Draft) string {
-	return func(f *translator.Finding, d *lifecycle.Draft) string {
+func (r *Reviewer) suggestion(model *diff.Diff) func(*translator.Finding, *lifecycle.Draft, string) string {
+	return func(f *translator.Finding, d *lifecycle.Draft, lang string) string {
 		file, _ := model.File(f.Path)
-		p := comment.PrepareFix(f, r.opts.ReadFile, file, l)
+		p := comment.PrepareFix(f, r.opts.ReadFile, file, lang)
 		if p == nil {
 			return ""
 		}
 		if len(p.Fix.Edits) == 0 || p.Why != "" {
-			return p.View("").Markdown()
+			return p.View(lang, "").Markdown()
 		}
 		b := p.Block
 		switch {
 		case d.File:
-			return p.View(messages.T(l, "github.fix_not_in_diff")).Markdown()
+			return p.View(lang, messages.T(lang, "github.fix_not_in_diff")).Markdown()
 		case b.End-b.Start > lifecycle.MaxSpan:
-			return p.View(messages.T(l, "github.fix_too_many", b.End-b.Start+1, lifecycle.MaxSpan)).Markdown()
+			return p.View(lang, messages.T(lang, "github.fix_too_many", b.End-b.Start+1, lifecycle.MaxSpan)).Markdown()
 		}
 		for n := b.Start; n <= b.End; n++ {
 			if model.Line(f.Path, n) == diff.NotInDiff {
-				return p.View(messages.T(l, "github.fix_not_shown", lineSpan(l, b.Start, b.End), n)).Markdown()
+				return p.View(lang, messages.T(lang, "github.fix_not_shown", lineSpan(lang, b.Start, b.End), n)).Markdown()
 			}
 		}
 		d.Line, d.StartLine = b.End, 0
 		if b.End > b.Start {
 			d.StartLine = b.Start
 		}
-		x := &comment.Fix{Source: p.Fix.Source, Description: p.Fix.Description, Suggestion: "suggestion", Lines: trimCR(b.New), Lang: l}
+		x := &comment.Fix{Source: p.Fix.Source, Description: p.Fix.Description, Suggestion: "suggestion", Lines: trimCR(b.New), Lang: lang}
 		return x.Markdown()
 	}
 }

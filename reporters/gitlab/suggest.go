@@ -28,33 +28,33 @@ const maxSuggestionReach = 100
 // where the finding is; the block covers the fix's lines and the commented
 // line, so lines between them are repeated unchanged. A file-level thread
 // has no line to count from: it shows the patch as a diff block.
-func (r *Discussions) suggestion(dm *diff.Diff, l string) func(*translator.Finding, *lifecycle.Draft) string {
-	return func(f *translator.Finding, d *lifecycle.Draft) string {
+func (r *Discussions) suggestion(dm *diff.Diff) func(*translator.Finding, *lifecycle.Draft, string) string {
+	return func(f *translator.Finding, d *lifecycle.Draft, lang string) string {
 		file, _ := dm.File(f.Path)
-		p := comment.PrepareFix(f, r.opts.ReadFile, file, l)
+		p := comment.PrepareFix(f, r.opts.ReadFile, file, lang)
 		if p == nil {
 			return ""
 		}
 		if len(p.Fix.Edits) == 0 || p.Why != "" {
-			return p.View("").Markdown()
+			return p.View(lang, "").Markdown()
 		}
 		if d.File || d.Line <= 0 {
-			return p.View(messages.T(l, "gitlab.fix_no_line")).Markdown()
+			return p.View(lang, messages.T(lang, "gitlab.fix_no_line")).Markdown()
 		}
 		b := p.Block
 		from, to := min(d.Line, b.Start), max(d.Line, b.End)
 		above, below := d.Line-from, to-d.Line
 		if above > maxSuggestionReach || below > maxSuggestionReach {
-			return p.View(messages.T(l, "gitlab.fix_too_far", b.Start, b.End, maxSuggestionReach, d.Line)).Markdown()
+			return p.View(lang, messages.T(lang, "gitlab.fix_too_far", b.Start, b.End, maxSuggestionReach, d.Line)).Markdown()
 		}
 		var lines []string
 		for n := from; n < b.Start; n++ {
 			l, ok := p.OldLine(n)
 			if !ok {
-				return p.View(messages.T(l, "gitlab.fix_unreadable", n, f.Path)).Markdown()
+				return p.View(lang, messages.T(lang, "gitlab.fix_unreadable", n, f.Path)).Markdown()
 			}
 			if head, shown := file.Text(n); shown && head != l {
-				return p.View(messages.T(l, "gitlab.fix_head_differs", n, f.Path)).Markdown()
+				return p.View(lang, messages.T(lang, "gitlab.fix_head_differs", n, f.Path)).Markdown()
 			}
 			lines = append(lines, l)
 		}
@@ -64,15 +64,15 @@ func (r *Discussions) suggestion(dm *diff.Diff, l string) func(*translator.Findi
 		for n := b.End + 1; n <= to; n++ {
 			l, ok := p.OldLine(n)
 			if !ok {
-				return p.View(messages.T(l, "gitlab.fix_unreadable", n, f.Path)).Markdown()
+				return p.View(lang, messages.T(lang, "gitlab.fix_unreadable", n, f.Path)).Markdown()
 			}
 			if head, shown := file.Text(n); shown && head != l {
-				return p.View(messages.T(l, "gitlab.fix_head_differs", n, f.Path)).Markdown()
+				return p.View(lang, messages.T(lang, "gitlab.fix_head_differs", n, f.Path)).Markdown()
 			}
 			lines = append(lines, l)
 		}
 		x := &comment.Fix{Source: p.Fix.Source, Description: p.Fix.Description,
-			Suggestion: fmt.Sprintf("suggestion:-%d+%d", above, below), Lines: lines, Lang: l}
+			Suggestion: fmt.Sprintf("suggestion:-%d+%d", above, below), Lines: lines, Lang: lang}
 		return x.Markdown()
 	}
 }
