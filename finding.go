@@ -127,14 +127,26 @@ type Suppression struct {
 	ExpiresInDays *int `json:"expires_in_days,omitempty"`
 }
 
+// ExpiresSoon returns the days left of an exception that still
+// suppresses and expires within the warning window (0: today is its last
+// day); ok is false otherwise, and for nil.
+func (s *Suppression) ExpiresSoon() (days int, ok bool) {
+	if s == nil || s.ExpiresInDays == nil || s.Expired {
+		return 0, false
+	}
+	return max(*s.ExpiresInDays, 0), true
+}
+
 // ExpiryNote is the reminder reporters show for an exception that expires
 // soon, "exception expires in 5 days" ("in 1 day", "today"), or "" when
-// it is not within the warning window.
+// it is not within the warning window. Reports in a language other than
+// English use messages.Expiry.
 func (s *Suppression) ExpiryNote() string {
-	if s == nil || s.ExpiresInDays == nil || s.Expired {
+	n, ok := s.ExpiresSoon()
+	if !ok {
 		return ""
 	}
-	switch n := *s.ExpiresInDays; {
+	switch {
 	case n <= 0:
 		return "exception expires today"
 	case n == 1:
@@ -338,24 +350,30 @@ type Counts struct {
 func (fs Findings) Count() Counts {
 	var c Counts
 	for _, f := range fs {
-		c.Total++
-		if f.Ignored() {
-			c.Ignored++
-			continue
-		}
-		switch {
-		case f.Severity >= SeverityError:
-			c.Error++
-			if f.Severity == SeverityCritical {
-				c.Critical++
-			}
-		case f.Severity == SeverityWarning:
-			c.Warning++
-		default:
-			c.Info++
-		}
+		c.Add(f)
 	}
 	return c
+}
+
+// Add counts one more finding: what a streaming reporter tallies as the
+// findings go by.
+func (c *Counts) Add(f *Finding) {
+	c.Total++
+	if f.Ignored() {
+		c.Ignored++
+		return
+	}
+	switch {
+	case f.Severity >= SeverityError:
+		c.Error++
+		if f.Severity == SeverityCritical {
+			c.Critical++
+		}
+	case f.Severity == SeverityWarning:
+		c.Warning++
+	default:
+		c.Info++
+	}
 }
 
 // Active returns the findings that are not ignored.

@@ -59,10 +59,10 @@ func (p *Pipeline) Run(ctx context.Context, fs Findings) (Findings, error) {
 // error.
 var ErrStopped = errors.New("pipeline stopped: a stage failed")
 
-// batchSize is how many findings travel together between the sender, the
+// BatchSize is how many findings travel together between the sender, the
 // workers and the writer: large enough that channel handoffs cost little
 // per finding, small enough that the window in flight stays a few MiB.
-const batchSize = 256
+const BatchSize = 256
 
 // Stream is a pipeline in progress (Pipeline.Start).
 type Stream struct {
@@ -136,6 +136,9 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 func (s *Stream) Workers() int { return s.workers }
 
 func (s *Stream) process(f *Finding) error {
+	if err := s.ctx.Err(); err != nil {
+		return err // cancelled: the run stops as after a stage error
+	}
 	for _, st := range s.p.Stages {
 		if err := st.Map(s.ctx, f); err != nil {
 			return fmt.Errorf("stage %s: %w", st.Name(), err)
@@ -163,10 +166,10 @@ func (s *Stream) Send(f *Finding) error {
 		return ErrStopped
 	}
 	if s.cur == nil {
-		s.cur = make([]*Finding, 0, batchSize)
+		s.cur = make([]*Finding, 0, BatchSize)
 	}
 	s.cur = append(s.cur, f)
-	if len(s.cur) == batchSize {
+	if len(s.cur) == BatchSize {
 		s.flush()
 	}
 	return nil

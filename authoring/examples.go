@@ -140,6 +140,7 @@ func RunExamplesIn(c *Catalog, lang string) *TestResult {
 			if x.Want != "" && rb.Body != x.Want {
 				fail("body differs from want:\n%s", Diff(x.Want, rb.Body, 40))
 			}
+			checkExampleFix(e, x, fail)
 			res.Results = append(res.Results, r)
 		}
 	}

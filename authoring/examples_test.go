@@ -1,6 +1,8 @@
 package authoring
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -62,5 +64,79 @@ func TestDiff(t *testing.T) {
 	long := Diff(strings.Repeat("a\n", 100), strings.Repeat("b\n", 100), 10)
 	if n := strings.Count(long, "\n"); n != 11 || !strings.Contains(long, "more diff lines") {
 		t.Errorf("Diff not bounded: %d lines\n%s", n, long)
+	}
+}
+
+// An example's manifest and fixed text check the entry's first fix: a
+// fixed text the fix does not produce fails with the difference, and a
+// fix that does not apply fails with the reason.
+func TestExampleFixIsChecked(t *testing.T) {
+	dir := t.TempDir()
+	cat := `entries:
+  - id: ro
+    title: Writable root file system
+    match: [{tool: kube-score, codes: [container-security-context-readonlyrootfilesystem]}]
+    links: [https://kubernetes.io/docs/tasks/configure-pod-container/security-context/]
+    body: "Set it: ` + "`readOnlyRootFilesystem: true`" + `"
+    fix:
+      - description: Mount the root file system read-only
+        edits:
+          - set: spec.containers[name=$container].securityContext.readOnlyRootFilesystem
+            value: true
+    examples:
+      - finding: {tool: kube-score, code: container-security-context-readonlyrootfilesystem, message: m, resource: Pod/p, extra: {container: app}}
+        manifest: |
+          kind: Pod
+          metadata: {name: p}
+          spec:
+            containers:
+              - name: app  # the app
+                image: app:1
+        fixed: |
+          kind: Pod
+          metadata: {name: p}
+          spec:
+            containers:
+              - name: app  # the app
+                image: app:1
+                securityContext:
+                  readOnlyRootFilesystem: true
+      - finding: {tool: kube-score, code: container-security-context-readonlyrootfilesystem, message: m, resource: Pod/p, extra: {container: app}}
+        manifest: |
+          kind: Pod
+          metadata: {name: p}
+          spec:
+            containers:
+              - name: app
+        fixed: |
+          kind: Pod
+      - finding: {tool: kube-score, code: container-security-context-readonlyrootfilesystem, message: m, resource: Pod/p, extra: {container: other}}
+        manifest: |
+          kind: Pod
+          metadata: {name: p}
+          spec:
+            containers:
+              - name: app
+`
+	p := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(p, []byte(cat), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load([]string{p}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := RunExamples(c)
+	if len(res.Results) != 3 {
+		t.Fatalf("%d results", len(res.Results))
+	}
+	if r := res.Results[0]; !r.Passed() {
+		t.Errorf("example 1: %v", r.Failures)
+	}
+	if r := res.Results[1]; r.Passed() || !strings.Contains(strings.Join(r.Failures, "\n"), "+      securityContext:") {
+		t.Errorf("example 2: want the difference, got %v", r.Failures)
+	}
+	if r := res.Results[2]; r.Passed() || !strings.Contains(strings.Join(r.Failures, "\n"), "has no such item") {
+		t.Errorf("example 3: want why the fix does not apply, got %v", r.Failures)
 	}
 }

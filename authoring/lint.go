@@ -248,9 +248,18 @@ func lintEntry(c *Catalog, e *runbooks.Entry, file string, line int, tools map[s
 			add(file, line, Warning, "entry %q: body exceeds %d bytes for a sample finding and is truncated", e.ID, runbooks.MaxBodyBytes)
 		}
 	}
+	tested := false
 	for i, x := range e.Examples {
 		xf, xl := lines.exampleLine(e, i)
-		if len(x.Contains) == 0 && x.Want == "" {
+		if x.Manifest != "" {
+			tested = true
+			if len(e.Fix) == 0 {
+				add(xf, xl, Warning, "entry %q: example %d has a manifest but the entry has no fix: to apply to it", e.ID, i+1)
+			} else if _, _, err := ExampleFix(e, x); err != nil {
+				add(xf, xl, Error, "entry %q: example %d: fix: %v", e.ID, i+1, err)
+			}
+		}
+		if len(x.Contains) == 0 && x.Want == "" && x.Fixed == "" {
 			add(xf, xl, Warning, "entry %q: example %d checks nothing: add contains or want", e.ID, i+1)
 		}
 		f, err := x.Finding.Finding()
@@ -261,6 +270,9 @@ func lintEntry(c *Catalog, e *runbooks.Entry, file string, line int, tools map[s
 		if rb := c.RenderEntry(e.ID, f); rb != nil && rb.Error != "" {
 			add(xf, xl, Error, "entry %q: example %d: body fails to render: %s", e.ID, i+1, rb.Error)
 		}
+	}
+	if len(e.Fix) > 0 && !tested {
+		add(file, line, Warning, "entry %q: its fix is not tested: add an example with the manifest it applies to and the fixed text", e.ID)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/fix"
 	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/runbooks"
@@ -39,6 +40,9 @@ type PreviewEntry struct {
 	Markdown string
 	// HTML is Markdown rendered as GitHub would show it.
 	HTML template.HTML
+	// FixDiff is the change the entry's fix makes to the manifest of its
+	// first example that has one, as a unified diff; "" without.
+	FixDiff string
 }
 
 // PreviewEntries renders every target entry of c as the inline PR comment
@@ -64,6 +68,19 @@ func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 				f.Path, f.Line = SampleFinding(e).Path, 12
 				sample += " (path and line added)"
 			}
+		}
+		fixDiff := ""
+		for i, x := range e.Examples {
+			if x.Manifest == "" || len(e.Fix) == 0 {
+				continue
+			}
+			if xf, fixed, err := ExampleFix(e, x); err == nil {
+				fixDiff = fix.UnifiedDiff(xf.Path, x.Manifest, fixed)
+				if i == 0 {
+					f.Fixes = xf.Fixes // the comment shows the suggestion too
+				}
+			}
+			break
 		}
 		if sev := c.EntrySeverity(e.ID); sev != translator.SeverityUnknown {
 			f.Severity = sev
@@ -92,7 +109,8 @@ func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 			Markdown: body,
 			// The HTML comes from RenderGFM: text escaped by goldmark, raw
 			// HTML through the allow-list.
-			HTML: template.HTML(h),
+			HTML:    template.HTML(h),
+			FixDiff: fixDiff,
 		})
 	}
 	return out, nil
@@ -203,6 +221,7 @@ table.meta td { padding: 2px 0; word-break: break-word; }
 .markdown-body table { border-collapse: collapse; }
 .markdown-body th, .markdown-body td { border: 1px solid #d1d9e0; padding: 6px 13px; }
 .markdown-body summary { cursor: pointer; }
+pre.fix { background: #fff; border: 1px solid #d1d9e0; border-radius: 6px; padding: 8px 16px; overflow: auto; font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 </style>
 </head>
 <body>
@@ -238,6 +257,10 @@ table.meta td { padding: 2px 0; word-break: break-word; }
 {{.HTML}}
 </div>
 </div>
+{{- if .FixDiff}}
+<h3>Suggested fix, on the manifest of the example</h3>
+<pre class="fix">{{.FixDiff}}</pre>
+{{- end}}
 </section>
 {{end -}}
 </div>

@@ -111,25 +111,15 @@ type Stage struct {
 // StageName is the name of the diff filter stage.
 const StageName = "diff-filter"
 
-var _ translator.Mapper = (*Stage)(nil)
+var _ translator.Stage = (*Stage)(nil)
 
 // Name implements translator.Stage.
 func (s *Stage) Name() string { return StageName }
 
-// Map implements translator.Mapper.
+// Map implements translator.Stage.
 func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 	if !s.Diff.Qualifies(s.Mode, f.Path, f.Line, f.EndLine) {
 		f.OutsideDiff = true
 	}
 	return nil
-}
-
-// Process implements translator.Stage.
-func (s *Stage) Process(ctx context.Context, fs translator.Findings) (translator.Findings, error) {
-	for _, f := range fs {
-		if err := s.Map(ctx, f); err != nil {
-			return fs, err
-		}
-	}
-	return fs, nil
 }

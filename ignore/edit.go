@@ -23,6 +23,7 @@ type EditError struct {
 	Msg  string
 }
 
+// Error is "file:line: message", or "file: message" without a line.
 func (e *EditError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
@@ -64,6 +65,15 @@ func AddRule(src []byte, filename string, r Rule) ([]byte, error) {
 	if err := r.Validate(); err != nil {
 		return nil, fail(0, "rule: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
+	// The parser counts a byte-order mark as a column of line 1; edit the
+	// text after it and put it back.
+	if bom := "\ufeff"; bytes.HasPrefix(src, []byte(bom)) {
+		out, err := AddRule(src[len(bom):], filename, r)
+		if err != nil {
+			return nil, err
+		}
+		return append([]byte(bom), out...), nil
+	}
 	root, err := parseDoc(src)
 	var second secondDoc
 	switch {
@@ -79,7 +89,7 @@ func AddRule(src []byte, filename string, r Rule) ([]byte, error) {
 	}
 	var out []byte
 	if root == nil { // empty, or only comments
-		out = appendKey(src, lines, eol, 0, 2, 2, r)
+		out = appendKey(src, eol, 0, 2, 2, r)
 	} else {
 		if root.Kind != yaml.MappingNode {
 			return nil, fail(root.Line, "the document is not a mapping of keys, not edited")
@@ -95,7 +105,7 @@ func AddRule(src []byte, filename string, r Rule) ([]byte, error) {
 				}
 			}
 			rel, gap := indentStyle(root)
-			out = appendKey(src, lines, eol, root.Content[0].Column-1, rel, gap, r)
+			out = appendKey(src, eol, root.Content[0].Column-1, rel, gap, r)
 		} else {
 			out, err = insertItem(src, lines, eol, fail, root, key, val, r)
 			if err != nil {
@@ -235,7 +245,7 @@ func splitLines(src []byte) []line {
 
 // appendKey adds "ignore:" with the rule at the end of src, the key at
 // column col (0-based), the dash rel further in.
-func appendKey(src []byte, lines []line, eol string, col, rel, gap int, r Rule) []byte {
+func appendKey(src []byte, eol string, col, rel, gap int, r Rule) []byte {
 	var b bytes.Buffer
 	b.Write(src)
 	if len(src) > 0 && src[len(src)-1] != '\n' {

@@ -146,7 +146,7 @@ type Stage struct {
 	hits []int
 }
 
-var _ translator.Mapper = (*Stage)(nil)
+var _ translator.Stage = (*Stage)(nil)
 
 // New returns the stage for rules, judging expiry against now's date in
 // UTC: a rule expiring today still suppresses, one that expired yesterday
@@ -184,17 +184,7 @@ func (s *Stage) WarnWithin(days int) *Stage {
 // Name implements translator.Stage.
 func (s *Stage) Name() string { return "ignore" }
 
-// Process implements translator.Stage: it marks findings, never drops them.
-func (s *Stage) Process(ctx context.Context, fs translator.Findings) (translator.Findings, error) {
-	for _, f := range fs {
-		if err := s.Map(ctx, f); err != nil {
-			return fs, err
-		}
-	}
-	return fs, nil
-}
-
-// Map implements translator.Mapper. The first active rule that matches
+// Map implements translator.Stage. The first active rule that matches
 // suppresses the finding; if only expired rules match, the finding stays
 // active with Suppressed.Expired set. A finding the tool itself already
 // suppressed keeps that suppression. Every matching rule counts as used.

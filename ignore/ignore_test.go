@@ -26,7 +26,7 @@ func run(t *testing.T, rules []Rule, fs ...*translator.Finding) *Stage {
 		t.Fatalf("rules do not validate: %v", err)
 	}
 	s := New(rules, now)
-	out, err := s.Process(context.Background(), fs)
+	out, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), fs)
 	if err != nil || len(out) != len(fs) {
 		t.Fatalf("Process = %d findings, %v; want %d", len(out), err, len(fs))
 	}
@@ -223,7 +223,7 @@ func TestYAML(t *testing.T) {
 func TestInvalidExpiryNeverSuppresses(t *testing.T) {
 	f := finding("t", "A1", "x", "")
 	s := New([]Rule{{Code: "A1", Reason: "typo", Expires: "2099-13-01"}}, now)
-	if _, err := s.Process(context.Background(), translator.Findings{f}); err != nil {
+	if _, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), translator.Findings{f}); err != nil {
 		t.Fatal(err)
 	}
 	if f.Ignored() || f.Suppressed == nil || !f.Suppressed.Expired {

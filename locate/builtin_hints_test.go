@@ -104,7 +104,7 @@ func TestLocateFieldShare(t *testing.T) {
 		for _, h := range []func(*translator.Finding) string{nil, hint} {
 			fs := parseFixture(t, lc.tool, lc.c)
 			s := newTestStage(t, Options{Hint: h})
-			if _, err := s.Process(context.Background(), fs); err != nil {
+			if _, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), fs); err != nil {
 				t.Fatal(err)
 			}
 			n := 0

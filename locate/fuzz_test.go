@@ -50,7 +50,7 @@ func FuzzLocateYAML(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		if _, err := s.Process(context.Background(), fs); err != nil {
+		if _, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), fs); err != nil {
 			t.Fatal(err)
 		}
 		lines := strings.Split(string(data), "\n")

@@ -180,7 +180,7 @@ func TestGoldenLineless(t *testing.T) {
 			}
 			fs := parseFixture(t, lc.tool, c)
 			s := newTestStage(t, Options{Hint: builtinHint(t)})
-			if _, err := s.Process(context.Background(), fs); err != nil {
+			if _, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), fs); err != nil {
 				t.Fatal(err)
 			}
 			for _, f := range fs {
@@ -207,7 +207,7 @@ func TestLocateShare(t *testing.T) {
 		tl := per[tool]
 		tl.n += len(fs)
 		tl.before += counts(fs)
-		if _, err := s.Process(context.Background(), fs); err != nil {
+		if _, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), fs); err != nil {
 			t.Fatal(err)
 		}
 		tl.after += counts(fs)
@@ -319,7 +319,7 @@ func TestConftestCorpus(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			fs := readConftestJSON(t, filepath.Join("..", "testdata", "locate", "conftest-raw", name))
 			s := newTestStage(t, Options{Hint: conftestHint})
-			if _, err := s.Process(context.Background(), fs); err != nil {
+			if _, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), fs); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, "conftest-reader-"+strings.TrimSuffix(name, ".json")+".golden.txt", goldenText(fs))
@@ -352,7 +352,7 @@ func TestConftestParser(t *testing.T) {
 		t.Run(input, func(t *testing.T) {
 			fs := parseFixture(t, "conftest", c)
 			s := newTestStage(t, Options{Hint: builtinHint(t)})
-			if _, err := s.Process(context.Background(), fs); err != nil {
+			if _, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), fs); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, "conftest-"+strings.TrimSuffix(input, filepath.Ext(input))+".golden.txt", goldenText(fs))

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/runbook-translator/runbook-translator/internal/fieldpath"
 )
 
 // MaxHintLen bounds a field path; catalog entries are written by people and
 // a longer path is a mistake, not a field.
-const MaxHintLen = 512
+const MaxHintLen = fieldpath.MaxLen
 
 // segment is one step of a field path: a mapping key, a sequence selector,
 // or both ("containers[name=web]" is the key containers then the selector).
@@ -107,98 +109,26 @@ func isWordByte(b byte) bool {
 
 // parsePath parses a field path; see CheckHint for the syntax.
 func parsePath(s string) (fieldPath, error) {
-	if len(s) > MaxHintLen {
-		return nil, fmt.Errorf("parse field path: longer than %d bytes", MaxHintLen)
+	steps, err := fieldpath.Parse(s)
+	if err != nil {
+		return nil, err
 	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, fmt.Errorf("parse field path: empty")
-	}
-	var out fieldPath
-	i := 0
-	for {
-		var seg segment
-		// key
-		switch {
-		case i < len(s) && s[i] == '"':
-			j := strings.IndexByte(s[i+1:], '"')
-			if j < 0 {
-				return nil, fmt.Errorf("parse field path %q: unterminated quote at byte %d", s, i)
+	out := make(fieldPath, len(steps))
+	for i, st := range steps {
+		out[i].key = st.Key
+		if sel := st.Sel; sel != nil {
+			out[i].sel = &selector{index: sel.Index, field: sel.Field, value: sel.Value}
+			switch sel.Kind {
+			case fieldpath.Index:
+				out[i].sel.kind = selIndex
+			case fieldpath.Match:
+				out[i].sel.kind = selMatch
+			case fieldpath.Any:
+				out[i].sel.kind = selAny
 			}
-			seg.key = s[i+1 : i+1+j]
-			if seg.key == "" {
-				return nil, fmt.Errorf("parse field path %q: empty key at byte %d", s, i)
-			}
-			i += j + 2
-		default:
-			j := i
-			for j < len(s) && s[j] != '.' && s[j] != '[' {
-				if s[j] == ']' || s[j] == '"' || s[j] == ' ' {
-					return nil, fmt.Errorf("parse field path %q: unexpected %q at byte %d", s, s[j], j)
-				}
-				j++
-			}
-			seg.key = s[i:j]
-			i = j
-		}
-		// selectors: the first belongs to this segment, further ones are
-		// selector-only segments (a list of lists).
-		first := true
-		for i < len(s) && s[i] == '[' {
-			j := strings.IndexByte(s[i:], ']')
-			if j < 0 {
-				return nil, fmt.Errorf("parse field path %q: unterminated [ at byte %d", s, i)
-			}
-			sel, err := parseSelector(s[i+1 : i+j])
-			if err != nil {
-				return nil, fmt.Errorf("parse field path %q: %w at byte %d", s, err, i)
-			}
-			i += j + 1
-			if first {
-				seg.sel = sel
-				first = false
-				continue
-			}
-			out = append(out, seg)
-			seg = segment{sel: sel}
-		}
-		if seg.key == "" && seg.sel == nil {
-			return nil, fmt.Errorf("parse field path %q: empty segment at byte %d", s, i)
-		}
-		out = append(out, seg)
-		if i == len(s) {
-			return out, nil
-		}
-		if s[i] != '.' {
-			return nil, fmt.Errorf("parse field path %q: unexpected %q at byte %d", s, s[i], i)
-		}
-		i++
-		if i == len(s) {
-			return nil, fmt.Errorf("parse field path %q: ends with a dot", s)
 		}
 	}
-}
-
-func parseSelector(s string) (*selector, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "*":
-		return &selector{kind: selAny}, nil
-	case s == "":
-		return nil, fmt.Errorf("empty selector")
-	}
-	if n, err := strconv.Atoi(s); err == nil {
-		if n < 0 {
-			return nil, fmt.Errorf("negative index %d", n)
-		}
-		return &selector{kind: selIndex, index: n}, nil
-	}
-	k, v, ok := strings.Cut(s, "=")
-	k, v = strings.TrimSpace(k), strings.Trim(strings.TrimSpace(v), `"'`)
-	if !ok || k == "" || v == "" {
-		return nil, fmt.Errorf("selector [%s] is not [N], [*] or [field=value]", s)
-	}
-	return &selector{kind: selMatch, field: k, value: v}, nil
+	return out, nil
 }
 
 // expand replaces $name and ${name} selector values by extra[name]. It fails

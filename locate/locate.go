@@ -176,7 +176,7 @@ type Stage struct {
 	stats   Stats
 }
 
-var _ translator.Mapper = (*Stage)(nil)
+var _ translator.Stage = (*Stage)(nil)
 
 // New opens the root and returns the stage. Close releases the root.
 func New(opts Options) (*Stage, error) {
@@ -221,20 +221,7 @@ func (s *Stage) Stats() Stats {
 	return s.stats
 }
 
-// Process implements translator.Stage.
-func (s *Stage) Process(ctx context.Context, fs translator.Findings) (translator.Findings, error) {
-	for _, f := range fs {
-		if err := ctx.Err(); err != nil {
-			return fs, err
-		}
-		if err := s.Map(ctx, f); err != nil {
-			return fs, err
-		}
-	}
-	return fs, nil
-}
-
-// Map implements translator.Mapper. It never fails on bad input files: a
+// Map implements translator.Stage. It never fails on bad input files: a
 // finding that cannot be located keeps Line 0.
 func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 	if f == nil || f.Line != 0 || (f.Resource == "" && f.Path == "") {

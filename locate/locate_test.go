@@ -49,7 +49,7 @@ func run(t *testing.T, opts Options, fs ...*translator.Finding) *Stage {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.Process(context.Background(), fs); err != nil {
+	if _, err := (&translator.Pipeline{Stages: []translator.Stage{s}}).Run(context.Background(), fs); err != nil {
 		t.Fatal(err)
 	}
 	return s

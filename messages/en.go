@@ -203,6 +203,13 @@ var en = map[Key]string{
 	// The fix section of an inline comment (reporters/comment/fix.go) and
 	// why a fix is not a suggestion (reporters/github, reporters/gitlab).
 	"fix.suggested":           "**Suggested fix**",
+	"fix.none":                "**No fix suggested**: %s\n\n",
+	"text.fix":                "fix: ",
+	"text.fix_none":           "none suggested: %s",
+	"text.fix_suggested":      "suggested",
+	"text.fix_alternatives":   "; %d more alternatives in the JSON report",
+	"text.fix_no_diff":        "the diff cannot be shown: %s",
+	"text.fix_more_lines":     "… %d more lines (runbook-translator fix --dry-run prints them all)",
 	"fix.fix":                 "**Fix**",
 	"fix.not_suggestion":      "Not offered as a suggestion: %s\n\n",
 	"fix.too_long":            "**Fix**%s%s\n\nThe fix is too long to show here (%d lines): run `runbook-translator fix` on a checkout to apply it.\n\n",
@@ -226,20 +233,28 @@ var en = map[Key]string{
 	"fallback.how_to_fix":     "How to fix",
 	"fallback.docs":           "Documentation",
 	"runbooks.show_example":   "(example finding for %s)",
+
+	// An exception within the warning window (ignore_policy.warn_within),
+	// messages.Expiry.
+	"expiry.days":  "exception expires in %d days",
+	"expiry.today": "exception expires today",
 }
 
 // enOne holds the English singular forms of the count messages.
 var enOne = map[Key]string{
-	"text.outside":         "%d finding outside the change not shown (--filter-mode nofilter shows them); they still count.",
-	"text.n_errors":        "%d error",
-	"text.n_warnings":      "%d warning",
-	"text.why_failing":     "%d finding at or above fail level %q",
-	"text.why_failing_rb":  "%d finding at or above fail level %q or without a runbook",
-	"md.failing":           "%d finding at or above the fail level.\n\n",
-	"md.failing_rb":        "%d finding at or above the fail level or without a runbook.\n\n",
-	"md.n_findings":        "%d finding",
-	"ann.n_errors":         "%d error",
-	"ann.n_warnings":       "%d warning",
-	"ann.n_notices":        "%d notice",
-	"life.request_changes": "%d finding at or above the fail level remains; the summary comment lists it. This review is dismissed once it is fixed.",
+	"text.fix_alternatives": "; %d more alternative in the JSON report",
+	"text.fix_more_lines":   "… %d more line (runbook-translator fix --dry-run prints them all)",
+	"text.outside":          "%d finding outside the change not shown (--filter-mode nofilter shows them); they still count.",
+	"text.n_errors":         "%d error",
+	"text.n_warnings":       "%d warning",
+	"text.why_failing":      "%d finding at or above fail level %q",
+	"text.why_failing_rb":   "%d finding at or above fail level %q or without a runbook",
+	"md.failing":            "%d finding at or above the fail level.\n\n",
+	"md.failing_rb":         "%d finding at or above the fail level or without a runbook.\n\n",
+	"md.n_findings":         "%d finding",
+	"ann.n_errors":          "%d error",
+	"ann.n_warnings":        "%d warning",
+	"ann.n_notices":         "%d notice",
+	"life.request_changes":  "%d finding at or above the fail level remains; the summary comment lists it. This review is dismissed once it is fixed.",
+	"expiry.days":           "exception expires in %d day",
 }

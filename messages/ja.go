@@ -179,6 +179,13 @@ var ja = map[Key]string{
 	"github.permissions":       "Actions の GITHUB_TOKEN に contents: write の権限 (pull-requests: write では足りません)",
 	"gitlab.permissions":       "Developer 以上のロール (Reporter はコメントできますが、解決はできません)",
 	"fix.suggested":            "**修正の提案**",
+	"fix.none":                 "**修正の提案なし**: %s\n\n",
+	"text.fix":                 "修正: ",
+	"text.fix_none":            "提案なし: %s",
+	"text.fix_suggested":       "提案あり",
+	"text.fix_alternatives":    " (ほかの候補 %d 件は JSON レポートにあります)",
+	"text.fix_no_diff":         "差分を表示できません: %s",
+	"text.fix_more_lines":      "… ほか %d 行 (runbook-translator fix --dry-run ですべて表示できます)",
 	"fix.fix":                  "**修正**",
 	"fix.not_suggestion":       "提案 (suggestion) にしなかった理由: %s\n\n",
 	"fix.too_long":             "**修正**%s%s\n\n修正が長すぎるため、ここには表示しません (%d 行)。チェックアウトで `runbook-translator fix` を実行して適用してください。\n\n",
@@ -202,4 +209,7 @@ var ja = map[Key]string{
 	"fallback.how_to_fix":      "修正方法",
 	"fallback.docs":            "ドキュメント",
 	"runbooks.show_example":    "(%s の指摘の例)",
+
+	"expiry.days":  "例外はあと %d 日で期限切れになります",
+	"expiry.today": "例外の期限は今日までです",
 }

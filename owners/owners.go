@@ -32,6 +32,8 @@ const maxFile = 3 << 20
 type Stage struct {
 	read func(name string) ([]byte, error)
 	want func(*translator.Finding) bool
+	// locs are the locations looked at, in order; nil means Locations.
+	locs []string
 
 	once  sync.Once
 	err   error
@@ -39,7 +41,7 @@ type Stage struct {
 	file  string
 }
 
-var _ translator.Mapper = (*Stage)(nil)
+var _ translator.Stage = (*Stage)(nil)
 
 // ReadFunc reads a repository-relative slash path; it returns an error
 // wrapping fs.ErrNotExist when the file is not there. CODEOWNERS is written
@@ -70,10 +72,26 @@ func NewFrom(read ReadFunc, want func(*translator.Finding) bool) *Stage {
 	return &Stage{read: read, want: want}
 }
 
+// NewFromLocations is NewFrom for a forge that looks for CODEOWNERS
+// elsewhere (GitLabLocations), in the order given.
+func NewFromLocations(locs []string, read ReadFunc, want func(*translator.Finding) bool) *Stage {
+	return &Stage{read: read, want: want, locs: locs}
+}
+
+// GitLabLocations are where GitLab looks for CODEOWNERS, in its order; only
+// the first file found is used (ee/lib/gitlab/code_owners.rb FILE_PATHS,
+// quoted in gitlab-org/gitlab#219916; gitlab-org/gitlab#366394).
+// GitLab's sections ("[Section]") are not read by this parser.
+var GitLabLocations = []string{"CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"}
+
 // load reads and parses the first CODEOWNERS file found, once.
 func (s *Stage) load() error {
 	s.once.Do(func() {
-		for _, loc := range Locations {
+		locs := s.locs
+		if locs == nil {
+			locs = Locations
+		}
+		for _, loc := range locs {
 			data, err := s.read(loc)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
@@ -131,7 +149,7 @@ func (s *Stage) Owners(path string) (string, error) {
 	return strings.Join(names, ", "), nil
 }
 
-// Map implements translator.Mapper: when the finding's entry asks for it
+// Map implements translator.Stage: when the finding's entry asks for it
 // and CODEOWNERS names owners for its path, they replace Runbook.Owner; the
 // entry's own owner stays when CODEOWNERS names none.
 func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
@@ -146,14 +164,4 @@ func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 		f.Runbook.Owner = o
 	}
 	return nil
-}
-
-// Process implements translator.Stage.
-func (s *Stage) Process(ctx context.Context, fs translator.Findings) (translator.Findings, error) {
-	for _, f := range fs {
-		if err := s.Map(ctx, f); err != nil {
-			return fs, err
-		}
-	}
-	return fs, nil
 }

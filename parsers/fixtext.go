@@ -18,6 +18,11 @@ const (
 	unitBytes = iota
 	unitUTF16
 	unitRunes
+	// unitTabbed is characters with a tab reaching the next multiple of
+	// 8: ShellCheck's "virtual" columns, which its legacy -f json output
+	// keeps (src/ShellCheck/Formatter/JSON.hs never calls makeNonVirtual;
+	// Fixer.hs removeTabStops is the inverse used here).
+	unitTabbed
 )
 
 // fileText indexes one file's lines for position conversions.
@@ -79,6 +84,24 @@ func unitsToBytes(b []byte, n, unit int) (int, error) {
 			return 0, errPastLine
 		}
 		return n, nil
+	}
+	if unit == unitTabbed {
+		// Fixer.hs realignColumn: walk until the virtual column reaches
+		// the target.
+		off, v := 0, 0
+		for v < n {
+			if off >= len(b) {
+				return 0, errPastLine
+			}
+			r, size := utf8.DecodeRune(b[off:])
+			if r == '\t' {
+				v += 8 - v%8
+			} else {
+				v++
+			}
+			off += size
+		}
+		return off, nil
 	}
 	off := 0
 	for n > 0 {

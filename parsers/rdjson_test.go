@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -175,5 +176,63 @@ func TestRDJSONSuggestionsApply(t *testing.T) {
 	}
 	if seen != len(want)+2 {
 		t.Errorf("checked %d suggestions, want %d", seen, len(want)+2)
+	}
+}
+
+// TestBiomeSuggestionsFix applies Biome's rdjson suggestions to the file
+// it linted and lints again: the fixed diagnostics are gone and no new one
+// appeared. It needs biome on PATH (npm install @biomejs/biome@2.6.8, the
+// version of the fixture).
+func TestBiomeSuggestionsFix(t *testing.T) {
+	biome, err := exec.LookPath("biome")
+	if err != nil {
+		t.Skip("biome not installed")
+	}
+	dir := "../testdata/biome"
+	fs, err := parseFile(filepath.Join(dir, "cart.rdjson"), goldenCase{Format: "rdjson"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "src/cart.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var edits []translator.Edit
+	fixed := map[string]bool{}
+	for _, f := range fs {
+		if len(f.Fixes) > 0 {
+			edits = append(edits, f.Fixes[0].Edits...)
+			fixed[f.Code] = true
+		}
+	}
+	if len(fixed) != 2 {
+		t.Fatalf("%d diagnostics with a suggestion, want 2", len(fixed))
+	}
+	out, err := patch.Apply(src, edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	os.MkdirAll(filepath.Join(tmp, "src"), 0o755)
+	os.WriteFile(filepath.Join(tmp, "src/cart.js"), out, 0o644)
+	cmd := exec.Command(biome, "lint", "--reporter=rdjson", "src")
+	cmd.Dir = tmp
+	res, _ := cmd.Output() // exit 1: diagnostics remain
+	p, _ := New("rdjson", Options{})
+	var after translator.Findings
+	if err := p.Parse(bytes.NewReader(res), func(f *translator.Finding) error { after = append(after, f); return nil }); err != nil {
+		t.Fatalf("%v\n%s", err, res)
+	}
+	before := map[string]bool{}
+	for _, f := range fs {
+		before[f.Code] = true
+	}
+	for _, f := range after {
+		if fixed[f.Code] || !before[f.Code] {
+			t.Errorf("after the suggestions: %s:%d %s", f.Path, f.Line, f.Code)
+		}
+	}
+	if len(after) != len(fs)-len(fixed) {
+		t.Errorf("%d diagnostics after, want %d", len(after), len(fs)-len(fixed))
 	}
 }

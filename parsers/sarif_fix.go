@@ -184,7 +184,7 @@ func (sr *sarifReader) sarifEdit(path string, r sarifReplacement, unit int) (tra
 		if reg.ByteLength != nil {
 			n = *reg.ByteLength
 		}
-		if n < 0 || start+n > len(text.src) {
+		if n < 0 || start > len(text.src) || n > len(text.src)-start {
 			return e, fmt.Errorf("deletedRegion bytes %d+%d are past the end of %s (%d bytes)", start, n, path, len(text.src))
 		}
 		e.StartLine, e.StartColumn = text.position(start)

@@ -138,7 +138,11 @@ func parseShellcheck(opts Options, format string, wrapped bool, r io.Reader, emi
 		f.Path = CleanPath(c.File, opts.BaseDir)
 		f.Line, f.Column, f.EndLine, f.EndColumn = c.Line, c.Column, c.EndLine, c.EndColumn
 		if c.Fix != nil && len(c.Fix.Replacements) > 0 {
-			shellcheckFix(f, c.Fix.Replacements, files)
+			unit := unitRunes
+			if !wrapped {
+				unit = unitTabbed
+			}
+			shellcheckFix(f, c.Fix.Replacements, files, unit)
 		}
 		if err := emit(f); err != nil {
 			return err
@@ -158,17 +162,18 @@ func shellcheckSeverity(level string) translator.Severity {
 	return translator.SeverityInfo
 }
 
-// shellcheckFix turns a json1 fix into the finding's fix. ShellCheck's
-// columns count characters, with a tab as one (json1 output goes through
-// makeNonVirtual, src/ShellCheck/Formatter/Format.hs, which undoes the
-// tab stops of 8), and ranges end before endColumn (Fixer.hs doReplace);
+// shellcheckFix turns a json1 or json fix into the finding's fix.
+// ShellCheck's columns count characters; json1 counts a tab as one (its
+// output goes through makeNonVirtual, src/ShellCheck/Formatter/Format.hs,
+// which undoes the tab stops of 8), json does not (unitTabbed). Ranges end
+// before endColumn (Fixer.hs doReplace);
 // they become byte columns with the script's text. Several insertions at
 // one place are one edit, ordered as ShellCheck applies them: highest
 // precedence first, and text inserted later at the same place goes after
 // a "beforeStart" insertion and before an "afterEnd" one
 // (Fixer.hs applyReplacement2). A fix that cannot be converted is left
 // out and FixNote says why.
-func shellcheckFix(f *translator.Finding, reps []shellcheckReplacement, files *fileCache) {
+func shellcheckFix(f *translator.Finding, reps []shellcheckReplacement, files *fileCache, unit int) {
 	drop := func(why string) { f.FixNote = "shellcheck's fix was left out: " + why }
 	if f.Path == "" {
 		drop("the comment has no file")
@@ -187,12 +192,12 @@ func shellcheckFix(f *translator.Finding, reps []shellcheckReplacement, files *f
 	}
 	var rs []rep
 	for i, r := range reps {
-		sc, err := text.byteColumn(r.Line, r.Column, unitRunes)
+		sc, err := text.byteColumn(r.Line, r.Column, unit)
 		if err != nil {
 			drop(fmt.Sprintf("replacement %d starts at %v in %s", i+1, err, f.Path))
 			return
 		}
-		ec, err := text.byteColumn(r.EndLine, r.EndColumn, unitRunes)
+		ec, err := text.byteColumn(r.EndLine, r.EndColumn, unit)
 		if err != nil {
 			drop(fmt.Sprintf("replacement %d ends at %v in %s", i+1, err, f.Path))
 			return

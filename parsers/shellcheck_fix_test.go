@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -99,5 +100,33 @@ func TestShellcheckFixesMatchShellcheck(t *testing.T) {
 				before[f.Code]--
 			}
 		})
+	}
+}
+
+// TestShellcheckJSONAndJSON1FixesAgree: -f json keeps virtual columns (a
+// tab to the next multiple of 8), -f json1 real ones; both become the same
+// byte edits.
+func TestShellcheckJSONAndJSON1FixesAgree(t *testing.T) {
+	dir := "../testdata/shellcheck-fix"
+	a, err := parseFile(filepath.Join(dir, "unicode.sh.json1"), goldenCase{Format: "shellcheck", Files: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := parseFile(filepath.Join(dir, "unicode.sh.json"), goldenCase{Format: "shellcheck-json", Files: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(b) {
+		t.Fatalf("%d and %d findings", len(a), len(b))
+	}
+	n := 0
+	for i := range a {
+		if !reflect.DeepEqual(a[i].Fixes, b[i].Fixes) {
+			t.Errorf("%s:%d %s: json1 %+v, json %+v", a[i].Path, a[i].Line, a[i].Code, a[i].Fixes, b[i].Fixes)
+		}
+		n += len(a[i].Fixes)
+	}
+	if n != 6 {
+		t.Errorf("%d fixes, want 6", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,12 @@ func fixtureRun() *translator.Run {
 			Location: translator.Location{Path: "k8s/web app/deployment.yaml", Line: 21, EndLine: 38},
 			Resource: "Deployment/web", URL: "https://avd.aquasec.com/misconfig/ksv017", Title: "Privileged",
 			Runbook: privileged("Deployment/web"),
+			Fixes: []translator.Fix{
+				{Description: "set privileged: false", Source: "runbook:pss-privileged",
+					Edits: []translator.Edit{{Path: "k8s/web app/deployment.yaml", StartLine: 25, StartColumn: 25, EndLine: 25, EndColumn: 29, Text: "false"}}},
+				{Description: "remove privileged", Source: "runbook:pss-privileged",
+					Edits: []translator.Edit{{Path: "k8s/web app/deployment.yaml", StartLine: 25, StartColumn: 1, EndLine: 26, EndColumn: 1}}},
+			},
 		},
 		{
 			Tool: "conftest", Code: "K8S-013", Severity: translator.SeverityError, ToolSeverity: "failure",
@@ -56,6 +63,7 @@ func fixtureRun() *translator.Run {
 			Location: translator.Location{Path: "k8s/web app/deployment.yaml"},
 			Resource: "Deployment/worker",
 			Runbook:  privileged("Deployment/worker"),
+			FixNote:  "the finding has no line: the located resource could not be found in the file",
 		},
 		{
 			Tool: "kube-linter", Code: "latest-tag", Severity: translator.SeverityWarning, ToolSeverity: "Warning",
@@ -185,18 +193,54 @@ func render(t *testing.T, name string, opts Options, run *translator.Run) []byte
 	return buf.Bytes()
 }
 
+// fixtureFiles are the checkout files the fixture run's fixes change.
+var fixtureFiles = map[string]string{
+	"k8s/web app/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: nginx:latest
+          # the platform team asked for this exception (PLAT-7)
+          securityContext:
+`,
+}
+
+func init() {
+	// Lines 13-24 pad the manifest to the finding's lines; line 25 is
+	// the one the fix changes.
+	var b strings.Builder
+	b.WriteString(fixtureFiles["k8s/web app/deployment.yaml"])
+	for i := 13; i <= 24; i++ {
+		fmt.Fprintf(&b, "            # line %d\n", i)
+	}
+	b.WriteString("            privileged: true\n          ports:\n            - containerPort: 80\n")
+	fixtureFiles["k8s/web app/deployment.yaml"] = b.String()
+}
+
+func readFixtureFile(p string) ([]byte, error) {
+	if s, ok := fixtureFiles[p]; ok {
+		return []byte(s), nil
+	}
+	return nil, fmt.Errorf("open %s: no such file in the fixture checkout", p)
+}
+
 func TestGolden(t *testing.T) {
 	cases := []struct {
 		reporter, file string
 		opts           Options
 	}{
-		{"local", "local.golden.txt", Options{}},
-		{"local", "local-verbose.golden.txt", Options{Verbose: true}},
-		{"local", "local-color.golden.txt", Options{Color: true}},
-		{"json", "json.golden.jsonl", Options{}},
-		{"markdown", "markdown.golden.md", Options{}},
-		{"sarif", "sarif.golden.json", Options{}},
-		{"gitlab-codequality", "codequality.golden.json", Options{}},
+		{"local", "local.golden.txt", Options{ReadFile: readFixtureFile}},
+		{"local", "local-verbose.golden.txt", Options{Verbose: true, ReadFile: readFixtureFile}},
+		{"local", "local-color.golden.txt", Options{Color: true, ReadFile: readFixtureFile}},
+		{"json", "json.golden.jsonl", Options{ReadFile: readFixtureFile}},
+		{"markdown", "markdown.golden.md", Options{ReadFile: readFixtureFile}},
+		{"sarif", "sarif.golden.json", Options{ReadFile: readFixtureFile}},
+		{"gitlab-codequality", "codequality.golden.json", Options{ReadFile: readFixtureFile}},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -231,5 +275,48 @@ func TestRegistry(t *testing.T) {
 	}
 	if _, err := New("html", Options{Out: &bytes.Buffer{}}); err == nil || !strings.Contains(err.Error(), "local, markdown") {
 		t.Errorf("unknown reporter: err = %v, want the list of valid names", err)
+	}
+}
+
+// Issue 10: the pipeline writes every reporter through Streamer. A
+// reporter that streams is used as it is; one that needs the whole run
+// (Code Quality numbers fingerprints over it) is adapted, and says so, so
+// that the pipeline collects the run for it.
+func TestStreamAdaptsWholeRunReporters(t *testing.T) {
+	for _, name := range Names() {
+		var buf bytes.Buffer
+		r, err := New(name, Options{Out: &buf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := Stream(t.Context(), r)
+		_, streams := r.(Streamer)
+		if streams != !NeedsWholeRun(s) {
+			t.Errorf("%s: streamer %v, needs the whole run %v", name, streams, NeedsWholeRun(s))
+		}
+		if !streams {
+			run := fixtureRun()
+			run.Findings.Sort()
+			if err := s.Begin(run); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range run.Findings {
+				s.Write(f)
+			}
+			if err := s.End(run); err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			w, _ := New(name, Options{Out: &want})
+			if err := w.Report(t.Context(), run); err != nil {
+				t.Fatal(err)
+			}
+			if buf.String() != want.String() || buf.Len() == 0 {
+				t.Errorf("%s: the adapter wrote %d bytes, Report %d", name, buf.Len(), want.Len())
+			}
+		}
+	}
+	if NeedsWholeRun(Stream(t.Context(), NewJSON(io.Discard))) {
+		t.Errorf("json needs the whole run")
 	}
 }

@@ -61,7 +61,8 @@ type ForgeOptions struct {
 	LocalPrinted func()
 	// ReadFile reads a repository-relative file of the checkout (cmd
 	// passes its bounded reader of the base dir): suggested fixes are
-	// checked against the lines they replace. Nil shows fixes unchecked.
+	// checked against the lines they replace. Nil: fixes are named with
+	// the reason, not suggested.
 	ReadFile func(path string) ([]byte, error)
 }
 

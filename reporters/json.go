@@ -69,6 +69,8 @@ type jsonFinding struct {
 	Located     string                  `json:"located,omitempty"`
 	OutsideDiff bool                    `json:"outside_diff,omitempty"`
 	Baseline    string                  `json:"baseline,omitempty"`
+	Fixes       []translator.Fix        `json:"fixes,omitempty"`
+	FixNote     string                  `json:"fix_note,omitempty"`
 }
 
 // jsonSeverity keeps the documented enum (critical|error|warning|info): an
@@ -95,7 +97,7 @@ func toJSONFinding(f *translator.Finding) jsonFinding {
 		Resource: f.Resource, URL: f.URL, Fingerprint: f.Fingerprint, Runbook: f.Runbook,
 		Title: f.Title, Remediation: f.Remediation, Aliases: f.Aliases, Extra: f.Extra,
 		Suppressed: f.Suppressed, Located: f.Located, OutsideDiff: f.OutsideDiff,
-		Baseline: f.Baseline,
+		Baseline: f.Baseline, Fixes: f.Fixes, FixNote: f.FixNote,
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 var (
 	jsonRequired = []string{"tool", "code", "severity", "tool_severity", "message", "path", "line", "column",
 		"end_line", "end_column", "resource", "url", "fingerprint", "runbook"}
-	jsonOptional = []string{"title", "remediation", "aliases", "extra", "suppressed", "located", "outside_diff"}
+	jsonOptional = []string{"title", "remediation", "aliases", "extra", "suppressed", "located", "outside_diff", "baseline", "fixes", "fix_note"}
 )
 
 func TestJSONLinesKeys(t *testing.T) {

@@ -283,7 +283,61 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 		dst = appendJSONKey(dst, "baseline", false)
 		dst = appendJSONString(dst, f.Baseline)
 	}
+	if len(f.Fixes) > 0 {
+		dst = appendJSONKey(dst, "fixes", false)
+		dst = appendJSONFixes(dst, f.Fixes)
+	}
+	if f.FixNote != "" {
+		dst = appendJSONKey(dst, "fix_note", false)
+		dst = appendJSONString(dst, f.FixNote)
+	}
 	return append(dst, '}', '\n')
+}
+
+// appendJSONFixes appends the fixes as encoding/json writes
+// translator.Fix (description omitted when empty; edits null when nil).
+func appendJSONFixes(dst []byte, fs []translator.Fix) []byte {
+	dst = append(dst, '[')
+	for i, fx := range fs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '{')
+		if fx.Description != "" {
+			dst = append(dst, `"description":`...)
+			dst = appendJSONString(dst, fx.Description)
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"source":`...)
+		dst = appendJSONString(dst, fx.Source)
+		dst = append(dst, `,"edits":`...)
+		if fx.Edits == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for j, e := range fx.Edits {
+				if j > 0 {
+					dst = append(dst, ',')
+				}
+				dst = append(dst, `{"path":`...)
+				dst = appendJSONString(dst, e.Path)
+				dst = append(dst, `,"start_line":`...)
+				dst = strconv.AppendInt(dst, int64(e.StartLine), 10)
+				dst = append(dst, `,"start_column":`...)
+				dst = strconv.AppendInt(dst, int64(e.StartColumn), 10)
+				dst = append(dst, `,"end_line":`...)
+				dst = strconv.AppendInt(dst, int64(e.EndLine), 10)
+				dst = append(dst, `,"end_column":`...)
+				dst = strconv.AppendInt(dst, int64(e.EndColumn), 10)
+				dst = append(dst, `,"text":`...)
+				dst = appendJSONString(dst, e.Text)
+				dst = append(dst, '}')
+			}
+			dst = append(dst, ']')
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
 }
 
 // appendJSONMap appends m with its keys sorted, as encoding/json does.

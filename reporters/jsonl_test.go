@@ -64,8 +64,14 @@ func TestAppendJSONFindingMatchesEncoder(t *testing.T) {
 		Located:    "template", OutsideDiff: true, Fingerprint: "f-2", Baseline: translator.BaselineExisting,
 		Location: translator.Location{Path: "p", Line: -1, Column: 1 << 40, EndLine: 3, EndColumn: 4},
 		Runbook:  &translator.Runbook{ID: "i", Title: "t", Body: "b", Links: []string{"x"}, Owner: "o", Source: "s", Error: "e", Generic: true},
+		Fixes: []translator.Fix{
+			{Description: "d<", Source: "runbook:i", Edits: []translator.Edit{{Path: "p", StartLine: 1, StartColumn: 2, EndLine: 3, EndColumn: 4, Text: "x\n\u2028"}, {}}},
+			{Source: "tool"},
+			{Source: "tool", Edits: []translator.Edit{}},
+		},
+		FixNote: "note <",
 	}
-	empty := &translator.Finding{Aliases: []string{}, Extra: map[string]string{}, Severity: translator.Severity(-5),
+	empty := &translator.Finding{Aliases: []string{}, Extra: map[string]string{}, Severity: translator.Severity(-5), Fixes: []translator.Fix{},
 		Runbook: &translator.Runbook{Links: []string{}}, Suppressed: &translator.Suppression{}}
 	zero, five := 0, 5
 	full.Suppressed.ExpiresInDays = &five

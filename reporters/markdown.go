@@ -103,14 +103,6 @@ func groupKey(f *translator.Finding) string {
 	return f.Runbook.ID
 }
 
-// sameBody reports whether a renders the body b holds; a body left for
-// later is rendered for the comparison and not kept (the report shows one
-// body per group).
-func sameBody(a, b *translator.Runbook) bool {
-	body, _ := a.Rendered()
-	return body == b.Body
-}
-
 // LazyBodies implements LazyBodies: the report resolves the one body it
 // shows per group.
 func (m *Markdown) LazyBodies() bool { return true }
@@ -232,12 +224,7 @@ func (st *mdState) add(f *translator.Finding) {
 	seq := st.seq
 	st.seq++
 	st.total++
-	one := translator.Findings{f}.Count()
-	st.counts.Error += one.Error
-	st.counts.Warning += one.Warning
-	st.counts.Info += one.Info
-	st.counts.Ignored += one.Ignored
-	st.counts.Total++
+	st.counts.Add(f)
 	if st.run.Failing(f) {
 		st.failing++
 	}
@@ -327,15 +314,6 @@ func toolCodeMD(f *translator.Finding) string {
 		return esc(f.Tool)
 	}
 	return esc(f.Tool) + " " + code(f.Code)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // mdBuf is a builder with a byte budget.
@@ -722,8 +700,8 @@ func ignoredItem(l string, f *translator.Finding) string {
 	if s.Source != "" {
 		src = " (" + esc(s.Source) + ")"
 	}
-	if n := s.ExpiryNote(); n != "" {
-		src += " ⏳ **" + n + "**"
+	if d, ok := s.ExpiresSoon(); ok {
+		src += " ⏳ **" + messages.Expiry(l, d) + "**"
 	}
 	return messages.T(l, "md.ignored_item", mdLocation(l, f), toolCodeMD(f),
 		esc(truncate(f.Message, mdMaxMessageBytes)), reason, exp, src)

@@ -166,3 +166,82 @@ func TestHTMLText(t *testing.T) {
 		t.Errorf("htmlText = %q, want %q", got, want)
 	}
 }
+
+// streamRun builds a run with many findings per entry (more than a group
+// lists), identical sort keys arriving apart, ignored and expired ones, and
+// an entry whose body differs per finding.
+func streamRun() *translator.Run {
+	run := bigRun(3000)
+	for i := 0; i < 400; i++ {
+		f := &translator.Finding{Tool: "trivy", Code: fmt.Sprintf("KSV-%03d", i%9), Severity: translator.Severity(i % 4),
+			Message: fmt.Sprintf("object %d", i%37), Location: translator.Location{Path: fmt.Sprintf("k8s/%02d.yaml", i%13), Line: i % 5},
+			Runbook: &translator.Runbook{ID: fmt.Sprintf("entry-%d", i%3), Title: fmt.Sprintf("Entry %d", i%3), Body: fmt.Sprintf("Fix object %d.", i%2)}}
+		switch i % 11 {
+		case 0:
+			f.Suppressed = &translator.Suppression{Reason: fmt.Sprintf("accepted %d", i), Expires: "2030-01-01"}
+		case 1:
+			f.Suppressed = &translator.Suppression{Reason: "was accepted", Expires: "2020-01-01", Expired: true}
+		}
+		run.Findings = append(run.Findings, f)
+	}
+	run.Notes = []string{"a note"}
+	return run
+}
+
+// Issue 10: the Markdown report streams (the pipeline writes findings in
+// input order) and holds per entry its counts, one body and the first
+// mdMaxItemsPerGroup findings; what it writes is byte for byte the report
+// of the sorted run.
+func TestMarkdownStreamMatchesReport(t *testing.T) {
+	run := streamRun()
+	for _, max := range []int{0, 20000} {
+		want := (&Markdown{MaxBytes: max}).Render(run)
+		// Reverse, then interleave: nothing like sorted order.
+		in := append(translator.Findings(nil), run.Findings...)
+		for i, j := 0, len(in)-1; i < j; i, j = i+1, j-1 {
+			in[i], in[j] = in[j], in[i]
+		}
+		var shuffled translator.Findings
+		for i := 0; i < len(in); i += 2 {
+			shuffled = append(shuffled, in[i])
+		}
+		for i := 1; i < len(in); i += 2 {
+			shuffled = append(shuffled, in[i])
+		}
+		var out strings.Builder
+		m := &Markdown{Out: &out, MaxBytes: max}
+		streamed := *run
+		streamed.Findings = nil // streamed: the reporter sees findings only in Write
+		if err := m.Begin(&streamed); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range shuffled {
+			if err := m.Write(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st := m.st
+		for _, g := range st.groups {
+			if len(g.keep.h) > mdMaxItemsPerGroup {
+				t.Fatalf("group %s holds %d findings", g.key, len(g.keep.h))
+			}
+			for _, k := range g.keep.h {
+				if k.f.Runbook != nil {
+					t.Fatalf("group %s keeps a finding with its runbook", g.key)
+				}
+			}
+		}
+		if len(st.ignored.h) > mdMaxItemsPerGroup || len(st.expired.h) > mdMaxItemsPerGroup {
+			t.Fatalf("holds %d ignored, %d expired", len(st.ignored.h), len(st.expired.h))
+		}
+		if err := m.End(&streamed); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != want {
+			t.Errorf("MaxBytes %d: streamed report differs from the sorted one:\n%s\n--- sorted ---\n%s", max, out.String(), want)
+		}
+		if !strings.Contains(want, "_Rendered for the first finding below") || !strings.Contains(want, "expired exceptions") {
+			t.Fatalf("MaxBytes %d: the run does not exercise differing bodies and expired exceptions", max)
+		}
+	}
+}

@@ -52,6 +52,10 @@ type Options struct {
 	// change (not OutsideDiff), saying how many it left out; they still
 	// count. cmd sets it for a local --diff with a filter mode.
 	OnlyInDiff bool
+	// ReadFile reads a repository-relative file of the checkout (cmd
+	// passes its bounded reader): the SARIF report converts fix columns
+	// with it, the local report shows fixes as diffs (-v).
+	ReadFile func(path string) ([]byte, error)
 }
 
 // Factory builds a local reporter.

@@ -23,6 +23,7 @@ func init() {
 			}
 			s := NewSARIF(opts.Out)
 			s.warn = opts.Warn
+			s.ReadFile = opts.ReadFile
 			return s, nil
 		})
 }
@@ -135,6 +136,9 @@ type SARIF struct {
 	out  io.Writer
 	warn io.Writer
 	st   *sarifState
+	// ReadFile reads a repository-relative file, to write fix columns in
+	// UTF-16 code units; nil keeps only the fixes that need no text.
+	ReadFile func(path string) ([]byte, error)
 }
 
 var (
@@ -155,6 +159,7 @@ func (s *SARIF) Begin(*translator.Run) error {
 		return fmt.Errorf("write sarif report: no output")
 	}
 	s.st = newSARIFState()
+	s.st.read = s.ReadFile
 	return nil
 }
 
@@ -164,6 +169,7 @@ func (s *SARIF) Begin(*translator.Run) error {
 func (s *SARIF) Write(f *translator.Finding) error {
 	if s.st == nil {
 		s.st = newSARIFState()
+		s.st.read = s.ReadFile
 	}
 	s.st.add(f)
 	return nil
@@ -218,6 +224,8 @@ type sarifState struct {
 	runs []*sarifToolRun
 	// cutRuns are tools whose run was left out (over sarifMaxRuns).
 	cutRuns []string
+	// read reads a repository file for fix columns (SARIF.ReadFile).
+	read func(string) ([]byte, error)
 }
 
 type sarifToolRun struct {
@@ -275,6 +283,7 @@ type sarifHeld struct {
 	baseline string // SARIF baselineState: new, unchanged, or "" without --baseline
 	supp     *translator.Suppression
 	props    sarifResultProps
+	fixes    []sarifFixOut // the finding's fixes (sarif_fix.go); nil for most
 }
 
 // sarifResultProps are a result's properties: a struct, not a map, since
@@ -283,6 +292,7 @@ type sarifHeld struct {
 // when they were one.
 type sarifResultProps struct {
 	ExceptionExpired      string `json:"exception_expired,omitempty"`
+	FixesLeftOut          string `json:"fixes_left_out,omitempty"`
 	Line                  string `json:"line,omitempty"`
 	Location              string `json:"location,omitempty"`
 	Resource              string `json:"resource,omitempty"`
@@ -348,6 +358,7 @@ func (st *sarifState) add(f *translator.Finding) {
 		}
 		b := st.buckets[low]
 		st.evict(b[len(b)-1], "results")
+		b[len(b)-1] = nil // the array must not keep the evicted result alive
 		st.buckets[low] = b[:len(b)-1]
 		if st.spool.wasteful() {
 			st.compact()
@@ -425,7 +436,7 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 		rule.title = f.Title
 	}
 	h := &sarifHeld{seq: st.seq, prio: prio, run: run, rule: rule, sev: f.Severity, loc: f.Location,
-		resource: f.Resource, fp: f.Fingerprint, baseline: map[string]string{translator.BaselineNew: "new", translator.BaselineExisting: "unchanged"}[f.Baseline]}
+		resource: f.Resource, fp: f.Fingerprint, baseline: sarifBaselineState[f.Baseline]}
 	st.seq++
 	own := ""
 	if body != rule.help || findingSpecific(f, body) {
@@ -461,8 +472,18 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 		p.SuppressionExpires = f.Suppressed.Expires
 	}
 	p.SuppressionExpiryNote = f.Suppressed.ExpiryNote()
+	if len(f.Fixes) > 0 {
+		var left int
+		h.fixes, left = sarifFixes(f, st.read) // sarif_fix.go
+		if left > 0 {
+			p.FixesLeftOut = fmt.Sprintf("%d (their file could not be read to give UTF-16 columns, or the text is over %d bytes)", left, maxSARIFFixText)
+		}
+	}
 	return h
 }
+
+// sarifBaselineState maps Finding.Baseline to SARIF's result.baselineState.
+var sarifBaselineState = map[string]string{translator.BaselineNew: "new", translator.BaselineExisting: "unchanged"}
 
 // findingSpecific reports whether a runbook body is written for one finding:
 // it names the finding's file path, qualified object name, message,
@@ -811,6 +832,7 @@ type sarifResult struct {
 	// BaselineState is SARIF 2.1.0 §3.27.24 (result.baselineState).
 	BaselineState string            `json:"baselineState,omitempty"`
 	Properties    *sarifResultProps `json:"properties,omitempty"`
+	Fixes         []sarifFixOut     `json:"fixes,omitempty"`
 }
 
 type sarifLocation struct {
@@ -1053,6 +1075,7 @@ func (h *sarifHeld) sarif(sp *spool) sarifResult {
 		res.Properties = &h.props
 	}
 	res.BaselineState = h.baseline
+	res.Fixes = h.fixes
 	return res
 }
 

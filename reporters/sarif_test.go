@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -429,5 +430,50 @@ func TestSARIFRegion(t *testing.T) {
 	}
 	if got := pathURI("k8s/web app/c:d#e%.yaml"); got != "k8s/web%20app/c%3Ad%23e%25.yaml" {
 		t.Errorf("pathURI = %s", got)
+	}
+}
+
+// Issue 10: the results' text goes to the spool, which moves to a
+// temporary file past spoolMem and is compacted when evictions leave most
+// of it dead: the log is the same as when everything stays in memory.
+func TestSARIFSpoolMatchesMemory(t *testing.T) {
+	defer func(n int) { sarifMaxResults = n }(sarifMaxResults)
+	sarifMaxResults = 300
+	run := limitRun(5000, "trivy", "tfsec")
+	for i, f := range run.Findings {
+		// A body per finding (it names the path), as built-in entries do.
+		f.Runbook = &translator.Runbook{ID: "e", Title: "E", Body: "Fix " + f.Path + strings.Repeat(" now", i%40)}
+	}
+	// Ascending severity: every later finding displaces a kept one.
+	sort.SliceStable(run.Findings, func(i, j int) bool { return run.Findings[i].Severity < run.Findings[j].Severity })
+	write := func() (string, spool) {
+		var b bytes.Buffer
+		s := NewSARIF(&b)
+		s.Begin(run)
+		for _, f := range run.Findings {
+			s.Write(f)
+		}
+		sp := s.st.spool
+		s.End(run)
+		return b.String(), sp
+	}
+	mem, sp := write()
+	if sp.f != nil {
+		t.Fatalf("small log went to a file")
+	}
+	defer func(n, io int) { spoolLimit, spoolIO = n, io }(spoolLimit, spoolIO)
+	spoolLimit, spoolIO = 1<<10, 300 // records are up to ~200 bytes: reads and writes straddle them
+	file, sp := write()
+	if sp.f == nil || sp.size == 0 {
+		t.Fatalf("spool did not move to a file")
+	}
+	if compacted := sp.size + int64(len(sp.mem)); compacted > 4*int64(sarifMaxResults)*400 {
+		t.Errorf("spool holds %d bytes for %d results: not compacted", compacted, sarifMaxResults)
+	}
+	if mem != file {
+		t.Errorf("log differs when the results' text is in a file")
+	}
+	if !strings.Contains(file, "Runbook: Fix ") {
+		t.Fatalf("no per-finding runbook in the results: the test checks nothing")
 	}
 }

@@ -4,13 +4,14 @@ import (
 	"os"
 )
 
-// spoolMem is how many bytes of record text a spool keeps in memory before
-// it moves them to a temporary file: a run of a few thousand findings never
-// touches the disk.
-const spoolMem = 4 << 20
+// spoolLimit is how many bytes of record text a spool keeps in memory
+// before it moves them to a temporary file: a run of a few thousand
+// findings never touches the disk. A variable only so that tests can lower
+// it.
+var spoolLimit = 4 << 20
 
 // spool holds the text of records a reporter keeps until its end (the
-// SARIF results: message and runbook body): in memory up to spoolMem
+// SARIF results: message and runbook body): in memory up to spoolLimit
 // bytes, then in a temporary file, so that what the process holds per
 // record is its offset. The file is unlinked as soon as it is created (on
 // systems that allow it), so nothing is left behind whatever happens to the
@@ -20,10 +21,20 @@ type spool struct {
 	mem  []byte
 	f    *os.File
 	name string // set when the file could not be unlinked at once
-	size int64  // bytes written to f
+	size int64  // bytes in f, then the pending ones
 	dead int64  // bytes of records given up (compact drops them)
 	err  error  // first file error: the text then stays in memory
+	// wbuf holds the last bytes put, not yet in f (they start at
+	// size-len(wbuf)); rbuf caches what was last read from f, from roff:
+	// one write(2) and one read(2) per spoolIO bytes, not per record.
+	wbuf []byte
+	rbuf []byte
+	roff int64
 }
+
+// spoolIO is the size of the spool's reads and writes (a variable for
+// tests).
+var spoolIO = 64 << 10
 
 // spoolRef is where one record is.
 type spoolRef struct {
@@ -34,21 +45,34 @@ type spoolRef struct {
 
 // put stores s and returns where it is.
 func (sp *spool) put(s string) spoolRef {
-	if sp.f == nil && sp.err == nil && len(sp.mem)+len(s) > spoolMem {
+	if sp.f == nil && sp.err == nil && len(sp.mem)+len(s) > spoolLimit {
 		sp.open()
 	}
-	if sp.f != nil {
-		if _, err := sp.f.WriteAt([]byte(s), sp.size); err == nil {
-			r := spoolRef{off: sp.size, n: int32(len(s)), file: true}
-			sp.size += int64(len(s))
-			return r
-		} else {
-			sp.err = err
+	if sp.f != nil && sp.err == nil {
+		r := spoolRef{off: sp.size, n: int32(len(s)), file: true}
+		sp.wbuf = append(sp.wbuf, s...)
+		sp.size += int64(len(s))
+		if len(sp.wbuf) >= spoolIO {
+			sp.flush()
 		}
+		return r
 	}
 	r := spoolRef{off: int64(len(sp.mem)), n: int32(len(s))}
 	sp.mem = append(sp.mem, s...)
 	return r
+}
+
+// flush writes the pending bytes to the file. On a write error they stay
+// pending, in memory, and so does everything put afterwards.
+func (sp *spool) flush() {
+	if len(sp.wbuf) == 0 || sp.err != nil {
+		return
+	}
+	if _, err := sp.f.WriteAt(sp.wbuf, sp.size-int64(len(sp.wbuf))); err != nil {
+		sp.err = err
+		return
+	}
+	sp.wbuf = sp.wbuf[:0]
 }
 
 func (sp *spool) open() {
@@ -68,14 +92,32 @@ func (sp *spool) get(r spoolRef) string {
 	if !r.file {
 		return string(sp.mem[r.off : r.off+int64(r.n)])
 	}
-	b := make([]byte, r.n)
-	if _, err := sp.f.ReadAt(b, r.off); err != nil {
-		// The file was written a moment ago by this process; a read error
-		// is an I/O fault of the machine. Say so in the record rather
-		// than lose the result.
-		return "(runbook-translator could not read back this result's text: " + err.Error() + ")"
+	end := r.off + int64(r.n)
+	if pend := sp.size - int64(len(sp.wbuf)); r.off >= pend {
+		return string(sp.wbuf[r.off-pend : end-pend])
 	}
-	return string(b)
+	if r.off < sp.roff || end > sp.roff+int64(len(sp.rbuf)) {
+		n := int64(spoolIO)
+		if int64(r.n) > n {
+			n = int64(r.n)
+		}
+		if pend := sp.size - int64(len(sp.wbuf)); r.off+n > pend {
+			n = pend - r.off
+		}
+		if cap(sp.rbuf) < int(n) {
+			sp.rbuf = make([]byte, n)
+		}
+		sp.rbuf = sp.rbuf[:n]
+		if _, err := sp.f.ReadAt(sp.rbuf, r.off); err != nil {
+			sp.rbuf = sp.rbuf[:0]
+			// The file was written a moment ago by this process; a read
+			// error is an I/O fault of the machine. Say so in the record
+			// rather than lose the result.
+			return "(runbook-translator could not read back this result's text: " + err.Error() + ")"
+		}
+		sp.roff = r.off
+	}
+	return string(sp.rbuf[r.off-sp.roff : end-sp.roff])
 }
 
 // drop records that r is no longer needed.
@@ -85,7 +127,7 @@ func (sp *spool) drop(r spoolRef) { sp.dead += int64(r.n) }
 // given up, and enough of it to be worth copying the rest.
 func (sp *spool) wasteful() bool {
 	total := int64(len(sp.mem)) + sp.size
-	return sp.dead > spoolMem && sp.dead*2 > total
+	return sp.dead > int64(spoolLimit) && sp.dead*2 > total
 }
 
 // close releases the file.

@@ -107,12 +107,7 @@ func (t *Text) Write(f *translator.Finding) error {
 	if t.w == nil {
 		return fmt.Errorf("write local report: Write before Begin")
 	}
-	one := translator.Findings{f}.Count()
-	t.counts.Error += one.Error
-	t.counts.Warning += one.Warning
-	t.counts.Info += one.Info
-	t.counts.Ignored += one.Ignored
-	t.counts.Total++
+	t.counts.Add(f)
 	if f.Ignored() {
 		t.ignored = append(t.ignored, f)
 		return nil
@@ -211,6 +206,9 @@ func (t *Text) finding(f *translator.Finding) {
 		t.lines(indent+"! ", indent+"  ", note, ansiYellow)
 	}
 	t.runbook(f)
+	if t.opts.Verbose {
+		t.fix(f) // text_fix.go
+	}
 }
 
 func (t *Text) runbook(f *translator.Finding) {
@@ -255,8 +253,8 @@ func (t *Text) ignoredFinding(f *translator.Finding) {
 		why += " (" + terminal(oneLine(s.Source)) + ")"
 	}
 	t.lines(indent, indent, why, ansiDim)
-	if n := s.ExpiryNote(); n != "" {
-		t.lines(indent+"! ", indent+"  ", n, ansiYellow)
+	if d, ok := s.ExpiresSoon(); ok {
+		t.lines(indent+"! ", indent+"  ", messages.Expiry(l, d), ansiYellow)
 	}
 	if s.Link != "" {
 		t.lines(indent+messages.T(l, "text.see"), indent+"     ", terminal(oneLine(s.Link)), ansiDim)

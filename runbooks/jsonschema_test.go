@@ -20,11 +20,25 @@ const catalogSchemaPath = "../schemas/catalog.schema.json"
 
 // CatalogSchemaRules say what the Go types cannot: required keys, enums.
 var catalogSchemaRules = yamlschema.Rules{
-	"Entry.id":       {"required": true, "description": "unique id across the merged catalogs"},
-	"Entry.title":    {"required": true},
-	"Entry.match":    {"required": true, "minItems": 1},
-	"Entry.body":     {"required": true, "description": "Markdown text/template rendered over the finding"},
-	"Entry.severity": {"enum": []string{"info", "warning", "error", "critical"}},
+	"Entry.id":         {"required": true, "description": "unique id across the merged catalogs"},
+	"Entry.title":      {"required": true},
+	"Entry.match":      {"required": true, "minItems": 1},
+	"Entry.body":       {"required": true, "description": "Markdown text/template rendered over the finding"},
+	"Entry.severity":   {"enum": []string{"info", "warning", "error", "critical"}},
+	"Fix.description":  {"required": true, "description": "one line: what the fix does"},
+	"Fix.edits":        {"required": true, "minItems": 1},
+	"FixEdit.set":      {"description": "field path (locate: syntax) to set to value, created with its parents when missing"},
+	"FixEdit.delete":   {"description": "field path to remove"},
+	"FixEdit.add":      {"description": "field path of a list to append value to, created when missing"},
+	"FixEdit.value":    {"type": []string{"string", "number", "boolean"}, "description": "a literal, or \"$name\" for the finding's Extra[name]"},
+	"Example.manifest": {"description": "the file the example finding is in; with fixed, checks the first fix"},
+	"Example.fixed":    {"description": "the whole manifest after the entry's first fix"},
+	// An edit is exactly one of set, delete and add (fixcheck.go).
+	"FixEdit": {"oneOf": []any{
+		map[string]any{"required": []string{"set", "value"}},
+		map[string]any{"required": []string{"delete"}, "not": map[string]any{"required": []string{"value"}}},
+		map[string]any{"required": []string{"add", "value"}},
+	}},
 	// A matcher needs codes, a message pattern or default: true (load.go).
 	"Matcher": {"anyOf": []any{
 		map[string]any{"required": []string{"codes"}, "properties": map[string]any{"codes": map[string]any{"minItems": 1}}},

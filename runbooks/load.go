@@ -335,6 +335,9 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []e
 				c.tmpl = t
 			}
 		}
+		if !snapshot {
+			checkFixes(name, e, node, line, fail)
+		}
 		for _, lang := range sortedLangs(e.Translations) {
 			tr := e.Translations[lang]
 			if strings.TrimSpace(tr.Title) == "" || strings.TrimSpace(tr.Body) == "" {

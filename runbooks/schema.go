@@ -25,9 +25,21 @@
 //	    locate: spec.template.spec.containers[name=web].securityContext.privileged
 //	    body: |
 //	      **{{.Resource}}** runs a privileged container ...
+//	    fix:                                 # optional: alternatives, the first is suggested
+//	      - description: Turn privileged mode off
+//	        edits:                           # paths as in locate:, relative to the object
+//	          - set: spec.containers[name=$container].securityContext.privileged
+//	            value: false
+//	          - delete: spec.hostPID         # remove a key
+//	          - add: spec.containers[name=$container].securityContext.capabilities.drop
+//	            value: ALL                   # append a list item (parents created)
 //	    examples:                            # checked by `runbooks test`
 //	      - finding: {tool: trivy, code: KSV-0017, message: "...", resource: Deployment/web}
 //	        contains: ["securityContext"]
+//	        manifest: |                      # optional: the file the finding is in,
+//	          ...                            #   and the file after the first fix
+//	        fixed: |
+//	          ...
 //	disable: [some-entry-id]                 # drop an entry of an earlier catalog
 //
 // Matching precedence: exact tool+code, then code alone, then message
@@ -54,7 +66,10 @@ type Entry struct {
 	// Locate is a field path (spec.template.spec.hostPID,
 	// spec.containers[name=web].securityContext.privileged) that the
 	// Kubernetes locator uses to point at the offending field.
-	Locate   string    `yaml:"locate,omitempty"`
+	Locate string `yaml:"locate,omitempty"`
+	// Fix lists ways to change the file so that the finding goes away, the
+	// first one suggested (package fix computes the edits).
+	Fix      []Fix     `yaml:"fix,omitempty"`
 	Examples []Example `yaml:"examples,omitempty"`
 	// Controls name the controls the entry implements ("PSS baseline",
 	// "CIS Kubernetes 5.2.2", "NIST SP 800-190 4.4.3"), for reports to show.
@@ -88,6 +103,39 @@ type Example struct {
 	Contains []string       `yaml:"contains,omitempty"`
 	// Want, when set, is the whole expected rendered body.
 	Want string `yaml:"want,omitempty"`
+	// Manifest is the file the finding is about (Kubernetes YAML, or
+	// Terraform when the finding's path ends in .tf); with Fixed, the
+	// example checks the entry's first fix: Fixed is the whole file after it.
+	Manifest string `yaml:"manifest,omitempty"`
+	Fixed    string `yaml:"fixed,omitempty"`
+}
+
+// Fix is one way to resolve a finding: edits of the object the finding is
+// about (the Kubernetes document of its resource, or its Terraform block).
+type Fix struct {
+	// Description says what the fix does, in one line.
+	Description string `yaml:"description"`
+	// Kinds, when set, limit the fix to objects of these kinds: the
+	// Kubernetes kind (ServiceAccount) or the Terraform resource type
+	// (aws_s3_bucket). Alternatives for other kinds follow in Fix.
+	Kinds []string  `yaml:"kinds,omitempty"`
+	Edits []FixEdit `yaml:"edits"`
+}
+
+// FixEdit is one edit; exactly one of Set, Delete and Add is given, a
+// field path in the syntax of Entry.Locate, relative to the object (pod
+// paths are written once for every workload kind, as for locate:).
+type FixEdit struct {
+	// Set gives the field Value, adding it (and missing parents) when absent.
+	Set string `yaml:"set,omitempty"`
+	// Delete removes the field.
+	Delete string `yaml:"delete,omitempty"`
+	// Add appends Value to the list at the path unless it holds it already,
+	// creating the list (and missing parents) when absent.
+	Add string `yaml:"add,omitempty"`
+	// Value is a scalar: a string, number or boolean. A string "$name" or
+	// "${name}" is the finding's Extra[name] (container, namespace, ...).
+	Value any `yaml:"value,omitempty"`
 }
 
 // ExampleFinding is the subset of a finding an example sets.

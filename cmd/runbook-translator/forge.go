@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/runbook-translator/runbook-translator/internal/patch"
 	"github.com/runbook-translator/runbook-translator/internal/repofs"
 	"github.com/runbook-translator/runbook-translator/reporters"
 	// The forge reporters register themselves (reporters.RegisterForge).
@@ -96,8 +97,14 @@ func (o *ReviewOptions) forgeOptions() (reporters.ForgeOptions, error) {
 
 // readCheckout reads a file of the checkout by its path relative to the
 // base dir (a finding's path), through the trust root: bounded, and never
-// outside the checkout. Reporters check suggested fixes with it.
+// outside the checkout. Parsers convert fix columns with it and reporters
+// check suggested fixes; each file is read once per run (patch.Cache).
 func (o *ReviewOptions) readCheckout(p string) ([]byte, error) {
+	o.checkoutOnce.Do(func() { o.checkoutFiles = patch.NewCache(o.readCheckoutFile, 64) })
+	return o.checkoutFiles.ReadFile(p)
+}
+
+func (o *ReviewOptions) readCheckoutFile(p string) ([]byte, error) {
 	if o.trust == nil {
 		return nil, errors.New("the checkout is not open")
 	}

@@ -14,7 +14,9 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/internal/patch"
 )
 
 // IgnoreAddOptions holds the flags and streams of `ignore add`.
@@ -132,6 +134,14 @@ func ignoreAddRun(o *IgnoreAddOptions) error {
 		if err := cfg.IgnorePolicy.Check(r, now()); err != nil {
 			return usageError("the rule breaks the ignore_policy of %s, nothing written: %s", name, strings.ReplaceAll(err.Error(), "\n", "; "))
 		}
+		// The same findings already ignored: adding is still allowed (to
+		// renew an expired exception), but say so.
+		for i, old := range cfg.Ignore {
+			if sameFindings(old, r) {
+				fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s:%d: ignore[%d] already matches the same findings (expires %s)\n",
+					name, cfg.ruleLine(i), i, orNone(old.Expires))
+			}
+		}
 	}
 	out, err := ignore.AddRule(src, name, r)
 	if err != nil {
@@ -143,7 +153,12 @@ func ignoreAddRun(o *IgnoreAddOptions) error {
 	if err := dec.Decode(&Config{}); err != nil {
 		return usageError("%s: the edited config would not load (%v), nothing written", name, err)
 	}
-	fmt.Fprint(o.IO.Out, unifiedDiff(filepath.ToSlash(name), src, out))
+	diff := patch.Unified(filepath.ToSlash(name), src, out)
+	if len(src) == 0 {
+		// A new file, as git shows one.
+		diff = strings.Replace(diff, "--- a/"+filepath.ToSlash(name)+"\n", "--- /dev/null\n", 1)
+	}
+	fmt.Fprint(o.IO.Out, diff)
 	if o.DryRun {
 		return nil
 	}
@@ -152,6 +167,21 @@ func ignoreAddRun(o *IgnoreAddOptions) error {
 	}
 	fmt.Fprintf(o.IO.ErrOut, "runbook-translator: added ignore rule %s to %s (expires %s)\n", r.String(), name, r.Expires)
 	return nil
+}
+
+// sameFindings reports whether two rules select the same findings: the
+// same code (any spelling), tool, path and resource.
+func sameFindings(a, b ignore.Rule) bool {
+	return translator.NormalizeCode(a.Code) == translator.NormalizeCode(b.Code) &&
+		strings.EqualFold(strings.TrimSpace(a.Tool), strings.TrimSpace(b.Tool)) &&
+		strings.TrimPrefix(a.Path, "./") == strings.TrimPrefix(b.Path, "./") && a.Resource == b.Resource
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "never"
+	}
+	return s
 }
 
 // writeFileAtomic replaces p by data through a temporary file in the same
@@ -173,71 +203,4 @@ func writeFileAtomic(p string, data []byte, mode fs.FileMode) error {
 		return err
 	}
 	return nil
-}
-
-// diffContext is the number of unchanged lines shown around a change.
-const diffContext = 3
-
-// unifiedDiff is the change from old to new as one unified-diff hunk: the
-// lines between their common first and last lines. AddRule changes one
-// place in the file, so one hunk shows all of it.
-func unifiedDiff(name string, old, new []byte) string {
-	a, b := diffLines(old), diffLines(new)
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	if pre == len(a) && pre == len(b) {
-		return ""
-	}
-	start := max(pre-diffContext, 0)
-	endA, endB := min(len(a)-suf+diffContext, len(a)), min(len(b)-suf+diffContext, len(b))
-	var s strings.Builder
-	oldName := "a/" + name
-	if len(old) == 0 {
-		oldName = "/dev/null"
-	}
-	fmt.Fprintf(&s, "--- %s\n+++ b/%s\n", oldName, name)
-	fmt.Fprintf(&s, "@@ -%s +%s @@\n", hunkRange(start, endA-start), hunkRange(start, endB-start))
-	for _, l := range a[start:pre] {
-		s.WriteString(" " + l)
-	}
-	for _, l := range a[pre : len(a)-suf] {
-		s.WriteString("-" + l)
-	}
-	for _, l := range b[pre : len(b)-suf] {
-		s.WriteString("+" + l)
-	}
-	for _, l := range b[len(b)-suf : endB] {
-		s.WriteString(" " + l)
-	}
-	return s.String()
-}
-
-// hunkRange is "start,count" of a hunk header, 1-based ("0,0" when empty).
-func hunkRange(start, n int) string {
-	if n == 0 {
-		return fmt.Sprintf("%d,0", start)
-	}
-	return fmt.Sprintf("%d,%d", start+1, n)
-}
-
-// diffLines splits text into lines that each end with "\n"; a last line
-// without one gets the marker diff uses.
-func diffLines(text []byte) []string {
-	var out []string
-	for len(text) > 0 {
-		i := bytes.IndexByte(text, '\n')
-		if i < 0 {
-			out = append(out, string(text)+"\n\\ No newline at end of file\n")
-			break
-		}
-		out = append(out, string(text[:i+1]))
-		text = text[i+1:]
-	}
-	return out
 }

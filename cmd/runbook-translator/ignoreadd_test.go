@@ -75,6 +75,23 @@ func TestIgnoreAdd(t *testing.T) {
 	}
 }
 
+// Adding a rule for findings an existing rule already matches (renewing
+// an expired exception) works, with a warning naming the old rule.
+func TestIgnoreAddWarnsAboutSameFindings(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(p, []byte(addConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := testFactory()
+	o := &IgnoreAddOptions{IO: f.IO, Now: f.Now, ConfigPath: p, Rule: ignore.Rule{Code: "KSV001", Reason: "renewed"}, Expires: "10d"}
+	if err := ignoreAddRun(o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut.String(), "c.yaml:6: ignore[0] already matches the same findings (expires 2026-01-31)") {
+		t.Errorf("stderr %q", errOut)
+	}
+}
+
 func TestIgnoreAddNewFileAndDryRun(t *testing.T) {
 	o := IgnoreAddOptions{Rule: ignore.Rule{Code: "A1", Reason: "r"}, Expires: "2026-03-31"}
 	file, diff, err := addRun(t, "", o)

@@ -38,6 +38,7 @@ func NewCmdIgnore(f *Factory) *cobra.Command {
 	silence(c)
 	c.AddCommand(NewCmdIgnoreList(f, nil))
 	c.AddCommand(NewCmdIgnoreAdd(f, nil))
+	c.AddCommand(NewCmdIgnoreRequest(f, nil)) // ignorerequest.go
 	return c
 }
 

@@ -111,3 +111,26 @@ ignore:
 		t.Errorf("Code Quality has the ignored finding")
 	}
 }
+
+// The note is in the run's language.
+func TestExceptionExpiresSoonJapanese(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(cfg, []byte("ignore:\n  - code: KSV-0001\n    reason: r\n    expires: 2026-01-03\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, stdout, stderr := testFactory()
+	root := NewCmdRoot(f)
+	md := filepath.Join(dir, "summary.md")
+	root.SetArgs([]string{"review", "-c", cfg, "--fail-level", "none", "--lang", "ja", "-r", "local", "-r", "markdown=" + md,
+		"../../testdata/trivy/config-k8s-shop.json"})
+	if err := root.Execute(); err != nil {
+		t.Fatalf("review: %v\n%s", err, stderr)
+	}
+	b, _ := os.ReadFile(md)
+	for name, got := range map[string]string{"local": stdout.String(), "markdown": string(b)} {
+		if !strings.Contains(got, "例外はあと 1 日で期限切れになります") {
+			t.Errorf("%s report lacks the Japanese note:\n%s", name, got)
+		}
+	}
+}

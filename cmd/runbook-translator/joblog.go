@@ -52,7 +52,7 @@ func (s reporterSet) logFindings(ctx context.Context, o *ReviewOptions, run *tra
 	w := o.IO.ErrOut
 	if len(failed) > 0 {
 		fmt.Fprintf(w, "runbook-translator: %s did not deliver every finding; all of them follow:\n", strings.Join(failed, ", "))
-		local, err := reporters.New("local", reporters.Options{Out: w, Verbose: o.Verbose})
+		local, err := reporters.New("local", reporters.Options{Out: w, Verbose: o.Verbose, ReadFile: o.readCheckout})
 		if err == nil {
 			err = local.Report(ctx, run)
 		}

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// Every GitHub workflow the README and docs/forges.md show (a ```yaml block
+// Every GitHub workflow the README, docs/forges.md and docs/exceptions.md show (a ```yaml block
 // whose first line names .github/workflows/...) passes actionlint, the
 // consumer that checks workflows as GitHub reads them. Our own action is
 // resolved from this checkout, so its inputs are checked too.
@@ -18,7 +18,7 @@ func TestDocumentedWorkflowsPassActionlint(t *testing.T) {
 	root, _ := filepath.Abs("../..")
 	block := regexp.MustCompile("(?s)```yaml\n(# (\\.github/workflows/[^\\s]+)[^\n]*\n.*?)```")
 	n := 0
-	for _, doc := range []string{"README.md", "docs/forges.md"} {
+	for _, doc := range []string{"README.md", "docs/forges.md", "docs/exceptions.md"} {
 		text := readFile(t, filepath.Join(root, doc))
 		for _, m := range block.FindAllStringSubmatch(text, -1) {
 			n++

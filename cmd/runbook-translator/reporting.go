@@ -104,7 +104,7 @@ func (o *ReviewOptions) buildReporters(cfg *Config) (reporterSet, error) {
 			}
 		}
 		color := o.IO.OutTTY && ar.out == nil && !o.NoColor && o.Getenv("NO_COLOR") == ""
-		rep, err := reporters.New(sp.Name, reporters.Options{Out: w, Color: color, Verbose: o.Verbose, Warn: o.IO.ErrOut, OnlyInDiff: onlyInDiff})
+		rep, err := reporters.New(sp.Name, reporters.Options{Out: w, Color: color, Verbose: o.Verbose, Warn: o.IO.ErrOut, OnlyInDiff: onlyInDiff, ReadFile: o.readCheckout})
 		if err != nil {
 			set.close()
 			return nil, usageError("%v", err)

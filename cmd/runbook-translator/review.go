@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/internal/patch"
 	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/owners"
 	"github.com/runbook-translator/runbook-translator/parsers"
@@ -64,6 +66,9 @@ type ReviewOptions struct {
 	held *bytes.Buffer
 	// trust is what the run may trust of the checkout (trust.go).
 	trust *trust
+	// checkoutFiles reads the checkout's files once per run (readCheckout).
+	checkoutOnce  sync.Once
+	checkoutFiles *patch.Cache
 	// reportersUntrusted is true when the reporters (and their paths) came
 	// from an untrusted config.
 	reportersUntrusted bool
@@ -365,8 +370,13 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		e := catalog.Entry(f.Runbook.ID)
 		return e != nil && e.OwnerFromCodeowners
 	})
+	fx, err := fixStage(baseDir, catalog)
+	if err != nil {
+		return err
+	}
+	defer fx.Close()
 	return o.runPipeline(ctx, &runInput{inputs: inputs, codeRE: codeRE, baseDir: baseDir, catalog: catalog,
-		reps: reps, ign: ign, rb: rbStage, own: own, bl: bl, failLevel: failLevel, notes: notes})
+		reps: reps, ign: ign, rb: rbStage, fx: fx, own: own, bl: bl, failLevel: failLevel, notes: notes})
 }
 
 // verdict maps the outcome of a run to its exit code: an input error wins

@@ -24,6 +24,7 @@ Exit codes: 0 nothing at or above --fail-level; 1 findings at or above it;
 	root.SetVersionTemplate("runbook-translator {{.Version}}\n")
 	root.AddCommand(
 		NewCmdReview(f, nil),
+		NewCmdFix(f, nil),
 		NewCmdFormats(f),
 		NewCmdRunbooks(f),
 		NewCmdVersion(f),

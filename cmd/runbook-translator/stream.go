@@ -42,7 +42,7 @@ import (
 //     holding only a bounded window (plus what a reporter keeps: the
 //     ignored findings the local report lists at its end).
 //
-// Differences of a streamed run, all documented in docs/performance.md:
+// Differences of a streamed run (docs/performance.md, "Streaming mode"):
 //
 //   - Output is in input order, not sorted. It is still deterministic:
 //     the parallel stages keep input order.
@@ -72,10 +72,6 @@ const streamEnv = "RUNBOOK_TRANSLATOR_STREAM"
 // above it memory stays flat.
 const streamThreshold = 50000
 
-// streamBatch is the size of the batches the pipeline hands its workers
-// (tests use it to size inputs).
-const streamBatch = 256
-
 // streamWorkers is the number of goroutines that run the stages (runbook
 // rendering dominates). With one CPU the stages run inline in the parser's
 // callback.
@@ -90,6 +86,7 @@ type runInput struct {
 	reps      reporterSet
 	ign       *ignore.Stage
 	rb        translator.Stage // runbooks: rendered, lazy or match only
+	fx        translator.Stage // fixes from the catalog's fix: blocks
 	own       translator.Stage
 	bl        *baselineStage
 	failLevel translator.Severity
@@ -107,7 +104,7 @@ type runInput struct {
 //
 // Fingerprints are not a stage: they are numbered in the sink, in order.
 func (in *runInput) stages(loc *locate.Stage, diffStage translator.Stage) []translator.Stage {
-	st := []translator.Stage{loc, in.ign, in.rb, in.own}
+	st := []translator.Stage{loc, in.ign, in.rb, in.fx, in.own}
 	if diffStage != nil {
 		st = append(st, diffStage)
 	}

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"testing"
+
+	translator "github.com/runbook-translator/runbook-translator"
 )
 
 // streamCase is one command line run through both paths.
@@ -198,7 +201,7 @@ func TestStreamSequentialMatchesParallel(t *testing.T) {
 	if one != four || c1 != c4 {
 		t.Errorf("1 worker and 4 workers differ (exit %d vs %d)", c1, c4)
 	}
-	if strings.Count(one, "\n") < 2*streamBatch/2 {
+	if strings.Count(one, "\n") < 2*translator.BatchSize/2 {
 		t.Logf("only %d findings: fewer than a few batches", strings.Count(one, "\n"))
 	}
 }
@@ -311,5 +314,147 @@ func TestMarkdownLazyBodiesMatchEager(t *testing.T) {
 		if lazy == "" || lazy != eager {
 			t.Fatalf("%v: lazy markdown differs from eager:\n%s\n--- eager ---\n%s", in, lazy, eager)
 		}
+	}
+}
+
+// Issue 10: --baseline no longer turns streaming off. A streamed run
+// (RUNBOOK_TRANSLATOR_STREAM=1) compares each finding with the baseline as
+// it arrives (baseline.Matcher) and keeps only which entries were matched:
+// the verdict, the new/existing/fixed counts and each finding's state are
+// those of the collected run, on the real Trivy fixture changed as a second
+// commit would change it (modifyTrivy).
+func TestStreamBaselineMatchesBatch(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, "base.json")
+	if _, stderr, code := runMain(t, dir, false, []string{"-f", "trivy", td + "trivy/config-k8s-shop.json", "-r", "json=" + base, "--fail-level", "none"}); code != 0 {
+		t.Fatalf("run 1: exit %d: %s", code, stderr)
+	}
+	head := modifyTrivy(t, dir, true)
+	for _, failOn := range []string{"all", "new"} {
+		args := []string{"--debug", "-f", "trivy", head, "--baseline", base, "--fail-on", failOn, "-r", "json"}
+		bj, berr, bcode := runMain(t, dir, false, append(args, "-r", "summary="+filepath.Join(dir, "b.summary")))
+		sj, serr, scode := runMain(t, dir, true, append(args, "-r", "summary="+filepath.Join(dir, "s.summary")))
+		if !strings.Contains(serr, "streamed") || strings.Contains(berr, "streamed") {
+			t.Fatalf("fail-on %s: streamed %v, collected %v: want only the first", failOn, strings.Contains(serr, "streamed"), strings.Contains(berr, "streamed"))
+		}
+		if bcode != scode {
+			t.Errorf("fail-on %s: exit %d collected, %d streamed", failOn, bcode, scode)
+		}
+		bl, _ := jsonSet(t, bj)
+		sl, _ := jsonSet(t, sj)
+		if strings.Join(bl, "\n") != strings.Join(sl, "\n") {
+			t.Errorf("fail-on %s: findings (with their baseline state) differ:\ncollected:\n%s\nstreamed:\n%s", failOn, strings.Join(bl, "\n"), strings.Join(sl, "\n"))
+		}
+		var bs, ss struct {
+			Baseline *struct{ New, Existing, Fixed int }
+			Verdict  string
+		}
+		for p, v := range map[string]any{"b.summary": &bs, "s.summary": &ss} {
+			raw, err := os.ReadFile(filepath.Join(dir, p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(raw, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if bs.Baseline == nil || ss.Baseline == nil || *bs.Baseline != *ss.Baseline || bs.Verdict != ss.Verdict {
+			t.Fatalf("fail-on %s: summary baseline collected %+v %s, streamed %+v %s", failOn, bs.Baseline, bs.Verdict, ss.Baseline, ss.Verdict)
+		}
+		if bs.Baseline.New == 0 || bs.Baseline.Existing == 0 || bs.Baseline.Fixed == 0 {
+			t.Fatalf("fail-on %s: counts %+v: the case does not have new, existing and fixed findings", failOn, *bs.Baseline)
+		}
+	}
+}
+
+// Issue 10: through the one pipeline, a streamed local report without -v
+// renders no body either (the runbooks stage only matches): the broken
+// template is noted only with -v.
+func TestStreamLocalRendersOnlyWithVerbose(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat := filepath.Join(dir, "cat.yaml")
+	body := "entries:\n  - id: broken\n    title: Broken entry\n    match: [{tool: golint, codes: [XY1]}]\n    body: '{{.Nope}}'\n"
+	if err := os.WriteFile(cat, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "lint.txt")
+	if err := os.WriteFile(in, []byte("a.go:1:2: [XY1] exported thing\na.go:3:2: [XY1] other thing\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--debug", "--runbooks", cat, "--efm", "%f:%l:%c: %m", "--tool", "golint",
+		"--code-pattern", `^\[(?P<code>[A-Z]+\d+)\]\s*`, "--fail-level", "none", "-r", "local", in}
+	out, stderr, _ := runMain(t, dir, true, args)
+	if !strings.Contains(stderr, "streamed 2 findings") {
+		t.Fatalf("the run did not stream: %s", stderr)
+	}
+	if !strings.Contains(out, "Broken entry") || strings.Contains(out, "runbook template failed") {
+		t.Fatalf("without -v: stdout %q, want the entry's title and no render", out)
+	}
+	out, _, _ = runMain(t, dir, true, append(args, "-v"))
+	if !strings.Contains(out, "runbook template failed") {
+		t.Fatalf("with -v: stdout %q, want the failed render noted", out)
+	}
+}
+
+// Issue 10: a local change (--diff) no longer turns streaming off: the diff
+// filter is a stage like the others, and a streamed local report leaves
+// out and counts what lies outside the change as the collected one does.
+func TestStreamDiffFilterMatchesBatch(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	repo := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.sh", "a\nb\nc\n")
+	for _, c := range [][]string{{"init", "-q"}, {"add", "."}, {"-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "1"}} {
+		if out, err := exec.Command("git", append([]string{"-C", repo}, c...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", c, err, out)
+		}
+	}
+	write("a.sh", "a\nB\nc\n")
+	write("lint.txt", "a.sh:2:1: warning: changed line [SC2086]\na.sh:3:1: warning: old line [SC2086]\na.sh:1:1: warning: older line [SC2086]\n")
+	write("config.yaml", "{}\n")
+	t.Chdir(repo)
+	args := []string{"--debug", "-f", "shellcheck-gcc", "--diff", "git diff", "--filter-mode", "added", "--fail-level", "warning", "lint.txt"}
+	bout, berr, bcode := runMain(t, repo, false, args)
+	sout, serr, scode := runMain(t, repo, true, args)
+	if !strings.Contains(serr, "streamed 3 findings") {
+		t.Fatalf("the run did not stream: %s", serr)
+	}
+	if bcode != ExitFindings || scode != bcode {
+		t.Errorf("exit %d collected, %d streamed", bcode, scode)
+	}
+	if tail(bout) != tail(sout) || !strings.Contains(sout, "2 findings outside the change not shown") ||
+		!strings.Contains(sout, "changed line") || strings.Contains(sout, "old line") {
+		t.Errorf("streamed:\n%s\ncollected:\n%s\n%s", sout, bout, berr)
+	}
+}
+
+// Issue 10: batching is the sink's: a reporter that needs the whole run
+// (gitlab-codequality) makes the run collected even when streaming is
+// forced, and beside it the local report is the sorted one.
+func TestWholeRunReporterCollects(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--debug", "--fail-level", "none", "-f", "trivy", td + "trivy/config-k8s-shop.json", "-r", "local", "-r", "gitlab-codequality=" + filepath.Join(dir, "cq.json")}
+	out, stderr, code := runMain(t, dir, true, args)
+	if code != ExitOK || strings.Contains(stderr, "streamed") || !strings.HasPrefix(out, "k8s/catalog.yaml\n") {
+		t.Fatalf("exit %d, stderr %q: want a collected run, the local report sorted and grouped:\n%.200s", code, stderr, out)
+	}
+	_, stderr, _ = runMain(t, dir, true, args[:len(args)-2])
+	if !strings.Contains(stderr, "streamed") {
+		t.Fatalf("without it the run does not stream: the test checks nothing")
 	}
 }

@@ -212,6 +212,7 @@ type Server struct {
 	requests       fakeforge.Requests
 	writeTimes     []time.Time // accepted writes, for SecondaryLimits
 	secondaryHits  int
+	git            gitState // the repository side (contents.go)
 }
 
 // New starts a fake for owner/repo. The go-github client reaches it with
@@ -678,6 +679,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 		}
 		writeJSON(w, 200, userJSON(BotLogin))
 	default:
+		if s.routeRepo(w, r, op, pp, body) {
+			return
+		}
 		s.t.Errorf("fakegithub: operation %s is in the contract but not faked", op)
 		writeError(w, 501, "not implemented by the fake: "+op)
 	}
@@ -792,6 +796,22 @@ func (d draft) check(pr *PR, rejectLines map[string]bool) string {
 	}
 	if d.StartLine != nil && !inDiff(pr, d.Path, *d.StartLine) {
 		return "pull_request_review_thread.start_line must be part of the diff"
+	}
+	if d.StartLine != nil {
+		// A multi-line comment (and the suggestion it carries) spans one
+		// hunk: GitHub answers "pull_request_review_thread.start_line must
+		// be part of the same hunk as the line." otherwise
+		// (qiniu/reviewbot#179). Consecutive shown lines are one hunk (git
+		// merges hunks whose context touches).
+		shown := patchText(pr, d.Path)
+		if *d.Line-*d.StartLine > 10000 {
+			return "pull_request_review_thread.start_line must be part of the same hunk as the line."
+		}
+		for n := *d.StartLine; n <= *d.Line; n++ {
+			if _, ok := shown[n]; !ok {
+				return "pull_request_review_thread.start_line must be part of the same hunk as the line."
+			}
+		}
 	}
 	return ""
 }

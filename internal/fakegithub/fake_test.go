@@ -464,3 +464,24 @@ func TestOneCommentGetEditDelete(t *testing.T) {
 		t.Errorf("left after deletes: %v, %v", srv.ReviewComments(7), srv.IssueComments(7))
 	}
 }
+
+// TestMultiLineCommentIsOneHunk: start_line and line must be in one hunk;
+// both being in the diff is not enough.
+func TestMultiLineCommentIsOneHunk(t *testing.T) {
+	srv := New(t, "acme", "infra")
+	srv.AddPR(PR{Number: 7, Head: "head1", Files: []File{{Filename: "f", Status: "modified",
+		Patch: "@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -10,2 +10,2 @@\n j\n-k\n+K"}}})
+	gh, _ := github.NewClient(nil).WithEnterpriseURLs(srv.URL+"/", srv.URL+"/")
+	rv := func(start, line int) *github.PullRequestReviewRequest {
+		return &github.PullRequestReviewRequest{CommitID: github.String("head1"), Event: github.String("COMMENT"),
+			Comments: []*github.DraftReviewComment{{Path: github.String("f"), StartLine: github.Int(start), StartSide: github.String("RIGHT"),
+				Line: github.Int(line), Side: github.String("RIGHT"), Body: github.String("x")}}}
+	}
+	if _, _, err := gh.PullRequests.CreateReview(context.Background(), "acme", "infra", 7, rv(10, 11)); err != nil {
+		t.Fatalf("one hunk: %v", err)
+	}
+	_, resp, err := gh.PullRequests.CreateReview(context.Background(), "acme", "infra", 7, rv(2, 10))
+	if resp == nil || resp.StatusCode != 422 || !strings.Contains(err.Error(), "start_line must be part of the same hunk as the line") {
+		t.Errorf("two hunks: %v", err)
+	}
+}

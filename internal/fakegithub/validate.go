@@ -2,8 +2,10 @@ package fakegithub
 
 import (
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/runbook-translator/runbook-translator/internal/fakeforge"
 )
@@ -33,8 +35,44 @@ func here(rel string) string {
 	return filepath.Join(filepath.Dir(self), rel)
 }
 
-// validate checks a request against the contract and returns its operation
-// id and path parameters; path is without /api/v3.
+// repoContract holds the repository operations of `ignore request`
+// (contents.go), copied from the same @octokit/openapi description (see
+// the README) into a file of their own.
+var repoContract = &fakeforge.Contract{
+	File:       here("testdata/contracts/github/exceptions.openapi.json"),
+	Server:     contract.Server,
+	NoExamples: true,
+	MediaTypes: contract.MediaTypes,
+}
+
+// validate checks a request against the contracts and returns its
+// operation id and path parameters; path is without /api/v3. A request
+// that no operation of the review contract matches is looked up in the
+// repository contract; the last parameter of contents/{path} and
+// git/ref/{ref} may hold slashes and is matched as one parameter.
 func validate(r *http.Request, path string, body []byte) (string, map[string]string, error) {
-	return contract.Validate(r, path, body)
+	op, pp, err := contract.Validate(r, path, body)
+	if err == nil {
+		return op, pp, nil
+	}
+	// The router can match a path with an empty parameter ("/pulls" as
+	// "/pulls/{pull_number}"): the repository contract's clean match wins
+	// over the review contract's failed one.
+	p, tail := escapeTail(path)
+	op2, pp2, err2 := repoContract.Validate(r, p, body)
+	if op2 == "" || (err2 != nil && op != "") {
+		return op, pp, err
+	}
+	if tail {
+		for _, k := range []string{"path", "ref"} {
+			if v, ok := pp2[k]; ok {
+				// The router leaves the parameter as the URL has it.
+				if u, uerr := url.PathUnescape(v); uerr == nil {
+					v = u
+				}
+				pp2[k] = strings.ReplaceAll(v, slash, "/")
+			}
+		}
+	}
+	return op2, pp2, err2
 }

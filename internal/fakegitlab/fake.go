@@ -200,6 +200,7 @@ type Server struct {
 	inflight    int
 	maxInflight int
 	lastAuth    string
+	repo        repoState // the repository side (repository.go)
 }
 
 // New starts a fake holding project id with the full path path (e.g.
@@ -437,7 +438,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if s.serveUser(w, r, raw, body) {
+	if s.serveUser(w, r, raw, body) || s.serveUsers(w, r, raw, body) {
 		return
 	}
 	// The project segment is the numeric id or the URL-encoded full path;
@@ -513,6 +514,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, op string, pp map
 	noteID, _ := strconv.ParseInt(pp["note_id"], 10, 64)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.routeRepo(w, r, op, pp, body) {
+		return
+	}
 	versions := s.mrs[iid]
 	if len(versions) == 0 {
 		writeMessage(w, 404, "404 Not found")

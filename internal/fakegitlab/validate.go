@@ -24,9 +24,29 @@ func here(rel string) string {
 	return filepath.Join(filepath.Dir(self), rel)
 }
 
-// validate checks a request against the contract and returns its operation
-// id and path parameters. path is relative to /api/v4, with the project
-// segment already resolved to its numeric id.
+// repoContract holds the repository and merge request operations of
+// `ignore request` (repository.go), hand-written like contract, in a file
+// of their own.
+var repoContract = &fakeforge.Contract{
+	File:     here("testdata/contracts/gitlab/exceptions.openapi.yaml"),
+	Server:   contract.Server,
+	Prefix:   contract.Prefix,
+	CheckDoc: true,
+}
+
+// validate checks a request against the contracts and returns its
+// operation id and path parameters. path is relative to /api/v4, with the
+// project segment already resolved to its numeric id. A request that the
+// discussions contract does not match cleanly is looked up in the
+// repository contract.
 func validate(r *http.Request, path string, body []byte) (string, map[string]string, error) {
-	return contract.Validate(r, path, body)
+	op, pp, err := contract.Validate(r, path, body)
+	if err == nil {
+		return op, pp, nil
+	}
+	op2, pp2, err2 := repoContract.Validate(r, path, body)
+	if op2 == "" || (err2 != nil && op != "") {
+		return op, pp, err
+	}
+	return op2, pp2, err2
 }

@@ -8,6 +8,7 @@ package patch
 import (
 	"errors"
 	"fmt"
+	pathpkg "path"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -94,7 +95,7 @@ func spans(src []byte, edits []translator.Edit) ([]span, error) {
 	starts := offsets(src)
 	out := make([]span, 0, len(edits))
 	for _, e := range edits {
-		if e.Path != edits[0].Path {
+		if cleanPath(e.Path) != cleanPath(edits[0].Path) {
 			return nil, fmt.Errorf("edits of %s and %s: one file at a time", edits[0].Path, e.Path)
 		}
 		s, err := offset(src, starts, e.StartLine, e.StartColumn)
@@ -217,10 +218,11 @@ func Lines(src []byte, edits []translator.Edit) (startLine, endLine int, newLine
 }
 
 // ForFile returns the edits of fix for path, and whether the fix also
-// changes other files.
+// changes other files. Paths compare cleaned ("./a/../b" is "b").
 func ForFile(fix translator.Fix, path string) (edits []translator.Edit, others bool) {
+	path = cleanPath(path)
 	for _, e := range fix.Edits {
-		if e.Path == path {
+		if cleanPath(e.Path) == path {
 			edits = append(edits, e)
 		} else {
 			others = true
@@ -234,10 +236,17 @@ func Paths(fix translator.Fix) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, e := range fix.Edits {
-		if !seen[e.Path] {
-			seen[e.Path] = true
-			out = append(out, e.Path)
+		if p := cleanPath(e.Path); !seen[p] {
+			seen[p] = true
+			out = append(out, p)
 		}
 	}
 	return out
+}
+
+func cleanPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	return strings.TrimPrefix(pathpkg.Clean(strings.ReplaceAll(p, "\\", "/")), "./")
 }

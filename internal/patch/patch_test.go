@@ -172,3 +172,30 @@ func TestUnifiedMatchesGit(t *testing.T) {
 		t.Error("equal files give a diff")
 	}
 }
+
+func TestCacheReadsOnce(t *testing.T) {
+	reads := 0
+	c := NewCache(func(p string) ([]byte, error) {
+		reads++
+		if p == "missing" {
+			return nil, os.ErrNotExist
+		}
+		return []byte(p), nil
+	}, 2)
+	for i := 0; i < 3; i++ {
+		if b, err := c.ReadFile("a"); err != nil || string(b) != "a" {
+			t.Fatal(b, err)
+		}
+		if _, err := c.ReadFile("missing"); !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	if reads != 2 {
+		t.Errorf("%d reads, want 2", reads)
+	}
+	c.ReadFile("b") // full: starts over
+	c.ReadFile("a")
+	if reads != 4 {
+		t.Errorf("%d reads after the cache filled, want 4", reads)
+	}
+}

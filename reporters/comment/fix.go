@@ -60,6 +60,9 @@ func (x *Fix) Markdown() string {
 			b.WriteString(text + "\n")
 		}
 		b.WriteString(fence + "\n\n")
+	case x.Source == "" && x.Diff == "":
+		// No fix at all: the catalog entry's fix: block gave none.
+		b.WriteString(messages.T(x.Lang, "fix.none", markdown.Escape(clip(x.Why, maxMessage))))
 	default:
 		b.WriteString(messages.T(x.Lang, "fix.fix") + from + desc + "\n\n")
 		if x.Why != "" {
@@ -158,7 +161,7 @@ func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *
 			return p
 		}
 		diffs.WriteString(patch.Unified(path, src, nw))
-		if path == f.Path {
+		if path == diff.CleanPath(f.Path) {
 			p.Src = src
 		}
 	}

@@ -147,8 +147,8 @@ func SummaryBody(s Summary, opts Options) (string, Marker) {
 			if f.Suppressed.Expires != "" {
 				line += messages.T(l, "summary.until", markdown.Escape(clip(f.Suppressed.Expires, 32)))
 			}
-			if n := f.Suppressed.ExpiryNote(); n != "" {
-				line += " ⏳ **" + n + "**"
+			if d, ok := f.Suppressed.ExpiresSoon(); ok {
+				line += " ⏳ **" + messages.Expiry(l, d) + "**"
 			}
 			if u := safeURL(f.Suppressed.Link); u != "" {
 				line += " " + u

@@ -98,8 +98,8 @@ type Options struct {
 	// "<app-slug>[bot]".
 	BotLogin string
 	// ReadFile reads a repository-relative file of the checkout, for the
-	// lines a finding's fix replaces (suggestions); nil shows fixes
-	// without checking them, as text only.
+	// lines a finding's fix replaces (suggestions); without it a fix is
+	// named with the reason, not suggested.
 	ReadFile func(path string) ([]byte, error)
 }
 

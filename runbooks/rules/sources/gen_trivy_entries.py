@@ -2,7 +2,7 @@
 """Generate built-in runbook entries for the trivy-checks / tfsec checks that
 no hand-written entry covers.
 
-Usage: gen_trivy_entries.py MIRROR_ROOT   (run from the repository root)
+Usage: gen_trivy_entries.py MIRROR_ROOT [--stamp]   (run from the repository root)
 
 For every check in runbooks/rules/trivy.yaml and tfsec.yaml that no entry of
 the hand-written built-in files matches (same tool, same normalised code or
@@ -29,11 +29,19 @@ written without one (runbooks coverage --lang ja counts it) and the script
 lists it on stderr, as it does translations of ids it no longer generates.
 A translation that breaks a code span (odd number of backticks) or uses
 template syntax stops the run.
+
+Each translation carries `src:`, a fingerprint of the upstream English it
+was made from (title, description, recommended action). When upstream
+changes that text, the run lists the entry as stale on stderr: review the
+Japanese against the new English, then run with --stamp, which rewrites the
+`src:` lines of every translated entry to the current fingerprints.
 """
-import glob, os, re, subprocess, sys
+import glob, hashlib, os, re, subprocess, sys
 import yaml
 
-ROOT = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror"
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+STAMP = "--stamp" in sys.argv[1:]
+ROOT = ARGS[0] if ARGS else "/work/.mirror"
 TC = "aquasecurity+trivy-checks"
 TFSEC = "aquasecurity+tfsec"
 BUILTIN = "runbooks/builtin"
@@ -134,7 +142,10 @@ def esc_tmpl(s):
 # Upstream typos that would break a flag into two words.
 TYPOS = {"--enable-admission- plugins": "--enable-admission-plugins"}
 _CODE = re.compile(r"""
-    (?P<span>`[^`]*`|<code>.*?</code>)                                  # already code: keep
+    (?P<span>`[^`]*`)                                                   # already code: keep
+  | <code>(?P<html>[^<`]*)</code>                                       # HTML code: a code span
+  | (?<![\w`])(?P<ph>(?:<[a-z][\w-]*>)+)                                # <path><filename>: a placeholder, not HTML
+  | (?<![\w`/])(?P<rel>path/to(?:/[\w.*-]+)+)                           # path/to/cni/files
   | (?<![\w'])'(?P<q>[A-Za-z0-9$*/_.:=<>\[\]{}-][^'\n]{0,80}?)'(?![\w'])  # 'quoted' name or command
   | (?<![\w`-])(?P<flag>--[A-Za-z][\w-]*(?:=[^\s,;)'"]+)?)                 # --flag, --flag=value
   | (?<![\w`/.<$-])(?P<path>/(?:etc|var|proc|sys|dev|usr|opt|run|root|home|bin|lib|tmp|data)(?:/[\w.*<>-]+)*/?)
@@ -157,6 +168,8 @@ def codify(text):
     def one(m):
         if m.group("span"):
             return m.group(0)
+        if m.group("html") is not None:
+            return f"`{m.group('html')}`" if m.group("html") else m.group(0)
         kind = m.lastgroup
         tok = m.group(kind)
         tail = ""
@@ -396,9 +409,11 @@ def load_ja():
             where = f"{p}: {eid}"
             if eid in out:
                 sys.exit(f"{where}: also translated in {JA_FILES[out[eid][0]]}")
-            if not isinstance(t, dict) or set(t) - {"title", "why", "fix"} or not t.get("title") or not t.get("why"):
-                sys.exit(f"{where}: want a map with title, why and (unless the English fix is a stock sentence) fix")
+            if not isinstance(t, dict) or set(t) - {"title", "why", "fix", "src"} or not t.get("title") or not t.get("why"):
+                sys.exit(f"{where}: want a map with title, why, src and (unless the English fix is a stock sentence) fix")
             for k, v in t.items():
+                if k == "src":
+                    continue
                 v = " ".join(str(v).split()) if k == "title" else "\n\n".join(" ".join(x.split()) for x in re.split(r"\n\s*\n", str(v).strip()))
                 if v.count("`") % 2:
                     sys.exit(f"{where}: {k}: odd number of backticks (a broken code span)")
@@ -409,11 +424,24 @@ def load_ja():
     return out
 
 
-def add_ja(e, a, ja, code_span, fix_en, example_parts, verify_key):
+def fingerprint(*upstream):
+    """What a translation was made from: the upstream English, whitespace normalised."""
+    return hashlib.sha256("\x00".join(" ".join(str(u or "").split()) for u in upstream).encode()).hexdigest()[:12]
+
+
+STALE, UNSTAMPED, STAMPS = [], [], {}
+
+
+def add_ja(e, a, ja, code_span, fix_en, example_parts, verify_key, src):
     """Give entry e its Japanese translation when ja has one; return whether it did."""
     if e["id"] not in ja:
         return False
     ja_area, t = ja.pop(e["id"])
+    STAMPS[e["id"]] = (ja_area, src)
+    if "src" not in t:
+        UNSTAMPED.append(e["id"])
+    elif str(t["src"]) != src:
+        STALE.append(e["id"])
     if ja_area != a:
         print(f"warning: {e['id']} is translated in {JA_FILES[ja_area]}, its area's file is {JA_FILES[a]}", file=sys.stderr)
     fix = t.get("fix") or JA_FIX_FALLBACK.get(fix_en)
@@ -537,7 +565,8 @@ def main():
             e["controls"] = ctl
         code_span = f"`{cid}`" + (f" / `{tf['id']}`" if tf is not None else "")
         e["body"] = body(f"{code_span} ({esc_tmpl(md_inline(title_txt))})", wrong_extra, why, fix, example, verify)
-        if not add_ja(e, area(r["path"], cid), ja, code_span, fix, example_parts, verify_key):
+        src = fingerprint(meta.get("title"), meta.get("description"), c.get("recommended_action"))
+        if not add_ja(e, area(r["path"], cid), ja, code_span, fix, example_parts, verify_key, src):
             missing[area(r["path"], cid)].append(e["id"])
         exs = []
         if tr is not None:
@@ -581,7 +610,8 @@ def main():
         e["body"] = body(f"`{r['id']}` ({esc_tmpl(md_inline(title_txt))})", "", why, fix, example, verify)
         prov = r["id"].split("-")[0]
         a = prov if prov in ("aws", "azure", "google") else "other"
-        if not add_ja(e, a, ja, f"`{r['id']}`", fix, example_parts, "tfsec"):
+        src = fingerprint(title_txt, sec("Explanation"), sec("Possible Impact"), sec("Suggested Resolution"))
+        if not add_ja(e, a, ja, f"`{r['id']}`", fix, example_parts, "tfsec", src):
             missing[a].append(e["id"])
         e["examples"] = [{"finding": {"tool": "tfsec", "code": r["id"], "message": title_txt, "path": "main.tf", "line": 3},
                           "contains": [x for x in [contains, r["id"], "ignore:"] if x]}]
@@ -603,6 +633,39 @@ def main():
             print(f"{JA_FILES[k]}: no ja translation for {len(ids)} entries: {' '.join(ids)}", file=sys.stderr)
     for eid, (a, _) in sorted(ja.items()):
         print(f"warning: {JA_FILES[a]}: {eid} is not a generated entry (left out)", file=sys.stderr)
+    if STAMP:
+        stamp_ja()
+        print(f"{JA_DIR}: src stamped on {len(STAMPS)} translations")
+    else:
+        if STALE:
+            print(f"warning: {len(STALE)} ja translations were made for different upstream English "
+                  f"(review them, then re-run with --stamp): {' '.join(STALE)}", file=sys.stderr)
+        if UNSTAMPED:
+            print(f"warning: {len(UNSTAMPED)} ja translations have no src: (run with --stamp once reviewed): "
+                  f"{' '.join(UNSTAMPED)}", file=sys.stderr)
+
+
+def stamp_ja():
+    """Write `src: <fingerprint>` under each translated id, in place (line-based,
+    so comments and layout of the hand-written files stay)."""
+    for a, name in JA_FILES.items():
+        p = os.path.join(JA_DIR, name)
+        if not os.path.exists(p):
+            continue
+        out, cur = [], None
+        for line in open(p, encoding="utf-8").read().split("\n"):
+            m = re.match(r"^([^\s#][^:]*):\s*$", line)
+            if m:
+                cur = m.group(1)
+                out.append(line)
+                if cur in STAMPS:
+                    out.append(f"  src: {STAMPS[cur][1]}")
+                continue
+            if cur in STAMPS and re.match(r"^  src:", line):
+                continue
+            out.append(line)
+        with open(p, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(out))
 
 
 def tfsec_page(rule):

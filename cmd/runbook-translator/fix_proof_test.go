@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/parsers"
+)
+
+// The proof that a fix fixes (issue 12): on the real inputs of the corpus
+// (testdata/inputs, copied from it byte for byte), run each scanner CI can
+// install, apply every suggested fix with `runbook-translator fix`, run
+// every scanner again, and check that the fixed findings are gone and that
+// no scanner reports anything it did not report before. The commands are
+// those of the corpus (testdata/inputs/README.md and the corpus's
+// commands.tsv).
+
+// proofScanner is one scanner run over the copied inputs.
+type proofScanner struct {
+	name   string // the tool, as found on PATH or in $GOPATH/bin
+	format string // the runbook-translator input format of its output
+	args   []string
+	// terraform marks a Terraform scanner (the others read Kubernetes
+	// manifests); the figures are kept apart.
+	terraform bool
+	// fixGoal is the least share of the findings with a specific runbook
+	// that get a suggestion: what the built-in catalog reaches today, so
+	// that losing a fix fails the test (the issue's 80% is not reachable
+	// here: see the closing note of issue 12 for what cannot be fixed).
+	fixGoal float64
+}
+
+var proofScanners = []proofScanner{
+	{name: "conftest", format: "conftest", args: []string{"test", "--no-color", "--all-namespaces", "-p", "policy/lib", "-p", "policy/kubernetes", "-o", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 0.15},
+	{name: "kube-score", format: "kube-score", args: []string{"score", "-o", "json", "k8s/catalog.yaml", "k8s/checkout.yaml", "k8s/jobs.yaml", "k8s/node-agent.yaml", "k8s/rbac.yaml", "k8s/storefront.yaml", "helm/shop-rendered.yaml"}, fixGoal: 0.20},
+	{name: "kubeconform", format: "kubeconform", args: []string{"-n", "1", "-kubernetes-version", "1.27.0", "-schema-location", "kubeconform-schemas/{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json", "-strict", "-output", "json", "k8s", "helm/shop-rendered.yaml"}},
+	{name: "tfsec", format: "tfsec", args: []string{"--no-color", "--no-module-downloads", "-f", "json", "terraform"}, terraform: true, fixGoal: 0.45},
+}
+
+// proofTree copies the inputs the scanners read into a fresh directory.
+func proofTree(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{"k8s", "policy", "terraform", "kubeconform-schemas"} {
+		copyDir(t, filepath.Join("../../testdata/inputs", d), filepath.Join(dir, d))
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "helm"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("../../testdata/inputs/helm/shop-rendered.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "helm/shop-rendered.yaml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// scan runs the scanner in dir and returns its output and findings.
+func scan(t *testing.T, s proofScanner, bin, dir string) ([]byte, translator.Findings) {
+	t.Helper()
+	cmd := exec.Command(bin, s.args...)
+	cmd.Dir = dir
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
+		t.Fatalf("%s: %v\n%s", s.name, err, errOut.String())
+	}
+	ft, err := parsers.Lookup(s.format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ft.New(parsers.Options{BaseDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs translator.Findings
+	if err := p.Parse(bytes.NewReader(out.Bytes()), func(f *translator.Finding) error {
+		fs = append(fs, f)
+		return nil
+	}); err != nil {
+		t.Fatalf("parse %s output: %v\n%s", s.name, err, out.String())
+	}
+	return out.Bytes(), fs
+}
+
+// proofKey identifies a finding across runs: tool, rule, file, object,
+// container and message. A kube-score finding is one per check and object,
+// naming every container that fails it ("sysctl-tuner,agent") in its
+// container and message: with one container fixed it is the same finding,
+// so for kube-score the key is the check and the object.
+func proofKey(f *translator.Finding) string {
+	msg, container := f.Message, f.Extra["container"]
+	if f.Tool == "kube-score" {
+		msg, container = "", ""
+	}
+	return strings.Join([]string{f.Tool, translator.NormalizeCode(f.Code), f.Path, f.Resource, container, msg}, "\x00")
+}
+
+func keys(fs translator.Findings) map[string]int {
+	out := map[string]int{}
+	for _, f := range fs {
+		out[proofKey(f)]++
+	}
+	return out
+}
+
+func TestFixesFixTheRealFindings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real scanners")
+	}
+	bins := map[string]string{}
+	for _, s := range proofScanners {
+		if p, ok := lookTool(s.name); ok {
+			bins[s.name] = p
+		} else if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed (.ci/run installs it)", s.name)
+		}
+	}
+	var report []string
+	for _, s := range proofScanners {
+		bin := bins[s.name]
+		if bin == "" {
+			t.Logf("%s is not installed: skipped", s.name)
+			continue
+		}
+		t.Run(s.name, func(t *testing.T) {
+			dir := proofTree(t)
+			// every installed scanner, before
+			before := map[string]translator.Findings{}
+			for _, o := range proofScanners {
+				if bins[o.name] != "" {
+					_, before[o.name] = scan(t, o, bins[o.name], dir)
+				}
+			}
+			out, _ := scan(t, s, bins[s.name], dir)
+			input := filepath.Join(t.TempDir(), s.name+".json")
+			if err := os.WriteFile(input, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// what the fix stage suggests, finding by finding
+			fs := suggested(t, s.format, input, dir)
+			specific, withFix := 0, 0
+			fixedKeys := map[string]int{}
+			for _, f := range fs {
+				if f.Runbook == nil || f.Runbook.IsFallback() || f.Runbook.Generic {
+					continue
+				}
+				specific++
+				if len(f.Fixes) > 0 {
+					withFix++
+					fixedKeys[proofKey(f)]++
+				}
+			}
+			// apply them with the command itself
+			var stdout, stderr bytes.Buffer
+			code := Main([]string{"fix", "-f", s.format, input, "--base-dir", dir}, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
+			if code != 0 && code != ExitFixSkipped {
+				t.Fatalf("fix exit %d:\n%s", code, stderr.String())
+			}
+			t.Logf("fix: %s", strings.TrimSpace(stderr.String()))
+			// every installed scanner, after
+			gone, kept := 0, 0
+			for _, o := range proofScanners {
+				if bins[o.name] == "" {
+					continue
+				}
+				_, after := scan(t, o, bins[o.name], dir)
+				was := keys(before[o.name])
+				for _, f := range after {
+					k := proofKey(f)
+					if was[k] == 0 {
+						t.Errorf("the fixes of %s made %s report a new finding: %s %s %s: %s", s.name, o.name, f.Code, f.Path, f.Resource, f.Message)
+						continue
+					}
+					was[k]--
+				}
+				if o.name != s.name {
+					continue
+				}
+				now := keys(after)
+				for k, n := range fixedKeys {
+					left := min(n, now[k])
+					kept += left
+					gone += n - left
+					if left > 0 {
+						t.Logf("still reported after its fix: %s", strings.ReplaceAll(k, "\x00", " | "))
+					}
+				}
+			}
+			share := func(a, b int) float64 {
+				if b == 0 {
+					return 1
+				}
+				return float64(a) / float64(b)
+			}
+			line := fmt.Sprintf("%s: %d findings, %d with a specific runbook, %d with a suggestion (%.0f%%); %d of them gone after the fix (%.0f%%)",
+				s.name, len(fs), specific, withFix, 100*share(withFix, specific), gone, 100*share(gone, withFix))
+			report = append(report, line)
+			t.Log(line)
+			if share(withFix, specific) < s.fixGoal {
+				t.Errorf("%.0f%% of the findings with a specific runbook get a suggestion, want at least %.0f%%", 100*share(withFix, specific), 100*s.fixGoal)
+			}
+			if withFix > 0 && share(gone, withFix) < 0.95 {
+				t.Errorf("only %d of %d fixed findings are gone when %s runs again, want 95%%", gone, withFix, s.name)
+			}
+		})
+	}
+	sort.Strings(report)
+	t.Logf("figures:\n%s", strings.Join(report, "\n"))
+}
+
+// The scanners that cannot be installed here (trivy, kube-linter and
+// polaris are not Go-installable offline) are measured on their committed
+// outputs: the share of findings with a specific runbook that get a
+// suggestion. Whether those fixes clear the findings is not checked for
+// them; the floors are what the built-in catalog reaches today.
+func TestFixSuggestionsOnCommittedOutputs(t *testing.T) {
+	cases := []struct {
+		tool, output string
+		args         []string
+		goal         float64
+	}{
+		{"trivy", "../../testdata/trivy/config-k8s-shop.json", []string{"--path-prefix", "k8s"}, 0.60},
+		{"kube-linter", "../../testdata/kube-linter/k8s-shop.json", nil, 0.50},
+		{"polaris", "../../testdata/polaris/k8s-shop.json", nil, 0.40},
+	}
+	for _, c := range cases {
+		t.Run(c.tool, func(t *testing.T) {
+			dir := proofTree(t)
+			b, err := os.ReadFile(c.output)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// the corpus's neutral prefix for the folder the tools ran in
+			b = bytes.ReplaceAll(b, []byte("/ci/workspace/fixtures/inputs"), []byte(dir))
+			input := filepath.Join(t.TempDir(), "out.json")
+			if err := os.WriteFile(input, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fs := suggested(t, c.tool, input, dir, c.args...)
+			specific, withFix := 0, 0
+			for _, f := range fs {
+				if f.Runbook == nil || f.Runbook.IsFallback() || f.Runbook.Generic {
+					continue
+				}
+				specific++
+				if len(f.Fixes) > 0 {
+					withFix++
+				} else if f.FixNote != "" {
+					t.Logf("no fix for %s %s on %s: %s", f.Code, f.Extra["container"], f.Resource, f.FixNote)
+				}
+			}
+			share := float64(withFix) / float64(max(specific, 1))
+			t.Logf("%s: %d findings, %d with a specific runbook, %d with a suggestion (%.0f%%)", c.tool, len(fs), specific, withFix, 100*share)
+			if share < c.goal {
+				t.Errorf("%.0f%% get a suggestion, want at least %.0f%%", 100*share, 100*c.goal)
+			}
+		})
+	}
+}
+
+// suggested runs the fix command's pipeline (no writing) and returns the
+// findings with their fixes.
+func suggested(t *testing.T, format, input, dir string, args ...string) translator.Findings {
+	t.Helper()
+	var opts *FixOptions
+	f := &Factory{IO: &IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, Getenv: func(string) string { return "" }, Now: time.Now}
+	c := NewCmdFix(f, func(o *FixOptions) error { opts = o; return nil })
+	c.SetArgs(append(append([]string{}, args...), "-f", format, input, "--base-dir", dir, "--dry-run"))
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := prepareFixes(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.close()
+	return sess.findings
+}

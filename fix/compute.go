@@ -1,0 +1,465 @@
+// Package fix turns the fix: blocks of runbook entries into edits of the
+// files a finding is about, and applies edits.
+//
+// A fix edits the object of the finding: the Kubernetes document of
+// Finding.Resource in Finding.Path (multi-document files included; pod
+// paths are written once for every workload kind, as for locate:), or the
+// Terraform block of Finding.Resource (the resource block of a .tf file).
+// Edits are made on the text, never by re-serialising the file: comments,
+// indentation, key order, quoting and the rest of the file stay as written,
+// and the resulting Edits touch only the lines that change (see yaml.go and
+// hcl.go).
+//
+// Values "$name" come from the finding's Extra; $container, when the tool
+// named none, is the container whose block holds the finding's line.
+// A selector [name=$container] with several names (kube-score lists them
+// comma-separated) edits each of them, and [*] edits every item.
+//
+// A Helm template is edited only where the located line is literal YAML
+// that the fix changes by itself; otherwise there is no fix and
+// Finding.FixNote says why.
+package fix
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/runbooks"
+)
+
+// Compute returns the edits that apply fx to the file src (the finding's
+// file, at its path) for finding f, or an error that says why it cannot.
+// An empty Edits with no error means the file already is as the fix wants.
+func Compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) (translator.Fix, error) {
+	out := translator.Fix{Description: fx.Description, Source: source}
+	if len(src) > 0 && !utf8Text(src) {
+		return out, notHere("the file is not UTF-8 text")
+	}
+	var final string
+	var err error
+	switch {
+	case isTerraform(f.Path):
+		final, err = computeHCL(string(src), f, fx)
+	case strings.Contains(string(src), "{{"):
+		final, err = computeTemplate(string(src), f, fx)
+	default:
+		final, err = computeYAML(string(src), f, fx)
+	}
+	if err != nil {
+		return out, err
+	}
+	out.Edits = LineEdits(f.Path, string(src), final)
+	return out, nil
+}
+
+func isTerraform(p string) bool { return path.Ext(p) == ".tf" }
+
+func utf8Text(b []byte) bool {
+	return !strings.ContainsRune(string(b), 0) && strings.ToValidUTF8(string(b), "\uFFFD") == string(b)
+}
+
+// vars are the finding's values for $name: its Extra, and, when the tool
+// named no container, the one that holds the finding's line or the pod's
+// only one.
+func vars(src string, f *translator.Finding, doc *locate.Document) map[string]string {
+	v := map[string]string{}
+	for k, x := range f.Extra {
+		v[k] = x
+	}
+	if v["container"] == "" && doc != nil {
+		if c := containerAt(doc, f.Line); c != "" {
+			v["container"] = c
+		}
+	}
+	return v
+}
+
+// PinContainer returns the finding's Extra with "container" set to the
+// container that holds its line in orig, when the tool named none: before
+// a fix is computed again on a changed file, whose lines have moved.
+func PinContainer(orig []byte, f *translator.Finding) map[string]string {
+	out := map[string]string{}
+	for k, v := range f.Extra {
+		out[k] = v
+	}
+	if out["container"] != "" || isTerraform(f.Path) {
+		return out
+	}
+	if d, _, err := kubeLocator(f)(string(orig)); err == nil {
+		if c := containerAt(&d, f.Line); c != "" {
+			out["container"] = c
+		}
+	}
+	return out
+}
+
+// containerAt names the container (init and ephemeral ones too) whose list
+// item spans line, or the only container of the pod; "" when neither.
+func containerAt(doc *locate.Document, line int) string {
+	p, err := locate.ParseFieldPath("spec.containers")
+	if err != nil {
+		return ""
+	}
+	steps := p.ForKind(doc.Kind).Steps()
+	cur := doc.Root
+	for _, st := range steps[:len(steps)-1] {
+		_, cur = entry(derefMap(cur), st.Key)
+		if cur == nil {
+			return ""
+		}
+	}
+	spec := derefMap(cur)
+	for _, list := range []string{"containers", "initContainers", "ephemeralContainers"} {
+		k, seq := entry(spec, list)
+		seq = deref(seq)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		// Trivy points some container findings at the list's key; a list
+		// of one container says which.
+		if k.Line == line && len(seq.Content) == 1 {
+			return scalar(deref(seq.Content[0]), "name")
+		}
+		for i, it := range seq.Content {
+			end := 1 << 30
+			if i+1 < len(seq.Content) {
+				end = seq.Content[i+1].Line - 1
+			} else if e := lastLine(it); e > 0 {
+				end = e
+			}
+			if line >= it.Line && line <= end {
+				return scalar(deref(it), "name")
+			}
+		}
+	}
+	// A pod of one container: a container finding is about it.
+	var all []*yaml.Node
+	for _, list := range []string{"containers", "initContainers", "ephemeralContainers"} {
+		if _, seq := entry(spec, list); deref(seq) != nil && deref(seq).Kind == yaml.SequenceNode {
+			all = append(all, deref(seq).Content...)
+		}
+	}
+	if len(all) == 1 {
+		return scalar(deref(all[0]), "name")
+	}
+	return ""
+}
+
+func derefMap(n *yaml.Node) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return &yaml.Node{Kind: yaml.MappingNode}
+	}
+	return n
+}
+
+func lastLine(n *yaml.Node) int {
+	end := n.Line
+	for _, c := range n.Content {
+		if e := lastLine(c); e > end {
+			end = e
+		}
+	}
+	return end
+}
+
+// docLocator finds the finding's document in the current text, with the
+// last line of the document.
+type docLocator func(src string) (locate.Document, int, error)
+
+func kubeLocator(f *translator.Finding) docLocator {
+	return func(src string) (locate.Document, int, error) {
+		docs := locate.Documents([]byte(src))
+		var d locate.Document
+		var ok bool
+		switch {
+		case f.Resource != "":
+			d, ok = locate.FindDocument(docs, f.Resource, f.Extra["namespace"])
+		case len(docs) == 1:
+			d, ok = docs[0], true
+		}
+		if !ok {
+			return d, 0, notHere("the object %s is not found once in %s", orUnnamed(f.Resource), f.Path)
+		}
+		return d, docEnd(newText(src), d.Root.Line), nil
+	}
+}
+
+func orUnnamed(s string) string {
+	if s == "" {
+		return "of the finding"
+	}
+	return s
+}
+
+// docEnd is the last line of the document that holds line.
+func docEnd(t *text, line int) int {
+	for n := line + 1; n <= t.lines(); n++ {
+		if isMarker(t.line(n)) {
+			return n - 1
+		}
+	}
+	return t.lines()
+}
+
+// forKind reports whether fx applies to an object of kind.
+func forKind(fx runbooks.Fix, kind string) error {
+	if len(fx.Kinds) == 0 || contains(fx.Kinds, kind) {
+		return nil
+	}
+	return notHere("the fix is for %s, not %s", strings.Join(fx.Kinds, ", "), kind)
+}
+
+func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
+	loc := kubeLocator(f)
+	d, _, err := loc(src)
+	if err != nil {
+		return "", err
+	}
+	if err := forKind(fx, d.Kind); err != nil {
+		return "", err
+	}
+	v := vars(src, f, &d)
+	ndocs := len(locate.Documents([]byte(src)))
+	cur := src
+	for _, ed := range fx.Edits {
+		op, p := ed.Op()
+		fp, err := locate.ParseFieldPath(p)
+		if err != nil {
+			return "", err
+		}
+		val, err := value(ed.Value, v)
+		if err != nil {
+			return "", err
+		}
+		next, err := editYAML(cur, loc, yamlOp{op: op, path: fp, value: val}, v)
+		if err != nil {
+			return "", err
+		}
+		if len(locate.Documents([]byte(next))) != ndocs {
+			return "", fmt.Errorf("edit %s %s: the file would no longer parse", op, p)
+		}
+		cur = next
+	}
+	if err := verifyYAML(cur, loc, fx, v); err != nil {
+		return "", err
+	}
+	return cur, nil
+}
+
+// verifyYAML checks, on the edited text parsed again, that every edit
+// holds: set fields have the value, deleted ones are gone, added items are
+// in their lists.
+func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string) error {
+	d, _, err := loc(src)
+	if err != nil {
+		return fmt.Errorf("after the fix: %w", err)
+	}
+	for _, ed := range fx.Edits {
+		op, p := ed.Op()
+		fp, _ := locate.ParseFieldPath(p)
+		val, _ := value(ed.Value, v)
+		paths, err := expandPaths(fp, v)
+		if err != nil {
+			return err
+		}
+		for _, q := range paths {
+			q = q.ForKind(d.Kind)
+			ts, err := resolveEdit(d.Root, q.Steps())
+			if err != nil {
+				ok := false
+				for _, alt := range q.ContainerVariants() {
+					if ts, err = resolveEdit(d.Root, alt.Steps()); err == nil {
+						ok = true
+						break
+					}
+				}
+				if !ok {
+					continue // this name was an init container, say: checked there
+				}
+			}
+			for _, tg := range ts {
+				switch {
+				case op == "delete" && tg.key != nil:
+					return fmt.Errorf("after the fix %s is still there", q)
+				case op == "set" && (tg.key == nil || !same(deref(tg.val), val)):
+					return fmt.Errorf("after the fix %s does not hold %v", q, val)
+				case op == "add" && (tg.key == nil || !holds(deref(tg.val), val)):
+					return fmt.Errorf("after the fix %s does not list %v", q, val)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func holds(seq *yaml.Node, val any) bool {
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, it := range seq.Content {
+		if it = deref(it); it.Kind == yaml.ScalarNode && same(it, val) {
+			return true
+		}
+	}
+	return false
+}
+
+// value resolves a fix value: "$name" is the finding's value.
+func value(v any, vars map[string]string) (any, error) {
+	s, ok := v.(string)
+	if !ok {
+		return v, nil
+	}
+	if name := runbooks.Placeholder(s); name != "" {
+		x := vars[name]
+		if x == "" {
+			return nil, notHere("the finding has no %s for $%s", name, name)
+		}
+		return x, nil
+	}
+	return s, nil
+}
+
+// expandPaths replaces $name selector values; a name with several
+// comma-separated values gives one path each.
+func expandPaths(p locate.FieldPath, vars map[string]string) ([]locate.FieldPath, error) {
+	var names []string
+	for _, st := range p.Steps() {
+		if st.Sel == nil {
+			continue
+		}
+		if n := runbooks.Placeholder(st.Sel.Value); n != "" && !contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	combos := []map[string]string{{}}
+	for _, n := range names {
+		raw := vars[n]
+		if raw == "" {
+			return nil, notHere("the finding names no %s (for $%s in %s)", n, n, p)
+		}
+		var next []map[string]string
+		for _, part := range strings.Split(raw, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			for _, c := range combos {
+				m := map[string]string{n: part}
+				for k, x := range c {
+					m[k] = x
+				}
+				next = append(next, m)
+			}
+		}
+		combos = next
+	}
+	var out []locate.FieldPath
+	for _, c := range combos {
+		q, err := p.Expand(c)
+		if err != nil {
+			return nil, notHere("%v", err)
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// computeTemplate edits a Helm template only on the located line, and only
+// when that line is a literal "key: value" the single edit of the fix
+// sets or deletes; anything else in a template may come from a helper or
+// a value, and changing the rendered text there would be a guess.
+func computeTemplate(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
+	const why = "the file is a Helm template: "
+	if strings.HasPrefix(f.Located, "approximate:") || f.Line == 0 {
+		return "", notHere(why + "the template has no literal line for the field")
+	}
+	if len(fx.Edits) != 1 {
+		return "", notHere(why+"only a fix of one edit on the located line is made, this one has %d", len(fx.Edits))
+	}
+	ed := fx.Edits[0]
+	op, p := ed.Op()
+	if op == "add" {
+		return "", notHere(why + "list items are not added to templates")
+	}
+	fp, err := locate.ParseFieldPath(p)
+	if err != nil {
+		return "", err
+	}
+	steps := fp.Steps()
+	key := steps[len(steps)-1].Key
+	t := newText(src)
+	ln := t.line(f.Line)
+	body := strings.TrimLeft(ln, " ")
+	if strings.HasPrefix(body, "- ") {
+		return "", notHere(why+"line %d is a list item", f.Line)
+	}
+	k, rest, ok := strings.Cut(body, ":")
+	if !ok || strings.Trim(k, `"'`) != key {
+		return "", notHere(why+"line %d is not the %s the fix changes", f.Line, key)
+	}
+	rest = strings.TrimSpace(stripComment(rest))
+	if rest == "" || strings.Contains(rest, "{{") || strings.ContainsAny(rest[:1], "|>{[&*!") {
+		return "", notHere(why+"the value on line %d is not a literal scalar", f.Line)
+	}
+	switch op {
+	case "delete":
+		return src[:t.offset(f.Line, 1)] + src[t.lineEnd(f.Line):], nil
+	}
+	v, err := value(ed.Value, vars(src, f, nil))
+	if err != nil {
+		return "", err
+	}
+	txt, err := renderScalar(v, nil)
+	if err != nil {
+		return "", err
+	}
+	at := strings.Index(ln, rest) // the first occurrence after the colon
+	colon := strings.IndexByte(ln, ':')
+	if at <= colon {
+		at = colon + 1 + strings.Index(ln[colon+1:], rest)
+	}
+	off := t.offset(f.Line, 1)
+	return src[:off+at] + txt + src[off+at+len(rest):], nil
+}
+
+// NotHere reports whether err says the fix does not fit this file (the
+// message is for Finding.FixNote), rather than an internal failure.
+func NotHere(err error) bool {
+	var e *errNotHere
+	return errors.As(err, &e)
+}
+
+// sortEdits orders edits by path and position.
+func sortEdits(es []translator.Edit) {
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.StartLine != b.StartLine {
+			return a.StartLine < b.StartLine
+		}
+		return a.StartColumn < b.StartColumn
+	})
+}

@@ -1,0 +1,401 @@
+package fix
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/zclconf/go-cty/cty"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/runbooks"
+)
+
+// Terraform files are edited with hclwrite, which keeps every token it is
+// not told to change (comments, spacing, ordering). Only the lines a fix
+// adds or changes are then formatted (hclwrite.Format of the result, taken
+// for those lines alone), so a new attribute is indented like its block
+// without realigning the neighbours.
+
+// computeHCL applies fx to the resource block of f in the .tf file src.
+func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
+	if _, diags := hclsyntax.ParseConfig([]byte(src), f.Path, hcl.Pos{Line: 1, Column: 1}); diags.HasErrors() {
+		return "", notHere("%s does not parse as HCL: %s", f.Path, diags.Error())
+	}
+	file, diags := hclwrite.ParseConfig([]byte(src), f.Path, hcl.Pos{Line: 1, Column: 1})
+	if diags.HasErrors() {
+		return "", notHere("%s does not parse as HCL: %s", f.Path, diags.Error())
+	}
+	blk, err := tfBlock(src, file, f)
+	if err != nil {
+		return "", err
+	}
+	if l := blk.Labels(); len(l) > 0 {
+		if err := forKind(fx, l[0]); err != nil {
+			return "", err
+		}
+	}
+	v := vars(src, f, nil)
+	for _, ed := range fx.Edits {
+		op, p := ed.Op()
+		fp, err := locate.ParseFieldPath(p)
+		if err != nil {
+			return "", err
+		}
+		var keys []string
+		for _, st := range fp.Steps() {
+			if st.Sel != nil {
+				return "", notHere("%s: list selectors are for Kubernetes paths; Terraform paths are attribute and block names", p)
+			}
+			keys = append(keys, st.Key)
+		}
+		val, err := value(ed.Value, v)
+		if err != nil {
+			return "", err
+		}
+		if err := editHCL(blk.Body(), keys, op, val); err != nil {
+			return "", err
+		}
+	}
+	out := string(file.Bytes())
+	if out == src {
+		return src, nil
+	}
+	out = formatChanged(src, keepSpacing(src, out))
+	if _, diags := hclsyntax.ParseConfig([]byte(out), f.Path, hcl.Pos{Line: 1, Column: 1}); diags.HasErrors() {
+		return "", fmt.Errorf("after the fix %s does not parse: %s", f.Path, diags.Error())
+	}
+	return out, nil
+}
+
+// tfBlock finds the block of the finding's resource, else the top-level
+// block that holds its line.
+func tfBlock(src string, file *hclwrite.File, f *translator.Finding) (*hclwrite.Block, error) {
+	if mode, typ, name, ok := locate.TerraformResource(f.Resource); ok {
+		var hits []*hclwrite.Block
+		for _, b := range file.Body().Blocks() {
+			if l := b.Labels(); b.Type() == mode && len(l) == 2 && l[0] == typ && l[1] == name {
+				hits = append(hits, b)
+			}
+		}
+		if len(hits) == 1 {
+			return hits[0], nil
+		}
+		return nil, notHere("the block of %s is not found once in %s", f.Resource, f.Path)
+	}
+	if f.Line > 0 {
+		syn, _ := hclsyntax.ParseConfig([]byte(src), f.Path, hcl.Pos{Line: 1, Column: 1})
+		if body, ok := syn.Body.(*hclsyntax.Body); ok {
+			for _, b := range body.Blocks {
+				if r := b.Range(); f.Line >= r.Start.Line && f.Line <= r.End.Line {
+					for _, wb := range file.Body().Blocks() {
+						if wb.Type() == b.Type && equal(wb.Labels(), b.Labels) {
+							return wb, nil
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil, notHere("the finding names no Terraform block (resource %q, line %d)", f.Resource, f.Line)
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func ctyValue(v any) (cty.Value, error) {
+	switch x := v.(type) {
+	case string:
+		return cty.StringVal(x), nil
+	case bool:
+		return cty.BoolVal(x), nil
+	case int:
+		return cty.NumberIntVal(int64(x)), nil
+	case int64:
+		return cty.NumberIntVal(x), nil
+	case uint64:
+		return cty.NumberUIntVal(x), nil
+	case float64:
+		return cty.NumberFloatVal(x), nil
+	}
+	return cty.NilVal, fmt.Errorf("value %v: not a string, number or boolean", v)
+}
+
+// editHCL applies one edit at keys inside body: nested blocks by type,
+// then an attribute; a key after an attribute is a key of its literal
+// object ({ team = "x" }, as tags are written).
+func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
+	for i, k := range keys {
+		last := i == len(keys)-1
+		if a := body.GetAttribute(k); a != nil {
+			if last {
+				return editAttr(body, k, a, op, val)
+			}
+			if i != len(keys)-2 {
+				return notHere("%s: only one key inside an attribute's object is edited", strings.Join(keys, "."))
+			}
+			return editObjectKey(body, k, a, keys[i+1], op, val)
+		}
+		var blocks []*hclwrite.Block
+		for _, b := range body.Blocks() {
+			if b.Type() == k {
+				blocks = append(blocks, b)
+			}
+		}
+		switch {
+		case len(blocks) > 1:
+			return notHere("%s: %d %s blocks; which one is meant is not known", strings.Join(keys, "."), len(blocks), k)
+		case len(blocks) == 1 && last:
+			if op == "delete" {
+				body.RemoveBlock(blocks[0])
+				return nil
+			}
+			return notHere("%s is a block, not an attribute", strings.Join(keys, "."))
+		case len(blocks) == 1:
+			body = blocks[0].Body()
+			continue
+		}
+		// neither attribute nor block: missing
+		switch {
+		case op == "delete":
+			return nil
+		case last && op == "set":
+			cv, err := ctyValue(val)
+			if err != nil {
+				return err
+			}
+			body.SetAttributeValue(k, cv)
+			return nil
+		case last: // add: a new list
+			cv, err := ctyValue(val)
+			if err != nil {
+				return err
+			}
+			body.SetAttributeValue(k, cty.TupleVal([]cty.Value{cv}))
+			return nil
+		}
+		body = body.AppendNewBlock(k, nil).Body()
+	}
+	return nil
+}
+
+// editAttr sets, deletes or extends an existing attribute.
+func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string, val any) error {
+	switch op {
+	case "delete":
+		body.RemoveAttribute(name)
+		return nil
+	case "set":
+		cv, err := ctyValue(val)
+		if err != nil {
+			return err
+		}
+		want := strings.TrimSpace(string(hclwrite.TokensForValue(cv).Bytes()))
+		if strings.TrimSpace(string(a.Expr().BuildTokens(nil).Bytes())) == want {
+			return nil
+		}
+		body.SetAttributeValue(name, cv)
+		return nil
+	}
+	// add to a literal list [a, b]
+	toks := a.Expr().BuildTokens(nil)
+	if len(toks) < 2 || toks[0].Type != hclsyntax.TokenOBrack || toks[len(toks)-1].Type != hclsyntax.TokenCBrack {
+		return notHere("%s is not a literal list", name)
+	}
+	cv, err := ctyValue(val)
+	if err != nil {
+		return err
+	}
+	item := hclwrite.TokensForValue(cv)
+	if bytes.Contains(toks.Bytes(), bytes.TrimSpace(item.Bytes())) {
+		return nil
+	}
+	var nt hclwrite.Tokens
+	nt = append(nt, toks[:len(toks)-1]...)
+	if len(toks) > 2 && toks[len(toks)-2].Type != hclsyntax.TokenComma && toks[len(toks)-2].Type != hclsyntax.TokenNewline {
+		nt = append(nt, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")})
+		item[0].SpacesBefore = 1
+	}
+	nt = append(nt, item...)
+	nt = append(nt, toks[len(toks)-1])
+	body.SetAttributeRaw(name, nt)
+	return nil
+}
+
+// editObjectKey sets or deletes one key of an attribute written as a
+// literal object (tags = { team = "x" }).
+func editObjectKey(body *hclwrite.Body, name string, a *hclwrite.Attribute, key, op string, val any) error {
+	toks := a.Expr().BuildTokens(nil)
+	if len(toks) < 2 || toks[0].Type != hclsyntax.TokenOBrace || toks[len(toks)-1].Type != hclsyntax.TokenCBrace {
+		return notHere("%s is not written as a literal object ({ ... }); the fix does not know where its keys come from", name)
+	}
+	// find "key =" at depth 1
+	depth := 0
+	at := -1
+	for i, t := range toks {
+		switch t.Type {
+		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen:
+			depth++
+		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen:
+			depth--
+		}
+		if depth == 1 && i+1 < len(toks) && (toks[i+1].Type == hclsyntax.TokenEqual || toks[i+1].Type == hclsyntax.TokenColon) && tokenKey(toks, i) == key {
+			at = i
+			break
+		}
+	}
+	if op == "add" {
+		return notHere("%s.%s: add is for lists", name, key)
+	}
+	var cv cty.Value
+	if op == "set" {
+		var err error
+		if cv, err = ctyValue(val); err != nil {
+			return err
+		}
+	}
+	if at >= 0 {
+		// the value runs to the end of the line (or a comma) at depth 1
+		end := at + 2
+		d := 0
+		for ; end < len(toks)-1; end++ {
+			t := toks[end]
+			switch t.Type {
+			case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen:
+				d++
+			case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen:
+				d--
+			}
+			if d == 0 && (t.Type == hclsyntax.TokenNewline || t.Type == hclsyntax.TokenComma) {
+				break
+			}
+		}
+		var nt hclwrite.Tokens
+		if op == "delete" {
+			start := at
+			if end < len(toks)-1 {
+				end++ // the newline or comma
+			}
+			nt = append(append(nt, toks[:start]...), toks[end:]...)
+		} else {
+			old := strings.TrimSpace(string(hclwrite.Tokens(toks[at+2 : end]).Bytes()))
+			nv := hclwrite.TokensForValue(cv)
+			if old == strings.TrimSpace(string(nv.Bytes())) {
+				return nil
+			}
+			nv[0].SpacesBefore = 1
+			nt = append(append(append(nt, toks[:at+2]...), nv...), toks[end:]...)
+		}
+		body.SetAttributeRaw(name, nt)
+		return nil
+	}
+	if op == "delete" {
+		return nil
+	}
+	// a new key before the closing brace, on a line of its own
+	var nt hclwrite.Tokens
+	closing := toks[len(toks)-1]
+	nt = append(nt, toks[:len(toks)-1]...)
+	if prev := nt[len(nt)-1]; prev.Type != hclsyntax.TokenNewline {
+		nt = append(nt, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")})
+	}
+	nt = append(nt, keyTokens(key)...)
+	nt = append(nt, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("="), SpacesBefore: 1})
+	nv := hclwrite.TokensForValue(cv)
+	nv[0].SpacesBefore = 1
+	nt = append(nt, nv...)
+	nt = append(nt, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")}, closing)
+	body.SetAttributeRaw(name, nt)
+	return nil
+}
+
+// tokenKey reads the object key at toks[i]: an identifier or a quoted
+// string ("team" is three tokens; the one before "=" is the closing quote).
+func tokenKey(toks hclwrite.Tokens, i int) string {
+	t := toks[i]
+	switch t.Type {
+	case hclsyntax.TokenIdent:
+		return string(t.Bytes)
+	case hclsyntax.TokenCQuote:
+		if i >= 2 && toks[i-1].Type == hclsyntax.TokenQuotedLit && toks[i-2].Type == hclsyntax.TokenOQuote {
+			return string(toks[i-1].Bytes)
+		}
+	}
+	return ""
+}
+
+func keyTokens(key string) hclwrite.Tokens {
+	if hclsyntax.ValidIdentifier(key) {
+		return hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte(key)}}
+	}
+	return hclwrite.TokensForValue(cty.StringVal(key))
+}
+
+// keepSpacing undoes what hclwrite changed without being asked: it
+// re-spaces some expressions as it prints them (tags = { Name  = "x" }
+// comes back as Name = "x"). A line whose words are those of the original
+// line is the original line.
+func keepSpacing(src, out string) string {
+	a, b := rawLines(src), rawLines(out)
+	norm := func(ls []string) []string {
+		out := make([]string, len(ls))
+		for i, l := range ls {
+			out[i] = strings.Join(strings.Fields(l), " ")
+		}
+		return out
+	}
+	var sb strings.Builder
+	for _, op := range difflib.NewMatcher(norm(a), norm(b)).GetOpCodes() {
+		from := b[op.J1:op.J2]
+		if op.Tag == 'e' {
+			from = a[op.I1:op.I2]
+		}
+		for _, l := range from {
+			sb.WriteString(l)
+		}
+	}
+	return sb.String()
+}
+
+// formatChanged formats the lines of out that differ from src, and only
+// those: hclwrite.Format keeps the number of lines, so each changed line
+// is replaced by its formatted form.
+func formatChanged(src, out string) string {
+	fmtd := rawLines(string(hclwrite.Format([]byte(out))))
+	lines := rawLines(out)
+	if len(fmtd) != len(lines) {
+		return out
+	}
+	// the lines of out that were inserted or replaced
+	changed := map[int]bool{}
+	for _, op := range difflib.NewMatcher(rawLines(src), lines).GetOpCodes() {
+		if op.Tag != 'e' {
+			for j := op.J1; j < op.J2; j++ {
+				changed[j] = true
+			}
+		}
+	}
+	var sb strings.Builder
+	for i, l := range lines {
+		if changed[i] {
+			sb.WriteString(fmtd[i])
+		} else {
+			sb.WriteString(l)
+		}
+	}
+	return sb.String()
+}

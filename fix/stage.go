@@ -1,0 +1,172 @@
+package fix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/repofs"
+	"github.com/runbook-translator/runbook-translator/runbooks"
+)
+
+// maxNote bounds a FixNote (it quotes paths and keys from the input).
+const maxNote = 400
+
+// Options configure the stage.
+type Options struct {
+	// Root is the repository root; finding paths are relative to it, and
+	// nothing outside it is read.
+	Root string
+	// Entry returns the catalog entry matched to a finding (after the
+	// runbook stage), or nil.
+	Entry func(*translator.Finding) *runbooks.Entry
+	// MaxFileSize and MaxTotal bound what is read (0: repofs defaults).
+	MaxFileSize, MaxTotal int64
+}
+
+// Stats counts what the stage did.
+type Stats struct {
+	// Considered findings have an entry with a fix: block.
+	Considered int
+	// Fixed got at least one fix; the others got a FixNote.
+	Fixed int
+}
+
+// Stage computes Finding.Fixes from the fix: block of each finding's
+// runbook entry. It runs after the runbook stage.
+type Stage struct {
+	opts Options
+	root *repofs.Root
+
+	mu    sync.Mutex
+	files map[string]fileData
+	stats Stats
+}
+
+type fileData struct {
+	src string
+	err error
+}
+
+var _ translator.Mapper = (*Stage)(nil)
+
+// New opens the root. Close releases it.
+func New(opts Options) (*Stage, error) {
+	if opts.Root == "" {
+		opts.Root = "."
+	}
+	var r *repofs.Root
+	var err error
+	if opts.MaxFileSize > 0 || opts.MaxTotal > 0 {
+		r, err = repofs.New(opts.Root, opts.MaxFileSize, opts.MaxTotal)
+	} else {
+		r, err = repofs.Open(opts.Root)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open root: %w", err)
+	}
+	return &Stage{opts: opts, root: r, files: map[string]fileData{}}, nil
+}
+
+// Close releases the root.
+func (s *Stage) Close() error { return s.root.Close() }
+
+// Name implements translator.Stage.
+func (s *Stage) Name() string { return "fix" }
+
+// Stats returns the counts so far.
+func (s *Stage) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+// Process implements translator.Stage.
+func (s *Stage) Process(ctx context.Context, fs translator.Findings) (translator.Findings, error) {
+	for _, f := range fs {
+		if err := ctx.Err(); err != nil {
+			return fs, err
+		}
+		if err := s.Map(ctx, f); err != nil {
+			return fs, err
+		}
+	}
+	return fs, nil
+}
+
+// Map implements translator.Mapper. A fix that cannot be made is never an
+// error of the run: the finding gets a FixNote instead.
+func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
+	if f == nil || f.Runbook == nil || s.opts.Entry == nil || f.Ignored() {
+		return nil
+	}
+	e := s.opts.Entry(f)
+	if e == nil || len(e.Fix) == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.Considered++
+	fixes, note := s.compute(f, e)
+	if len(fixes) > 0 {
+		s.stats.Fixed++
+		f.Fixes = append(fixes, f.Fixes...)
+		return nil
+	}
+	f.FixNote = truncate(note, maxNote)
+	return nil
+}
+
+// compute returns the fixes of e for f, or why there are none.
+func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.Fix, string) {
+	if f.Path == "" {
+		return nil, "the finding names no file to fix"
+	}
+	src, err := s.read(f.Path)
+	if err != nil {
+		return nil, fmt.Sprintf("%s cannot be read: %v", f.Path, err)
+	}
+	var out []translator.Fix
+	note := ""
+	for _, fx := range e.Fix {
+		got, err := Compute([]byte(src), f, fx, "runbook:"+e.ID)
+		switch {
+		case err != nil:
+			if note == "" {
+				note = fmt.Sprintf("%s: %v", fx.Description, err)
+			}
+		case len(got.Edits) == 0:
+			if note == "" {
+				note = fmt.Sprintf("%s: %s already holds what the fix sets", fx.Description, f.Path)
+			}
+		default:
+			out = append(out, got)
+		}
+	}
+	return out, note
+}
+
+func (s *Stage) read(p string) (string, error) {
+	if d, ok := s.files[p]; ok {
+		return d.src, d.err
+	}
+	b, err := s.root.ReadFile(p)
+	if errors.Is(err, repofs.ErrOutside) {
+		err = errors.New("outside the base directory")
+	}
+	d := fileData{src: string(b), err: err}
+	s.files[p] = d
+	return d.src, d.err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,684 @@
+package fix
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/runbook-translator/runbook-translator/internal/fieldpath"
+	"github.com/runbook-translator/runbook-translator/locate"
+)
+
+// The YAML editor changes the text, never re-serialises it: yaml.v3 gives
+// the line and column of every key and value, and each edit is a splice of
+// whole lines (a key added, a key removed) or of one scalar's text (a value
+// set). Everything else in the file (comments, indentation, key order,
+// quoting, other documents) stays byte for byte as written. After each edit
+// the file is parsed again, so the next edit sees the text as it is now,
+// and the result is checked: the field holds the value, or is gone.
+
+// yamlOp is one edit of a Kubernetes document.
+type yamlOp struct {
+	op    string // set, delete, add
+	path  locate.FieldPath
+	value any // set and add
+}
+
+// errNotHere is an edit that cannot be made in this file; the message
+// says why, for Finding.FixNote.
+type errNotHere struct{ msg string }
+
+func (e *errNotHere) Error() string { return e.msg }
+
+func notHere(format string, args ...any) error {
+	return &errNotHere{fmt.Sprintf(format, args...)}
+}
+
+// ytarget is where one edit lands in a document.
+type ytarget struct {
+	// parent is the mapping that holds (or will hold) the field; parentKey
+	// is the key whose value it is (nil for the document root or an item).
+	parent, parentKey *yaml.Node
+	// key and val are the field's nodes when the whole path exists.
+	key, val *yaml.Node
+	// missing are the keys to create under parent, outermost first.
+	missing []string
+	// up are the mappings and keys walked through to parent, outermost
+	// first; a nil mapping marks a list item (a delete that empties a
+	// mapping removes its key too, up to the nearest list item).
+	up []anc
+}
+
+// anc is a mapping and the key in it that the path followed.
+type anc struct{ m, k *yaml.Node }
+
+// resolveEdit finds where an edit of steps lands; [*] and a selector that
+// matches several items give one target each.
+func resolveEdit(root *yaml.Node, steps []fieldpath.Step) ([]ytarget, error) {
+	var out []ytarget
+	var up []anc
+	var walk func(cur, curKey *yaml.Node, i int) error
+	walk = func(cur, curKey *yaml.Node, i int) error {
+		st := steps[i]
+		last := i == len(steps)-1
+		if st.Key != "" {
+			cur = deref(cur)
+			if isNull(cur) && curKey != nil {
+				// "securityContext:" with nothing: an empty mapping.
+				return missingFrom(&out, nil, curKey, steps[i:])
+			}
+			if cur == nil || cur.Kind != yaml.MappingNode {
+				return notHere("%s is not a mapping", describe(steps[:i]))
+			}
+			k, v := entry(cur, st.Key)
+			if k == nil {
+				return missingFrom(&out, cur, curKey, steps[i:])
+			}
+			if last && st.Sel == nil {
+				out = append(out, ytarget{parent: cur, parentKey: curKey, key: k, val: v, up: append([]anc(nil), up...)})
+				return nil
+			}
+			up = append(up, anc{cur, k})
+			cur, curKey = v, k
+		}
+		if st.Sel == nil {
+			return walk(cur, curKey, i+1)
+		}
+		seq := deref(cur)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			return notHere("%s is not a list", describe(steps[:i+1]))
+		}
+		var items []*yaml.Node
+		switch sel := st.Sel; sel.Kind {
+		case fieldpath.Any:
+			items = seq.Content
+		case fieldpath.Index:
+			if sel.Index < len(seq.Content) {
+				items = seq.Content[sel.Index : sel.Index+1]
+			}
+		default:
+			for _, it := range seq.Content {
+				if scalar(deref(it), sel.Field) == sel.Value {
+					items = append(items, it)
+				}
+			}
+		}
+		if len(items) == 0 {
+			return notHere("%s has no such item", describe(steps[:i+1]))
+		}
+		n := len(up)
+		for _, it := range items {
+			if last {
+				return notHere("a path must end in a key")
+			}
+			up = append(up[:n], anc{})
+			if err := walk(deref(it), nil, i+1); err != nil {
+				return err
+			}
+		}
+		up = up[:n]
+		return nil
+	}
+	if err := walk(root, nil, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// missingFrom records a target whose keys from steps on do not exist yet;
+// they can be created only when they are plain keys.
+func missingFrom(out *[]ytarget, parent, parentKey *yaml.Node, steps []fieldpath.Step) error {
+	var keys []string
+	for _, st := range steps {
+		if st.Sel != nil || st.Key == "" {
+			return notHere("%s is not there, and list items are not created", describe(steps))
+		}
+		keys = append(keys, st.Key)
+	}
+	*out = append(*out, ytarget{parent: parent, parentKey: parentKey, missing: keys})
+	return nil
+}
+
+func describe(steps []fieldpath.Step) string {
+	var b strings.Builder
+	for i, st := range steps {
+		if st.Key != "" {
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(st.Key)
+		}
+		if sel := st.Sel; sel != nil {
+			switch sel.Kind {
+			case fieldpath.Any:
+				b.WriteString("[*]")
+			case fieldpath.Match:
+				b.WriteString("[" + sel.Field + "=" + sel.Value + "]")
+			default:
+				fmt.Fprintf(&b, "[%d]", sel.Index)
+			}
+		}
+	}
+	if b.Len() == 0 {
+		return "the document"
+	}
+	return b.String()
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 8; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func entry(m *yaml.Node, key string) (k, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i], m.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+func scalar(m *yaml.Node, key string) string {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return ""
+	}
+	_, v := entry(m, key)
+	if v = deref(v); v == nil || v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.Value
+}
+
+// yamlStyle is the indentation a document uses: the step between a key and
+// its children, and how far a list's dashes sit right of their key.
+type yamlStyle struct{ step, dash int }
+
+func styleOf(t *text, root *yaml.Node) yamlStyle {
+	s := yamlStyle{step: -1, dash: -1}
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > 50 || (s.step >= 0 && s.dash >= 0) {
+			return
+		}
+		if n.Kind != yaml.MappingNode {
+			for _, c := range n.Content {
+				walk(c, depth+1)
+			}
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Line > k.Line && v.Style&yaml.FlowStyle == 0 {
+				switch v.Kind {
+				case yaml.MappingNode:
+					if s.step < 0 && v.Column > k.Column {
+						s.step = v.Column - k.Column
+					}
+				case yaml.SequenceNode:
+					if d := dashColumn(t, v); s.dash < 0 && d > 0 {
+						s.dash = d - k.Column
+					}
+				}
+			}
+			walk(v, depth+1)
+		}
+	}
+	walk(root, 0)
+	if s.step <= 0 {
+		s.step = 2
+	}
+	if s.dash < 0 {
+		s.dash = s.step
+	}
+	return s
+}
+
+// dashColumn is the column of the "-" of a block sequence's first item.
+func dashColumn(t *text, seq *yaml.Node) int {
+	if len(seq.Content) == 0 {
+		return 0
+	}
+	it := seq.Content[0]
+	ln := t.line(it.Line)
+	for c := it.Column - 2; c >= 0 && c < len(ln); c-- {
+		if ln[c] == '-' {
+			return c + 1
+		}
+		if ln[c] != ' ' {
+			break
+		}
+	}
+	return 0
+}
+
+// blockEnd is the last line of the block that starts at line first (at
+// most docEnd): the first later line that is not inside (by its
+// indentation) ends it, and blank and comment lines at its end are not part
+// of it (they belong to what follows).
+func blockEnd(t *text, first, docEnd int, inside func(ln string) bool) int {
+	end := first
+	for n := first + 1; n <= docEnd; n++ {
+		ln := t.line(n)
+		if neutral(ln) {
+			continue
+		}
+		if isMarker(ln) || !inside(ln) {
+			break
+		}
+		end = n
+	}
+	return end
+}
+
+func isMarker(ln string) bool {
+	return ln == "---" || strings.HasPrefix(ln, "--- ") || strings.TrimRight(ln, " \t") == "..."
+}
+
+// renderScalar is the YAML text of a fix value; like is the node it
+// replaces (its quoting is kept for strings), or nil.
+func renderScalar(v any, like *yaml.Node) (string, error) {
+	n := &yaml.Node{Kind: yaml.ScalarNode}
+	switch x := v.(type) {
+	case string:
+		n.Tag, n.Value = "!!str", x
+		if like != nil && like.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			n.Style = like.Style
+		}
+	default:
+		s := fmt.Sprint(x)
+		if f, ok := x.(float64); ok {
+			s = formatFloat(f)
+		}
+		n.Value = s
+	}
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return "", err
+	}
+	out := strings.TrimSuffix(string(b), "\n")
+	if strings.Contains(out, "\n") {
+		return "", errors.New("value does not fit on one line")
+	}
+	return out, nil
+}
+
+// editYAML applies one op to the document of resource in src.
+func editYAML(src string, doc docLocator, op yamlOp, vars map[string]string) (string, error) {
+	t := newText(src)
+	d, docEnd, err := doc(src)
+	if err != nil {
+		return "", err
+	}
+	paths, err := expandPaths(op.path, vars)
+	if err != nil {
+		return "", err
+	}
+	var targets []ytarget
+	var firstErr error
+	for _, p := range paths {
+		p = p.ForKind(d.Kind)
+		ts, err := resolveEdit(d.Root, p.Steps())
+		if err != nil {
+			// a named container may be an init or ephemeral container.
+			for _, v := range p.ContainerVariants() {
+				if ts2, err2 := resolveEdit(d.Root, v.Steps()); err2 == nil {
+					ts, err = ts2, nil
+					break
+				}
+			}
+		}
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		targets = append(targets, ts...)
+	}
+	if len(targets) == 0 {
+		if firstErr == nil {
+			firstErr = notHere("%s: nothing to edit", op.path)
+		}
+		return "", firstErr
+	}
+	style := styleOf(t, d.Root)
+	var sps []splice
+	for _, tg := range targets {
+		sp, err := yamlSplice(t, docEnd, style, tg, op)
+		if err != nil {
+			return "", err
+		}
+		if sp != nil {
+			sps = append(sps, *sp)
+		}
+	}
+	return applySplices(src, sps)
+}
+
+// yamlSplice computes the change for one target; nil when the field
+// already is as the fix wants it.
+func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*splice, error) {
+	switch {
+	case op.op == "delete" && tg.key == nil:
+		return nil, nil // not there: nothing to remove
+	case op.op == "delete":
+		return deleteEntry(t, docEnd, tg)
+	case tg.key != nil && op.op == "set":
+		v := deref(tg.val)
+		if v.Kind != yaml.ScalarNode {
+			return nil, notHere("%s holds a %s, not a value", tg.key.Value, kindName(v))
+		}
+		return setScalar(t, v, op.value)
+	case tg.key != nil: // add to an existing list
+		return addItem(t, docEnd, style, tg, op.value)
+	}
+	// create the missing keys under parent
+	val, err := renderScalar(op.value, nil)
+	if err != nil {
+		return nil, err
+	}
+	return insertKeys(t, docEnd, style, tg, op.op == "add", val)
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	}
+	return "value"
+}
+
+// setScalar replaces the text of a one-line scalar.
+func setScalar(t *text, v *yaml.Node, value any) (*splice, error) {
+	if same(v, value) {
+		return nil, nil
+	}
+	start, end, err := scalarSpan(t, v)
+	if err != nil {
+		return nil, err
+	}
+	s, err := renderScalar(value, v)
+	if err != nil {
+		return nil, err
+	}
+	return &splice{start: start, end: end, text: s}, nil
+}
+
+// same reports whether the scalar node already holds value.
+func same(v *yaml.Node, value any) bool {
+	want := fmt.Sprint(value)
+	if f, ok := value.(float64); ok {
+		want = formatFloat(f)
+	}
+	if v.Value != want {
+		return false
+	}
+	_, isStr := value.(string)
+	return isStr == (v.ShortTag() == "!!str")
+}
+
+// scalarSpan is the byte range of a scalar's text on its line.
+func scalarSpan(t *text, v *yaml.Node) (int, int, error) {
+	ln := t.line(v.Line)
+	c := v.Column - 1
+	if c < 0 || c > len(ln) {
+		return 0, 0, notHere("value at line %d is not where the parser put it", v.Line)
+	}
+	rest := ln[c:]
+	var n int
+	switch {
+	case v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		return 0, 0, notHere("the value at line %d is a block scalar", v.Line)
+	case v.Style&yaml.DoubleQuotedStyle != 0:
+		n = closingQuote(rest, '"')
+	case v.Style&yaml.SingleQuotedStyle != 0:
+		n = closingQuote(rest, '\'')
+	default:
+		n = len(rest)
+		if i := strings.Index(rest, " #"); i >= 0 {
+			n = i
+		}
+		n = len(strings.TrimRight(rest[:n], " \t"))
+		if n == 0 {
+			// an empty value ("key:" with nothing): insert after the colon.
+			return 0, 0, notHere("the value at line %d is empty", v.Line)
+		}
+	}
+	if n <= 0 {
+		return 0, 0, notHere("the value at line %d spans lines", v.Line)
+	}
+	// a plain scalar that goes on below (a multi-line plain value)
+	if v.Style == 0 && strings.Contains(v.Value, " ") && !strings.Contains(rest[:n], v.Value) {
+		return 0, 0, notHere("the value at line %d spans lines", v.Line)
+	}
+	off := t.offset(v.Line, v.Column)
+	return off, off + n, nil
+}
+
+// closingQuote returns the length of the quoted scalar at the start of s,
+// or 0 when it does not close on this line.
+func closingQuote(s string, q byte) int {
+	for i := 1; i < len(s); i++ {
+		switch {
+		case q == '"' && s[i] == '\\':
+			i++
+		case s[i] == q && q == '\'' && i+1 < len(s) && s[i+1] == '\'':
+			i++
+		case s[i] == q:
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// deleteEntry removes a key and its value, whole lines.
+func deleteEntry(t *text, docEnd int, tg ytarget) (*splice, error) {
+	k := tg.key
+	ln := t.line(k.Line)
+	if strings.TrimSpace(ln[:min(k.Column-1, len(ln))]) != "" {
+		return nil, notHere("%s at line %d shares its line with a list dash or another key", k.Value, k.Line)
+	}
+	ind := k.Column - 1
+	v := deref(tg.val)
+	compact := v != nil && v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && dashColumn(t, v) == k.Column
+	end := blockEnd(t, k.Line, docEnd, func(l string) bool {
+		i := indent(l)
+		return i > ind || (compact && i == ind && strings.HasPrefix(l[i:], "-"))
+	})
+	if len(tg.parent.Content) == 2 && tg.parentKey != nil {
+		// the only key: the parent would be left null, so it goes too
+		// (windowsOptions: {hostProcess: true} goes as a whole), up to
+		// the nearest list item or the document.
+		if n := len(tg.up); n > 0 && tg.up[n-1].m != nil {
+			a := tg.up[n-1]
+			var pk *yaml.Node
+			if n > 1 && tg.up[n-2].m != nil {
+				pk = tg.up[n-2].k
+			}
+			return deleteEntry(t, docEnd, ytarget{parent: a.m, parentKey: pk, key: a.k, val: tg.parent, up: tg.up[:n-1]})
+		}
+		return nil, notHere("%s is the only key of %s; removing it would leave %s empty", k.Value, tg.parentKey.Value, tg.parentKey.Value)
+	}
+	return &splice{start: t.offset(k.Line, 1), end: t.lineEnd(end), text: ""}, nil
+}
+
+// addItem appends a scalar to an existing list unless it holds it.
+func addItem(t *text, docEnd int, style yamlStyle, tg ytarget, value any) (*splice, error) {
+	s := deref(tg.val)
+	item, err := renderScalar(value, nil)
+	if err != nil {
+		return nil, err
+	}
+	if isNull(s) {
+		// "drop:" with nothing: the list starts on the next line.
+		k := tg.key
+		if s.Line != k.Line || strings.TrimSpace(t.line(k.Line)[k.Column-1+len(k.Value):]) != ":" {
+			return nil, notHere("%s at line %d has a value that is not a list", k.Value, k.Line)
+		}
+		sp := t.insertAfter(k.Line, []string{strings.Repeat(" ", k.Column-1+style.dash) + "- " + item})
+		return &sp, nil
+	}
+	if s.Kind != yaml.SequenceNode {
+		return nil, notHere("%s holds a %s, not a list", tg.key.Value, kindName(s))
+	}
+	for _, it := range s.Content {
+		if it = deref(it); it.Kind == yaml.ScalarNode && same(it, value) {
+			return nil, nil
+		}
+	}
+	if s.Style&yaml.FlowStyle != 0 {
+		ln := t.line(s.Line)
+		c := s.Column - 1
+		if c >= len(ln) || ln[c] != '[' {
+			return nil, notHere("the list at line %d is not where the parser put it", s.Line)
+		}
+		closeAt := flowClose(ln, c)
+		if closeAt < 0 {
+			return nil, notHere("the list at line %d spans lines", s.Line)
+		}
+		inner := ln[c+1 : closeAt]
+		off := t.offset(s.Line, 1)
+		if strings.TrimSpace(inner) == "" {
+			return &splice{start: off + c + 1, end: off + closeAt, text: item}, nil
+		}
+		trimmed := strings.TrimRight(inner, " ")
+		at := off + c + 1 + len(trimmed)
+		return &splice{start: at, end: at, text: ", " + item}, nil
+	}
+	dash := dashColumn(t, s)
+	if dash == 0 {
+		return nil, notHere("the list at line %d has no dash where expected", s.Line)
+	}
+	lastItem := s.Content[len(s.Content)-1]
+	first := lastItem.Line
+	end := blockEnd(t, first, docEnd, func(l string) bool { return indent(l) > dash-1 })
+	sp := t.insertAfter(end, []string{strings.Repeat(" ", dash-1) + "- " + item})
+	return &sp, nil
+}
+
+// flowClose finds the "]" that closes the "[" at c, on the same line.
+func flowClose(ln string, c int) int {
+	depth := 0
+	var q byte
+	for i := c; i < len(ln); i++ {
+		ch := ln[i]
+		switch {
+		case q != 0:
+			if ch == '\\' && q == '"' {
+				i++
+			} else if ch == q {
+				q = 0
+			}
+		case ch == '"' || ch == '\'':
+			q = ch
+		case ch == '[':
+			depth++
+		case ch == ']':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// insertKeys adds the missing keys (and the value, or a list holding it)
+// at the end of the parent mapping, in the document's indentation.
+func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val string) (*splice, error) {
+	build := func(ind int) []string {
+		var out []string
+		for i, k := range tg.missing {
+			pad := strings.Repeat(" ", ind+i*style.step)
+			key, _ := renderScalar(k, nil)
+			if i < len(tg.missing)-1 {
+				out = append(out, pad+key+":")
+				continue
+			}
+			if list {
+				out = append(out, pad+key+":", pad+strings.Repeat(" ", style.dash)+"- "+val)
+			} else {
+				out = append(out, pad+key+": "+val)
+			}
+		}
+		return out
+	}
+	m := tg.parent
+	switch {
+	case m == nil || (m.Kind == yaml.MappingNode && len(m.Content) == 0 && m.Style&yaml.FlowStyle == 0):
+		// "key:" with nothing below: the mapping starts on the next line.
+		k := tg.parentKey
+		if k == nil {
+			return nil, notHere("the document is empty")
+		}
+		ln := t.line(k.Line)
+		after := strings.TrimSpace(stripComment(ln[min(k.Column-1+len(k.Value), len(ln)):]))
+		ind := k.Column - 1 + style.step
+		switch after {
+		case ":":
+			sp := t.insertAfter(k.Line, build(ind))
+			return &sp, nil
+		case ": ~", ": null", ": Null", ": NULL":
+			return replaceInline(t, k, ln, build(ind))
+		}
+		return nil, notHere("%s at line %d has a value the fix cannot extend", k.Value, k.Line)
+	case m.Kind == yaml.MappingNode && m.Style&yaml.FlowStyle != 0:
+		if len(m.Content) > 0 {
+			return nil, notHere("the mapping at line %d is written inline ({...}); it is not rewritten", m.Line)
+		}
+		k := tg.parentKey
+		if k == nil {
+			return nil, notHere("the mapping at line %d is written inline", m.Line)
+		}
+		ln := t.line(m.Line)
+		c := m.Column - 1
+		if m.Line != k.Line || c >= len(ln) || ln[c] != '{' {
+			return nil, notHere("the mapping at line %d is not where the parser put it", m.Line)
+		}
+		rest := strings.TrimLeft(ln[c+1:], " ")
+		if !strings.HasPrefix(rest, "}") {
+			return nil, notHere("the mapping at line %d spans lines", m.Line)
+		}
+		return replaceInline(t, k, ln, build(k.Column-1+style.step))
+	}
+	k1 := m.Content[0]
+	ind := k1.Column - 1
+	end := blockEnd(t, k1.Line, docEnd, func(l string) bool { return indent(l) >= ind })
+	sp := t.insertAfter(end, build(ind))
+	return &sp, nil
+}
+
+// replaceInline turns "key: {}" (or "key: ~") into "key:" followed by
+// lines, keeping a comment at the end of the line.
+func replaceInline(t *text, k *yaml.Node, ln string, lines []string) (*splice, error) {
+	colon := strings.IndexByte(ln[k.Column-1+len(k.Value):], ':')
+	if colon < 0 {
+		return nil, notHere("no colon after %s at line %d", k.Value, k.Line)
+	}
+	from := k.Column - 1 + len(k.Value) + colon + 1
+	rest := ln[from:]
+	comment := ""
+	if i := strings.Index(rest, " #"); i >= 0 {
+		comment = rest[i:]
+	}
+	off := t.offset(k.Line, 1)
+	return &splice{start: off + from, end: off + len(ln), text: comment + t.nl + strings.Join(lines, t.nl)}, nil
+}
+
+func stripComment(s string) string {
+	if i := strings.Index(s, " #"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,91 @@
+package reporters
+
+import (
+	"fmt"
+	"strings"
+
+	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/patch"
+	"github.com/runbook-translator/runbook-translator/messages"
+)
+
+// maxFixDiffLines bounds the diff -v prints for one finding.
+const maxFixDiffLines = 200
+
+// fix prints a finding's first fix as a unified diff (-v), or why the
+// catalog entry's fix gave none:
+//
+//	fix: set runAsNonRoot (runbook:psa-run-as-non-root)
+//	  --- a/k8s/web.yaml
+//	  +++ b/k8s/web.yaml
+//	  @@ -20,3 +20,3 @@
+//	  ...
+func (t *Text) fix(f *translator.Finding) {
+	l := t.lang()
+	if len(f.Fixes) == 0 {
+		if f.FixNote != "" {
+			t.lines(indent+messages.T(l, "text.fix"), indent+"  ", messages.T(l, "text.fix_none", terminal(oneLine(f.FixNote))), ansiDim)
+		}
+		return
+	}
+	fx := f.Fixes[0]
+	head := terminal(oneLine(fx.Description))
+	if head == "" {
+		head = messages.T(l, "text.fix_suggested")
+	}
+	if fx.Source != "" {
+		head += " (" + terminal(oneLine(fx.Source)) + ")"
+	}
+	if n := len(f.Fixes) - 1; n > 0 {
+		head += messages.N(l, "text.fix_alternatives", n)
+	}
+	t.lines(indent+messages.T(l, "text.fix"), indent+"  ", head, ansiGreen)
+	d, err := fixDiff(fx, t.opts.ReadFile)
+	if err != nil {
+		t.lines(indent+"  ", indent+"  ", messages.T(l, "text.fix_no_diff", terminal(oneLine(err.Error()))), ansiYellow)
+		return
+	}
+	ls := strings.Split(strings.TrimSuffix(terminal(d), "\n"), "\n")
+	if len(ls) > maxFixDiffLines {
+		more := len(ls) - maxFixDiffLines
+		ls = append(ls[:maxFixDiffLines], messages.N(l, "text.fix_more_lines", more))
+	}
+	for _, l := range ls {
+		color := ""
+		switch {
+		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+			color = ansiBold
+		case strings.HasPrefix(l, "+"):
+			color = ansiGreen
+		case strings.HasPrefix(l, "-"):
+			color = ansiRed
+		case strings.HasPrefix(l, "@@"):
+			color = ansiCyan
+		}
+		t.lines(indent+"  ", indent+"  ", l, color)
+	}
+}
+
+// fixDiff is the unified diff of a fix against the checkout's files.
+func fixDiff(fx translator.Fix, read func(string) ([]byte, error)) (string, error) {
+	if read == nil {
+		return "", fmt.Errorf("the checkout's files are not available")
+	}
+	var b strings.Builder
+	for _, p := range patch.Paths(fx) {
+		src, err := read(p)
+		if err != nil {
+			return "", fmt.Errorf("%s could not be read (%v)", p, err)
+		}
+		edits, _ := patch.ForFile(fx, p)
+		nw, err := patch.Apply(src, edits)
+		if err != nil {
+			return "", fmt.Errorf("the fix does not apply to %s (%v)", p, err)
+		}
+		b.WriteString(patch.Unified(p, src, nw))
+	}
+	if b.Len() == 0 {
+		return "", fmt.Errorf("the fix changes nothing (it may be applied already)")
+	}
+	return b.String(), nil
+}
