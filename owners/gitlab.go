@@ -199,32 +199,35 @@ func (r *glRules) heading(m []string) (*glSection, []string, error) {
 func (s *glSection) entry(line string, defaults []string, n int) error {
 	pat, rest := splitPattern(line)
 	e := &glEntry{line: n}
-	// Exclusions (GitLab 17.10+, [ref] "Exclusion patterns"): "!pattern"
-	// removes the section's ownership of matching files (file.rb
-	// entries_for_path: next if matching_entries.any?(&:exclusion?)).
+	// Exclusions ([ref] "Exclusion patterns", gitlab-org/gitlab!180162):
+	// "!pattern" removes the section's ownership of matching files
+	// (file.rb entries_for_path: next if matching_entries.any?(&:exclusion?)).
+	// GitLab checks no owners on an exclusion line (gitlab-org/gitlab!182403).
 	if strings.HasPrefix(pat, "!") {
 		e.exclude, pat = true, pat[1:]
 	}
 	if pat == "" {
 		return fmt.Errorf("empty pattern")
 	}
-	owners, err := glOwners(rest)
-	if err != nil {
-		return err
+	if !e.exclude {
+		owners, err := glOwners(rest)
+		if err != nil {
+			return err
+		}
+		// error.rb INVALID_ENTRY_OWNER_FORMAT: owner text without an owner.
+		if strings.TrimSpace(rest) != "" && len(owners) == 0 {
+			return fmt.Errorf("no owner in %q", rest)
+		}
+		if len(owners) == 0 {
+			owners = defaults
+		}
+		// error.rb MISSING_ENTRY_OWNER; [ref] "Zero owners": an entry
+		// with no owners can never be approved.
+		if len(owners) == 0 {
+			return fmt.Errorf("pattern %s has no owners and section %q has no default owners", pat, s.name)
+		}
+		e.owners = owners
 	}
-	// error.rb INVALID_ENTRY_OWNER_FORMAT: owner text without an owner.
-	if strings.TrimSpace(rest) != "" && len(owners) == 0 {
-		return fmt.Errorf("no owner in %q", rest)
-	}
-	if len(owners) == 0 {
-		owners = defaults
-	}
-	// error.rb MISSING_ENTRY_OWNER; [ref] "Zero owners": an entry with no
-	// owners can never be approved. An exclusion needs none.
-	if len(owners) == 0 && !e.exclude {
-		return fmt.Errorf("pattern %s has no owners and section %q has no default owners", pat, s.name)
-	}
-	e.owners = owners
 	norm := glNormalize(pat)
 	e.segs = strings.Split(norm, "/")
 	for _, seg := range e.segs {
@@ -260,7 +263,11 @@ func splitPattern(line string) (string, string) {
 // glNormalize is file.rb normalize_pattern: "*" is everything; a leading
 // "\#" is "#" ([ref]: "\#file_with_pound.rb"); "\ " is a space; a pattern
 // not starting with "/" matches at any depth; a trailing "/" matches
-// everything below.
+// everything below. Without the trailing "/" a directory's files are not
+// matched, unlike on GitHub: "/docs" is only the path "docs"
+// (gitlab-org/gitlab!69050: "a missing ending slash in one of the
+// directories in CODEOWNERS, which meant gitlab-bot would not ping the
+// right people"; ghc/ghc!253 on gitlab.haskell.org).
 func glNormalize(p string) string {
 	if p == "*" {
 		return "/**/*"
