@@ -291,24 +291,39 @@ func glClass(seg string) string { return strings.ReplaceAll(seg, "[!", "[^") }
 // fnmatch is Ruby's File.fnmatch?(pattern, path, FNM_DOTMATCH |
 // FNM_PATHNAME) over "/"-split segments [adv]: "*" and "?" never match
 // "/", "**/" matches zero or more directories, dot files match, case
-// matters.
+// matters. The pattern is the PR's own text: memoised on (pattern
+// segment, path segment), so "/**/**/**/…" costs len(pat)*len(name)
+// steps, not a power of them.
 func fnmatch(pat, name []string) bool {
-	if len(pat) == 0 {
-		return len(name) == 0
-	}
-	if pat[0] == "**" && len(pat) > 1 {
-		for i := 0; i <= len(name); i++ {
-			if fnmatch(pat[1:], name[i:]) {
-				return true
-			}
+	w := len(name) + 1
+	memo := make([]int8, (len(pat)+1)*w) // 0 unknown, 1 no, 2 yes
+	var m func(p, n int) bool
+	m = func(p, n int) bool {
+		k := p*w + n
+		if memo[k] != 0 {
+			return memo[k] == 2
 		}
-		return false
+		var ok bool
+		switch {
+		case p == len(pat):
+			ok = n == len(name)
+		case pat[p] == "**" && p+1 < len(pat):
+			for i := n; i <= len(name) && !ok; i++ {
+				ok = m(p+1, i)
+			}
+		case n == len(name):
+			ok = false
+		default:
+			seg, _ := path.Match(glClass(pat[p]), name[n]) // checked at parse time
+			ok = seg && m(p+1, n+1)
+		}
+		memo[k] = 1
+		if ok {
+			memo[k] = 2
+		}
+		return ok
 	}
-	if len(name) == 0 {
-		return false
-	}
-	ok, _ := path.Match(glClass(pat[0]), name[0]) // checked at parse time
-	return ok && fnmatch(pat[1:], name[1:])
+	return m(0, 0)
 }
 
 // owners are GitLab's code owners of a repository-relative path: from

@@ -143,6 +143,14 @@ func TestGitLabRules(t *testing.T) {
 			},
 		},
 		{
+			// file.rb: "any" matching exclusion, wherever it stands in the
+			// section (gitlab-org/gitlab#519623: "Exclusions are final
+			// within their section", no re-including).
+			name: "exclusion before a later match",
+			file: "[Ruby]\n!/config/*\n*.rb @ruby-devs\n",
+			want: map[string]string{"config/a.rb": "", "lib/a.rb": "@ruby-devs"},
+		},
+		{
 			// entry.rb: names compare case-insensitively; each owner once.
 			name: "owners once",
 			file: "* @Alice @bob\n[X]\n* @alice\n",
@@ -309,5 +317,20 @@ func TestGitLabFixtures(t *testing.T) {
 	}, nil).Owners("main.go")
 	if err == nil || !strings.Contains(err.Error(), "line 10") {
 		t.Errorf("gitlab-runner CODEOWNERS as GitHub syntax: err %v, want line 10", err)
+	}
+}
+
+// TestGitLabPatternBound: a pattern of many "**" against a deep path (the
+// file is the pull request's own) is answered without exponential work;
+// the test fails by timing out, not by a timing assertion.
+func TestGitLabPatternBound(t *testing.T) {
+	pat := "/" + strings.Repeat("**/", 40) + "x @a\n"
+	deep := strings.Repeat("d/", 60) + "y"
+	got, err := memStage(GitLab, pat).Owners(deep)
+	if err != nil || got != "" {
+		t.Errorf("Owners = %q, %v", got, err)
+	}
+	if got, _ := memStage(GitLab, pat).Owners(strings.Repeat("d/", 60) + "x"); got != "@a" {
+		t.Errorf("deep x: %q", got)
 	}
 }
