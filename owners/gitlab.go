@@ -221,11 +221,15 @@ func (s *glSection) entry(line string, defaults []string, n int) error {
 		if len(owners) == 0 {
 			owners = defaults
 		}
-		// error.rb MISSING_ENTRY_OWNER; [ref] "Zero owners": an entry
-		// with no owners can never be approved.
-		if len(owners) == 0 {
-			return fmt.Errorf("pattern %s has no owners and section %q has no default owners", pat, s.name)
-		}
+		// No owners and no section defaults: GitLab's linter reports it
+		// (error.rb MISSING_ENTRY_OWNER, [ref] "Zero owners") but applies
+		// it: the entry takes the path, and its approval rule, having no
+		// approvers, is auto-approved (gitlab-org/gitlab!192387: "We
+		// previously used a quirk in the logic of CODEOWNERS to prevent
+		// some of the files from requiring approval"; gitlab-org/gitlab's
+		// own .gitlab/CODEOWNERS did so). The line parses and has an
+		// effect, so it is read, as GitHub's owner-less lines are: the
+		// section names no owner for those paths.
 		e.owners = owners
 	}
 	norm := glNormalize(pat)

@@ -151,6 +151,13 @@ func TestGitLabRules(t *testing.T) {
 			want: map[string]string{"config/a.rb": "", "lib/a.rb": "@ruby-devs"},
 		},
 		{
+			// gitlab-org/gitlab!192387: an owner-less entry takes its paths
+			// from the section's earlier entries (no owner there).
+			name: "entry without owners",
+			file: "* @all\n/doc/**/*.md\n[Docs]\n/doc/ @docs\n",
+			want: map[string]string{"doc/a/b.md": "@docs", "doc/a.png": "@all, @docs"},
+		},
+		{
 			// entry.rb: names compare case-insensitively; each owner once.
 			name: "owners once",
 			file: "* @Alice @bob\n[X]\n* @alice\n",
@@ -182,7 +189,6 @@ func TestGitLabErrors(t *testing.T) {
 		{"text after heading", "[Docs] trailing-word\n", "line 1", "invalid owner format 'trailing-word'"},
 		{"heading glued to text", "[abc]def.rb @x\n", "line 1", "does not parse"},
 		{"optional section with approvals", "^[Docs][2] @a\n", "line 1", "cannot require approvals"},
-		{"entry without owners", "* @a\n/docs/\n", "line 2", "no owners"},
 		{"malformed owner", "*.js not_a_user_not_an_email\n", "line 1", "invalid owner format 'not_a_user_not_an_email'"},
 		{"mixed malformed owner", "*.js @valid malformed\n", "line 1", "invalid owner format 'malformed'"},
 		{"unknown role", "* @@reporter\n", "line 1", "invalid owner format '@@reporter'"},
@@ -254,6 +260,9 @@ func TestForgeChoosesSyntax(t *testing.T) {
 	}
 }
 
+// glStar are the owners of gitlab-org/gitlab's "*" line.
+const glStar = "@gitlab-org/maintainers/rails-backend, @gitlab-org/maintainers/frontend, @gitlab-org/maintainers/database, @gl-dx/qe-maintainers, @gl-dx/tooling-maintainers, @gitlab-org/delivery, @gitlab-org/maintainers/cicd-templates, @gitlab-org/tw-leadership, @gitlab-org/maintainers/kas-version-maintainers"
+
 // TestGitLabFixtures reads CODEOWNERS files of public GitLab projects
 // (sources in testdata/owners/README.md) through the Map stage.
 func TestGitLabFixtures(t *testing.T) {
@@ -271,6 +280,18 @@ func TestGitLabFixtures(t *testing.T) {
 			"docs-locale/ja-jp":                  "@gitlab-com/runner-maintainers, @gitlab-com/localization/maintainers/japanese, @gitlab-com/localization/maintainers/tech-docs",
 			"docs/.markdownlint.yml":             "@gitlab-com/runner-maintainers, @gitlab-com/runner-docs-maintainers",
 			"executors/docker/.markdownlint.yml": "@gitlab-com/runner-maintainers, @gitlab-com/runner-docs-maintainers",
+		}},
+		{"gitlab", map[string]string{
+			"app/models/user.rb":                      glStar, // ^[Backend] adds rails-backend again
+			"app/assets/javascripts/main.js":          glStar,
+			"db/click_house/main/20240101_create.sql": glStar + ", @gitlab-org/maintainers/clickhouse",
+			"doc/user/index.md":                       "", // owner-less entry: "excluded from required approval"
+			".gitlab/issue_templates/Bug.md":          "",
+			"GITALY_SERVER_VERSION":                   "@project_278964_bot_77e28085fcec07f14dfd31c689824b5b, @gitlab-org/maintainers/rails-backend, @gitlab-org/delivery, @gl-gitaly",
+			"data/deprecations/templates/example.yml": "@marcel.amirault, @sarahgerman, @gitlab-org/tw-leadership",
+			"data/whats_new/2024.yml":                 "",
+			"doc/.vale/gitlab_base/Spelling.yml":      "@marcel.amirault, @eread, @aqualls, @gitlab-org/tw-leadership",
+			".solargraph.yml.example":                 glStar + ", @igor.drozdov",
 		}},
 		{"sight", map[string]string{
 			"libs/viz/scene3d/a.cpp": "@fbridault",
