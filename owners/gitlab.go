@@ -15,9 +15,11 @@ package owners
 //
 // GitLab shows a file with errors as invalid and keeps what it could
 // parse [ref "Error handling"]; this parser is stricter, as the rest of
-// the package is: every line GitLab's linter reports (error.rb), and every
-// owner token that is not a user, group, role or email, is an error naming
-// the line, never a silent skip.
+// the package is: the lines GitLab's linter reports (error.rb), and every
+// owner token that is not a user, group, role or email, are an error
+// naming the line, never a silent skip. One report is read instead, as
+// GitLab applies it: an entry without owners (MISSING_ENTRY_OWNER, see
+// entry).
 
 import (
 	"bufio"
@@ -176,12 +178,15 @@ func (r *glRules) heading(m []string) (*glSection, []string, error) {
 	}
 	// [ref] "[Section name] @username": default owners for the section's
 	// entries that name none; error.rb INVALID_SECTION_OWNER_FORMAT.
+	// A "#" word and what follows is a comment, owners in it included:
+	// GitLab's default_owners group stops at "#" (unlike an entry's
+	// owners, see glOwners).
+	if i := strings.Index(owners, "#"); i >= 0 && (i == 0 || owners[i-1] == ' ' || owners[i-1] == '\t') {
+		owners = owners[:i]
+	}
 	defaults, err := glOwners(owners)
 	if err != nil {
 		return nil, nil, fmt.Errorf("section %q default owners: %w", name, err)
-	}
-	if strings.TrimSpace(owners) != "" && len(defaults) == 0 {
-		return nil, nil, fmt.Errorf("section %q default owners: none in %q", name, owners)
 	}
 	// [ref] "Section names are not case-sensitive. Sections with duplicate
 	// names are combined." (section_parser.rb find_section_name.)

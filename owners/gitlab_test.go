@@ -79,6 +79,12 @@ func TestGitLabRules(t *testing.T) {
 			want: map[string]string{"docs/a.md": "@docs-team, @tech-lead", "README.md": "@writer"},
 		},
 		{
+			// section_parser.rb: the default owners stop at "#".
+			name: "heading with a comment",
+			file: "[Docs] @lead # and @docs\ndocs/ @writer\nREADME.md\n",
+			want: map[string]string{"docs/a.md": "@writer", "README.md": "@lead"},
+		},
+		{
 			// [ref] "^[Section name]": optional sections still have code owners.
 			name: "optional section",
 			file: "* @all\n^[Database] @database-team\nmodel/db/\n",
