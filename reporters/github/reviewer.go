@@ -187,7 +187,7 @@ func (r *Reviewer) Report(ctx context.Context, run *translator.Run) error {
 		cfg.Limits = nil // nothing is sent
 	}
 	err = lifecycle.Report(ctx, &forge{r}, cfg, lifecycle.Input{Run: run, Diff: model, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions,
-		Fix: r.suggestion(model)})
+		Fix: r.suggestion(model, run.Lang)})
 	return readErr(err)
 }
 

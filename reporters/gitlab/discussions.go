@@ -166,7 +166,7 @@ func (r *Discussions) Report(ctx context.Context, run *translator.Run) error {
 		return err
 	}
 	in := lifecycle.Input{Run: run, Diff: dm, FilterMode: r.opts.FilterMode, Mentions: r.opts.Mentions,
-		Fix: r.suggestion(dm)}
+		Fix: r.suggestion(dm, run.Lang)}
 	if r.opts.HeadSHA != "" && r.opts.HeadSHA != ver.HeadCommitSHA {
 		in.Stale = messages.T(run.Lang, "life.stale_mr")
 	}
