@@ -351,7 +351,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	case reps.lazyBodies():
 		rbStage = catalog.LazyStage()
 	}
-	own := owners.NewFrom(tr.codeowners(ctx), func(f *translator.Finding) bool {
+	own := owners.NewForForge(o.codeownersSyntax(reps), tr.codeowners(ctx), func(f *translator.Finding) bool {
 		e := catalog.Entry(f.Runbook.ID)
 		return e != nil && e.OwnerFromCodeowners
 	})
@@ -558,4 +558,23 @@ func (o *ReviewOptions) addInputFlags(fl *pflag.FlagSet, toolFlag string) {
 	fl.StringVar(&o.CodePattern, "code-pattern", "", "`regexp` with a (?P<code>...) group that extracts rule codes from messages (conftest, gator, text formats)")
 	fl.StringVar(&o.TrustedRef, "trusted-ref", "", "git `ref` (e.g. the base commit) to read the config, its catalogs and CODEOWNERS from instead of the pull request's checkout")
 	fl.BoolVar(&o.TrustCheckout, "trust-checkout", false, "the checkout is trusted (a push to the default branch, your own machine): its config may name files outside it and turn on mentions")
+}
+
+// codeownersSyntax says whose CODEOWNERS rules (and locations) apply: GitLab's
+// (sections, default owners, roles) when a GitLab reporter runs, or in a
+// GitLab CI job with no GitHub reporter; GitHub's otherwise.
+func (o *ReviewOptions) codeownersSyntax(reps reporterSet) owners.Forge {
+	github := false
+	for _, r := range reps {
+		switch {
+		case r.forge && strings.HasPrefix(r.spec.Name, "gitlab"):
+			return owners.GitLab
+		case r.forge:
+			github = true
+		}
+	}
+	if !github && o.Getenv != nil && o.Getenv("GITLAB_CI") == "true" {
+		return owners.GitLab
+	}
+	return owners.GitHub
 }
