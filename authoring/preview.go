@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
-	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/fix"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )

@@ -180,6 +180,9 @@ func escMap(m map[string]string) map[string]Text {
 // with the characters that could end a Markdown link, start HTML or ping
 // someone percent-encoded; otherwise "".
 func safeURL(u string) string {
+	if u == "" {
+		return "" // most findings: no url.Parse per render
+	}
 	p, err := url.Parse(strings.TrimSpace(u))
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
 		return ""
@@ -201,7 +204,7 @@ func safeURL(u string) string {
 // and the zero-width space that breaks @mentions. Newlines that Escape
 // turned into spaces stay spaces.
 func unescape(s Text) string {
-	if !strings.ContainsAny(string(s), "\\&\u200b") {
+	if !mayUnescape(string(s)) {
 		return string(s)
 	}
 	var b strings.Builder
@@ -230,6 +233,20 @@ func unescape(s Text) string {
 		}
 	}
 	return b.String()
+}
+
+// mayUnescape reports whether s holds a byte unescape may change: '\\',
+// '&' or 0xe2, the first byte of U+200B. A byte loop: strings.ContainsAny
+// with a non-ASCII set decodes every rune, and this runs for every {{code}}
+// of an escaped field.
+func mayUnescape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\', '&', 0xe2:
+			return true
+		}
+	}
+	return false
 }
 
 // rawOf returns the unescaped text of a template value: Text is
