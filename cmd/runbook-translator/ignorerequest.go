@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/exception"
 )
@@ -29,6 +30,9 @@ type IgnoreRequestOptions struct {
 	Config string
 	Forge  forgeFlags
 	DryRun bool
+	// Lang is --lang: the language of the replies, the pull (merge)
+	// request and the commit message.
+	Lang string
 }
 
 // maxEvent bounds the event file: GitHub caps webhook payloads at 25 MB,
@@ -65,6 +69,9 @@ Exit 0 when handled (a refusal included); 2 for a usage error or an event that i
 			if err := checkConfigPath(o.Config); err != nil {
 				return err
 			}
+			if _, err := messages.Resolve(o.Lang, "", nil); err != nil {
+				return usageError("ignore request: %v", err)
+			}
 			if runF != nil {
 				return runF(o)
 			}
@@ -77,6 +84,7 @@ Exit 0 when handled (a refusal included); 2 for a usage error or an event that i
 	fl.StringVar(&o.ForgeName, "forge", "", "github or gitlab (default: from the CI environment)")
 	fl.StringVar(&o.Config, "config", ".runbook-translator.yaml", "the repository-relative config `path` to add the rule to, as the base branch has it")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print the writes instead of sending them (reads still happen)")
+	fl.StringVar(&o.Lang, "lang", "", "language of the replies, the request and its commit (en, ja); default: the lang of the config on the base branch, then LC_ALL, LANG")
 	addForgeFlags(fl, &o.Forge)
 	return c
 }
@@ -131,6 +139,7 @@ func ignoreRequestRun(o *IgnoreRequestOptions) error {
 	}
 	res, err := exception.Run(context.Background(), f, exception.Options{
 		Config: o.Config, Now: o.Now, BotLogin: o.Forge.BotLogin, Log: logWriter{o.IO.ErrOut},
+		Lang: o.Lang, Getenv: o.Getenv,
 	})
 	if err != nil {
 		return &ExitError{Code: ExitReporter, Err: fmt.Errorf("ignore request: %w", err)}

@@ -144,21 +144,21 @@ func (f *exceptionForge) Self(ctx context.Context) (lifecycle.Identity, error) {
 // "permission" is admin, write, read or none, the maintain role reading as
 // write and triage as read. A 404 (not a user, or not one the repository
 // knows) is no access.
-func (f *exceptionForge) Access(ctx context.Context, who lifecycle.Author) (bool, string, error) {
+func (f *exceptionForge) Access(ctx context.Context, who lifecycle.Author) (bool, exception.Text, error) {
 	var p gh.RepositoryPermissionLevel
 	_, err := f.rv.api.do(ctx, http.MethodGet, f.path("collaborators/%s/permission", url.PathEscape(who.Login)), nil, &p, true)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
-		return false, "no access", nil
+		return false, exception.Msg("exc.role.no_access"), nil
 	}
 	if err != nil {
-		return false, "", err
+		return false, exception.Text{}, err
 	}
 	perm := p.GetPermission()
 	if perm == "" || perm == "none" {
-		return false, "no access", nil
+		return false, exception.Msg("exc.role.no_access"), nil
 	}
-	return perm == "admin" || perm == "write", perm + " access", nil
+	return perm == "admin" || perm == "write", exception.Msg("exc.role.access", perm), nil
 }
 
 // Parent reads the comment the reply is in the thread of. GitHub threads
@@ -338,17 +338,17 @@ type reviewersRequest struct {
 // repository's organization only); e-mail owners cannot be asked. GitHub
 // answers 422 "Reviews may only be requested from collaborators" for a
 // user who is not one: the request stays open, and the reply says so.
-func (f *exceptionForge) RequestReview(ctx context.Context, num int64, owners []string) ([]string, error) {
+func (f *exceptionForge) RequestReview(ctx context.Context, num int64, owners []string) ([]exception.Text, error) {
 	var req reviewersRequest
-	var notes []string
+	var notes []exception.Text
 	for _, o := range owners {
 		h, ok := strings.CutPrefix(o, "@")
 		org, team, isTeam := strings.Cut(h, "/")
 		switch {
 		case !ok:
-			notes = append(notes, "CODEOWNERS owner "+o+" is not a GitHub user or team: not asked for a review")
+			notes = append(notes, exception.Msg("exc.note.gh_owner", o))
 		case isTeam && !strings.EqualFold(org, f.rv.owner):
-			notes = append(notes, "team "+o+" is not of "+f.rv.owner+": not asked for a review")
+			notes = append(notes, exception.Msg("exc.note.gh_team", o, f.rv.owner))
 		case isTeam:
 			req.TeamReviewers = append(req.TeamReviewers, team)
 		default:
@@ -361,7 +361,7 @@ func (f *exceptionForge) RequestReview(ctx context.Context, num int64, owners []
 	_, err := f.rv.api.do(ctx, http.MethodPost, f.path("pulls/%d/requested_reviewers", num), req, nil, false)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusUnprocessableEntity {
-		return append(notes, "GitHub refused the review request: "+ae.Message), nil
+		return append(notes, exception.Msg("exc.note.gh_refused", ae.Message)), nil
 	}
 	return notes, err
 }

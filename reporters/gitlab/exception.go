@@ -200,7 +200,7 @@ const developer = 30
 // members through groups and inheritance
 // (https://docs.gitlab.com/api/members/#get-a-member-of-a-group-or-project-including-inherited-and-invited-members);
 // 404 is no membership.
-func (f *exceptionForge) Access(ctx context.Context, who lifecycle.Author) (bool, string, error) {
+func (f *exceptionForge) Access(ctx context.Context, who lifecycle.Author) (bool, exception.Text, error) {
 	var m *gl.ProjectMember
 	err := f.call(ctx, http.MethodGet, f.projectPath("/members/all/%d", who.ID), nil, true, func(opts ...gl.RequestOptionFunc) (*gl.Response, error) {
 		var resp *gl.Response
@@ -209,30 +209,35 @@ func (f *exceptionForge) Access(ctx context.Context, who lifecycle.Author) (bool
 		return resp, err
 	})
 	if notFound(err) {
-		return false, "no membership", nil
+		return false, exception.Msg("exc.role.no_membership"), nil
 	}
 	if err != nil {
-		return false, "", err
+		return false, exception.Text{}, err
 	}
 	return int(m.AccessLevel) >= developer, roleName(int(m.AccessLevel)), nil
 }
 
-func roleName(level int) string {
+// roleName names the role of an access level as GitLab's UI does (the
+// role names stay English in every language: they are GitLab's).
+func roleName(level int) exception.Text {
+	var name string
 	switch {
 	case level >= 50:
-		return "the Owner role"
+		name = "Owner"
 	case level >= 40:
-		return "the Maintainer role"
+		name = "Maintainer"
 	case level >= 30:
-		return "the Developer role"
+		name = "Developer"
 	case level >= 20:
-		return "the Reporter role"
+		name = "Reporter"
 	case level >= 15:
-		return "the Planner role"
+		name = "Planner"
 	case level >= 10:
-		return "the Guest role"
+		name = "Guest"
+	default:
+		return exception.Msg("exc.role.no_role")
 	}
-	return "no role"
+	return exception.Msg("exc.role.gitlab", name)
 }
 
 // Parent is the discussion's first note.
@@ -393,13 +398,13 @@ func (f *exceptionForge) Create(ctx context.Context, r exception.Request) (int64
 // reviewer_ids (https://docs.gitlab.com/api/merge_requests/#update-mr).
 // reviewer_ids takes users only: a group owner ("@group/sub") is named in
 // the reply, not asked.
-func (f *exceptionForge) RequestReview(ctx context.Context, iid int64, who []string) ([]string, error) {
+func (f *exceptionForge) RequestReview(ctx context.Context, iid int64, who []string) ([]exception.Text, error) {
 	var ids []int64
-	var notes []string
+	var notes []exception.Text
 	for _, o := range who {
 		name, ok := strings.CutPrefix(o, "@")
 		if !ok || strings.Contains(name, "/") {
-			notes = append(notes, "CODEOWNERS owner "+o+" is not a GitLab user: not asked for a review")
+			notes = append(notes, exception.Msg("exc.note.gl_owner", o))
 			continue
 		}
 		var us []*gl.User
@@ -413,7 +418,7 @@ func (f *exceptionForge) RequestReview(ctx context.Context, iid int64, who []str
 			return notes, err
 		}
 		if len(us) != 1 {
-			notes = append(notes, "CODEOWNERS owner "+o+" is not a user of this GitLab: not asked for a review")
+			notes = append(notes, exception.Msg("exc.note.gl_unknown", o))
 			continue
 		}
 		ids = append(ids, us[0].ID)

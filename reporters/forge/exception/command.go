@@ -18,7 +18,6 @@ package exception
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,8 +31,12 @@ const (
 	Verb   = "ignore"
 )
 
-// Usage is the command's syntax, as replies show it.
+// Usage is the command's syntax, as replies show it in English; usage is
+// the same in the run's language.
 const Usage = "`/runbook-translator ignore <days>d <reason>`, e.g. `/runbook-translator ignore 30d accepted until the Q3 migration`"
+
+// usage is Usage in the language of the reply (the text of key exc.usage).
+var usage = msg("exc.usage")
 
 // Bounds of the command.
 const (
@@ -93,41 +96,41 @@ func ParseCommand(body string) (Command, error) {
 		return Command{}, ErrNotCommand
 	}
 	if len(body) > MaxCommand {
-		return Command{}, fmt.Errorf("the comment is over %d bytes; the command is one line: %s", MaxCommand, Usage)
+		return Command{}, msg("exc.cmd.too_big", MaxCommand, usage)
 	}
 	if !utf8.ValidString(body) {
-		return Command{}, errors.New("the comment is not valid UTF-8")
+		return Command{}, msg("exc.cmd.utf8")
 	}
 	if strings.Contains(strings.TrimSpace(body), "\n") {
-		return Command{}, fmt.Errorf("the command must be the only line of the comment: %s", Usage)
+		return Command{}, msg("exc.cmd.one_line", usage)
 	}
 	f := strings.Fields(body)
 	if len(f) < 3 {
-		return Command{}, fmt.Errorf("the command needs a duration and a reason: %s", Usage)
+		return Command{}, msg("exc.cmd.args", usage)
 	}
 	d := f[2]
 	if !days.MatchString(d) {
-		return Command{}, fmt.Errorf("the duration must be a number of days such as 30d (1d to %dd), not what was given: %s", MaxDays, Usage)
+		return Command{}, msg("exc.cmd.duration", MaxDays, usage)
 	}
 	n, _ := strconv.Atoi(strings.TrimSuffix(d, "d"))
 	if n > MaxDays {
-		return Command{}, fmt.Errorf("the duration is over %d days: an exception must expire", MaxDays)
+		return Command{}, msg("exc.cmd.too_long", MaxDays)
 	}
 	reason := strings.Join(f[3:], " ")
 	if reason == "" {
-		return Command{}, fmt.Errorf("a reason is required: %s", Usage)
+		return Command{}, msg("exc.cmd.no_reason", usage)
 	}
 	for _, r := range reason {
 		// Format characters (bidi overrides, zero-width joiners) can
 		// make a reason read differently from what it is.
 		if !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r) {
-			return Command{}, fmt.Errorf("the reason has a control or invisible character (U+%04X): write it as plain text", r)
+			return Command{}, msg("exc.cmd.control", r)
 		}
 	}
 	if c := utf8.RuneCountInString(reason); c > MaxReason {
-		return Command{}, fmt.Errorf("the reason is %d characters, over the limit of %d: link to a ticket for more", c, MaxReason)
+		return Command{}, msg("exc.cmd.reason_long", c, MaxReason)
 	} else if c < MinReason {
-		return Command{}, fmt.Errorf("the reason is too short (%d characters, at least %d): say why the finding is accepted", c, MinReason)
+		return Command{}, msg("exc.cmd.reason_short", c, MinReason)
 	}
 	return Command{Days: n, Reason: reason}, nil
 }

@@ -119,9 +119,14 @@ func TestRecover(t *testing.T) {
 }
 
 func TestTitleAndBranch(t *testing.T) {
-	got := title(Finding{Tool: "t", Code: "C@x", Path: "a/@team/#12\n!3.yaml"})
-	if strings.Contains(got, "@t") || strings.Contains(got, "#1") || strings.Contains(got, "!3") || strings.Contains(got, "\n") {
-		t.Errorf("title = %q", got)
+	for _, lang := range []string{"en", "ja"} {
+		got := title(lang, Finding{Tool: "t", Code: "C@x", Path: "a/@team/#12\n!3.yaml"})
+		if strings.Contains(got, "@t") || strings.Contains(got, "#1") || strings.Contains(got, "!3") || strings.Contains(got, "\n") || !strings.Contains(got, "C@\u200bx") {
+			t.Errorf("%s: title = %q", lang, got)
+		}
+	}
+	if got := title("ja", Finding{Tool: "trivy", Code: "KSV-0001", Path: "k8s/a.yaml"}); got != "runbook-translator: k8s/a.yaml の KSV-0001 を例外に追加" {
+		t.Errorf("ja title = %q", got)
 	}
 	if Branch("0123456789abcdef", "main") == Branch("0123456789abcdef", "release/1") || !strings.HasPrefix(Branch("0123456789abcdef", "main"), BranchPrefix+"0123456789abcdef-") {
 		t.Errorf("branches %s %s", Branch("0123456789abcdef", "main"), Branch("0123456789abcdef", "release/1"))

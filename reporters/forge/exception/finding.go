@@ -3,8 +3,6 @@ package exception
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -57,17 +55,17 @@ func Recover(body, path string) (Finding, error) {
 	m, ok := comment.Parse(body)
 	switch {
 	case !ok:
-		return Finding{}, errors.New("the comment you replied to carries no finding of the bot")
+		return Finding{}, msg("exc.fd.none")
 	case m.IsSummary():
-		return Finding{}, errors.New("the comment you replied to is the bot's summary, not a finding: reply to the finding's own comment")
+		return Finding{}, msg("exc.fd.summary")
 	case m.State == comment.StateFixed:
-		return Finding{}, errors.New("the finding of this thread is fixed: there is nothing to ignore")
+		return Finding{}, msg("exc.fd.fixed")
 	case !fingerprint.MatchString(m.FP) || m.Tool == "":
-		return Finding{}, errors.New("the comment you replied to has a marker without a finding")
+		return Finding{}, msg("exc.fd.bad_marker")
 	}
 	above := body[:strings.LastIndex(body, markerOpen)]
 	if comment.Hash(above, m.Tool, m.FP) != m.Hash {
-		return Finding{}, errors.New("the comment you replied to was edited after the bot wrote it: its finding cannot be trusted")
+		return Finding{}, msg("exc.fd.edited")
 	}
 	f := Finding{FP: m.FP, Tool: m.Tool, Path: strings.TrimPrefix(path, "./")}
 	// The run that wrote the comment chose its language (--lang): the
@@ -80,7 +78,7 @@ func Recover(body, path string) (Finding, error) {
 		}
 	}
 	if i < 0 {
-		return Finding{}, errors.New("the comment you replied to has no Details section")
+		return Finding{}, msg("exc.fd.no_details")
 	}
 	var tool, fp string
 	for _, line := range strings.Split(above[i+len(lb.details):], "\n") {
@@ -94,16 +92,16 @@ func Recover(body, path string) (Finding, error) {
 		}
 	}
 	if tool != f.Tool || fp != f.FP {
-		return Finding{}, errors.New("the comment you replied to does not agree with its marker")
+		return Finding{}, msg("exc.fd.disagree")
 	}
 	f.Resource = resource(strings.Split(above[:i], "\n"), lb.resource, f, m.FP)
 	for _, v := range []string{f.Code, f.Resource, f.Path} {
 		if len(v) >= maxField {
-			return Finding{}, fmt.Errorf("the finding's code, resource or path is over %d bytes: name it in the config by hand", maxField)
+			return Finding{}, msg("exc.fd.too_big", maxField)
 		}
 	}
 	if f.Code == "" && f.Path == "" {
-		return Finding{}, errors.New("the finding has neither a code nor a path: a rule cannot name it exactly")
+		return Finding{}, msg("exc.fd.unnamed")
 	}
 	return f, nil
 }

@@ -40,12 +40,12 @@ func checkPolicy(src []byte, r ignore.Rule, now time.Time) (approver bool, err e
 	}
 	if len(src) > 0 {
 		if err := yaml.Unmarshal(src, &cfg); err != nil {
-			return false, fmt.Errorf("read ignore_policy: %s", oneLine(err.Error()))
+			return false, msg("exc.policy_read", oneLine(err.Error()))
 		}
 	}
 	p := cfg.IgnorePolicy
 	if err := p.Validate(); err != nil {
-		return false, fmt.Errorf("the ignore_policy itself is invalid: %s", oneLine(err.Error()))
+		return false, msg("exc.policy_inval", oneLine(err.Error()))
 	}
 	if p.Check(r, now) == nil {
 		return false, nil

@@ -13,8 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/runbook-translator/runbook-translator/ignore"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/owners"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
@@ -84,8 +87,9 @@ type Forge interface {
 	// Self is the token's identity: whose comments are the bot's.
 	Self(ctx context.Context) (lifecycle.Identity, error)
 	// Access tells whether a user may push to the repository, and their
-	// role as the forge names it (for the refusal).
-	Access(ctx context.Context, who lifecycle.Author) (ok bool, role string, err error)
+	// role as the forge names it (for the refusal, in the reply's
+	// language).
+	Access(ctx context.Context, who lifecycle.Author) (ok bool, role Text, err error)
 	// Parent reads the first comment of the command's thread.
 	Parent(ctx context.Context) (*Parent, error)
 	// Base reads the pull (merge) request's target branch and its head.
@@ -103,8 +107,9 @@ type Forge interface {
 	Create(ctx context.Context, r Request) (num int64, url string, err error)
 	// RequestReview asks the owners (CODEOWNERS entries such as "@user",
 	// "@org/team", "@group/sub") for a review; it returns notes on the
-	// owners it could not ask (an e-mail, an unknown user).
-	RequestReview(ctx context.Context, num int64, owners []string) ([]string, error)
+	// owners it could not ask (an e-mail, an unknown user), rendered in
+	// the reply's language.
+	RequestReview(ctx context.Context, num int64, owners []string) ([]Text, error)
 	// Reply posts a reply in the command's thread.
 	Reply(ctx context.Context, body string) error
 	// CodeownersLocations are where the forge reads CODEOWNERS, in its
@@ -124,6 +129,13 @@ type Options struct {
 	// Log receives progress lines; nil discards. Nothing from the comment
 	// reaches it but the login and ids the forge gave.
 	Log io.Writer
+	// Lang is the --lang flag; Getenv reads the locale. The language of
+	// every text posted or written is Lang, else the lang of the config
+	// as the base branch has it, else the locale (messages.Resolve).
+	// Branch names and the markers that find an earlier request do not
+	// depend on it: a request in one language finds one made in another.
+	Lang   string
+	Getenv func(string) string
 }
 
 // Outcome is what a run did.
@@ -143,8 +155,10 @@ const (
 // Result is what Run did.
 type Result struct {
 	Outcome Outcome
-	// Why is the refusal, as posted.
+	// Why is the refusal, as posted (in Lang).
 	Why string
+	// Lang is the language of the texts posted and written.
+	Lang string
 	// URL is the pull (merge) request.
 	URL string
 	// Rule is the rule asked for (Opened, Existing).
@@ -152,11 +166,98 @@ type Result struct {
 }
 
 // refusal is a reason to refuse, posted as the reply.
-type refusal struct{ msg string }
+type refusal struct{ t Text }
 
-func (r *refusal) Error() string { return r.msg }
+func (r *refusal) Error() string { return r.t.Error() }
 
-func refuse(format string, args ...any) error { return &refusal{fmt.Sprintf(format, args...)} }
+func refuse(key messages.Key, args ...any) error { return &refusal{msg(key, args...)} }
+
+// refuseErr refuses with err as it is: a Text of the parsers, or an error
+// of the ignore package (English; its own texts are not in the table).
+func refuseErr(err error) error {
+	var t Text
+	if errors.As(err, &t) {
+		return &refusal{t}
+	}
+	return &refusal{plain(err.Error())}
+}
+
+// state is what a run has read of the base branch: the language of the
+// replies depends on its config, read once whichever needs it first.
+type state struct {
+	f    Forge
+	o    Options
+	logf func(string, ...any)
+	// read: base and cfg are set (or err).
+	read bool
+	base Base
+	cfg  *File
+	err  error
+	lang string
+}
+
+// load reads the base branch's head and the config on it.
+func (st *state) load(ctx context.Context) (Base, *File, error) {
+	if st.read {
+		return st.base, st.cfg, st.err
+	}
+	st.read = true
+	st.base, st.err = st.f.Base(ctx)
+	if st.err != nil {
+		st.err = fmt.Errorf("read the base branch: %w", st.err)
+		return st.base, nil, st.err
+	}
+	st.cfg, st.err = st.f.Read(ctx, st.base.SHA, st.o.Config)
+	if st.err != nil {
+		st.err = fmt.Errorf("read %s on %s: %w", st.o.Config, st.base.Branch, st.err)
+	}
+	return st.base, st.cfg, st.err
+}
+
+// configLang is the lang of the config (""; also for a config that does
+// not parse: the policy check refuses that one).
+func configLang(f *File) string {
+	if f == nil {
+		return ""
+	}
+	var c struct {
+		Lang string `yaml:"lang"`
+	}
+	if yaml.Unmarshal(f.Content, &c) != nil {
+		return ""
+	}
+	return c.Lang
+}
+
+// language is the run's language: --lang, the base's config, the locale.
+// It reads the base only without --lang. For a refusal found before the
+// base was read, a failure to read it (or a lang the tool lacks) gives the
+// locale's language, logged: the refusal is still posted.
+func (st *state) language(ctx context.Context) (string, error) {
+	if st.lang != "" {
+		return st.lang, nil
+	}
+	if strings.TrimSpace(st.o.Lang) != "" {
+		l, err := messages.Resolve(st.o.Lang, "", nil)
+		if err != nil {
+			return messages.Default, err
+		}
+		st.lang = l
+		return l, nil
+	}
+	_, cfg, err := st.load(ctx)
+	if err != nil {
+		l, _ := messages.Resolve("", "", st.o.Getenv)
+		return l, err
+	}
+	l, err := messages.Resolve("", configLang(cfg), st.o.Getenv)
+	if err != nil {
+		l, _ = messages.Resolve("", "", st.o.Getenv)
+		return l, refuse("exc.bad_lang", st.o.Config, st.base.Branch, err.Error())
+	}
+	st.lang = l
+	return l, nil
+}
 
 // BranchPrefix starts the name of every branch Run creates (Branch): the
 // fingerprint follows, so that a second request for the same finding finds
@@ -206,60 +307,68 @@ func Run(ctx context.Context, f Forge, o Options) (Result, error) {
 		return Result{Outcome: Ignored}, nil
 	}
 	logf("comment %s by %s", c.ID, c.Author.Login)
-	res, err := request(ctx, f, o, now().UTC(), self, c, logf)
+	st := &state{f: f, o: o, logf: logf}
+	res, err := request(ctx, st, now().UTC(), self, c)
 	var rf *refusal
 	if errors.As(err, &rf) {
-		logf("refused: %s", rf.msg)
-		body := "❌ **Exception not requested.** " + markdown.Escape(rf.msg)
-		if rerr := f.Reply(ctx, body+"\n"); rerr != nil {
-			return Result{Outcome: Refused, Why: rf.msg}, fmt.Errorf("reply with the refusal (%s): %w", rf.msg, rerr)
+		lang, lerr := st.language(ctx)
+		if lerr != nil {
+			logf("the reply is in %s: %v", lang, lerr)
 		}
-		return Result{Outcome: Refused, Why: rf.msg}, nil
+		why := rf.t.In(lang)
+		logf("refused: %s", rf.t.Error())
+		body := messages.T(lang, "exc.refused") + markdown.Escape(why)
+		res := Result{Outcome: Refused, Why: why, Lang: lang}
+		if rerr := f.Reply(ctx, body+"\n"); rerr != nil {
+			return res, fmt.Errorf("reply with the refusal (%s): %w", rf.t.Error(), rerr)
+		}
+		return res, nil
 	}
 	return res, err
 }
 
-func request(ctx context.Context, f Forge, o Options, today time.Time, self lifecycle.Identity, c *Comment, logf func(string, ...any)) (Result, error) {
+func request(ctx context.Context, st *state, today time.Time, self lifecycle.Identity, c *Comment) (Result, error) {
+	f, o, logf := st.f, st.o, st.logf
 	ok, role, err := f.Access(ctx, c.Author)
 	if err != nil {
 		return Result{}, fmt.Errorf("check the access of %s: %w", c.Author.Login, err)
 	}
 	if !ok {
-		if role == "" {
-			role = "none"
+		if role.Key == "" && len(role.Args) == 0 {
+			role = msg("exc.role.none")
 		}
-		return Result{}, refuse("only users with write access to the repository may ask for an exception; %s has %s.", c.Author.Login, role)
+		return Result{}, refuse("exc.no_write", c.Author.Login, role)
 	}
 	cmd, err := ParseCommand(c.Body)
 	if err != nil {
-		return Result{}, refuse("%s", err)
+		return Result{}, refuseErr(err)
 	}
 	if !c.Reply {
-		return Result{}, refuse("reply with the command in the thread of the bot's comment about the finding, so that it names exactly one finding.")
+		return Result{}, refuse("exc.not_reply")
 	}
 	p, err := f.Parent(ctx)
 	if err != nil {
 		return Result{}, fmt.Errorf("read the comment replied to: %w", err)
 	}
 	if !self.Is(p.Author) {
-		return Result{}, refuse("the comment you replied to is not the bot's (it is by %s): only the bot's finding comments name a finding.", p.Author.Login)
+		return Result{}, refuse("exc.not_bot", p.Author.Login)
 	}
 	fd, err := Recover(p.Body, p.Path)
 	if err != nil {
-		return Result{}, refuse("%s", err)
+		return Result{}, refuseErr(err)
 	}
 	expires, err := ignore.ParseExpiry(fmt.Sprintf("%dd", cmd.Days), today)
 	if err != nil {
-		return Result{}, refuse("%s", err)
+		return Result{}, refuseErr(err)
 	}
 	rule := newRule(fd, cmd, expires, c)
-	base, err := f.Base(ctx)
+	base, cur, err := st.load(ctx)
 	if err != nil {
-		return Result{}, fmt.Errorf("read the base branch: %w", err)
+		return Result{}, err
 	}
-	cur, err := f.Read(ctx, base.SHA, o.Config)
+	lang, err := st.language(ctx)
 	if err != nil {
-		return Result{}, fmt.Errorf("read %s on %s: %w", o.Config, base.Branch, err)
+		return Result{}, err
 	}
 	var src []byte
 	if cur != nil {
@@ -267,27 +376,27 @@ func request(ctx context.Context, f Forge, o Options, today time.Time, self life
 	}
 	approver, err := checkPolicy(src, rule, today)
 	if err != nil {
-		return Result{}, refuse("the rule breaks the ignore_policy of %s on %s, nothing was changed: %s", o.Config, base.Branch, err)
+		return Result{}, refuse("exc.policy", o.Config, base.Branch, textOrError(err))
 	}
 	edited, err := addRule(src, o.Config, rule)
 	if err != nil {
-		return Result{}, refuse("%s on %s cannot take the rule, nothing was changed: %s", o.Config, base.Branch, err)
+		return Result{}, refuse("exc.cannot_edit", o.Config, base.Branch, err.Error())
 	}
-	res := Result{Rule: rule}
+	res := Result{Rule: rule, Lang: lang}
 	branch := Branch(fd.FP, base.Branch)
 	if url, ok, err := f.Open(ctx, branch); err != nil {
 		return Result{}, fmt.Errorf("look for an open request from %s: %w", branch, err)
 	} else if ok {
 		logf("an open request already asks for this exception: %s", url)
 		res.Outcome, res.URL = Existing, url
-		return res, f.Reply(ctx, "ℹ️ An exception for this finding is already requested: "+url+"\n")
+		return res, f.Reply(ctx, messages.T(lang, "exc.existing", url)+"\n")
 	}
 	exists, err := f.BranchExists(ctx, branch)
 	if err != nil {
 		return Result{}, fmt.Errorf("look for branch %s: %w", branch, err)
 	}
 	ch := Change{Branch: branch, NewBranch: !exists, StartSHA: base.SHA, Path: o.Config, Content: edited, Prev: cur,
-		Message: commitMessage(fd, rule, base, c)}
+		Message: commitMessage(lang, fd, rule, base, c)}
 	write := true
 	if exists {
 		// A branch left by an earlier request whose change was closed,
@@ -307,23 +416,23 @@ func request(ctx context.Context, f Forge, o Options, today time.Time, self life
 		}
 		logf("committed the rule to %s", branch)
 	}
-	body := requestBody(fd, rule, base, c)
+	body := requestBody(lang, fd, rule, base, c)
 	if approver {
-		body += "\n**The ignore_policy requires `approved_by`:** the approver adds `approved_by: <name>` to the rule before merging; until then the config does not pass its policy check.\n"
+		body += "\n" + messages.T(lang, "exc.approver") + "\n"
 	}
-	num, url, err := f.Create(ctx, Request{Branch: branch, Base: base.Branch, Title: title(fd), Body: body})
+	num, url, err := f.Create(ctx, Request{Branch: branch, Base: base.Branch, Title: title(lang, fd), Body: body})
 	if err != nil {
 		return Result{}, fmt.Errorf("open the request from %s: %w", branch, err)
 	}
 	res.Outcome, res.URL = Opened, url
 	logf("opened %s", url)
-	var notes []string
+	var notes []Text
 	who, err := codeowners(ctx, f, base.SHA, o.Config)
 	switch {
 	case err != nil:
-		notes = append(notes, "no review requested: "+err.Error())
+		notes = append(notes, msg("exc.no_review", err.Error()))
 	case len(who) == 0:
-		notes = append(notes, "no review requested: CODEOWNERS names no owner of "+o.Config)
+		notes = append(notes, msg("exc.no_owner", o.Config))
 	default:
 		n, err := f.RequestReview(ctx, num, who)
 		if err != nil {
@@ -332,18 +441,21 @@ func request(ctx context.Context, f Forge, o Options, today time.Time, self life
 		notes = append(notes, n...)
 		logf("review requested from %s", strings.Join(who, ", "))
 	}
-	reply := "✅ Exception requested for " + dayCount(cmd.Days) + ", until " + rule.Expires + ": " + url + "\n"
+	reply := messages.T(lang, "exc.requested", messages.N(lang, "exc.days", cmd.Days), rule.Expires, url) + "\n"
 	for _, n := range notes {
-		reply += "\n" + markdown.Escape(n) + "\n"
+		reply += "\n" + markdown.Escape(n.In(lang)) + "\n"
 	}
 	return res, f.Reply(ctx, reply)
 }
 
-func dayCount(n int) string {
-	if n == 1 {
-		return "1 day"
+// textOrError keeps a Text as it is (rendered in the reply's language) and
+// any other error as its text.
+func textOrError(err error) any {
+	var t Text
+	if errors.As(err, &t) {
+		return t
 	}
-	return fmt.Sprintf("%d days", n)
+	return err.Error()
 }
 
 // codeowners are the owners of the config file in the base's CODEOWNERS.
@@ -367,14 +479,14 @@ func codeowners(ctx context.Context, f Forge, ref, cfg string) ([]string, error)
 
 // title is the pull (merge) request's title. It names the finding with
 // its code and path, escaped: both come from the scan of a pull request.
-func title(fd Finding) string {
+func title(lang string, fd Finding) string {
 	what := fd.Code
 	if what == "" {
 		what = fd.Tool
 	}
-	t := "runbook-translator: ignore " + what
+	t := messages.T(lang, "exc.title", what)
 	if fd.Path != "" {
-		t += " in " + fd.Path
+		t = messages.T(lang, "exc.title_path", what, fd.Path)
 	}
 	// A title is plain text, but GitHub and GitLab link @mentions and
 	// #references in it: both are broken with a zero-width space.
@@ -392,27 +504,27 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func commitMessage(fd Finding, r ignore.Rule, b Base, c *Comment) string {
-	return title(fd) + "\n\nRequested by " + c.Author.Login + " in " + b.Request + " (" + c.URL + ").\nExpires " + r.Expires + ".\n"
+func commitMessage(lang string, fd Finding, r ignore.Rule, b Base, c *Comment) string {
+	return title(lang, fd) + "\n\n" + messages.T(lang, "exc.commit", c.Author.Login, b.Request, c.URL, r.Expires)
 }
 
 // requestBody describes the request; every value from the scan or the
 // comment is escaped (no mention, link or HTML of theirs).
-func requestBody(fd Finding, r ignore.Rule, b Base, c *Comment) string {
+func requestBody(lang string, fd Finding, r ignore.Rule, b Base, c *Comment) string {
 	var s strings.Builder
-	s.WriteString("An exception was requested from " + markdown.Escape(b.Request) + " by " + markdown.Escape(c.Author.Login) + ": " + c.URL + "\n\n")
+	s.WriteString(messages.T(lang, "exc.body_intro", markdown.Escape(b.Request), markdown.Escape(c.Author.Login), c.URL) + "\n\n")
 	s.WriteString("| | |\n|---|---|\n")
-	row := func(k, v string) {
+	row := func(k messages.Key, v string) {
 		if v != "" {
-			s.WriteString("| " + k + " | " + markdown.Escape(v) + " |\n")
+			s.WriteString("| " + messages.T(lang, k) + " | " + markdown.Escape(v) + " |\n")
 		}
 	}
-	row("Tool", fd.Tool)
-	row("Code", fd.Code)
-	row("Path", fd.Path)
-	row("Resource", fd.Resource)
-	row("Reason", r.Reason)
-	row("Expires", r.Expires)
-	s.WriteString("\nMerging this adds the rule to the config; closing it refuses the exception.\n")
+	row("exc.row.tool", fd.Tool)
+	row("exc.row.code", fd.Code)
+	row("exc.row.path", fd.Path)
+	row("exc.row.resource", fd.Resource)
+	row("exc.row.reason", r.Reason)
+	row("exc.row.expires", r.Expires)
+	s.WriteString("\n" + messages.T(lang, "exc.body_outro") + "\n")
 	return s.String()
 }
