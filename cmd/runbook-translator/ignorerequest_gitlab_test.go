@@ -15,7 +15,7 @@ import (
 	"github.com/runbook-translator/runbook-translator/reporters/forge/exception"
 )
 
-const glCodeowners = "* @everyone-group/all\n/.runbook-translator.yaml @alice @platform-group/sec\n"
+const glCodeowners = "* @everyone-group/all\n/.runbook-translator.yaml @alice @platform-group/sec @@maintainer\n"
 
 // glException is a merge request with the bot's discussions on it (a real
 // `review` run through the fake) and the target branch's files.
@@ -118,6 +118,17 @@ func TestIgnoreRequestGitLab(t *testing.T) {
 	}
 	if len(mr.ReviewerIDs) != 1 || mr.ReviewerIDs[0] != fakegitlab.UserID("alice") {
 		t.Errorf("reviewers %v, want alice (%d) from CODEOWNERS", mr.ReviewerIDs, fakegitlab.UserID("alice"))
+	}
+	// Only alice is a username: the group and the @@maintainer role are
+	// named in the reply, never looked up as users.
+	lookups := 0
+	for _, l := range g.fake.Log() {
+		if strings.HasPrefix(l, "GET /users") {
+			lookups++
+		}
+	}
+	if lookups != 1 {
+		t.Errorf("%d user lookups, want 1 (alice):\n%s", lookups, strings.Join(g.fake.Log(), "\n"))
 	}
 	files, _ := g.fake.BranchFiles(mr.Source)
 	got := files[".runbook-translator.yaml"]

@@ -397,13 +397,15 @@ func (f *exceptionForge) Create(ctx context.Context, r exception.Request) (int64
 // merge request's reviewers: PUT /projects/:id/merge_requests/:iid with
 // reviewer_ids (https://docs.gitlab.com/api/merge_requests/#update-mr).
 // reviewer_ids takes users only: a group owner ("@group/sub") is named in
-// the reply, not asked.
+// the reply, not asked, and so is a role ("@@maintainer",
+// https://docs.gitlab.com/user/project/codeowners/reference/#add-a-role-as-a-code-owner),
+// which is no username.
 func (f *exceptionForge) RequestReview(ctx context.Context, iid int64, who []string) ([]exception.Text, error) {
 	var ids []int64
 	var notes []exception.Text
 	for _, o := range who {
 		name, ok := strings.CutPrefix(o, "@")
-		if !ok || strings.Contains(name, "/") {
+		if !ok || strings.Contains(name, "/") || strings.HasPrefix(name, "@") {
 			notes = append(notes, exception.Msg("exc.note.gl_owner", o))
 			continue
 		}
