@@ -6,6 +6,8 @@ package messages
 // against this table.
 const (
 	WhatIsWrong    Key = "what_is_wrong"
+	WhyItMatters   Key = "why_it_matters"
+	HowToFix       Key = "how_to_fix"
 	NeedException  Key = "need_exception"
 	Summary        Key = "summary"
 	NoFindings     Key = "no_findings"
@@ -17,6 +19,8 @@ const (
 // en is the English table: the words the reports had before the table.
 var en = map[Key]string{
 	WhatIsWrong:    "What is wrong",
+	WhyItMatters:   "Why it matters",
+	HowToFix:       "How to fix it",
 	NeedException:  "Need an exception?",
 	Summary:        "Summary",
 	NoFindings:     "No findings.",
@@ -67,6 +71,12 @@ var en = map[Key]string{
 	"text.why_failing":     "%d findings at or above fail level %q",
 	"text.why_failing_rb":  "%d findings at or above fail level %q or without a runbook",
 	"text.verdict_pass":    "%s. %s: nothing at or above fail level %q.",
+	"text.fix":             "fix: ",
+	"text.fix_none":        "none suggested: %s",
+	"text.fix_suggested":   "suggested",
+	"text.fix_more":        "; %d more alternatives in the JSON report",
+	"text.fix_no_diff":     "the diff cannot be shown: %s",
+	"text.fix_more_lines":  "… %d more lines (runbook-translator fix --dry-run prints them all)",
 
 	// The Markdown report, reporters/markdown.go.
 	"md.what_to_do":       "### What to do\n\n",
@@ -115,17 +125,22 @@ var en = map[Key]string{
 	"md.heading_fallback": "runbook-translator",
 
 	// Inline comments on a pull or merge request, reporters/comment.
-	"comment.resource":    "Resource: %s\n\n",
-	"comment.expired":     "> [!WARNING]\n> The exception for this finding expired on %s.\n\n",
-	"comment.owner":       "Owner: %s\n\n",
-	"comment.details":     "<details><summary>Details</summary>\n\n",
-	"comment.tool":        "- Tool: %s\n",
-	"comment.code":        "- Code: %s\n",
-	"comment.docs":        "- Documentation: %s\n",
-	"comment.runbook":     "- Runbook: %s",
-	"comment.fingerprint": "- Fingerprint: %s\n",
-	"comment.truncated":   "\n\n*… truncated: the comment was over the 65,536-character limit of a review comment.*\n",
-	"comment.fixed":       "✅ **Fixed**",
+	"comment.resource":           "Resource: %s\n\n",
+	"comment.expired":            "> [!WARNING]\n> The exception for this finding expired on %s.\n\n",
+	"comment.owner":              "Owner: %s\n\n",
+	"comment.details":            "<details><summary>Details</summary>\n\n",
+	"comment.tool":               "- Tool: %s\n",
+	"comment.code":               "- Code: %s\n",
+	"comment.docs":               "- Documentation: %s\n",
+	"comment.runbook":            "- Runbook: %s",
+	"comment.fingerprint":        "- Fingerprint: %s\n",
+	"comment.truncated":          "\n\n*… truncated: the comment was over the 65,536-character limit of a review comment.*\n",
+	"comment.fixed":              "✅ **Fixed**",
+	"comment.fix_suggested":      "**Suggested fix**",
+	"comment.fix":                "**Fix**",
+	"comment.fix_not_suggestion": "Not offered as a suggestion: %s",
+	"comment.fix_none":           "**No fix suggested**: %s",
+	"comment.fix_too_long":       "The fix is too long to show here (%d lines): run `runbook-translator fix` on a checkout to apply it.",
 
 	// The sticky summary comment, reporters/comment/summary.go.
 	"summary.no_findings":    "No findings. ✅\n\n",
@@ -193,13 +208,31 @@ var en = map[Key]string{
 	"note.mentions_codeowners": "mentions are off: entry %s takes owners from CODEOWNERS, which the pull request's checkout can change (pass --trusted-ref to read CODEOWNERS from the base; see SECURITY.md)",
 	"note.not_located":         "%d of %d findings without a line could not be located in the files under %s; they are listed without a line",
 	// What the forges need, said in the summary when they refuse.
-	"github.verdict_help":   "with the Actions GITHUB_TOKEN turn on \"Allow GitHub Actions to create and approve pull requests\" (Settings > Actions > General), or use a token of a user who did not open the pull request (docs/forges.md).",
-	"github.permissions":    "contents: write for the Actions GITHUB_TOKEN (pull-requests: write is not enough)",
-	"gitlab.permissions":    "the Developer role or higher (a Reporter may comment but not resolve)",
-	"fallback.title":        "No runbook entry",
-	"fallback.how_to_fix":   "How to fix",
-	"fallback.docs":         "Documentation",
-	"runbooks.show_example": "(example finding for %s)",
+	"github.verdict_help": "with the Actions GITHUB_TOKEN turn on \"Allow GitHub Actions to create and approve pull requests\" (Settings > Actions > General), or use a token of a user who did not open the pull request (docs/forges.md).",
+	"github.permissions":  "contents: write for the Actions GITHUB_TOKEN (pull-requests: write is not enough)",
+	"gitlab.permissions":  "the Developer role or higher (a Reporter may comment but not resolve)",
+	// The fix section of an inline comment (reporters/comment/fix.go) and
+	// why a fix is not a suggestion (reporters/github, reporters/gitlab).
+	"fix.no_checkout":         "the checkout's files are not available to the reporter, so the fix could not be checked",
+	"fix.unreadable":          "%s could not be read from the checkout (%v)",
+	"fix.not_apply":           "the fix does not apply to %s in the checkout (%v)",
+	"fix.no_change":           "the fix changes nothing in the checkout (it may be applied already)",
+	"fix.other_files":         "the fix changes other files than %s, and a suggestion changes only the commented file",
+	"fix.empty":               "%s is empty: there is no line to suggest the change on",
+	"fix.head_differs":        "line %d of %s in the checkout is not what the request's head has there: the fix was computed from other lines (the checkout is of another commit, such as the merge commit), so it cannot be suggested",
+	"fix.line":                "line %d",
+	"fix.lines":               "lines %d–%d",
+	"github.fix_not_in_diff":  "the finding's line is not in the pull request's diff, and GitHub suggests changes only on lines the diff shows",
+	"github.fix_too_many":     "it replaces %d lines, more than one comment spans here (%d)",
+	"github.fix_not_shown":    "it changes %s, and line %d is not shown in the pull request's diff: GitHub suggests changes only to lines of one hunk",
+	"gitlab.fix_no_line":      "the finding's line is not in the merge request's diff, and a suggestion needs a commented line",
+	"gitlab.fix_too_far":      "it changes lines %d–%d, more than %d lines from the commented line %d",
+	"gitlab.fix_unreadable":   "line %d of %s could not be read from the checkout",
+	"gitlab.fix_head_differs": "line %d of %s in the checkout is not what the merge request's head has there",
+	"fallback.title":          "No runbook entry",
+	"fallback.how_to_fix":     "How to fix",
+	"fallback.docs":           "Documentation",
+	"runbooks.show_example":   "(example finding for %s)",
 
 	// An exception within the warning window (ignore_policy.warn_within),
 	// messages.Expiry.
@@ -209,6 +242,8 @@ var en = map[Key]string{
 
 // enOne holds the English singular forms of the count messages.
 var enOne = map[Key]string{
+	"text.fix_more":        "; %d more alternative in the JSON report",
+	"text.fix_more_lines":  "… %d more line (runbook-translator fix --dry-run prints them all)",
 	"text.outside":         "%d finding outside the change not shown (--filter-mode nofilter shows them); they still count.",
 	"text.n_errors":        "%d error",
 	"text.n_warnings":      "%d warning",

@@ -22,7 +22,7 @@ func TestMarkdownOfEveryMessage(t *testing.T) {
 	strip := regexp.MustCompile(`(?s)<pre>.*?</pre>|<code>.*?</code>`)
 	for _, l := range Langs() {
 		for k, f := range table[l] {
-			if !strings.HasPrefix(string(k), "md.") && !strings.HasPrefix(string(k), "comment.") && !strings.HasPrefix(string(k), "summary.") && !strings.HasPrefix(string(k), "ann.") {
+			if !markdownKey(k) {
 				continue
 			}
 			if !strings.ContainsAny(f, "*_`") {
@@ -51,4 +51,16 @@ func sample(f string) []any {
 		}
 	}
 	return args
+}
+
+// markdownKey reports whether a message is Markdown (the reports that are
+// rendered: the Markdown report, comments, summaries, the fix section,
+// annotations' summaries).
+func markdownKey(k Key) bool {
+	for _, p := range []string{"md.", "comment.", "summary.", "ann.", "fix."} {
+		if strings.HasPrefix(string(k), p) {
+			return true
+		}
+	}
+	return false
 }

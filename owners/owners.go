@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -34,12 +35,34 @@ type Stage struct {
 	want func(*translator.Finding) bool
 	// locs are the locations looked at, in order; nil means Locations.
 	locs []string
+	// forge says whose CODEOWNERS syntax the file is read in.
+	forge Forge
 
 	once  sync.Once
 	err   error
-	rules codeowners.Ruleset
+	rules codeowners.Ruleset // GitHub's syntax
+	gl    *glRules           // GitLab's syntax
 	file  string
 }
+
+// Forge is whose CODEOWNERS rules a file is read by.
+type Forge int
+
+const (
+	// GitHub reads CODEOWNERS without sections, and the last matching
+	// line of the whole file wins
+	// (https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners:
+	// "the last matching pattern takes the most precedence"). GitHub has
+	// no sections: "Using [ ] to define a character range" does not work
+	// there, so a "[Section]" line is invalid syntax; GitHub skips such a
+	// line, this parser (github.com/hmarr/codeowners) reports it with its
+	// line. Nor does GitHub read "\#" escapes or "@@role" owners.
+	GitHub Forge = iota
+	// GitLab reads sections, default owners, "@@role" owners, "\#" and
+	// "\ " escapes, and takes owners from every section that matches
+	// (see gitlab.go for the rules and their sources).
+	GitLab
+)
 
 var _ translator.Stage = (*Stage)(nil)
 
@@ -73,15 +96,31 @@ func NewFrom(read ReadFunc, want func(*translator.Finding) bool) *Stage {
 }
 
 // NewFromLocations is NewFrom for a forge that looks for CODEOWNERS
-// elsewhere (GitLabLocations), in the order given.
+// elsewhere, in the order given. Given GitLabLocations (the same paths in
+// the same order) the file is read in GitLab's syntax, as NewForForge
+// with GitLab does; any other list is read in GitHub's.
 func NewFromLocations(locs []string, read ReadFunc, want func(*translator.Finding) bool) *Stage {
-	return &Stage{read: read, want: want, locs: locs}
+	f := GitHub
+	if slices.Equal(locs, GitLabLocations) {
+		f = GitLab
+	}
+	return &Stage{read: read, want: want, locs: locs, forge: f}
+}
+
+// NewForForge is NewFrom for forge f: its locations (Locations or
+// GitLabLocations) and its syntax.
+func NewForForge(f Forge, read ReadFunc, want func(*translator.Finding) bool) *Stage {
+	locs := Locations
+	if f == GitLab {
+		locs = GitLabLocations
+	}
+	return &Stage{read: read, want: want, locs: locs, forge: f}
 }
 
 // GitLabLocations are where GitLab looks for CODEOWNERS, in its order; only
 // the first file found is used (ee/lib/gitlab/code_owners.rb FILE_PATHS,
 // quoted in gitlab-org/gitlab#219916; gitlab-org/gitlab#366394).
-// GitLab's sections ("[Section]") are not read by this parser.
+// A file found there is read in GitLab's syntax (gitlab.go).
 var GitLabLocations = []string{"CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"}
 
 // load reads and parses the first CODEOWNERS file found, once.
@@ -102,6 +141,15 @@ func (s *Stage) load() error {
 			}
 			if len(data) > maxFile {
 				s.err = fmt.Errorf("read codeowners: %s is over 3 MB, which GitHub ignores too", loc)
+				return
+			}
+			if s.forge == GitLab {
+				gl, err := parseGitLab(data)
+				if err != nil {
+					s.err = fmt.Errorf("parse codeowners %s: %w", loc, err)
+					return
+				}
+				s.gl, s.file = gl, loc
 				return
 			}
 			rules, err := codeowners.ParseFile(bytes.NewReader(data))
@@ -125,12 +173,18 @@ func (s *Stage) Name() string { return "owners" }
 
 // Owners returns the owners of a repository-relative path, joined by
 // ", ", or "" when no rule matches or the matching rule has no owners.
+// On GitHub that is the last matching line's owners; on GitLab the owners
+// of the last matching entry of every section, in section order, each
+// once.
 func (s *Stage) Owners(path string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
 	if err := s.load(); err != nil {
 		return "", err
+	}
+	if s.gl != nil {
+		return strings.Join(s.gl.owners(path), ", "), nil
 	}
 	if s.rules == nil {
 		return "", nil

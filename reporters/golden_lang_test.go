@@ -17,7 +17,7 @@ func TestGoldenJapanese(t *testing.T) {
 		reporter, file string
 		opts           Options
 	}{
-		{"local", "local-verbose.ja.golden.txt", Options{Verbose: true}},
+		{"local", "local-verbose.ja.golden.txt", Options{Verbose: true, ReadFile: readFixtureFile}},
 		{"markdown", "markdown.ja.golden.md", Options{}},
 	} {
 		t.Run(c.file, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/patch"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // maxFixDiffLines bounds the diff -v prints for one finding.
@@ -20,33 +21,35 @@ const maxFixDiffLines = 200
 //	  @@ -20,3 +20,3 @@
 //	  ...
 func (t *Text) fix(f *translator.Finding) {
+	l := t.lang()
+	label := messages.T(l, "text.fix")
 	if len(f.Fixes) == 0 {
 		if f.FixNote != "" {
-			t.lines(indent+"fix: ", indent+"  ", "none suggested: "+terminal(oneLine(f.FixNote)), ansiDim)
+			t.lines(indent+label, indent+"  ", messages.T(l, "text.fix_none", terminal(oneLine(f.FixNote))), ansiDim)
 		}
 		return
 	}
 	fx := f.Fixes[0]
 	head := terminal(oneLine(fx.Description))
 	if head == "" {
-		head = "suggested"
+		head = messages.T(l, "text.fix_suggested")
 	}
 	if fx.Source != "" {
 		head += " (" + terminal(oneLine(fx.Source)) + ")"
 	}
 	if n := len(f.Fixes) - 1; n > 0 {
-		head += fmt.Sprintf("; %s in the JSON report", plural(n, "more alternative"))
+		head += messages.N(l, "text.fix_more", n)
 	}
-	t.lines(indent+"fix: ", indent+"  ", head, ansiGreen)
+	t.lines(indent+label, indent+"  ", head, ansiGreen)
 	d, err := fixDiff(fx, t.opts.ReadFile)
 	if err != nil {
-		t.lines(indent+"  ", indent+"  ", "the diff cannot be shown: "+terminal(oneLine(err.Error())), ansiYellow)
+		t.lines(indent+"  ", indent+"  ", messages.T(l, "text.fix_no_diff", terminal(oneLine(err.Error()))), ansiYellow)
 		return
 	}
 	ls := strings.Split(strings.TrimSuffix(terminal(d), "\n"), "\n")
 	if len(ls) > maxFixDiffLines {
 		more := len(ls) - maxFixDiffLines
-		ls = append(ls[:maxFixDiffLines], fmt.Sprintf("… %s more (runbook-translator fix --dry-run prints them all)", plural(more, "line")))
+		ls = append(ls[:maxFixDiffLines], messages.N(l, "text.fix_more_lines", more))
 	}
 	for _, l := range ls {
 		color := ""

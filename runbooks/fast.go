@@ -263,6 +263,9 @@ type fstep struct {
 	// code is the argument of an action that is only {{code X}}, written
 	// without building the span first (writeCode).
 	code *farg
+	// ignore marks an action that is only {{ignoreexample .}}, written
+	// piece by piece (writeIgnoreExample).
+	ignore bool
 	// over is what a range iterates: .Aliases, .Extra or .Captures
 	// (raw or escaped).
 	over fref
@@ -309,6 +312,9 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 			st := fstep{op: opAction, pipe: p}
 			if len(p.cmds) == 1 && p.cmds[0].fn == "code" && len(p.cmds[0].args) == 1 && p.cmds[0].args[0].kind != aPipe {
 				st.code = &p.cmds[0].args[0]
+			}
+			if len(p.cmds) == 1 && p.cmds[0].fn == "ignoreexample" && len(p.cmds[0].args) == 1 && p.cmds[0].args[0].kind == aRoot {
+				st.ignore = true
 			}
 			out = append(out, st)
 		case *parse.IfNode, *parse.WithNode:
@@ -573,6 +579,12 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 				return err
 			}
 		case opAction:
+			if s.ignore {
+				if err := c.writeIgnoreExample(); err != nil {
+					return err
+				}
+				continue
+			}
 			if s.code != nil {
 				// {{code X}}: the span goes straight into the body.
 				a, err := c.arg(s.code, dot)
@@ -859,6 +871,36 @@ func (c *fctx) rangeOver(s *fstep, dot fval) error {
 	sort.Strings(keys)
 	for _, key := range keys {
 		if err := elem(m[key]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeIgnoreExample writes ignoreExampleOf of the finding into the body,
+// spending for it what the ignoreexample function's result would.
+func (c *fctx) writeIgnoreExample() error {
+	f := c.f
+	var parts [ignoreParts]string
+	k, n, ok := ignoreExampleParts(f.Tool, f.Code, f.Path, f.Resource, &parts)
+	if !ok {
+		out, err := c.call("ignoreexample", []fval{{k: vData}})
+		if err != nil {
+			return err
+		}
+		return c.w.writeString(out.s)
+	}
+	// b.spend of the block, without the block.
+	if err := c.b.tick(1); err != nil {
+		return errSlow
+	}
+	c.b.bytes += n
+	if c.b.bytes > maxRenderBytes {
+		c.b.err = errRenderBytes
+		return errSlow
+	}
+	for _, p := range parts[:k] {
+		if err := c.w.writeString(p); err != nil {
 			return err
 		}
 	}

@@ -204,7 +204,7 @@ func safeURL(u string) string {
 // and the zero-width space that breaks @mentions. Newlines that Escape
 // turned into spaces stay spaces.
 func unescape(s Text) string {
-	if !strings.ContainsAny(string(s), "\\&\u200b") {
+	if !mayUnescape(string(s)) {
 		return string(s)
 	}
 	var b strings.Builder
@@ -233,6 +233,20 @@ func unescape(s Text) string {
 		}
 	}
 	return b.String()
+}
+
+// mayUnescape reports whether s holds a byte unescape may change: '\\',
+// '&' or 0xe2, the first byte of U+200B. A byte loop: strings.ContainsAny
+// with a non-ASCII set decodes every rune, and this runs for every {{code}}
+// of an escaped field.
+func mayUnescape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\', '&', 0xe2:
+			return true
+		}
+	}
+	return false
 }
 
 // rawOf returns the unescaped text of a template value: Text is
@@ -396,41 +410,67 @@ func ignoreExampleBlock(tool, code, path, resource string) string {
 // one buffer, without markdown.CodeBlock's copies. TestIgnoreExamplePlain
 // holds it equal to the general path.
 func ignoreExamplePlain(tool, code, path, resource string) (string, bool) {
-	vals := [...]string{tool, code, path, resource}
-	n := 0
-	for _, v := range vals {
-		for i := 0; i < len(v); i++ {
-			if c := v[i]; c < 0x20 || c >= 0x7f || c == '`' {
-				return "", false
-			}
-		}
-		n += len(v)
-	}
-	if tool == "" && code == "" && path == "" && resource == "" {
+	var parts [ignoreParts]string
+	k, n, ok := ignoreExampleParts(tool, code, path, resource, &parts)
+	if !ok {
 		return "", false
 	}
 	var b strings.Builder
-	b.Grow(48 + 4*12 + 2*n + len(ignoreExampleTail))
-	b.WriteString("```yaml\n# .runbook-translator.yaml\nignore:\n")
+	b.Grow(n)
+	for _, p := range parts[:k] {
+		b.WriteString(p)
+	}
+	return b.String(), true
+}
+
+// ignoreParts bounds the pieces of a plain ignore example: the head, five
+// per value, the tail and the closing fence.
+const ignoreParts = 1 + 4*5 + 2
+
+// ignoreExampleParts puts the pieces of ignoreExamplePlain's block in
+// parts and returns how many and their length; ok is false when the
+// values need the general path.
+func ignoreExampleParts(tool, code, path, resource string, parts *[ignoreParts]string) (k, n int, ok bool) {
+	vals := [...]string{tool, code, path, resource}
+	empty := true
+	for _, v := range vals {
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c < 0x20 || c >= 0x7f || c == '`' {
+				return 0, 0, false
+			}
+		}
+		if v != "" {
+			empty = false
+		}
+	}
+	if empty {
+		return 0, 0, false
+	}
+	put := func(s string) {
+		parts[k] = s
+		k++
+		n += len(s)
+	}
+	put("```yaml\n# .runbook-translator.yaml\nignore:\n")
 	first := true
-	for i, k := range [...]string{"tool", "code", "path", "resource"} {
+	for i, key := range [...]string{"tool", "code", "path", "resource"} {
 		if vals[i] == "" {
 			continue
 		}
 		if first {
-			b.WriteString("  - ")
+			put("  - ")
 			first = false
 		} else {
-			b.WriteString("    ")
+			put("    ")
 		}
-		b.WriteString(k)
-		b.WriteString(": ")
-		b.WriteString(yamlScalar(vals[i]))
-		b.WriteByte('\n')
+		put(key)
+		put(": ")
+		put(yamlScalar(vals[i]))
+		put("\n")
 	}
-	b.WriteString(ignoreExampleTail)
-	b.WriteString("```")
-	return b.String(), true
+	put(ignoreExampleTail)
+	put("```")
+	return k, n, true
 }
 
 // plainYAML reports whether s is safe to write unquoted: it starts with an

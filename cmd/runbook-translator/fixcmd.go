@@ -91,23 +91,8 @@ be written.`,
 	}
 	silence(c)
 	fl := c.Flags()
-	ro.formats = &formatFlag{fs: fl, typ: "NAME", single: true, check: func(v string) error {
-		_, err := parsers.Lookup(v)
-		return err
-	}}
-	ro.prefixes = &formatFlag{fs: fl, typ: "DIR"}
-	fl.VarP(ro.formats, "format", "f", "input `format` of the FILEs that follow; auto-detected when omitted")
-	fl.StringArrayVar(&ro.EFM, "efm", nil, "errorformat `pattern` (repeatable); implies -f efm")
-	fl.Var(ro.prefixes, "path-prefix", "`DIR` to put before the relative paths of the FILEs that follow")
-	fl.StringVar(&ro.Tool, "tool-name", "", "tool `name` that labels findings of --efm and generic formats (review's --tool)")
-	fl.StringArrayVar(&ro.Runbooks, "runbooks", nil, "catalog file or directory (repeatable), merged over the built-in catalog in order")
-	fl.BoolVar(&ro.NoBuiltin, "no-builtin", false, "do not load the built-in catalog")
-	fl.BoolVar(&ro.AllowEmpty, "allow-empty", false, "empty input without -f is a clean run, not an error")
-	fl.StringVarP(&ro.ConfigPath, "config", "c", "", "config `file` (default .runbook-translator.yaml in the working directory, if present)")
-	fl.StringVar(&ro.CodePattern, "code-pattern", "", "`regexp` with a (?P<code>...) group that extracts rule codes from messages")
+	ro.addInputFlags(fl, "tool-name")
 	fl.StringVar(&ro.BaseDir, "base-dir", "", "repository root: the only files fix writes are under it (default: the working directory)")
-	fl.StringVar(&ro.TrustedRef, "trusted-ref", "", "git `ref` to read the config, its catalogs and CODEOWNERS from")
-	fl.BoolVar(&ro.TrustCheckout, "trust-checkout", false, "the checkout is trusted: its config may name files outside it")
 	fl.StringArrayVar(&opts.Codes, "code", nil, "apply only fixes of findings with this rule `code` (repeatable)")
 	fl.StringArrayVar(&opts.Tools, "tool", nil, "apply only fixes of findings of this `tool` (repeatable)")
 	fl.StringArrayVar(&opts.Paths, "path", nil, "apply only fixes of findings in files matching this `glob` (** allowed; repeatable)")

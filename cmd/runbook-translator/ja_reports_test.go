@@ -292,7 +292,8 @@ func TestJapaneseReportsGitLab(t *testing.T) {
 		t.Fatalf("%d threads, %d summaries", threads, len(summaries))
 	}
 	golden(t, "gitlab-summary.golden.md", summaries[0])
-	golden(t, "gitlab-inline.golden.md", firstNote())
+	first := firstNote()
+	golden(t, "gitlab-inline.golden.md", first)
 	noStrayMarkup(t, "GitLab summary", summaries[0])
 	for _, b := range inline {
 		noStrayMarkup(t, "GitLab inline note", b)
@@ -316,11 +317,23 @@ func TestJapaneseReportsGitLab(t *testing.T) {
 		t.Errorf("summary not rewritten in English:\n%.300s", summaries2[0])
 	}
 	c := fake.Counts()
-	t.Logf("English run: %v", c.ByOp)
 	for op, n := range c.ByOp {
 		if strings.HasPrefix(strings.ToLower(op), "post") && n > 0 {
 			t.Errorf("the English run created %d with %s instead of editing", n, op)
 		}
+	}
+
+	// Japanese again through the config's lang (no locale): the bodies of
+	// the first run, edited in place.
+	if err := os.WriteFile("rt.yaml", []byte("lang: ja\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runEnv(t, base, append(args, "--config", "rt.yaml")...); code != ExitOK {
+		t.Fatalf("config ja run: exit %d: %s", code, stderr)
+	}
+	_, summaries3, threads3 := split()
+	if threads3 != threads || len(summaries3) != 1 || summaries3[0] != summaries[0] || firstNote() != first {
+		t.Errorf("lang: ja in the config does not give the bodies LANG=ja_JP.UTF-8 gave (%d threads, %d summaries)", threads3, len(summaries3))
 	}
 }
 

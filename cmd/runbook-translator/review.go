@@ -172,30 +172,15 @@ lists every finding).`,
 	}
 	silence(c)
 	fl := c.Flags()
-	opts.formats = &formatFlag{fs: fl, typ: "NAME", single: true, check: func(v string) error {
-		_, err := parsers.Lookup(v)
-		return err
-	}}
-	opts.prefixes = &formatFlag{fs: fl, typ: "DIR"}
-	fl.VarP(opts.formats, "format", "f", "input `format` of the FILEs that follow; auto-detected when omitted (see `runbook-translator formats`)")
-	fl.StringArrayVar(&opts.EFM, "efm", nil, "errorformat `pattern` (repeatable); implies -f efm")
-	fl.Var(opts.prefixes, "path-prefix", "`DIR` to put before the relative paths of the FILEs that follow (trivy and shellcheck report paths relative to the folder they scanned)")
-	fl.StringVar(&opts.Tool, "tool", "", "tool `name` that labels findings of --efm and generic formats")
+	opts.addInputFlags(fl, "tool")
 	fl.StringArrayVarP(&opts.Reporters, "reporter", "r", nil, "reporter `NAME[=PATH]` (repeatable; default local to stdout)")
-	fl.StringArrayVar(&opts.Runbooks, "runbooks", nil, "catalog file or directory (repeatable), merged over the built-in catalog in order")
-	fl.BoolVar(&opts.NoBuiltin, "no-builtin", false, "do not load the built-in catalog")
-	fl.BoolVar(&opts.AllowEmpty, "allow-empty", false, "empty input without -f is a clean run, not an error (a crashed scanner writes nothing too)")
 	fl.StringVar(&opts.Lang, "lang", "", "language of runbooks and reports (en, ja); default: config lang, then LC_ALL, LANG")
-	fl.StringVarP(&opts.ConfigPath, "config", "c", "", "config `file` (default .runbook-translator.yaml in the working directory, if present)")
 	fl.StringVar(&opts.FailLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: none|info|warning|error|critical")
 	fl.BoolVar(&opts.RequireRunbook, "require-runbook", false, "a finding whose runbook is only the generic fallback counts as a failure")
-	fl.StringVar(&opts.CodePattern, "code-pattern", "", "`regexp` with a (?P<code>...) group that extracts rule codes from messages (conftest, gator, text formats)")
 	fl.StringVar(&opts.BaseDir, "base-dir", "", "repository root; absolute paths under it become relative (default: the working directory)")
 	fl.StringVar(&opts.FilterMode, "filter-mode", "", "added|diff_context|file|nofilter (default added for PR/MR reporters, nofilter otherwise)")
 	fl.StringVar(&opts.Diff, "diff", "", "`command` that prints the change as a unified diff, e.g. \"git diff origin/main...\" (never read as a file: see --diff-file)")
 	fl.StringVar(&opts.DiffFile, "diff-file", "", "`file` holding the change as a unified diff (\"-\" is not allowed: standard input is the tool output)")
-	fl.StringVar(&opts.TrustedRef, "trusted-ref", "", "git `ref` (e.g. the base commit) to read the config, its catalogs and CODEOWNERS from instead of the pull request's checkout")
-	fl.BoolVar(&opts.TrustCheckout, "trust-checkout", false, "the checkout is trusted (a push to the default branch, your own machine): its config may name files outside it and turn on mentions")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the comments and API calls PR/MR reporters would make, and make none")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show the rendered runbook of each finding in the local report")
 	fl.BoolVar(&opts.Debug, "debug", false, "log each stage's finding counts on stderr")
@@ -550,4 +535,27 @@ type prefixWriter struct{ w io.Writer }
 func (p prefixWriter) Write(b []byte) (int, error) {
 	_, err := fmt.Fprintf(p.w, "runbook-translator: %s", b)
 	return len(b), err
+}
+
+// addInputFlags registers the flags that say what to read and with which
+// catalogs and config: review's and fix's, written once. toolFlag names
+// the flag that labels generic findings ("tool" for review; fix, whose
+// --tool selects findings, calls it "tool-name").
+func (o *ReviewOptions) addInputFlags(fl *pflag.FlagSet, toolFlag string) {
+	o.formats = &formatFlag{fs: fl, typ: "NAME", single: true, check: func(v string) error {
+		_, err := parsers.Lookup(v)
+		return err
+	}}
+	o.prefixes = &formatFlag{fs: fl, typ: "DIR"}
+	fl.VarP(o.formats, "format", "f", "input `format` of the FILEs that follow; auto-detected when omitted (see `runbook-translator formats`)")
+	fl.StringArrayVar(&o.EFM, "efm", nil, "errorformat `pattern` (repeatable); implies -f efm")
+	fl.Var(o.prefixes, "path-prefix", "`DIR` to put before the relative paths of the FILEs that follow (trivy and shellcheck report paths relative to the folder they scanned)")
+	fl.StringVar(&o.Tool, toolFlag, "", "tool `name` that labels findings of --efm and generic formats")
+	fl.StringArrayVar(&o.Runbooks, "runbooks", nil, "catalog file or directory (repeatable), merged over the built-in catalog in order")
+	fl.BoolVar(&o.NoBuiltin, "no-builtin", false, "do not load the built-in catalog")
+	fl.BoolVar(&o.AllowEmpty, "allow-empty", false, "empty input without -f is a clean run, not an error (a crashed scanner writes nothing too)")
+	fl.StringVarP(&o.ConfigPath, "config", "c", "", "config `file` (default .runbook-translator.yaml in the working directory, if present)")
+	fl.StringVar(&o.CodePattern, "code-pattern", "", "`regexp` with a (?P<code>...) group that extracts rule codes from messages (conftest, gator, text formats)")
+	fl.StringVar(&o.TrustedRef, "trusted-ref", "", "git `ref` (e.g. the base commit) to read the config, its catalogs and CODEOWNERS from instead of the pull request's checkout")
+	fl.BoolVar(&o.TrustCheckout, "trust-checkout", false, "the checkout is trusted (a push to the default branch, your own machine): its config may name files outside it and turn on mentions")
 }

@@ -1,13 +1,13 @@
 package comment
 
 import (
-	"fmt"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
 	"github.com/runbook-translator/runbook-translator/internal/patch"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Fix is how an inline comment shows a finding's first fix, as the forge
@@ -28,6 +28,8 @@ type Fix struct {
 	Diff string
 	// Why says why the fix is not a suggestion.
 	Why string
+	// Lang is the language of the section's own words (Options.Lang).
+	Lang string
 }
 
 // maxFixSection bounds the fix part of one comment: a fix that rewrites a
@@ -48,9 +50,10 @@ func (x *Fix) Markdown() string {
 	if d := strings.TrimSpace(x.Description); d != "" {
 		desc = ": " + escapeField(d)
 	}
+	l := x.Lang
 	switch {
 	case x.Suggestion != "":
-		b.WriteString("**Suggested fix**" + from + desc + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix_suggested") + from + desc + "\n\n")
 		text := strings.Join(x.Lines, "\n")
 		fence := Fence(text)
 		b.WriteString(fence + x.Suggestion + "\n")
@@ -60,11 +63,11 @@ func (x *Fix) Markdown() string {
 		b.WriteString(fence + "\n\n")
 	case x.Source == "" && x.Diff == "":
 		// No fix at all: the catalog entry's fix: block gave none.
-		b.WriteString("**No fix suggested**: " + markdown.Escape(clip(x.Why, maxMessage)) + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix_none", markdown.Escape(clip(x.Why, maxMessage))) + "\n\n")
 	default:
-		b.WriteString("**Fix**" + from + desc + "\n\n")
+		b.WriteString(messages.T(l, "comment.fix") + from + desc + "\n\n")
 		if x.Why != "" {
-			b.WriteString("Not offered as a suggestion: " + markdown.Escape(clip(x.Why, maxMessage)) + "\n\n")
+			b.WriteString(messages.T(l, "comment.fix_not_suggestion", markdown.Escape(clip(x.Why, maxMessage))) + "\n\n")
 		}
 		if x.Diff != "" {
 			fence := Fence(x.Diff)
@@ -76,7 +79,7 @@ func (x *Fix) Markdown() string {
 		if n == 0 {
 			n = strings.Count(x.Diff, "\n")
 		}
-		return fmt.Sprintf("**Fix**%s%s\n\nThe fix is too long to show here (%d lines): run `runbook-translator fix` on a checkout to apply it.\n\n", from, desc, n)
+		return messages.T(l, "comment.fix") + from + desc + "\n\n" + messages.T(l, "comment.fix_too_long", n) + "\n\n"
 	}
 	return b.String()
 }
@@ -112,14 +115,20 @@ type Prepared struct {
 	Diff string
 	// Why, when set, says why the fix cannot be a suggestion at all.
 	Why string
+	// Lang is the language of Why and of the section (PrepareFix's).
+	Lang string
 }
 
-// View returns the comment section of a fix that is not a suggestion.
-func (p *Prepared) View(why string) *Fix {
+// View returns the comment section, in lang, of a fix that is not a
+// suggestion.
+func (p *Prepared) View(lang, why string) *Fix {
 	if why == "" {
 		why = p.Why
 	}
-	return &Fix{Source: p.Fix.Source, Description: p.Fix.Description, Diff: p.Diff, Why: why}
+	if lang == "" {
+		lang = p.Lang
+	}
+	return &Fix{Source: p.Fix.Source, Description: p.Fix.Description, Diff: p.Diff, Why: why, Lang: lang}
 }
 
 // PrepareFix reads the files f's first fix changes from the checkout
@@ -129,30 +138,31 @@ func (p *Prepared) View(why string) *Fix {
 // suggestion is applied to the head, while the fix was computed from the
 // checkout; when a line the diff shows differs (a checkout of another
 // commit, such as GitHub's merge commit), the fix cannot be suggested,
-// and Why says so. It returns nil when f has neither a fix nor a note.
-func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *diff.File) *Prepared {
+// and Why says so, in lang. It returns nil when f has neither a fix nor a
+// note.
+func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *diff.File, lang string) *Prepared {
 	if len(f.Fixes) == 0 {
 		if f.FixNote == "" {
 			return nil
 		}
-		return &Prepared{Path: f.Path, Why: f.FixNote}
+		return &Prepared{Path: f.Path, Why: f.FixNote, Lang: lang}
 	}
-	p := &Prepared{Fix: f.Fixes[0], Path: f.Path}
+	p := &Prepared{Fix: f.Fixes[0], Path: f.Path, Lang: lang}
 	if read == nil {
-		p.Why = "the checkout's files are not available to the reporter, so the fix could not be checked"
+		p.Why = messages.T(lang, "fix.no_checkout")
 		return p
 	}
 	var diffs strings.Builder
 	for _, path := range patch.Paths(p.Fix) {
 		src, err := read(path)
 		if err != nil {
-			p.Why = fmt.Sprintf("%s could not be read from the checkout (%v)", path, err)
+			p.Why = messages.T(lang, "fix.unreadable", path, err)
 			return p
 		}
 		edits, _ := patch.ForFile(p.Fix, path)
 		nw, err := patch.Apply(src, edits)
 		if err != nil {
-			p.Why = fmt.Sprintf("the fix does not apply to %s in the checkout (%v)", path, err)
+			p.Why = messages.T(lang, "fix.not_apply", path, err)
 			return p
 		}
 		diffs.WriteString(patch.Unified(path, src, nw))
@@ -162,28 +172,28 @@ func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *
 	}
 	p.Diff = diffs.String()
 	if p.Diff == "" {
-		p.Why = "the fix changes nothing in the checkout (it may be applied already)"
+		p.Why = messages.T(lang, "fix.no_change")
 		return p
 	}
 	edits, others := patch.ForFile(p.Fix, f.Path)
 	if others {
-		p.Why = "the fix changes other files than " + f.Path + ", and a suggestion changes only the commented file"
+		p.Why = messages.T(lang, "fix.other_files", f.Path)
 		return p
 	}
 	b, err := patch.Whole(p.Src, edits)
 	if err != nil {
-		p.Why = fmt.Sprintf("the fix does not apply to %s in the checkout (%v)", f.Path, err)
+		p.Why = messages.T(lang, "fix.not_apply", f.Path, err)
 		return p
 	}
 	p.Block = b
 	if b.End < b.Start {
-		p.Why = f.Path + " is empty: there is no line to suggest the change on"
+		p.Why = messages.T(lang, "fix.empty", f.Path)
 		return p
 	}
 	for i, old := range b.Old {
 		n := b.Start + i
 		if head, ok := file.Text(n); ok && head != strings.TrimSuffix(old, "\r") {
-			p.Why = fmt.Sprintf("line %d of %s in the checkout is not what the request's head has there: the fix was computed from other lines (the checkout is of another commit, such as the merge commit), so it cannot be suggested", n, f.Path)
+			p.Why = messages.T(lang, "fix.head_differs", n, f.Path)
 			p.Diff = ""
 			return p
 		}

@@ -48,12 +48,23 @@ func TestPrepareFixPathsCompareCleaned(t *testing.T) {
 	read := func(string) ([]byte, error) { return []byte("a: 1\n"), nil }
 	f := &translator.Finding{Location: translator.Location{Path: "a.yaml", Line: 1},
 		Fixes: []translator.Fix{{Source: "s", Edits: []translator.Edit{{Path: "./a.yaml", StartLine: 1, StartColumn: 4, EndLine: 1, EndColumn: 5, Text: "2"}}}}}
-	p := PrepareFix(f, read, nil)
+	p := PrepareFix(f, read, nil, "")
 	if p.Why != "" || p.Block.Start != 1 || len(p.Block.New) != 1 || p.Block.New[0] != "a: 2" {
 		t.Errorf("prepared %+v", p)
 	}
-	n := PrepareFix(&translator.Finding{FixNote: "the line is a template expression"}, read, nil)
-	if md := n.View("").Markdown(); md != "**No fix suggested**: the line is a template expression\n\n" {
+	n := PrepareFix(&translator.Finding{FixNote: "the line is a template expression"}, read, nil, "")
+	if md := n.View("", "").Markdown(); md != "**No fix suggested**: the line is a template expression\n\n" {
 		t.Errorf("note: %q", md)
+	}
+}
+
+func TestFixSectionInTheRunsLanguage(t *testing.T) {
+	x := &Fix{Source: "shellcheck", Suggestion: "suggestion", Lines: []string{`echo "$x"`}, Lang: "ja"}
+	if md := x.Markdown(); !strings.HasPrefix(md, "**修正の提案** (`shellcheck`)\n\n```suggestion\n") {
+		t.Errorf("ja: %q", md)
+	}
+	y := &Fix{Source: "s", Diff: "--- a/f\n+++ b/f\n", Why: "x", Lang: "ja"}
+	if md := y.Markdown(); !strings.Contains(md, "提案としては示していません: x") {
+		t.Errorf("ja: %q", md)
 	}
 }

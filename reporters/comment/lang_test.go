@@ -64,3 +64,18 @@ func TestSummaryJapanese(t *testing.T) {
 		t.Error("Reason changes English or unknown reasons")
 	}
 }
+
+// TestFixSectionJapanese: the fix section's words follow its Lang.
+func TestFixSectionJapanese(t *testing.T) {
+	x := &Fix{Source: "runbook:pss-privileged", Suggestion: "suggestion", Lines: []string{"privileged: false"}, Lang: "ja"}
+	if got := x.Markdown(); !strings.HasPrefix(got, "**修正の提案** (`runbook:pss-privileged`)\n\n```suggestion\nprivileged: false\n```\n") {
+		t.Errorf("suggestion = %q", got)
+	}
+	p := &Prepared{Diff: "--- a\n+++ b\n", Why: "理由", Lang: "ja"}
+	if got := p.View("", "").Markdown(); !strings.HasPrefix(got, "**修正**\n\n提案としては示していません: 理由\n\n") {
+		t.Errorf("diff view = %q", got)
+	}
+	if got := PrepareFix(&translator.Finding{Location: translator.Location{Path: "a.yaml"}, Fixes: []translator.Fix{{}}}, nil, nil, "ja"); got == nil || got.Why != "レポーターからチェックアウトのファイルを読めないため、修正を確認できませんでした" {
+		t.Errorf("PrepareFix without a checkout = %+v", got)
+	}
+}

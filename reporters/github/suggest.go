@@ -1,11 +1,11 @@
 package github
 
 import (
-	"fmt"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
@@ -27,42 +27,42 @@ import (
 // whose context touches), which a multi-line comment needs ("start_line
 // ... must be part of the same hunk"). Otherwise the comment stays where
 // the finding is and shows the patch as a diff block, with the reason.
-func (r *Reviewer) suggestion(model *diff.Diff) func(*translator.Finding, *lifecycle.Draft) string {
-	return func(f *translator.Finding, d *lifecycle.Draft) string {
+func (r *Reviewer) suggestion(model *diff.Diff) func(*translator.Finding, *lifecycle.Draft, string) string {
+	return func(f *translator.Finding, d *lifecycle.Draft, lang string) string {
 		file, _ := model.File(f.Path)
-		p := comment.PrepareFix(f, r.opts.ReadFile, file)
+		p := comment.PrepareFix(f, r.opts.ReadFile, file, lang)
 		if p == nil {
 			return ""
 		}
 		if len(p.Fix.Edits) == 0 || p.Why != "" {
-			return p.View("").Markdown()
+			return p.View(lang, "").Markdown()
 		}
 		b := p.Block
 		switch {
 		case d.File:
-			return p.View("the finding's line is not in the pull request's diff, and GitHub suggests changes only on lines the diff shows").Markdown()
+			return p.View(lang, messages.T(lang, "github.fix_not_in_diff")).Markdown()
 		case b.End-b.Start > lifecycle.MaxSpan:
-			return p.View(fmt.Sprintf("it replaces %d lines, more than one comment spans here (%d)", b.End-b.Start+1, lifecycle.MaxSpan)).Markdown()
+			return p.View(lang, messages.T(lang, "github.fix_too_many", b.End-b.Start+1, lifecycle.MaxSpan)).Markdown()
 		}
 		for n := b.Start; n <= b.End; n++ {
 			if model.Line(f.Path, n) == diff.NotInDiff {
-				return p.View(fmt.Sprintf("it changes %s, and line %d is not shown in the pull request's diff: GitHub suggests changes only to lines of one hunk", lineSpan(b.Start, b.End), n)).Markdown()
+				return p.View(lang, messages.T(lang, "github.fix_not_shown", lineSpan(lang, b.Start, b.End), n)).Markdown()
 			}
 		}
 		d.Line, d.StartLine = b.End, 0
 		if b.End > b.Start {
 			d.StartLine = b.Start
 		}
-		x := &comment.Fix{Source: p.Fix.Source, Description: p.Fix.Description, Suggestion: "suggestion", Lines: trimCR(b.New)}
+		x := &comment.Fix{Source: p.Fix.Source, Description: p.Fix.Description, Suggestion: "suggestion", Lines: trimCR(b.New), Lang: lang}
 		return x.Markdown()
 	}
 }
 
-func lineSpan(a, b int) string {
+func lineSpan(l string, a, b int) string {
 	if a == b {
-		return fmt.Sprintf("line %d", a)
+		return messages.T(l, "fix.line", a)
 	}
-	return fmt.Sprintf("lines %d–%d", a, b)
+	return messages.T(l, "fix.lines", a, b)
 }
 
 func trimCR(ls []string) []string {

@@ -6,6 +6,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
@@ -27,33 +28,33 @@ const maxSuggestionReach = 100
 // where the finding is; the block covers the fix's lines and the commented
 // line, so lines between them are repeated unchanged. A file-level thread
 // has no line to count from: it shows the patch as a diff block.
-func (r *Discussions) suggestion(dm *diff.Diff) func(*translator.Finding, *lifecycle.Draft) string {
-	return func(f *translator.Finding, d *lifecycle.Draft) string {
+func (r *Discussions) suggestion(dm *diff.Diff) func(*translator.Finding, *lifecycle.Draft, string) string {
+	return func(f *translator.Finding, d *lifecycle.Draft, lang string) string {
 		file, _ := dm.File(f.Path)
-		p := comment.PrepareFix(f, r.opts.ReadFile, file)
+		p := comment.PrepareFix(f, r.opts.ReadFile, file, lang)
 		if p == nil {
 			return ""
 		}
 		if len(p.Fix.Edits) == 0 || p.Why != "" {
-			return p.View("").Markdown()
+			return p.View(lang, "").Markdown()
 		}
 		if d.File || d.Line <= 0 {
-			return p.View("the finding's line is not in the merge request's diff, and a suggestion needs a commented line").Markdown()
+			return p.View(lang, messages.T(lang, "gitlab.fix_no_line")).Markdown()
 		}
 		b := p.Block
 		from, to := min(d.Line, b.Start), max(d.Line, b.End)
 		above, below := d.Line-from, to-d.Line
 		if above > maxSuggestionReach || below > maxSuggestionReach {
-			return p.View(fmt.Sprintf("it changes lines %d–%d, more than %d lines from the commented line %d", b.Start, b.End, maxSuggestionReach, d.Line)).Markdown()
+			return p.View(lang, messages.T(lang, "gitlab.fix_too_far", b.Start, b.End, maxSuggestionReach, d.Line)).Markdown()
 		}
 		var lines []string
 		for n := from; n < b.Start; n++ {
 			l, ok := p.OldLine(n)
 			if !ok {
-				return p.View(fmt.Sprintf("line %d of %s could not be read from the checkout", n, f.Path)).Markdown()
+				return p.View(lang, messages.T(lang, "gitlab.fix_unreadable", n, f.Path)).Markdown()
 			}
 			if head, shown := file.Text(n); shown && head != l {
-				return p.View(fmt.Sprintf("line %d of %s in the checkout is not what the merge request's head has there", n, f.Path)).Markdown()
+				return p.View(lang, messages.T(lang, "gitlab.fix_head_differs", n, f.Path)).Markdown()
 			}
 			lines = append(lines, l)
 		}
@@ -63,15 +64,15 @@ func (r *Discussions) suggestion(dm *diff.Diff) func(*translator.Finding, *lifec
 		for n := b.End + 1; n <= to; n++ {
 			l, ok := p.OldLine(n)
 			if !ok {
-				return p.View(fmt.Sprintf("line %d of %s could not be read from the checkout", n, f.Path)).Markdown()
+				return p.View(lang, messages.T(lang, "gitlab.fix_unreadable", n, f.Path)).Markdown()
 			}
 			if head, shown := file.Text(n); shown && head != l {
-				return p.View(fmt.Sprintf("line %d of %s in the checkout is not what the merge request's head has there", n, f.Path)).Markdown()
+				return p.View(lang, messages.T(lang, "gitlab.fix_head_differs", n, f.Path)).Markdown()
 			}
 			lines = append(lines, l)
 		}
 		x := &comment.Fix{Source: p.Fix.Source, Description: p.Fix.Description,
-			Suggestion: fmt.Sprintf("suggestion:-%d+%d", above, below), Lines: lines}
+			Suggestion: fmt.Sprintf("suggestion:-%d+%d", above, below), Lines: lines, Lang: lang}
 		return x.Markdown()
 	}
 }

@@ -30,14 +30,15 @@ type Input struct {
 	// comment d about to be drafted for it (Path, Line, StartLine and File
 	// set): it may move d onto the lines the fix replaces (a GitHub
 	// suggestion replaces exactly the commented lines) and returns the
-	// Markdown section for the body (comment.Fix.Markdown), "" for none.
-	Fix func(f *translator.Finding, d *Draft) string
+	// Markdown section for the body (comment.Fix.Markdown) in lang, ""
+	// for none.
+	Fix func(f *translator.Finding, d *Draft, lang string) string
 }
 
 // draft finishes a comment: the forge's fix section, then the body.
 func (in Input) draft(d *Draft, copts comment.Options) *Draft {
 	if in.Fix != nil && (len(d.Finding.Fixes) > 0 || d.Finding.FixNote != "") {
-		d.Fix = in.Fix(d.Finding, d)
+		d.Fix = in.Fix(d.Finding, d, copts.Lang)
 	}
 	d.Body, d.Marker = comment.InlineFix(d.Finding, copts, d.Fix)
 	return d

@@ -625,7 +625,8 @@ def main():
                      f"# at {tc_commit} and github.com/aquasecurity/tfsec at {tfsec_commit}.\n"
                      f"# Titles, descriptions, recommended actions and passing examples are the checks'\n"
                      f"# own (Apache-2.0); do not edit by hand: re-run the script, or write a hand-made\n"
-                     f"# entry in another file (the script then leaves that check out).\n")
+                     f"# entry in another file (the script then leaves that check out). The Japanese\n"
+                     f"# (translations: ja:) comes from {JA_DIR}/{JA_FILES[k]}.\n")
             yaml.safe_dump({"entries": entries}, fh, sort_keys=False, allow_unicode=True, width=100000, default_style=None)
         print(f"{path}: {len(entries)} entries, {len(entries) - len(missing[k])} with a ja translation")
     for k, ids in missing.items():
