@@ -68,16 +68,24 @@ func utf8Text(b []byte) bool {
 
 // vars are the finding's values for $name: its Extra, and, when the tool
 // named no container, the one that holds the finding's line or the pod's
-// only one.
+// only one; $object_name is the metadata.name of the finding's document
+// (for checks that want a field equal to it, such as Polaris's
+// app.kubernetes.io/instance label).
 func vars(src string, f *translator.Finding, doc *locate.Document) map[string]string {
 	v := map[string]string{}
 	for k, x := range f.Extra {
 		v[k] = x
 	}
-	if v["container"] == "" && doc != nil {
+	if doc == nil {
+		return v
+	}
+	if v["container"] == "" {
 		if c := containerAt(doc, f.Line); c != "" {
 			v["container"] = c
 		}
+	}
+	if v["object_name"] == "" && doc.Name != "" {
+		v["object_name"] = doc.Name
 	}
 	return v
 }

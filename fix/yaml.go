@@ -643,6 +643,12 @@ func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val
 		}
 		ln := t.line(m.Line)
 		c := m.Column - 1
+		if m.Line > k.Line {
+			// "key:" with "{}" alone on a line below (how Helm renders
+			// `{{- toYaml .Values.securityContext | nindent 12 }}` of an
+			// empty value): that line becomes the keys.
+			return replaceEmptyFlowLine(t, k, m, build(k.Column-1+style.step))
+		}
 		if m.Line != k.Line || c >= len(ln) || ln[c] != '{' {
 			return nil, notHere("the mapping at line %d is not where the parser put it", m.Line)
 		}
@@ -657,6 +663,30 @@ func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val
 	end := blockEnd(t, k1.Line, docEnd, func(l string) bool { return indent(l) >= ind })
 	sp := t.insertAfter(end, build(ind))
 	return &sp, nil
+}
+
+// replaceEmptyFlowLine replaces the line that holds only the empty mapping
+// m ("{}", below its key k, with nothing but blank or comment lines
+// between) with lines.
+func replaceEmptyFlowLine(t *text, k, m *yaml.Node, lines []string) (*splice, error) {
+	kl := t.line(k.Line)
+	if strings.TrimSpace(stripComment(kl[min(k.Column-1+len(k.Value), len(kl)):])) != ":" {
+		return nil, notHere("%s at line %d has a value the fix cannot extend", k.Value, k.Line)
+	}
+	for n := k.Line + 1; n < m.Line; n++ {
+		if !neutral(t.line(n)) {
+			return nil, notHere("the mapping at line %d is not where the parser put it", m.Line)
+		}
+	}
+	if strings.TrimSpace(t.line(m.Line)) != "{}" {
+		return nil, notHere("the mapping at line %d is written inline ({...}); it is not rewritten", m.Line)
+	}
+	start, end := t.offset(m.Line, 1), t.lineEnd(m.Line)
+	body := strings.Join(lines, t.nl)
+	if end > start && t.src[end-1] == '\n' {
+		body += t.nl
+	}
+	return &splice{start: start, end: end, text: body}, nil
 }
 
 // replaceInline turns "key: {}" (or "key: ~") into "key:" followed by

@@ -159,6 +159,35 @@ func TestYAMLEditsTouchOnlyTheirLines(t *testing.T) {
                add: ["NET_ADMIN", "SYS_ADMIN"]
            resources:
 `,
+	}, {
+		name: "an empty mapping rendered as {} on the line below its key",
+		file: "helm/shop-rendered.yaml",
+		f:    translator.Finding{Resource: "Deployment/shop-recommendations", Extra: map[string]string{"container": "shop"}},
+		fx:   edits("set spec.containers[name=$container].securityContext.readOnlyRootFilesystem", true),
+		want: `@@ -105,7 +105,7 @@
+       containers:
+         - name: shop
+           securityContext:
+-            {}
++            readOnlyRootFilesystem: true
+           image: "acme/shop-recommendations:latest"
+           imagePullPolicy: IfNotPresent
+           ports:
+`,
+	}, {
+		name: "a label set to the object's own name ($object_name)",
+		file: "k8s/catalog.yaml",
+		f:    translator.Finding{Resource: "Deployment/shop/catalog-api"},
+		fx:   edits(`set metadata.labels."app.kubernetes.io/instance"`, "$object_name"),
+		want: `@@ -12,6 +12,7 @@
+     app.kubernetes.io/part-of: shop
+     team: catalog
+     owner: catalog-oncall
++    app.kubernetes.io/instance: catalog-api
+ spec:
+   replicas: 2
+   selector:
+`,
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

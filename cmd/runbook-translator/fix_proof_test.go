@@ -34,17 +34,17 @@ type proofScanner struct {
 	// manifests); the figures are kept apart.
 	terraform bool
 	// fixGoal is the least share of the findings with a specific runbook
-	// that get a suggestion: what the built-in catalog reaches today, so
-	// that losing a fix fails the test (the issue's 80% is not reachable
+	// that get a suggestion: what the built-in catalog reaches today
+	// (rounded down), so that losing a fix fails the test (the issue's 80% is not reachable
 	// here: see the closing note of issue 12 for what cannot be fixed).
 	fixGoal float64
 }
 
 var proofScanners = []proofScanner{
-	{name: "conftest", format: "conftest", args: []string{"test", "--no-color", "--all-namespaces", "-p", "policy/lib", "-p", "policy/kubernetes", "-o", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 0.15},
-	{name: "kube-score", format: "kube-score", args: []string{"score", "-o", "json", "k8s/catalog.yaml", "k8s/checkout.yaml", "k8s/jobs.yaml", "k8s/node-agent.yaml", "k8s/rbac.yaml", "k8s/storefront.yaml", "helm/shop-rendered.yaml"}, fixGoal: 0.20},
+	{name: "conftest", format: "conftest", args: []string{"test", "--no-color", "--all-namespaces", "-p", "policy/lib", "-p", "policy/kubernetes", "-o", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 0.19},
+	{name: "kube-score", format: "kube-score", args: []string{"score", "-o", "json", "k8s/catalog.yaml", "k8s/checkout.yaml", "k8s/jobs.yaml", "k8s/node-agent.yaml", "k8s/rbac.yaml", "k8s/storefront.yaml", "helm/shop-rendered.yaml"}, fixGoal: 0.23},
 	{name: "kubeconform", format: "kubeconform", args: []string{"-n", "1", "-kubernetes-version", "1.27.0", "-schema-location", "kubeconform-schemas/{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json", "-strict", "-output", "json", "k8s", "helm/shop-rendered.yaml"}},
-	{name: "tfsec", format: "tfsec", args: []string{"--no-color", "--no-module-downloads", "-f", "json", "terraform"}, terraform: true, fixGoal: 0.45},
+	{name: "tfsec", format: "tfsec", args: []string{"--no-color", "--no-module-downloads", "-f", "json", "terraform"}, terraform: true, fixGoal: 0.50},
 }
 
 // proofTree copies the inputs the scanners read into a fresh directory.
@@ -165,6 +165,7 @@ func TestFixesFixTheRealFindings(t *testing.T) {
 					fixedKeys[proofKey(f)]++
 				}
 			}
+			logUnsuggested(t, fs)
 			// apply them with the command itself
 			var stdout, stderr bytes.Buffer
 			code := Main([]string{"fix", "-f", s.format, input, "--base-dir", dir}, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
@@ -234,9 +235,9 @@ func TestFixSuggestionsOnCommittedOutputs(t *testing.T) {
 		args         []string
 		goal         float64
 	}{
-		{"trivy", "../../testdata/trivy/config-k8s-shop.json", []string{"--path-prefix", "k8s"}, 0.60},
-		{"kube-linter", "../../testdata/kube-linter/k8s-shop.json", nil, 0.50},
-		{"polaris", "../../testdata/polaris/k8s-shop.json", nil, 0.40},
+		{"trivy", "../../testdata/trivy/config-k8s-shop.json", []string{"--path-prefix", "k8s"}, 0.71},
+		{"kube-linter", "../../testdata/kube-linter/k8s-shop.json", nil, 0.54},
+		{"polaris", "../../testdata/polaris/k8s-shop.json", nil, 0.52},
 	}
 	for _, c := range cases {
 		t.Run(c.tool, func(t *testing.T) {
@@ -260,16 +261,42 @@ func TestFixSuggestionsOnCommittedOutputs(t *testing.T) {
 				specific++
 				if len(f.Fixes) > 0 {
 					withFix++
-				} else if f.FixNote != "" {
-					t.Logf("no fix for %s %s on %s: %s", f.Code, f.Extra["container"], f.Resource, f.FixNote)
 				}
 			}
+			logUnsuggested(t, fs)
 			share := float64(withFix) / float64(max(specific, 1))
 			t.Logf("%s: %d findings, %d with a specific runbook, %d with a suggestion (%.0f%%)", c.tool, len(fs), specific, withFix, 100*share)
 			if share < c.goal {
 				t.Errorf("%.0f%% get a suggestion, want at least %.0f%%", 100*share, 100*c.goal)
 			}
 		})
+	}
+}
+
+// logUnsuggested logs the findings with a specific runbook that get no
+// suggestion, grouped by code and entry, with why: the entry has no fix:
+// block, or the FixNote of the first alternative (the closing note of
+// issue 12 lists these).
+func logUnsuggested(t *testing.T, fs translator.Findings) {
+	t.Helper()
+	groups := map[string]int{}
+	for _, f := range fs {
+		if f.Runbook == nil || f.Runbook.IsFallback() || f.Runbook.Generic || len(f.Fixes) > 0 {
+			continue
+		}
+		why := f.FixNote
+		if why == "" {
+			why = "the entry has no fix: block"
+		}
+		groups[fmt.Sprintf("%s (%s): %s", f.Code, f.Runbook.ID, why)]++
+	}
+	lines := make([]string, 0, len(groups))
+	for k, n := range groups {
+		lines = append(lines, fmt.Sprintf("%3d %s", n, k))
+	}
+	sort.Strings(lines)
+	if len(lines) > 0 {
+		t.Logf("no suggestion:\n%s", strings.Join(lines, "\n"))
 	}
 }
 
