@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Location is where a finding is: a repository-relative slash path and a
@@ -193,6 +195,9 @@ type Finding struct {
 	// Located says how a finding without a line got one ("resource found at
 	// k8s/web.yaml:12"); empty when the tool gave the line.
 	Located string `json:"located,omitempty"`
+	// LocatedText is Located as a phrase of the message table, for reports
+	// in the run's language (Located is its English text).
+	LocatedText *messages.Phrase `json:"-"`
 	// OutsideDiff is set by the diff filter: the finding counts, but cannot
 	// be shown inline and belongs in the summary.
 	OutsideDiff bool `json:"outside_diff,omitempty"`

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // templateFile finds the chart template a "# Source:" path names:
@@ -252,7 +253,7 @@ func firstContentLine(lines []string) int {
 // mapTemplate moves a finding located in a rendered stream to its template.
 // It returns false when there is no template under the root; the finding
 // then stays on the rendered stream.
-func (s *Stage) mapTemplate(f *translator.Finding, c candDoc, steps []step, desc string, line int) bool {
+func (s *Stage) mapTemplate(f *translator.Finding, c candDoc, steps []step, desc *messages.Phrase, line int) bool {
 	tmpl := s.templateFile(c.doc.source)
 	if tmpl == "" {
 		return false
@@ -277,14 +278,13 @@ func (s *Stage) mapTemplate(f *translator.Finding, c candDoc, steps []step, desc
 	switch {
 	case m.exact:
 		f.Line, f.Column = m.line+1, m.col
-		f.Located = fmt.Sprintf("%s at %s:%d (rendered at %s)", desc, tmpl, f.Line, rendered)
+		setLocated(f, messages.P("loc.helm_exact", desc, tmpl, f.Line, rendered))
 	case m.line >= 0:
 		f.Line, f.Column = m.line+1, m.col
-		f.Located = fmt.Sprintf("approximate: %s at %s; the template %s has no literal line for it, pointing at %s on line %d", desc, rendered, tmpl, m.fields, f.Line)
+		setLocated(f, messages.P("loc.helm_approx", desc, rendered, tmpl, m.fields, f.Line))
 	default:
 		f.Line, f.Column = firstContentLine(lines)+1, 1
-		f.Located = fmt.Sprintf("approximate: %s at %s; the template %s has no literal line for it, pointing at its first line", desc, rendered, tmpl)
+		setLocated(f, messages.P("loc.helm_first", desc, rendered, tmpl))
 	}
-	f.Located = truncate(f.Located, maxLocated)
 	return true
 }

@@ -96,6 +96,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Defaults for the bounds of Options.
@@ -571,10 +572,17 @@ type target struct {
 }
 
 // containerWord names the container lists in Located.
-var containerWord = map[string]string{
-	"containers":          "container",
-	"initContainers":      "init container",
-	"ephemeralContainers": "ephemeral container",
+var containerWord = map[string]messages.Key{
+	"containers":          "loc.w.containers",
+	"initContainers":      "loc.w.initContainers",
+	"ephemeralContainers": "loc.w.ephemeralContainers",
+}
+
+// setLocated says where the finding was put: Located in English (also the
+// JSON field), LocatedText for reports in the run's language.
+func setLocated(f *translator.Finding, p *messages.Phrase) {
+	f.Located = truncate(p.In(messages.Default), maxLocated)
+	f.LocatedText = p
 }
 
 // pick resolves a group of alternatives: the first that resolves fully, else
@@ -599,7 +607,7 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 	d := c.doc
 	res := truncate(f.Resource, 200)
 	var steps []step
-	var desc string
+	var desc *messages.Phrase
 	for _, t := range s.targets(f, d) {
 		p, r := pick(d.root, t.paths)
 		if len(r.steps) == 0 || (t.needFull && !r.full) {
@@ -608,13 +616,13 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 		steps = r.steps
 		switch {
 		case r.full && t.container:
-			desc = fmt.Sprintf("%s %s of %s", containerWord[steps[len(steps)-2].key], steps[len(steps)-1].name, res)
+			desc = messages.P("loc.container", messages.P(containerWord[steps[len(steps)-2].key]), steps[len(steps)-1].name, res)
 		case r.full:
-			desc = fmt.Sprintf("field %s of %s", fieldString(steps), res)
+			desc = messages.P("loc.field", fieldString(steps), res)
 		case r.several:
-			desc = fmt.Sprintf("field %s of %s matches several items; pointing at %s", p, res, fieldString(steps))
+			desc = messages.P("loc.several", p, res, fieldString(steps))
 		default:
-			desc = fmt.Sprintf("field %s of %s is not set; pointing at %s, the nearest existing parent,", p, res, fieldString(steps))
+			desc = messages.P("loc.unset", p, res, fieldString(steps))
 		}
 		break
 	}
@@ -627,7 +635,7 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 		} else {
 			return false
 		}
-		desc = fmt.Sprintf("resource %s found", res)
+		desc = messages.P("loc.resource", res)
 	}
 	last := steps[len(steps)-1]
 	line, col, end := last.at.Line, last.at.Column, 0
@@ -644,7 +652,7 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 	}
 	f.Path = c.file.path
 	f.Line, f.Column, f.EndLine, f.EndColumn = line, col, end, 0
-	f.Located = truncate(fmt.Sprintf("%s at %s:%d", desc, c.file.path, line), maxLocated)
+	setLocated(f, messages.P("loc.at", desc, c.file.path, line))
 	return true
 }
 

@@ -1,7 +1,6 @@
 package locate
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -11,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // tfAddr is a parsed resource address without its instance keys.
@@ -229,18 +229,18 @@ func (s *Stage) locateTerraform(f *translator.Finding) bool {
 	res := truncate(f.Resource, 200)
 	def := b.block.DefRange()
 	line, col, end := def.Start.Line, def.Start.Column, b.block.Range().End.Line
-	desc := fmt.Sprintf("resource %s found", res)
+	desc := messages.P("loc.resource", res)
 	if h := s.hint(f); h != "" {
 		if p, err := parsePath(h); err == nil {
 			if rng, got, ok := tfAttribute(b.block.Body, p); ok {
 				line, col, end = rng.Start.Line, rng.Start.Column, rng.End.Line
 				if got == p.String() {
-					desc = fmt.Sprintf("attribute %s of %s", got, res)
+					desc = messages.P("loc.attr", got, res)
 				} else {
-					desc = fmt.Sprintf("attribute %s of %s is not set; pointing at %s", p, res, got)
+					desc = messages.P("loc.attr_unset", p.String(), res, got)
 				}
 			} else {
-				desc = fmt.Sprintf("attribute %s of %s is not set; pointing at the resource block", p, res)
+				desc = messages.P("loc.attr_block", p.String(), res)
 			}
 		}
 	}
@@ -249,7 +249,7 @@ func (s *Stage) locateTerraform(f *translator.Finding) bool {
 	}
 	f.Path = b.file
 	f.Line, f.Column, f.EndLine, f.EndColumn = line, col, end, 0
-	f.Located = truncate(fmt.Sprintf("%s at %s:%d", desc, b.file, line), maxLocated)
+	setLocated(f, messages.P("loc.at", desc, b.file, line))
 	return true
 }
 

@@ -188,7 +188,7 @@ func (k *mdKeep) sorted() translator.Findings {
 // expiredItem, mdLocation and the sort): not its runbook.
 func mdCompact(f *translator.Finding) *translator.Finding {
 	c := &translator.Finding{Tool: f.Tool, Code: f.Code, Severity: f.Severity, Message: f.Message,
-		Location: f.Location, Resource: f.Resource, Located: f.Located, OutsideDiff: f.OutsideDiff}
+		Location: f.Location, Resource: f.Resource, Located: f.Located, LocatedText: f.LocatedText, OutsideDiff: f.OutsideDiff}
 	if f.Suppressed != nil {
 		s := *f.Suppressed
 		c.Suppressed = &s
@@ -674,7 +674,7 @@ func findingItem(l string, f *translator.Finding) string {
 		b.WriteString(messages.T(l, "md.resource", code(f.Resource)))
 	}
 	if f.Located != "" {
-		b.WriteString(" (" + esc(f.Located) + ")")
+		b.WriteString(" (" + esc(located(l, f)) + ")")
 	}
 	if f.OutsideDiff {
 		b.WriteString(messages.T(l, "md.outside_diff"))

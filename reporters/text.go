@@ -196,7 +196,7 @@ func (t *Text) finding(f *translator.Finding) {
 		t.lines(indent+messages.T(l, "text.resource"), indent+"  ", terminalFast(f.Resource), ansiDim)
 	}
 	if f.Located != "" {
-		t.lines(indent+messages.T(l, "text.located"), indent+"  ", terminalFast(f.Located), ansiDim)
+		t.lines(indent+messages.T(l, "text.located"), indent+"  ", terminalFast(located(l, f)), ansiDim)
 	}
 	if expired(f) {
 		note := messages.T(l, "text.expired", terminal(expiryDate(f)))

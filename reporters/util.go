@@ -105,3 +105,13 @@ func shorten(s string, max int) string {
 	r := []rune(s)
 	return string(r[:max-1]) + "…"
 }
+
+// located says where the locate stage put f, in lang: Located (English,
+// the JSON field) unless the run is in another language and the stage
+// left the phrase (LocatedText).
+func located(lang string, f *translator.Finding) string {
+	if f.LocatedText == nil || messages.Choose(lang) == messages.Default {
+		return f.Located
+	}
+	return truncate(f.LocatedText.In(lang), 600)
+}
