@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -68,5 +69,31 @@ func TestJapaneseDiffLimitReason(t *testing.T) {
 		if len(e.ours()) != 0 {
 			t.Errorf("lang %q: a finding in a file without a patch went inline", tc.lang)
 		}
+	}
+}
+
+// TestJapaneseCutListingReason: past the 3,000 files GET /pulls/{n}/files
+// lists ("Responses include a maximum of 3000 files",
+// https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files;
+// the fake cuts there and answers changed_files with every file), a
+// finding in an unlisted file is in the summary with the reason in the
+// run's language.
+func TestJapaneseCutListingReason(t *testing.T) {
+	files := make([]fakegithub.File, 0, 3001)
+	for i := 0; i < 3000; i++ {
+		files = append(files, fakegithub.File{Filename: fmt.Sprintf("a/%04d.txt", i), Status: "modified", Patch: "@@ -1 +1 @@\n-a\n+b"})
+	}
+	files = append(files, fakegithub.File{Filename: "z/last.yaml", Status: "added", Patch: addedPatch(5)})
+	e := newEnv(t)
+	e.srv.AddPR(fakegithub.PR{Number: 7, Head: "head1", Files: files})
+	fs := translator.Findings{find("z/last.yaml", 2, "G1", "past the cut")}
+	fs.AssignFingerprints()
+	r := NewReviewer(e.gh, "acme", "infra", 7, "head1", e.opts)
+	if err := r.Report(context.Background(), &translator.Run{Findings: fs, FailLevel: translator.SeverityError, Lang: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "GitHub の一覧にはプルリクエストの変更ファイル 3001 件のうち最初の 3000 件しかなく、このファイルは含まれていません"
+	if s := e.summary(); !strings.Contains(s, want) {
+		t.Errorf("summary lacks %q:\n%s", want, s)
 	}
 }
