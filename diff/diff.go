@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/runbook-translator/runbook-translator/messages"
+
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
 )
 
@@ -59,8 +61,11 @@ type File struct {
 	// forge sent no patch for it (a binary file, a diff too large to
 	// show) or one that could not be read. A finding in such a file
 	// cannot go inline, and summaries give this reason rather than
-	// "outside the diff", which would be a guess.
-	Unknown string
+	// "outside the diff", which would be a guess. It is English (the job
+	// log's words); UnknownMsg, when set, is the same reason as a message
+	// of the table, for a report in the run's language (UnknownIn).
+	Unknown    string
+	UnknownMsg messages.Msg
 	// lines maps a new-side line number to its kind.
 	lines map[int]LineKind
 	// text maps a new-side line the diff shows to its content (without
@@ -121,8 +126,21 @@ type Diff struct {
 	// Truncated, when set, says the forge's listing of the change was cut
 	// (GitHub lists at most 3,000 files of a pull request, GitLab stops
 	// at its diff limits): a path missing from the diff may still be part
-	// of the change, so "outside the diff" is not known for it.
-	Truncated string
+	// of the change, so "outside the diff" is not known for it. Like
+	// File.Unknown it is English; SetTruncated sets it with TruncatedMsg.
+	Truncated    string
+	TruncatedMsg messages.Msg
+}
+
+// SetUnknown sets the file's Unknown to m, in English for the job log.
+func (f *File) SetUnknown(m messages.Msg) {
+	f.Unknown, f.UnknownMsg = m.In(messages.Default), m
+}
+
+// SetTruncated says the listing was cut, with m as the reason (Truncated
+// gets its English).
+func (d *Diff) SetTruncated(m messages.Msg) {
+	d.Truncated, d.TruncatedMsg = m.In(messages.Default), m
 }
 
 // New returns an empty diff.
@@ -273,8 +291,10 @@ type Patch struct {
 	// Omitted, when Patch is empty, says why the forge left it out ("no
 	// patch: binary file or diff too large"); "" when the file has no
 	// changed lines to show (a pure rename, a mode change, an empty new
-	// file).
-	Omitted string
+	// file). OmittedMsg, when set, is the reason as a message of the
+	// table and takes the place of Omitted (whose English it has).
+	Omitted    string
+	OmittedMsg messages.Msg
 }
 
 // FromPatches builds a diff from a forge's per-file patches. A patch that
@@ -287,9 +307,14 @@ func FromPatches(ps []Patch) *Diff {
 	for _, p := range ps {
 		f, err := ParsePatch(p.Path, p.Patch)
 		if err != nil {
-			f = &File{Path: CleanPath(p.Path), Unknown: "its patch could not be read (" + err.Error() + ")"}
-		} else if p.Patch == "" && p.Omitted != "" && p.Status != "removed" {
-			f.Unknown = p.Omitted
+			f = &File{Path: CleanPath(p.Path)}
+			f.SetUnknown(messages.M("diff.patch_unreadable", err.Error()))
+		} else if p.Patch == "" && p.Status != "removed" {
+			if !p.OmittedMsg.IsZero() {
+				f.SetUnknown(p.OmittedMsg)
+			} else if p.Omitted != "" {
+				f.Unknown = p.Omitted
+			}
 		}
 		switch p.Status {
 		case "added":
@@ -323,6 +348,24 @@ func (d *Diff) Unknown(path string) string {
 	}
 	if f, ok := d.File(path); ok {
 		return f.Unknown
+	}
+	return d.Truncated
+}
+
+// UnknownIn is Unknown in lang, for a report: a reason kept as a message
+// is worded in lang, one kept only as text is given as it is.
+func (d *Diff) UnknownIn(lang, path string) string {
+	if d == nil {
+		return ""
+	}
+	if f, ok := d.File(path); ok {
+		if !f.UnknownMsg.IsZero() {
+			return f.UnknownMsg.In(lang)
+		}
+		return f.Unknown
+	}
+	if !d.TruncatedMsg.IsZero() {
+		return d.TruncatedMsg.In(lang)
 	}
 	return d.Truncated
 }

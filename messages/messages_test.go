@@ -107,8 +107,9 @@ func TestPlaceholders(t *testing.T) {
 	}
 }
 
-// callKey finds the literal key of a call into this package.
-var callKey = regexp.MustCompile(`messages\.(?:T|N|Get)\([^,()]+,\s*"([^"]+)"`)
+// callKey finds the literal key of a call into this package (M takes
+// the key first).
+var callKey = regexp.MustCompile(`messages\.(?:(?:T|N|Get)\([^,()]+,\s*|M\(\s*)"([^"]+)"`)
 
 // TestKeysUsedExist reads the repository's Go files: every key a call
 // names as a literal is in the English table (a misspelt key would show

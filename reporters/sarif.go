@@ -13,6 +13,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 func init() {
@@ -154,12 +155,15 @@ func NewSARIF(out io.Writer) *SARIF { return &SARIF{out: out} }
 func (s *SARIF) Report(_ context.Context, run *translator.Run) error { return report(s, run) }
 
 // Begin implements Streamer.
-func (s *SARIF) Begin(*translator.Run) error {
+func (s *SARIF) Begin(run *translator.Run) error {
 	if s.out == nil {
 		return fmt.Errorf("write sarif report: no output")
 	}
 	s.st = newSARIFState()
 	s.st.read = s.ReadFile
+	if run != nil {
+		s.st.lang = run.Lang
+	}
 	return nil
 }
 
@@ -182,6 +186,7 @@ func (s *SARIF) End(run *translator.Run) error {
 		st = newSARIFState()
 	}
 	s.st = nil
+	st.lang = run.Lang
 	st.finish(run.Tools)
 	st.fitGzip()
 	if s.warn != nil {
@@ -226,6 +231,9 @@ type sarifState struct {
 	cutRuns []string
 	// read reads a repository file for fix columns (SARIF.ReadFile).
 	read func(string) ([]byte, error)
+	// lang is the run's language, for the rules' generic help (people
+	// read it in GitHub code scanning); "" is the default.
+	lang string
 }
 
 type sarifToolRun struct {
@@ -897,7 +905,7 @@ func (st *sarifState) encode(w io.Writer) error {
 		ew.str("\n    {\n      \"tool\": {\n        \"driver\": ")
 		rules := make([]sarifRule, 0, len(r.ruleList))
 		for _, rule := range r.ruleList {
-			rules = append(rules, rule.sarif(r.tool))
+			rules = append(rules, rule.sarif(r.tool, st.lang))
 		}
 		ew.json(sarifDriver{Name: r.tool, InformationURI: toolInfoURIs[strings.ToLower(r.tool)], Rules: rules}, "        ")
 		ew.str("\n      },\n      \"results\": [")
@@ -954,7 +962,7 @@ func (e *errWriter) json(v any, prefix string) {
 // built from what belongs to the rule (the entry's title, owner and links,
 // the tool's own description and link) and says that each result's message
 // holds what the runbook says about that finding.
-func (rule *sarifRuleState) sarif(tool string) sarifRule {
+func (rule *sarifRuleState) sarif(tool, lang string) sarifRule {
 	rb := rule.rb
 	short := oneLine(rule.title)
 	if rb != nil && rb.Title != "" && !rb.IsFallback() {
@@ -988,7 +996,7 @@ func (rule *sarifRuleState) sarif(tool string) sarifRule {
 		}
 		help := rule.help
 		if !rule.uniform || strings.TrimSpace(help) == "" {
-			help = rule.genericHelp(tool)
+			help = rule.genericHelp(tool, lang)
 		}
 		out.Help = &sarifHelp{Text: help, Markdown: help}
 	}
@@ -1000,8 +1008,8 @@ func (rule *sarifRuleState) sarif(tool string) sarifRule {
 }
 
 // genericHelp is the help of a rule whose runbook reads differently per
-// finding: only what holds for every finding of the rule.
-func (rule *sarifRuleState) genericHelp(tool string) string {
+// finding: only what holds for every finding of the rule, in lang.
+func (rule *sarifRuleState) genericHelp(tool, lang string) string {
 	rb := rule.rb
 	var b strings.Builder
 	title := rb.Title
@@ -1012,10 +1020,9 @@ func (rule *sarifRuleState) genericHelp(tool string) string {
 	if rule.title != "" && rule.title != rb.Title {
 		fmt.Fprintf(&b, "%s: %s\n\n", markdown.Escape(tool), markdown.Escape(oneLine(rule.title)))
 	}
-	b.WriteString("The runbook for this rule is written for each finding (it names the file, the object or the values involved): " +
-		"what to do about one alert is in that alert's message, after the tool's own message.\n")
+	b.WriteString(messages.T(lang, "sarif.generic_help"))
 	if rb.Owner != "" {
-		fmt.Fprintf(&b, "\nOwner: %s\n", markdown.Escape(rb.Owner))
+		b.WriteString(messages.T(lang, "sarif.owner", markdown.Escape(rb.Owner)))
 	}
 	var links []string
 	for _, l := range rb.Links {
@@ -1027,7 +1034,7 @@ func (rule *sarifRuleState) genericHelp(tool string) string {
 		links = append(links, "<"+rule.url+">")
 	}
 	if len(links) > 0 {
-		fmt.Fprintf(&b, "\nSee: %s\n", strings.Join(links, ", "))
+		b.WriteString(messages.T(lang, "sarif.see", strings.Join(links, ", ")))
 	}
 	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // maxUnknownLogged bounds the log lines naming files whose lines are not
@@ -20,8 +21,10 @@ const maxListedFiles = 3000
 
 // noPatch is the reason given for a file GitHub lists without a patch:
 // "patch" is optional in the diff-entry schema, and GitHub leaves it out
-// for binary files and for diffs too large to show.
-const noPatch = "GitHub sent no patch for this file (a binary file, or a diff too large to show): its lines are not known"
+// for binary files and for diffs too large to show. Its words are in the
+// message table (messages/limits_en.go), so the summary gives them in the
+// run's language; the job log has the English.
+var noPatch = messages.M("diff.gh_no_patch")
 
 // diff reads the pull request first (checkHead, head.go): when its head
 // is not the analysed commit it returns the *StaleHeadError before
@@ -46,7 +49,7 @@ func (r *Reviewer) diff(ctx context.Context) (*diff.Diff, error) {
 	for _, f := range files {
 		p := diff.Patch{Path: f.GetFilename(), OldPath: f.GetPreviousFilename(), Status: f.GetStatus(), Patch: f.GetPatch()}
 		if f.Patch == nil {
-			p.Omitted = noPatch
+			p.OmittedMsg = noPatch
 		}
 		ps = append(ps, p)
 	}
@@ -57,7 +60,11 @@ func (r *Reviewer) diff(ctx context.Context) (*diff.Diff, error) {
 		if changed > len(files) {
 			total = fmt.Sprintf("%d", changed)
 		}
-		d.Truncated = fmt.Sprintf("GitHub lists only the first %d of the pull request's %s changed files and this file is not among them: whether the line is in the diff is not known", len(files), total)
+		if changed > len(files) {
+			d.SetTruncated(messages.M("diff.gh_truncated", len(files), changed))
+		} else {
+			d.SetTruncated(messages.M("diff.gh_truncated_more", len(files)))
+		}
 		r.logf("the file listing stops at %d of %s files; findings in other files go to the summary", len(files), total)
 	}
 	for _, l := range d.DescribeUnknown(maxUnknownLogged) {

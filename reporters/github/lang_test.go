@@ -2,10 +2,12 @@ package github
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/fakegithub"
 )
 
 // TestJapaneseAnnotationsAndCheckRun: the annotation text, the check run's
@@ -35,5 +37,63 @@ func TestJapaneseAnnotationsAndCheckRun(t *testing.T) {
 	}
 	if en := WorkflowCommand(f, ""); !strings.Contains(en, "(no line reported)") || !strings.Contains(en, ", owner @acme/platform") {
 		t.Errorf("English = %s", en)
+	}
+}
+
+// TestJapaneseDiffLimitReason: a file GitHub lists without a patch (the
+// fake leaves "patch" out when a file has none, as GitHub does for
+// binary files and diffs too large to show:
+// https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files)
+// has its finding in the summary with the reason in the run's language;
+// an English run keeps the English reason.
+func TestJapaneseDiffLimitReason(t *testing.T) {
+	for _, tc := range []struct{ lang, want, not string }{
+		{"ja", "GitHub からこのファイルのパッチが送られてきませんでした", "GitHub sent no patch"},
+		{"", "GitHub sent no patch for this file (a binary file, or a diff too large to show): its lines are not known", "パッチ"},
+	} {
+		e := newEnv(t)
+		e.srv.AddPR(fakegithub.PR{Number: 7, Head: "head1", Files: []fakegithub.File{
+			{Filename: "k8s/web.yaml", Status: "added", Patch: addedPatch(40)},
+			{Filename: "big.json", Status: "modified"},
+		}})
+		fs := translator.Findings{find("big.json", 2, "G1", "secret in a large file")}
+		fs.AssignFingerprints()
+		r := NewReviewer(e.gh, "acme", "infra", 7, "head1", e.opts)
+		if err := r.Report(context.Background(), &translator.Run{Findings: fs, FailLevel: translator.SeverityError, Lang: tc.lang}); err != nil {
+			t.Fatal(err)
+		}
+		s := e.summary()
+		if !strings.Contains(s, tc.want) || strings.Contains(s, tc.not) {
+			t.Errorf("lang %q: summary has no reason %q (or has %q):\n%s", tc.lang, tc.want, tc.not, s)
+		}
+		if len(e.ours()) != 0 {
+			t.Errorf("lang %q: a finding in a file without a patch went inline", tc.lang)
+		}
+	}
+}
+
+// TestJapaneseCutListingReason: past the 3,000 files GET /pulls/{n}/files
+// lists ("Responses include a maximum of 3000 files",
+// https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files;
+// the fake cuts there and answers changed_files with every file), a
+// finding in an unlisted file is in the summary with the reason in the
+// run's language.
+func TestJapaneseCutListingReason(t *testing.T) {
+	files := make([]fakegithub.File, 0, 3001)
+	for i := 0; i < 3000; i++ {
+		files = append(files, fakegithub.File{Filename: fmt.Sprintf("a/%04d.txt", i), Status: "modified", Patch: "@@ -1 +1 @@\n-a\n+b"})
+	}
+	files = append(files, fakegithub.File{Filename: "z/last.yaml", Status: "added", Patch: addedPatch(5)})
+	e := newEnv(t)
+	e.srv.AddPR(fakegithub.PR{Number: 7, Head: "head1", Files: files})
+	fs := translator.Findings{find("z/last.yaml", 2, "G1", "past the cut")}
+	fs.AssignFingerprints()
+	r := NewReviewer(e.gh, "acme", "infra", 7, "head1", e.opts)
+	if err := r.Report(context.Background(), &translator.Run{Findings: fs, FailLevel: translator.SeverityError, Lang: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "GitHub の一覧にはプルリクエストの変更ファイル 3001 件のうち最初の 3000 件しかなく、このファイルは含まれていません"
+	if s := e.summary(); !strings.Contains(s, want) {
+		t.Errorf("summary lacks %q:\n%s", want, s)
 	}
 }

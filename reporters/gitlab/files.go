@@ -10,6 +10,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Reasons a file's lines are not known. GitLab's diff limits
@@ -17,9 +18,11 @@ import (
 // diff past 10% of a limit and mark it too large past the limit; the API
 // then sends `diff: ""` with `collapsed` or `too_large` set
 // (https://docs.gitlab.com/api/merge_requests/#list-merge-request-diffs).
-const (
-	reasonTooLarge  = "GitLab marks this file's diff too large to show (diff limits): its lines are not known"
-	reasonCollapsed = "GitLab collapsed this file's diff (diff limits) and sent none of its lines"
+// Their words are in the message table (messages/limits_en.go), so the
+// summary gives them in the run's language; the job log has the English.
+var (
+	reasonTooLarge  = messages.M("diff.gl_too_large")
+	reasonCollapsed = messages.M("diff.gl_collapsed")
 )
 
 // maxUnknownLogged bounds the log lines naming files whose lines are not
@@ -42,8 +45,7 @@ func (r *Discussions) changes(ctx context.Context, ver *gl.MergeRequestDiffVersi
 	}
 	dm, info := model(files)
 	if overflow || strings.HasSuffix(ver.RealSize, "+") {
-		dm.Truncated = fmt.Sprintf("GitLab lists only %d files of this merge request (its diff limits; %s changed) and this file is not among them: whether the line is in the diff is not known",
-			len(files), orMore(ver.RealSize, len(files)))
+		dm.SetTruncated(messages.M("diff.gl_truncated", len(files), orMore(ver.RealSize, len(files))))
 		r.logf("the diff listing stops at %d files (diff limits); findings in other files go to the summary", len(files))
 	}
 	for _, l := range dm.DescribeUnknown(maxUnknownLogged) {
@@ -105,7 +107,7 @@ func (r *Discussions) diffs(ctx context.Context) (files []*gl.MergeRequestDiff, 
 func model(ds []*gl.MergeRequestDiff) (*diff.Diff, map[string]fileInfo) {
 	ps := make([]diff.Patch, 0, len(ds))
 	info := make(map[string]fileInfo, len(ds))
-	bad := map[string]string{}
+	bad := map[string]messages.Msg{}
 	for _, d := range ds {
 		patch := stripFileHeaders(d.Diff)
 		status := ""
@@ -124,14 +126,14 @@ func model(ds []*gl.MergeRequestDiff) (*diff.Diff, map[string]fileInfo) {
 		dp := diff.Patch{Path: p, OldPath: d.OldPath, Status: status, Patch: patch}
 		switch {
 		case d.TooLarge:
-			dp.Patch, dp.Omitted = "", reasonTooLarge
+			dp.Patch, dp.OmittedMsg = "", reasonTooLarge
 		case d.Collapsed && patch == "":
-			dp.Omitted = reasonCollapsed
+			dp.OmittedMsg = reasonCollapsed
 		}
 		ps = append(ps, dp)
 		old, err := contextOldLines(dp.Patch)
 		if err != nil {
-			bad[diff.CleanPath(p)] = fmt.Sprintf("its diff could not be read (%s: %v)", p, err)
+			bad[diff.CleanPath(p)] = messages.M("diff.gl_unreadable", p, err.Error())
 		}
 		oldPath := d.OldPath
 		if oldPath == "" {
@@ -142,7 +144,7 @@ func model(ds []*gl.MergeRequestDiff) (*diff.Diff, map[string]fileInfo) {
 	m := diff.FromPatches(ps)
 	for p, why := range bad {
 		if f, ok := m.File(p); ok && f.Unknown == "" {
-			f.Unknown = why
+			f.SetUnknown(why)
 		}
 	}
 	return m, info

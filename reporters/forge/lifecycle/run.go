@@ -323,7 +323,7 @@ func (s *state) place(in Input, prevRejected map[string]string) []*Draft {
 			// The file's lines may not be known (a bad or missing patch, a
 			// cut listing): say so rather than "outside the diff".
 			reason := comment.Reason(s.lang, comment.ReasonOutsideDiff)
-			if why := in.Diff.Unknown(f.Path); why != "" {
+			if why := in.Diff.UnknownIn(s.lang, f.Path); why != "" {
 				reason = why
 			}
 			s.notInline = append(s.notInline, comment.Entry{Finding: f, Reason: reason})

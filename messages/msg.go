@@ -1,0 +1,24 @@
+package messages
+
+// Msg is a message worded later, in the language of the report that
+// shows it. A model built before the run's language matters (the diff's
+// reasons why a file's lines are not known, computed from the forge's
+// answers) keeps a Msg next to its English text for the job log.
+type Msg struct {
+	Key  Key
+	Args []any
+}
+
+// M returns the message key with args, to be worded by In.
+func M(key Key, args ...any) Msg { return Msg{Key: key, Args: args} }
+
+// IsZero reports whether m names no message.
+func (m Msg) IsZero() bool { return m.Key == "" }
+
+// In returns m in lang ("" for the zero Msg).
+func (m Msg) In(lang string) string {
+	if m.IsZero() {
+		return ""
+	}
+	return T(lang, m.Key, m.Args...)
+}
