@@ -214,6 +214,10 @@ type Finding struct {
 	// suggestion for this finding ("the located line is a Helm template
 	// expression, not literal YAML"); empty otherwise.
 	FixNote string `json:"fix_note,omitempty"`
+	// FixNoteText is FixNote as a phrase of the message table, for reports
+	// in the run's language (FixNote is its English text); nil when the
+	// note has no phrase (notes of tool parsers).
+	FixNoteText *messages.Phrase `json:"-"`
 }
 
 // Fix is one way to resolve a finding: edits to files in the base dir.

@@ -32,6 +32,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
@@ -41,7 +42,7 @@ import (
 func Compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) (translator.Fix, error) {
 	out := translator.Fix{Description: fx.Description, Source: source}
 	if len(src) > 0 && !utf8Text(src) {
-		return out, notHere("the file is not UTF-8 text")
+		return out, notHereP("fixnote.not_utf8")
 	}
 	var final string
 	var err error
@@ -195,7 +196,7 @@ func kubeLocator(f *translator.Finding) docLocator {
 			d, ok = docs[0], true
 		}
 		if !ok {
-			return d, 0, notHere("the object %s is not found once in %s", orUnnamed(f.Resource), f.Path)
+			return d, 0, notHereP("fixnote.no_object", orUnnamed(f.Resource), f.Path)
 		}
 		return d, docEnd(newText(src), d.Root.Line), nil
 	}
@@ -393,22 +394,26 @@ func contains(xs []string, x string) bool {
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
+// helm says why a Helm template gets no fix.
+func helm(key messages.Key, args ...any) error {
+	return notHereP("fixnote.helm", messages.P(key, args...))
+}
+
 // computeTemplate edits a Helm template only on the located line, and only
 // when that line is a literal "key: value" the single edit of the fix
 // sets or deletes; anything else in a template may come from a helper or
 // a value, and changing the rendered text there would be a guess.
 func computeTemplate(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
-	const why = "the file is a Helm template: "
 	if strings.HasPrefix(f.Located, "approximate:") || f.Line == 0 {
-		return "", notHere(why + "the template has no literal line for the field")
+		return "", helm("fixnote.helm_literal")
 	}
 	if len(fx.Edits) != 1 {
-		return "", notHere(why+"only a fix of one edit on the located line is made, this one has %d", len(fx.Edits))
+		return "", helm("fixnote.helm_one", len(fx.Edits))
 	}
 	ed := fx.Edits[0]
 	op, p := ed.Op()
 	if op == "add" {
-		return "", notHere(why + "list items are not added to templates")
+		return "", helm("fixnote.helm_add")
 	}
 	fp, err := locate.ParseFieldPath(p)
 	if err != nil {
@@ -420,15 +425,15 @@ func computeTemplate(src string, f *translator.Finding, fx runbooks.Fix) (string
 	ln := t.line(f.Line)
 	body := strings.TrimLeft(ln, " ")
 	if strings.HasPrefix(body, "- ") {
-		return "", notHere(why+"line %d is a list item", f.Line)
+		return "", helm("fixnote.helm_item", f.Line)
 	}
 	k, rest, ok := strings.Cut(body, ":")
 	if !ok || strings.Trim(k, `"'`) != key {
-		return "", notHere(why+"line %d is not the %s the fix changes", f.Line, key)
+		return "", helm("fixnote.helm_key", f.Line, key)
 	}
 	rest = strings.TrimSpace(stripComment(rest))
 	if rest == "" || strings.Contains(rest, "{{") || strings.ContainsAny(rest[:1], "|>{[&*!") {
-		return "", notHere(why+"the value on line %d is not a literal scalar", f.Line)
+		return "", helm("fixnote.helm_scalar", f.Line)
 	}
 	switch op {
 	case "delete":

@@ -8,6 +8,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/repofs"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
@@ -115,31 +116,32 @@ func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 		f.Fixes = append(fixes, f.Fixes...)
 		return nil
 	}
-	f.FixNote = truncate(note, maxNote)
+	f.FixNote = truncate(note.In(messages.Default), maxNote)
+	f.FixNoteText = note
 	return nil
 }
 
 // compute returns the fixes of e for f, or why there are none.
-func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.Fix, string) {
+func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.Fix, *messages.Phrase) {
 	if f.Path == "" {
-		return nil, "the finding names no file to fix"
+		return nil, messages.P("fixnote.no_file")
 	}
 	src, err := s.read(f.Path)
 	if err != nil {
-		return nil, fmt.Sprintf("%s cannot be read: %v", f.Path, err)
+		return nil, messages.P("fixnote.unreadable", f.Path, err.Error())
 	}
 	var out []translator.Fix
-	note := ""
+	var note *messages.Phrase
 	for _, fx := range e.Fix {
 		got, err := Compute([]byte(src), f, fx, "runbook:"+e.ID)
 		switch {
 		case err != nil:
-			if note == "" {
-				note = fmt.Sprintf("%s: %v", fx.Description, err)
+			if note == nil {
+				note = messages.P("fixnote.because", fx.Description, notePhrase(err))
 			}
 		case len(got.Edits) == 0:
-			if note == "" {
-				note = fmt.Sprintf("%s: %s already holds what the fix sets", fx.Description, f.Path)
+			if note == nil {
+				note = messages.P("fixnote.already", fx.Description, f.Path)
 			}
 		default:
 			out = append(out, got)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/runbook-translator/runbook-translator/internal/fieldpath"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // The YAML editor changes the text, never re-serialises it: yaml.v3 gives
@@ -28,12 +29,32 @@ type yamlOp struct {
 
 // errNotHere is an edit that cannot be made in this file; the message
 // says why, for Finding.FixNote.
-type errNotHere struct{ msg string }
+// p, when set, is the message as a phrase (msg is its English text).
+type errNotHere struct {
+	msg string
+	p   *messages.Phrase
+}
 
 func (e *errNotHere) Error() string { return e.msg }
 
 func notHere(format string, args ...any) error {
-	return &errNotHere{fmt.Sprintf(format, args...)}
+	return &errNotHere{msg: fmt.Sprintf(format, args...)}
+}
+
+// notHereP is notHere with a message of the message table.
+func notHereP(key messages.Key, args ...any) error {
+	p := messages.P(key, args...)
+	return &errNotHere{msg: p.In(messages.Default), p: p}
+}
+
+// notePhrase is err for a FixNote phrase: its phrase when it has one, else
+// its English text (an argument shown as is in every language).
+func notePhrase(err error) any {
+	var e *errNotHere
+	if errors.As(err, &e) && e.p != nil {
+		return e.p
+	}
+	return err.Error()
 }
 
 // ytarget is where one edit lands in a document.

@@ -25,7 +25,7 @@ func (t *Text) fix(f *translator.Finding) {
 	label := messages.T(l, "text.fix")
 	if len(f.Fixes) == 0 {
 		if f.FixNote != "" {
-			t.lines(indent+label, indent+"  ", messages.T(l, "text.fix_none", terminal(oneLine(f.FixNote))), ansiDim)
+			t.lines(indent+label, indent+"  ", messages.T(l, "text.fix_none", terminal(oneLine(fixNote(l, f)))), ansiDim)
 		}
 		return
 	}

@@ -109,6 +109,14 @@ func shorten(s string, max int) string {
 // located says where the locate stage put f, in lang: Located (English,
 // the JSON field) unless the run is in another language and the stage
 // left the phrase (LocatedText).
+// fixNote is f.FixNote in lang (its phrase when there is one).
+func fixNote(lang string, f *translator.Finding) string {
+	if f.FixNoteText == nil || messages.Choose(lang) == messages.Default {
+		return f.FixNote
+	}
+	return truncate(f.FixNoteText.In(lang), 600)
+}
+
 func located(lang string, f *translator.Finding) string {
 	if f.LocatedText == nil || messages.Choose(lang) == messages.Default {
 		return f.Located

@@ -145,7 +145,11 @@ func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *
 		if f.FixNote == "" {
 			return nil
 		}
-		return &Prepared{Path: f.Path, Why: f.FixNote, Lang: lang}
+		why := f.FixNote
+		if f.FixNoteText != nil && messages.Choose(lang) != messages.Default {
+			why = f.FixNoteText.In(lang)
+		}
+		return &Prepared{Path: f.Path, Why: why, Lang: lang}
 	}
 	p := &Prepared{Fix: f.Fixes[0], Path: f.Path, Lang: lang}
 	if read == nil {

@@ -1,0 +1,22 @@
+package messages
+
+// Why a runbook entry's fix: block gave no suggestion
+// (translator.Finding.FixNoteText); the English text is Finding.FixNote,
+// byte for byte. An error that has no key is an argument of fix.because.
+var fixnoteEn = map[Key]string{
+	"fixnote.no_file":      "the finding names no file to fix",
+	"fixnote.unreadable":   "%s cannot be read: %v",
+	"fixnote.because":      "%s: %v",
+	"fixnote.already":      "%s: %s already holds what the fix sets",
+	"fixnote.not_utf8":     "the file is not UTF-8 text",
+	"fixnote.no_object":    "the object %s is not found once in %s",
+	"fixnote.helm":         "the file is a Helm template: %s",
+	"fixnote.helm_literal": "the template has no literal line for the field",
+	"fixnote.helm_one":     "only a fix of one edit on the located line is made, this one has %d",
+	"fixnote.helm_add":     "list items are not added to templates",
+	"fixnote.helm_item":    "line %d is a list item",
+	"fixnote.helm_key":     "line %d is not the %s the fix changes",
+	"fixnote.helm_scalar":  "the value on line %d is not a literal scalar",
+}
+
+func init() { add(en, fixnoteEn) }
