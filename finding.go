@@ -195,9 +195,9 @@ type Finding struct {
 	// Located says how a finding without a line got one ("resource found at
 	// k8s/web.yaml:12"); empty when the tool gave the line.
 	Located string `json:"located,omitempty"`
-	// LocatedText is Located as a phrase of the message table, for reports
+	// LocatedText is Located as a message of the table, for reports
 	// in the run's language (Located is its English text).
-	LocatedText *messages.Phrase `json:"-"`
+	LocatedText messages.Msg `json:"-"`
 	// OutsideDiff is set by the diff filter: the finding counts, but cannot
 	// be shown inline and belongs in the summary.
 	OutsideDiff bool `json:"outside_diff,omitempty"`
@@ -214,10 +214,10 @@ type Finding struct {
 	// suggestion for this finding ("the located line is a Helm template
 	// expression, not literal YAML"); empty otherwise.
 	FixNote string `json:"fix_note,omitempty"`
-	// FixNoteText is FixNote as a phrase of the message table, for reports
-	// in the run's language (FixNote is its English text); nil when the
-	// note has no phrase (notes of tool parsers).
-	FixNoteText *messages.Phrase `json:"-"`
+	// FixNoteText is FixNote as a message of the table, for reports
+	// in the run's language (FixNote is its English text); zero when the
+	// note has no message key (notes of tool parsers).
+	FixNoteText messages.Msg `json:"-"`
 }
 
 // Fix is one way to resolve a finding: edits to files in the base dir.

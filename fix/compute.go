@@ -396,7 +396,7 @@ func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) 
 
 // helm says why a Helm template gets no fix.
 func helm(key messages.Key, args ...any) error {
-	return notHereP("fixnote.helm", messages.P(key, args...))
+	return notHereP("fixnote.helm", messages.M(key, args...))
 }
 
 // computeTemplate edits a Helm template only on the located line, and only

@@ -22,7 +22,7 @@ func TestFixNotePhrase(t *testing.T) {
 	if err.Error() != en {
 		t.Errorf("English = %q", err.Error())
 	}
-	p, ok := notePhrase(err).(*messages.Phrase)
+	p, ok := notePhrase(err).(messages.Msg)
 	if !ok {
 		t.Fatalf("no phrase: %T", notePhrase(err))
 	}

@@ -122,26 +122,26 @@ func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 }
 
 // compute returns the fixes of e for f, or why there are none.
-func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.Fix, *messages.Phrase) {
+func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.Fix, messages.Msg) {
 	if f.Path == "" {
-		return nil, messages.P("fixnote.no_file")
+		return nil, messages.M("fixnote.no_file")
 	}
 	src, err := s.read(f.Path)
 	if err != nil {
-		return nil, messages.P("fixnote.unreadable", f.Path, err.Error())
+		return nil, messages.M("fixnote.unreadable", f.Path, err.Error())
 	}
 	var out []translator.Fix
-	var note *messages.Phrase
+	var note messages.Msg
 	for _, fx := range e.Fix {
 		got, err := Compute([]byte(src), f, fx, "runbook:"+e.ID)
 		switch {
 		case err != nil:
-			if note == nil {
-				note = messages.P("fixnote.because", fx.Description, notePhrase(err))
+			if note.IsZero() {
+				note = messages.M("fixnote.because", fx.Description, notePhrase(err))
 			}
 		case len(got.Edits) == 0:
-			if note == nil {
-				note = messages.P("fixnote.already", fx.Description, f.Path)
+			if note.IsZero() {
+				note = messages.M("fixnote.already", fx.Description, f.Path)
 			}
 		default:
 			out = append(out, got)

@@ -32,7 +32,7 @@ type yamlOp struct {
 // p, when set, is the message as a phrase (msg is its English text).
 type errNotHere struct {
 	msg string
-	p   *messages.Phrase
+	p   messages.Msg
 }
 
 func (e *errNotHere) Error() string { return e.msg }
@@ -43,7 +43,7 @@ func notHere(format string, args ...any) error {
 
 // notHereP is notHere with a message of the message table.
 func notHereP(key messages.Key, args ...any) error {
-	p := messages.P(key, args...)
+	p := messages.M(key, args...)
 	return &errNotHere{msg: p.In(messages.Default), p: p}
 }
 
@@ -51,7 +51,7 @@ func notHereP(key messages.Key, args ...any) error {
 // its English text (an argument shown as is in every language).
 func notePhrase(err error) any {
 	var e *errNotHere
-	if errors.As(err, &e) && e.p != nil {
+	if errors.As(err, &e) && !e.p.IsZero() {
 		return e.p
 	}
 	return err.Error()

@@ -253,7 +253,7 @@ func firstContentLine(lines []string) int {
 // mapTemplate moves a finding located in a rendered stream to its template.
 // It returns false when there is no template under the root; the finding
 // then stays on the rendered stream.
-func (s *Stage) mapTemplate(f *translator.Finding, c candDoc, steps []step, desc *messages.Phrase, line int) bool {
+func (s *Stage) mapTemplate(f *translator.Finding, c candDoc, steps []step, desc messages.Msg, line int) bool {
 	tmpl := s.templateFile(c.doc.source)
 	if tmpl == "" {
 		return false
@@ -278,13 +278,13 @@ func (s *Stage) mapTemplate(f *translator.Finding, c candDoc, steps []step, desc
 	switch {
 	case m.exact:
 		f.Line, f.Column = m.line+1, m.col
-		setLocated(f, messages.P("loc.helm_exact", desc, tmpl, f.Line, rendered))
+		setLocated(f, messages.M("loc.helm_exact", desc, tmpl, f.Line, rendered))
 	case m.line >= 0:
 		f.Line, f.Column = m.line+1, m.col
-		setLocated(f, messages.P("loc.helm_approx", desc, rendered, tmpl, m.fields, f.Line))
+		setLocated(f, messages.M("loc.helm_approx", desc, rendered, tmpl, m.fields, f.Line))
 	default:
 		f.Line, f.Column = firstContentLine(lines)+1, 1
-		setLocated(f, messages.P("loc.helm_first", desc, rendered, tmpl))
+		setLocated(f, messages.M("loc.helm_first", desc, rendered, tmpl))
 	}
 	return true
 }

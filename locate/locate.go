@@ -580,7 +580,7 @@ var containerWord = map[string]messages.Key{
 
 // setLocated says where the finding was put: Located in English (also the
 // JSON field), LocatedText for reports in the run's language.
-func setLocated(f *translator.Finding, p *messages.Phrase) {
+func setLocated(f *translator.Finding, p messages.Msg) {
 	f.Located = truncate(p.In(messages.Default), maxLocated)
 	f.LocatedText = p
 }
@@ -607,7 +607,7 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 	d := c.doc
 	res := truncate(f.Resource, 200)
 	var steps []step
-	var desc *messages.Phrase
+	var desc messages.Msg
 	for _, t := range s.targets(f, d) {
 		p, r := pick(d.root, t.paths)
 		if len(r.steps) == 0 || (t.needFull && !r.full) {
@@ -616,13 +616,13 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 		steps = r.steps
 		switch {
 		case r.full && t.container:
-			desc = messages.P("loc.container", messages.P(containerWord[steps[len(steps)-2].key]), steps[len(steps)-1].name, res)
+			desc = messages.M("loc.container", messages.M(containerWord[steps[len(steps)-2].key]), steps[len(steps)-1].name, res)
 		case r.full:
-			desc = messages.P("loc.field", fieldString(steps), res)
+			desc = messages.M("loc.field", fieldString(steps), res)
 		case r.several:
-			desc = messages.P("loc.several", p, res, fieldString(steps))
+			desc = messages.M("loc.several", p, res, fieldString(steps))
 		default:
-			desc = messages.P("loc.unset", p, res, fieldString(steps))
+			desc = messages.M("loc.unset", p, res, fieldString(steps))
 		}
 		break
 	}
@@ -635,7 +635,7 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 		} else {
 			return false
 		}
-		desc = messages.P("loc.resource", res)
+		desc = messages.M("loc.resource", res)
 	}
 	last := steps[len(steps)-1]
 	line, col, end := last.at.Line, last.at.Column, 0
@@ -652,7 +652,7 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 	}
 	f.Path = c.file.path
 	f.Line, f.Column, f.EndLine, f.EndColumn = line, col, end, 0
-	setLocated(f, messages.P("loc.at", desc, c.file.path, line))
+	setLocated(f, messages.M("loc.at", desc, c.file.path, line))
 	return true
 }
 

@@ -229,18 +229,18 @@ func (s *Stage) locateTerraform(f *translator.Finding) bool {
 	res := truncate(f.Resource, 200)
 	def := b.block.DefRange()
 	line, col, end := def.Start.Line, def.Start.Column, b.block.Range().End.Line
-	desc := messages.P("loc.resource", res)
+	desc := messages.M("loc.resource", res)
 	if h := s.hint(f); h != "" {
 		if p, err := parsePath(h); err == nil {
 			if rng, got, ok := tfAttribute(b.block.Body, p); ok {
 				line, col, end = rng.Start.Line, rng.Start.Column, rng.End.Line
 				if got == p.String() {
-					desc = messages.P("loc.attr", got, res)
+					desc = messages.M("loc.attr", got, res)
 				} else {
-					desc = messages.P("loc.attr_unset", p.String(), res, got)
+					desc = messages.M("loc.attr_unset", p.String(), res, got)
 				}
 			} else {
-				desc = messages.P("loc.attr_block", p.String(), res)
+				desc = messages.M("loc.attr_block", p.String(), res)
 			}
 		}
 	}
@@ -249,7 +249,7 @@ func (s *Stage) locateTerraform(f *translator.Finding) bool {
 	}
 	f.Path = b.file
 	f.Line, f.Column, f.EndLine, f.EndColumn = line, col, end, 0
-	setLocated(f, messages.P("loc.at", desc, b.file, line))
+	setLocated(f, messages.M("loc.at", desc, b.file, line))
 	return true
 }
 

@@ -15,10 +15,18 @@ func M(key Key, args ...any) Msg { return Msg{Key: key, Args: args} }
 // IsZero reports whether m names no message.
 func (m Msg) IsZero() bool { return m.Key == "" }
 
-// In returns m in lang ("" for the zero Msg).
+// In returns m in lang ("" for the zero Msg). An argument that is itself a
+// Msg is worded in the same language (locate's "%s at %s:%d" around the
+// field it found).
 func (m Msg) In(lang string) string {
 	if m.IsZero() {
 		return ""
 	}
-	return T(lang, m.Key, m.Args...)
+	args := append([]any(nil), m.Args...)
+	for i, a := range args {
+		if q, ok := a.(Msg); ok {
+			args[i] = q.In(lang)
+		}
+	}
+	return T(lang, m.Key, args...)
 }

@@ -111,14 +111,14 @@ func shorten(s string, max int) string {
 // left the phrase (LocatedText).
 // fixNote is f.FixNote in lang (its phrase when there is one).
 func fixNote(lang string, f *translator.Finding) string {
-	if f.FixNoteText == nil || messages.Choose(lang) == messages.Default {
+	if f.FixNoteText.IsZero() || messages.Choose(lang) == messages.Default {
 		return f.FixNote
 	}
 	return truncate(f.FixNoteText.In(lang), 600)
 }
 
 func located(lang string, f *translator.Finding) string {
-	if f.LocatedText == nil || messages.Choose(lang) == messages.Default {
+	if f.LocatedText.IsZero() || messages.Choose(lang) == messages.Default {
 		return f.Located
 	}
 	return truncate(f.LocatedText.In(lang), 600)

@@ -146,7 +146,7 @@ func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *
 			return nil
 		}
 		why := f.FixNote
-		if f.FixNoteText != nil && messages.Choose(lang) != messages.Default {
+		if !f.FixNoteText.IsZero() && messages.Choose(lang) != messages.Default {
 			why = f.FixNoteText.In(lang)
 		}
 		return &Prepared{Path: f.Path, Why: why, Lang: lang}
