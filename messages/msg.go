@@ -30,3 +30,13 @@ func (m Msg) In(lang string) string {
 	}
 	return T(lang, m.Key, args...)
 }
+
+// Or returns english, the message's English text as a model keeps it
+// (Finding.Located, Finding.FixNote), unless lang is another language and
+// m names the message: then m in lang.
+func (m Msg) Or(lang, english string) string {
+	if m.IsZero() || Choose(lang) == Default {
+		return english
+	}
+	return m.In(lang)
+}

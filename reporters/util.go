@@ -106,20 +106,13 @@ func shorten(s string, max int) string {
 	return string(r[:max-1]) + "…"
 }
 
-// located says where the locate stage put f, in lang: Located (English,
-// the JSON field) unless the run is in another language and the stage
-// left the phrase (LocatedText).
-// fixNote is f.FixNote in lang (its phrase when there is one).
-func fixNote(lang string, f *translator.Finding) string {
-	if f.FixNoteText.IsZero() || messages.Choose(lang) == messages.Default {
-		return f.FixNote
-	}
-	return truncate(f.FixNoteText.In(lang), 600)
+// located says where the locate stage put f, in lang (Located, the JSON
+// field, is its English text).
+func located(lang string, f *translator.Finding) string {
+	return f.LocatedText.Or(lang, f.Located)
 }
 
-func located(lang string, f *translator.Finding) string {
-	if f.LocatedText.IsZero() || messages.Choose(lang) == messages.Default {
-		return f.Located
-	}
-	return truncate(f.LocatedText.In(lang), 600)
+// fixNote is f.FixNote in lang.
+func fixNote(lang string, f *translator.Finding) string {
+	return f.FixNoteText.Or(lang, f.FixNote)
 }

@@ -145,11 +145,7 @@ func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *
 		if f.FixNote == "" {
 			return nil
 		}
-		why := f.FixNote
-		if !f.FixNoteText.IsZero() && messages.Choose(lang) != messages.Default {
-			why = f.FixNoteText.In(lang)
-		}
-		return &Prepared{Path: f.Path, Why: why, Lang: lang}
+		return &Prepared{Path: f.Path, Why: f.FixNoteText.Or(lang, f.FixNote), Lang: lang}
 	}
 	p := &Prepared{Fix: f.Fixes[0], Path: f.Path, Lang: lang}
 	if read == nil {
