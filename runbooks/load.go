@@ -344,6 +344,9 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []e
 				fail(line, "entry %q: translation %q: needs title and body", name, lang)
 				continue
 			}
+			if len(tr.Fix) > len(e.Fix) {
+				fail(line, "entry %q: translation %q: %d fix descriptions for %d fixes", name, lang, len(tr.Fix), len(e.Fix))
+			}
 			if c.trans == nil {
 				c.trans = map[string]*template.Template{}
 			}

@@ -40,6 +40,12 @@
 //	          ...                            #   and the file after the first fix
 //	        fixed: |
 //	          ...
+//	    translations:                        # optional, per language: title, body
+//	      ja:                                #   and the fixes' descriptions in order
+//	        title: 特権コンテナ
+//	        body: |
+//	          ...
+//	        fix: [特権モードを無効にする]
 //	disable: [some-entry-id]                 # drop an entry of an earlier catalog
 //
 // Matching precedence: exact tool+code, then code alone, then message
@@ -83,10 +89,13 @@ type Entry struct {
 	Source string `yaml:"-"`
 }
 
-// Translation is an entry's title and body in one language.
+// Translation is an entry's title and body in one language, and the
+// descriptions of its fix alternatives (Fix), in the order of Entry.Fix; a
+// fix without one keeps its description.
 type Translation struct {
-	Title string `yaml:"title"`
-	Body  string `yaml:"body"`
+	Title string   `yaml:"title"`
+	Body  string   `yaml:"body"`
+	Fix   []string `yaml:"fix,omitempty"`
 }
 
 // Matcher says which findings an entry is for.
