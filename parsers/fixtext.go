@@ -1,9 +1,9 @@
 package parsers
 
 import (
-	"errors"
-	"fmt"
 	"unicode/utf8"
+
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Tools give fix positions in their own units: SARIF in UTF-16 code units
@@ -55,7 +55,7 @@ func (t *fileText) content(n int) ([]byte, bool) {
 	return t.src[t.starts[n-1]:end], true
 }
 
-var errPastLine = errors.New("past the end of the line")
+var errPastLine = messages.Errorf("pfix.past_line")
 
 // byteColumn converts a 1-based column in unit on line n to a 1-based
 // byte column. The column just past the line's end is allowed.
@@ -65,14 +65,14 @@ func (t *fileText) byteColumn(n, col, unit int) (int, error) {
 		if n == len(t.starts)+1 && col == 1 {
 			return 1, nil // the end of the file
 		}
-		return 0, fmt.Errorf("line %d: the file has %d lines", n, len(t.starts))
+		return 0, messages.Errorf("pfix.lines", n, len(t.starts))
 	}
 	if col < 1 {
 		col = 1
 	}
 	off, err := unitsToBytes(line, col-1, unit)
 	if err != nil {
-		return 0, fmt.Errorf("line %d column %d: %w", n, col, err)
+		return 0, messages.Errorf("pfix.line_column", n, col, messages.Of(err))
 	}
 	return off + 1, nil
 }
@@ -114,7 +114,7 @@ func unitsToBytes(b []byte, n, unit int) (int, error) {
 			w = 2
 		}
 		if w > n {
-			return 0, errors.New("the column splits a character")
+			return 0, messages.Errorf("pfix.splits")
 		}
 		n -= w
 		off += size
@@ -164,7 +164,7 @@ func newFileCache(opts Options) *fileCache {
 // get returns the text of a repository-relative path.
 func (c *fileCache) get(p string) (*fileText, error) {
 	if c.read == nil {
-		return nil, errors.New("files are not read for this input")
+		return nil, messages.Errorf("pfix.not_read")
 	}
 	if t, ok := c.m[p]; ok {
 		return t, nil

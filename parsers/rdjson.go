@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Reviewdog Diagnostic Format (github.com/reviewdog/reviewdog, proto/rdf):
@@ -263,26 +264,27 @@ func rdFinding(opts Options, d *rdDiagnostic, src *rdSource, sev rdSeverity) *tr
 // reviewdog suggests as whole lines: the text replaces them, an empty
 // text deletes them.
 func rdFixes(f *translator.Finding, ss []rdSuggestion) {
-	var bad []string
+	var bad []messages.Msg
 	for i, s := range ss {
 		e, err := rdEdit(f.Path, s)
 		if err != nil {
-			bad = append(bad, fmt.Sprintf("suggestion %d %v", i+1, err))
+			bad = append(bad, messages.M("pfix.rd_one", i+1, messages.Of(err)))
 			continue
 		}
 		f.Fixes = append(f.Fixes, translator.Fix{Source: f.Tool, Edits: []translator.Edit{e}})
 	}
 	if len(bad) > 0 {
-		f.FixNote = "left out: " + strings.Join(bad, "; ")
+		f.FixNoteText = messages.M("pfix.rd", messages.Join(bad...))
+		f.FixNote = f.FixNoteText.In(messages.Default)
 	}
 }
 
 func rdEdit(path string, s rdSuggestion) (translator.Edit, error) {
 	if path == "" {
-		return translator.Edit{}, errors.New("has no file: the diagnostic's location has no path")
+		return translator.Edit{}, messages.Errorf("pfix.rd_no_file")
 	}
 	if s.Range == nil || s.Range.Start.Line <= 0 || s.Range.Start.Line > translator.MaxLine {
-		return translator.Edit{}, errors.New("has no start line")
+		return translator.Edit{}, messages.Errorf("pfix.rd_no_start")
 	}
 	st, en := s.Range.Start, s.Range.End
 	e := translator.Edit{Path: path, StartLine: st.Line, Text: s.Text}
@@ -292,7 +294,7 @@ func rdEdit(path string, s rdSuggestion) (translator.Edit, error) {
 			last = en.Line
 		}
 		if last < st.Line || last >= translator.MaxLine {
-			return translator.Edit{}, fmt.Errorf("ends at line %d, before it starts", last)
+			return translator.Edit{}, messages.Errorf("pfix.rd_ends", last)
 		}
 		e.StartColumn, e.EndLine, e.EndColumn = 1, last+1, 1
 		if e.Text != "" {
@@ -313,7 +315,7 @@ func rdEdit(path string, s rdSuggestion) (translator.Edit, error) {
 	}
 	if e.EndLine < e.StartLine || (e.EndLine == e.StartLine && e.EndColumn < e.StartColumn) ||
 		e.EndLine > translator.MaxLine || e.StartColumn > translator.MaxLine || e.EndColumn > translator.MaxLine {
-		return translator.Edit{}, fmt.Errorf("range %d:%d-%d:%d ends before it starts", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
+		return translator.Edit{}, messages.Errorf("pfix.rd_order", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
 	}
 	return e, nil
 }

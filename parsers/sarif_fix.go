@@ -2,12 +2,11 @@ package parsers
 
 import (
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // sarifFix is a result's fix (SARIF 2.1.0 §3.55): changes to artifacts,
@@ -71,7 +70,7 @@ func (sr *sarifReader) fixes(run *sarifRun, f *translator.Finding, fixes []sarif
 	case run.ColumnKind == "unicodeCodePoints":
 		unit = unitRunes
 	}
-	var notes []string
+	var notes []messages.Msg
 	for i, fx := range fixes {
 		out := translator.Fix{Source: f.Tool, Description: bounded(msgText(fx.Description), maxExtra)}
 		err := func() error {
@@ -82,7 +81,7 @@ func (sr *sarifReader) fixes(run *sarifRun, f *translator.Finding, fixes []sarif
 				}
 				path := sarifPath(sr.opts, run, al)
 				if path == "" || hasURIScheme(path) || strings.HasPrefix(path, "/") {
-					return fmt.Errorf("it changes %q, not a file in the repository", bounded(al.URI, 200))
+					return messages.Errorf("pfix.not_repo", bounded(al.URI, 200))
 				}
 				for _, r := range ch.Replacements {
 					e, err := sr.sarifEdit(path, r, unit)
@@ -93,18 +92,19 @@ func (sr *sarifReader) fixes(run *sarifRun, f *translator.Finding, fixes []sarif
 				}
 			}
 			if len(out.Edits) == 0 {
-				return errors.New("it has no replacements")
+				return messages.Errorf("pfix.no_replacements")
 			}
 			return nil
 		}()
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("fix %d: %v", i+1, err))
+			notes = append(notes, messages.M("pfix.fix", i+1, messages.Of(err)))
 			continue
 		}
 		f.Fixes = append(f.Fixes, out)
 	}
 	if len(notes) > 0 {
-		f.FixNote = "left out of the SARIF log's fixes: " + strings.Join(notes, "; ")
+		f.FixNoteText = messages.M("pfix.sarif", messages.Join(notes...))
+		f.FixNote = f.FixNoteText.In(messages.Default)
 	}
 }
 
@@ -117,7 +117,7 @@ func (sr *sarifReader) sarifEdit(path string, r sarifReplacement, unit int) (tra
 		case ic.Binary != "":
 			b, err := base64.StdEncoding.DecodeString(ic.Binary)
 			if err != nil || !utf8.Valid(b) {
-				return e, errors.New("its insertedContent is binary, not text")
+				return e, messages.Errorf("pfix.binary")
 			}
 			e.Text = string(b)
 		}
@@ -132,13 +132,13 @@ func (sr *sarifReader) sarifEdit(path string, r sarifReplacement, unit int) (tra
 		}
 		e.StartLine, e.StartColumn, e.EndLine, e.EndColumn = reg.StartLine, max(reg.StartColumn, 1), endLine, reg.EndColumn
 		if e.EndLine < e.StartLine || (e.EndLine == e.StartLine && e.EndColumn < e.StartColumn) {
-			return e, fmt.Errorf("its deletedRegion %d:%d-%d:%d ends before it starts", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
+			return e, messages.Errorf("pfix.del_order", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
 		}
 		return e, nil
 	}
 	text, err := sr.files.get(path)
 	if err != nil {
-		return e, fmt.Errorf("%s, and %s could not be read to turn that into byte columns (%v)", needsText(unit, reg), path, err)
+		return e, messages.Errorf("pfix.unread", needsText(unit, reg), path, messages.Of(err))
 	}
 	switch {
 	case reg.StartLine > 0:
@@ -148,7 +148,7 @@ func (sr *sarifReader) sarifEdit(path string, r sarifReplacement, unit int) (tra
 		}
 		sc, err := text.byteColumn(reg.StartLine, max(reg.StartColumn, 1), unit)
 		if err != nil {
-			return e, fmt.Errorf("deletedRegion start in %s: %v", path, err)
+			return e, messages.Errorf("pfix.del_start", path, messages.Of(err))
 		}
 		var ec int
 		if reg.EndColumn > 0 {
@@ -156,17 +156,17 @@ func (sr *sarifReader) sarifEdit(path string, r sarifReplacement, unit int) (tra
 		} else {
 			var ok bool
 			if ec, ok = text.lineEndColumn(endLine); !ok {
-				err = fmt.Errorf("line %d: the file has %d lines", endLine, len(text.starts))
+				err = messages.Errorf("pfix.lines", endLine, len(text.starts))
 			}
 		}
 		if err != nil {
-			return e, fmt.Errorf("deletedRegion end in %s: %v", path, err)
+			return e, messages.Errorf("pfix.del_end", path, messages.Of(err))
 		}
 		e.StartLine, e.StartColumn, e.EndLine, e.EndColumn = reg.StartLine, sc, endLine, ec
 	case reg.CharOffset != nil && *reg.CharOffset >= 0:
 		start, err := unitsToBytes(text.src, *reg.CharOffset, unit)
 		if err != nil {
-			return e, fmt.Errorf("deletedRegion charOffset %d in %s: %v", *reg.CharOffset, path, err)
+			return e, messages.Errorf("pfix.del_charoffset", *reg.CharOffset, path, messages.Of(err))
 		}
 		n := 0
 		if reg.CharLength != nil {
@@ -174,7 +174,7 @@ func (sr *sarifReader) sarifEdit(path string, r sarifReplacement, unit int) (tra
 		}
 		length, err := unitsToBytes(text.src[start:], n, unit)
 		if err != nil || n < 0 {
-			return e, fmt.Errorf("deletedRegion charLength %d in %s: %v", n, path, err)
+			return e, messages.Errorf("pfix.del_charlength", n, path, messages.Of(err))
 		}
 		e.StartLine, e.StartColumn = text.position(start)
 		e.EndLine, e.EndColumn = text.position(start + length)
@@ -185,32 +185,32 @@ func (sr *sarifReader) sarifEdit(path string, r sarifReplacement, unit int) (tra
 			n = *reg.ByteLength
 		}
 		if n < 0 || start > len(text.src) || n > len(text.src)-start {
-			return e, fmt.Errorf("deletedRegion bytes %d+%d are past the end of %s (%d bytes)", start, n, path, len(text.src))
+			return e, messages.Errorf("pfix.del_past", start, n, path, len(text.src))
 		}
 		e.StartLine, e.StartColumn = text.position(start)
 		e.EndLine, e.EndColumn = text.position(start + n)
 	default:
-		return e, errors.New("its deletedRegion has neither a start line nor an offset")
+		return e, messages.Errorf("pfix.del_none")
 	}
 	if e.EndLine < e.StartLine || (e.EndLine == e.StartLine && e.EndColumn < e.StartColumn) {
-		return e, fmt.Errorf("its deletedRegion %d:%d-%d:%d ends before it starts", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
+		return e, messages.Errorf("pfix.del_order", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
 	}
 	return e, nil
 }
 
 // needsText says why a region needs the file's text.
-func needsText(unit int, reg sarifFixRegion) string {
-	units := "UTF-16 code units"
+func needsText(unit int, reg sarifFixRegion) messages.Msg {
+	units := messages.M("pfix.units_utf16")
 	if unit == unitRunes {
-		units = "code points"
+		units = messages.M("pfix.units_runes")
 	}
 	switch {
 	case reg.StartLine == 0 && reg.CharOffset != nil:
-		return "its charOffset counts " + units + " from the file's start"
+		return messages.M("pfix.need_charoffset", units)
 	case reg.StartLine == 0 && reg.ByteOffset != nil:
-		return "its byteOffset counts bytes from the file's start, not lines"
+		return messages.M("pfix.need_byteoffset")
 	case reg.StartLine > 0 && reg.EndColumn == 0:
-		return fmt.Sprintf("its region runs to the end of line %d", max(reg.EndLine, reg.StartLine))
+		return messages.M("pfix.need_eol", max(reg.EndLine, reg.StartLine))
 	}
-	return "its columns count " + units
+	return messages.M("pfix.need_columns", units)
 }

@@ -2,13 +2,13 @@ package parsers
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"regexp"
 	"sort"
 	"strconv"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 func init() {
@@ -174,14 +174,17 @@ func shellcheckSeverity(level string) translator.Severity {
 // (Fixer.hs applyReplacement2). A fix that cannot be converted is left
 // out and FixNote says why.
 func shellcheckFix(f *translator.Finding, reps []shellcheckReplacement, files *fileCache, unit int) {
-	drop := func(why string) { f.FixNote = "shellcheck's fix was left out: " + why }
+	drop := func(why messages.Msg) {
+		f.FixNoteText = messages.M("pfix.sc", why)
+		f.FixNote = f.FixNoteText.In(messages.Default)
+	}
 	if f.Path == "" {
-		drop("the comment has no file")
+		drop(messages.M("pfix.sc_no_file"))
 		return
 	}
 	text, err := files.get(f.Path)
 	if err != nil {
-		drop(fmt.Sprintf("%s could not be read to turn its character columns into byte columns (%v)", f.Path, err))
+		drop(messages.M("pfix.sc_unread", f.Path, messages.Of(err)))
 		return
 	}
 	type rep struct {
@@ -194,17 +197,17 @@ func shellcheckFix(f *translator.Finding, reps []shellcheckReplacement, files *f
 	for i, r := range reps {
 		sc, err := text.byteColumn(r.Line, r.Column, unit)
 		if err != nil {
-			drop(fmt.Sprintf("replacement %d starts at %v in %s", i+1, err, f.Path))
+			drop(messages.M("pfix.sc_starts", i+1, messages.Of(err), f.Path))
 			return
 		}
 		ec, err := text.byteColumn(r.EndLine, r.EndColumn, unit)
 		if err != nil {
-			drop(fmt.Sprintf("replacement %d ends at %v in %s", i+1, err, f.Path))
+			drop(messages.M("pfix.sc_ends", i+1, messages.Of(err), f.Path))
 			return
 		}
 		e := translator.Edit{Path: f.Path, StartLine: r.Line, StartColumn: sc, EndLine: r.EndLine, EndColumn: ec, Text: r.Replacement}
 		if e.EndLine < e.StartLine || (e.EndLine == e.StartLine && e.EndColumn < e.StartColumn) {
-			drop(fmt.Sprintf("replacement %d ends before it starts", i+1))
+			drop(messages.M("pfix.sc_order", i+1))
 			return
 		}
 		rs = append(rs, rep{Edit: e, prec: r.Precedence, before: r.InsertionPoint == "beforeStart", order: i})
@@ -249,7 +252,7 @@ func shellcheckFix(f *translator.Finding, reps []shellcheckReplacement, files *f
 		p, c := edits[i-1], edits[i]
 		if c.StartLine < p.EndLine || (c.StartLine == p.EndLine && c.StartColumn < p.EndColumn) ||
 			(c.StartLine == p.StartLine && c.StartColumn == p.StartColumn) {
-			drop(fmt.Sprintf("its replacements overlap at %d:%d", c.StartLine, c.StartColumn))
+			drop(messages.M("pfix.sc_overlap", c.StartLine, c.StartColumn))
 			return
 		}
 	}

@@ -1,7 +1,6 @@
 package reporters
 
 import (
-	"fmt"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
@@ -43,7 +42,7 @@ func (t *Text) fix(f *translator.Finding) {
 	t.lines(indent+label, indent+"  ", head, ansiGreen)
 	d, err := fixDiff(fx, t.opts.ReadFile)
 	if err != nil {
-		t.lines(indent+"  ", indent+"  ", messages.T(l, "text.fix_no_diff", terminal(oneLine(err.Error()))), ansiYellow)
+		t.lines(indent+"  ", indent+"  ", messages.T(l, "text.fix_no_diff", terminal(oneLine(messages.ErrorIn(err, l)))), ansiYellow)
 		return
 	}
 	ls := strings.Split(strings.TrimSuffix(terminal(d), "\n"), "\n")
@@ -70,23 +69,23 @@ func (t *Text) fix(f *translator.Finding) {
 // fixDiff is the unified diff of a fix against the checkout's files.
 func fixDiff(fx translator.Fix, read func(string) ([]byte, error)) (string, error) {
 	if read == nil {
-		return "", fmt.Errorf("the checkout's files are not available")
+		return "", messages.Errorf("fixdiff.no_files")
 	}
 	var b strings.Builder
 	for _, p := range patch.Paths(fx) {
 		src, err := read(p)
 		if err != nil {
-			return "", fmt.Errorf("%s could not be read (%v)", p, err)
+			return "", messages.Errorf("fixdiff.unreadable", p, messages.Of(err))
 		}
 		edits, _ := patch.ForFile(fx, p)
 		nw, err := patch.Apply(src, edits)
 		if err != nil {
-			return "", fmt.Errorf("the fix does not apply to %s (%v)", p, err)
+			return "", messages.Errorf("fixdiff.no_apply", p, messages.Of(err))
 		}
 		b.WriteString(patch.Unified(p, src, nw))
 	}
 	if b.Len() == 0 {
-		return "", fmt.Errorf("the fix changes nothing (it may be applied already)")
+		return "", messages.Errorf("fixdiff.nothing")
 	}
 	return b.String(), nil
 }
