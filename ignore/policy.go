@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // DefaultWarnDays is the warning window when the policy sets none: a
@@ -168,9 +170,9 @@ func (p Policy) Check(r Rule, now time.Time) error {
 		}
 		if !ok {
 			if len(alts) == 1 {
-				errs = append(errs, fmt.Errorf("missing %s: the ignore_policy requires it", req))
+				errs = append(errs, messages.Errorf("policy.missing", req))
 			} else {
-				errs = append(errs, fmt.Errorf("missing %s: the ignore_policy requires one of them", strings.Join(alts, " or ")))
+				errs = append(errs, messages.Errorf("policy.missing_one", orList(alts)))
 			}
 		}
 	}
@@ -179,11 +181,11 @@ func (p Policy) Check(r Rule, now time.Time) error {
 			latest := Today(now).AddDate(0, 0, max)
 			switch d, derr := time.Parse(DateLayout, r.Expires); {
 			case r.Expires == "":
-				errs = append(errs, fmt.Errorf("no expires: the ignore_policy allows at most %s (until %s)", p.MaxExpiry, latest.Format(DateLayout)))
+				errs = append(errs, messages.Errorf("policy.no_expires", p.MaxExpiry, latest.Format(DateLayout)))
 			case derr != nil:
 				// Rule.Validate reports the bad date.
 			case d.After(latest):
-				errs = append(errs, fmt.Errorf("expires %s is later than the ignore_policy's max_expiry of %s (%s at the latest)", r.Expires, p.MaxExpiry, latest.Format(DateLayout)))
+				errs = append(errs, messages.Errorf("policy.too_late", r.Expires, p.MaxExpiry, latest.Format(DateLayout)))
 			}
 		}
 	}

@@ -1,13 +1,13 @@
 package exception
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // newRule is the rule for exactly the finding: its tool and code, its
@@ -53,7 +53,7 @@ func checkPolicy(src []byte, r ignore.Rule, now time.Time) (approver bool, err e
 	signed := r
 	signed.ApprovedBy = "the approver"
 	if err := p.Check(signed, now); err != nil {
-		return false, fmt.Errorf("%s", oneLine(err.Error()))
+		return false, msg("exc.policy_why", messages.OfAll(err))
 	}
 	return true, nil
 }

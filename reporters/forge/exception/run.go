@@ -317,7 +317,7 @@ func Run(ctx context.Context, f Forge, o Options) (Result, error) {
 		}
 		why := rf.t.In(lang)
 		logf("refused: %s", rf.t.Error())
-		body := messages.T(lang, "exc.refused") + markdown.Escape(why)
+		body := messages.T(lang, "exc.refused") + rf.t.Markdown(lang)
 		res := Result{Outcome: Refused, Why: why, Lang: lang}
 		if rerr := f.Reply(ctx, body+"\n"); rerr != nil {
 			return res, fmt.Errorf("reply with the refusal (%s): %w", rf.t.Error(), rerr)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/runbook-translator/runbook-translator/markdown"
 	"github.com/runbook-translator/runbook-translator/messages"
 )
 
@@ -40,6 +41,8 @@ func (t Text) In(lang string) string {
 			args[i] = v.In(lang)
 		case *Text:
 			args[i] = v.In(lang)
+		case messages.Msg:
+			args[i] = v.In(lang)
 		default:
 			args[i] = a
 		}
@@ -58,4 +61,35 @@ func inLang(err error, lang string) string {
 		return t.In(lang)
 	}
 	return err.Error()
+}
+
+// Markdown renders the text in lang for a reply: the table's words are
+// Markdown as written (the usage's code spans stay code spans, so
+// `<days>` reads as typed), and every argument that is not a Text is
+// escaped (logins, file names, errors and the reason come from the
+// requester or the forge). Numbers are left for their verbs.
+func (t Text) Markdown(lang string) string {
+	if t.Key == "" {
+		return markdown.Escape(fmt.Sprint(t.Args...))
+	}
+	args := make([]any, len(t.Args))
+	for i, a := range t.Args {
+		switch v := a.(type) {
+		case Text:
+			args[i] = v.Markdown(lang)
+		case *Text:
+			args[i] = v.Markdown(lang)
+		case messages.Msg:
+			args[i] = markdown.Escape(v.In(lang))
+		case string:
+			args[i] = markdown.Escape(v)
+		case error:
+			args[i] = markdown.Escape(inLang(v, lang))
+		case fmt.Stringer:
+			args[i] = markdown.Escape(v.String())
+		default:
+			args[i] = a
+		}
+	}
+	return messages.T(lang, t.Key, args...)
 }
