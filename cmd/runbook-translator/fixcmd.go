@@ -117,18 +117,18 @@ func fixRun(ctx context.Context, opts *FixOptions) error {
 		fmt.Fprint(o.IO.Out, fix.UnifiedDiff(path, res.orig[path], res.now[path]))
 	}
 	errOut := o.IO.ErrOut
-	verb := "applied"
+	verb := messages.Key("fixcmd.applied")
 	if opts.DryRun {
-		verb = "would apply"
+		verb = "fixcmd.would_apply"
 	}
 	switch {
 	case len(sel) == 0:
-		fmt.Fprintf(errOut, "runbook-translator: no suggested fixes among %d findings\n", len(fs.findings))
+		fmt.Fprintf(errOut, "runbook-translator: %s\n", messages.T(fs.lang, "fixcmd.none", len(fs.findings)))
 	default:
-		fmt.Fprintf(errOut, "runbook-translator: %s %d of %d fixes to %d files\n", verb, res.applied, len(sel), len(res.order))
+		fmt.Fprintf(errOut, "runbook-translator: %s\n", messages.T(fs.lang, verb, res.applied, len(sel), len(res.order)))
 	}
 	for _, s := range res.skipped {
-		fmt.Fprintf(errOut, "runbook-translator: skipped the fix of %s: %s\n", describeFinding(s.f), s.why)
+		fmt.Fprintf(errOut, "runbook-translator: %s\n", messages.T(fs.lang, "fixcmd.skipped", describeFindingIn(fs.lang, s.f), s.why.In(fs.lang)))
 	}
 	if !opts.DryRun {
 		for _, path := range res.order {
@@ -150,6 +150,7 @@ type fixSession struct {
 	trust    *trust
 	catalog  *runbooks.Catalog
 	close    func()
+	lang     string // of the messages on stderr and the fixes' descriptions
 }
 
 // prepareFixes reads the inputs as review does and runs locate, ignore,
@@ -215,7 +216,8 @@ func prepareFixes(ctx context.Context, opts *FixOptions) (*fixSession, error) {
 	if err != nil {
 		return fail(&ExitError{Code: ExitUsage, Err: err})
 	}
-	catalog, _ = catalog.WithLang(messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG")))
+	sess.lang = messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG"))
+	catalog, _ = catalog.WithLang(sess.lang)
 	sess.catalog = catalog
 
 	var fs translator.Findings
@@ -299,10 +301,13 @@ func pathIn(globs []string, p string) bool {
 	return false
 }
 
-func describeFinding(f *translator.Finding) string {
+func describeFinding(f *translator.Finding) string { return describeFindingIn(messages.Default, f) }
+
+// describeFindingIn names a finding in lang: tool, code, resource, place.
+func describeFindingIn(lang string, f *translator.Finding) string {
 	s := fmt.Sprintf("%s %s", f.Tool, f.Code)
 	if f.Resource != "" {
-		s += " on " + f.Resource
+		s = messages.T(lang, "fixcmd.on", s, f.Resource)
 	}
 	if f.Path != "" {
 		s += fmt.Sprintf(" (%s:%d)", f.Path, f.Line)
@@ -321,7 +326,7 @@ type fixPlan struct {
 
 type skippedFix struct {
 	f   *translator.Finding
-	why string
+	why messages.Msg
 }
 
 // planFixes applies the first fix of each finding in memory. Fixes are
@@ -358,7 +363,7 @@ next:
 		}
 		for _, e := range fx.Edits {
 			if _, err := read(e.Path); err != nil {
-				pl.skipped = append(pl.skipped, skippedFix{f, fmt.Sprintf("%s: %v", e.Path, err)})
+				pl.skipped = append(pl.skipped, skippedFix{f, messages.M("fixcmd.unreadable", e.Path, messages.Of(err))})
 				continue next
 			}
 			for _, t := range taken[e.Path] {
@@ -366,7 +371,7 @@ next:
 					if strings.HasPrefix(fx.Source, "runbook:") {
 						again = append(again, f)
 					} else {
-						pl.skipped = append(pl.skipped, skippedFix{f, fmt.Sprintf("its edit of %s:%d overlaps another fix", e.Path, e.StartLine)})
+						pl.skipped = append(pl.skipped, skippedFix{f, messages.M("fixcmd.overlap", e.Path, e.StartLine)})
 					}
 					continue next
 				}
@@ -388,7 +393,7 @@ next:
 	for _, f := range again {
 		if ok, why := reapply(pl, cat, f); ok {
 			pl.applied++
-		} else if why != "" {
+		} else if !why.IsZero() {
 			pl.skipped = append(pl.skipped, skippedFix{f, why})
 		} else {
 			pl.applied++ // an earlier fix already made the change
@@ -424,14 +429,14 @@ func equalFix(es []translator.Edit, taken map[string][]translator.Edit) bool {
 // reapply computes a runbook fix again on the current text of its file and
 // applies it; why says what went wrong ("" with ok false: nothing left to
 // change).
-func reapply(pl *fixPlan, cat *runbooks.Catalog, f *translator.Finding) (ok bool, why string) {
+func reapply(pl *fixPlan, cat *runbooks.Catalog, f *translator.Finding) (ok bool, why messages.Msg) {
 	e := cat.Entry(f.Runbook.ID)
 	cur, known := pl.now[f.Path]
 	if !known {
 		cur = pl.orig[f.Path]
 	}
 	if e == nil {
-		return false, "its runbook entry is gone"
+		return false, messages.M("fixcmd.entry_gone")
 	}
 	g := *f
 	g.Extra = fix.PinContainer([]byte(pl.orig[f.Path]), f)
@@ -441,16 +446,16 @@ func reapply(pl *fixPlan, cat *runbooks.Catalog, f *translator.Finding) (ok bool
 			continue
 		}
 		if len(got.Edits) == 0 {
-			return false, ""
+			return false, messages.Msg{}
 		}
 		out, err := fix.Apply(cur, got.Edits)
 		if err != nil {
-			return false, fmt.Sprintf("computed again after an overlapping fix, it does not apply: %v", err)
+			return false, messages.M("fixcmd.again_no_apply", messages.Of(err))
 		}
 		pl.now[f.Path] = out
-		return true, ""
+		return true, messages.Msg{}
 	}
-	return false, "it overlaps another fix, and computed again on the changed file it no longer fits"
+	return false, messages.M("fixcmd.no_longer_fits")
 }
 
 // writeFixed writes a fixed file through the checkout's root: a path or a

@@ -169,11 +169,11 @@ func TestPlanFixesOverlapsAndOutside(t *testing.T) {
 	if res.applied != 3 || len(res.skipped) != 2 {
 		t.Fatalf("applied %d, skipped %+v", res.applied, res.skipped)
 	}
-	if s := res.skipped[0]; s.f != tool2 || !strings.Contains(s.why, "overlaps another fix") {
-		t.Errorf("skipped[0] = %s: %s", describeFinding(s.f), s.why)
+	if s := res.skipped[0]; s.f != tool2 || !strings.Contains(s.why.In("en"), "overlaps another fix") {
+		t.Errorf("skipped[0] = %s: %s", describeFinding(s.f), s.why.In("en"))
 	}
-	if s := res.skipped[1]; s.f != outside || !strings.Contains(s.why, "outside") {
-		t.Errorf("skipped[1] = %s: %s", describeFinding(s.f), s.why)
+	if s := res.skipped[1]; s.f != outside || !strings.Contains(s.why.In("en"), "outside") {
+		t.Errorf("skipped[1] = %s: %s", describeFinding(s.f), s.why.In("en"))
 	}
 }
 

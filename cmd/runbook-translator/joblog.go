@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/cells"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters"
 )
 
@@ -51,7 +53,7 @@ func (s reporterSet) logFindings(ctx context.Context, o *ReviewOptions, run *tra
 	}
 	w := o.IO.ErrOut
 	if len(failed) > 0 {
-		fmt.Fprintf(w, "runbook-translator: %s did not deliver every finding; all of them follow:\n", strings.Join(failed, ", "))
+		fmt.Fprintf(w, "runbook-translator: %s\n", messages.T(run.Lang, "log.undelivered", strings.Join(failed, ", ")))
 		local, err := reporters.New("local", reporters.Options{Out: w, Verbose: o.Verbose, ReadFile: o.readCheckout})
 		if err == nil {
 			err = local.Report(ctx, run)
@@ -71,11 +73,11 @@ func (s reporterSet) logFindings(ctx context.Context, o *ReviewOptions, run *tra
 func writeDigest(w io.Writer, run *translator.Run) {
 	c := run.Findings.Count()
 	active := append(translator.Findings(nil), run.Findings.Active()...)
-	fmt.Fprintf(w, "runbook-translator: %d findings: %d errors, %d warnings, %d info, %d ignored\n", c.Total, c.Error, c.Warning, c.Info, c.Ignored)
+	fmt.Fprintf(w, "runbook-translator: %s\n", messages.T(run.Lang, "log.digest", c.Total, c.Error, c.Warning, c.Info, c.Ignored))
 	sort.SliceStable(active, func(i, j int) bool { return active[i].Severity > active[j].Severity })
 	for i, f := range active {
 		if i == digestMax {
-			fmt.Fprintf(w, "  ... and %d more: see the summary comment, or add -r local for all of them\n", len(active)-digestMax)
+			fmt.Fprintf(w, "  %s\n", messages.T(run.Lang, "log.digest_more", len(active)-digestMax))
 			break
 		}
 		where := f.Path
@@ -85,7 +87,7 @@ func writeDigest(w io.Writer, run *translator.Run) {
 		if f.Line > 0 {
 			where = fmt.Sprintf("%s:%d", where, f.Line)
 		}
-		fmt.Fprintf(w, "  %-8s %s  %s %s  %s\n", f.Severity, where, f.Tool, f.Code, firstLine(f.Message, digestWidth))
+		fmt.Fprintf(w, "  %s %s  %s %s  %s\n", cells.PadRight(messages.Severity(run.Lang, f.Severity.String()), 8), where, f.Tool, f.Code, firstLine(f.Message, digestWidth))
 	}
 }
 

@@ -280,7 +280,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	}
 	o.applyConfig(cfg)
 	for _, n := range cfg.notes {
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n.in(messages.Default))
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n.in(o.logLang(cfg)))
 	}
 
 	failLevel, err := translator.ParseSeverity(o.FailLevel)
@@ -334,7 +334,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		notes = append(notes, n.in(lang))
 	}
 	if n := o.checkMentions(catalog); n.key != "" {
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n.in(messages.Default))
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", n.in(lang))
 		notes = append(notes, n.in(lang))
 	}
 	reps, err := o.buildReporters(cfg)
@@ -445,7 +445,7 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 		ft, err := parsers.Detect(head)
 		if err != nil && isEmptyDocument(head) {
 			// "[]" or "null": what several JSON tools print when clean.
-			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: an empty document, no findings\n", name)
+			fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: %s\n", name, messages.T(o.lang, "log.empty_document"))
 			return "", nil
 		}
 		if errors.Is(err, parsers.ErrEmptyInput) {
@@ -454,7 +454,7 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 			// run prints nothing is named with -f; --allow-empty says so
 			// for any input.
 			if o.AllowEmpty {
-				fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: empty input, no findings (--allow-empty)\n", name)
+				fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: %s\n", name, messages.T(o.lang, "log.empty_allowed"))
 				return "", nil
 			}
 			return "", fmt.Errorf("%s: empty input: a scanner that failed writes nothing too; name the format with -f for a tool whose clean run prints nothing, or pass --allow-empty", name)
@@ -463,7 +463,7 @@ func (o *ReviewOptions) readInput(in inputSpec, popts parsers.Options, emit func
 			return "", fmt.Errorf("%s: %w", name, err)
 		}
 		format = ft.Name
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: detected format %s\n", name, format)
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: %s: %s\n", name, messages.T(o.lang, "log.detected", format))
 	}
 	ft, err := parsers.Lookup(format)
 	if err != nil {

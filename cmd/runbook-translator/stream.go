@@ -382,7 +382,7 @@ func (s *sink) finish(ctx context.Context, tools []string, inputErr error, loc *
 	run.Notes = append(run.Notes, s.in.notes...)
 	for _, r := range s.in.ign.Unused() {
 		run.Notes = append(run.Notes, messages.T(run.Lang, "note.unused_ignore", describeRule(r)))
-		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", messages.T(messages.Default, "note.unused_ignore", describeRule(r)))
+		fmt.Fprintf(o.IO.ErrOut, "runbook-translator: warning: %s\n", messages.T(run.Lang, "note.unused_ignore", describeRule(r)))
 	}
 	run.Notes = append(run.Notes, s.expiredNotes()...)
 	run.Notes = append(run.Notes, locateNotes(s.run.Lang, loc, s.in.baseDir)...)

@@ -76,7 +76,7 @@ func (s *state) runJobs(ctx context.Context, jobs []job) {
 
 func (s *state) do(ctx context.Context, j job) {
 	if j.kind != jobResolve {
-		s.logf("edit comment %s (%s)", j.n.ID, j.n.marker.FP)
+		s.logm("lifelog.edit", j.n.ID, j.n.marker.FP)
 		if err := s.write(ctx, func() error { return s.f.Edit(ctx, j.n, j.body) }); err != nil {
 			kind, msg := s.f.Classify(err)
 			if kind == Refused {
@@ -109,11 +109,11 @@ func (s *state) do(ctx context.Context, j job) {
 func (s *state) resolve(ctx context.Context, n *Note, resolved bool) {
 	why := n.threadErr
 	if why == "" {
-		verb := "resolve"
+		verb := messages.Key("lifelog.resolve")
 		if !resolved {
-			verb = "reopen"
+			verb = "lifelog.reopen"
 		}
-		s.logf("%s thread of comment %s", verb, n.ID)
+		s.logm(verb, n.ID)
 		err := s.write(ctx, func() error { return s.f.Resolve(ctx, n, resolved) })
 		if err == nil {
 			return
@@ -215,7 +215,7 @@ func (s *state) createAll(ctx context.Context, fresh []*Draft, size int) {
 		}
 		now, _ := s.ours(lst)
 		pending = s.missing(amb, now)
-		s.logf("%d comments had an unknown outcome; %d are not there and are posted again", len(amb), len(pending))
+		s.logm("lifelog.ambiguous", len(amb), len(pending))
 		// Smaller batches each round: halve what is left.
 		size = max(1, min(size, (len(pending)+1)/2))
 	}
@@ -251,7 +251,7 @@ func (s *state) missing(ds []*Draft, now []*Note) []*Draft {
 // summary and are remembered for this commit. It returns the drafts whose
 // outcome is unknown, and an error that should stop further creates.
 func (s *state) createBatch(ctx context.Context, ds []*Draft) ([]*Draft, error) {
-	s.logf("post %d comments", len(ds))
+	s.logm("lifelog.post", len(ds))
 	err := s.write(ctx, func() error { return s.f.Create(ctx, ds) })
 	if err == nil {
 		s.mu.Lock()
@@ -270,20 +270,20 @@ func (s *state) createBatch(ctx context.Context, ds []*Draft) ([]*Draft, error) 
 		s.fail(ds, "no write access")
 		return nil, nil
 	case Ambiguous:
-		s.logf("%d comments: outcome unknown (%s)", len(ds), s.redact(msg))
+		s.logm("lifelog.unknown", len(ds), s.redact(msg))
 		return ds, nil
 	case Rejected:
 		if len(ds) == 1 {
 			d := ds[0]
 			msg = s.redact(msg)
-			s.logf("%s:%d rejected: %s", d.Path, d.Line, msg)
+			s.logm("lifelog.rejected", d.Path, d.Line, msg)
 			s.mu.Lock()
 			s.rejected[rejectKey(d.Marker.FP, d.Path, d.Line)] = msg
 			s.notInline = append(s.notInline, comment.Entry{Finding: d.Finding, Reason: messages.T(s.lang, "summary.rejected_by", s.cfg.Forge, msg)})
 			s.mu.Unlock()
 			return nil, nil
 		}
-		s.logf("%d comments rejected together (%s); posting them in halves", len(ds), msg)
+		s.logm("lifelog.halves", len(ds), msg)
 		half := len(ds) / 2
 		a, errA := s.createBatch(ctx, ds[:half])
 		if errA != nil || s.stopped() != nil {
@@ -312,7 +312,7 @@ func (s *state) writeSummary(ctx context.Context, old *Note, sum comment.Summary
 	case old != nil && old.marker.Hash == m.Hash:
 		return nil
 	case old != nil:
-		s.logf("edit summary %s", old.ID)
+		s.logm("lifelog.edit_summary", old.ID)
 		if err := s.write(ctx, func() error { return s.f.EditSummary(ctx, old, body) }); err != nil {
 			return fmt.Errorf("edit summary: %w", err)
 		}
@@ -320,7 +320,7 @@ func (s *state) writeSummary(ctx context.Context, old *Note, sum comment.Summary
 	case len(sum.Findings) == 0 && len(sum.Notes) == 0:
 		return nil
 	}
-	s.logf("post summary")
+	s.logm("lifelog.post_summary")
 	for round := 1; ; round++ {
 		err := s.write(ctx, func() error { return s.f.CreateSummary(ctx, body) })
 		if err == nil {

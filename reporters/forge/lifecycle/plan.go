@@ -183,7 +183,7 @@ func (s *state) settleThreads(ctx context.Context, p *plan) error {
 	if kind != Refused {
 		return err
 	}
-	s.logf("reading review threads was refused (%s); threads stay as they are", msg)
+	s.logm("lifelog.threads_refused", msg)
 	for _, n := range ns {
 		n.threadErr = msg
 	}

@@ -259,7 +259,7 @@ func (s *state) identify(ctx context.Context) error {
 		return ErrNoIdentity
 	}
 	s.self = id
-	s.logf("comments by %s are ours", id)
+	s.logm("lifelog.ours", id)
 	return nil
 }
 

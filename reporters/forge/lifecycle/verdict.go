@@ -61,7 +61,7 @@ func (s *state) verdict(ctx context.Context, v Verdicts, failing int) {
 			return // still requesting changes: nothing to write
 		}
 		body := messages.N(s.lang, "life.request_changes", failing)
-		s.logf("request changes (%d failing findings)", failing)
+		s.logm("lifelog.request_changes", failing)
 		if err := s.write(ctx, func() error { return v.RequestChanges(ctx, body) }); err != nil {
 			s.verdictNote("life.request", err)
 		}
@@ -69,7 +69,7 @@ func (s *state) verdict(ctx context.Context, v Verdicts, failing int) {
 	}
 	msg := messages.T(s.lang, "life.dismiss", short(s.cfg.Head))
 	for _, r := range standing {
-		s.logf("dismiss review %s", r.ID)
+		s.logm("lifelog.dismiss", r.ID)
 		if err := s.write(ctx, func() error { return v.Dismiss(ctx, r, msg) }); err != nil {
 			s.verdictNote("life.dismiss_review", err)
 			return
@@ -84,6 +84,6 @@ func (s *state) verdictNote(what messages.Key, err error) {
 		return
 	}
 	_, msg := s.f.Classify(err)
-	s.logf("%s failed (%s); the run goes on", messages.T(messages.Default, what), msg)
+	s.logm("lifelog.verdict_failed", messages.T(s.lang, what), msg)
 	s.addNote(messages.T(s.lang, "life.verdict_failed", messages.T(s.lang, what), s.cfg.Forge, s.redact(msg), s.cfg.VerdictHelp))
 }
