@@ -254,7 +254,7 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 			return "", err
 		}
 		if len(locate.Documents([]byte(next))) != ndocs {
-			return "", fmt.Errorf("edit %s %s: the file would no longer parse", op, p)
+			return "", messages.Errorf("fixerr.no_parse", op, p)
 		}
 		cur = next
 	}
@@ -298,11 +298,11 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 			for _, tg := range ts {
 				switch {
 				case op == "delete" && tg.key != nil:
-					return fmt.Errorf("after the fix %s is still there", q)
+					return messages.Errorf("fixerr.still_there", q.String())
 				case op == "set" && (tg.key == nil || !same(deref(tg.val), val)):
-					return fmt.Errorf("after the fix %s does not hold %v", q, val)
+					return messages.Errorf("fixerr.not_held", q.String(), val)
 				case op == "add" && (tg.key == nil || !holds(deref(tg.val), val)):
-					return fmt.Errorf("after the fix %s does not list %v", q, val)
+					return messages.Errorf("fixerr.not_listed", q.String(), val)
 				}
 			}
 		}

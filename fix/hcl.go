@@ -13,6 +13,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
@@ -68,7 +69,7 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 	}
 	out = formatChanged(src, keepSpacing(src, out))
 	if _, diags := hclsyntax.ParseConfig([]byte(out), f.Path, hcl.Pos{Line: 1, Column: 1}); diags.HasErrors() {
-		return "", fmt.Errorf("after the fix %s does not parse: %s", f.Path, diags.Error())
+		return "", messages.Errorf("fixerr.hcl_parse", f.Path, diags.Error())
 	}
 	return out, nil
 }

@@ -128,7 +128,7 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 	}
 	src, err := s.read(f.Path)
 	if err != nil {
-		return nil, messages.M("fixnote.unreadable", f.Path, err.Error())
+		return nil, messages.M("fixnote.unreadable", f.Path, messages.Of(err))
 	}
 	var out []translator.Fix
 	var note messages.Msg
@@ -156,7 +156,7 @@ func (s *Stage) read(p string) (string, error) {
 	}
 	b, err := s.root.ReadFile(p)
 	if errors.Is(err, repofs.ErrOutside) {
-		err = errors.New("outside the base directory")
+		err = messages.Errorf("fixerr.outside")
 	}
 	d := fileData{src: string(b), err: err}
 	s.files[p] = d

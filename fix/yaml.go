@@ -54,7 +54,7 @@ func notePhrase(err error) any {
 	if errors.As(err, &e) && !e.p.IsZero() {
 		return e.p
 	}
-	return err.Error()
+	return messages.Of(err)
 }
 
 // ytarget is where one edit lands in a document.

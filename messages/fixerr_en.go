@@ -1,0 +1,16 @@
+package messages
+
+// Why a runbook fix cannot be made in the file (package fix): the
+// argument of fixnote.because or fixnote.unreadable after the fix's
+// description. A parser's message inside one (hcl's diagnostics) is
+// shown as the library wrote it.
+var fixerrEn = map[Key]string{
+	"fixerr.outside":     "outside the base directory",
+	"fixerr.no_parse":    "edit %s %s: the file would no longer parse",
+	"fixerr.still_there": "after the fix %s is still there",
+	"fixerr.not_held":    "after the fix %s does not hold %v",
+	"fixerr.not_listed":  "after the fix %s does not list %v",
+	"fixerr.hcl_parse":   "after the fix %s does not parse: %s",
+}
+
+func init() { add(en, fixerrEn) }
