@@ -210,7 +210,7 @@ func TestIgnoreRequestGitLabJapaneseRefusals(t *testing.T) {
 		{"reporter role", "bob", "/runbook-translator ignore 30d accepted risk", jaConfig, nil,
 			[]string{"例外を申請できるのは、リポジトリに write 権限を持つユーザーだけです。bob の権限: Reporter ロール。"}},
 		{"no reason, --lang ja", "alice", "/runbook-translator ignore 30d", baseConfig, []string{"--lang", "ja"},
-			[]string{"理由は必須です: `/runbook-translator ignore &lt;days&gt;d &lt;reason&gt;` (例: "}},
+			[]string{"理由は必須です: `/runbook-translator ignore <days>d <reason>` (例: "}},
 		{"policy invalid", "alice", "/runbook-translator ignore 10d accepted risk", "lang: ja\nignore_policy:\n  require: [ticket]\n", nil,
 			[]string{"ignore_policy 自体が不正です: "}},
 	} {
