@@ -367,7 +367,7 @@ var (
 	actionlintSC      = regexp.MustCompile(`\b(?P<code>SC\d+):(?P<sev>error|warning|info|style):\d+:\d+: `)
 	actionlintSnippet = regexp.MustCompile(`^\s*\d*\s*\|`)
 	kubeconformLine   = regexp.MustCompile(`^(?P<file>\S+) - (?P<kind>\S+) (?P<name>\S+) (?P<verb>is invalid|failed validation): (?P<rest>.*)$`)
-	kubeLinterLine    = regexp.MustCompile(`^(?P<file>\S+): \(object: (?P<ns>\S*)/(?P<name>\S+) (?P<gv>\S+), Kind=(?P<kind>\S+)\) (?P<rest>.*) \(check: (?P<code>[a-z0-9-]+), remediation: (?P<rem>.*)\)$`)
+	kubeLinterLine    = regexp.MustCompile(`^(?P<file>\S+): \(object: (?P<ns><no namespace>|\S*)/(?P<name>\S+) (?P<gv>\S+), Kind=(?P<kind>\S+)\) (?P<rest>.*) \(check: (?P<code>[a-z0-9-]+), remediation: (?P<rem>.*)\)$`)
 	conftestLine      = regexp.MustCompile(`^(?P<sev>FAIL|WARN|EXCP) - (?P<file>\S+) - (?P<ns>\S+) - (?P<rest>.*)$`)
 )
 
@@ -622,6 +622,9 @@ func refineKubeLinter(f *translator.Finding, e *efmEntry, _ Options) {
 	f.Remediation = group(kubeLinterLine, m, "rem")
 	f.Severity = translator.SeverityError
 	kind, ns, name := group(kubeLinterLine, m, "kind"), group(kubeLinterLine, m, "ns"), group(kubeLinterLine, m, "name")
+	if ns == "<no namespace>" { // a cluster-wide or unnamespaced object, as in SARIF (kubeLinterObject)
+		ns = ""
+	}
 	f.Resource = kubeResource(kind, ns, name)
 	f.SetExtra("namespace", ns)
 	f.SetExtra("group_version", group(kubeLinterLine, m, "gv"))
