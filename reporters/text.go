@@ -78,6 +78,12 @@ func (t *Text) ShowsRunbookBodies() bool { return t.opts.Verbose }
 
 var _ BodyShower = (*Text)(nil)
 
+// IgnoresFingerprints implements FingerprintFree: the terminal report
+// prints no fingerprint.
+func (t *Text) IgnoresFingerprints() bool { return true }
+
+var _ FingerprintFree = (*Text)(nil)
+
 // Report implements Reporter.
 func (t *Text) Report(_ context.Context, run *translator.Run) error { return report(t, run) }
 
