@@ -258,17 +258,29 @@ func isASCIIAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <=
 // match is errorformat's Efm.Match for the pattern: it fills out and reports
 // whether s matched.
 func (fe *fastEFM) match(s string, out *errorformat.Match) bool {
+	return fe.matchNL(s, nlUnknown, out)
+}
+
+// matchLine is match for a line the caller knows has no newline (one from
+// lineReader.readLine): %m and %r then need not look for one.
+func (fe *fastEFM) matchLine(s string, out *errorformat.Match) bool {
+	return fe.matchNL(s, -1, out)
+}
+
+// matchNL is match with nl the index of the last newline of s, or
+// nlUnknown.
+func (fe *fastEFM) matchNL(s string, nl int, out *errorformat.Match) bool {
 	// The regexp tries a drive letter first ("C:" then at least one more
 	// byte), then no drive letter. A file name of 3 or more bytes is the
 	// same string, with the same validity, either way, so the second pass
 	// only has the ends 1 and 2 left to try.
 	if len(s) >= 2 && isASCIIAlpha(s[0]) && s[1] == ':' {
-		if fe.matchFrom(s, 2, 3, len(s), out) {
+		if fe.matchFrom(s, nl, 2, 3, len(s), out) {
 			return true
 		}
-		return fe.matchFrom(s, 0, 1, 2, out)
+		return fe.matchFrom(s, nl, 0, 1, 2, out)
 	}
-	return fe.matchFrom(s, 0, 1, len(s), out)
+	return fe.matchFrom(s, nl, 0, 1, len(s), out)
 }
 
 // matchFrom tries the file names s[:e] for minEnd <= e <= maxEnd in the
@@ -280,13 +292,13 @@ func (fe *fastEFM) match(s string, out *errorformat.Match) bool {
 // ends come left to right, except that where a backslash is followed by a
 // space, the name ending with that backslash is tried only after every
 // longer name through the "\ " (a stack: the innermost first).
-func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat.Match) bool {
+func (fe *fastEFM) matchFrom(s string, nl, tok, minEnd, maxEnd int, out *errorformat.Match) bool {
 	if maxEnd > len(s) {
 		maxEnd = len(s)
 	}
 	var small [4]int
 	deferred := small[:0]
-	sc := fastScan{nl: strings.LastIndexByte(s, '\n')}
+	sc := fastScan{nl: nl}
 	try := func(e int) bool {
 		if e < minEnd || e > maxEnd {
 			return false
@@ -299,6 +311,33 @@ func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat
 			return true
 		}
 		return false
+	}
+	if fe.first >= 0 {
+		// Every end e has s[e] == first; the names end no later than the
+		// first space (e may be that space). Without a backslash before
+		// it there is no "\ " to defer, so the candidates are the
+		// positions of first, in order: found with IndexByte instead of a
+		// step per rune. (first is ASCII: a rune boundary in any string.)
+		limit := maxEnd
+		if sp := strings.IndexByte(s[tok:], ' '); sp >= 0 && tok+sp < limit {
+			limit = tok + sp
+		}
+		if limit >= len(s) {
+			limit = len(s) - 1 // s[e] must exist
+		}
+		if tok < limit && strings.IndexByte(s[tok:limit], '\\') < 0 {
+			for pos := tok + 1; pos <= limit; {
+				i := strings.IndexByte(s[pos:limit+1], byte(fe.first))
+				if i < 0 {
+					return false
+				}
+				if try(pos + i) {
+					return true
+				}
+				pos += i + 1
+			}
+			return false
+		}
 	}
 	// The regexp steps rune by rune (an invalid byte is one rune), so the
 	// name ends only at a rune boundary.
@@ -334,10 +373,15 @@ func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat
 // item the last run of digits or class bytes it measured (a run that
 // contains the new start ends where it ended).
 type fastScan struct {
-	nl   int
+	nl   int // nlUnknown until an %m or %r item needs it
 	runs [maxFastItems]struct{ start, end int }
 	ok   [maxFastItems]bool
 }
+
+// nlUnknown is fastScan.nl before the last newline has been looked for:
+// only a candidate that reaches %m or %r needs it, and a line from
+// readLine has none (a scan of the whole line per pattern saved).
+const nlUnknown = -2
 
 // maxFastItems bounds the items of a fast pattern (fastScan's arrays).
 const maxFastItems = 16
@@ -382,6 +426,9 @@ func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match)
 			}
 			pos = j
 		case 'm', 'r':
+			if sc.nl == nlUnknown {
+				sc.nl = strings.LastIndexByte(s, '\n')
+			}
 			if (it.kind == 'm' && pos == len(s)) || sc.nl >= pos {
 				return false
 			}

@@ -164,6 +164,13 @@ func checkFastEFM(t testing.TB, pattern string, fe *fastEFM, efm *errorformat.Ef
 	if ok && !reflect.DeepEqual(*want, got) {
 		t.Fatalf("pattern %q, line %q:\nerrorformat %+v\nfast        %+v", pattern, line, *want, got)
 	}
+	if strings.IndexByte(line, '\n') < 0 {
+		// What the parsers call, for a line from readLine.
+		var gotLine errorformat.Match
+		if okLine := fe.matchLine(line, &gotLine); okLine != ok || gotLine != got {
+			t.Fatalf("pattern %q, line %q: matchLine %v %+v, match %v %+v", pattern, line, okLine, gotLine, ok, got)
+		}
+	}
 }
 
 // TestFastEFMMatchesErrorformat runs the fast matcher and errorformat's
