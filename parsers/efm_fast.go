@@ -376,6 +376,9 @@ type fastScan struct {
 	nl   int // nlUnknown until an %m or %r item needs it
 	runs [maxFastItems]struct{ start, end int }
 	ok   [maxFastItems]bool
+	// nums holds where each number item's digits are in the candidate
+	// tail is checking (written before it is read: never reset).
+	nums [maxFastItems][2]int
 }
 
 // nlUnknown is fastScan.nl before the last newline has been looked for:
@@ -400,10 +403,11 @@ func (sc *fastScan) run(k int, s string, pos int, in func(byte) bool) int {
 	return j
 }
 
-// tail matches the items after the file name against s[pos:].
+// tail matches the items after the file name against s[pos:]. It writes
+// out only for a match: it runs for every candidate end of the file name.
 func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match) bool {
-	*out = errorformat.Match{}
-	var nums [maxFastItems]string
+	var t byte
+	var rest string
 	for k := range fe.items {
 		it := &fe.items[k]
 		switch it.kind {
@@ -416,7 +420,7 @@ func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match)
 			if pos >= len(s) || s[pos] == '\n' {
 				return false
 			}
-			out.T = s[pos]
+			t = s[pos]
 			_, w := utf8.DecodeRuneInString(s[pos:])
 			pos += w
 		case 'X':
@@ -432,44 +436,46 @@ func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match)
 			if (it.kind == 'm' && pos == len(s)) || sc.nl >= pos {
 				return false
 			}
-			if it.kind == 'm' {
-				out.M = s[pos:]
-			} else {
-				out.R = s[pos:]
-			}
+			rest = s[pos:]
 			pos = len(s)
 		default:
 			j := sc.run(k, s, pos, isDigit)
 			if j == pos {
 				return false
 			}
-			nums[k] = s[pos:j]
+			sc.nums[k] = [2]int{pos, j}
 			pos = j
 		}
 	}
 	if pos != len(s) {
 		return false
 	}
+	*out = errorformat.Match{T: t}
 	// Numbers are converted only for a match: a run of digits can be as
 	// long as the line, and is seen again for every candidate file name.
 	for k := range fe.items {
-		if nums[k] == "" {
-			continue
-		}
-		n, _ := strconv.Atoi(nums[k]) // as errorformat's mustAtoI
+		var n *int
 		switch fe.items[k].kind {
+		case 'm':
+			out.M = rest
+		case 'r':
+			out.R = rest
 		case 'n':
-			out.N = n
+			n = &out.N
 		case 'l':
-			out.L = n
+			n = &out.L
 		case 'e':
-			out.E = n
+			n = &out.E
 		case 'k':
-			out.K = n
+			n = &out.K
 		case 'c':
-			out.C = n
+			n = &out.C
 		case 'v':
-			out.V = n
+			n = &out.V
+		}
+		if n != nil {
+			r := sc.nums[k]
+			*n, _ = strconv.Atoi(s[r[0]:r[1]]) // as errorformat's mustAtoI
 		}
 	}
 	return true
