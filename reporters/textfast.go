@@ -139,7 +139,7 @@ func (t *Text) writeHead(head string, f *translator.Finding) {
 // looked up once instead of per finding (messages.T is a map lookup, and
 // "indent + label" a new string each time).
 type textLabels struct {
-	ok                          bool
+	ok                         bool
 	runbook, resource, located string
 	// sev holds the painted, padded severity of each Severity below
 	// len(sev) (writeHead's first column).
