@@ -424,7 +424,12 @@ func (c *crReader) Read(p []byte) (int, error) {
 	total := start + n
 	c.held = false
 	for i := 0; i < total-1; i++ {
-		if p[i] == '\r' && p[i+1] != '\n' {
+		j := bytes.IndexByte(p[i:total-1], '\r') // most input has none
+		if j < 0 {
+			break
+		}
+		i += j
+		if p[i+1] != '\n' {
 			p[i] = '\n'
 		}
 	}
@@ -511,6 +516,25 @@ type textParser struct {
 	opts Options
 }
 
+// pathMemo memoises CleanPath over one Parse: a report names few files
+// many times, and each finding then shares its path's string.
+type pathMemo map[string]string
+
+// maxPathMemo bounds a pathMemo.
+const maxPathMemo = 8192
+
+// clean is CleanPath(name, baseDir), memoised.
+func (m pathMemo) clean(name, baseDir string) string {
+	if c, ok := m[name]; ok {
+		return c
+	}
+	c := CleanPath(name, baseDir)
+	if len(m) < maxPathMemo {
+		m[name] = c
+	}
+	return c
+}
+
 func newTextParser(tf textFormat, opts Options) (*textParser, error) {
 	pats, err := compileEFM(tf.patterns)
 	if err != nil {
@@ -548,11 +572,12 @@ func (p *textParser) Parse(r io.Reader, emit func(*translator.Finding) error) er
 		strictErr    *ParseError
 		unmatched    int
 	)
+	paths := pathMemo{}
 	out := func(e *efmEntry) error {
 		if !e.Valid {
 			return nil
 		}
-		return emit(p.finding(e))
+		return emit(p.finding(e, paths))
 	}
 	for {
 		line, err := lr.readLine()
@@ -619,7 +644,7 @@ func clip(s string, n int) string {
 }
 
 // finding turns a valid entry into a finding.
-func (p *textParser) finding(e *efmEntry) *translator.Finding {
+func (p *textParser) finding(e *efmEntry, paths pathMemo) *translator.Finding {
 	msg := strings.TrimSpace(e.Text)
 	if msg == "" {
 		msg = strings.TrimSpace(e.Lines[0])
@@ -629,7 +654,7 @@ func (p *textParser) finding(e *efmEntry) *translator.Finding {
 		Message:  msg,
 		Severity: efmSeverity(e.Type),
 		Location: translator.Location{
-			Path:      CleanPath(e.Filename, p.opts.BaseDir),
+			Path:      paths.clean(e.Filename, p.opts.BaseDir),
 			Line:      e.Lnum,
 			Column:    e.Col,
 			EndLine:   e.EndLnum,

@@ -124,14 +124,22 @@ func (t *Text) writeHead(head string, f *translator.Finding) {
 	w.WriteString(head)
 	w.WriteByte(' ')
 	t.scratch = appendLocation(t.scratch[:0], t.lang(), f.Path, f.Line, f.Column)
-	t.writeTerminal(t.scratch)
+	if f.Path != "" && f.Line > 0 && plainASCII(f.Path) {
+		w.Write(t.scratch) // path:line[:col], plain as its path is
+	} else {
+		t.writeTerminal(t.scratch)
+	}
 	w.WriteString("  ")
 	tc := t.scratch[:0]
 	tc = append(tc, f.Tool...)
 	tc = append(tc, ' ')
 	tc = append(tc, f.Code...)
 	t.scratch = tc
-	t.writeTerminal(bytes.TrimSpace(tc))
+	if plainASCII(f.Tool) && plainASCII(f.Code) {
+		w.Write(bytes.TrimSpace(tc))
+	} else {
+		t.writeTerminal(bytes.TrimSpace(tc))
+	}
 	w.WriteByte('\n')
 }
 
