@@ -119,12 +119,13 @@ func efmPrefix(p string) (prefix byte, plus, minus bool) {
 }
 
 // match is errorformat's Efm.Match, without regexp when the pattern has a
-// shape fastEFM handles (buf then holds the result).
+// shape fastEFM handles (buf then holds the result). line has no newline
+// (lineReader.readLine).
 func (p *efmPattern) match(line string, buf *errorformat.Match) *errorformat.Match {
 	if p.fast == nil {
 		return p.efm.Match(line)
 	}
-	if p.fast.match(line, buf) {
+	if p.fast.matchLine(line, buf) {
 		return buf
 	}
 	return nil
@@ -135,6 +136,8 @@ type efmEntry struct {
 	errorformat.Entry
 	// Line is the 1-based input line where the entry starts.
 	Line int
+	// first backs Lines for its first line: one allocation less per entry.
+	first [1]string
 }
 
 type qfStatus int
@@ -165,10 +168,14 @@ type quickfix struct {
 	currfile                          string
 	filestack, dirstack               []string
 	pending                           *efmEntry
+	// spare is the entry handed to out for a single-line entry: out must
+	// not keep it (it is reused for the next one).
+	spare efmEntry
 }
 
-// feed parses one line (lineNo is 1-based) and calls out for every entry
-// that is complete. matched is the index of the pattern that matched the
+// feed parses one line (lineNo is 1-based; the line has no newline, as
+// lineReader.readLine returns it) and calls out for every entry that is
+// complete; out must not keep the entry. matched is the index of the pattern that matched the
 // line, or -1.
 func (q *quickfix) feed(line string, lineNo int, out func(*efmEntry) error) (matched int, err error) {
 	status, f, matched := q.parse(line, 0)
@@ -176,11 +183,18 @@ func (q *quickfix) feed(line string, lineNo int, out func(*efmEntry) error) (mat
 	case qfEndMultiline:
 		return matched, q.flush(out)
 	case qfOK:
-		e := &efmEntry{Line: lineNo, Entry: errorformat.Entry{
+		// A multi-line entry stays pending and gets later lines: its own
+		// allocation. A single-line one goes to out at once.
+		e := &q.spare
+		if q.multiline {
+			e = &efmEntry{}
+		}
+		*e = efmEntry{Line: lineNo, Entry: errorformat.Entry{
 			Filename: f.namebuf, Lnum: f.lnum, EndLnum: f.endlnum, Col: f.col, EndCol: f.endcol,
 			Nr: f.enr, Text: f.errmsg, Vcol: f.useviscol, Valid: f.valid, Type: rune(f.etype),
-			Lines: []string{line},
 		}}
+		e.first[0] = line
+		e.Lines = e.first[:]
 		if e.Filename == "" && q.currfile != "" {
 			e.Filename = q.currfile
 		}
@@ -209,8 +223,8 @@ func (q *quickfix) flush(out func(*efmEntry) error) error {
 	return out(e)
 }
 
-func (q *quickfix) parse(line string, i int) (qfStatus, *qfFields, int) {
-	f := &qfFields{valid: true, enr: -1}
+func (q *quickfix) parse(line string, i int) (qfStatus, qfFields, int) {
+	f := qfFields{valid: true, enr: -1}
 	var tail string
 	var p *efmPattern
 	var mbuf errorformat.Match
@@ -277,7 +291,7 @@ func (q *quickfix) parse(line string, i int) (qfStatus, *qfFields, int) {
 	if nomatch || idx == 'D' || idx == 'X' {
 		if idx == 'D' {
 			if f.namebuf == "" {
-				return qfFail, nil, matched
+				return qfFail, f, matched
 			}
 			q.dirstack = append(q.dirstack, f.namebuf)
 		} else if idx == 'X' && len(q.dirstack) > 0 {
@@ -334,7 +348,7 @@ func (q *quickfix) parse(line string, i int) (qfStatus, *qfFields, int) {
 			q.multiline, q.multiignore = false, false
 			return qfEndMultiline, f, matched
 		}
-		return qfIgnore, nil, matched
+		return qfIgnore, f, matched
 	case strings.IndexByte("OPQ", idx) >= 0:
 		f.valid = false
 		if f.namebuf != "" && idx == 'P' {
@@ -355,7 +369,7 @@ func (q *quickfix) parse(line string, i int) (qfStatus, *qfFields, int) {
 		if q.multiline {
 			q.multiignore = true
 		}
-		return qfIgnore, nil, matched
+		return qfIgnore, f, matched
 	}
 	return qfOK, f, matched
 }
@@ -410,7 +424,12 @@ func (c *crReader) Read(p []byte) (int, error) {
 	total := start + n
 	c.held = false
 	for i := 0; i < total-1; i++ {
-		if p[i] == '\r' && p[i+1] != '\n' {
+		j := bytes.IndexByte(p[i:total-1], '\r') // most input has none
+		if j < 0 {
+			break
+		}
+		i += j
+		if p[i+1] != '\n' {
 			p[i] = '\n'
 		}
 	}
@@ -497,6 +516,25 @@ type textParser struct {
 	opts Options
 }
 
+// pathMemo memoises CleanPath over one Parse: a report names few files
+// many times, and each finding then shares its path's string.
+type pathMemo map[string]string
+
+// maxPathMemo bounds a pathMemo.
+const maxPathMemo = 8192
+
+// clean is CleanPath(name, baseDir), memoised.
+func (m pathMemo) clean(name, baseDir string) string {
+	if c, ok := m[name]; ok {
+		return c
+	}
+	c := CleanPath(name, baseDir)
+	if len(m) < maxPathMemo {
+		m[name] = c
+	}
+	return c
+}
+
 func newTextParser(tf textFormat, opts Options) (*textParser, error) {
 	pats, err := compileEFM(tf.patterns)
 	if err != nil {
@@ -534,11 +572,12 @@ func (p *textParser) Parse(r io.Reader, emit func(*translator.Finding) error) er
 		strictErr    *ParseError
 		unmatched    int
 	)
+	paths := pathMemo{}
 	out := func(e *efmEntry) error {
 		if !e.Valid {
 			return nil
 		}
-		return emit(p.finding(e))
+		return emit(p.finding(e, paths))
 	}
 	for {
 		line, err := lr.readLine()
@@ -605,7 +644,7 @@ func clip(s string, n int) string {
 }
 
 // finding turns a valid entry into a finding.
-func (p *textParser) finding(e *efmEntry) *translator.Finding {
+func (p *textParser) finding(e *efmEntry, paths pathMemo) *translator.Finding {
 	msg := strings.TrimSpace(e.Text)
 	if msg == "" {
 		msg = strings.TrimSpace(e.Lines[0])
@@ -615,7 +654,7 @@ func (p *textParser) finding(e *efmEntry) *translator.Finding {
 		Message:  msg,
 		Severity: efmSeverity(e.Type),
 		Location: translator.Location{
-			Path:      CleanPath(e.Filename, p.opts.BaseDir),
+			Path:      paths.clean(e.Filename, p.opts.BaseDir),
 			Line:      e.Lnum,
 			Column:    e.Col,
 			EndLine:   e.EndLnum,

@@ -258,17 +258,29 @@ func isASCIIAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <=
 // match is errorformat's Efm.Match for the pattern: it fills out and reports
 // whether s matched.
 func (fe *fastEFM) match(s string, out *errorformat.Match) bool {
+	return fe.matchNL(s, nlUnknown, out)
+}
+
+// matchLine is match for a line the caller knows has no newline (one from
+// lineReader.readLine): %m and %r then need not look for one.
+func (fe *fastEFM) matchLine(s string, out *errorformat.Match) bool {
+	return fe.matchNL(s, -1, out)
+}
+
+// matchNL is match with nl the index of the last newline of s, or
+// nlUnknown.
+func (fe *fastEFM) matchNL(s string, nl int, out *errorformat.Match) bool {
 	// The regexp tries a drive letter first ("C:" then at least one more
 	// byte), then no drive letter. A file name of 3 or more bytes is the
 	// same string, with the same validity, either way, so the second pass
 	// only has the ends 1 and 2 left to try.
 	if len(s) >= 2 && isASCIIAlpha(s[0]) && s[1] == ':' {
-		if fe.matchFrom(s, 2, 3, len(s), out) {
+		if fe.matchFrom(s, nl, 2, 3, len(s), out) {
 			return true
 		}
-		return fe.matchFrom(s, 0, 1, 2, out)
+		return fe.matchFrom(s, nl, 0, 1, 2, out)
 	}
-	return fe.matchFrom(s, 0, 1, len(s), out)
+	return fe.matchFrom(s, nl, 0, 1, len(s), out)
 }
 
 // matchFrom tries the file names s[:e] for minEnd <= e <= maxEnd in the
@@ -280,13 +292,13 @@ func (fe *fastEFM) match(s string, out *errorformat.Match) bool {
 // ends come left to right, except that where a backslash is followed by a
 // space, the name ending with that backslash is tried only after every
 // longer name through the "\ " (a stack: the innermost first).
-func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat.Match) bool {
+func (fe *fastEFM) matchFrom(s string, nl, tok, minEnd, maxEnd int, out *errorformat.Match) bool {
 	if maxEnd > len(s) {
 		maxEnd = len(s)
 	}
 	var small [4]int
 	deferred := small[:0]
-	sc := fastScan{nl: strings.LastIndexByte(s, '\n')}
+	sc := fastScan{nl: nl}
 	try := func(e int) bool {
 		if e < minEnd || e > maxEnd {
 			return false
@@ -299,6 +311,33 @@ func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat
 			return true
 		}
 		return false
+	}
+	if fe.first >= 0 {
+		// Every end e has s[e] == first; the names end no later than the
+		// first space (e may be that space). Without a backslash before
+		// it there is no "\ " to defer, so the candidates are the
+		// positions of first, in order: found with IndexByte instead of a
+		// step per rune. (first is ASCII: a rune boundary in any string.)
+		limit := maxEnd
+		if sp := strings.IndexByte(s[tok:], ' '); sp >= 0 && tok+sp < limit {
+			limit = tok + sp
+		}
+		if limit >= len(s) {
+			limit = len(s) - 1 // s[e] must exist
+		}
+		if tok < limit && strings.IndexByte(s[tok:limit], '\\') < 0 {
+			for pos := tok + 1; pos <= limit; {
+				i := strings.IndexByte(s[pos:limit+1], byte(fe.first))
+				if i < 0 {
+					return false
+				}
+				if try(pos + i) {
+					return true
+				}
+				pos += i + 1
+			}
+			return false
+		}
 	}
 	// The regexp steps rune by rune (an invalid byte is one rune), so the
 	// name ends only at a rune boundary.
@@ -334,10 +373,18 @@ func (fe *fastEFM) matchFrom(s string, tok, minEnd, maxEnd int, out *errorformat
 // item the last run of digits or class bytes it measured (a run that
 // contains the new start ends where it ended).
 type fastScan struct {
-	nl   int
+	nl   int // nlUnknown until an %m or %r item needs it
 	runs [maxFastItems]struct{ start, end int }
 	ok   [maxFastItems]bool
+	// nums holds where each number item's digits are in the candidate
+	// tail is checking (written before it is read: never reset).
+	nums [maxFastItems][2]int
 }
+
+// nlUnknown is fastScan.nl before the last newline has been looked for:
+// only a candidate that reaches %m or %r needs it, and a line from
+// readLine has none (a scan of the whole line per pattern saved).
+const nlUnknown = -2
 
 // maxFastItems bounds the items of a fast pattern (fastScan's arrays).
 const maxFastItems = 16
@@ -356,10 +403,11 @@ func (sc *fastScan) run(k int, s string, pos int, in func(byte) bool) int {
 	return j
 }
 
-// tail matches the items after the file name against s[pos:].
+// tail matches the items after the file name against s[pos:]. It writes
+// out only for a match: it runs for every candidate end of the file name.
 func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match) bool {
-	*out = errorformat.Match{}
-	var nums [maxFastItems]string
+	var t byte
+	var rest string
 	for k := range fe.items {
 		it := &fe.items[k]
 		switch it.kind {
@@ -372,7 +420,7 @@ func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match)
 			if pos >= len(s) || s[pos] == '\n' {
 				return false
 			}
-			out.T = s[pos]
+			t = s[pos]
 			_, w := utf8.DecodeRuneInString(s[pos:])
 			pos += w
 		case 'X':
@@ -382,47 +430,52 @@ func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match)
 			}
 			pos = j
 		case 'm', 'r':
+			if sc.nl == nlUnknown {
+				sc.nl = strings.LastIndexByte(s, '\n')
+			}
 			if (it.kind == 'm' && pos == len(s)) || sc.nl >= pos {
 				return false
 			}
-			if it.kind == 'm' {
-				out.M = s[pos:]
-			} else {
-				out.R = s[pos:]
-			}
+			rest = s[pos:]
 			pos = len(s)
 		default:
 			j := sc.run(k, s, pos, isDigit)
 			if j == pos {
 				return false
 			}
-			nums[k] = s[pos:j]
+			sc.nums[k] = [2]int{pos, j}
 			pos = j
 		}
 	}
 	if pos != len(s) {
 		return false
 	}
+	*out = errorformat.Match{T: t}
 	// Numbers are converted only for a match: a run of digits can be as
 	// long as the line, and is seen again for every candidate file name.
 	for k := range fe.items {
-		if nums[k] == "" {
-			continue
-		}
-		n, _ := strconv.Atoi(nums[k]) // as errorformat's mustAtoI
+		var n *int
 		switch fe.items[k].kind {
+		case 'm':
+			out.M = rest
+		case 'r':
+			out.R = rest
 		case 'n':
-			out.N = n
+			n = &out.N
 		case 'l':
-			out.L = n
+			n = &out.L
 		case 'e':
-			out.E = n
+			n = &out.E
 		case 'k':
-			out.K = n
+			n = &out.K
 		case 'c':
-			out.C = n
+			n = &out.C
 		case 'v':
-			out.V = n
+			n = &out.V
+		}
+		if n != nil {
+			r := sc.nums[k]
+			*n, _ = strconv.Atoi(s[r[0]:r[1]]) // as errorformat's mustAtoI
 		}
 	}
 	return true

@@ -2,6 +2,8 @@ package parsers
 
 import (
 	"bufio"
+	"bytes"
+	"io"
 	"io/fs"
 	"math/rand"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/reviewdog/errorformat"
 	"github.com/reviewdog/errorformat/fmts"
@@ -164,6 +167,13 @@ func checkFastEFM(t testing.TB, pattern string, fe *fastEFM, efm *errorformat.Ef
 	if ok && !reflect.DeepEqual(*want, got) {
 		t.Fatalf("pattern %q, line %q:\nerrorformat %+v\nfast        %+v", pattern, line, *want, got)
 	}
+	if strings.IndexByte(line, '\n') < 0 {
+		// What the parsers call, for a line from readLine.
+		var gotLine errorformat.Match
+		if okLine := fe.matchLine(line, &gotLine); okLine != ok || gotLine != got {
+			t.Fatalf("pattern %q, line %q: matchLine %v %+v, match %v %+v", pattern, line, okLine, gotLine, ok, got)
+		}
+	}
 }
 
 // TestFastEFMMatchesErrorformat runs the fast matcher and errorformat's
@@ -273,5 +283,23 @@ func TestFastEFMLongLines(t *testing.T) {
 			t.Fatalf("%q: fast %v, errorformat %v", c[0], fe, err)
 		}
 		checkFastEFM(t, c[0], fe, efm, c[1])
+	}
+}
+
+// TestCRReader: lone CRs become LFs, CRLF stays, whatever the read sizes.
+func TestCRReader(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for i := 0; i < 2000; i++ {
+		b := make([]byte, r.Intn(40))
+		for j := range b {
+			b[j] = "\r\na"[r.Intn(3)]
+		}
+		want := []byte(strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(string(b), "\r\n", "\x00"), "\r", "\n"), "\x00", "\r\n"))
+		for _, wrap := range []func(io.Reader) io.Reader{iotest.OneByteReader, iotest.HalfReader, func(r io.Reader) io.Reader { return r }} {
+			got, err := io.ReadAll(&crReader{r: wrap(bytes.NewReader(b))})
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("crReader(%q) = %q, %v; want %q", b, got, err, want)
+			}
+		}
 	}
 }

@@ -109,6 +109,12 @@ func (m *Markdown) LazyBodies() bool { return true }
 
 var _ LazyBodies = (*Markdown)(nil)
 
+// IgnoresFingerprints implements FingerprintFree: the Markdown report
+// prints no fingerprint.
+func (m *Markdown) IgnoresFingerprints() bool { return true }
+
+var _ FingerprintFree = (*Markdown)(nil)
+
 // mdKey is where a finding sorts: Less, then arrival (the stable sort).
 type mdKey struct {
 	f   *translator.Finding

@@ -39,6 +39,22 @@ type WholeRun interface {
 	NeedsWholeRun() bool
 }
 
+// FingerprintFree is implemented by a streamer that never reads
+// Finding.Fingerprint (the local and Markdown reports print none): when
+// every reporter of a streamed run says true and no baseline is compared,
+// the pipeline does not compute fingerprints (on a -r local run they were a
+// fifth of the CPU: a SHA-256 and its hex string per finding).
+type FingerprintFree interface {
+	IgnoresFingerprints() bool
+}
+
+// ReadsFingerprints reports whether s may read Finding.Fingerprint: true
+// unless it says otherwise (FingerprintFree).
+func ReadsFingerprints(s Streamer) bool {
+	ff, ok := s.(FingerprintFree)
+	return !ok || !ff.IgnoresFingerprints()
+}
+
 // Stream returns r as the pipeline writes to it: r itself when it is a
 // Streamer, otherwise an adapter that reports the collected run at End
 // (and says so with WholeRun): the PR/MR reporters and Code Quality, which

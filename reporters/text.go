@@ -62,6 +62,7 @@ type Text struct {
 	prev    string
 
 	scratch []byte // per-finding line building (textfast.go)
+	labels  textLabels
 }
 
 var (
@@ -77,6 +78,12 @@ func NewText(opts Options) *Text { return &Text{opts: opts} }
 func (t *Text) ShowsRunbookBodies() bool { return t.opts.Verbose }
 
 var _ BodyShower = (*Text)(nil)
+
+// IgnoresFingerprints implements FingerprintFree: the terminal report
+// prints no fingerprint.
+func (t *Text) IgnoresFingerprints() bool { return true }
+
+var _ FingerprintFree = (*Text)(nil)
 
 // Report implements Reporter.
 func (t *Text) Report(_ context.Context, run *translator.Run) error { return report(t, run) }
@@ -97,6 +104,7 @@ func (t *Text) Begin(run *translator.Run) error {
 	t.failing = 0
 	t.outside = 0
 	t.ignored = nil
+	t.labels = textLabels{}
 	return nil
 }
 
@@ -184,19 +192,15 @@ func (t *Text) end(run *translator.Run) error {
 //	         resource: Deployment/web
 //	         runbook: Privileged container
 func (t *Text) finding(f *translator.Finding) {
-	sev := f.Severity.String()
-	if f.Severity < translator.SeverityInfo {
-		sev = "info"
-	}
 	l := t.lang()
-	sev = messages.Severity(l, sev)
-	t.writeHead(sev, f) // "  %-8s %s  %s\n": severity, location, tool and code
+	lb := t.label()
+	t.writeHead(lb.severity(t, f.Severity), f) // "  %-8s %s  %s\n": severity, location, tool and code
 	t.lines(indent, indent, truncate(terminalFast(f.Message), maxMessageBytes), "")
 	if f.Resource != "" {
-		t.lines(indent+messages.T(l, "text.resource"), indent+"  ", terminalFast(f.Resource), ansiDim)
+		t.lines(lb.resource, indent+"  ", terminalFast(f.Resource), ansiDim)
 	}
 	if f.Located != "" {
-		t.lines(indent+messages.T(l, "text.located"), indent+"  ", terminalFast(located(l, f)), ansiDim)
+		t.lines(lb.located, indent+"  ", terminalFast(located(l, f)), ansiDim)
 	}
 	if expired(f) {
 		note := messages.T(l, "text.expired", terminal(expiryDate(f)))
@@ -214,15 +218,12 @@ func (t *Text) finding(f *translator.Finding) {
 func (t *Text) runbook(f *translator.Finding) {
 	rb := f.Runbook
 	l := t.lang()
+	lb := t.label()
 	if rb == nil {
-		t.lines(indent+messages.T(l, "text.runbook"), indent+"  ", messages.T(l, "text.runbook_none"), ansiDim)
+		t.lines(lb.runbook, indent+"  ", messages.T(l, "text.runbook_none"), ansiDim)
 		return
 	}
-	title := terminalFast(oneLineFast(rb.Title))
-	if rb.IsFallback() {
-		title += messages.T(l, "text.fallback")
-	}
-	t.lines(indent+messages.T(l, "text.runbook"), indent+"  ", title, ansiCyan)
+	t.lines(lb.runbook, indent+"  ", lb.title(l, rb.Title, rb.IsFallback()), ansiCyan)
 	if rb.Error != "" {
 		t.lines(indent+"! ", indent+"  ", messages.T(l, "text.template_failed", terminal(oneLine(rb.Error))), ansiYellow)
 	}

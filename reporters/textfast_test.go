@@ -39,3 +39,27 @@ func TestTextFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainASCII checks the word-at-a-time scan against the byte loop for
+// every byte at every position of a word, and at the tail.
+func TestPlainASCII(t *testing.T) {
+	slow := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
+				return false
+			}
+		}
+		return true
+	}
+	for c := 0; c < 256; c++ {
+		for n := 1; n <= 19; n++ {
+			for at := 0; at < n; at++ {
+				b := []byte("abcdefghijklmnopqrs"[:n])
+				b[at] = byte(c)
+				if got, want := plainASCII(string(b)), slow(string(b)); got != want {
+					t.Fatalf("plainASCII(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}

@@ -50,6 +50,8 @@ import (
 //     message; no line) as in a collected run, but the "-N" suffix that
 //     tells identical findings apart is counted only among ADJACENT
 //     identical findings (numbering over the run needs every finding).
+//     When no reporter prints them (-r local, -r markdown) and there is no
+//     baseline, they are not computed at all.
 //   - With --baseline, a finding takes a baseline entry on its own line or
 //     else the first free one, as it arrives (baseline.Matcher): the
 //     counts are those of a collected run, but of several identical
@@ -246,6 +248,10 @@ type sink struct {
 	fs        translator.Findings // collected
 
 	failed bool
+	// fingerprints is false for a streamed run whose reporters print none
+	// (reporters.FingerprintFree) and that compares no baseline: the sink
+	// leaves Fingerprint empty.
+	fingerprints bool
 	// prevBase and prevN number adjacent identical findings (streamed).
 	prevBase string
 	prevN    int
@@ -266,10 +272,14 @@ func newSink(o *ReviewOptions, in *runInput, sts []reporters.Streamer, streaming
 	}
 	in.bl.begin(run)
 	s := &sink{o: o, in: in, run: run, sts: sts, errs: make([]error, len(sts)), streaming: streaming,
-		expired: map[string]*translator.Finding{}}
+		expired: map[string]*translator.Finding{}, fingerprints: !streaming}
 	if streaming {
 		if in.bl != nil {
 			s.match = in.bl.b.Matcher()
+			s.fingerprints = true
+		}
+		for _, st := range sts {
+			s.fingerprints = s.fingerprints || reporters.ReadsFingerprints(st)
 		}
 		s.begin()
 	}
@@ -288,7 +298,9 @@ func (s *sink) write(f *translator.Finding) {
 		s.fs = append(s.fs, f)
 		return
 	}
-	if f.Fingerprint == "" {
+	if !s.fingerprints {
+		// Nothing reads them.
+	} else if f.Fingerprint == "" {
 		translator.Findings{f}.AssignFingerprints() // the base fingerprint
 		if f.Fingerprint == s.prevBase {
 			s.prevN++

@@ -458,3 +458,40 @@ func TestWholeRunReporterCollects(t *testing.T) {
 		t.Fatalf("without it the run does not stream: the test checks nothing")
 	}
 }
+
+// TestStreamFingerprintsWhenAnyReporterReadsThem: a streamed run skips
+// fingerprints only when no reporter prints them; -r local with a JSON
+// report beside it still gives every JSON finding its fingerprint.
+func TestStreamFingerprintsWhenAnyReporterReadsThem(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(streamConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(root, "testdata", "shellcheck-gcc", "all-scripts.gcc")
+	out := filepath.Join(dir, "out.json")
+	local, _, code := runMain(t, dir, true, []string{"-f", "shellcheck-gcc", "-r", "local", "-r", "json=" + out, in})
+	if code != ExitFindings && code != ExitOK {
+		t.Fatalf("exit code %d", code)
+	}
+	alone, _, _ := runMain(t, dir, true, []string{"-f", "shellcheck-gcc", "-r", "local", in})
+	if local != alone {
+		t.Errorf("the local report depends on the other reporters:\nwith json:\n%s\nalone:\n%s", local, alone)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, _ := jsonSet(t, string(b))
+	if len(lines) == 0 {
+		t.Fatal("no JSON findings")
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, `"fingerprint":"`) || strings.Contains(l, `"fingerprint":""`) {
+			t.Errorf("finding without a fingerprint: %s", l)
+		}
+	}
+}
