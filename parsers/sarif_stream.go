@@ -56,8 +56,10 @@ func (w *windowReader) Read(p []byte) (int, error) {
 	n, err := w.r.Read(p)
 	if n > 0 {
 		if len(w.buf)+n > maxLineWindow && len(w.buf) > 0 {
-			drop := len(w.buf) + n - maxLineWindow
-			if drop > len(w.buf) {
+			// Keep the newest half of the window: bytes are moved once
+			// per half window read, not on every read.
+			drop := len(w.buf) - maxLineWindow/2
+			if drop < 0 || len(w.buf)-drop+n > maxLineWindow {
 				drop = len(w.buf)
 			}
 			w.lines += bytes.Count(w.buf[:drop], []byte{'\n'})
