@@ -3,7 +3,7 @@ package parsers
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net/url"
@@ -177,59 +177,78 @@ type sarifRun struct {
 	haveColumnKind bool
 	Invocations    []sarifInvocation
 	resultsNull    bool
+	// paths memoises sarifPath for the artifact locations of results
+	// (trivy names a few files thousands of times); reset when the base
+	// URIs are read, as they change what a location resolves to.
+	paths map[sarifArtifactLocation]string
 	// pending holds results read before what they need (the tool, the
 	// base URIs, the artifacts, the log's version) was seen; they are
 	// turned into findings at the end of the run, in order.
 	pending sarifPending
 }
 
-// sarifPending holds a run's waiting results: the first ones in memory,
-// the rest spilled to a temporary file as compact JSON, one per line, so
-// that a log whose results come before their base URIs (trivy writes
+// sarifPending holds a run's waiting results as the bytes the log gives
+// them in, each decoded once when it is turned into a finding: the first
+// maxPendingInMemory bytes in memory, the rest spilled to a temporary file,
+// so that a log whose results come before their base URIs (trivy writes
 // originalUriBaseIds last) is still read in bounded memory.
 type sarifPending struct {
-	mem   []*sarifResult
-	file  *os.File
-	w     *bufio.Writer
-	count int
+	mem      []pendingResult
+	memBytes int
+	file     *os.File
+	w        *bufio.Writer
+	count    int
 }
 
-// maxPendingInMemory is how many waiting results are kept in memory
-// before the rest go to a temporary file.
-const maxPendingInMemory = 2048
+// pendingResult is a held result: its JSON and where it starts in the
+// input, for the offset of an error in it.
+type pendingResult struct {
+	off int64
+	b   []byte
+}
+
+// maxPendingInMemory is how many bytes of waiting results are kept in
+// memory before the rest go to a temporary file.
+const maxPendingInMemory = 4 << 20
 
 func (p *sarifPending) len() int { return p.count }
 
-func (p *sarifPending) add(res *sarifResult) error {
+// add holds the JSON b of a result that starts at offset off; b is copied.
+func (p *sarifPending) add(b []byte, off int64) error {
 	p.count++
-	if len(p.mem) < maxPendingInMemory && p.file == nil {
-		p.mem = append(p.mem, res)
+	if p.memBytes+len(b) <= maxPendingInMemory && p.file == nil {
+		p.mem = append(p.mem, pendingResult{off: off, b: append([]byte(nil), b...)})
+		p.memBytes += len(b)
 		return nil
 	}
 	if p.file == nil {
-		f, err := os.CreateTemp("", "runbook-translator-sarif-*.jsonl")
+		f, err := os.CreateTemp("", "runbook-translator-sarif-*.bin")
 		if err != nil {
 			return fmt.Errorf("hold SARIF results until their run is read: %w", err)
 		}
 		p.file, p.w = f, bufio.NewWriterSize(f, 256<<10)
 	}
-	b, err := json.Marshal(res)
-	if err != nil {
-		return err
+	var hdr [2 * binary.MaxVarintLen64]byte
+	n := binary.PutUvarint(hdr[:], uint64(off))
+	n += binary.PutUvarint(hdr[n:], uint64(len(b)))
+	if _, err := p.w.Write(hdr[:n]); err != nil {
+		return fmt.Errorf("hold SARIF results until their run is read: %w", err)
 	}
-	if _, err := p.w.Write(append(b, '\n')); err != nil {
+	if _, err := p.w.Write(b); err != nil {
 		return fmt.Errorf("hold SARIF results until their run is read: %w", err)
 	}
 	return nil
 }
 
-// each calls fn for every held result in order, then releases them.
-func (p *sarifPending) each(fn func(*sarifResult) error) (err error) {
+// each calls fn for every held result in order, then releases them. The
+// bytes given to fn are valid until it returns.
+func (p *sarifPending) each(fn func(b []byte, off int64) error) (err error) {
 	defer p.close()
-	for _, res := range p.mem {
-		if err := fn(res); err != nil {
+	for i, r := range p.mem {
+		if err := fn(r.b, r.off); err != nil {
 			return err
 		}
+		p.mem[i].b = nil
 	}
 	p.mem = nil
 	if p.file == nil {
@@ -241,18 +260,39 @@ func (p *sarifPending) each(fn func(*sarifResult) error) (err error) {
 	if _, err := p.file.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bufio.NewReaderSize(p.file, 256<<10))
-	for dec.More() {
-		res := &sarifResult{}
-		if err := dec.Decode(res); err != nil {
+	br := bufio.NewReaderSize(p.file, 256<<10)
+	var buf []byte
+	for {
+		off, err := binary.ReadUvarint(br)
+		if err == io.EOF {
+			return nil
+		}
+		var n uint64
+		if err == nil {
+			n, err = binary.ReadUvarint(br)
+		}
+		if err == nil && n > maxInputValue {
+			err = fmt.Errorf("a held result of %d bytes", n)
+		}
+		if err == nil {
+			if uint64(cap(buf)) < n {
+				buf = make([]byte, n)
+			}
+			buf = buf[:n]
+			_, err = io.ReadFull(br, buf)
+		}
+		if err != nil {
 			return fmt.Errorf("read back held SARIF results: %w", err)
 		}
-		if err := fn(res); err != nil {
+		if err := fn(buf, int64(off)); err != nil {
 			return err
 		}
 	}
-	return nil
 }
+
+// maxInputValue bounds what is read back from the spill file: more than
+// any result a log holds, less than a corrupted length could ask for.
+const maxInputValue = 1 << 32
 
 func (p *sarifPending) close() {
 	if p.file != nil {
@@ -261,7 +301,7 @@ func (p *sarifPending) close() {
 		os.Remove(name)
 		p.file, p.w = nil, nil
 	}
-	p.mem, p.count = nil, 0
+	p.mem, p.memBytes, p.count = nil, 0, 0
 }
 
 // sarifDrivers maps a SARIF driver name (tool.driver.name) to our tool
@@ -359,14 +399,14 @@ func sarifSchemaVersion(schema string) string {
 // sarifReader holds the state of one log.
 type sarifReader struct {
 	opts    Options
-	s       *tokStream
+	s       *sarifStream
 	emit    func(*translator.Finding) error
 	version string     // "" until the version (or a $schema naming it) is read
 	files   *fileCache // the files fixes are in (sarif_fix.go)
 }
 
 func parseSARIF(opts Options, r io.Reader, emit func(*translator.Finding) error) error {
-	sr := &sarifReader{opts: opts, s: newTokStream("sarif", opts.File, r), emit: emit}
+	sr := &sarifReader{opts: opts, s: newSARIFStream("sarif", opts.File, r), emit: emit}
 	return sr.read()
 }
 
@@ -396,12 +436,12 @@ func (sr *sarifReader) read() (err error) {
 	if err != nil {
 		return err
 	}
-	if t != json.Delim('{') {
-		return s.shapeErr("want a SARIF log object, got " + describeToken(t))
+	if t.Kind() != '{' {
+		return s.shapeErr("want a SARIF log object, got " + describeKind(t.Kind()))
 	}
 	sawRuns := false
 	var schema, version string
-	for s.dec.More() {
+	for s.more() {
 		k, err := s.key()
 		if err != nil {
 			return err
@@ -429,15 +469,15 @@ func (sr *sarifReader) read() (err error) {
 			if err != nil {
 				return err
 			}
-			if t == nil {
+			if t.Kind() == 'n' {
 				// §3.13.4: null when the tool failed before it could
 				// start a run. Not an error of the log.
 				continue
 			}
-			if t != json.Delim('[') {
-				return s.errAt(s.dec.InputOffset(), fmt.Errorf(`"runs" must be an array or null, got %s`, describeToken(t)))
+			if t.Kind() != '[' {
+				return s.errAt(s.dec.InputOffset(), fmt.Errorf(`"runs" must be an array or null, got %s`, describeKind(t.Kind())))
 			}
-			for s.dec.More() {
+			for s.more() {
 				run, err := sr.readRun()
 				if err != nil {
 					return err
@@ -491,7 +531,7 @@ func (sr *sarifReader) readRun() (_ *sarifRun, err error) {
 		}
 	}()
 	sawResults := false
-	for s.dec.More() {
+	for s.more() {
 		k, err := s.key()
 		if err != nil {
 			return nil, err
@@ -508,6 +548,7 @@ func (sr *sarifReader) readRun() (_ *sarifRun, err error) {
 				return nil, err
 			}
 			run.haveBases = true
+			run.paths = nil // paths resolved before the bases were known
 		case "artifacts":
 			if err := s.decode(&run.Artifacts); err != nil {
 				return nil, err
@@ -528,25 +569,34 @@ func (sr *sarifReader) readRun() (_ *sarifRun, err error) {
 			if err != nil {
 				return nil, err
 			}
-			if t == nil {
+			if t.Kind() == 'n' {
 				run.resultsNull = true
 				continue
 			}
-			if t != json.Delim('[') {
-				return nil, s.errAt(s.dec.InputOffset(), fmt.Errorf(`"results" must be an array or null, got %s`, describeToken(t)))
+			if t.Kind() != '[' {
+				return nil, s.errAt(s.dec.InputOffset(), fmt.Errorf(`"results" must be an array or null, got %s`, describeKind(t.Kind())))
 			}
-			for s.dec.More() {
-				res := &sarifResult{}
-				if err := s.decode(res); err != nil {
+			for s.more() {
+				b, off, err := s.value()
+				if err != nil {
 					return nil, err
 				}
-				if run.pending.len() == 0 && sr.ready(run, res) {
-					if err := sr.result(run, res); err != nil {
+				// A result that must wait is held as its bytes and
+				// decoded once, at the end of the run; mayBeReady
+				// avoids decoding it twice.
+				if run.pending.len() == 0 && sr.mayBeReady(run, b) {
+					res := &sarifResult{}
+					if err := s.unmarshal(b, off, res); err != nil {
 						return nil, err
 					}
-					continue
+					if sr.ready(run, res) {
+						if err := sr.result(run, res); err != nil {
+							return nil, err
+						}
+						continue
+					}
 				}
-				if err := run.pending.add(res); err != nil {
+				if err := run.pending.add(b, off); err != nil {
 					run.pending.close()
 					return nil, s.errAt(s.dec.InputOffset(), err)
 				}
@@ -637,12 +687,39 @@ func (sr *sarifReader) ready(run *sarifRun, res *sarifResult) bool {
 	return true
 }
 
+// mayBeReady reports whether the result whose JSON is b may be ready (see
+// ready) without decoding it: false when what it waits for is missing and
+// b names the property that would need it. A property spelt otherwise
+// (encoding/json matches names case-insensitively, a name may hold an
+// escape) only costs a decoding: ready decides.
+func (sr *sarifReader) mayBeReady(run *sarifRun, b []byte) bool {
+	if sr.version == "" || run.Tool == nil {
+		return false
+	}
+	if !run.haveColumnKind && bytes.Contains(b, []byte(`"fixes"`)) {
+		return false
+	}
+	if sr.opts.BaseDir != "" && !run.haveBases && bytes.Contains(b, []byte(`"uriBaseId"`)) {
+		return false
+	}
+	if !run.haveArtifacts && bytes.Contains(b, []byte(`"index"`)) {
+		return false
+	}
+	return true
+}
+
 // flush turns the held results of a run into findings.
 func (sr *sarifReader) flush(run *sarifRun) error {
 	if run.Tool == nil {
 		run.Tool = &sarifTool{}
 	}
-	return run.pending.each(func(res *sarifResult) error { return sr.result(run, res) })
+	return run.pending.each(func(b []byte, off int64) error {
+		res := &sarifResult{}
+		if err := sr.s.unmarshal(b, off, res); err != nil {
+			return err
+		}
+		return sr.result(run, res)
+	})
 }
 
 // component returns the toolComponent a result's rule belongs to (§3.52.7:
@@ -935,7 +1012,7 @@ func setSARIFLocation(opts Options, run *sarifRun, f *translator.Finding, loc *s
 	if al.URI == "" && al.Index != nil && *al.Index >= 0 && *al.Index < len(run.Artifacts) {
 		al = run.Artifacts[*al.Index].Location
 	}
-	f.Path = sarifPath(opts, run, al)
+	f.Path = run.path(opts, al)
 	reg := pl.Region
 	if reg == nil || reg.StartLine == 0 {
 		// kube-score gives only a contextRegion: the line where the YAML
@@ -945,6 +1022,27 @@ func setSARIFLocation(opts Options, run *sarifRun, f *translator.Finding, loc *s
 	if reg != nil {
 		f.Line, f.Column, f.EndLine, f.EndColumn = reg.StartLine, reg.StartColumn, reg.EndLine, reg.EndColumn
 	}
+}
+
+// maxMemoPaths bounds run.paths: a log of distinct files gains nothing
+// from it, and it must not grow with the log.
+const maxMemoPaths = 4096
+
+// path is sarifPath, memoised for locations that give a URI.
+func (run *sarifRun) path(opts Options, al sarifArtifactLocation) string {
+	if al.URI == "" {
+		return sarifPath(opts, run, al)
+	}
+	al.Index = nil // unused when the URI is given
+	if p, ok := run.paths[al]; ok {
+		return p
+	}
+	p := sarifPath(opts, run, al)
+	if run.paths == nil || len(run.paths) >= maxMemoPaths {
+		run.paths = make(map[sarifArtifactLocation]string)
+	}
+	run.paths[al] = p
+	return p
 }
 
 // sarifPath resolves an artifact location to a repository-relative path.
