@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/go-json-experiment/json/jsontext"
 	"regexp"
 	"strings"
 )
@@ -125,19 +126,7 @@ func jsonKind(t []byte) string {
 	if len(t) == 0 {
 		return "nothing"
 	}
-	switch t[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "a boolean"
-	}
-	return "a number"
+	return describeKind(jsontext.Kind(t[0]))
 }
 
 // trimHead strips a UTF-8 byte order mark and leading white space from the
