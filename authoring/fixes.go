@@ -30,6 +30,9 @@ func ExampleFix(e *runbooks.Entry, x runbooks.Example) (*translator.Finding, str
 	}
 	var first error
 	for _, spec := range e.Fix {
+		if !fix.ForTool(spec, f.Tool) {
+			continue
+		}
 		got, err := fix.Compute([]byte(x.Manifest), f, spec, "runbook:"+e.ID)
 		switch {
 		case err != nil:
@@ -49,6 +52,9 @@ func ExampleFix(e *runbooks.Entry, x runbooks.Example) (*translator.Finding, str
 		}
 		f.Fixes = append(f.Fixes, got)
 		return f, out, nil
+	}
+	if first == nil {
+		first = fmt.Errorf("no alternative of the fix is for findings of %s", f.Tool)
 	}
 	return nil, "", first
 }

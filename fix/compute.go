@@ -44,6 +44,9 @@ func Compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) 
 	if len(src) > 0 && !utf8Text(src) {
 		return out, notHereP("fixnote.not_utf8")
 	}
+	if !ForTool(fx, f.Tool) {
+		return out, notHere("the fix is for findings of %s, not %s", strings.Join(fx.Tools, ", "), f.Tool)
+	}
 	var final string
 	var err error
 	switch {
@@ -59,6 +62,12 @@ func Compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) 
 	}
 	out.Edits = LineEdits(f.Path, string(src), final)
 	return out, nil
+}
+
+// ForTool reports whether fx is for findings of tool (fx.Tools is empty,
+// or names it); an alternative for another tool is skipped, not a reason.
+func ForTool(fx runbooks.Fix, tool string) bool {
+	return len(fx.Tools) == 0 || contains(fx.Tools, tool)
 }
 
 func isTerraform(p string) bool { return path.Ext(p) == ".tf" }
@@ -237,45 +246,206 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 		return "", err
 	}
 	v := vars(src, f, &d)
+	maps := objectMaps(&d)
 	ndocs := len(locate.Documents([]byte(src)))
 	cur := src
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()
+		if op == "document" {
+			next, err := appendDocument(cur, loc, ed.Document, v, maps)
+			if err != nil {
+				return "", err
+			}
+			if len(locate.Documents([]byte(next))) != ndocs+1 {
+				return "", messages.Errorf("fixerr.no_parse_doc")
+			}
+			ndocs++
+			cur = next
+			continue
+		}
 		fp, err := locate.ParseFieldPath(p)
 		if err != nil {
 			return "", err
 		}
-		val, err := value(ed.Value, v)
+		steps, err := editSteps(cur, loc, fp, ed, v, maps)
 		if err != nil {
 			return "", err
 		}
-		next, err := editYAML(cur, loc, yamlOp{op: op, path: fp, value: val}, v)
-		if err != nil {
-			return "", err
+		for _, st := range steps {
+			next, err := editYAML(cur, loc, yamlOp{op: op, path: st.path, value: st.value}, st.vars)
+			if err != nil {
+				return "", err
+			}
+			if len(locate.Documents([]byte(next))) != ndocs {
+				return "", messages.Errorf("fixerr.no_parse", op, p)
+			}
+			cur = next
 		}
-		if len(locate.Documents([]byte(next))) != ndocs {
-			return "", messages.Errorf("fixerr.no_parse", op, p)
-		}
-		cur = next
 	}
-	if err := verifyYAML(cur, loc, fx, v); err != nil {
+	if err := verifyYAML(cur, loc, fx, v, maps); err != nil {
 		return "", err
 	}
 	return cur, nil
 }
 
+// editStep is one edit with its value resolved: an edit with from: is
+// made once for each container (or other $name selector value) it names,
+// each copying its own field.
+type editStep struct {
+	path  locate.FieldPath
+	value any
+	vars  map[string]string
+}
+
+// editSteps resolves the value of ed on the text as it is now.
+func editSteps(cur string, loc docLocator, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
+	op, _ := ed.Op()
+	if ed.From == "" {
+		if op == "delete" {
+			return []editStep{{path: fp, vars: v}}, nil
+		}
+		val, err := resolveValue(ed.Value, v, maps)
+		if err != nil {
+			return nil, err
+		}
+		return []editStep{{path: fp, value: val, vars: v}}, nil
+	}
+	from, err := locate.ParseFieldPath(ed.From)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := loc(cur)
+	if err != nil {
+		return nil, err
+	}
+	var out []editStep
+	for _, c := range combos([]locate.FieldPath{fp, from}, v) {
+		cv := map[string]string{}
+		for k, x := range v {
+			cv[k] = x
+		}
+		for k, x := range c {
+			cv[k] = x
+		}
+		to, err := fp.Expand(c)
+		if err != nil {
+			return nil, notHere("%v", err)
+		}
+		if op == "fill" && present(d.Root, d.Kind, to) {
+			continue // kept as it is: nothing to copy
+		}
+		src, err := from.Expand(c)
+		if err != nil {
+			return nil, notHere("%v", err)
+		}
+		val, err := fromValue(d.Root, d.Kind, src)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, editStep{path: to, value: val, vars: cv})
+	}
+	return out, nil
+}
+
+// combos are the values of the $name selectors of paths, one map for each
+// combination (kube-score names several containers comma-separated); one
+// empty map when there are none. A name without a value gives none: the
+// path then fails to expand with the reason.
+func combos(paths []locate.FieldPath, vars map[string]string) []map[string]string {
+	var names []string
+	for _, p := range paths {
+		for _, st := range p.Steps() {
+			if st.Sel == nil {
+				continue
+			}
+			if n := runbooks.Placeholder(st.Sel.Value); n != "" && !contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	out := []map[string]string{{}}
+	for _, n := range names {
+		var next []map[string]string
+		for _, part := range strings.Split(vars[n], ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			for _, c := range out {
+				m := map[string]string{n: part}
+				for k, x := range c {
+					m[k] = x
+				}
+				next = append(next, m)
+			}
+		}
+		if len(next) == 0 {
+			return out // Expand says which name has no value
+		}
+		out = next
+	}
+	return out
+}
+
+// present reports whether the field at p (for the object's kind, a named
+// container possibly an init container) exists.
+func present(root *yaml.Node, kind string, p locate.FieldPath) bool {
+	q := p.ForKind(kind)
+	for _, alt := range append([]locate.FieldPath{q}, q.ContainerVariants()...) {
+		if ts, err := resolveEdit(root, alt.Steps()); err == nil {
+			for _, tg := range ts {
+				if tg.key != nil {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+func isStructured(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
+// resolveValue is a fix value with its placeholders resolved: a scalar, or
+// a *yaml.Node for a mapping or list.
+func resolveValue(raw any, vars map[string]string, maps map[string]*yaml.Node) (any, error) {
+	n, ok, err := structured(raw, vars, maps)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return n, nil
+	}
+	return value(raw, vars)
+}
+
 // verifyYAML checks, on the edited text parsed again, that every edit
-// holds: set fields have the value, deleted ones are gone, added items are
-// in their lists.
-func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string) error {
+// holds: set fields have the value, filled ones exist, deleted ones are
+// gone, added items are in their lists, appended documents are there.
+func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string, maps map[string]*yaml.Node) error {
 	d, _, err := loc(src)
 	if err != nil {
 		return fmt.Errorf("after the fix: %w", err)
 	}
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()
+		if op == "document" {
+			if !documentHolds(src, ed.Document, v, maps, d.Namespace) {
+				return messages.Errorf("fixerr.no_document")
+			}
+			continue
+		}
 		fp, _ := locate.ParseFieldPath(p)
-		val, _ := value(ed.Value, v)
+		var val any
+		if ed.From == "" && op != "delete" {
+			val, _ = resolveValue(ed.Value, v, maps)
+		}
 		paths, err := expandPaths(fp, v)
 		if err != nil {
 			return err
@@ -299,7 +469,12 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 				switch {
 				case op == "delete" && tg.key != nil:
 					return messages.Errorf("fixerr.still_there", q.String())
-				case op == "set" && (tg.key == nil || !same(deref(tg.val), val)):
+				case op == "delete":
+				case tg.key == nil && (op == "fill" || ed.From != ""):
+					return messages.Errorf("fixerr.not_there", q.String())
+				case op == "fill" || ed.From != "":
+					// kept, filled or copied: the value is the manifest's own
+				case op == "set" && (tg.key == nil || !holdsValue(deref(tg.val), val)):
 					return messages.Errorf("fixerr.not_held", q.String(), val)
 				case op == "add" && (tg.key == nil || !holds(deref(tg.val), val)):
 					return messages.Errorf("fixerr.not_listed", q.String(), val)
@@ -308,6 +483,15 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 		}
 	}
 	return nil
+}
+
+// holdsValue reports whether the node holds a resolved value (scalar or
+// mapping/list).
+func holdsValue(n *yaml.Node, val any) bool {
+	if m, ok := val.(*yaml.Node); ok {
+		return nodeEqual(n, m)
+	}
+	return n != nil && n.Kind == yaml.ScalarNode && same(n, val)
 }
 
 func holds(seq *yaml.Node, val any) bool {
@@ -414,6 +598,9 @@ func computeTemplate(src string, f *translator.Finding, fx runbooks.Fix) (string
 	op, p := ed.Op()
 	if op == "add" {
 		return "", helm("fixnote.helm_add")
+	}
+	if op == "document" || op == "fill" || ed.From != "" || isStructured(ed.Value) {
+		return "", helm("fixnote.helm_structure")
 	}
 	fp, err := locate.ParseFieldPath(p)
 	if err != nil {

@@ -44,6 +44,16 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 	v := vars(src, f, nil)
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()
+		switch {
+		case op == "document" || op == "fill" || ed.From != "":
+			return "", notHere("%s: fill, from and document edits are for Kubernetes manifests", f.Path)
+		}
+		if _, isMap := ed.Value.(map[string]any); isMap {
+			return "", notHere("%s: a mapping value is for Kubernetes manifests", f.Path)
+		}
+		if _, isList := ed.Value.([]any); isList {
+			return "", notHere("%s: a list value is for Kubernetes manifests", f.Path)
+		}
 		fp, err := locate.ParseFieldPath(p)
 		if err != nil {
 			return "", err

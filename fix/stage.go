@@ -133,6 +133,9 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 	var out []translator.Fix
 	var note messages.Msg
 	for _, fx := range e.Fix {
+		if !ForTool(fx, f.Tool) {
+			continue
+		}
 		got, err := Compute([]byte(src), f, fx, "runbook:"+e.ID)
 		switch {
 		case err != nil:

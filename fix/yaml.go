@@ -388,11 +388,21 @@ func editYAML(src string, doc docLocator, op yamlOp, vars map[string]string) (st
 // yamlSplice computes the change for one target; nil when the field
 // already is as the fix wants it.
 func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*splice, error) {
+	node, isNode := op.value.(*yaml.Node)
 	switch {
 	case op.op == "delete" && tg.key == nil:
 		return nil, nil // not there: nothing to remove
 	case op.op == "delete":
 		return deleteEntry(t, docEnd, tg)
+	case tg.key != nil && op.op == "fill":
+		return nil, nil // there already: kept as written
+	case tg.key != nil && isNode:
+		if nodeEqual(tg.val, node) {
+			return nil, nil
+		}
+		return nil, notHere("%s at line %d already holds a value; the fix adds it only where it is absent", tg.key.Value, tg.key.Line)
+	case isNode && op.op == "add":
+		return nil, notHere("add takes a scalar value")
 	case tg.key != nil && op.op == "set":
 		v := deref(tg.val)
 		if v.Kind != yaml.ScalarNode {
@@ -403,11 +413,14 @@ func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*s
 		return addItem(t, docEnd, style, tg, op.value)
 	}
 	// create the missing keys under parent
+	if isNode {
+		return insertKeys(t, docEnd, style, tg, false, "", node)
+	}
 	val, err := renderScalar(op.value, nil)
 	if err != nil {
 		return nil, err
 	}
-	return insertKeys(t, docEnd, style, tg, op.op == "add", val)
+	return insertKeys(t, docEnd, style, tg, op.op == "add", val, nil)
 }
 
 func kindName(n *yaml.Node) string {
@@ -617,7 +630,13 @@ func flowClose(ln string, c int) int {
 
 // insertKeys adds the missing keys (and the value, or a list holding it)
 // at the end of the parent mapping, in the document's indentation.
-func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val string) (*splice, error) {
+func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val string, node *yaml.Node) (*splice, error) {
+	if node != nil {
+		// the value renders the same at every indentation: an error is one
+		if _, err := blockLines(node, 0, style); err != nil {
+			return nil, err
+		}
+	}
 	build := func(ind int) []string {
 		var out []string
 		for i, k := range tg.missing {
@@ -625,6 +644,16 @@ func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val
 			key, _ := renderScalar(k, nil)
 			if i < len(tg.missing)-1 {
 				out = append(out, pad+key+":")
+				continue
+			}
+			if node != nil {
+				in := ind + i*style.step + style.step
+				if node.Kind == yaml.SequenceNode {
+					in = ind + i*style.step + style.dash
+				}
+				sub, _ := blockLines(node, in, style)
+				out = append(out, pad+key+":")
+				out = append(out, sub...)
 				continue
 			}
 			if list {

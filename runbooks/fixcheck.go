@@ -18,7 +18,19 @@ const (
 	maxFixEdits = 32
 	// maxFixValue bounds a literal value (one line of YAML or HCL).
 	maxFixValue = 256
+	// maxFixNodes and maxFixDepth bound a mapping or list value (an
+	// affinity term, a PodDisruptionBudget): a few dozen lines of YAML.
+	maxFixNodes = 64
+	maxFixDepth = 8
 )
+
+// MappingPlaceholders are the "$name" values that stand for a mapping of
+// the finding's object, copied from the manifest (fix/ resolves them).
+var MappingPlaceholders = map[string]string{
+	"selector_labels": "spec.selector.matchLabels",
+	"pod_labels":      "the pod template's metadata.labels",
+	"object_labels":   "metadata.labels",
+}
 
 // placeholder is a whole-value reference to the finding: $name or ${name}.
 var placeholder = regexp.MustCompile(`^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$`)
@@ -33,15 +45,20 @@ func Placeholder(v string) string {
 	return m[1] + m[2]
 }
 
-// Op returns the edit's operation ("set", "delete" or "add") and path.
+// Op returns the edit's operation ("set", "fill", "delete", "add" or
+// "document") and path ("" for a document).
 func (e FixEdit) Op() (op, path string) {
 	switch {
 	case e.Set != "":
 		return "set", e.Set
+	case e.Fill != "":
+		return "fill", e.Fill
 	case e.Delete != "":
 		return "delete", e.Delete
 	case e.Add != "":
 		return "add", e.Add
+	case e.Document != nil:
+		return "document", ""
 	}
 	return "", ""
 }
@@ -74,6 +91,11 @@ func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(lin
 				fail(line, "fix[%d]: kinds: %q is not a Kubernetes kind or a Terraform resource type", i, k)
 			}
 		}
+		for _, k := range fx.Tools {
+			if strings.TrimSpace(k) == "" || strings.ContainsAny(k, " \t/") {
+				fail(line, "fix[%d]: tools: %q is not a tool name", i, k)
+			}
+		}
 		if len(fx.Edits) == 0 {
 			fail(line, "fix[%d]: needs at least one edit", i)
 		}
@@ -100,21 +122,72 @@ func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(lin
 // checkFixEdit returns what is wrong with one edit, or "".
 func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 	n := 0
-	for _, p := range []string{ed.Set, ed.Delete, ed.Add} {
+	for _, p := range []string{ed.Set, ed.Fill, ed.Delete, ed.Add} {
 		if p != "" {
 			n++
 		}
 	}
+	if ed.Document != nil || mapValue(node, "document") != nil {
+		n++
+	}
 	switch {
 	case n == 0:
-		return "needs one of set, delete or add (a field path)"
+		return "needs one of set, fill, delete or add (a field path), or document"
 	case n > 1:
-		return "give only one of set, delete and add"
+		return "give only one of set, fill, delete, add and document"
 	}
 	op, path := ed.Op()
+	if op == "document" {
+		if ed.Value != nil || mapValue(node, "value") != nil || ed.From != "" {
+			return "document takes no value or from: the document is the value"
+		}
+		dn := mapValue(node, "document")
+		if dn == nil || dn.Kind != yaml.MappingNode {
+			return "document must be a mapping (a Kubernetes object)"
+		}
+		for _, k := range []string{"apiVersion", "kind"} {
+			if v := mapValue(dn, k); v == nil || v.Kind != yaml.ScalarNode || v.Value == "" {
+				return fmt.Sprintf("document needs %s", k)
+			}
+		}
+		if md := mapValue(dn, "metadata"); md == nil || mapValue(md, "name") == nil {
+			return "document needs metadata.name"
+		}
+		return checkStructured(op, dn)
+	}
 	if strings.Contains(path, "|") {
 		return fmt.Sprintf("%s: %q: a fix edits one field; alternatives (|) are for locate:", op, path)
 	}
+	if msg := checkEditPath(op, path); msg != "" {
+		return msg
+	}
+	valueNode := mapValue(node, "value")
+	if op == "delete" {
+		if ed.Value != nil || valueNode != nil || ed.From != "" {
+			return "delete takes no value"
+		}
+		return ""
+	}
+	if ed.From != "" {
+		if ed.Value != nil || valueNode != nil {
+			return fmt.Sprintf("%s: give value or from, not both", op)
+		}
+		if msg := checkEditPath("from", ed.From); msg != "" {
+			return msg
+		}
+		return ""
+	}
+	if valueNode != nil && valueNode.Kind != yaml.ScalarNode {
+		if op == "add" || valueNode.Kind == yaml.AliasNode {
+			return fmt.Sprintf("%s: value must be a string, number or boolean, not a %s", op, nodeKind(valueNode))
+		}
+		return checkStructured(op, valueNode)
+	}
+	return checkScalarValue(op, ed.Value, false)
+}
+
+// checkEditPath checks a field path of an edit (or of its from:).
+func checkEditPath(op, path string) string {
 	steps, err := fieldpath.Parse(path)
 	if err != nil {
 		return fmt.Sprintf("%s: %v", op, err)
@@ -127,25 +200,77 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 			return fmt.Sprintf("%s: selector value %q is not $name or ${name}", op, st.Sel.Value)
 		}
 	}
-	valueNode := mapValue(node, "value")
-	if op == "delete" {
-		if ed.Value != nil || valueNode != nil {
-			return "delete takes no value"
+	return ""
+}
+
+// checkStructured checks a mapping or list value: bounded in size and
+// depth, string keys, and scalars that checkScalarValue takes (a mapping
+// placeholder too).
+func checkStructured(op string, root *yaml.Node) string {
+	count := 0
+	var walk func(n *yaml.Node, depth int) string
+	walk = func(n *yaml.Node, depth int) string {
+		count++
+		if count > maxFixNodes || depth > maxFixDepth {
+			return fmt.Sprintf("%s: value is larger than %d nodes or deeper than %d levels", op, maxFixNodes, maxFixDepth)
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			if len(n.Content) == 0 {
+				return fmt.Sprintf("%s: value has an empty mapping at line %d", op, n.Line)
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind != yaml.ScalarNode || k.Value == "" || strings.ContainsAny(k.Value, "\n\r") {
+					return fmt.Sprintf("%s: value has a key at line %d that is not a one-line string", op, k.Line)
+				}
+				if msg := walk(n.Content[i+1], depth+1); msg != "" {
+					return msg
+				}
+			}
+		case yaml.SequenceNode:
+			if len(n.Content) == 0 {
+				return fmt.Sprintf("%s: value has an empty list at line %d", op, n.Line)
+			}
+			for _, c := range n.Content {
+				if msg := walk(c, depth+1); msg != "" {
+					return msg
+				}
+			}
+		case yaml.ScalarNode:
+			var v any
+			if err := n.Decode(&v); err != nil {
+				return fmt.Sprintf("%s: value at line %d: %v", op, n.Line, err)
+			}
+			return checkScalarValue(op, v, true)
+		default:
+			return fmt.Sprintf("%s: value at line %d is an alias; write it out", op, n.Line)
 		}
 		return ""
 	}
-	if valueNode != nil && valueNode.Kind != yaml.ScalarNode {
-		return fmt.Sprintf("%s: value must be a string, number or boolean, not a %s", op, nodeKind(valueNode))
-	}
-	switch v := ed.Value.(type) {
+	return walk(root, 0)
+}
+
+// checkScalarValue checks one scalar of a value; inStructure allows the
+// mapping placeholders.
+func checkScalarValue(op string, val any, inStructure bool) string {
+	switch v := val.(type) {
 	case nil:
-		return fmt.Sprintf("%s needs a value (a string, number or boolean)", op)
+		if inStructure {
+			return fmt.Sprintf("%s: value has an empty (null) scalar", op)
+		}
+		return fmt.Sprintf("%s needs a value (a string, number or boolean) or from", op)
 	case string:
 		if v == "" || len(v) > maxFixValue || strings.ContainsAny(v, "\n\r\x00") {
 			return fmt.Sprintf("%s: value must be a non-empty string of one line, at most %d bytes", op, maxFixValue)
 		}
 		if strings.HasPrefix(v, "$") && Placeholder(v) == "" {
 			return fmt.Sprintf("%s: value %q is not $name or ${name} (quote a literal dollar as a longer string)", op, v)
+		}
+		if name := Placeholder(v); name != "" && !inStructure {
+			if _, isMap := MappingPlaceholders[name]; isMap {
+				return fmt.Sprintf("%s: $%s is a mapping: use it inside a mapping value (matchLabels: $%s)", op, name, name)
+			}
 		}
 	case bool, int, int64, uint64:
 	case float64:

@@ -15,16 +15,21 @@ func TestLoadRejectsBadFixes(t *testing.T) {
 	want := []string{
 		`bad-fix.yaml:7: entry "fx": fix[0]: needs a one-line description`,
 		`bad-fix.yaml:7: entry "fx": fix[0]: needs at least one edit`,
-		`bad-fix.yaml:11: entry "fx": fix[1].edits[0]: give only one of set, delete and add`,
+		`bad-fix.yaml:11: entry "fx": fix[1].edits[0]: give only one of set, fill, delete, add and document`,
 		`bad-fix.yaml:13: unknown key "entries[0].fix[1].edits[1].frob"`,
-		`bad-fix.yaml:14: entry "fx": fix[1].edits[2]: needs one of set, delete or add`,
+		`bad-fix.yaml:14: entry "fx": fix[1].edits[2]: needs one of set, fill, delete or add (a field path), or document`,
 		`bad-fix.yaml:15: entry "fx": fix[1].edits[3]: set: parse field path "spec.containers[name=web": unterminated [`,
 		`bad-fix.yaml:17: entry "fx": fix[1].edits[4]: set: "spec.containers[name=web]" must end in a key`,
 		`bad-fix.yaml:19: entry "fx": fix[1].edits[5]: delete takes no value`,
 		`bad-fix.yaml:21: entry "fx": fix[1].edits[6]: set needs a value`,
-		`bad-fix.yaml:22: entry "fx": fix[1].edits[7]: set: value must be a string, number or boolean, not a mapping`,
+		`bad-fix.yaml:22: entry "fx": fix[1].edits[7]: add: value must be a string, number or boolean, not a mapping`,
 		`bad-fix.yaml:24: entry "fx": fix[1].edits[8]: add: "spec.hostPID|spec.hostIPC": a fix edits one field`,
 		`bad-fix.yaml:26: entry "fx": fix[1].edits[9]: set: value "$" is not $name or ${name}`,
+		`bad-fix.yaml:28: entry "fx": fix[1].edits[10]: fill: give value or from, not both`,
+		`bad-fix.yaml:31: entry "fx": fix[1].edits[11]: set: $selector_labels is a mapping: use it inside a mapping value`,
+		`bad-fix.yaml:33: entry "fx": fix[1].edits[12]: document needs apiVersion`,
+		`bad-fix.yaml:34: entry "fx": fix[1].edits[13]: set: value has an empty mapping at line 35`,
+		`bad-fix.yaml:36: entry "fx": fix[2]: tools: " " is not a tool name`,
 	}
 	got := err.Error()
 	for _, w := range want {

@@ -18,6 +18,12 @@ var updateSchema = flag.Bool("update-schema", false, "rewrite schemas/catalog.sc
 
 const catalogSchemaPath = "../schemas/catalog.schema.json"
 
+// valueOrFrom: an edit that writes a value takes it literally or copies it.
+var valueOrFrom = []any{
+	map[string]any{"required": []string{"value"}},
+	map[string]any{"required": []string{"from"}},
+}
+
 // CatalogSchemaRules say what the Go types cannot: required keys, enums.
 var catalogSchemaRules = yamlschema.Rules{
 	"Entry.id":         {"required": true, "description": "unique id across the merged catalogs"},
@@ -28,16 +34,23 @@ var catalogSchemaRules = yamlschema.Rules{
 	"Fix.description":  {"required": true, "description": "one line: what the fix does"},
 	"Fix.edits":        {"required": true, "minItems": 1},
 	"FixEdit.set":      {"description": "field path (locate: syntax) to set to value, created with its parents when missing"},
+	"FixEdit.fill":     {"description": "field path to give value only when it is absent (a value already there is kept)"},
 	"FixEdit.delete":   {"description": "field path to remove"},
 	"FixEdit.add":      {"description": "field path of a list to append value to, created when missing"},
-	"FixEdit.value":    {"type": []string{"string", "number", "boolean"}, "description": "a literal, or \"$name\" for the finding's Extra[name]"},
+	"FixEdit.document": {"type": "object", "description": "a Kubernetes object written as a new document right after the finding's object"},
+	"FixEdit.value":    {"type": []string{"string", "number", "boolean", "object", "array"}, "description": "a literal, \"$name\" for the finding's Extra[name], or for set and fill a mapping or list (with $selector_labels, $pod_labels, $object_labels)"},
+	"FixEdit.from":     {"description": "field path of the object whose value the edit copies, instead of value"},
+	"Fix.tools":        {"description": "the tools whose findings this alternative is for (all when empty)"},
 	"Example.manifest": {"description": "the file the example finding is in; with fixed, checks the first fix"},
 	"Example.fixed":    {"description": "the whole manifest after the entry's first fix"},
-	// An edit is exactly one of set, delete and add (fixcheck.go).
+	// An edit is exactly one of set, fill, delete, add and document; set,
+	// fill and add take value or from (fixcheck.go).
 	"FixEdit": {"oneOf": []any{
-		map[string]any{"required": []string{"set", "value"}},
-		map[string]any{"required": []string{"delete"}, "not": map[string]any{"required": []string{"value"}}},
-		map[string]any{"required": []string{"add", "value"}},
+		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom},
+		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom},
+		map[string]any{"required": []string{"delete"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}}}},
+		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom},
+		map[string]any{"required": []string{"document"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}}}},
 	}},
 	// A matcher needs codes, a message pattern or default: true (load.go).
 	"Matcher": {"anyOf": []any{

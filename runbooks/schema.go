@@ -127,24 +127,46 @@ type Fix struct {
 	// Kinds, when set, limit the fix to objects of these kinds: the
 	// Kubernetes kind (ServiceAccount) or the Terraform resource type
 	// (aws_s3_bucket). Alternatives for other kinds follow in Fix.
-	Kinds []string  `yaml:"kinds,omitempty"`
+	Kinds []string `yaml:"kinds,omitempty"`
+	// Tools, when set, limit the fix to findings of these tools: an entry
+	// that several tools share may need a different change for each (one
+	// checks podAntiAffinity, another topologySpreadConstraints).
+	Tools []string  `yaml:"tools,omitempty"`
 	Edits []FixEdit `yaml:"edits"`
 }
 
-// FixEdit is one edit; exactly one of Set, Delete and Add is given, a
-// field path in the syntax of Entry.Locate, relative to the object (pod
-// paths are written once for every workload kind, as for locate:).
+// FixEdit is one edit; exactly one of Set, Fill, Delete, Add and Document
+// is given: a field path in the syntax of Entry.Locate, relative to the
+// object (pod paths are written once for every workload kind, as for
+// locate:), or the new document.
 type FixEdit struct {
 	// Set gives the field Value, adding it (and missing parents) when absent.
 	Set string `yaml:"set,omitempty"`
+	// Fill gives the field Value only when it is absent; a value already
+	// there is kept (a request copied from a limit never overwrites a
+	// request someone chose).
+	Fill string `yaml:"fill,omitempty"`
 	// Delete removes the field.
 	Delete string `yaml:"delete,omitempty"`
 	// Add appends Value to the list at the path unless it holds it already,
 	// creating the list (and missing parents) when absent.
 	Add string `yaml:"add,omitempty"`
-	// Value is a scalar: a string, number or boolean. A string "$name" or
-	// "${name}" is the finding's Extra[name] (container, namespace, ...).
+	// Document is a new Kubernetes object (a mapping, as Value) written as
+	// a document of its own right after the finding's object: a
+	// PodDisruptionBudget for a Deployment. It takes the object's
+	// metadata.namespace when it names none.
+	Document any `yaml:"document,omitempty"`
+	// Value is a scalar (a string, number or boolean), or for set and fill a
+	// mapping or list of them. A string "$name" or "${name}" is the
+	// finding's Extra[name] (container, namespace, ...); in a mapping or
+	// list, "$selector_labels", "$pod_labels" and "$object_labels" are the
+	// object's spec.selector.matchLabels, its pod template's labels and its
+	// metadata.labels (mappings copied from the manifest).
 	Value any `yaml:"value,omitempty"`
+	// From, instead of Value, is a field path of the object whose scalar
+	// value the edit copies (a container's memory limit from its request);
+	// without that field the fix does not apply.
+	From string `yaml:"from,omitempty"`
 }
 
 // ExampleFinding is the subset of a finding an example sets.

@@ -41,8 +41,8 @@ type proofScanner struct {
 }
 
 var proofScanners = []proofScanner{
-	{name: "conftest", format: "conftest", args: []string{"test", "--no-color", "--all-namespaces", "-p", "policy/lib", "-p", "policy/kubernetes", "-o", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 0.19},
-	{name: "kube-score", format: "kube-score", args: []string{"score", "-o", "json", "k8s/catalog.yaml", "k8s/checkout.yaml", "k8s/jobs.yaml", "k8s/node-agent.yaml", "k8s/rbac.yaml", "k8s/storefront.yaml", "helm/shop-rendered.yaml"}, fixGoal: 0.23},
+	{name: "conftest", format: "conftest", args: []string{"test", "--no-color", "--all-namespaces", "-p", "policy/lib", "-p", "policy/kubernetes", "-o", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 0.24},
+	{name: "kube-score", format: "kube-score", args: []string{"score", "-o", "json", "k8s/catalog.yaml", "k8s/checkout.yaml", "k8s/jobs.yaml", "k8s/node-agent.yaml", "k8s/rbac.yaml", "k8s/storefront.yaml", "helm/shop-rendered.yaml"}, fixGoal: 0.31},
 	{name: "kubeconform", format: "kubeconform", args: []string{"-n", "1", "-kubernetes-version", "1.27.0", "-schema-location", "kubeconform-schemas/{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json", "-strict", "-output", "json", "k8s", "helm/shop-rendered.yaml"}},
 	{name: "tfsec", format: "tfsec", args: []string{"--no-color", "--no-module-downloads", "-f", "json", "terraform"}, terraform: true, fixGoal: 0.50},
 }
@@ -108,6 +108,34 @@ func proofKey(f *translator.Finding) string {
 		msg, container = "", ""
 	}
 	return strings.Join([]string{f.Tool, translator.NormalizeCode(f.Code), f.Path, f.Resource, container, msg}, "\x00")
+}
+
+// inherited returns the object that f's object was made from, when a fix
+// added that object (a PodDisruptionBudget appended for a Deployment,
+// named like it and carrying its labels) and the scanner reported the very
+// same finding, message and all, for the original before: the new object
+// inherits a gap of its workload (a required label it does not have
+// either), which is not a change the fix made. "" otherwise.
+func inherited(f *translator.Finding, before translator.Findings) string {
+	kind, name, ok := strings.Cut(f.Resource, "/")
+	if !ok {
+		return ""
+	}
+	for _, b := range before {
+		if b.Resource == f.Resource {
+			return "" // the object was there before: a new finding of it is new
+		}
+	}
+	for _, b := range before {
+		bk, bn, ok := strings.Cut(b.Resource, "/")
+		if !ok || bn != name || bk == kind || b.Tool != f.Tool || b.Code != f.Code || b.Path != f.Path {
+			continue
+		}
+		if strings.ReplaceAll(b.Message, b.Resource, f.Resource) == f.Message {
+			return b.Resource
+		}
+	}
+	return ""
 }
 
 func keys(fs translator.Findings) map[string]int {
@@ -184,6 +212,10 @@ func TestFixesFixTheRealFindings(t *testing.T) {
 				for _, f := range after {
 					k := proofKey(f)
 					if was[k] == 0 {
+						if from := inherited(f, before[o.name]); from != "" {
+							t.Logf("the fixes of %s added %s, which %s reports as it reports %s (the labels it copied): %s", s.name, f.Resource, o.name, from, f.Message)
+							continue
+						}
 						t.Errorf("the fixes of %s made %s report a new finding: %s %s %s: %s", s.name, o.name, f.Code, f.Path, f.Resource, f.Message)
 						continue
 					}
@@ -235,9 +267,9 @@ func TestFixSuggestionsOnCommittedOutputs(t *testing.T) {
 		args         []string
 		goal         float64
 	}{
-		{"trivy", "../../testdata/trivy/config-k8s-shop.json", []string{"--path-prefix", "k8s"}, 0.71},
-		{"kube-linter", "../../testdata/kube-linter/k8s-shop.json", nil, 0.54},
-		{"polaris", "../../testdata/polaris/k8s-shop.json", nil, 0.52},
+		{"trivy", "../../testdata/trivy/config-k8s-shop.json", []string{"--path-prefix", "k8s"}, 0.75},
+		{"kube-linter", "../../testdata/kube-linter/k8s-shop.json", nil, 0.66},
+		{"polaris", "../../testdata/polaris/k8s-shop.json", nil, 0.61},
 	}
 	for _, c := range cases {
 		t.Run(c.tool, func(t *testing.T) {
