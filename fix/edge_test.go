@@ -196,6 +196,7 @@ func TestStageNotes(t *testing.T) {
 		{translator.Finding{Location: translator.Location{Path: "p.yaml"}, Resource: "Pod/q"}, "not found once", false},
 		{translator.Finding{Location: translator.Location{Path: "p.yaml"}, Resource: "Pod/p", Extra: map[string]string{"container": "other"}}, "has no such item", false},
 		{translator.Finding{Resource: "Pod/p"}, "names no file", false},
+		{translator.Finding{Location: translator.Location{Path: "shop/templates/p.yaml"}, Resource: "Pod/p"}, "shop/templates/p.yaml is a Helm chart template that is not under the base directory", false},
 		{translator.Finding{Code: "nofix", Location: translator.Location{Path: "p.yaml"}, Resource: "Pod/p"}, "", false},
 	}
 	for i, c := range cases {
@@ -208,7 +209,7 @@ func TestStageNotes(t *testing.T) {
 			t.Errorf("case %d: fixes %d, note %q; want fix %v, note %q", i, len(f.Fixes), f.FixNote, c.ok, c.note)
 		}
 	}
-	if s := st.Stats(); s.Considered != 5 || s.Fixed != 1 {
+	if s := st.Stats(); s.Considered != 6 || s.Fixed != 1 {
 		t.Errorf("stats %+v", s)
 	}
 }

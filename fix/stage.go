@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"strings"
 	"sync"
 
 	translator "github.com/runbook-translator/runbook-translator"
@@ -127,6 +129,12 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 		return nil, messages.M("fixnote.no_file")
 	}
 	src, err := s.read(f.Path)
+	if errors.Is(err, fs.ErrNotExist) && strings.Contains("/"+f.Path, "/templates/") {
+		// kube-score names the "# Source:" template of a rendered stream;
+		// the locate stage moves the finding to the template when the
+		// chart is under the root, never to the generated stream.
+		return nil, messages.M("fixnote.chart_missing", f.Path)
+	}
 	if err != nil {
 		return nil, messages.M("fixnote.unreadable", f.Path, messages.Of(err))
 	}

@@ -80,7 +80,11 @@ func classify(raw string) tline {
 	}
 	if m := literalKey.FindStringSubmatch(content); m != nil {
 		l.key = strings.Trim(m[1], `"'`)
-		l.value = strings.Trim(strings.TrimSpace(m[2]), `"'`)
+		v := strings.TrimSpace(m[2])
+		if i := strings.Index(v, " #"); i >= 0 && !strings.HasPrefix(v, `"`) && !strings.HasPrefix(v, "'") {
+			v = strings.TrimSpace(v[:i]) // a comment after a plain scalar
+		}
+		l.value = strings.Trim(v, `"'`)
 	}
 	return l
 }
@@ -287,4 +291,98 @@ func (s *Stage) mapTemplate(f *translator.Finding, c candDoc, steps []step, desc
 		setLocated(f, messages.M("loc.helm_first", desc, rendered, tmpl))
 	}
 	return true
+}
+
+// placeInTemplate points a finding that names a chart template, with no
+// rendered stream under the root to resolve it in, at the template itself:
+// the key path of the runbook hint (its first alternative, or the container
+// the tool named, or metadata.name) is looked up line by line as
+// mapTemplate does. False when the template is not under the root.
+func (s *Stage) placeInTemplate(f *translator.Finding, source, kind string) bool {
+	tmpl := s.templateFile(source)
+	if tmpl == "" {
+		return false
+	}
+	lines := s.lines(tmpl)
+	if lines == nil {
+		return false
+	}
+	res := truncate(f.Resource, 200)
+	steps, desc := templateSteps(s.hint(f), f, kind)
+	m := findInTemplate(lines, kind, steps, func(int) int { return -1 })
+	f.Path = tmpl
+	f.EndLine, f.EndColumn = 0, 0
+	switch {
+	case m.exact:
+		f.Line, f.Column = m.line+1, m.col
+		setLocated(f, messages.M("loc.src_exact", desc, tmpl, f.Line, source))
+	case m.line >= 0:
+		f.Line, f.Column = m.line+1, m.col
+		setLocated(f, messages.M("loc.src_approx", desc, tmpl, m.fields, f.Line))
+	default:
+		f.Line, f.Column = firstContentLine(lines)+1, 1
+		setLocated(f, messages.M("loc.src_first", messages.M("loc.resource", res), tmpl))
+	}
+	return true
+}
+
+// templateSteps turns the finding's target into the key steps the template
+// search follows, without a rendered document to resolve it in: the
+// hint's first alternative the finding's code or message does not rule out
+// (up to a [*] selector, which needs the rendered items to tell), else the
+// container the tool named, else metadata.name.
+func templateSteps(hint string, f *translator.Finding, kind string) ([]step, messages.Msg) {
+	res := truncate(f.Resource, 200)
+	toSteps := func(p fieldPath) []step {
+		var out []step
+		for _, seg := range p {
+			if seg.key != "" {
+				out = append(out, step{key: seg.key})
+			}
+			if seg.sel == nil {
+				continue
+			}
+			switch seg.sel.kind {
+			case selMatch:
+				if seg.sel.field != "name" {
+					return out
+				}
+				out = append(out, step{name: seg.sel.value})
+			case selIndex:
+				out = append(out, step{index: seg.sel.index})
+			default:
+				return out
+			}
+		}
+		return out
+	}
+	if hint != "" && len(hint) <= MaxHintLen {
+		var alts []fieldPath
+		for _, alt := range strings.Split(hint, "|") {
+			p, err := parsePath(alt)
+			if err != nil {
+				continue
+			}
+			if p, err = p.expand(f.Extra); err != nil {
+				continue
+			}
+			alts = append(alts, p.forKind(kind))
+		}
+		if ps := named(alts, f.Code+" "+f.Message); len(ps) > 0 {
+			if st := toSteps(ps[0]); len(st) > 0 {
+				return st, messages.M("loc.field", ps[0].String(), res)
+			}
+		}
+	}
+	if c := f.Extra["container"]; c != "" && !strings.Contains(c, ",") {
+		if pre := podSpecPrefix(kind); pre != nil {
+			var st []step
+			for _, k := range pre {
+				st = append(st, step{key: k})
+			}
+			st = append(st, step{key: "containers"}, step{name: c})
+			return st, messages.M("loc.container", messages.M("loc.w.containers"), c, res)
+		}
+	}
+	return []step{{key: "metadata"}, {key: "name"}}, messages.M("loc.resource", res)
 }

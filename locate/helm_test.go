@@ -152,3 +152,54 @@ func TestHelmTemplateFallsBackToFirstLine(t *testing.T) {
 		t.Errorf("got %s:%d %q", f.Path, f.Line, f.Located)
 	}
 }
+
+// kube-score names the "# Source:" path, so the run asks for no candidate
+// search: the rendered stream is found under the root all the same, and the
+// finding goes to the template when the chart is there; with no chart it
+// keeps its path and no line (placed on the generated stream, it would be
+// fixed there); with the chart and no stream, the template is searched
+// itself (issue 12).
+func TestKubeScoreSourcePathWithoutCandidates(t *testing.T) {
+	hint := func(*translator.Finding) string { return "spec.hostPID" }
+	root := writeTree(t, map[string]string{
+		"out/rendered.yaml":                rendered,
+		"charts/web/templates/deploy.yaml": deployTemplate,
+		"notes.yaml":                       "a: {{ b }}\n",
+	})
+	f := finding("web/templates/deploy.yaml", "Deployment/rel-web", nil)
+	run(t, Options{Root: root, Hint: hint}, f)
+	if f.Path != "charts/web/templates/deploy.yaml" || f.Line != markerLine(t, deployTemplate, "t-hostPID") || !strings.Contains(f.Located, "rendered at out/rendered.yaml:10") {
+		t.Errorf("chart in the tree: got %s:%d %q", f.Path, f.Line, f.Located)
+	}
+	root = writeTree(t, map[string]string{"out/rendered.yaml": rendered})
+	f = finding("web/templates/deploy.yaml", "Deployment/rel-web", nil)
+	run(t, Options{Root: root, Hint: hint}, f)
+	if f.Path != "web/templates/deploy.yaml" || f.Line != 0 || f.Located != "" {
+		t.Errorf("no chart: got %s:%d %q", f.Path, f.Line, f.Located)
+	}
+	// the chart and no rendered stream (helm template | kube-score score -)
+	root = writeTree(t, map[string]string{"charts/web/templates/deploy.yaml": deployTemplate})
+	cases := []struct {
+		hint, container, marker, located string
+	}{
+		{"spec.hostPID", "", "t-hostPID", "field spec.template.spec.hostPID of Deployment/rel-web at charts/web/templates/deploy.yaml:9 (the template the finding names as web/templates/deploy.yaml)"},
+		{"", "sidecar", "t-sidecar", "container sidecar of Deployment/rel-web at charts/web/templates/deploy.yaml:16 (the template the finding names as web/templates/deploy.yaml)"},
+		{"spec.containers[name=$container].securityContext.runAsUser", "sidecar", "t-sidecar", "approximate: field spec.template.spec.containers[name=sidecar].securityContext.runAsUser of Deployment/rel-web; the template charts/web/templates/deploy.yaml has no literal line for it, pointing at spec.template.spec.containers[name=sidecar] on line 16"},
+		{"", "", "t-name", "resource Deployment/rel-web found at charts/web/templates/deploy.yaml:4 (the template the finding names as web/templates/deploy.yaml)"},
+	}
+	for _, c := range cases {
+		h := c.hint
+		f = finding("web/templates/deploy.yaml", "Deployment/rel-web", map[string]string{"container": c.container})
+		run(t, Options{Root: root, Hint: func(*translator.Finding) string { return h }}, f)
+		if f.Path != "charts/web/templates/deploy.yaml" || f.Line != markerLine(t, deployTemplate, c.marker) || f.Located != c.located {
+			t.Errorf("%q %q: got %s:%d %q, want line %d %q", c.hint, c.container, f.Path, f.Line, f.Located, markerLine(t, deployTemplate, c.marker), c.located)
+		}
+	}
+	// neither: unchanged
+	root = writeTree(t, map[string]string{"k8s/deploy.yaml": "kind: Deployment\nmetadata: {name: rel-web}\n"})
+	f = finding("web/templates/deploy.yaml", "Deployment/rel-web", nil)
+	run(t, Options{Root: root, Hint: hint}, f)
+	if f.Path != "web/templates/deploy.yaml" || f.Line != 0 {
+		t.Errorf("nothing rendered: got %s:%d %q", f.Path, f.Line, f.Located)
+	}
+}

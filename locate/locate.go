@@ -62,7 +62,9 @@
 // cannot be found literally (it comes from a helper or toYaml), the finding
 // points at the deepest key that could, and Located starts with
 // "approximate:". kube-score, which reports the Source path itself, is
-// located through the rendered streams among the candidates.
+// located through the rendered streams among the candidates (with no
+// candidates, the rendered streams under the root), then mapped to the
+// template the same way.
 //
 // # Terraform
 //
@@ -172,6 +174,8 @@ type Stage struct {
 	tf      map[string]*tfModule
 	cands   []candDoc
 	candOK  bool
+	rend    []candDoc // rendered streams found under the root
+	rendOK  bool
 	files   []string
 	filesOK bool
 	stats   Stats
@@ -412,6 +416,37 @@ func (s *Stage) candidates() []candDoc {
 	return s.cands
 }
 
+// renderedStreams parses, once, the `helm template` streams under the root:
+// the YAML files of allFiles that hold "# Source:" documents and no "{{"
+// (at most MaxCandidates files are parsed, within the read budget).
+func (s *Stage) renderedStreams() []candDoc {
+	if s.rendOK {
+		return s.rend
+	}
+	s.rendOK = true
+	n := 0
+	for _, p := range s.allFiles() {
+		if !strings.HasSuffix(p, ".yaml") && !strings.HasSuffix(p, ".yml") {
+			continue
+		}
+		if n++; n > s.opts.MaxCandidates {
+			break
+		}
+		l := s.lines(p)
+		if l == nil {
+			continue
+		}
+		text := strings.Join(l, "\n")
+		if !strings.Contains(text, "# Source: ") || strings.Contains(text, "{{") {
+			continue
+		}
+		if yf := s.yamlFile(p); yf != nil && yf.rendered {
+			s.rend = append(s.rend, docsOf(yf)...)
+		}
+	}
+	return s.rend
+}
+
 // match scores how well d fits the resource: 0 no, 1 yes with an unknown
 // namespace on one side, 2 exactly.
 func match(d *yamlDoc, kind, ns, name string) int {
@@ -477,17 +512,7 @@ func (s *Stage) locateKube(f *translator.Finding) bool {
 		if !strings.Contains("/"+rel, "/templates/") {
 			return false
 		}
-		// kube-score names the "# Source:" template of a rendered stream.
-		var in []candDoc
-		for _, c := range s.candidates() {
-			if c.doc.source == rel {
-				in = append(in, c)
-			}
-		}
-		if c, ok := best(in, kind, ns, name); ok && name != "" {
-			return s.place(f, c)
-		}
-		return false
+		return s.locateSource(f, rel, kind, ns, name)
 	}
 	if name == "" {
 		return false
@@ -496,6 +521,38 @@ func (s *Stage) locateKube(f *translator.Finding) bool {
 		return s.place(f, c)
 	}
 	return false
+}
+
+// locateSource places a finding whose path is the "# Source:" of a
+// rendered stream (kube-score names the chart template, not the file it
+// read). The stream is looked for among the candidates; when the run gave
+// none (the tool named a path, so no search was asked for), among the
+// rendered streams under the root, and then the finding is placed only in
+// the chart template (a finding moved to generated output would be fixed
+// there, and lost on the next render). With no stream, the template itself
+// is searched for the hint's keys.
+func (s *Stage) locateSource(f *translator.Finding, rel, kind, ns, name string) bool {
+	if name == "" {
+		return false
+	}
+	search := len(s.opts.Candidates) == 0
+	cands := s.candidates()
+	if search {
+		cands = s.renderedStreams()
+	}
+	var in []candDoc
+	for _, c := range cands {
+		if c.doc.source == rel {
+			in = append(in, c)
+		}
+	}
+	if c, ok := best(in, kind, ns, name); ok {
+		return s.placeIn(f, c, search)
+	}
+	if len(in) > 0 || !search {
+		return false
+	}
+	return s.placeInTemplate(f, rel, kind)
 }
 
 // additionalProperty finds the offending key of a kubeconform
@@ -603,7 +660,12 @@ func pick(root *yaml.Node, group []fieldPath) (fieldPath, resolution) {
 }
 
 // place points f at the best target in the document c.
-func (s *Stage) place(f *translator.Finding, c candDoc) bool {
+func (s *Stage) place(f *translator.Finding, c candDoc) bool { return s.placeIn(f, c, false) }
+
+// placeIn is place; with templateOnly, a document of a rendered stream is
+// placed only when it maps to its chart template (f is left alone
+// otherwise).
+func (s *Stage) placeIn(f *translator.Finding, c candDoc, templateOnly bool) bool {
 	d := c.doc
 	res := truncate(f.Resource, 200)
 	var steps []step
@@ -649,6 +711,9 @@ func (s *Stage) place(f *translator.Finding, c candDoc) bool {
 	}
 	if c.file.rendered && d.source != "" && s.mapTemplate(f, c, steps, desc, line) {
 		return true
+	}
+	if templateOnly {
+		return false
 	}
 	f.Path = c.file.path
 	f.Line, f.Column, f.EndLine, f.EndColumn = line, col, end, 0
