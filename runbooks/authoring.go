@@ -19,7 +19,8 @@ func (c *Catalog) RenderEntry(id string, f *translator.Finding) *translator.Runb
 		return nil
 	}
 	var caps map[string]string
-	for _, re := range ce.res {
+	ce.full()
+	for _, re := range ce.regexps() {
 		if re == nil {
 			continue
 		}

@@ -2,15 +2,16 @@ package runbooks
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"embed"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -20,23 +21,30 @@ import (
 //go:embed builtin/*.yaml
 var builtinFS embed.FS
 
-// builtinSnapshot is the built-in catalog decoded once, at development time,
-// into gzipped gob with the line of every entry and matcher: decoding it
-// takes a few milliseconds where parsing 2 MB of YAML took most of a
-// second at every start-up. TestBuiltinSnapshotIsCurrent keeps it equal to
-// the YAML (go test ./runbooks -run BuiltinSnapshot -update-builtin).
+// builtinSnapshot is the built-in catalog decoded once, at development
+// time, into the lazily read format of snapshot.go: start-up reads an
+// index of ids and matchers, and an entry's title, body, fixes and examples
+// are decoded when a finding first matches it. Parsing 2 MB of YAML took
+// most of a second at every start-up; decoding all of a gzipped gob
+// snapshot still took ~15 ms. TestBuiltinSnapshotIsCurrent keeps it equal
+// to the YAML (go test ./runbooks -run BuiltinSnapshot -update-builtin).
 //
-//go:embed builtin.snapshot.json.gz
-var builtinSnapshot []byte
+//go:embed builtin.snapshot.bin
+var builtinSnapshot string
+
+// builtinSnapshotFile is the snapshot's name in the source tree.
+const builtinSnapshotFile = "builtin.snapshot.bin"
 
 // Builtin loads the embedded catalog (runbooks/builtin/*.yaml, in name
 // order) as the layer "builtin". Entry sources read
 // "builtin:<file>:<line>". It fails only if the embedded files are invalid,
 // which TestBuiltin prevents.
 //
-// It reads the snapshot when the snapshot was made from the embedded YAML
-// (same digest), and the YAML itself otherwise, so a stale snapshot costs
-// time, never correctness.
+// It reads the snapshot, and the YAML itself when the snapshot does not
+// read or was made from YAML files of other names or sizes. Hashing the
+// YAML at every start-up (a few ms) is left to TestBuiltinSnapshotIsCurrent,
+// which fails on any difference: the sizes catch an edited catalog whose
+// snapshot was not regenerated in a development build, at no cost.
 func Builtin() (*Layer, error) {
 	if l, err := loadSnapshot(builtinSnapshot); err == nil {
 		return l, nil
@@ -46,25 +54,6 @@ func Builtin() (*Layer, error) {
 
 func builtinFromYAML() (*Layer, error) {
 	return loadFS(builtinFS, "builtin", "builtin", "builtin:")
-}
-
-// snapshot is the built-in catalog as decoded from its YAML files.
-type snapshot struct {
-	// Digest is builtinDigest() of the YAML it was made from.
-	Digest string
-	Files  []snapshotFile
-}
-
-type snapshotFile struct {
-	Name    string
-	Entries []snapshotEntry
-	Disable []string `json:",omitempty"`
-}
-
-type snapshotEntry struct {
-	Entry      Entry
-	Line       int
-	MatchLines []int `json:",omitempty"`
 }
 
 // builtinFiles returns the names of the embedded catalog files, sorted.
@@ -102,7 +91,8 @@ func makeSnapshot() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap := snapshot{Digest: digest}
+	var files []snapInput
+	var all []string
 	for _, n := range names {
 		data, err := fs.ReadFile(builtinFS, "builtin/"+n)
 		if err != nil {
@@ -114,81 +104,105 @@ func makeSnapshot() ([]byte, error) {
 		if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: %w", n, err)
 		}
-		sf := snapshotFile{Name: n, Disable: f.Disable}
+		in := snapInput{name: n, size: int64(len(data)), entries: f.Entries, disable: f.Disable,
+			pos: make([]entryPos, len(f.Entries))}
 		nodes := entryNodes(data, len(f.Entries))
-		for i, e := range f.Entries {
-			se := snapshotEntry{Entry: e}
+		for i := range f.Entries {
+			e := &f.Entries[i]
+			p := &in.pos[i]
 			if nodes[i] != nil {
-				se.Line, se.MatchLines = nodes[i].Line, matchLines(nodes[i])
+				p.line, p.matchLines = nodes[i].Line, matchLines(nodes[i])
 			}
-			sf.Entries = append(sf.Entries, se)
+			// As the YAML loader does: a matcher without a line of its
+			// own has the entry's.
+			for len(p.matchLines) < len(e.Match) {
+				p.matchLines = append(p.matchLines, p.line)
+			}
+			e.Source = "builtin:" + n + ":" + strconv.Itoa(p.line)
+			all = append(all, e.Body)
 		}
-		snap.Files = append(snap.Files, sf)
+		files = append(files, in)
 	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	enc := gob.NewEncoder(zw)
-	if err := enc.Encode(snap); err != nil {
+	return encodeSnapshot(digest, files, snapDictionary(all))
+}
+
+// snapDictionary picks the records' preset dictionary: the lines that
+// recur most across bodies (the exception how-to, the ignore example),
+// most frequent last, where flate finds the nearest matches cheapest.
+func snapDictionary(bodies []string) []byte {
+	count := map[string]int{}
+	for _, b := range bodies {
+		for _, line := range strings.SplitAfter(b, "\n") {
+			if len(line) >= 16 {
+				count[line]++
+			}
+		}
+	}
+	type lc struct {
+		line string
+		n    int
+	}
+	var lines []lc
+	for l, n := range count {
+		if n >= 3 {
+			lines = append(lines, lc{l, n})
+		}
+	}
+	// By bytes saved, then text: deterministic.
+	sort.Slice(lines, func(i, j int) bool {
+		si, sj := lines[i].n*len(lines[i].line), lines[j].n*len(lines[j].line)
+		if si != sj {
+			return si > sj
+		}
+		return lines[i].line < lines[j].line
+	})
+	var picked []string
+	size := 0
+	for _, l := range lines {
+		if size+len(l.line) > snapDictSize {
+			continue
+		}
+		picked = append(picked, l.line)
+		size += len(l.line)
+	}
+	var out []byte
+	for i := len(picked) - 1; i >= 0; i-- {
+		out = append(out, picked[i]...)
+	}
+	return out
+}
+
+// loadSnapshot builds the "builtin" layer from a snapshot made from the
+// embedded YAML: one whose files have the embedded files' names and sizes.
+func loadSnapshot(s string) (*Layer, error) {
+	h, _, err := readHeader(s)
+	if err != nil {
 		return nil, err
 	}
-	if err := zw.Close(); err != nil {
+	ents, err := fs.ReadDir(builtinFS, "builtin")
+	if err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	i := 0
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return nil, err
+		}
+		if i >= len(h.files) || h.files[i].name != n || h.files[i].size != info.Size() {
+			return nil, errStaleSnapshot
+		}
+		i++
+	}
+	if i != len(h.files) {
+		return nil, errStaleSnapshot
+	}
+	return decodeSnapshot(s)
 }
 
 // errStaleSnapshot: the snapshot was made from other YAML than is embedded.
 var errStaleSnapshot = errors.New("built-in snapshot is stale")
-
-// loadSnapshot builds the "builtin" layer from a snapshot made from the
-// embedded YAML.
-func loadSnapshot(b []byte) (*Layer, error) {
-	// Hashing the YAML and decoding the snapshot are each a few
-	// milliseconds of every start-up: they run side by side.
-	type result struct {
-		digest string
-		err    error
-	}
-	digestc := make(chan result, 1)
-	go func() {
-		d, err := builtinDigest()
-		digestc <- result{d, err}
-	}()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		<-digestc
-		return nil, err
-	}
-	var snap snapshot
-	if err := gob.NewDecoder(zr).Decode(&snap); err != nil {
-		<-digestc
-		return nil, err
-	}
-	r := <-digestc
-	digest, err := r.digest, r.err
-	if err != nil {
-		return nil, err
-	}
-	if snap.Digest != digest {
-		return nil, errStaleSnapshot
-	}
-	l := &Layer{Name: "builtin"}
-	var errs []error
-	for _, sf := range snap.Files {
-		file := "builtin:" + sf.Name
-		l.Files = append(l.Files, file)
-		f := File{Entries: make([]Entry, len(sf.Entries)), Disable: sf.Disable}
-		pos := make([]entryPos, len(sf.Entries))
-		for i, se := range sf.Entries {
-			f.Entries[i] = se.Entry
-			pos[i] = entryPos{line: se.Line, matchLines: se.MatchLines}
-		}
-		// Duplicate matchers were checked, and bodies parsed, when the
-		// snapshot was made.
-		errs = append(errs, l.compile(file, &f, pos, true)...)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return l, nil
-}

@@ -1,18 +1,17 @@
 package runbooks
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/gob"
 	"flag"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
-var updateBuiltin = flag.Bool("update-builtin", false, "rewrite runbooks/builtin.snapshot.json.gz from runbooks/builtin/*.yaml")
+var updateBuiltin = flag.Bool("update-builtin", false, "rewrite runbooks/builtin.snapshot.bin from runbooks/builtin/*.yaml")
 
-// The embedded snapshot is made from the embedded YAML; after editing
+// The embedded snapshot is made from the embedded YAML (the digest in its
+// header included: start-up checks only names and sizes); after editing
 // runbooks/builtin/*.yaml run: go test ./runbooks -run BuiltinSnapshot -update-builtin
 func TestBuiltinSnapshotIsCurrent(t *testing.T) {
 	want, err := makeSnapshot()
@@ -20,19 +19,19 @@ func TestBuiltinSnapshotIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if *updateBuiltin {
-		if err := os.WriteFile("builtin.snapshot.json.gz", want, 0o644); err != nil {
+		if err := os.WriteFile(builtinSnapshotFile, want, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		builtinSnapshot = want
+		builtinSnapshot = string(want)
 	}
-	if !bytes.Equal(builtinSnapshot, want) {
-		t.Fatal("runbooks/builtin.snapshot.json.gz is stale: go test ./runbooks -run BuiltinSnapshot -update-builtin")
+	if builtinSnapshot != string(want) {
+		t.Fatal("runbooks/" + builtinSnapshotFile + " is stale: go test ./runbooks -run BuiltinSnapshot -update-builtin")
 	}
 }
 
 // The layer from the snapshot is the layer from the YAML: same files, same
-// entries (sources included), same disables; and a stale snapshot is not
-// used.
+// entries (sources included), same disables, same matcher lines and
+// normalised codes; and a snapshot of YAML files of other sizes is not used.
 func TestBuiltinSnapshotLoadsLikeYAML(t *testing.T) {
 	fromYAML, err := builtinFromYAML()
 	if err != nil {
@@ -53,32 +52,75 @@ func TestBuiltinSnapshotLoadsLikeYAML(t *testing.T) {
 		if !reflect.DeepEqual(*a[i], *b[i]) {
 			t.Fatalf("entry %d differs:\nyaml %+v\nsnap %+v", i, *a[i], *b[i])
 		}
-		if !reflect.DeepEqual(fromYAML.entries[i].matchLines, fromSnap.entries[i].matchLines) {
-			t.Fatalf("entry %s: matcher lines %v / %v", a[i].ID, fromYAML.entries[i].matchLines, fromSnap.entries[i].matchLines)
+		y, s := fromYAML.entries[i], fromSnap.entries[i]
+		if !reflect.DeepEqual(y.matchLines, s.matchLines) {
+			t.Fatalf("entry %s: matcher lines %v / %v", a[i].ID, y.matchLines, s.matchLines)
+		}
+		if y.sev != s.sev {
+			t.Fatalf("entry %s: severity %v / %v", a[i].ID, y.sev, s.sev)
+		}
+		for j, m := range a[i].Match {
+			if (m.Message != "") != (s.regexps() != nil && s.regexps()[j] != nil) ||
+				m.Message != "" && y.regexps()[j].String() != s.regexps()[j].String() {
+				t.Fatalf("entry %s: matcher %d: pattern %q not compiled alike", a[i].ID, j, m.Message)
+			}
+		}
+		for _, lang := range sortedLangs(a[i].Translations) {
+			if _, ok := s.hasLang(lang); !ok {
+				t.Fatalf("entry %s: translation %s not in the index", a[i].ID, lang)
+			}
 		}
 	}
-	if _, err := loadSnapshot(withDigest(t, builtinSnapshot, "0000")); err != errStaleSnapshot {
+	// The merged catalogs match alike: same normalised keys.
+	cy, cs := Merge(fromYAML), Merge(fromSnap)
+	if len(cy.toolCode) != len(cs.toolCode) || len(cy.code) != len(cs.code) || len(cy.defaults) != len(cs.defaults) {
+		t.Fatalf("keys: tool+code %d / %d, code %d / %d", len(cy.toolCode), len(cs.toolCode), len(cy.code), len(cs.code))
+	}
+	for k, e := range cy.toolCode {
+		if s := cs.toolCode[k]; s == nil || s.ID != e.ID {
+			t.Fatalf("tool+code %v: %s from YAML, %v from the snapshot", k, e.ID, s)
+		}
+	}
+	for k, e := range cy.code {
+		if s := cs.code[k]; s == nil || s.ID != e.ID {
+			t.Fatalf("code %v: %s from YAML, %v from the snapshot", k, e.ID, s)
+		}
+	}
+
+	h, _, err := readHeader(builtinSnapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.files[0].size++
+	var w snapWriter
+	w.b = append(w.b, snapMagic...)
+	w.header(h)
+	_, r, _ := readHeader(builtinSnapshot)
+	stale := string(w.b) + builtinSnapshot[r.off:]
+	if _, err := loadSnapshot(stale); err != errStaleSnapshot {
 		t.Fatalf("a snapshot of other YAML was used: err %v", err)
 	}
 }
 
-// withDigest returns the snapshot b claiming to be made from other YAML.
-func withDigest(t *testing.T, b []byte, digest string) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
+// A snapshot that does not read is an error, never a panic, whatever its
+// bytes; Builtin then reads the YAML.
+func TestBuiltinSnapshotCorrupt(t *testing.T) {
+	s := builtinSnapshot
+	for _, bad := range []string{"", "rbsnap", s[:len(snapMagic)+3], s[:len(s)/3], s[:len(s)-1],
+		strings.Replace(s, snapMagic, "rbsnap0\n", 1)} {
+		if _, err := loadSnapshot(bad); err == nil {
+			t.Fatalf("a snapshot of %d bytes loaded", len(bad))
+		}
 	}
-	var snap snapshot
-	if err := gob.NewDecoder(zr).Decode(&snap); err != nil {
-		t.Fatal(err)
+	// Flipped bytes in the index: errors or entries, no panic.
+	for i := len(snapMagic); i < len(s) && i < 4096; i += 7 {
+		b := []byte(s)
+		b[i] ^= 0x5a
+		if l, err := decodeSnapshot(string(b)); err == nil {
+			for _, ce := range l.entries {
+				ce.full()
+				ce.regexps()
+			}
+		}
 	}
-	snap.Digest = digest
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if err := gob.NewEncoder(zw).Encode(snap); err != nil {
-		t.Fatal(err)
-	}
-	zw.Close()
-	return buf.Bytes()
 }

@@ -179,8 +179,13 @@ func Merge(layers ...*Layer) *Catalog {
 			case m.Message != "":
 				byLayer[li] = append(byLayer[li], msgMatcher{tool: tool, m: j, c: e})
 			default:
-				for _, code := range m.Codes {
-					n := translator.NormalizeCode(code)
+				for k, code := range m.Codes {
+					var n string
+					if e.norm != nil {
+						n = e.norm[j][k] // normalised when the snapshot was made
+					} else {
+						n = translator.NormalizeCode(code)
+					}
 					if tool == "" {
 						if old := c.code[n]; old != nil {
 							shadow(describeKey("\x00"+n), e, old)
@@ -288,13 +293,13 @@ func (c *Catalog) match(f *translator.Finding, messages bool) (*centry, map[stri
 	if len(c.toolCode) > 0 {
 		for _, k := range keys {
 			if e := c.toolCode[toolCode{tool, k}]; e != nil {
-				return e, nil, LevelToolCode
+				return e.full(), nil, LevelToolCode
 			}
 		}
 	}
 	for _, k := range keys {
 		if e := c.code[k]; e != nil {
-			return e, nil, LevelCode
+			return e.full(), nil, LevelCode
 		}
 	}
 	if messages {
@@ -302,7 +307,10 @@ func (c *Catalog) match(f *translator.Finding, messages bool) (*centry, map[stri
 			if mm.tool != "" && mm.tool != tool {
 				continue
 			}
-			re := mm.c.res[mm.m]
+			re := mm.c.regexps()[mm.m]
+			if re == nil {
+				continue
+			}
 			sub := re.FindStringSubmatch(f.Message)
 			if sub == nil {
 				continue
@@ -317,11 +325,11 @@ func (c *Catalog) match(f *translator.Finding, messages bool) (*centry, map[stri
 				}
 				caps[name] = sub[i]
 			}
-			return mm.c, caps, LevelMessage
+			return mm.c.full(), caps, LevelMessage
 		}
 	}
 	if e := c.defaults[tool]; e != nil {
-		return e, nil, LevelDefault
+		return e.full(), nil, LevelDefault
 	}
 	return nil, nil, LevelFallback
 }
@@ -332,7 +340,7 @@ func (c *Catalog) match(f *translator.Finding, messages bool) (*centry, map[stri
 func (c *Catalog) Entries() []*Entry {
 	out := make([]*Entry, 0, len(c.live))
 	for _, e := range c.live {
-		out = append(out, e.Entry)
+		out = append(out, e.full().Entry)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -341,7 +349,7 @@ func (c *Catalog) Entries() []*Entry {
 // Entry returns the entry with the given id, or nil.
 func (c *Catalog) Entry(id string) *Entry {
 	if e := c.byID[id]; e != nil {
-		return e.Entry
+		return e.full().Entry
 	}
 	return nil
 }
@@ -382,10 +390,18 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 	var missing []string
 	repl := map[*centry]*centry{}
 	for _, e := range c.live {
-		t, ok := e.trans[lang]
+		t, ok := e.hasLang(lang)
 		if !ok {
 			missing = append(missing, e.ID)
 			repl[e] = e
+			continue
+		}
+		if e.rec.data != "" || e.base != nil {
+			// A snapshot entry not decoded yet stays so: the copy takes
+			// the rest of its fields, and its translation, on first use.
+			ent := &Entry{ID: e.ID, Source: e.Source, Severity: e.Severity, Match: e.Match}
+			repl[e] = &centry{Entry: ent, lazy: true, sev: e.sev, res: e.res, matchLines: e.matchLines,
+				trans: e.trans, langs: e.langs, norm: e.norm, base: e, baseLang: lang}
 			continue
 		}
 		tr := e.Translations[lang]
@@ -437,7 +453,7 @@ func (c *Catalog) MissingTranslations(lang string) []string {
 	}
 	var out []string
 	for _, e := range c.live {
-		if _, ok := e.trans[lang]; !ok {
+		if _, ok := e.hasLang(lang); !ok {
 			out = append(out, e.ID)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -60,7 +61,7 @@ type disable struct {
 func (l *Layer) Entries() []*Entry {
 	out := make([]*Entry, len(l.entries))
 	for i, c := range l.entries {
-		out[i] = c.Entry
+		out[i] = c.full().Entry
 	}
 	return out
 }
@@ -81,8 +82,9 @@ type centry struct {
 	// sev is the parsed severity override; SeverityUnknown means none.
 	sev translator.Severity
 	// res holds the compiled message pattern of each matcher (nil when the
-	// matcher has none), indexed like Entry.Match.
-	res []*regexp.Regexp
+	// matcher has none), indexed like Entry.Match; nil when no matcher has
+	// one. Built-in entries compile theirs on first use (regexps).
+	res *entryRes
 	// matchLines holds the line of each matcher, for error messages.
 	matchLines []int
 	// memo says which finding values the body reads (memo.go).
@@ -97,6 +99,131 @@ type centry struct {
 	parse sync.Once
 	// trans holds the compiled body of each translation, by language.
 	trans map[string]*template.Template
+
+	// Entries of the built-in snapshot (snapshot.go) hold their index
+	// fields (ID, Source, Severity, Match) from the start; rec is the
+	// record of every other field, decoded into Entry on first use
+	// (full). A translated copy (Catalog.WithLang) of such an entry takes
+	// them from base, with its title and body in baseLang.
+	rec      snapRecord
+	dict     *snapDict
+	base     *centry
+	baseLang string
+	rest     sync.Once
+	// norm holds the normalised codes of each matcher of a snapshot
+	// entry, indexed like Entry.Match (nil: Merge normalises them).
+	norm [][]string
+	// langs are the translation languages of a snapshot entry (its trans
+	// is nil).
+	langs []string
+}
+
+// entryRes is the compiled message patterns of an entry, compiled on first
+// use when match is set (the built-in snapshot's were checked when it was
+// made: a run that matches no finding by message compiles none).
+type entryRes struct {
+	once  sync.Once
+	match []Matcher
+	res   []*regexp.Regexp
+}
+
+// regexps returns the compiled message pattern of each matcher of ce, nil
+// where a matcher has none; nil when none has.
+func (ce *centry) regexps() []*regexp.Regexp {
+	x := ce.res
+	if x == nil {
+		return nil
+	}
+	x.once.Do(func() {
+		if x.match == nil {
+			return
+		}
+		res := make([]*regexp.Regexp, len(x.match))
+		for j, m := range x.match {
+			if m.Message == "" {
+				continue
+			}
+			// A pattern that does not compile (impossible for a snapshot
+			// made by this build) matches nothing.
+			if re, err := regexp.Compile(m.Message); err == nil {
+				res[j] = re
+			}
+		}
+		x.res = res
+	})
+	return x.res
+}
+
+// full makes sure every field of ce's Entry is set: entries of the built-in
+// snapshot decode their record on first use. Everything that reads an
+// entry beyond its index fields (ID, Source, Severity, Match) calls it
+// first; c.match does for every entry it returns.
+func (ce *centry) full() *centry {
+	if ce.rec.data == "" && ce.base == nil {
+		return ce
+	}
+	ce.rest.Do(func() {
+		if ce.base != nil {
+			ce.base.full()
+			copyRest(ce.Entry, ce.base.Entry)
+			tr := ce.Translations[ce.baseLang]
+			ce.Title, ce.Body = tr.Title, tr.Body
+			return
+		}
+		// The records were read back when the snapshot was made
+		// (TestBuiltinSnapshotLoadsLikeYAML); an entry whose record does
+		// not decode keeps its title as its id and an empty body rather
+		// than failing the run.
+		if err := ce.rec.decode(ce.Entry, ce.dict); err != nil {
+			var e Entry
+			copyRest(ce.Entry, &e)
+			ce.Title = ce.ID
+		}
+	})
+	return ce
+}
+
+// copyRest copies the fields of src a snapshot record holds into dst.
+func copyRest(dst, src *Entry) {
+	d, s := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem()
+	for _, i := range restFields() {
+		d.Field(i).Set(s.Field(i))
+	}
+}
+
+// hasLang reports whether ce has a translation for lang, and its compiled
+// body when it was compiled at load.
+func (ce *centry) hasLang(lang string) (*template.Template, bool) {
+	if ce.trans != nil {
+		t, ok := ce.trans[lang]
+		return t, ok
+	}
+	for _, l := range ce.langs {
+		if l == lang {
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
+// compileIndexed builds what matching needs of a snapshot entry from its
+// index fields: the severity override, and the message patterns to compile
+// on first use.
+func (ce *centry) compileIndexed() error {
+	if ce.Severity != "" {
+		s, err := translator.ParseSeverity(ce.Severity)
+		if err != nil {
+			return fmt.Errorf("invalid severity %q", ce.Severity)
+		}
+		ce.sev = s
+	}
+	for _, m := range ce.Match {
+		if m.Message != "" {
+			ce.res = &entryRes{match: ce.Match}
+			break
+		}
+	}
+	return nil
 }
 
 // LoadFile reads one catalog file as a layer of its own.
@@ -233,12 +360,12 @@ func (l *Layer) add(file string, data []byte) error {
 			pos[i].matchLines = matchLines(n)
 		}
 	}
-	errs = append(errs, l.compile(file, &f, pos, false)...)
+	errs = append(errs, l.compile(file, &f, pos)...)
 	return errors.Join(errs...)
 }
 
 // entryPos is where an entry and its matchers are in their file; node is
-// nil for entries of the built-in snapshot (which was checked when made).
+// nil where the document has no entry node.
 type entryPos struct {
 	node       *yaml.Node
 	line       int
@@ -246,35 +373,21 @@ type entryPos struct {
 }
 
 // compile checks and compiles the entries of one decoded catalog file into
-// the layer. snapshot is the built-in catalog's snapshot, checked when it
-// was made: its duplicate matchers are not looked for again, and its
-// bodies are parsed when first rendered (centry.template), not at every
-// start-up.
-func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []error {
+// the layer.
+func (l *Layer) compile(file string, f *File, pos []entryPos) []error {
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, &LoadError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 	seenID := map[string]int{}
-	if !snapshot { // the snapshot's ids were checked when it was made
-		for _, prev := range l.entries {
-			seenID[prev.ID] = -1
-		}
+	for _, prev := range l.entries {
+		seenID[prev.ID] = -1
 	}
 	for i := range f.Entries {
 		e := &f.Entries[i]
 		node, line := pos[i].node, pos[i].line
-		if snapshot {
-			ce, err := compileSnapshotEntry(file, e, pos[i])
-			if err != nil {
-				fail(line, "entry %q: %v", e.ID, err)
-				continue
-			}
-			l.entries = append(l.entries, ce)
-			continue
-		}
 		e.Source = file + ":" + strconv.Itoa(line)
-		c := &centry{Entry: e, res: make([]*regexp.Regexp, len(e.Match)), matchLines: append([]int(nil), pos[i].matchLines...)}
+		c := &centry{Entry: e, res: &entryRes{res: make([]*regexp.Regexp, len(e.Match))}, matchLines: append([]int(nil), pos[i].matchLines...)}
 		for len(c.matchLines) < len(e.Match) {
 			c.matchLines = append(c.matchLines, line)
 		}
@@ -317,13 +430,11 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []e
 					fail(ml, "entry %q: match[%d]: invalid message pattern: %v", name, j, err)
 					continue
 				}
-				c.res[j] = re
+				c.res.res[j] = re
 			}
 		}
 		if strings.TrimSpace(e.Body) == "" {
 			fail(line, "entry %q: missing body", name)
-		} else if snapshot {
-			c.lazy = true
 		} else {
 			t, err := newTemplate(e.ID).Parse(e.Body)
 			if err == nil {
@@ -335,9 +446,7 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []e
 				c.tmpl = t
 			}
 		}
-		if !snapshot {
-			checkFixes(name, e, node, line, fail)
-		}
+		checkFixes(name, e, node, line, fail)
 		for _, lang := range sortedLangs(e.Translations) {
 			tr := e.Translations[lang]
 			if strings.TrimSpace(tr.Title) == "" || strings.TrimSpace(tr.Body) == "" {
@@ -349,10 +458,6 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []e
 			}
 			if c.trans == nil {
 				c.trans = map[string]*template.Template{}
-			}
-			if snapshot {
-				c.trans[lang] = nil // parsed when first rendered
-				continue
 			}
 			t, err := newTemplate(e.ID).Parse(tr.Body)
 			if err == nil {
@@ -366,9 +471,7 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []e
 		}
 		l.entries = append(l.entries, c)
 	}
-	if !snapshot {
-		errs = append(errs, l.checkDuplicateMatchers(file)...)
-	}
+	errs = append(errs, l.checkDuplicateMatchers(file)...)
 	for _, id := range f.Disable {
 		if strings.TrimSpace(id) == "" {
 			fail(0, "disable: empty entry id")
@@ -377,48 +480,6 @@ func (l *Layer) compile(file string, f *File, pos []entryPos, snapshot bool) []e
 		l.disable = append(l.disable, disable{id: id, source: file})
 	}
 	return errs
-}
-
-// compileSnapshotEntry compiles an entry of the built-in snapshot. Its checks
-// (ids, titles, bodies, matchers, duplicates) ran on the YAML when the
-// snapshot was made, so at start-up it only builds what matching and
-// rendering need: a start-up cost of every run, for ~1,000 entries.
-func compileSnapshotEntry(file string, e *Entry, pos entryPos) (*centry, error) {
-	e.Source = file + ":" + strconv.Itoa(pos.line)
-	c := &centry{Entry: e, lazy: true, matchLines: pos.matchLines}
-	if len(c.matchLines) < len(e.Match) {
-		c.matchLines = append([]int(nil), pos.matchLines...)
-		for len(c.matchLines) < len(e.Match) {
-			c.matchLines = append(c.matchLines, pos.line)
-		}
-	}
-	for j, m := range e.Match {
-		if m.Message == "" {
-			continue
-		}
-		if c.res == nil {
-			c.res = make([]*regexp.Regexp, len(e.Match))
-		}
-		re, err := regexp.Compile(m.Message)
-		if err != nil {
-			return nil, fmt.Errorf("match[%d]: invalid message pattern: %w", j, err)
-		}
-		c.res[j] = re
-	}
-	if e.Severity != "" {
-		s, err := translator.ParseSeverity(e.Severity)
-		if err != nil {
-			return nil, fmt.Errorf("invalid severity %q", e.Severity)
-		}
-		c.sev = s
-	}
-	for lang := range e.Translations {
-		if c.trans == nil {
-			c.trans = make(map[string]*template.Template, len(e.Translations))
-		}
-		c.trans[lang] = nil // parsed when first rendered
-	}
-	return c, nil
 }
 
 func (l *Layer) sourceOf(id string) string {
