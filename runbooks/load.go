@@ -167,7 +167,7 @@ func (ce *centry) full() *centry {
 			ce.base.full()
 			copyRest(ce.Entry, ce.base.Entry)
 			tr := ce.Translations[ce.baseLang]
-			ce.Title, ce.Body = tr.Title, tr.Body
+			ce.Title, ce.Body, ce.Fix = tr.Title, tr.Body, tr.fixes(ce.Fix)
 			return
 		}
 		// The records were read back when the snapshot was made
