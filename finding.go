@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -278,15 +279,31 @@ func (f *Finding) Codes() []string {
 	return out
 }
 
-// baseFingerprint hashes what identifies a finding independent of its line:
-// tool, normalised code, path, resource and message.
-func (f *Finding) baseFingerprint() string {
-	h := sha256.New()
-	for _, s := range []string{f.Tool, NormalizeCode(f.Code), f.Path, f.Resource, f.Message} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+// BaseFingerprint returns the fingerprint of f without the "-N" suffix
+// that tells identical findings apart: the first 16 hex digits of the
+// SHA-256 of what identifies a finding independent of its line (tool,
+// normalised code, path, resource and message, each followed by a NUL).
+// It allocates only the result (a streamed run computes it per finding).
+func (f *Finding) BaseFingerprint() string {
+	var buf [512]byte
+	b := buf[:0]
+	b = append(append(b, f.Tool...), 0)
+	b = append(appendNormalCode(b, f.Code), 0)
+	for _, s := range [...]string{f.Path, f.Resource, f.Message} {
+		b = append(append(b, s...), 0)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	sum := sha256.Sum256(b)
+	var h [16]byte
+	hex.Encode(h[:], sum[:8])
+	return string(h[:])
+}
+
+// NumberedFingerprint is the fingerprint of the n-th (n >= 2) finding with
+// base fingerprint base: "base-n".
+func NumberedFingerprint(base string, n int) string {
+	var buf [40]byte
+	b := append(append(buf[:0], base...), '-')
+	return string(strconv.AppendInt(b, int64(n), 10))
 }
 
 // Findings is the collection a run works on; it owns the verdict.
@@ -325,13 +342,13 @@ func (fs Findings) AssignFingerprints() {
 		if f.Fingerprint != "" {
 			continue
 		}
-		base := f.baseFingerprint()
+		base := f.BaseFingerprint()
 		n := seen[base]
 		seen[base] = n + 1
 		if n == 0 {
 			f.Fingerprint = base
 		} else {
-			f.Fingerprint = fmt.Sprintf("%s-%d", base, n+1)
+			f.Fingerprint = NumberedFingerprint(base, n+1)
 		}
 	}
 }
