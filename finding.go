@@ -3,6 +3,7 @@ package translator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -58,7 +59,8 @@ type Runbook struct {
 	// ID is the catalog entry id, or FallbackID when no specific entry matched.
 	ID    string `json:"id"`
 	Title string `json:"title"`
-	// Body is the rendered Markdown.
+	// Body is the rendered Markdown; empty when the stage set it in its
+	// JSON form only (SetBodyJSON).
 	Body string `json:"body"`
 	// Links are the entry's reference links (primary sources).
 	Links []string `json:"links,omitempty"`
@@ -78,6 +80,33 @@ type Runbook struct {
 	// reporter that shows few bodies (the Markdown report shows one per
 	// entry) renders only those.
 	render func() (body, errText string)
+	// bodyJSON, when set (SetBodyJSON), is the body as a JSON string, and
+	// Body is empty: the runbook stage of a run whose every reporter writes
+	// bodies only as JSON renders each body straight into that form.
+	bodyJSON string
+}
+
+// SetBodyJSON sets the body in its JSON form only: enc is the body as
+// encoding/json writes a string (quotes included, HTML escaping on), and
+// Body is left empty. Resolve and Rendered decode it for a reader that
+// needs the text.
+func (r *Runbook) SetBodyJSON(enc string) { r.bodyJSON, r.Body = enc, "" }
+
+// BodyJSON returns the JSON form of the body set by SetBodyJSON, or "".
+func (r *Runbook) BodyJSON() string {
+	if r == nil {
+		return ""
+	}
+	return r.bodyJSON
+}
+
+// decodeBody returns the text of bodyJSON.
+func (r *Runbook) decodeBody() string {
+	var body string
+	if json.Unmarshal([]byte(r.bodyJSON), &body) != nil {
+		return ""
+	}
+	return body
 }
 
 // SetRender makes Body and Error wait for Resolve: fn renders them.
@@ -86,6 +115,9 @@ func (r *Runbook) SetRender(fn func() (body, errText string)) { r.render = fn }
 // Resolve renders a body left for later (SetRender) into Body and Error;
 // afterwards, and for a runbook rendered up front, it does nothing.
 func (r *Runbook) Resolve() {
+	if r != nil && r.bodyJSON != "" && r.Body == "" {
+		r.Body = r.decodeBody()
+	}
 	if r == nil || r.render == nil {
 		return
 	}
@@ -102,6 +134,9 @@ func (r *Runbook) Rendered() (body, errText string) {
 	}
 	if r.render != nil {
 		return r.render()
+	}
+	if r.bodyJSON != "" && r.Body == "" {
+		return r.decodeBody(), r.Error
 	}
 	return r.Body, r.Error
 }
