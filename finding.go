@@ -3,8 +3,10 @@ package translator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,7 +59,8 @@ type Runbook struct {
 	// ID is the catalog entry id, or FallbackID when no specific entry matched.
 	ID    string `json:"id"`
 	Title string `json:"title"`
-	// Body is the rendered Markdown.
+	// Body is the rendered Markdown; empty when the stage set it in its
+	// JSON form only (SetBodyJSON).
 	Body string `json:"body"`
 	// Links are the entry's reference links (primary sources).
 	Links []string `json:"links,omitempty"`
@@ -77,6 +80,33 @@ type Runbook struct {
 	// reporter that shows few bodies (the Markdown report shows one per
 	// entry) renders only those.
 	render func() (body, errText string)
+	// bodyJSON, when set (SetBodyJSON), is the body as a JSON string, and
+	// Body is empty: the runbook stage of a run whose every reporter writes
+	// bodies only as JSON renders each body straight into that form.
+	bodyJSON string
+}
+
+// SetBodyJSON sets the body in its JSON form only: enc is the body as
+// encoding/json writes a string (quotes included, HTML escaping on), and
+// Body is left empty. Resolve and Rendered decode it for a reader that
+// needs the text.
+func (r *Runbook) SetBodyJSON(enc string) { r.bodyJSON, r.Body = enc, "" }
+
+// BodyJSON returns the JSON form of the body set by SetBodyJSON, or "".
+func (r *Runbook) BodyJSON() string {
+	if r == nil {
+		return ""
+	}
+	return r.bodyJSON
+}
+
+// decodeBody returns the text of bodyJSON.
+func (r *Runbook) decodeBody() string {
+	var body string
+	if json.Unmarshal([]byte(r.bodyJSON), &body) != nil {
+		return ""
+	}
+	return body
 }
 
 // SetRender makes Body and Error wait for Resolve: fn renders them.
@@ -85,6 +115,9 @@ func (r *Runbook) SetRender(fn func() (body, errText string)) { r.render = fn }
 // Resolve renders a body left for later (SetRender) into Body and Error;
 // afterwards, and for a runbook rendered up front, it does nothing.
 func (r *Runbook) Resolve() {
+	if r != nil && r.bodyJSON != "" && r.Body == "" {
+		r.Body = r.decodeBody()
+	}
 	if r == nil || r.render == nil {
 		return
 	}
@@ -101,6 +134,9 @@ func (r *Runbook) Rendered() (body, errText string) {
 	}
 	if r.render != nil {
 		return r.render()
+	}
+	if r.bodyJSON != "" && r.Body == "" {
+		return r.decodeBody(), r.Error
 	}
 	return r.Body, r.Error
 }
@@ -278,15 +314,31 @@ func (f *Finding) Codes() []string {
 	return out
 }
 
-// baseFingerprint hashes what identifies a finding independent of its line:
-// tool, normalised code, path, resource and message.
-func (f *Finding) baseFingerprint() string {
-	h := sha256.New()
-	for _, s := range []string{f.Tool, NormalizeCode(f.Code), f.Path, f.Resource, f.Message} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+// BaseFingerprint returns the fingerprint of f without the "-N" suffix
+// that tells identical findings apart: the first 16 hex digits of the
+// SHA-256 of what identifies a finding independent of its line (tool,
+// normalised code, path, resource and message, each followed by a NUL).
+// It allocates only the result (a streamed run computes it per finding).
+func (f *Finding) BaseFingerprint() string {
+	var buf [512]byte
+	b := buf[:0]
+	b = append(append(b, f.Tool...), 0)
+	b = append(appendNormalCode(b, f.Code), 0)
+	for _, s := range [...]string{f.Path, f.Resource, f.Message} {
+		b = append(append(b, s...), 0)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	sum := sha256.Sum256(b)
+	var h [16]byte
+	hex.Encode(h[:], sum[:8])
+	return string(h[:])
+}
+
+// NumberedFingerprint is the fingerprint of the n-th (n >= 2) finding with
+// base fingerprint base: "base-n".
+func NumberedFingerprint(base string, n int) string {
+	var buf [40]byte
+	b := append(append(buf[:0], base...), '-')
+	return string(strconv.AppendInt(b, int64(n), 10))
 }
 
 // Findings is the collection a run works on; it owns the verdict.
@@ -325,13 +377,13 @@ func (fs Findings) AssignFingerprints() {
 		if f.Fingerprint != "" {
 			continue
 		}
-		base := f.baseFingerprint()
+		base := f.BaseFingerprint()
 		n := seen[base]
 		seen[base] = n + 1
 		if n == 0 {
 			f.Fingerprint = base
 		} else {
-			f.Fingerprint = fmt.Sprintf("%s-%d", base, n+1)
+			f.Fingerprint = NumberedFingerprint(base, n+1)
 		}
 	}
 }

@@ -256,8 +256,9 @@ const (
 )
 
 type fstep struct {
-	op          stepOp
-	text        string
+	op stepOp
+	// text is the literal of an opText step, with its JSON form.
+	text        lit
 	pipe        *fpipe
 	list, else_ []fstep
 	// code is the argument of an action that is only {{code X}}, written
@@ -302,7 +303,7 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 	for _, n := range l.Nodes {
 		switch x := n.(type) {
 		case *parse.TextNode:
-			out = append(out, fstep{op: opText, text: string(x.Text)})
+			out = append(out, fstep{op: opText, text: newLit(string(x.Text))})
 		case *parse.CommentNode:
 		case *parse.ActionNode:
 			p, ok := compilePipe(x.Pipe, root)
@@ -575,7 +576,7 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 		s := &steps[i]
 		switch s.op {
 		case opText:
-			if err := c.w.writeString(s.text); err != nil {
+			if err := c.w.writeLit(&s.text); err != nil {
 				return err
 			}
 		case opAction:
@@ -899,13 +900,23 @@ func (c *fctx) writeIgnoreExample() error {
 		c.b.err = errRenderBytes
 		return errSlow
 	}
-	for _, p := range parts[:k] {
+	// The head and the tail are the same in every example: their JSON
+	// forms are made once.
+	if err := c.w.writeLit(&ignoreHeadLit); err != nil {
+		return err
+	}
+	for _, p := range parts[1 : k-2] {
 		if err := c.w.writeString(p); err != nil {
 			return err
 		}
 	}
-	return nil
+	if err := c.w.writeLit(&ignoreTailLit); err != nil {
+		return err
+	}
+	return c.w.writeString(parts[k-1])
 }
+
+var ignoreHeadLit, ignoreTailLit = newLit(ignoreExampleHead), newLit(ignoreExampleTail)
 
 // writeCode writes markdown.Code(s) into the body, spending for it what
 // the code function's result would (budgetFuncs). Text that needs

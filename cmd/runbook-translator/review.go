@@ -350,6 +350,8 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		rbStage = catalog.MatchStage()
 	case reps.lazyBodies():
 		rbStage = catalog.LazyStage()
+	case reps.jsonBodies():
+		rbStage = catalog.JSONStage()
 	}
 	own := owners.NewForForge(o.codeownersSyntax(reps), tr.codeowners(ctx), func(f *translator.Finding) bool {
 		e := catalog.Entry(f.Runbook.ID)

@@ -301,10 +301,10 @@ func (s *sink) write(f *translator.Finding) {
 	if !s.fingerprints {
 		// Nothing reads them.
 	} else if f.Fingerprint == "" {
-		translator.Findings{f}.AssignFingerprints() // the base fingerprint
+		f.Fingerprint = f.BaseFingerprint()
 		if f.Fingerprint == s.prevBase {
 			s.prevN++
-			f.Fingerprint = fmt.Sprintf("%s-%d", s.prevBase, s.prevN)
+			f.Fingerprint = translator.NumberedFingerprint(s.prevBase, s.prevN)
 		} else {
 			s.prevBase, s.prevN = f.Fingerprint, 1
 		}
