@@ -3,11 +3,11 @@ package authoring
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // ExampleResult is the outcome of one entry example.
@@ -162,7 +162,7 @@ func checkTranslated(rb *translator.Runbook, def, lang string, contains []string
 		return
 	}
 	defBlocks, defText := FencedBlocks(def)
-	code := strings.Join(defBlocks, "\n") + "\n" + strings.Join(codeSpan.FindAllString(defText, -1), "\n")
+	code := strings.Join(defBlocks, "\n") + "\n" + strings.Join(codeSpan().FindAllString(defText, -1), "\n")
 	for _, s := range contains {
 		if strings.Contains(code, s) && !strings.Contains(rb.Body, s) {
 			fail("%s body does not contain %q (code in the default body)\n%s", lang, s, excerpt(rb.Body, 12))
@@ -175,7 +175,7 @@ func checkTranslated(rb *translator.Runbook, def, lang string, contains []string
 
 // codeSpan matches a one-backtick inline code span (catalog bodies use no
 // longer ones outside fenced blocks).
-var codeSpan = regexp.MustCompile("`[^`\n]+`")
+var codeSpan = lazyre.New("`[^`\n]+`")
 
 // FencedBlocks returns the fenced code blocks (``` or ~~~, any indent) of
 // a Markdown body in order, and the body with them cut out.

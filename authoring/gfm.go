@@ -3,7 +3,6 @@ package authoring
 import (
 	"bytes"
 	"html"
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -12,6 +11,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // The Markdown of a comment is rendered as GitHub renders it: GitHub-flavoured
@@ -32,21 +33,21 @@ var gfm = goldmark.New(
 
 // allowedTag matches the tags the comments of runbook-translator use and
 // GitHub keeps: details (optionally open), summary, br, sub, sup, code.
-var allowedTag = regexp.MustCompile(`(?i)^<(/?)(details|summary|br|sub|sup|code)(\s+open)?\s*/?>$`)
+var allowedTag = lazyre.New(`(?i)^<(/?)(details|summary|br|sub|sup|code)(\s+open)?\s*/?>$`)
 
 var (
-	htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
-	anyTag      = regexp.MustCompile(`<[^<>]*>`)
+	htmlComment = lazyre.New(`(?s)<!--.*?-->`)
+	anyTag      = lazyre.New(`<[^<>]*>`)
 )
 
 // allowTags writes raw HTML from Markdown with only allowed tags kept.
 func allowTags(w util.BufWriter, s string) {
-	s = htmlComment.ReplaceAllString(s, "")
+	s = htmlComment().ReplaceAllString(s, "")
 	last := 0
-	for _, m := range anyTag.FindAllStringIndex(s, -1) {
+	for _, m := range anyTag().FindAllStringIndex(s, -1) {
 		_, _ = w.WriteString(html.EscapeString(s[last:m[0]]))
 		tag := s[m[0]:m[1]]
-		if a := allowedTag.FindStringSubmatch(tag); a != nil {
+		if a := allowedTag().FindStringSubmatch(tag); a != nil {
 			name := strings.ToLower(a[2])
 			open := ""
 			if a[1] == "" && name == "details" && a[3] != "" {

@@ -112,12 +112,12 @@ func TestBuiltinJapanese(t *testing.T) {
 			if strings.Join(enBlocks, "\n\x00\n") != strings.Join(jaBlocks, "\n\x00\n") {
 				t.Errorf("%s finding %d: ja code blocks differ from en:\n%s", e.ID, i+1, Diff(strings.Join(enBlocks, "\n"), strings.Join(jaBlocks, "\n"), 30))
 			}
-			for _, s := range codeSpan.FindAllString(jaText, -1) {
+			for _, s := range codeSpan().FindAllString(jaText, -1) {
 				if !strings.Contains(en.Body, s) {
 					t.Errorf("%s finding %d: ja code span %s is not in the English body", e.ID, i+1, s)
 				}
 			}
-			enCode := strings.Join(enBlocks, "\n") + "\n" + strings.Join(codeSpan.FindAllString(enText, -1), "\n")
+			enCode := strings.Join(enBlocks, "\n") + "\n" + strings.Join(codeSpan().FindAllString(enText, -1), "\n")
 			for _, s := range contains[i] {
 				if strings.Contains(enCode, s) && !strings.Contains(got.Body, s) {
 					t.Errorf("%s finding %d: ja body lacks code %q", e.ID, i+1, s)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/internal/suggest"
 	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/messages"
@@ -126,7 +127,7 @@ func KnownTools() map[string]bool {
 }
 
 // fenced finds a fenced code block, or a template call that renders one.
-var fenced = regexp.MustCompile("(?m)^[ \t]{0,3}(```|~~~)|\\{\\{-?\\s*codeblock\\b")
+var fenced = lazyre.New("(?m)^[ \t]{0,3}(```|~~~)|\\{\\{-?\\s*codeblock\\b")
 
 // Lint checks catalog layers (the built-in catalog when paths is empty):
 //
@@ -236,7 +237,7 @@ func lintEntry(c *Catalog, e *runbooks.Entry, file string, line int, tools map[s
 	if len(e.Links) == 0 {
 		add(file, line, Warning, "entry %q: no links: add the policy's or tool's documentation", e.ID)
 	}
-	if !onlyDefault && !fenced.MatchString(e.Body) {
+	if !onlyDefault && !fenced().MatchString(e.Body) {
 		add(file, line, Warning, "entry %q: no fix: the body has no fenced code block (``` or {{codeblock}}) showing the change", e.ID)
 	}
 

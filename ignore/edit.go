@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // EditError is a config that AddRule refuses to edit, with the line of the
@@ -163,10 +164,10 @@ type secondDoc int
 
 func (s secondDoc) Error() string { return fmt.Sprintf("line %d: a second document", int(s)) }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
+var yamlLine = lazyre.New(`line (\d+)`)
 
 func yamlErrLine(err error) int {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}
@@ -178,10 +179,10 @@ func yamlErrLine(err error) int {
 func yamlErrMsg(err error) string {
 	s := strings.TrimPrefix(err.Error(), "yaml: ")
 	s = strings.TrimPrefix(s, "unmarshal errors:\n  ")
-	return yamlPrefix.ReplaceAllString(s, "")
+	return yamlPrefix().ReplaceAllString(s, "")
 }
 
-var yamlPrefix = regexp.MustCompile(`^line \d+: `)
+var yamlPrefix = lazyre.New(`^line \d+: `)
 
 func lookup(m *yaml.Node, name string) (key, val *yaml.Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
@@ -422,14 +423,14 @@ func kindName(n *yaml.Node) string {
 
 // plain is what Quote writes without quotes: no spaces or indicators, and
 // not starting with one.
-var plain = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$`)
+var plain = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$`)
 
 // Quote returns s as a YAML scalar that reads back as exactly s: plain when
 // it is a conservative set of characters YAML resolves to a string (or a
 // date, which the loader reads as its text), else double-quoted with every
 // character that is not printable escaped. s must be valid UTF-8.
 func Quote(s string) string {
-	if plain.MatchString(s) {
+	if plain().MatchString(s) {
 		var n yaml.Node
 		if yaml.Unmarshal([]byte("k: "+s), &n) == nil && len(n.Content) == 1 && len(n.Content[0].Content) == 2 {
 			if v := n.Content[0].Content[1]; v.Value == s && (v.Tag == "!!str" || v.Tag == "!!timestamp") {

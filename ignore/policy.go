@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/messages"
 )
 
@@ -43,12 +43,12 @@ type Policy struct {
 	WarnWithin string `yaml:"warn_within,omitempty" json:"warn_within,omitempty"`
 }
 
-var durationRE = regexp.MustCompile(`^([0-9]{1,6})([dw])$`)
+var durationRE = lazyre.New(`^([0-9]{1,6})([dw])$`)
 
 // ParseDays parses a duration in days: "30d", or weeks, "2w". Other units
 // (hours, months, whose length varies) are refused.
 func ParseDays(s string) (int, error) {
-	m := durationRE.FindStringSubmatch(s)
+	m := durationRE().FindStringSubmatch(s)
 	if m == nil {
 		return 0, fmt.Errorf("duration %q: want a number of days or weeks, e.g. 30d or 2w", s)
 	}
@@ -81,7 +81,7 @@ func ParseExpiry(s string, now time.Time) (string, error) {
 		}
 		return s, nil
 	}
-	if !durationRE.MatchString(s) {
+	if !durationRE().MatchString(s) {
 		return "", fmt.Errorf("%q: want a duration (30d, 2w) or a date (YYYY-MM-DD)", s)
 	}
 	n, err := ParseDays(s)

@@ -3,10 +3,10 @@ package locate
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/messages"
 )
 
@@ -56,17 +56,17 @@ type tline struct {
 }
 
 var (
-	directiveOnly = regexp.MustCompile(`^\{\{.*\}\}$`)
-	controlAction = regexp.MustCompile(`\{\{-?\s*(range|if|with|else|end|define|block)\b`)
-	literalKey    = regexp.MustCompile(`^("[^"]*"|'[^']*'|[A-Za-z0-9_][A-Za-z0-9_./\-]*)\s*:(?:\s+(.*))?$`)
+	directiveOnly = lazyre.New(`^\{\{.*\}\}$`)
+	controlAction = lazyre.New(`\{\{-?\s*(range|if|with|else|end|define|block)\b`)
+	literalKey    = lazyre.New(`^("[^"]*"|'[^']*'|[A-Za-z0-9_][A-Za-z0-9_./\-]*)\s*:(?:\s+(.*))?$`)
 )
 
 func classify(raw string) tline {
 	t := strings.TrimRight(raw, " \t\r")
 	trimmed := strings.TrimLeft(t, " ")
 	l := tline{indent: len(t) - len(trimmed)}
-	l.control = controlAction.MatchString(trimmed)
-	if trimmed == "" || strings.HasPrefix(trimmed, "#") || directiveOnly.MatchString(trimmed) {
+	l.control = controlAction().MatchString(trimmed)
+	if trimmed == "" || strings.HasPrefix(trimmed, "#") || directiveOnly().MatchString(trimmed) {
 		l.skip = true
 		return l
 	}
@@ -78,7 +78,7 @@ func classify(raw string) tline {
 		l.keyIndent = l.indent + (len(content) - len(rest))
 		content = rest
 	}
-	if m := literalKey.FindStringSubmatch(content); m != nil {
+	if m := literalKey().FindStringSubmatch(content); m != nil {
 		l.key = strings.Trim(m[1], `"'`)
 		v := strings.TrimSpace(m[2])
 		if i := strings.Index(v, " #"); i >= 0 && !strings.HasPrefix(v, `"`) && !strings.HasPrefix(v, "'") {

@@ -91,13 +91,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 
 	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/messages"
 )
 
@@ -557,7 +557,7 @@ func (s *Stage) locateSource(f *translator.Finding, rel, kind, ns, name string) 
 
 // additionalProperty finds the offending key of a kubeconform
 // "additional properties 'x' not allowed" error at ptr.
-var additionalProperty = regexp.MustCompile(`additional propert(?:y|ies) '([^']+)'`)
+var additionalProperty = lazyre.New(`additional propert(?:y|ies) '([^']+)'`)
 
 // targets works out the field paths a finding may be about, as groups in
 // priority order: kubeconform's JSON pointer, the runbook hint (each
@@ -575,7 +575,7 @@ func (s *Stage) targets(f *translator.Finding, d *yamlDoc) []target {
 				if !ok {
 					continue
 				}
-				if m := additionalProperty.FindStringSubmatch(rest); m != nil {
+				if m := additionalProperty().FindStringSubmatch(rest); m != nil {
 					p = append(p, segment{key: m[1]})
 				}
 				break

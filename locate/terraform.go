@@ -3,13 +3,13 @@ package locate
 import (
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/messages"
 )
 
@@ -22,8 +22,8 @@ type tfAddr struct {
 }
 
 var (
-	tfIdent    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
-	tfTypeName = regexp.MustCompile(`^[a-z][a-z0-9]*_[a-z0-9_]+$`)
+	tfIdent    = lazyre.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+	tfTypeName = lazyre.New(`^[a-z][a-z0-9]*_[a-z0-9_]+$`)
 )
 
 // parseAddress parses module.a["k"].data.t.n[0]-style addresses. Instance
@@ -75,11 +75,11 @@ func parseAddress(s string) (tfAddr, bool) {
 		a.mode = "data"
 		parts = parts[1:]
 	}
-	if len(parts) != 2 || !tfTypeName.MatchString(parts[0]) || !tfIdent.MatchString(parts[1]) {
+	if len(parts) != 2 || !tfTypeName().MatchString(parts[0]) || !tfIdent().MatchString(parts[1]) {
 		return tfAddr{}, false
 	}
 	for _, m := range a.modules {
-		if !tfIdent.MatchString(m) {
+		if !tfIdent().MatchString(m) {
 			return tfAddr{}, false
 		}
 	}

@@ -26,9 +26,10 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // glDefaultSection is the name GitLab gives the entries before the first
@@ -61,36 +62,36 @@ var (
 	// section_parser.rb HEADER_REGEX, anchored at both ends here: GitLab
 	// ignores what follows a heading it recognises (e.g. "[A] @x junk#"),
 	// which this parser reports instead.
-	glHeading = regexp.MustCompile(`^(\^)?\[([^\]]*)\](?:\[([0-9]*)\])?(?:[ \t]+(.*))?$`)
+	glHeading = lazyre.New(`^(\^)?\[([^\]]*)\](?:\[([0-9]*)\])?(?:[ \t]+(.*))?$`)
 	// section_parser.rb REGEX_INVALID_SECTION: "[Name" without "]".
-	glBadHeading = regexp.MustCompile(`^\^?\[[^\]]+$`)
+	glBadHeading = lazyre.New(`^\^?\[[^\]]+$`)
 	// reference_extractor.rb NAME_REGEXP: "@" and a full namespace path,
 	// user or group or nested subgroup ([ref]: "@group/with-nested/subgroup").
-	glName = regexp.MustCompile(`^@[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$`)
+	glName = lazyre.New(`^@[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$`)
 	// reference_extractor.rb EMAIL_REGEXP, anchored to the whole token.
-	glEmail = regexp.MustCompile(`^[^@\s]{1,100}@[^@\s]{1,255}$`)
+	glEmail = lazyre.New(`^[^@\s]{1,100}@[^@\s]{1,255}$`)
 	// reference_extractor.rb POSSIBLE_ROLES with ROLE_PREFIX "@@", an
 	// optional plural "s", any case ([ref] "@@developer", "@@maintainer",
 	// "@@owner"; roles as Code Owners came in GitLab 17.x).
-	glRole = regexp.MustCompile(`(?i)^@@(developer|maintainer|owner)s?$`)
+	glRole = lazyre.New(`(?i)^@@(developer|maintainer|owner)s?$`)
 	// file.rb normalize_pattern: pattern.gsub(/\\\s+/, ' ').
-	glEscapedSpace = regexp.MustCompile(`\\[ \t]+`)
+	glEscapedSpace = lazyre.New(`\\[ \t]+`)
 )
 
 // glOwner reports whether tok is an owner GitLab resolves.
 func glOwner(tok string) bool {
 	switch {
 	case strings.HasPrefix(tok, "@@"):
-		return glRole.MatchString(tok)
+		return glRole().MatchString(tok)
 	case strings.HasPrefix(tok, "@"):
 		n := strings.ToLower(tok)
 		// PathRegex: a namespace path never ends in .git or .atom.
-		return glName.MatchString(tok) && !strings.HasSuffix(n, ".git") && !strings.HasSuffix(n, ".atom")
+		return glName().MatchString(tok) && !strings.HasSuffix(n, ".git") && !strings.HasSuffix(n, ".atom")
 	}
 	// EMAIL_REGEXP's (?<!\W): the address ends with a word character.
 	last := tok[len(tok)-1]
 	word := last == '_' || last >= '0' && last <= '9' || last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z'
-	return word && glEmail.MatchString(tok)
+	return word && glEmail().MatchString(tok)
 }
 
 // glOwners parses an owners list. [ref]: "Inline comments are
@@ -131,7 +132,7 @@ func parseGitLab(data []byte) (*glRules, error) {
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		if m := glHeading.FindStringSubmatch(line); m != nil {
+		if m := glHeading().FindStringSubmatch(line); m != nil {
 			s, defaults, err := r.heading(m)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", n, err)
@@ -139,7 +140,7 @@ func parseGitLab(data []byte) (*glRules, error) {
 			cur, curDefaults = s, defaults
 			continue
 		}
-		if glBadHeading.MatchString(line) {
+		if glBadHeading().MatchString(line) {
 			// error.rb INVALID_SECTION_FORMAT; GitLab then reads the line
 			// as an entry [ref "Unparsable sections"].
 			return nil, fmt.Errorf("line %d: section heading %q has no closing ]", n, line)
@@ -284,7 +285,7 @@ func glNormalize(p string) string {
 	if strings.HasPrefix(p, `\#`) {
 		p = p[1:]
 	}
-	p = glEscapedSpace.ReplaceAllString(p, " ")
+	p = glEscapedSpace().ReplaceAllString(p, " ")
 	if !strings.HasPrefix(p, "/") {
 		p = "/**/" + p
 	}

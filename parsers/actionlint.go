@@ -2,9 +2,9 @@ package parsers
 
 import (
 	"io"
-	"regexp"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -46,7 +46,7 @@ func detectActionlint(head []byte) int {
 // a "shellcheck" kind error: "shellcheck reported issue in this script:
 // SC2086:info:1:17: Double quote ..." (code, level, line and column in the
 // run: script).
-var actionlintShellcheck = regexp.MustCompile(`\b(SC\d+):(\w+):(\d+):(\d+): `)
+var actionlintShellcheck = lazyre.New(`\b(SC\d+):(\w+):(\d+):(\d+): `)
 
 // parseActionlint emits one error finding per entry: actionlint exits 1 on
 // any of them and has no severity. The code is the kind ("expression",
@@ -80,7 +80,7 @@ func parseActionlint(opts Options, r io.Reader, emit func(*translator.Finding) e
 			f.EndLine, f.EndColumn = x.Line, x.EndColumn
 		}
 		if x.Kind == "shellcheck" {
-			if m := actionlintShellcheck.FindStringSubmatch(x.Message); m != nil {
+			if m := actionlintShellcheck().FindStringSubmatch(x.Message); m != nil {
 				f.Code = m[1]
 				f.Aliases = []string{"shellcheck"}
 				f.URL = "https://www.shellcheck.net/wiki/" + m[1]

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -146,7 +147,7 @@ func policyIDAndResource(re *regexp.Regexp, msg string, details, meta map[string
 		}
 	}
 	if resource, _ = ResourceFromMessage(rest); resource == "" {
-		if m := terraformAddressPrefix.FindStringSubmatch(rest); m != nil {
+		if m := terraformAddressPrefix().FindStringSubmatch(rest); m != nil {
 			resource = m[1]
 		}
 	}
@@ -155,7 +156,7 @@ func policyIDAndResource(re *regexp.Regexp, msg string, details, meta map[string
 
 // terraformAddressPrefix finds a Terraform resource address at the start of
 // a policy message ("aws_s3_bucket.logs: ...", "module.q.aws_sqs_queue.dlq[0]: ...").
-var terraformAddressPrefix = regexp.MustCompile(`^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?\.)*(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]+\])?):\s+`)
+var terraformAddressPrefix = lazyre.New(`^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?\.)*(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]+\])?):\s+`)
 
 func stringField(m map[string]any, k string) string {
 	s, _ := m[k].(string)

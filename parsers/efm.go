@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,6 +13,7 @@ import (
 	"github.com/reviewdog/errorformat"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // This file reads line-oriented text output through errorformat patterns
@@ -484,7 +484,7 @@ func (l *lineReader) readLine() (string, error) {
 	return string(b), nil
 }
 
-var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
+var ansiEscape = lazyre.New("\x1b\\[[0-9;]*[A-Za-z]")
 
 // textFormat is an input format read through errorformat patterns.
 type textFormat struct {
@@ -589,7 +589,7 @@ func (p *textParser) Parse(r io.Reader, emit func(*translator.Finding) error) er
 			return &ParseError{Format: p.tf.name, File: p.opts.File, Line: lr.line, Offset: lr.offset, Err: err}
 		}
 		if p.tf.stripANSI && strings.IndexByte(line, 0x1b) >= 0 {
-			line = ansiEscape.ReplaceAllString(line, "")
+			line = ansiEscape().ReplaceAllString(line, "")
 		}
 		blank := strings.TrimSpace(line) == ""
 		if !blank && firstLineNo == 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/reviewdog/errorformat/fmts"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // This file registers the named text formats: every errorformat built-in
@@ -54,22 +55,22 @@ var builtinRefiners = map[string]func(f *translator.Finding, e *efmEntry, opts O
 }
 
 var (
-	leadingBracketCode  = regexp.MustCompile(`^\[(?P<code>[A-Za-z][\w-]*)\]\s*(?P<rest>.*)$`)
-	trailingParenCode   = regexp.MustCompile(`^(?P<rest>.*?)\s*\((?P<code>[A-Za-z][\w/-]*)\)$`)
-	trailingBracketCode = regexp.MustCompile(`^(?P<rest>.*?)\s*\[(?P<code>[a-z][\w-]*)\]$`)
-	trailingSpacedToken = regexp.MustCompile(`^(?P<rest>.*?)\s{2,}(?P<code>[@a-z][\w/@-]*)\s*$`)
-	leadingNameColon    = regexp.MustCompile(`^(?P<code>[A-Z][A-Za-z]+):\s+(?P<rest>.*)$`)
-	leadingCopName      = regexp.MustCompile(`^(?:\[Correctable\]\s+)?(?P<code>[A-Z][A-Za-z]+/[A-Za-z0-9]+):\s+(?P<rest>.*)$`)
-	leadingColonCode    = regexp.MustCompile(`^(?P<code>[A-Z]+\d+):\s+(?P<rest>.*)$`)
-	leadingPycodestyle  = regexp.MustCompile(`^(?P<code>[EWFCN]\d+)\s+(?P<rest>.*)$`)
-	remarkRule          = regexp.MustCompile(`^(?P<rest>.*?)\s+(?P<code>[a-z][a-z0-9-]*)\s+remark-lint$`)
+	leadingBracketCode  = lazyre.New(`^\[(?P<code>[A-Za-z][\w-]*)\]\s*(?P<rest>.*)$`)
+	trailingParenCode   = lazyre.New(`^(?P<rest>.*?)\s*\((?P<code>[A-Za-z][\w/-]*)\)$`)
+	trailingBracketCode = lazyre.New(`^(?P<rest>.*?)\s*\[(?P<code>[a-z][\w-]*)\]$`)
+	trailingSpacedToken = lazyre.New(`^(?P<rest>.*?)\s{2,}(?P<code>[@a-z][\w/@-]*)\s*$`)
+	leadingNameColon    = lazyre.New(`^(?P<code>[A-Z][A-Za-z]+):\s+(?P<rest>.*)$`)
+	leadingCopName      = lazyre.New(`^(?:\[Correctable\]\s+)?(?P<code>[A-Z][A-Za-z]+/[A-Za-z0-9]+):\s+(?P<rest>.*)$`)
+	leadingColonCode    = lazyre.New(`^(?P<code>[A-Z]+\d+):\s+(?P<rest>.*)$`)
+	leadingPycodestyle  = lazyre.New(`^(?P<code>[EWFCN]\d+)\s+(?P<rest>.*)$`)
+	remarkRule          = lazyre.New(`^(?P<rest>.*?)\s+(?P<code>[a-z][a-z0-9-]*)\s+remark-lint$`)
 )
 
 // codeFrom returns a refiner that takes the "code" group of re as the code
 // and the "rest" group as the message.
-func codeFrom(re *regexp.Regexp) func(f *translator.Finding, e *efmEntry, opts Options) {
+func codeFrom(re func() *regexp.Regexp) func(f *translator.Finding, e *efmEntry, opts Options) {
 	return func(f *translator.Finding, _ *efmEntry, _ Options) {
-		if code, rest, ok := matchCode(re, f.Message); ok {
+		if code, rest, ok := matchCode(re(), f.Message); ok {
 			f.Code, f.Message = code, rest
 		}
 	}
@@ -121,12 +122,12 @@ func refineBandit(f *translator.Finding, e *efmEntry, _ Options) {
 	}
 }
 
-var rustShort = regexp.MustCompile(`^(?P<sev>error|warning|note|help)(?:\[(?P<code>[A-Za-z0-9_:]+)\])?:\s*(?P<rest>.*)$`)
+var rustShort = lazyre.New(`^(?P<sev>error|warning|note|help)(?:\[(?P<code>[A-Za-z0-9_:]+)\])?:\s*(?P<rest>.*)$`)
 
 // refineRustShort: cargo --message-format=short puts "warning: " or
 // "error[E0425]: " at the start of the message.
 func refineRustShort(f *translator.Finding, _ *efmEntry, _ Options) {
-	m := rustShort.FindStringSubmatch(f.Message)
+	m := rustShort().FindStringSubmatch(f.Message)
 	if m == nil {
 		return
 	}
@@ -135,11 +136,11 @@ func refineRustShort(f *translator.Finding, _ *efmEntry, _ Options) {
 	f.Message = m[3]
 }
 
-var msbuildMsg = regexp.MustCompile(`^(?P<sev>error|warning|info)\s+(?P<code>[A-Z]+\d+):\s*(?P<rest>.*?)(?:\s+\[[^\]]*\])?$`)
+var msbuildMsg = lazyre.New(`^(?P<sev>error|warning|info)\s+(?P<code>[A-Z]+\d+):\s*(?P<rest>.*?)(?:\s+\[[^\]]*\])?$`)
 
 // refineMSBuild: "warning CS0618: message [project.csproj]".
 func refineMSBuild(f *translator.Finding, _ *efmEntry, _ Options) {
-	m := msbuildMsg.FindStringSubmatch(f.Message)
+	m := msbuildMsg().FindStringSubmatch(f.Message)
 	if m == nil {
 		return
 	}
@@ -152,16 +153,16 @@ func refineMSBuild(f *translator.Finding, _ *efmEntry, _ Options) {
 // under it (%C%.%#) are dropped from the message.
 func refineGolangci(f *translator.Finding, _ *efmEntry, _ Options) {
 	first, _, _ := strings.Cut(f.Message, "\n")
-	if code, rest, ok := matchCode(trailingParenCode, first); ok {
+	if code, rest, ok := matchCode(trailingParenCode(), first); ok {
 		f.Code, f.Message = code, rest
 	}
 }
 
-var gosecTail = regexp.MustCompile(`^(?P<rest>.*?)\s*\(Rule:(?P<code>G\d+), Severity:(?P<sev>[A-Z]+), Confidence:[A-Z]+\)$`)
+var gosecTail = lazyre.New(`^(?P<rest>.*?)\s*\(Rule:(?P<code>G\d+), Severity:(?P<sev>[A-Z]+), Confidence:[A-Z]+\)$`)
 
 // refineGosec: "message (Rule:G104, Severity:LOW, Confidence:HIGH)".
 func refineGosec(f *translator.Finding, _ *efmEntry, _ Options) {
-	m := gosecTail.FindStringSubmatch(f.Message)
+	m := gosecTail().FindStringSubmatch(f.Message)
 	if m == nil {
 		return
 	}
@@ -176,11 +177,11 @@ func refineGosec(f *translator.Finding, _ *efmEntry, _ Options) {
 	}
 }
 
-var psalmMsg = regexp.MustCompile(`^(?P<sev>error|warning|info) - (?P<code>[A-Za-z]+):\s*(?P<rest>.*)$`)
+var psalmMsg = lazyre.New(`^(?P<sev>error|warning|info) - (?P<code>[A-Za-z]+):\s*(?P<rest>.*)$`)
 
 // refinePsalm: "error - InvalidGlobal: message".
 func refinePsalm(f *translator.Finding, _ *efmEntry, _ Options) {
-	m := psalmMsg.FindStringSubmatch(f.Message)
+	m := psalmMsg().FindStringSubmatch(f.Message)
 	if m == nil {
 		return
 	}
@@ -188,11 +189,11 @@ func refinePsalm(f *translator.Finding, _ *efmEntry, _ Options) {
 	f.Code, f.Message = m[2], m[3]
 }
 
-var puppetMsg = regexp.MustCompile(`^(?P<sev>ERROR|WARNING):\s*(?P<rest>.*)$`)
+var puppetMsg = lazyre.New(`^(?P<sev>ERROR|WARNING):\s*(?P<rest>.*)$`)
 
 // refinePuppetLint: "ERROR: message".
 func refinePuppetLint(f *translator.Finding, _ *efmEntry, _ Options) {
-	m := puppetMsg.FindStringSubmatch(f.Message)
+	m := puppetMsg().FindStringSubmatch(f.Message)
 	if m == nil {
 		return
 	}
@@ -200,20 +201,20 @@ func refinePuppetLint(f *translator.Finding, _ *efmEntry, _ Options) {
 	f.Message = m[2]
 }
 
-var yamllintMsg = regexp.MustCompile(`^\[(?P<sev>error|warning)\]\s*(?P<rest>.*)$`)
+var yamllintMsg = lazyre.New(`^\[(?P<sev>error|warning)\]\s*(?P<rest>.*)$`)
 
 // refineYamllint: "[warning] truthy value should be one of [false, true]
 // (truthy)" (parsable). The rule id is the trailing "(rule)"; a trailing
 // "[rule]" is accepted too.
 func refineYamllint(f *translator.Finding, _ *efmEntry, _ Options) {
-	if m := yamllintMsg.FindStringSubmatch(f.Message); m != nil {
+	if m := yamllintMsg().FindStringSubmatch(f.Message); m != nil {
 		f.ToolSeverity = m[1]
 		setSeverityWord(f, m[1])
 		f.Message = m[2]
 	}
-	if code, rest, ok := matchCode(trailingParenCode, f.Message); ok {
+	if code, rest, ok := matchCode(trailingParenCode(), f.Message); ok {
 		f.Code, f.Message = code, rest
-	} else if code, rest, ok := matchCode(trailingBracketCode, f.Message); ok {
+	} else if code, rest, ok := matchCode(trailingBracketCode(), f.Message); ok {
 		f.Code, f.Message = code, rest
 	}
 }
@@ -266,9 +267,9 @@ var ownTextFormats = []struct {
 		}, refine: refineTflint},
 		description: "tflint compact text: file:line:col: Warning - message (rule_name)",
 		example:     "tflint --no-color -f compact",
-		detect: detectLines(map[*regexp.Regexp]int{
-			tflintLine: 2,
-			regexp.MustCompile(`^\d+ issue\(s\) found:$`): 2,
+		detect: detectLines([]lineScore{
+			{tflintLine, 2},
+			{lazyre.New(`^\d+ issue\(s\) found:$`), 2},
 		}),
 	},
 	{
@@ -277,7 +278,7 @@ var ownTextFormats = []struct {
 		}, refine: refineHadolint},
 		description: "hadolint default (tty) text: Dockerfile:3 DL3008 warning: message",
 		example:     "hadolint --no-color Dockerfile",
-		detect:      detectLines(map[*regexp.Regexp]int{hadolintLine: 2}),
+		detect:      detectLines([]lineScore{{hadolintLine, 2}}),
 	},
 	{
 		tf: textFormat{name: "shellcheck-gcc", tool: "shellcheck", patterns: []string{
@@ -290,8 +291,8 @@ var ownTextFormats = []struct {
 		// Only lines with shellcheck's [SCnnnn] code: the bare gcc shape
 		// "file:line:col: warning: msg" is also cargo's, clippy's and
 		// gcc's own, and must not be read as shellcheck (issue 11).
-		detect: detectLines(map[*regexp.Regexp]int{
-			shellcheckGCCLine: 2,
+		detect: detectLines([]lineScore{
+			{shellcheckGCCLine, 2},
 		}),
 	},
 	{
@@ -315,9 +316,9 @@ var ownTextFormats = []struct {
 		}, refine: refineKubeconform},
 		description: "kubeconform text: file - Kind name is invalid: problem validating schema ... (codes invalid-schema, missing-schema)",
 		example:     "kubeconform -summary -output text k8s/",
-		detect: detectLines(map[*regexp.Regexp]int{
-			kubeconformLine: 2,
-			regexp.MustCompile(`^Summary: \d+ resources? found in \d+ files? - Valid: \d+, Invalid: \d+`): 2,
+		detect: detectLines([]lineScore{
+			{kubeconformLine, 2},
+			{lazyre.New(`^Summary: \d+ resources? found in \d+ files? - Valid: \d+, Invalid: \d+`), 2},
 		}),
 	},
 	{
@@ -329,9 +330,9 @@ var ownTextFormats = []struct {
 		}, refine: refineKubeLinter},
 		description: "kube-linter plain text: file: (object: ns/name group/version, Kind=K) message (check: name, remediation: ...)",
 		example:     "kube-linter lint --format plain k8s/",
-		detect: detectLines(map[*regexp.Regexp]int{
-			regexp.MustCompile(`^KubeLinter v\d`): 2,
-			kubeLinterLine:                        2,
+		detect: detectLines([]lineScore{
+			{lazyre.New(`^KubeLinter v\d`), 2},
+			{kubeLinterLine, 2},
 		}),
 	},
 	{
@@ -349,37 +350,44 @@ var ownTextFormats = []struct {
 		}, refine: refineConftest},
 		description: "conftest stdout text: FAIL - file - namespace - K8S-012: Kind/name: message (WARN, EXCP)",
 		example:     "conftest test --no-color --all-namespaces -o stdout k8s/",
-		detect: detectLines(map[*regexp.Regexp]int{
-			conftestLine: 2,
+		detect: detectLines([]lineScore{
+			{conftestLine, 2},
 			// conftest prints the totals line after every output format
 			// (github, tap...): alone it is only plausible.
-			regexp.MustCompile(`^\d+ tests?, \d+ passed, \d+ warnings?, \d+ failures?, \d+ exceptions?`): 1,
+			{lazyre.New(`^\d+ tests?, \d+ passed, \d+ warnings?, \d+ failures?, \d+ exceptions?`), 1},
 		}),
 	},
 }
 
 var (
-	tflintLine        = regexp.MustCompile(`^(?P<file>\S+):\d+:\d+: (?P<sev>Error|Warning|Notice) - (?P<rest>.*?)(?: \((?P<code>[A-Za-z0-9_]+)\))?$`)
-	hadolintLine      = regexp.MustCompile(`^(?:\S+):\d+ (?P<code>(?:DL|SC)\d+)(?: (?P<sev>error|warning|info|style|ignore):)? (?P<rest>.*)$`)
-	shellcheckGCCLine = regexp.MustCompile(`^\S+:\d+:\d+: (?:error|warning|note): .* \[SC\d+\]$`)
-	shellcheckCode    = regexp.MustCompile(`^(?P<rest>.*?)\s*\[(?P<code>SC\d+)\]$`)
-	actionlintLine    = regexp.MustCompile(`^(?P<file>\S+):\d+:\d+: (?P<rest>.*) \[(?P<code>[a-z0-9-]+)\]$`)
-	actionlintSC      = regexp.MustCompile(`\b(?P<code>SC\d+):(?P<sev>error|warning|info|style):\d+:\d+: `)
-	actionlintSnippet = regexp.MustCompile(`^\s*\d*\s*\|`)
-	kubeconformLine   = regexp.MustCompile(`^(?P<file>\S+) - (?P<kind>\S+) (?P<name>\S+) (?P<verb>is invalid|failed validation): (?P<rest>.*)$`)
-	kubeLinterLine    = regexp.MustCompile(`^(?P<file>\S+): \(object: (?P<ns><no namespace>|\S*)/(?P<name>\S+) (?P<gv>\S+), Kind=(?P<kind>\S+)\) (?P<rest>.*) \(check: (?P<code>[a-z0-9-]+), remediation: (?P<rem>.*)\)$`)
-	conftestLine      = regexp.MustCompile(`^(?P<sev>FAIL|WARN|EXCP) - (?P<file>\S+) - (?P<ns>\S+) - (?P<rest>.*)$`)
+	tflintLine        = lazyre.New(`^(?P<file>\S+):\d+:\d+: (?P<sev>Error|Warning|Notice) - (?P<rest>.*?)(?: \((?P<code>[A-Za-z0-9_]+)\))?$`)
+	hadolintLine      = lazyre.New(`^(?:\S+):\d+ (?P<code>(?:DL|SC)\d+)(?: (?P<sev>error|warning|info|style|ignore):)? (?P<rest>.*)$`)
+	shellcheckGCCLine = lazyre.New(`^\S+:\d+:\d+: (?:error|warning|note): .* \[SC\d+\]$`)
+	shellcheckCode    = lazyre.New(`^(?P<rest>.*?)\s*\[(?P<code>SC\d+)\]$`)
+	actionlintLine    = lazyre.New(`^(?P<file>\S+):\d+:\d+: (?P<rest>.*) \[(?P<code>[a-z0-9-]+)\]$`)
+	actionlintSC      = lazyre.New(`\b(?P<code>SC\d+):(?P<sev>error|warning|info|style):\d+:\d+: `)
+	actionlintSnippet = lazyre.New(`^\s*\d*\s*\|`)
+	kubeconformLine   = lazyre.New(`^(?P<file>\S+) - (?P<kind>\S+) (?P<name>\S+) (?P<verb>is invalid|failed validation): (?P<rest>.*)$`)
+	kubeLinterLine    = lazyre.New(`^(?P<file>\S+): \(object: (?P<ns><no namespace>|\S*)/(?P<name>\S+) (?P<gv>\S+), Kind=(?P<kind>\S+)\) (?P<rest>.*) \(check: (?P<code>[a-z0-9-]+), remediation: (?P<rem>.*)\)$`)
+	conftestLine      = lazyre.New(`^(?P<sev>FAIL|WARN|EXCP) - (?P<file>\S+) - (?P<ns>\S+) - (?P<rest>.*)$`)
 )
+
+// lineScore is a line pattern of detectLines and the score of a line it
+// matches.
+type lineScore struct {
+	re    func() *regexp.Regexp
+	score int
+}
 
 // detectLines scores a head by the best score of its first lines against
 // line patterns.
-func detectLines(res map[*regexp.Regexp]int) func(head []byte) int {
+func detectLines(res []lineScore) func(head []byte) int {
 	return func(head []byte) int {
 		best := 0
 		forHeadLines(head, func(line string) bool {
-			for re, s := range res {
-				if s > best && re.MatchString(line) {
-					best = s
+			for _, r := range res {
+				if r.score > best && r.re().MatchString(line) {
+					best = r.score
 				}
 			}
 			return best < 2
@@ -416,7 +424,7 @@ func forHeadLines(head []byte, fn func(line string) bool) {
 func detectActionlintText(head []byte) int {
 	best, prevFinding := 0, false
 	forHeadLines(head, func(line string) bool {
-		if m := actionlintLine.FindStringSubmatch(line); m != nil {
+		if m := actionlintLine().FindStringSubmatch(line); m != nil {
 			if strings.Contains(m[1], ".github/workflows/") {
 				best = 2
 			} else if best < 1 {
@@ -425,7 +433,7 @@ func detectActionlintText(head []byte) int {
 			prevFinding = true
 			return best < 2
 		}
-		if prevFinding && actionlintSnippet.MatchString(line) {
+		if prevFinding && actionlintSnippet().MatchString(line) {
 			best = 2
 		}
 		prevFinding = false
@@ -443,13 +451,13 @@ func group(re *regexp.Regexp, m []string, name string) string {
 
 // refineTflint: "Warning - message (rule_name)"; Error/Warning/Notice.
 func refineTflint(f *translator.Finding, e *efmEntry, _ Options) {
-	m := tflintLine.FindStringSubmatch(e.Lines[0])
+	m := tflintLine().FindStringSubmatch(e.Lines[0])
 	if m == nil {
 		return
 	}
-	setSeverityWord(f, group(tflintLine, m, "sev"))
-	f.Code = group(tflintLine, m, "code")
-	f.Message = group(tflintLine, m, "rest")
+	setSeverityWord(f, group(tflintLine(), m, "sev"))
+	f.Code = group(tflintLine(), m, "code")
+	f.Message = group(tflintLine(), m, "rest")
 }
 
 // refineHadolint: "DL3008 warning: message"; hadolint 1.x printed no level
@@ -566,21 +574,21 @@ func shellcheckTrailingCode(s string) (code, rest string, ok bool) {
 // code, the kind an alias, and the level the severity. actionlint has no
 // severity of its own; every other finding is an error (it exits 1).
 func refineActionlint(f *translator.Finding, e *efmEntry, _ Options) {
-	m := actionlintLine.FindStringSubmatch(e.Lines[0])
+	m := actionlintLine().FindStringSubmatch(e.Lines[0])
 	if m == nil {
 		return
 	}
-	kind := group(actionlintLine, m, "code")
+	kind := group(actionlintLine(), m, "code")
 	f.Code = kind
-	f.Message = group(actionlintLine, m, "rest")
+	f.Message = group(actionlintLine(), m, "rest")
 	f.Severity = translator.SeverityError
 	f.ToolSeverity = ""
 	f.SetExtra("kind", kind)
 	if kind == "shellcheck" || kind == "pyflakes" {
-		if sc := actionlintSC.FindStringSubmatch(f.Message); sc != nil {
-			f.Code = group(actionlintSC, sc, "code")
+		if sc := actionlintSC().FindStringSubmatch(f.Message); sc != nil {
+			f.Code = group(actionlintSC(), sc, "code")
 			f.Aliases = []string{kind}
-			setSeverityWord(f, group(actionlintSC, sc, "sev"))
+			setSeverityWord(f, group(actionlintSC(), sc, "sev"))
 		}
 	}
 }
@@ -590,19 +598,19 @@ func refineActionlint(f *translator.Finding, e *efmEntry, _ Options) {
 // missing-schema; other failures: validation-error). kubeconform prints no
 // line numbers and treats everything it reports as an error.
 func refineKubeconform(f *translator.Finding, e *efmEntry, _ Options) {
-	m := kubeconformLine.FindStringSubmatch(e.Lines[0])
+	m := kubeconformLine().FindStringSubmatch(e.Lines[0])
 	if m == nil {
 		return
 	}
-	kind, name := group(kubeconformLine, m, "kind"), group(kubeconformLine, m, "name")
-	rest := group(kubeconformLine, m, "rest")
+	kind, name := group(kubeconformLine(), m, "kind"), group(kubeconformLine(), m, "name")
+	rest := group(kubeconformLine(), m, "rest")
 	f.Resource = kind + "/" + name
-	f.Message = kind + " " + name + " " + group(kubeconformLine, m, "verb") + ": " + rest
+	f.Message = kind + " " + name + " " + group(kubeconformLine(), m, "verb") + ": " + rest
 	f.Severity = translator.SeverityError
 	switch {
 	case strings.Contains(rest, "could not find schema"):
 		f.Code = "missing-schema"
-	case group(kubeconformLine, m, "verb") == "is invalid":
+	case group(kubeconformLine(), m, "verb") == "is invalid":
 		f.Code = "invalid-schema"
 	default:
 		f.Code = "validation-error"
@@ -613,21 +621,21 @@ func refineKubeconform(f *translator.Finding, e *efmEntry, _ Options) {
 // object becomes "Kind/namespace/name". kube-linter has no severity; it
 // exits 1 on any finding, so they are errors.
 func refineKubeLinter(f *translator.Finding, e *efmEntry, _ Options) {
-	m := kubeLinterLine.FindStringSubmatch(e.Lines[0])
+	m := kubeLinterLine().FindStringSubmatch(e.Lines[0])
 	if m == nil {
 		return
 	}
-	f.Code = group(kubeLinterLine, m, "code")
-	f.Message = group(kubeLinterLine, m, "rest")
-	f.Remediation = group(kubeLinterLine, m, "rem")
+	f.Code = group(kubeLinterLine(), m, "code")
+	f.Message = group(kubeLinterLine(), m, "rest")
+	f.Remediation = group(kubeLinterLine(), m, "rem")
 	f.Severity = translator.SeverityError
-	kind, ns, name := group(kubeLinterLine, m, "kind"), group(kubeLinterLine, m, "ns"), group(kubeLinterLine, m, "name")
+	kind, ns, name := group(kubeLinterLine(), m, "kind"), group(kubeLinterLine(), m, "ns"), group(kubeLinterLine(), m, "name")
 	if ns == "<no namespace>" { // a cluster-wide or unnamespaced object, as in SARIF (kubeLinterObject)
 		ns = ""
 	}
 	f.Resource = kubeResource(kind, ns, name)
 	f.SetExtra("namespace", ns)
-	f.SetExtra("group_version", group(kubeLinterLine, m, "gv"))
+	f.SetExtra("group_version", group(kubeLinterLine(), m, "gv"))
 }
 
 // refineConftest: "FAIL - file - namespace - K8S-012: Kind/name: message".
@@ -636,11 +644,11 @@ func refineKubeLinter(f *translator.Finding, e *efmEntry, _ Options) {
 // The code comes from opts.CodePattern (DefaultCodePattern), the resource
 // from the konstraint-style "Kind/name: " prefix.
 func refineConftest(f *translator.Finding, e *efmEntry, opts Options) {
-	m := conftestLine.FindStringSubmatch(e.Lines[0])
+	m := conftestLine().FindStringSubmatch(e.Lines[0])
 	if m == nil {
 		return
 	}
-	sev := group(conftestLine, m, "sev")
+	sev := group(conftestLine(), m, "sev")
 	f.ToolSeverity = sev
 	switch sev {
 	case "FAIL":
@@ -651,10 +659,10 @@ func refineConftest(f *translator.Finding, e *efmEntry, opts Options) {
 		f.Severity = translator.SeverityError
 		f.Suppressed = &translator.Suppression{Reason: "conftest exception", Source: "conftest"}
 	}
-	f.SetExtra("policy_namespace", group(conftestLine, m, "ns"))
+	f.SetExtra("policy_namespace", group(conftestLine(), m, "ns"))
 	// Keep the message as conftest printed it (as the JSON parser does), so
 	// both formats of one run give the same fingerprints.
-	msg := group(conftestLine, m, "rest")
+	msg := group(conftestLine(), m, "rest")
 	if len(e.Lines) > 1 {
 		// A multi-line message: conftest printed it as is.
 		msg = strings.TrimRight(strings.Join(append([]string{msg}, e.Lines[1:]...), "\n"), "\n")
@@ -716,8 +724,8 @@ func init() {
 			},
 		}
 		if n == "yamllint" {
-			f.Detect = detectLines(map[*regexp.Regexp]int{
-				regexp.MustCompile(`^\S+:\d+:\d+: \[(?:error|warning)\] .* \([a-z0-9-]+\)$`): 2,
+			f.Detect = detectLines([]lineScore{
+				{lazyre.New(`^\S+:\d+:\d+: \[(?:error|warning)\] .* \([a-z0-9-]+\)$`), 2},
 			})
 		}
 		Register(f)

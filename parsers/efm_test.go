@@ -557,7 +557,7 @@ func TestShellcheckTrailingCode(t *testing.T) {
 		"msg [SC2086]", "[SC2086]", "msg [SC]", "msg [SC12a]", "msg [SC12] x", "a [SC1] [SC2]",
 		"a [SCx] [SC2]", "a\nb [SC2]", "a [SC2]\n", "  [SC7]", "x[SC9]", "a [SC1]] ", "a [SC1]]", "\xff [SC3]", "",
 	} {
-		c1, r1, ok1 := matchCode(shellcheckCode, s)
+		c1, r1, ok1 := matchCode(shellcheckCode(), s)
 		c2, r2, ok2 := shellcheckTrailingCode(s)
 		if c1 != c2 || r1 != r2 || ok1 != ok2 {
 			t.Errorf("%q: regexp (%q, %q, %v), code (%q, %q, %v)", s, c1, r1, ok1, c2, r2, ok2)
@@ -568,7 +568,7 @@ func TestShellcheckTrailingCode(t *testing.T) {
 func FuzzShellcheckTrailingCode(f *testing.F) {
 	f.Add("Double quote to prevent globbing and word splitting. [SC2086]")
 	f.Fuzz(func(t *testing.T, s string) {
-		c1, r1, ok1 := matchCode(shellcheckCode, s)
+		c1, r1, ok1 := matchCode(shellcheckCode(), s)
 		c2, r2, ok2 := shellcheckTrailingCode(s)
 		if c1 != c2 || r1 != r2 || ok1 != ok2 {
 			t.Errorf("%q: regexp (%q, %q, %v), code (%q, %q, %v)", s, c1, r1, ok1, c2, r2, ok2)
@@ -578,11 +578,11 @@ func FuzzShellcheckTrailingCode(f *testing.F) {
 
 // hadolintRE is refineHadolint's reference: the hadolintLine regexp.
 func hadolintRE(s string) (code, sev, rest string, ok bool) {
-	m := hadolintLine.FindStringSubmatch(s)
+	m := hadolintLine().FindStringSubmatch(s)
 	if m == nil {
 		return "", "", "", false
 	}
-	return group(hadolintLine, m, "code"), group(hadolintLine, m, "sev"), group(hadolintLine, m, "rest"), true
+	return group(hadolintLine(), m, "code"), group(hadolintLine(), m, "sev"), group(hadolintLine(), m, "rest"), true
 }
 
 // TestHadolintTTY holds hadolintTTY equal to the hadolintLine regexp on

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -111,13 +111,13 @@ func detectGatorJSON(head []byte) int {
 	return 0
 }
 
-var gatorYAMLStart = regexp.MustCompile(`^-\s+\{?result:`)
+var gatorYAMLStart = lazyre.New(`^-\s+\{?result:`)
 
 // detectGatorYAML looks for a list whose first item starts with "result:"
 // (block style) or "{result:" (flow style) and mentions violatingObject.
 func detectGatorYAML(head []byte) int {
 	h := trimHead(head)
-	if gatorYAMLStart.Match(h) && containsAll(h, "violatingObject:") {
+	if gatorYAMLStart().Match(h) && containsAll(h, "violatingObject:") {
 		return 2
 	}
 	return 0
@@ -153,13 +153,13 @@ func parseGatorJSON(opts Options, r io.Reader, emit func(*translator.Finding) er
 	return nil
 }
 
-var yamlErrorLineRE = regexp.MustCompile(`line (\d+)`)
+var yamlErrorLineRE = lazyre.New(`line (\d+)`)
 
 // parseErrorFromYAML turns a yaml.v3 error about body into a *ParseError
 // with its line; lineOffset is added for input lines skipped before body.
 func parseErrorFromYAML(format, file string, body []byte, err error, lineOffset int) *ParseError {
 	pe := &ParseError{Format: format, File: file, Offset: -1, Err: err}
-	if m := yamlErrorLineRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlErrorLineRE().FindStringSubmatch(err.Error()); m != nil {
 		if n, e := strconv.Atoi(m[1]); e == nil {
 			pe.Line = n + lineOffset
 		}

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -26,7 +26,7 @@ func init() {
 
 // hadolintCodeRE matches hadolint's string codes; shellcheck's own JSON has
 // the same keys but an integer code.
-var hadolintCodeRE = regexp.MustCompile(`"code"\s*:\s*"(?:DL|SC)\d+"`)
+var hadolintCodeRE = lazyre.New(`"code"\s*:\s*"(?:DL|SC)\d+"`)
 
 // detectHadolint: an array of {code, level, file, ...} with a DL/SC code.
 func detectHadolint(head []byte) int {
@@ -34,7 +34,7 @@ func detectHadolint(head []byte) int {
 	if len(h) == 0 || h[0] != '[' {
 		return 0
 	}
-	if hasJSONKey(h, "level") && hasJSONKey(h, "file") && hadolintCodeRE.Match(h) {
+	if hasJSONKey(h, "level") && hasJSONKey(h, "file") && hadolintCodeRE().Match(h) {
 		return 2
 	}
 	return 0

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -152,12 +152,12 @@ func parseJUnit(opts Options, r io.Reader, emit func(*translator.Finding) error)
 var (
 	// tflint formatter/junit.go: name "<rule> <file>:<line>,<col>-<col>",
 	// message "<range>: <message>", type the rule severity.
-	tflintJUnitName    = regexp.MustCompile(`^([a-z0-9_]+) (\S+?):(\d+),(\d+)-(?:(\d+),)?(\d+)$`)
-	tflintJUnitMsg     = regexp.MustCompile(`^\S+:\d+,\d+-(?:\d+,)?\d+: (.*)$`)
-	tfsecJUnitName     = regexp.MustCompile(`^\[([^\]]+)\]\[([A-Z]+)\] - (.*)$`)
-	tfsecJUnitLoc      = regexp.MustCompile(`:(\d+)(?:-(\d+))?$`)
-	golangciJUnitClass = regexp.MustCompile(`^(\S+):(\d+):(\d+)$`)
-	gitleaksJUnitMsg   = regexp.MustCompile(`^(\S+) has detected a secret in file (.+), line (\d+)\.$`)
+	tflintJUnitName    = lazyre.New(`^([a-z0-9_]+) (\S+?):(\d+),(\d+)-(?:(\d+),)?(\d+)$`)
+	tflintJUnitMsg     = lazyre.New(`^\S+:\d+,\d+-(?:\d+,)?\d+: (.*)$`)
+	tfsecJUnitName     = lazyre.New(`^\[([^\]]+)\]\[([A-Z]+)\] - (.*)$`)
+	tfsecJUnitLoc      = lazyre.New(`:(\d+)(?:-(\d+))?$`)
+	golangciJUnitClass = lazyre.New(`^(\S+):(\d+):(\d+)$`)
+	gitleaksJUnitMsg   = lazyre.New(`^(\S+) has detected a secret in file (.+), line (\d+)\.$`)
 )
 
 func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
@@ -200,12 +200,12 @@ func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
 		} else {
 			f.Code = "invalid"
 		}
-	case c.suite == "gitleaks" || gitleaksJUnitMsg.MatchString(c.message):
+	case c.suite == "gitleaks" || gitleaksJUnitMsg().MatchString(c.message):
 		// gitleaks report/junit.go: the failure text is the whole finding
 		// as JSON, secret included: it is never copied.
 		f.Tool = "gitleaks"
 		f.Message = c.message
-		if m := gitleaksJUnitMsg.FindStringSubmatch(c.message); m != nil {
+		if m := gitleaksJUnitMsg().FindStringSubmatch(c.message); m != nil {
 			f.Code, f.Path = m[1], CleanPath(m[2], opts.BaseDir)
 			f.Line, _ = strconv.Atoi(m[3])
 			f.Message = c.classname // the rule's description
@@ -216,11 +216,11 @@ func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
 		if f.Message == "" {
 			f.Message = c.message
 		}
-	case tfsecJUnitName.MatchString(c.name):
+	case tfsecJUnitName().MatchString(c.name):
 		// defsec pkg/formatters/junit.go (tfsec -f junit): name "[<long
 		// ID>][<SEVERITY>] - <description>", classname the file, text
 		// "<file>:<line>[-<end>]\n\n<code>\n\nSee <link>".
-		m := tfsecJUnitName.FindStringSubmatch(c.name)
+		m := tfsecJUnitName().FindStringSubmatch(c.name)
 		if f.Tool == "" {
 			f.Tool = "tfsec"
 		}
@@ -232,7 +232,7 @@ func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
 			f.Message = m[3]
 		}
 		first, _, _ := strings.Cut(strings.TrimSpace(c.text), "\n")
-		if lm := tfsecJUnitLoc.FindStringSubmatch(first); lm != nil {
+		if lm := tfsecJUnitLoc().FindStringSubmatch(first); lm != nil {
 			f.Line, _ = strconv.Atoi(lm[1])
 			if lm[2] != "" {
 				f.EndLine, _ = strconv.Atoi(lm[2])
@@ -241,11 +241,11 @@ func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
 		if i := strings.LastIndex(c.text, "\nSee "); i >= 0 {
 			f.URL = strings.TrimSpace(c.text[i+len("\nSee "):])
 		}
-	case golangciJUnitClass.MatchString(c.classname) && strings.Contains(c.text, "\nCategory: "):
+	case golangciJUnitClass().MatchString(c.classname) && strings.Contains(c.text, "\nCategory: "):
 		// golangci-lint pkg/printers/junitxml.go: a suite per file, a case
 		// per issue with name the linter and classname "file:line:col",
 		// failure message "file:line:col: text".
-		m := golangciJUnitClass.FindStringSubmatch(c.classname)
+		m := golangciJUnitClass().FindStringSubmatch(c.classname)
 		if f.Tool == "" {
 			f.Tool = "golangci-lint"
 		}
@@ -254,8 +254,8 @@ func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
 		f.Line, _ = strconv.Atoi(m[2])
 		f.Column, _ = strconv.Atoi(m[3])
 		f.Message = strings.TrimPrefix(c.message, c.classname+": ")
-	case tflintJUnitName.MatchString(c.name):
-		m := tflintJUnitName.FindStringSubmatch(c.name)
+	case tflintJUnitName().MatchString(c.name):
+		m := tflintJUnitName().FindStringSubmatch(c.name)
 		f.Tool, f.Code = "tflint", m[1]
 		f.Path = CleanPath(m[2], opts.BaseDir)
 		f.Line, _ = strconv.Atoi(m[3])
@@ -264,7 +264,7 @@ func junitFinding(opts Options, c *junitCase) (*translator.Finding, error) {
 			f.EndLine, _ = strconv.Atoi(m[5])
 		}
 		f.EndColumn, _ = strconv.Atoi(m[6])
-		if mm := tflintJUnitMsg.FindStringSubmatch(c.message); mm != nil {
+		if mm := tflintJUnitMsg().FindStringSubmatch(c.message); mm != nil {
 			f.Message = mm[1]
 		} else {
 			f.Message = c.message

@@ -3,9 +3,9 @@ package parsers
 import (
 	"bytes"
 	"io"
-	"regexp"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -58,7 +58,7 @@ var kubeLinterChecksKey = jsonKeyPattern("Checks")
 // kubeLinterContainer finds the container kube-linter names in its
 // diagnostics: `container "api" does not have a read-only root file system`,
 // `container postgres mounts path ... on the host as writable`.
-var kubeLinterContainer = regexp.MustCompile(`\bcontainer (?:"([^"]+)"|([a-z0-9][-a-z0-9.]*) mounts )`)
+var kubeLinterContainer = lazyre.New(`\bcontainer (?:"([^"]+)"|([a-z0-9][-a-z0-9.]*) mounts )`)
 
 // detectKubeLinter looks for the report's first key, "Checks" (an array of
 // check definitions with a "template"), or for the K8sObject of a report.
@@ -67,7 +67,7 @@ func detectKubeLinter(head []byte) int {
 	if len(h) == 0 || h[0] != '{' {
 		return 0
 	}
-	if loc := kubeLinterChecksKey.FindIndex(h); loc != nil && bytes.Count(h[:loc[0]], []byte(`"`)) == 0 &&
+	if loc := kubeLinterChecksKey().FindIndex(h); loc != nil && bytes.Count(h[:loc[0]], []byte(`"`)) == 0 &&
 		containsAll(h, `"template"`, `"remediation"`) {
 		return 2
 	}
@@ -107,7 +107,7 @@ func parseKubeLinter(opts Options, r io.Reader, emit func(*translator.Finding) e
 		}
 		f.Path = CleanPath(x.Object.Metadata.FilePath, opts.BaseDir)
 		f.SetExtra("namespace", obj.Namespace)
-		if m := kubeLinterContainer.FindStringSubmatch(x.Diagnostic.Message); m != nil {
+		if m := kubeLinterContainer().FindStringSubmatch(x.Diagnostic.Message); m != nil {
 			f.SetExtra("container", m[1]+m[2])
 		}
 		gv := obj.GroupVersionKind.Version

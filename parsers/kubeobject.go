@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // kubeResource names a Kubernetes object the same way in every parser of this
@@ -147,7 +149,7 @@ func containsAll(head []byte, markers ...string) bool {
 }
 
 // jsonKeyPattern matches `"key":` with optional white space, as the tools
-// print their JSON either compact or indented.
-func jsonKeyPattern(key string) *regexp.Regexp {
-	return regexp.MustCompile(`"` + regexp.QuoteMeta(key) + `"\s*:`)
+// print their JSON either compact or indented (compiled on first use).
+func jsonKeyPattern(key string) func() *regexp.Regexp {
+	return lazyre.New(`"` + regexp.QuoteMeta(key) + `"\s*:`)
 }

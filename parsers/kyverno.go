@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -77,14 +77,14 @@ var kyvernoListKinds = map[string]bool{
 	"ReportList": true, "ClusterReportList": true,
 }
 
-var kyvernoDetectRE = regexp.MustCompile(`(?:wgpolicyk8s\.io|openreports\.io)/v1[a-z0-9]*"?\s*,?\s*(?:\n\s*)?"?kind"?\s*:\s*"?(?:Cluster)?(?:Policy)?Report\b`)
+var kyvernoDetectRE = lazyre.New(`(?:wgpolicyk8s\.io|openreports\.io)/v1[a-z0-9]*"?\s*,?\s*(?:\n\s*)?"?kind"?\s*:\s*"?(?:Cluster)?(?:Policy)?Report\b`)
 
 // detectKyverno looks for a report apiVersion followed by a report kind.
 func detectKyverno(head []byte) int {
 	if !bytes.Contains(head, []byte("wgpolicyk8s.io/")) && !bytes.Contains(head, []byte("openreports.io/")) {
 		return 0
 	}
-	if kyvernoDetectRE.Match(head) {
+	if kyvernoDetectRE().Match(head) {
 		return 2
 	}
 	if containsAll(head, "results") && (bytes.Contains(head, []byte("PolicyReport")) || bytes.Contains(head, []byte("ClusterReport"))) {
@@ -97,9 +97,9 @@ var (
 	// kyvernoPreamble matches what `kyverno apply -p` prints on stdout
 	// before the report: "Applying 1 policy rule(s) to 4 resource(s)...",
 	// a line of dashes, "POLICY REPORT:".
-	kyvernoPreamble = regexp.MustCompile(`^(?:\s*|Applying \d+ policy .*|-{10,}\s*|POLICY REPORT:\s*)$`)
+	kyvernoPreamble = lazyre.New(`^(?:\s*|Applying \d+ policy .*|-{10,}\s*|POLICY REPORT:\s*)$`)
 	// kyvernoTally is the summary line `kyverno apply` prints last.
-	kyvernoTally = regexp.MustCompile(`^(?:\s*|pass: \d+, fail: \d+, warn: \d+, error: \d+, skip: \d+\s*)$`)
+	kyvernoTally = lazyre.New(`^(?:\s*|pass: \d+, fail: \d+, warn: \d+, error: \d+, skip: \d+\s*)$`)
 )
 
 // trimKyvernoText drops the CLI's preamble and tally lines around the report
@@ -107,11 +107,11 @@ var (
 func trimKyvernoText(data []byte) ([]byte, int, int64) {
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	start := 0
-	for start < len(lines) && kyvernoPreamble.Match(bytes.TrimRight(lines[start], "\r\n")) {
+	for start < len(lines) && kyvernoPreamble().Match(bytes.TrimRight(lines[start], "\r\n")) {
 		start++
 	}
 	end := len(lines)
-	for end > start && kyvernoTally.Match(bytes.TrimRight(lines[end-1], "\r\n")) {
+	for end > start && kyvernoTally().Match(bytes.TrimRight(lines[end-1], "\r\n")) {
 		end--
 	}
 	var skippedBytes int64

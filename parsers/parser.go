@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/internal/suggest"
 )
 
@@ -61,9 +62,10 @@ type Options struct {
 	ReadFile func(path string) ([]byte, error)
 }
 
-// DefaultCodePattern finds konstraint-style policy IDs at the start of a
-// message: "P1000: Deployment/web: ...", "K8S-012: ...", "GK-101: ...".
-var DefaultCodePattern = regexp.MustCompile(`^\s*(?:\[)?(?P<code>[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*)(?:\])?:\s+`)
+// DefaultCodePattern returns the pattern that finds konstraint-style policy
+// IDs at the start of a message: "P1000: Deployment/web: ...", "K8S-012:
+// ...", "GK-101: ..." (compiled on first use).
+var DefaultCodePattern = lazyre.New(`^\s*(?:\[)?(?P<code>[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*)(?:\])?:\s+`)
 
 // Format describes one input format.
 type Format struct {
@@ -348,7 +350,7 @@ func CleanPath(p, baseDir string) string {
 // It returns "" and msg unchanged when there is no match.
 func CodeFromMessage(re *regexp.Regexp, msg string) (code, rest string) {
 	if re == nil {
-		re = DefaultCodePattern
+		re = DefaultCodePattern()
 	}
 	m := re.FindStringSubmatchIndex(msg)
 	if m == nil {
@@ -367,13 +369,13 @@ func CodeFromMessage(re *regexp.Regexp, msg string) (code, rest string) {
 	return code, rest
 }
 
-var resourcePrefix = regexp.MustCompile(`^([A-Z][A-Za-z0-9]*/[A-Za-z0-9][-A-Za-z0-9_.:]*(?:/[A-Za-z0-9][-A-Za-z0-9_.:]*)?):\s+`)
+var resourcePrefix = lazyre.New(`^([A-Z][A-Za-z0-9]*/[A-Za-z0-9][-A-Za-z0-9_.:]*(?:/[A-Za-z0-9][-A-Za-z0-9_.:]*)?):\s+`)
 
 // ResourceFromMessage finds a konstraint-style "Kind/name: " prefix (as in
 // "Deployment/web: Sharing the host pid is not allowed") and returns the
 // resource and the remaining text; "" and msg when there is none.
 func ResourceFromMessage(msg string) (resource, rest string) {
-	m := resourcePrefix.FindStringSubmatch(msg)
+	m := resourcePrefix().FindStringSubmatch(msg)
 	if m == nil {
 		return "", msg
 	}

@@ -9,11 +9,11 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -381,10 +381,10 @@ func sarifVersionOK(v string) bool { return v == "2.1.0" }
 // sarifSchemaVersion finds the version a $schema URI names
 // ("sarif-schema-2.1.0.json", "sarif-2.0.0-csd.2.beta.2019-01-24.json",
 // "sarif-1.0.0.json"); "" when it names none.
-var sarifSchemaVersionRE = regexp.MustCompile(`sarif(?:-schema)?-(\d+\.\d+\.\d+[-.A-Za-z0-9]*?)(?:\.json)?$`)
+var sarifSchemaVersionRE = lazyre.New(`sarif(?:-schema)?-(\d+\.\d+\.\d+[-.A-Za-z0-9]*?)(?:\.json)?$`)
 
 func sarifSchemaVersion(schema string) string {
-	m := sarifSchemaVersionRE.FindStringSubmatch(strings.TrimSpace(schema))
+	m := sarifSchemaVersionRE().FindStringSubmatch(strings.TrimSpace(schema))
 	if m == nil {
 		return ""
 	}
@@ -1120,10 +1120,12 @@ func resolveURIBase(run *sarifRun, id string, depth int) (string, bool) {
 	return path.Join(parent, unescapeURIPath(b.URI)), true
 }
 
-var uriScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]+:`)
-var windowsDrive = regexp.MustCompile(`^/[A-Za-z]:/`)
+var uriScheme = lazyre.New(`^[A-Za-z][A-Za-z0-9+.-]+:`)
+var windowsDrive = lazyre.New(`^/[A-Za-z]:/`)
 
-func hasURIScheme(s string) bool { return uriScheme.MatchString(s) && !windowsDrive.MatchString("/"+s) }
+func hasURIScheme(s string) bool {
+	return uriScheme().MatchString(s) && !windowsDrive().MatchString("/"+s)
+}
 
 // fileURIPath returns the decoded path of a file: URI.
 func fileURIPath(s string) (string, bool) {
@@ -1141,7 +1143,7 @@ func fileURIPath(s string) (string, bool) {
 		// as host "shop": keep it relative rather than invent a host.
 		return u.Host + p, true
 	}
-	if windowsDrive.MatchString(p) {
+	if windowsDrive().MatchString(p) {
 		p = p[1:]
 	}
 	return p, true
@@ -1182,14 +1184,14 @@ func conftestSARIFTweak(opts Options, f *translator.Finding, res *sarifResult, _
 
 // kubeLinterObject matches the "object: <ns>/<name> <group>/<version>,
 // Kind=<Kind>" line kube-linter appends to every message.
-var kubeLinterObject = regexp.MustCompile(`(?m)^object: (<no namespace>|\S*?)/(\S+) \S*, Kind=(\S+)\s*$`)
+var kubeLinterObject = lazyre.New(`(?m)^object: (<no namespace>|\S*?)/(\S+) \S*, Kind=(\S+)\s*$`)
 
 // kubeLinterSARIFTweak moves the object line of the message into Resource.
 // kube-linter's region.startLine is always 1, whatever the object's line,
 // so the line is dropped (0 = unknown) for the locate stage to fill in.
 func kubeLinterSARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, _ *sarifRule) bool {
 	f.Line, f.Column, f.EndLine, f.EndColumn = 0, 0, 0, 0
-	if m := kubeLinterObject.FindStringSubmatch(f.Message); m != nil {
+	if m := kubeLinterObject().FindStringSubmatch(f.Message); m != nil {
 		ns, name, kind := m[1], m[2], m[3]
 		if ns == "<no namespace>" {
 			ns = ""

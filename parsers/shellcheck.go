@@ -3,11 +3,11 @@ package parsers
 import (
 	"encoding/json"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/messages"
 )
 
@@ -68,14 +68,14 @@ type shellcheckReplacement struct {
 }
 
 var (
-	shellcheckJSON1Start  = regexp.MustCompile(`^\{\s*"comments"\s*:\s*\[`)
-	shellcheckIntCode     = regexp.MustCompile(`"code"\s*:\s*\d`)
-	shellcheckCommentsKey = regexp.MustCompile(`"comments"\s*:\s*\[`)
+	shellcheckJSON1Start  = lazyre.New(`^\{\s*"comments"\s*:\s*\[`)
+	shellcheckIntCode     = lazyre.New(`"code"\s*:\s*\d`)
+	shellcheckCommentsKey = lazyre.New(`"comments"\s*:\s*\[`)
 )
 
 // detectShellcheckJSON1 looks for the {"comments": [ wrapper of json1.
 func detectShellcheckJSON1(head []byte) int {
-	if shellcheckJSON1Start.Match(trimHead(head)) {
+	if shellcheckJSON1Start().Match(trimHead(head)) {
 		return 2
 	}
 	return 0
@@ -86,7 +86,7 @@ func detectShellcheckJSON1(head []byte) int {
 // and no end positions).
 func detectShellcheckJSON(head []byte) int {
 	h := trimHead(head)
-	if len(h) > 0 && h[0] == '[' && containsAll(h, `"endLine"`, `"endColumn"`, `"level"`) && shellcheckIntCode.Match(h) {
+	if len(h) > 0 && h[0] == '[' && containsAll(h, `"endLine"`, `"endColumn"`, `"level"`) && shellcheckIntCode().Match(h) {
 		return 2
 	}
 	return 0
@@ -111,7 +111,7 @@ func parseShellcheck(opts Options, format string, wrapped bool, r io.Reader, emi
 		}
 		arr = w.Comments
 		// Offsets below are relative to the comments array.
-		if loc := shellcheckCommentsKey.FindIndex(data); loc != nil {
+		if loc := shellcheckCommentsKey().FindIndex(data); loc != nil {
 			base = int64(loc[1] - 1)
 		}
 	}

@@ -3,10 +3,10 @@ package parsers
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -30,16 +30,16 @@ func init() {
 // "Bail out!", comments "#", and YAML diagnostics indented under a point
 // between "---" and "...".
 var (
-	tapPlan    = regexp.MustCompile(`^1\.\.\d+(?:\s*#.*)?$`)
-	tapPoint   = regexp.MustCompile(`^(not ok|ok)\b(?:\s+(\d+))?(?:\s*-)?\s*(.*)$`)
-	tapVersion = regexp.MustCompile(`^TAP version \d+$`)
+	tapPlan    = lazyre.New(`^1\.\.\d+(?:\s*#.*)?$`)
+	tapPoint   = lazyre.New(`^(not ok|ok)\b(?:\s+(\d+))?(?:\s*-)?\s*(.*)$`)
+	tapVersion = lazyre.New(`^TAP version \d+$`)
 	// conftest output/tap.go: "not ok 3 - <file> - <namespace> - <message>",
 	// with "# warnings" before a file's warnings.
-	conftestTAP = regexp.MustCompile(`^(\S+) - (\S+) - (.*)$`)
+	conftestTAP = lazyre.New(`^(\S+) - (\S+) - (.*)$`)
 	// kubeconform pkg/output/tap.go: "not ok 1 - <file> (<apiVersion>/<Kind>/<ns>/<name>): <error>"
 	// or "not ok 1 - <file>: <error>".
-	kubeconformTAP     = regexp.MustCompile(`^(\S+) \(([^()]+)\): (.*)$`)
-	kubeconformTAPFile = regexp.MustCompile(`^(\S+): (.*)$`)
+	kubeconformTAP     = lazyre.New(`^(\S+) \(([^()]+)\): (.*)$`)
+	kubeconformTAPFile = lazyre.New(`^(\S+): (.*)$`)
 )
 
 func detectTAP(head []byte) int {
@@ -48,12 +48,12 @@ func detectTAP(head []byte) int {
 	forHeadLines(head, func(line string) bool {
 		n++
 		switch {
-		case tapVersion.MatchString(line):
+		case tapVersion().MatchString(line):
 			best = 2
-		case n == 1 && tapPlan.MatchString(line):
+		case n == 1 && tapPlan().MatchString(line):
 			best = 2
 		case strings.HasPrefix(line, "not ok ") || strings.HasPrefix(line, "ok "):
-			if tapPoint.MatchString(line) && best < 1 {
+			if tapPoint().MatchString(line) && best < 1 {
 				best = 1
 			}
 		}
@@ -139,7 +139,7 @@ func parseTAP(opts Options, r io.Reader, emit func(*translator.Finding) error) e
 			continue
 		}
 		switch {
-		case tapVersion.MatchString(trim), tapPlan.MatchString(trim):
+		case tapVersion().MatchString(trim), tapPlan().MatchString(trim):
 			sawTAP = true
 			continue
 		case strings.HasPrefix(trim, "Bail out!"):
@@ -153,7 +153,7 @@ func parseTAP(opts Options, r io.Reader, emit func(*translator.Finding) error) e
 			fresh = true
 			continue
 		}
-		m := tapPoint.FindStringSubmatch(line)
+		m := tapPoint().FindStringSubmatch(line)
 		if m == nil {
 			continue // other output between the points
 		}
@@ -162,7 +162,7 @@ func parseTAP(opts Options, r io.Reader, emit func(*translator.Finding) error) e
 			return err
 		}
 		desc, directive := tapDirective(m[3])
-		if cm := conftestTAP.FindStringSubmatch(desc); cm != nil {
+		if cm := conftestTAP().FindStringSubmatch(desc); cm != nil {
 			if key := cm[1] + " - " + cm[2]; key != lastKey {
 				if !fresh {
 					section = ""
@@ -194,8 +194,8 @@ func parseTAP(opts Options, r io.Reader, emit func(*translator.Finding) error) e
 func tapFinding(opts Options, desc, section string) *translator.Finding {
 	f := &translator.Finding{Tool: opts.Tool, Severity: translator.SeverityError, ToolSeverity: "not ok", Message: desc}
 	switch {
-	case conftestTAP.MatchString(desc) && (opts.Tool == "" || opts.Tool == "conftest") && strings.Contains(desc, " - "):
-		m := conftestTAP.FindStringSubmatch(desc)
+	case conftestTAP().MatchString(desc) && (opts.Tool == "" || opts.Tool == "conftest") && strings.Contains(desc, " - "):
+		m := conftestTAP().FindStringSubmatch(desc)
 		if !strings.Contains(m[2], ".") && !strings.Contains(m[2], "/") && m[2] != "main" {
 			// Not "<file> - <namespace> - ": a generic description.
 			break
@@ -215,8 +215,8 @@ func tapFinding(opts Options, desc, section string) *translator.Finding {
 		f.SetExtra("policy_namespace", m[2])
 		f.SetExtra("container", ContainerFromMessage(f.Message))
 		return f
-	case kubeconformTAP.MatchString(desc):
-		m := kubeconformTAP.FindStringSubmatch(desc)
+	case kubeconformTAP().MatchString(desc):
+		m := kubeconformTAP().FindStringSubmatch(desc)
 		parts := strings.Split(m[2], "/")
 		if len(parts) < 4 {
 			break
@@ -231,8 +231,8 @@ func tapFinding(opts Options, desc, section string) *translator.Finding {
 		f.SetExtra("namespace", ns)
 		f.Code = "invalid"
 		return f
-	case kubeconformTAPFile.MatchString(desc) && (opts.Tool == "kubeconform" || strings.Contains(desc, "could not find schema") || strings.Contains(desc, "failed to")):
-		m := kubeconformTAPFile.FindStringSubmatch(desc)
+	case kubeconformTAPFile().MatchString(desc) && (opts.Tool == "kubeconform" || strings.Contains(desc, "could not find schema") || strings.Contains(desc, "failed to")):
+		m := kubeconformTAPFile().FindStringSubmatch(desc)
 		f.Tool = "kubeconform"
 		f.Path = CleanPath(m[1], opts.BaseDir)
 		f.Message = m[2]

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -445,12 +446,12 @@ type k8sRef struct{ kind, name, namespace, container string }
 //	deployment catalog-api in shop namespace is using ...
 //
 // Messages that name no object ("container should drop all") give none.
-var trivyK8sMessage = []*regexp.Regexp{
-	regexp.MustCompile(`^[Cc]ontainer '(?P<container>[^']+)' of '?(?P<kind>[A-Za-z]+)'? '(?P<name>[^']+)'(?: in '(?P<namespace>[^']+)' namespace)?`),
-	regexp.MustCompile(`^[Cc]ontainer "(?P<container>[^"]+)" of (?P<kind>[A-Za-z]+) "(?P<name>[^"]+)"(?: in "(?P<namespace>[^"]+)" namespace)?`),
-	regexp.MustCompile(`^[Cc]ontainer (?P<container>\S+) in (?P<kind>[A-Za-z]+) (?P<name>\S+) \(namespace: (?P<namespace>[^)]+)\)`),
-	regexp.MustCompile(`^(?P<kind>[A-Za-z]+) '(?P<name>[^']+)'(?: in '(?P<namespace>[^']+)' namespace)?`),
-	regexp.MustCompile(`^(?P<kind>[A-Za-z]+) (?P<name>[a-z0-9][-a-z0-9.]*) in (?P<namespace>[a-z0-9][-a-z0-9]*) namespace\b`),
+var trivyK8sMessage = []func() *regexp.Regexp{
+	lazyre.New(`^[Cc]ontainer '(?P<container>[^']+)' of '?(?P<kind>[A-Za-z]+)'? '(?P<name>[^']+)'(?: in '(?P<namespace>[^']+)' namespace)?`),
+	lazyre.New(`^[Cc]ontainer "(?P<container>[^"]+)" of (?P<kind>[A-Za-z]+) "(?P<name>[^"]+)"(?: in "(?P<namespace>[^"]+)" namespace)?`),
+	lazyre.New(`^[Cc]ontainer (?P<container>\S+) in (?P<kind>[A-Za-z]+) (?P<name>\S+) \(namespace: (?P<namespace>[^)]+)\)`),
+	lazyre.New(`^(?P<kind>[A-Za-z]+) '(?P<name>[^']+)'(?: in '(?P<namespace>[^']+)' namespace)?`),
+	lazyre.New(`^(?P<kind>[A-Za-z]+) (?P<name>[a-z0-9][-a-z0-9.]*) in (?P<namespace>[a-z0-9][-a-z0-9]*) namespace\b`),
 }
 
 // k8sKinds maps lower-case kinds to their canonical spelling; a word that is
@@ -470,7 +471,8 @@ func init() {
 }
 
 func k8sFromTrivyMessage(msg string) k8sRef {
-	for _, re := range trivyK8sMessage {
+	for _, lazy := range trivyK8sMessage {
+		re := lazy()
 		m := re.FindStringSubmatch(msg)
 		if m == nil {
 			continue

@@ -3,11 +3,11 @@ package parsers
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 func init() {
@@ -32,28 +32,28 @@ func init() {
 // escape ':' as %3A and ',' as %2C as well. The runner also takes the
 // legacy "##[error]message" form.
 var (
-	workflowCmdLine = regexp.MustCompile(`^::(error|warning|notice)(?:\s+([^:]*))?::(.*)$`)
-	legacyCmdLine   = regexp.MustCompile(`^##\[(error|warning|notice)(?:\s+([^\]]*))?\](.*)$`)
+	workflowCmdLine = lazyre.New(`^::(error|warning|notice)(?:\s+([^:]*))?::(.*)$`)
+	legacyCmdLine   = lazyre.New(`^##\[(error|warning|notice)(?:\s+([^\]]*))?\](.*)$`)
 	// Any other workflow command (group, endgroup, debug, add-mask, ...):
 	// not a finding, never echoed.
-	otherCmdLine = regexp.MustCompile(`^(?:::[A-Za-z-]+(?:\s[^:]*)?::|##\[[A-Za-z-]+[^\]]*\])`)
+	otherCmdLine = lazyre.New(`^(?:::[A-Za-z-]+(?:\s[^:]*)?::|##\[[A-Za-z-]+[^\]]*\])`)
 	// conftest -o github: "::group::Testing "k8s/x.yaml" against 5 policies in namespace "main""
-	conftestGroup = regexp.MustCompile(`^::group::Testing ".*" against \d+ polic(?:y|ies) in namespace "(.*)"$`)
+	conftestGroup = lazyre.New(`^::group::Testing ".*" against \d+ polic(?:y|ies) in namespace "(.*)"$`)
 	// yamllint -f github: "::error file=x.yaml,line=1,col=81::1:81 [line-length] line too long (95 > 80 characters)"
 	// (yamllint 1.29.0, testdata/yamllint-github).
-	yamllintGitHubMsg = regexp.MustCompile(`^\d+:\d+ \[([a-z0-9-]+)\] (.*)$`)
+	yamllintGitHubMsg = lazyre.New(`^\d+:\d+ \[([a-z0-9-]+)\] (.*)$`)
 	// actionlint messages end with " [kind]" in its own formats; its
 	// documented GitHub template leaves the kind out.
-	actionlintKind = regexp.MustCompile(`^(.*) \[([a-z0-9-]+)\]$`)
+	actionlintKind = lazyre.New(`^(.*) \[([a-z0-9-]+)\]$`)
 )
 
 func detectWorkflowCommands(head []byte) int {
 	best := 0
 	forHeadLines(head, func(line string) bool {
 		switch {
-		case conftestGroup.MatchString(line):
+		case conftestGroup().MatchString(line):
 			best = 2
-		case workflowCmdLine.MatchString(line):
+		case workflowCmdLine().MatchString(line):
 			if strings.Contains(line, "file=") {
 				best = 2
 			} else if best < 1 {
@@ -145,19 +145,19 @@ func parseWorkflowCommands(opts Options, r io.Reader, emit func(*translator.Find
 		if firstLine == 0 {
 			first, firstLine, firstOff = line, lr.line, lr.offset
 		}
-		if g := conftestGroup.FindStringSubmatch(line); g != nil {
+		if g := conftestGroup().FindStringSubmatch(line); g != nil {
 			conftest, any, namespace = true, true, g[1]
 			continue
 		}
 		if line == "::endgroup::" {
 			namespace = ""
 		}
-		m := workflowCmdLine.FindStringSubmatch(line)
+		m := workflowCmdLine().FindStringSubmatch(line)
 		if m == nil {
-			m = legacyCmdLine.FindStringSubmatch(line)
+			m = legacyCmdLine().FindStringSubmatch(line)
 		}
 		if m == nil {
-			if otherCmdLine.MatchString(line) {
+			if otherCmdLine().MatchString(line) {
 				any = true
 			}
 			continue // log text around the commands (conftest's totals line)
@@ -217,10 +217,10 @@ func workflowFinding(opts Options, cmd string, props map[string]string, msg stri
 	switch {
 	case conftest:
 		return conftestWorkflowFinding(opts, f), nil
-	case yamllintGitHubMsg.MatchString(f.Message):
+	case yamllintGitHubMsg().MatchString(f.Message):
 		// yamllint repeats the position in the message and names the
 		// rule in brackets: "1:81 [line-length] line too long ...".
-		m := yamllintGitHubMsg.FindStringSubmatch(f.Message)
+		m := yamllintGitHubMsg().FindStringSubmatch(f.Message)
 		if f.Tool == "" {
 			f.Tool = "yamllint"
 		}
@@ -230,7 +230,7 @@ func workflowFinding(opts Options, cmd string, props map[string]string, msg stri
 			f.Tool = "workflow-commands"
 		}
 		head, _, _ := strings.Cut(f.Message, "\n")
-		if m := actionlintKind.FindStringSubmatch(head); m != nil {
+		if m := actionlintKind().FindStringSubmatch(head); m != nil {
 			f.Code = m[2]
 		} else if code, _ := CodeFromMessage(opts.CodePattern, head); code != "" {
 			f.Code = code

@@ -42,8 +42,9 @@ var FallbackBodies = map[string]string{
 `,
 }
 
-// fallback is the compiled generic entry. Parsing a constant cannot fail
-// at run time; TestFallbackTemplate guards it.
+// fallback is the generic entry. Its body is parsed on first use
+// (centry.template), not at start-up: most runs never render it. Parsing a
+// constant cannot fail at run time; TestFallbackTemplate guards it.
 var fallback = &centry{
 	Entry: &Entry{
 		ID:     translator.FallbackID,
@@ -51,7 +52,7 @@ var fallback = &centry{
 		Body:   FallbackBody,
 		Source: "builtin:fallback.go",
 	},
-	tmpl: template.Must(newTemplate(translator.FallbackID).Parse(FallbackBody)),
+	lazy: true,
 }
 
 // newFallback returns a fallback entry of its own for one catalog: its run

@@ -3,12 +3,12 @@ package runbooks
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/runbook-translator/runbook-translator/internal/fieldpath"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // maxFixes and maxFixEdits bound a fix: block; catalogs are written by
@@ -33,12 +33,12 @@ var MappingPlaceholders = map[string]string{
 }
 
 // placeholder is a whole-value reference to the finding: $name or ${name}.
-var placeholder = regexp.MustCompile(`^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$`)
+var placeholder = lazyre.New(`^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$`)
 
 // Placeholder returns the Extra key a fix value "$name" or "${name}" names,
 // or "" when the value is a literal.
 func Placeholder(v string) string {
-	m := placeholder.FindStringSubmatch(v)
+	m := placeholder().FindStringSubmatch(v)
 	if m == nil {
 		return ""
 	}

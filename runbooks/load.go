@@ -16,6 +16,7 @@ import (
 	"sync"
 	"text/template"
 
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 
@@ -312,10 +313,10 @@ func pathJoin(dir, name string) string {
 }
 
 // yamlLine finds "line N: rest" in yaml.v3 error texts.
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var yamlLine = lazyre.New(`^(?:yaml: )?line (\d+): (.*)$`)
 
 func yamlErr(file, msg string) *LoadError {
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return &LoadError{File: file, Line: n, Msg: m[2]}
 	}
@@ -623,7 +624,7 @@ func matchLines(entry *yaml.Node) []int {
 
 // tmplLine finds the line inside a template of a parse error
 // ("template: id:3: unexpected EOF").
-var tmplLine = regexp.MustCompile(`^template: [^:]*:(\d+):`)
+var tmplLine = lazyre.New(`^template: [^:]*:(\d+):`)
 
 // bodyErrLine maps a template parse error to a file line: exact for block
 // scalars (body: |), the line of the body otherwise.
@@ -636,7 +637,7 @@ func bodyErrLine(entry *yaml.Node, err error, def int) int {
 		return b.Line
 	}
 	// The text of "body: |" starts on the next line.
-	if m := tmplLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := tmplLine().FindStringSubmatch(err.Error()); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return b.Line + n
 	}

@@ -3,7 +3,8 @@ package main
 import (
 	"bytes"
 	"io"
-	"regexp"
+
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // Atlantis judges a custom policy check by its exit code and by whether its
@@ -14,7 +15,7 @@ import (
 // to stdout is held until the verdict is known, and on a passing run the
 // word is broken with a zero-width joiner, which reads the same.
 
-var failWord = regexp.MustCompile(`(?i)(f)(ail)`)
+var failWord = lazyre.New(`(?i)(f)(ail)`)
 
 // inAtlantis reports whether the command runs as an Atlantis run step.
 func (o *ReviewOptions) inAtlantis() bool { return o.Getenv("ATLANTIS_TERRAFORM_VERSION") != "" }
@@ -38,7 +39,7 @@ func (o *ReviewOptions) flushStdout(failed bool) {
 	}
 	b := o.held.Bytes()
 	if !failed {
-		b = failWord.ReplaceAll(b, []byte("${1}\u200d${2}"))
+		b = failWord().ReplaceAll(b, []byte("${1}\u200d${2}"))
 	}
 	o.IO.Out.Write(b)
 	o.held.Reset()

@@ -7,11 +7,11 @@ package yamlerr
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/internal/suggest"
 	"gopkg.in/yaml.v3"
 )
@@ -105,22 +105,22 @@ func Keys(t reflect.Type) []string {
 }
 
 var (
-	lineRe     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	notFoundRe = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
-	cannotRe   = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
+	lineRe     = lazyre.New(`^(?:yaml: )?line (\d+): (.*)$`)
+	notFoundRe = lazyre.New(`^field (\S+) not found in type (\S+)$`)
+	cannotRe   = lazyre.New("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
 )
 
 // Explain rewrites one message of a *yaml.TypeError (or a yaml error text)
 // and returns its line (0 when the message has none).
 func (e *Explainer) Explain(msg string) (line int, text string) {
 	text = msg
-	if m := lineRe.FindStringSubmatch(msg); m != nil {
+	if m := lineRe().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		text = m[2]
 	} else {
 		text = strings.TrimPrefix(text, "yaml: ")
 	}
-	if m := notFoundRe.FindStringSubmatch(text); m != nil {
+	if m := notFoundRe().FindStringSubmatch(text); m != nil {
 		key, typ := m[1], m[2]
 		where := e.pathOfKey(line, key)
 		var valid []string
@@ -143,7 +143,7 @@ func (e *Explainer) Explain(msg string) (line int, text string) {
 		}
 		return line, s
 	}
-	if m := cannotRe.FindStringSubmatch(text); m != nil {
+	if m := cannotRe().FindStringSubmatch(text); m != nil {
 		tag, value, typ := m[1], m[2], m[3]
 		got := tagWord(tag)
 		if value != "" {

@@ -19,11 +19,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/markdown"
 	"github.com/runbook-translator/runbook-translator/messages"
 )
@@ -142,13 +142,13 @@ type Options struct {
 	Lang string
 }
 
-var handle = regexp.MustCompile(`^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]{1,100})?$`)
+var handle = lazyre.New(`^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]{1,100})?$`)
 
 // owner renders an owner; it pings only when mentions are on and the owner
 // is exactly one GitHub handle or team.
 func (o Options) owner(s string) string {
 	s = strings.TrimSpace(s)
-	if o.Mentions && handle.MatchString(s) {
+	if o.Mentions && handle().MatchString(s) {
 		return s
 	}
 	return markdown.Escape(s)

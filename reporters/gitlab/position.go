@@ -6,13 +6,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"github.com/runbook-translator/runbook-translator/diff"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/reporters/forge/lifecycle"
 )
 
@@ -21,7 +21,7 @@ import (
 // position[new_line] and position[old_line]"), so this file reads the
 // old side of GitLab's per-file diffs as well.
 
-var hunkHeader = regexp.MustCompile(`^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@`)
+var hunkHeader = lazyre.New(`^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@`)
 
 // stripFileHeaders drops "diff --git", "---" and "+++" lines before the
 // first hunk: GitLab omits them, except with unidiff=true and on some
@@ -52,7 +52,7 @@ func oldPositions(patch string) (map[int]int, map[int]int, error) {
 	old, nw, in := 0, 0, false
 	for i, l := range strings.Split(patch, "\n") {
 		if strings.HasPrefix(l, "@@") {
-			m := hunkHeader.FindStringSubmatch(l)
+			m := hunkHeader().FindStringSubmatch(l)
 			if m == nil {
 				return nil, nil, fmt.Errorf("line %d: bad hunk header %.80q", i+1, l)
 			}

@@ -18,11 +18,12 @@ package exception
 
 import (
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // Prefix is the command word; Verb follows it.
@@ -68,7 +69,7 @@ type Command struct {
 var ErrNotCommand = errors.New("not a /runbook-translator ignore command")
 
 // days is the duration: 1 to 4 digits and "d"; no sign, no leading zero.
-var days = regexp.MustCompile(`^[1-9][0-9]{0,3}d$`)
+var days = lazyre.New(`^[1-9][0-9]{0,3}d$`)
 
 // IsCommand reports whether a comment body is addressed to the bot: its
 // first word is Prefix and its second Verb.
@@ -109,7 +110,7 @@ func ParseCommand(body string) (Command, error) {
 		return Command{}, msg("exc.cmd.args", usage)
 	}
 	d := f[2]
-	if !days.MatchString(d) {
+	if !days().MatchString(d) {
 		return Command{}, msg("exc.cmd.duration", MaxDays, usage)
 	}
 	n, _ := strconv.Atoi(strings.TrimSuffix(d, "d"))

@@ -3,10 +3,10 @@ package exception
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
 )
@@ -24,7 +24,7 @@ type Finding struct {
 
 // fingerprint is what translator.Findings.AssignFingerprints makes: 16 hex
 // digits, and "-N" for the N-th identical finding.
-var fingerprint = regexp.MustCompile(`^[0-9a-f]{16}(-[1-9][0-9]{0,5})?$`)
+var fingerprint = lazyre.New(`^[0-9a-f]{16}(-[1-9][0-9]{0,5})?$`)
 
 // maxField is comment.Inline's bound on a field it shows (maxField there):
 // a longer value was cut and cannot name the finding exactly.
@@ -60,7 +60,7 @@ func Recover(body, path string) (Finding, error) {
 		return Finding{}, msg("exc.fd.summary")
 	case m.State == comment.StateFixed:
 		return Finding{}, msg("exc.fd.fixed")
-	case !fingerprint.MatchString(m.FP) || m.Tool == "":
+	case !fingerprint().MatchString(m.FP) || m.Tool == "":
 		return Finding{}, msg("exc.fd.bad_marker")
 	}
 	above := body[:strings.LastIndex(body, markerOpen)]

@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
+
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // MaxPages bounds a listing, so that a server that always names a next
@@ -12,7 +13,7 @@ import (
 // one pull or merge request holds.
 const MaxPages = 1000
 
-var nextLink = regexp.MustCompile(`<([^>]+)>;\s*rel="?next"?`)
+var nextLink = lazyre.New(`<([^>]+)>;\s*rel="?next"?`)
 
 // NextLink is the rel="next" URL of a Link header (RFC 8288), as both
 // forges send it (https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api,
@@ -20,7 +21,7 @@ var nextLink = regexp.MustCompile(`<([^>]+)>;\s*rel="?next"?`)
 // is none.
 func NextLink(h http.Header) string {
 	for _, v := range h.Values("Link") {
-		if m := nextLink.FindStringSubmatch(v); m != nil {
+		if m := nextLink().FindStringSubmatch(v); m != nil {
 			return m[1]
 		}
 	}

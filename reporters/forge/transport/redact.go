@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 )
 
 // Redacted replaces a secret wherever it would be shown.
@@ -18,7 +19,7 @@ const Redacted = "[REDACTED]"
 //     (https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/);
 //   - GitLab: glpat-, glcbt-, gldt-, glptt-, glrt-, ...
 //     (https://docs.gitlab.com/security/tokens/#token-prefixes).
-var tokenShapes = regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{30,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b|\bgl[a-z]{2,6}-[A-Za-z0-9_.\-]{16,}`)
+var tokenShapes = lazyre.New(`\bgh[pousr]_[A-Za-z0-9]{30,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b|\bgl[a-z]{2,6}-[A-Za-z0-9_.\-]{16,}`)
 
 // Redactor removes secrets from text that may be shown. The zero value
 // (and nil) removes token-shaped strings only.
@@ -62,7 +63,7 @@ func (r *Redactor) Secrets() bool { return r != nil && len(r.secrets) > 0 }
 // String redacts the secrets and every token-shaped string from s: for
 // error messages, log lines, dry-run output.
 func (r *Redactor) String(s string) string {
-	return tokenShapes.ReplaceAllString(r.Secret(s), Redacted)
+	return tokenShapes().ReplaceAllString(r.Secret(s), Redacted)
 }
 
 // Secret redacts only the known secrets from s, leaving token-shaped text
