@@ -26,6 +26,8 @@ func init() {
 		Description: "SARIF 2.1.0 from any tool (every run; the tool is the run's driver name)",
 		Example:     "trivy config -f sarif k8s",
 		Detect:      detectSARIF,
+		// The tokenizer refuses duplicate keys (sarifTokenOptions).
+		ChecksDuplicateKeys: true,
 		New: func(opts Options) (Parser, error) {
 			return ParserFunc(func(r io.Reader, emit func(*translator.Finding) error) error {
 				return parseSARIF(opts, r, emit)
