@@ -25,6 +25,7 @@ type sarifStream struct {
 	format, file string
 	win          *windowReader
 	dec          *jsontext.Decoder
+	fast         fastJSON // decodeResult's (sarif_fast.go)
 }
 
 // sarifJSONOptions are encoding/json's semantics (jsonv1.DefaultOptionsV1:
