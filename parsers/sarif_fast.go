@@ -237,6 +237,11 @@ func (d *fastJSON) null() bool {
 // unknown skips the value of a member that is none of the struct's
 // fields, unless the name may match one of them (names: fastNames).
 func (d *fastJSON) unknown(k []byte, names []string) bool {
+	for _, c := range k {
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			return false
+		}
+	}
 	f := fastFold(d.fold[:0], k)
 	for _, n := range names {
 		if string(f) == n {
@@ -247,7 +252,8 @@ func (d *fastJSON) unknown(k []byte, names []string) bool {
 }
 
 // object reads an object, calling member for each name with the value
-// next; a name with an escape or a non-ASCII byte gives up.
+// next (member gives up on a name with an escape or a non-ASCII byte
+// through unknown).
 func (d *fastJSON) object(member func(k []byte) bool) bool {
 	if d.peek() != '{' {
 		return false
@@ -261,19 +267,16 @@ func (d *fastJSON) object(member func(k []byte) bool) bool {
 		if d.peek() != '"' {
 			return false
 		}
+		// The name ends at the next quote; one with an escape (which
+		// may hide a quote) can match no field spelt exactly, and unknown
+		// gives up on it.
 		start := d.i + 1
-		j := start
-		for j < len(d.b) && d.b[j] != '"' {
-			if c := d.b[j]; c == '\\' || c < 0x20 || c >= 0x80 {
-				return false
-			}
-			j++
-		}
-		if j >= len(d.b) {
+		q := bytes.IndexByte(d.b[start:], '"')
+		if q < 0 {
 			return false
 		}
-		k := d.b[start:j]
-		d.i = j + 1
+		k := d.b[start : start+q]
+		d.i = start + q + 1
 		if d.peek() != ':' {
 			return false
 		}
