@@ -506,8 +506,10 @@ func compileRef(idents []string) (fref, bool) {
 type fctx struct {
 	f    *translator.Finding
 	caps map[string]string
-	b    *budget
-	w    *limitWriter
+	// b is held by value: a pointer would put every execution's budget on
+	// the heap (run leaks what c points to).
+	b budget
+	w *limitWriter
 	// esc caches the escaped text of the plain fields read so far.
 	esc  [fLine]string
 	have uint16
@@ -609,7 +611,10 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 			case vText, vString:
 				out = v.s
 			case vInt:
-				out = strconv.Itoa(v.i)
+				if err := c.w.writeInt(v.i); err != nil {
+					return err
+				}
+				continue
 			case vBool:
 				out = strconv.FormatBool(v.b)
 			default:
@@ -717,7 +722,7 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 			return fval{}, errSlow
 		}
 	}
-	b := c.b
+	b := &c.b
 	str := func(s string, err error) (fval, error) {
 		if err != nil {
 			return fval{}, errSlow
@@ -981,6 +986,8 @@ func (c *fctx) writeCode(s string) error {
 
 // execFast runs ft on f into w within b.
 func execFast(ft *fastTmpl, w *limitWriter, f *translator.Finding, caps map[string]string, b *budget) error {
-	c := fctx{f: f, caps: caps, b: b, w: w}
-	return c.run(ft.steps, fval{k: vData})
+	c := fctx{f: f, caps: caps, b: *b, w: w}
+	err := c.run(ft.steps, fval{k: vData})
+	*b = c.b
+	return err
 }

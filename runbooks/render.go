@@ -612,6 +612,19 @@ func (w *limitWriter) writeString(s string) error {
 	return nil
 }
 
+// writeInt writes strconv.Itoa(i) without making the string.
+func (w *limitWriter) writeInt(i int) error {
+	var buf [24]byte
+	d := strconv.AppendInt(buf[:0], int64(i), 10)
+	if w.json && w.raw+len(d) <= w.max {
+		w.enc = append(w.enc, d...)
+		w.raw += len(d)
+		w.nl = 0
+		return nil
+	}
+	return w.writeString(string(d))
+}
+
 // jsonPlain reports whether s is written unchanged in a JSON string:
 // only bytes jsonstr.Safe marks, so no newline either.
 func jsonPlain(s string) bool {
