@@ -805,7 +805,6 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 		}
 		return rb
 	}
-	var body string
 	if w.json {
 		// Still in JSON mode: the body was written whole and valid, under
 		// the cap. Its trailing newlines are the last 2*nl bytes (\n each).
@@ -814,29 +813,31 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 			enc = enc[:len(enc)-2*(w.nl-1)]
 		}
 		ce.run.hint.Store(int64(w.raw))
-		var b strings.Builder
-		b.Grow(len(enc) + 2)
-		b.WriteByte('"')
-		b.Write(enc)
-		b.WriteByte('"')
-		body = b.String()
+		bp := translator.BodyBuffer()
+		b := append(*bp, '"')
+		b = append(b, enc...)
+		*bp = append(b, '"')
+		rb.SetBodyJSONBuffer(bp)
+		if memo {
+			// The buffer goes back to its pool once the body is written.
+			memoPut(memoKey{ce, key, asJSON}, string(*bp))
+		}
+		return rb
+	}
+	body := w.buf.String()
+	ce.run.hint.Store(int64(len(body)))
+	if strings.HasSuffix(body, "\n\n") {
+		// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
+		body = strings.TrimRight(body, "\n") + "\n"
+	}
+	if w.over {
+		body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
+	}
+	if asJSON {
+		body = string(jsonstr.Append(nil, body))
 		rb.SetBodyJSON(body)
 	} else {
-		body = w.buf.String()
-		ce.run.hint.Store(int64(len(body)))
-		if strings.HasSuffix(body, "\n\n") {
-			// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
-			body = strings.TrimRight(body, "\n") + "\n"
-		}
-		if w.over {
-			body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
-		}
-		if asJSON {
-			body = string(jsonstr.Append(nil, body))
-			rb.SetBodyJSON(body)
-		} else {
-			rb.Body = body
-		}
+		rb.Body = body
 	}
 	if memo {
 		memoPut(memoKey{ce, key, asJSON}, body)
