@@ -9,6 +9,7 @@ import (
 	"text/template/parse"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/jsonstr"
 	"github.com/runbook-translator/runbook-translator/markdown"
 )
 
@@ -904,6 +905,27 @@ func (c *fctx) writeIgnoreExample() error {
 	if c.b.bytes > maxRenderBytes {
 		c.b.err = errRenderBytes
 		return errSlow
+	}
+	if w := c.w; w.json && w.raw+n <= w.max {
+		// Straight into the JSON form: the head and the tail are escaped
+		// once, the values are printable ASCII (ignoreExampleParts), most
+		// of them plain.
+		w.enc = append(w.enc, ignoreHeadLit.enc...)
+		for _, p := range parts[1 : k-2] {
+			switch {
+			case p == "\n":
+				w.enc = append(w.enc, '\\', 'n')
+			case jsonPlain(p):
+				w.enc = append(w.enc, p...)
+			default:
+				w.enc, _ = jsonstr.AppendValid(w.enc, p)
+			}
+		}
+		w.enc = append(w.enc, ignoreTailLit.enc...)
+		w.enc = append(w.enc, parts[k-1]...)
+		w.raw += n
+		w.nl = 0
+		return nil
 	}
 	// The head and the tail are the same in every example: their JSON
 	// forms are made once.

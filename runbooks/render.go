@@ -556,7 +556,7 @@ var errBodyFull = errors.New("runbook body exceeded its cap")
 // over and fails with errBodyFull, which aborts the execution.
 //
 // In JSON mode (json) the body goes straight into its JSON form: enc holds
-// the escaped bytes (jsonstr, no quotes), raw counts the body's own bytes
+// the opening quote and the escaped bytes (jsonstr), raw counts the body's own bytes
 // (the cap counts those) and nl the newlines it ends with. What the escaped
 // form cannot follow exactly (a piece that is not valid UTF-8, a write
 // past the cap, text/template's writes) turns the writer into plain mode:
@@ -576,6 +576,9 @@ func (w *limitWriter) reset() {
 	w.buf.Reset()
 	w.over = false
 	w.json, w.enc, w.raw, w.nl = w.wantJSON, w.enc[:0], 0, 0
+	if w.json {
+		w.enc = append(w.enc, '"') // the body's JSON string opens
+	}
 }
 
 // writeString is Write for a string, without the conversion.
@@ -672,7 +675,7 @@ func (w *limitWriter) toPlain() {
 	w.json = false
 	w.buf.Reset()
 	w.buf.Grow(w.raw)
-	e := w.enc
+	e := w.enc[1:] // after the opening quote
 	for i := 0; i < len(e); i++ {
 		c := e[i]
 		if c != '\\' || i+1 >= len(e) {
@@ -789,10 +792,10 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 	if asJSON {
 		w = jsonWriters.Get().(*limitWriter)
 		defer jsonWriters.Put(w)
-		w.reset()
 		if n := ce.bodyHint() + ce.bodyHint()/8 + 2; cap(w.enc) < n {
 			w.enc = make([]byte, 0, n)
 		}
+		w.reset()
 	} else {
 		w = &limitWriter{max: MaxBodyBytes + 1}
 		w.buf.Grow(ce.bodyHint())
@@ -813,10 +816,9 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 			enc = enc[:len(enc)-2*(w.nl-1)]
 		}
 		ce.run.hint.Store(int64(w.raw))
+		// The runbook takes the writer's buffer, the writer a free one.
 		bp := translator.BodyBuffer()
-		b := append(*bp, '"')
-		b = append(b, enc...)
-		*bp = append(b, '"')
+		*bp, w.enc = append(enc, '"'), (*bp)[:0]
 		rb.SetBodyJSONBuffer(bp)
 		if memo {
 			// The buffer goes back to its pool once the body is written.
