@@ -197,3 +197,38 @@ func TestBaseFingerprintIsAssignFingerprints(t *testing.T) {
 		t.Errorf("NumberedFingerprint = %q", got)
 	}
 }
+
+// TestBodyJSONRelease: a pooled JSON body reads back, decodes for
+// Rendered, and is gone after ReleaseBody (its buffer is reused).
+func TestBodyJSONRelease(t *testing.T) {
+	rb := &Runbook{Body: "stale"}
+	bp := BodyBuffer()
+	*bp = append(*bp, `"a\n\u003cb\u003e"`...)
+	rb.SetBodyJSONBuffer(bp)
+	if rb.Body != "" || rb.BodyJSON() != `"a\n\u003cb\u003e"` {
+		t.Fatalf("Body %q, BodyJSON %q", rb.Body, rb.BodyJSON())
+	}
+	if body, _ := rb.Rendered(); body != "a\n<b>" {
+		t.Fatalf("Rendered %q", body)
+	}
+	rb.ReleaseBody()
+	if rb.BodyJSON() != "" || rb.pooled != nil {
+		t.Fatalf("after ReleaseBody: %q", rb.BodyJSON())
+	}
+	rb.ReleaseBody() // twice: nothing
+	plain := &Runbook{}
+	plain.SetBodyJSON(`"x"`)
+	plain.ReleaseBody() // not pooled: kept
+	if plain.BodyJSON() != `"x"` {
+		t.Fatalf("ReleaseBody dropped a body it does not own")
+	}
+	plain.Resolve()
+	if plain.Body != "x" {
+		t.Fatalf("Resolve: %q", plain.Body)
+	}
+	var none *Runbook
+	none.ReleaseBody()
+	if none.BodyJSON() != "" {
+		t.Fatal("nil runbook")
+	}
+}

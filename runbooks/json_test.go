@@ -132,7 +132,8 @@ func FuzzJSONBodies(f *testing.F) {
 func TestLimitWriterToPlain(t *testing.T) {
 	pieces := []string{"plain", "\"q\"", "\\", "\n\t\r\b\f", "\x00\x01\x1f", "<&>", "é日本", "\u2028\u2029", "\ufffd", "\U0001F600"}
 	for cut := range pieces {
-		w := &limitWriter{max: MaxBodyBytes + 1, json: true, wantJSON: true}
+		w := &limitWriter{max: MaxBodyBytes + 1, wantJSON: true}
+		w.reset()
 		var want strings.Builder
 		for i, p := range pieces {
 			if i == cut {

@@ -556,7 +556,7 @@ var errBodyFull = errors.New("runbook body exceeded its cap")
 // over and fails with errBodyFull, which aborts the execution.
 //
 // In JSON mode (json) the body goes straight into its JSON form: enc holds
-// the escaped bytes (jsonstr, no quotes), raw counts the body's own bytes
+// the opening quote and the escaped bytes (jsonstr), raw counts the body's own bytes
 // (the cap counts those) and nl the newlines it ends with. What the escaped
 // form cannot follow exactly (a piece that is not valid UTF-8, a write
 // past the cap, text/template's writes) turns the writer into plain mode:
@@ -576,6 +576,9 @@ func (w *limitWriter) reset() {
 	w.buf.Reset()
 	w.over = false
 	w.json, w.enc, w.raw, w.nl = w.wantJSON, w.enc[:0], 0, 0
+	if w.json {
+		w.enc = append(w.enc, '"') // the body's JSON string opens
+	}
 }
 
 // writeString is Write for a string, without the conversion.
@@ -610,6 +613,19 @@ func (w *limitWriter) writeString(s string) error {
 	}
 	w.buf.WriteString(s)
 	return nil
+}
+
+// writeInt writes strconv.Itoa(i) without making the string.
+func (w *limitWriter) writeInt(i int) error {
+	var buf [24]byte
+	d := strconv.AppendInt(buf[:0], int64(i), 10)
+	if w.json && w.raw+len(d) <= w.max {
+		w.enc = append(w.enc, d...)
+		w.raw += len(d)
+		w.nl = 0
+		return nil
+	}
+	return w.writeString(string(d))
 }
 
 // jsonPlain reports whether s is written unchanged in a JSON string:
@@ -659,7 +675,7 @@ func (w *limitWriter) toPlain() {
 	w.json = false
 	w.buf.Reset()
 	w.buf.Grow(w.raw)
-	e := w.enc
+	e := w.enc[1:] // after the opening quote
 	for i := 0; i < len(e); i++ {
 		c := e[i]
 		if c != '\\' || i+1 >= len(e) {
@@ -776,10 +792,10 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 	if asJSON {
 		w = jsonWriters.Get().(*limitWriter)
 		defer jsonWriters.Put(w)
-		w.reset()
 		if n := ce.bodyHint() + ce.bodyHint()/8 + 2; cap(w.enc) < n {
 			w.enc = make([]byte, 0, n)
 		}
+		w.reset()
 	} else {
 		w = &limitWriter{max: MaxBodyBytes + 1}
 		w.buf.Grow(ce.bodyHint())
@@ -792,7 +808,6 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 		}
 		return rb
 	}
-	var body string
 	if w.json {
 		// Still in JSON mode: the body was written whole and valid, under
 		// the cap. Its trailing newlines are the last 2*nl bytes (\n each).
@@ -801,29 +816,30 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 			enc = enc[:len(enc)-2*(w.nl-1)]
 		}
 		ce.run.hint.Store(int64(w.raw))
-		var b strings.Builder
-		b.Grow(len(enc) + 2)
-		b.WriteByte('"')
-		b.Write(enc)
-		b.WriteByte('"')
-		body = b.String()
+		// The runbook takes the writer's buffer, the writer a free one.
+		bp := translator.BodyBuffer()
+		*bp, w.enc = append(enc, '"'), (*bp)[:0]
+		rb.SetBodyJSONBuffer(bp)
+		if memo {
+			// The buffer goes back to its pool once the body is written.
+			memoPut(memoKey{ce, key, asJSON}, string(*bp))
+		}
+		return rb
+	}
+	body := w.buf.String()
+	ce.run.hint.Store(int64(len(body)))
+	if strings.HasSuffix(body, "\n\n") {
+		// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
+		body = strings.TrimRight(body, "\n") + "\n"
+	}
+	if w.over {
+		body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
+	}
+	if asJSON {
+		body = string(jsonstr.Append(nil, body))
 		rb.SetBodyJSON(body)
 	} else {
-		body = w.buf.String()
-		ce.run.hint.Store(int64(len(body)))
-		if strings.HasSuffix(body, "\n\n") {
-			// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
-			body = strings.TrimRight(body, "\n") + "\n"
-		}
-		if w.over {
-			body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
-		}
-		if asJSON {
-			body = string(jsonstr.Append(nil, body))
-			rb.SetBodyJSON(body)
-		} else {
-			rb.Body = body
-		}
+		rb.Body = body
 	}
 	if memo {
 		memoPut(memoKey{ce, key, asJSON}, body)
