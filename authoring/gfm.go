@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -25,11 +26,16 @@ import (
 // below is written in a canonical form without attributes, everything else
 // (script, img, style, attributes, event handlers) is shown escaped, and
 // HTML comments (the bot's hidden marker) are dropped as GitHub hides them.
-var gfm = goldmark.New(
-	goldmark.WithExtensions(extension.GFM),
-	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTMLFilter{}, 100))),
-)
+//
+// The converter is built on first use: only preview and lint render, and
+// every start-up of the binary would otherwise pay for it.
+var gfm = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTMLFilter{}, 100))),
+	)
+})
 
 // allowedTag matches the tags the comments of runbook-translator use and
 // GitHub keeps: details (optionally open), summary, br, sub, sup, code.
@@ -105,7 +111,7 @@ func (rawHTMLFilter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 // comment shows it (see the note on gfm).
 func RenderGFM(md string) (string, error) {
 	var b bytes.Buffer
-	if err := gfm.Convert([]byte(md), &b); err != nil {
+	if err := gfm().Convert([]byte(md), &b); err != nil {
 		return "", err
 	}
 	return b.String(), nil

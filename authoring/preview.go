@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/fix"
@@ -167,7 +168,7 @@ func WritePreview(w io.Writer, c *Catalog, opts PreviewOptions) error {
 	for _, l := range c.Layers() {
 		layers = append(layers, l.Name)
 	}
-	return previewPage.Execute(w, map[string]any{
+	return previewPage().Execute(w, map[string]any{
 		"Title":   opts.Title,
 		"Lang":    pageLang(opts.Lang),
 		"Entries": entries,
@@ -183,7 +184,13 @@ func pageLang(l string) string {
 	return messages.Default
 }
 
-var previewPage = template.Must(template.New("preview").Parse(`<!DOCTYPE html>
+// previewPage is parsed on first use: only `runbooks preview` writes it,
+// and every start-up of the binary would otherwise parse it.
+var previewPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("preview").Parse(previewSource))
+})
+
+const previewSource = `<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
@@ -266,4 +273,4 @@ pre.fix { background: #fff; border: 1px solid #d1d9e0; border-radius: 6px; paddi
 </div>
 </body>
 </html>
-`))
+`

@@ -73,7 +73,19 @@ func (r *snapReader) fail() {
 	r.off = len(r.s)
 }
 
+// uint reads a uvarint. Most of the index's numbers (lengths, counts) are
+// below 128: one byte, read inline; start-up reads some 20,000 of them.
 func (r *snapReader) uint() uint64 {
+	if r.off < len(r.s) {
+		if c := r.s[r.off]; c < 0x80 {
+			r.off++
+			return uint64(c)
+		}
+	}
+	return r.uintSlow()
+}
+
+func (r *snapReader) uintSlow() uint64 {
 	var n uint64
 	var shift uint
 	for i := 0; ; i++ {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -22,9 +23,14 @@ var (
 // buildInfo is what `version` prints.
 type buildInfo struct{ version, commit, date, goVersion string }
 
+// goBuildInfo parses the binary's build info once: every run asks for the
+// version twice (the root command, the run's record) and the parse of the
+// module list is not free.
+var goBuildInfo = sync.OnceValues(debug.ReadBuildInfo)
+
 func readBuildInfo() buildInfo {
 	b := buildInfo{version: Version, commit: Commit, date: Date, goVersion: runtime.Version()}
-	bi, ok := debug.ReadBuildInfo()
+	bi, ok := goBuildInfo()
 	if ok {
 		if b.version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			b.version = bi.Main.Version
