@@ -422,7 +422,7 @@ func (m *Markdown) render(st *mdState, run *translator.Run) string {
 	out += notice + footer
 	if len(out) > max {
 		// Only reachable when MaxBytes is smaller than the header itself.
-		out = markdown.Truncate(out, max, "\n\n"+truncationNotice(l, st.total, st.total, len(run.Notes), max))
+		out = markdown.Cut(out, max, "\n\n"+truncationNotice(l, st.total, st.total, len(run.Notes), max))
 	}
 	return out
 }
