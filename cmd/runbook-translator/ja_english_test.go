@@ -385,20 +385,31 @@ func TestJapaneseRunsHaveNoEnglish(t *testing.T) {
 			found.check(what, out, k)
 			found.check(r.name+" stderr", stderr, k)
 		}
-		// fix --dry-run prints the diff it would apply.
-		// fix has no --lang: the locale says Japanese.
-		jaLocale := func(k string) string {
-			if k == "LANG" {
-				return "ja_JP.UTF-8"
+		// fix --dry-run prints the diff it would apply: Japanese by the
+		// locale, and by --lang ja over an English locale.
+		locale := func(lang string) env {
+			return func(k string) string {
+				if k == "LANG" {
+					return lang
+				}
+				return ""
 			}
-			return ""
 		}
-		code, out, stderr := runEnv(t, jaLocale, append([]string{"fix", "--dry-run", "--base-dir", r.dir}, r.args...)...)
-		if code != ExitOK && code != ExitFixSkipped {
-			t.Fatalf("%s fix --dry-run: exit %d: %s", r.name, code, stderr)
+		for _, v := range []struct {
+			env  env
+			args []string
+		}{{locale("ja_JP.UTF-8"), nil}, {locale("en_US.UTF-8"), []string{"--lang", "ja"}}} {
+			args := append(append([]string{"fix", "--dry-run", "--base-dir", r.dir}, v.args...), r.args...)
+			code, out, stderr := runEnv(t, v.env, args...)
+			if code != ExitOK && code != ExitFixSkipped {
+				t.Fatalf("%s fix --dry-run %v: exit %d: %s", r.name, v.args, code, stderr)
+			}
+			if !strings.Contains(out+stderr, "runbook-translator: ") || !regexp.MustCompile(`\p{Han}|\p{Hiragana}|\p{Katakana}`).MatchString(stderr) {
+				t.Errorf("%s fix --dry-run %v: stderr not in Japanese:\n%s", r.name, v.args, stderr)
+			}
+			found.check(r.name+" fix --dry-run", out, k)
+			found.check(r.name+" fix --dry-run stderr", stderr, k)
 		}
-		found.check(r.name+" fix --dry-run", out, k)
-		found.check(r.name+" fix --dry-run stderr", stderr, k)
 	}
 
 	// The sample on a pull request of the fake GitHub and a merge request
@@ -461,6 +472,16 @@ func TestJapaneseRunsHaveNoEnglish(t *testing.T) {
 	g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted risk", "--lang", "ja")
 	if r := g.lastReply(); !strings.Contains(strings.ReplaceAll(r, `\`, ""), "max_expiry 10d を超えています") {
 		t.Errorf("policy refusal: %q", r)
+	} else {
+		found.check("ignore request reply", r, k)
+	}
+	// An invalid policy on the base branch: the refusal words what is
+	// wrong with it in Japanese, the YAML keys as written.
+	g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": "ignore_policy:\n  max_expiry: 3m\n  require: [reasn]\n" + baseConfig, ".github/CODEOWNERS": codeowners})
+	g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted risk", "--lang", "ja")
+	k.add("code, tool, path, resource, reason, expires, link, approved_by, requested_by") // the YAML keys a rule has
+	if r := g.lastReply(); !strings.Contains(r, "ignore_policy 自体が不正です") || !strings.Contains(r, "max\\_expiry") || !strings.Contains(r, "ルールのフィールドではありません") {
+		t.Errorf("invalid policy refusal: %q", r)
 	} else {
 		found.check("ignore request reply", r, k)
 	}

@@ -172,14 +172,15 @@ func (r *refusal) Error() string { return r.t.Error() }
 
 func refuse(key messages.Key, args ...any) error { return &refusal{msg(key, args...)} }
 
-// refuseErr refuses with err as it is: a Text of the parsers, or an error
-// of the ignore package (English; its own texts are not in the table).
+// refuseErr refuses with err: a Text of the parsers, an error of the
+// ignore package worded by the table (messages.Error), or any other
+// error's text as it is.
 func refuseErr(err error) error {
 	var t Text
 	if errors.As(err, &t) {
 		return &refusal{t}
 	}
-	return &refusal{plain(err.Error())}
+	return &refusal{msg("err.text", messages.OfAll(err))}
 }
 
 // state is what a run has read of the base branch: the language of the
