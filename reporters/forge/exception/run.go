@@ -254,7 +254,7 @@ func (st *state) language(ctx context.Context) (string, error) {
 	l, err := messages.Resolve("", configLang(cfg), st.o.Getenv)
 	if err != nil {
 		l, _ = messages.Resolve("", "", st.o.Getenv)
-		return l, refuse("exc.bad_lang", st.o.Config, st.base.Branch, err.Error())
+		return l, refuse("exc.bad_lang", st.o.Config, st.base.Branch, messages.Of(err))
 	}
 	st.lang = l
 	return l, nil
