@@ -193,7 +193,7 @@ func prepareFixes(ctx context.Context, opts *FixOptions) (*fixSession, error) {
 	o.trust = tr
 	cfg, err := loadConfig(ctx, o.ConfigPath, wd, tr)
 	if err != nil {
-		return fail(err)
+		return fail(inLang(err, o.logLang(nil)))
 	}
 	o.applyConfig(cfg)
 	var codeRE *regexp.Regexp

@@ -494,5 +494,29 @@ func TestJapaneseRunsHaveNoEnglish(t *testing.T) {
 	for _, p := range g.fake.OpenedPulls() {
 		found.check("ignore request pull request", p.Title+"\n"+p.Body, k)
 	}
+
+	// Config errors of the ignore_policy and the ignore rules, in review
+	// and fix with --lang ja: what is wrong is worded in Japanese, the
+	// paths and YAML keys as written.
+	jaText := regexp.MustCompile(`\p{Han}|\p{Hiragana}|\p{Katakana}`)
+	for name, cfg := range map[string]string{
+		"invalid config": "ignore_policy:\n  max_expiry: 3m\n  warn_within: 99999d\n  require: [reasn]\nignore:\n  - tool: trivy\n    expires: soon\n  - reason: r\n    code: \"--\"\n  - reason: r\n    path: \"k8s/[\"\n  - reason: everything\n",
+		"policy breach":  "ignore_policy:\n  max_expiry: 10d\n  require: [link]\nignore:\n  - tool: trivy\n    reason: accepted\n    expires: 2099-01-01\n",
+	} {
+		p := filepath.Join(t.TempDir(), "rt.yaml")
+		if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"review", "fix"} {
+			if name == "policy breach" && cmd == "fix" {
+				continue // fix does not check the policy
+			}
+			code, _, stderr := runEnv(t, noEnv, cmd, "--lang", "ja", "--config", p, "-f", "trivy", abs(td+"trivy/config-k8s-shop.json"))
+			if code != ExitUsage || !jaText.MatchString(stderr) {
+				t.Errorf("%s %s: exit %d, stderr not in Japanese: %s", cmd, name, code, stderr)
+			}
+			found.check(cmd+" "+name, stderr, k)
+		}
+	}
 	found.report(t)
 }
