@@ -454,9 +454,10 @@ func TestJapaneseRunsHaveNoEnglish(t *testing.T) {
 		"/runbook-translator ignore 30d ok",
 		"/runbook-translator ignore 30d accepted\nsecond line",
 	} {
-		g.ask(g.root.ID, "alice", body, "--lang", "ja")
+		_, _, stderr := g.ask(g.root.ID, "alice", body, "--lang", "ja")
 		reply := g.lastReply()
 		found.check("ignore request reply", reply, k)
+		found.check("ignore request log", stderr, k)
 		// The usage is a code span, as typed: not escaped into
 		// \`... &lt;days&gt;\` (which GitHub shows with the backslashes'
 		// backticks and no code).
@@ -489,6 +490,8 @@ func TestJapaneseRunsHaveNoEnglish(t *testing.T) {
 	k.add("accepted until the Q3 migration")
 	if code, _, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration", "--lang", "ja"); code != 0 {
 		t.Fatalf("ignore request: exit %d: %s", code, stderr)
+	} else {
+		found.check("ignore request log", stderr, k)
 	}
 	found.check("ignore request reply", g.lastReply(), k)
 	for _, p := range g.fake.OpenedPulls() {
