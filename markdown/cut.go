@@ -52,13 +52,18 @@ func cutPoint(s string, room int) int {
 	if inFence {
 		return p // code: no inline markup to leave open
 	}
-	for {
+	// Cutting before one open construct can leave an earlier one open
+	// (the ** of "**a [b** c" once the [ is gone): a few rounds, then the
+	// start of the block, which leaves nothing open, so that a hostile
+	// paragraph of nested constructs costs linear time.
+	for range 8 {
 		q := blockStart + inlineSafe(s[blockStart:p])
 		if q == p {
 			return p
 		}
 		p = q
 	}
+	return blockStart
 }
 
 // runeCut is the largest cut at most n that starts a character: not in a

@@ -101,3 +101,13 @@ func TestCutTinyMax(t *testing.T) {
 		t.Errorf("Cut = %q", got)
 	}
 }
+
+// TestCutNested: cutting before a bracket left open leaves the emphasis
+// around it open too, so the cut moves before that as well.
+func TestCutNested(t *testing.T) {
+	s := "前置き。**注意 [リンク** の説明 です。"
+	max := strings.Index(s, "の説明") + len("の説明") + len("…")
+	if got, want := Cut(s, max, "…"), "前置き。…"; got != want {
+		t.Errorf("Cut = %q, want %q", got, want)
+	}
+}
