@@ -833,7 +833,7 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 		body = strings.TrimRight(body, "\n") + "\n"
 	}
 	if w.over {
-		body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
+		body = markdown.Cut(body, MaxBodyBytes-len(truncNotice)-16, "") + truncNotice
 	}
 	if asJSON {
 		body = string(jsonstr.Append(nil, body))
@@ -857,36 +857,6 @@ func brokenBody(ce *centry, f *translator.Finding, err error) string {
 	b.WriteString(markdown.Code(markdown.Truncate(err.Error(), 512, "…")))
 	b.WriteString("\n")
 	return b.String()
-}
-
-// closeFences closes a fenced code block left open by truncation, so the
-// notice and whatever a reporter writes after the body stay outside it.
-func closeFences(s string) string {
-	open := ""
-	for _, line := range strings.Split(s, "\n") {
-		t := strings.TrimLeft(line, " ")
-		if len(line)-len(t) > 3 || t == "" || (t[0] != '`' && t[0] != '~') {
-			continue
-		}
-		run := len(t) - len(strings.TrimLeft(t, t[:1]))
-		if run < 3 {
-			continue
-		}
-		fence := t[:run]
-		switch {
-		case open == "":
-			open = fence
-		case fence[0] == open[0] && len(fence) >= len(open) && strings.TrimSpace(t[run:]) == "":
-			open = ""
-		}
-	}
-	if open == "" {
-		return s
-	}
-	if !strings.HasSuffix(s, "\n") {
-		s += "\n"
-	}
-	return s + open + "\n"
 }
 
 // Stage returns the "runbooks" pipeline stage: it applies each finding's
