@@ -150,7 +150,9 @@ func TestSARIFHeldResultsSpill(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	var b strings.Builder
 	b.WriteString(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"Trivy"}},"results":[`)
-	n := maxPendingInMemory + 500
+	// maxPendingInMemory counts bytes; every result below is over 100
+	// bytes, so this many overflow it and the rest spill to the file.
+	n := maxPendingInMemory/100 + 500
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
@@ -158,6 +160,9 @@ func TestSARIFHeldResultsSpill(t *testing.T) {
 		b.WriteString(`{"ruleId":"R","level":"warning","message":{"text":"Message: m` + itoa(i) + `"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"f` + itoa(i) + `.yaml","uriBaseId":"ROOTPATH"}}}]}`)
 	}
 	b.WriteString(`],"originalUriBaseIds":{"ROOTPATH":{"uri":"file:///repo/k8s/"}}}]}`)
+	if b.Len() < maxPendingInMemory*5/4 {
+		t.Fatalf("log of %d bytes does not overflow the %d held in memory", b.Len(), maxPendingInMemory)
+	}
 	fs, err := psParse(t, "sarif", Options{BaseDir: "/repo"}, []byte(b.String()))
 	if err != nil {
 		t.Fatal(err)
