@@ -312,7 +312,7 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 				return nil, false
 			}
 			st := fstep{op: opAction, pipe: p}
-			if len(p.cmds) == 1 && p.cmds[0].fn == "code" && len(p.cmds[0].args) == 1 && p.cmds[0].args[0].kind != aPipe {
+			if len(p.cmds) == 1 && p.cmds[0].fn == "code" && len(p.cmds[0].args) == 1 {
 				st.code = &p.cmds[0].args[0]
 			}
 			if len(p.cmds) == 1 && p.cmds[0].fn == "ignoreexample" && len(p.cmds[0].args) == 1 && p.cmds[0].args[0].kind == aRoot {
