@@ -3,10 +3,14 @@ package translator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/runbook-translator/runbook-translator/messages"
 )
@@ -57,7 +61,8 @@ type Runbook struct {
 	// ID is the catalog entry id, or FallbackID when no specific entry matched.
 	ID    string `json:"id"`
 	Title string `json:"title"`
-	// Body is the rendered Markdown.
+	// Body is the rendered Markdown; empty when the stage set it in its
+	// JSON form only (SetBodyJSON).
 	Body string `json:"body"`
 	// Links are the entry's reference links (primary sources).
 	Links []string `json:"links,omitempty"`
@@ -77,6 +82,75 @@ type Runbook struct {
 	// reporter that shows few bodies (the Markdown report shows one per
 	// entry) renders only those.
 	render func() (body, errText string)
+	// bodyJSON, when set (SetBodyJSON), is the body as a JSON string, and
+	// Body is empty: the runbook stage of a run whose every reporter writes
+	// bodies only as JSON renders each body straight into that form.
+	bodyJSON string
+	// pooled is the buffer bodyJSON lies in when it came from BodyBuffer.
+	pooled *[]byte
+}
+
+// bodyPool holds the buffers of bodies written with BodyBuffer: on a
+// streamed JSON-only run the body was nine tenths of the bytes allocated
+// per finding, and so most of the garbage collector's work.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// maxPooledBody bounds the buffers kept in bodyPool.
+const maxPooledBody = 64 << 10
+
+// BodyBuffer returns an empty buffer for SetBodyJSONBuffer.
+func BodyBuffer() *[]byte {
+	b := bodyPool.Get().(*[]byte)
+	*b = (*b)[:0]
+	return b
+}
+
+// SetBodyJSONBuffer is SetBodyJSON for a JSON body written into buf
+// (from BodyBuffer). The runbook owns buf until ReleaseBody; nothing may
+// keep BodyJSON's string past that.
+func (r *Runbook) SetBodyJSONBuffer(buf *[]byte) {
+	r.pooled = buf
+	r.bodyJSON = unsafe.String(unsafe.SliceData(*buf), len(*buf))
+	r.Body = ""
+}
+
+// ReleaseBody gives the buffer of a body set by SetBodyJSONBuffer back to
+// the pool; the body is empty afterwards. The pipeline calls it once every
+// reporter has written the finding, on a streamed run whose reporters all
+// copy the body as they write (reporters.JSONBodies). Otherwise it does
+// nothing.
+func (r *Runbook) ReleaseBody() {
+	if r == nil || r.pooled == nil {
+		return
+	}
+	buf := r.pooled
+	r.bodyJSON, r.pooled = "", nil
+	if cap(*buf) <= maxPooledBody {
+		bodyPool.Put(buf)
+	}
+}
+
+// SetBodyJSON sets the body in its JSON form only: enc is the body as
+// encoding/json writes a string (quotes included, HTML escaping on), and
+// Body is left empty. Resolve and Rendered decode it for a reader that
+// needs the text.
+func (r *Runbook) SetBodyJSON(enc string) { r.bodyJSON, r.Body, r.pooled = enc, "", nil }
+
+// BodyJSON returns the JSON form of the body set by SetBodyJSON, or "".
+func (r *Runbook) BodyJSON() string {
+	if r == nil {
+		return ""
+	}
+	return r.bodyJSON
+}
+
+// decodeBody returns the text of bodyJSON.
+func (r *Runbook) decodeBody() string {
+	var body string
+	if json.Unmarshal([]byte(r.bodyJSON), &body) != nil {
+		return ""
+	}
+	return body
 }
 
 // SetRender makes Body and Error wait for Resolve: fn renders them.
@@ -85,6 +159,9 @@ func (r *Runbook) SetRender(fn func() (body, errText string)) { r.render = fn }
 // Resolve renders a body left for later (SetRender) into Body and Error;
 // afterwards, and for a runbook rendered up front, it does nothing.
 func (r *Runbook) Resolve() {
+	if r != nil && r.bodyJSON != "" && r.Body == "" {
+		r.Body = r.decodeBody()
+	}
 	if r == nil || r.render == nil {
 		return
 	}
@@ -101,6 +178,9 @@ func (r *Runbook) Rendered() (body, errText string) {
 	}
 	if r.render != nil {
 		return r.render()
+	}
+	if r.bodyJSON != "" && r.Body == "" {
+		return r.decodeBody(), r.Error
 	}
 	return r.Body, r.Error
 }
@@ -278,15 +358,31 @@ func (f *Finding) Codes() []string {
 	return out
 }
 
-// baseFingerprint hashes what identifies a finding independent of its line:
-// tool, normalised code, path, resource and message.
-func (f *Finding) baseFingerprint() string {
-	h := sha256.New()
-	for _, s := range []string{f.Tool, NormalizeCode(f.Code), f.Path, f.Resource, f.Message} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+// BaseFingerprint returns the fingerprint of f without the "-N" suffix
+// that tells identical findings apart: the first 16 hex digits of the
+// SHA-256 of what identifies a finding independent of its line (tool,
+// normalised code, path, resource and message, each followed by a NUL).
+// It allocates only the result (a streamed run computes it per finding).
+func (f *Finding) BaseFingerprint() string {
+	var buf [512]byte
+	b := buf[:0]
+	b = append(append(b, f.Tool...), 0)
+	b = append(appendNormalCode(b, f.Code), 0)
+	for _, s := range [...]string{f.Path, f.Resource, f.Message} {
+		b = append(append(b, s...), 0)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	sum := sha256.Sum256(b)
+	var h [16]byte
+	hex.Encode(h[:], sum[:8])
+	return string(h[:])
+}
+
+// NumberedFingerprint is the fingerprint of the n-th (n >= 2) finding with
+// base fingerprint base: "base-n".
+func NumberedFingerprint(base string, n int) string {
+	var buf [40]byte
+	b := append(append(buf[:0], base...), '-')
+	return string(strconv.AppendInt(b, int64(n), 10))
 }
 
 // Findings is the collection a run works on; it owns the verdict.
@@ -325,13 +421,13 @@ func (fs Findings) AssignFingerprints() {
 		if f.Fingerprint != "" {
 			continue
 		}
-		base := f.baseFingerprint()
+		base := f.BaseFingerprint()
 		n := seen[base]
 		seen[base] = n + 1
 		if n == 0 {
 			f.Fingerprint = base
 		} else {
-			f.Fingerprint = fmt.Sprintf("%s-%d", base, n+1)
+			f.Fingerprint = NumberedFingerprint(base, n+1)
 		}
 	}
 }

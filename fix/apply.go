@@ -1,12 +1,12 @@
 package fix
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // LineEdits returns the whole-line edits that turn old into new: one per
@@ -60,7 +60,7 @@ func offset(src string, lines []int, line, col int) (int, error) {
 		return len(src), nil
 	}
 	if line < 1 || line > len(lines) || col < 1 {
-		return 0, fmt.Errorf("position %d:%d is outside the file (%d lines)", line, col, len(lines))
+		return 0, messages.Errorf("fixapply.outside", line, col, len(lines))
 	}
 	o := lines[line-1] + col - 1
 	end := len(src)
@@ -68,7 +68,7 @@ func offset(src string, lines []int, line, col int) (int, error) {
 		end = lines[line]
 	}
 	if o > end {
-		return 0, fmt.Errorf("position %d:%d is past the end of its line", line, col)
+		return 0, messages.Errorf("fixapply.past_eol", line, col)
 	}
 	return o, nil
 }
@@ -102,14 +102,14 @@ func Apply(src string, edits []translator.Edit) (string, error) {
 			return "", err
 		}
 		if en < s {
-			return "", fmt.Errorf("edit %d:%d-%d:%d ends before it starts", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
+			return "", messages.Errorf("fixapply.backwards", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
 		}
 		sps = append(sps, splice{start: s, end: en, text: e.Text})
 	}
 	for i := range sps {
 		for j := i + 1; j < len(sps); j++ {
 			if overlaps(sps[i], sps[j]) {
-				return "", fmt.Errorf("edits overlap")
+				return "", messages.Errorf("fixapply.overlap")
 			}
 		}
 	}

@@ -22,7 +22,6 @@ package fix
 
 import (
 	"errors"
-	"fmt"
 	"path"
 	"sort"
 	"strconv"
@@ -431,7 +430,7 @@ func resolveValue(raw any, vars map[string]string, maps map[string]*yaml.Node) (
 func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string, maps map[string]*yaml.Node) error {
 	d, _, err := loc(src)
 	if err != nil {
-		return fmt.Errorf("after the fix: %w", err)
+		return messages.Errorf("fixapply.after", messages.Of(err))
 	}
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()

@@ -1,11 +1,13 @@
 package fix
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/messages"
+	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
 // A Helm template note keeps its English text (Finding.FixNote) and
@@ -31,5 +33,31 @@ func TestFixNotePhrase(t *testing.T) {
 	}
 	if got := p.In("ja"); !strings.Contains(got, "Helm テンプレート") || !strings.Contains(got, "リテラル行がありません") {
 		t.Errorf("ja = %q", got)
+	}
+}
+
+// Findings in files that cannot be read each get the note of their own
+// file, the same as the first finding there got (the note is made once
+// per file).
+func TestFixNoteUnreadableOncePerFile(t *testing.T) {
+	dir := t.TempDir()
+	e := &runbooks.Entry{ID: "e", Fix: []runbooks.Fix{edits("set spec.replicas", 2)}}
+	st, err := New(Options{Root: dir, Entry: func(*translator.Finding) *runbooks.Entry { return e }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for i, p := range []string{"a.yaml", "b.yaml", "a.yaml", "b.yaml"} {
+		f := &translator.Finding{Tool: "t", Runbook: &translator.Runbook{ID: "e"}}
+		f.Path = p
+		if err := st.Map(context.Background(), f); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(f.FixNote, p+" cannot be read: ") || f.FixNoteText.In("ja") == "" || !strings.Contains(f.FixNoteText.In("ja"), p) {
+			t.Errorf("finding %d in %s: note %q (ja %q)", i, p, f.FixNote, f.FixNoteText.In("ja"))
+		}
+	}
+	if s := st.Stats(); s.Considered != 4 || s.Fixed != 0 {
+		t.Errorf("stats %+v, want 4 considered, none fixed", s)
 	}
 }

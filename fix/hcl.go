@@ -2,7 +2,6 @@ package fix
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -143,7 +142,7 @@ func ctyValue(v any) (cty.Value, error) {
 	case float64:
 		return cty.NumberFloatVal(x), nil
 	}
-	return cty.NilVal, fmt.Errorf("value %v: not a string, number or boolean", v)
+	return cty.NilVal, messages.Errorf("fixapply.hcl_value", v)
 }
 
 // editHCL applies one edit at keys inside body: nested blocks by type,

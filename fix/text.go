@@ -1,9 +1,10 @@
 package fix
 
 import (
-	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // text is a file cut into lines, for edits by line and column. Lines keep
@@ -89,7 +90,7 @@ func applySplices(src string, sp []splice) (string, error) {
 	at := 0
 	for _, s := range sp {
 		if s.start < at || s.end < s.start || s.end > len(src) {
-			return "", fmt.Errorf("edits overlap")
+			return "", messages.Errorf("fixapply.overlap")
 		}
 		b.WriteString(src[at:s.start])
 		b.WriteString(s.text)

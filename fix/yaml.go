@@ -327,7 +327,7 @@ func renderScalar(v any, like *yaml.Node) (string, error) {
 	}
 	out := strings.TrimSuffix(string(b), "\n")
 	if strings.Contains(out, "\n") {
-		return "", errors.New("value does not fit on one line")
+		return "", messages.Errorf("fixapply.one_line")
 	}
 	return out, nil
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // DateLayout is the format of Rule.Expires.
@@ -89,22 +90,22 @@ func catchAll(glob string) bool {
 func (r Rule) Validate() error {
 	var errs []error
 	if strings.TrimSpace(r.Reason) == "" {
-		errs = append(errs, errors.New("missing reason"))
+		errs = append(errs, messages.Errorf("rule.no_reason"))
 	}
 	if strings.TrimSpace(r.Code) == "" && strings.TrimSpace(r.Tool) == "" && catchAll(r.Path) && catchAll(r.Resource) {
-		errs = append(errs, errors.New("matches every finding: set code, tool, path or resource"))
+		errs = append(errs, messages.Errorf("rule.catch_all"))
 	}
 	if r.Code != "" && translator.NormalizeCode(r.Code) == "" {
-		errs = append(errs, fmt.Errorf("code %q has no letters or digits", r.Code))
+		errs = append(errs, messages.Errorf("rule.bad_code", r.Code))
 	}
 	if r.Expires != "" {
 		if _, err := time.Parse(DateLayout, r.Expires); err != nil {
-			errs = append(errs, fmt.Errorf("expires %q is not a date (want YYYY-MM-DD)", r.Expires))
+			errs = append(errs, messages.Errorf("rule.bad_expires", r.Expires))
 		}
 	}
 	for _, g := range [][2]string{{"path", r.Path}, {"resource", r.Resource}} {
 		if g[1] != "" && !doublestar.ValidatePattern(g[1]) {
-			errs = append(errs, fmt.Errorf("%s %q is not a valid glob", g[0], g[1]))
+			errs = append(errs, messages.Errorf("rule.bad_glob", g[0], g[1]))
 		}
 	}
 	return errors.Join(errs...)

@@ -2,7 +2,6 @@ package ignore
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -50,14 +49,14 @@ var durationRE = lazyre.New(`^([0-9]{1,6})([dw])$`)
 func ParseDays(s string) (int, error) {
 	m := durationRE().FindStringSubmatch(s)
 	if m == nil {
-		return 0, fmt.Errorf("duration %q: want a number of days or weeks, e.g. 30d or 2w", s)
+		return 0, messages.Errorf("policyval.duration", s)
 	}
 	n, _ := strconv.Atoi(m[1])
 	if m[2] == "w" {
 		n *= 7
 	}
 	if n > maxDays {
-		return 0, fmt.Errorf("duration %q: longer than %d days", s, maxDays)
+		return 0, messages.Errorf("policyval.too_long", s, maxDays)
 	}
 	return n, nil
 }
@@ -77,19 +76,19 @@ func ParseExpiry(s string, now time.Time) (string, error) {
 	today := Today(now)
 	if d, err := time.Parse(DateLayout, s); err == nil {
 		if d.Before(today) {
-			return "", fmt.Errorf("%s is in the past (today is %s)", s, today.Format(DateLayout))
+			return "", messages.Errorf("policyval.past", s, today.Format(DateLayout))
 		}
 		return s, nil
 	}
 	if !durationRE().MatchString(s) {
-		return "", fmt.Errorf("%q: want a duration (30d, 2w) or a date (YYYY-MM-DD)", s)
+		return "", messages.Errorf("policyval.expiry", s)
 	}
 	n, err := ParseDays(s)
 	if err != nil {
 		return "", err
 	}
 	if n == 0 {
-		return "", fmt.Errorf("%q: at least 1d", s)
+		return "", messages.Errorf("policyval.at_least", s)
 	}
 	return today.AddDate(0, 0, n).Format(DateLayout), nil
 }
@@ -109,18 +108,18 @@ func (p Policy) Validate() error {
 	var errs []error
 	if p.MaxExpiry != "" {
 		if _, err := ParseDays(p.MaxExpiry); err != nil {
-			errs = append(errs, fmt.Errorf("max_expiry: %w", err))
+			errs = append(errs, messages.Errorf("policyval.field", "max_expiry", messages.Of(err)))
 		}
 	}
 	if p.WarnWithin != "" {
 		if _, err := ParseDays(p.WarnWithin); err != nil {
-			errs = append(errs, fmt.Errorf("warn_within: %w", err))
+			errs = append(errs, messages.Errorf("policyval.field", "warn_within", messages.Of(err)))
 		}
 	}
 	for i, req := range p.Require {
 		for _, k := range strings.Split(req, "|") {
 			if !ruleKeys[k] {
-				errs = append(errs, fmt.Errorf("require[%d]: %q is not a rule field (want one of %s, or alternatives joined by |)", i, k, strings.Join(sortedKeys(), ", ")))
+				errs = append(errs, messages.Errorf("policyval.not_field", i, k, strings.Join(sortedKeys(), ", ")))
 			}
 		}
 	}

@@ -10,12 +10,26 @@ import (
 // another language words it with In (through Of or ErrorIn). A parser's
 // note of why a tool's fix was left out is one: the note is kept as a Msg
 // (Finding.FixNoteText) and its details are Errors.
-type Error struct{ Msg Msg }
+type Error struct {
+	Msg Msg
+	// Cause is the error Wrap wrapped (nil for Errorf), for errors.Is and
+	// errors.As.
+	Cause error
+}
 
 // Errorf returns the message key with args as an error.
 func Errorf(key Key, args ...any) error { return &Error{Msg: M(key, args...)} }
 
+// Wrap returns the message key with args and then err (worded by Of) as
+// an error that wraps err, as fmt.Errorf("...: %w") does.
+func Wrap(err error, key Key, args ...any) error {
+	return &Error{Msg: M(key, append(args, Of(err))...), Cause: err}
+}
+
 func (e *Error) Error() string { return e.Msg.In(Default) }
+
+// Unwrap returns the wrapped error (Wrap), or nil.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Of returns err as an argument of a Msg: the message of an *Error (found
 // with errors.As only when err is one itself, so a wrapping error's own

@@ -146,7 +146,10 @@ var LocaleVars = []string{"LC_ALL", "LC_MESSAGES", "LANG"}
 // fr_FR) means Default. cmd/ passes its getenv (only cmd/ reads the
 // environment); nil means no locale.
 func Resolve(flag, config string, getenv func(string) string) (string, error) {
-	for _, c := range []struct{ what, v string }{{"--lang", flag}, {"lang in the config", config}} {
+	for _, c := range []struct {
+		key Key
+		v   string
+	}{{"lang.unknown_flag", flag}, {"lang.unknown_config", config}} {
 		v := strings.TrimSpace(c.v)
 		if v == "" {
 			continue
@@ -154,7 +157,7 @@ func Resolve(flag, config string, getenv func(string) string) (string, error) {
 		if l := FromLocale(v); l != "" {
 			return l, nil
 		}
-		return "", fmt.Errorf("%s: unknown language %q: valid languages are %s", c.what, v, strings.Join(Langs(), ", "))
+		return "", Errorf(c.key, v, strings.Join(Langs(), ", "))
 	}
 	if getenv == nil {
 		return Default, nil

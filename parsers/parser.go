@@ -85,6 +85,10 @@ type Format struct {
 	Detect func(head []byte) int
 	// New builds a parser.
 	New func(opts Options) (Parser, error)
+	// ChecksDuplicateKeys says that the parser refuses a JSON object with
+	// a key written twice itself, as the input guard would (inputguard.go),
+	// with the same words, byte and line: the guard then only drops a BOM.
+	ChecksDuplicateKeys bool
 }
 
 var registry = map[string]*Format{}
@@ -111,6 +115,7 @@ func Register(f Format) {
 		return ParserFunc(func(r io.Reader, emit func(*translator.Finding) error) error {
 			// Every input passes the guard: no BOM, no duplicate JSON key.
 			g := newInputGuard(r, ff.Name, opts.File)
+			g.inactive = ff.ChecksDuplicateKeys
 			err := p.Parse(g, func(x *translator.Finding) error {
 				clampPositions(&x.Location)
 				return emit(x)

@@ -26,6 +26,8 @@ func init() {
 		Description: "SARIF 2.1.0 from any tool (every run; the tool is the run's driver name)",
 		Example:     "trivy config -f sarif k8s",
 		Detect:      detectSARIF,
+		// The tokenizer refuses duplicate keys (sarifTokenOptions).
+		ChecksDuplicateKeys: true,
 		New: func(opts Options) (Parser, error) {
 			return ParserFunc(func(r io.Reader, emit func(*translator.Finding) error) error {
 				return parseSARIF(opts, r, emit)
@@ -98,17 +100,9 @@ type sarifMessage struct {
 }
 
 type sarifResult struct {
-	RuleID    string `json:"ruleId"`
-	RuleIndex *int   `json:"ruleIndex"`
-	Rule      *struct {
-		ID            string `json:"id"`
-		Index         *int   `json:"index"`
-		ToolComponent *struct {
-			Name  string `json:"name"`
-			GUID  string `json:"guid"`
-			Index *int   `json:"index"`
-		} `json:"toolComponent"`
-	} `json:"rule"`
+	RuleID        string             `json:"ruleId"`
+	RuleIndex     *int               `json:"ruleIndex"`
+	Rule          *sarifRuleRef      `json:"rule"`
 	Kind          string             `json:"kind"`
 	Level         string             `json:"level"`
 	BaselineState string             `json:"baselineState"`
@@ -118,17 +112,35 @@ type sarifResult struct {
 	Fixes         []sarifFix         `json:"fixes"`
 }
 
+// sarifRuleRef is a reportingDescriptorReference (§3.52).
+type sarifRuleRef struct {
+	ID            string                 `json:"id"`
+	Index         *int                   `json:"index"`
+	ToolComponent *sarifToolComponentRef `json:"toolComponent"`
+}
+
+// sarifToolComponentRef is a toolComponentReference (§3.54).
+type sarifToolComponentRef struct {
+	Name  string `json:"name"`
+	GUID  string `json:"guid"`
+	Index *int   `json:"index"`
+}
+
 type sarifLocation struct {
-	PhysicalLocation *struct {
-		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
-		Region           *sarifRegion          `json:"region"`
-		ContextRegion    *sarifRegion          `json:"contextRegion"`
-	} `json:"physicalLocation"`
-	LogicalLocations []struct {
-		Name               string `json:"name"`
-		FullyQualifiedName string `json:"fullyQualifiedName"`
-		Kind               string `json:"kind"`
-	} `json:"logicalLocations"`
+	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation"`
+	LogicalLocations []sarifLogicalLocation `json:"logicalLocations"`
+}
+
+type sarifPhysicalLocation struct {
+	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+	Region           *sarifRegion          `json:"region"`
+	ContextRegion    *sarifRegion          `json:"contextRegion"`
+}
+
+type sarifLogicalLocation struct {
+	Name               string `json:"name"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
 }
 
 type sarifArtifactLocation struct {
@@ -185,6 +197,10 @@ type sarifRun struct {
 	// base URIs, the artifacts, the log's version) was seen; they are
 	// turned into findings at the end of the run, in order.
 	pending sarifPending
+	// toolName is sarifToolName of toolNameOf, the driver's name, made
+	// once per run rather than once per result.
+	toolName, toolNameOf string
+	haveToolName         bool
 }
 
 // sarifPending holds a run's waiting results as the bytes the log gives
@@ -585,8 +601,8 @@ func (sr *sarifReader) readRun() (_ *sarifRun, err error) {
 				// decoded once, at the end of the run; mayBeReady
 				// avoids decoding it twice.
 				if run.pending.len() == 0 && sr.mayBeReady(run, b) {
-					res := &sarifResult{}
-					if err := s.unmarshal(b, off, res); err != nil {
+					res, err := s.decodeResult(b, off)
+					if err != nil {
 						return nil, err
 					}
 					if sr.ready(run, res) {
@@ -714,8 +730,8 @@ func (sr *sarifReader) flush(run *sarifRun) error {
 		run.Tool = &sarifTool{}
 	}
 	return run.pending.each(func(b []byte, off int64) error {
-		res := &sarifResult{}
-		if err := sr.s.unmarshal(b, off, res); err != nil {
+		res, err := sr.s.decodeResult(b, off)
+		if err != nil {
 			return err
 		}
 		return sr.result(run, res)
@@ -842,7 +858,7 @@ func sarifMessageText(m *sarifMessage, rule *sarifRule, comp, driver *sarifCompo
 // formatSARIFMessage replaces {n} with args[n] and undoes the {{ and }}
 // escapes (§3.11.5); a placeholder without an argument stays as written.
 func formatSARIFMessage(s string, args []string) string {
-	if !strings.ContainsAny(s, "{}") {
+	if strings.IndexByte(s, '{') < 0 && strings.IndexByte(s, '}') < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -880,7 +896,10 @@ func formatSARIFMessage(s string, args []string) string {
 func (sr *sarifReader) result(run *sarifRun, res *sarifResult) error {
 	opts := sr.opts
 	driver := run.Tool.Driver.Name
-	tool := sarifToolName(opts, driver)
+	if !run.haveToolName || run.toolNameOf != driver {
+		run.toolName, run.toolNameOf, run.haveToolName = sarifToolName(opts, driver), driver, true
+	}
+	tool := run.toolName
 	rule, comp := lookupSARIFRule(run, res)
 	level := sarifLevel(res, rule)
 	if level == "none" || res.Kind == "pass" || res.Kind == "notApplicable" {
@@ -1207,24 +1226,74 @@ func kubeLinterSARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, _ *s
 
 var trivySeverities = map[string]bool{"CRITICAL": true, "HIGH": true, "MEDIUM": true, "LOW": true, "UNKNOWN": true}
 
+// trivyFields are the "Key: value" lines of a trivy message the tweak
+// reads.
+type trivyFields [6]string
+
+var trivyFieldKeys = [...]string{"Message", "Package", "Installed Version", "Fixed Version", "Severity", "Type"}
+
+// trivyMessageFields reads the first value of each of trivyFieldKeys from
+// the lines of msg (one pass, no map: it runs once per result).
+func trivyMessageFields(msg string) trivyFields {
+	var out trivyFields
+	var seen [len(trivyFieldKeys)]bool
+	for rest := msg; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		k, v, ok := strings.Cut(line, ": ")
+		if !ok {
+			continue
+		}
+		i := trivyFieldIndex(k)
+		if i >= 0 && !seen[i] {
+			out[i], seen[i] = strings.TrimSpace(v), true
+		}
+	}
+	return out
+}
+
+// trivyFieldIndex is the index of k in trivyFieldKeys, -1 when it is none.
+func trivyFieldIndex(k string) int {
+	switch k {
+	case "Message":
+		return 0
+	case "Package":
+		return 1
+	case "Installed Version":
+		return 2
+	case "Fixed Version":
+		return 3
+	case "Severity":
+		return 4
+	case "Type":
+		return 5
+	}
+	return -1
+}
+
+// get returns the value of key k, "" when the message has none.
+func (t *trivyFields) get(k string) string {
+	if i := trivyFieldIndex(k); i >= 0 {
+		return t[i]
+	}
+	return ""
+}
+
 // trivySARIFTweak: trivy's message.text is a block of "Key: value" lines
 // (Artifact, Type, Severity, Message, Link); the finding gets the Message
 // line, as in trivy's JSON, or the rule title for secrets (whose block has
 // a masked Match line instead). The tool's own severity (CRITICAL...) is in
 // the block and in the rule's tags.
 func trivySARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, rule *sarifRule) bool {
-	fields := map[string]string{}
-	for _, line := range strings.Split(f.Message, "\n") {
-		if k, v, ok := strings.Cut(line, ": "); ok {
-			if _, seen := fields[k]; !seen {
-				fields[k] = strings.TrimSpace(v)
-			}
-		}
-	}
+	fields := trivyMessageFields(f.Message)
 	switch {
-	case fields["Message"] != "":
-		f.Message = fields["Message"]
-	case fields["Package"] != "" || fields["Installed Version"] != "":
+	case fields.get("Message") != "":
+		f.Message = fields.get("Message")
+	case fields.get("Package") != "" || fields.get("Installed Version") != "":
 		// A vulnerability (trivy pkg/report/sarif.go: "Package: %v\n
 		// Installed Version: %v\nVulnerability %v\nSeverity: %v\nFixed
 		// Version: %v\nLink: ..."): the same message as trivy's JSON
@@ -1233,22 +1302,22 @@ func trivySARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, rule *sar
 		if what == "" {
 			what = f.Code
 		}
-		msg := strings.TrimSpace(fields["Package"] + " " + fields["Installed Version"])
+		msg := strings.TrimSpace(fields.get("Package") + " " + fields.get("Installed Version"))
 		if msg != "" {
 			msg += ": "
 		}
 		msg += what
-		if fv := fields["Fixed Version"]; fv != "" {
+		if fv := fields.get("Fixed Version"); fv != "" {
 			msg += " (fixed in " + fv + ")"
 		}
 		f.Message = msg
-		f.SetExtra("package", fields["Package"])
-		f.SetExtra("installed_version", fields["Installed Version"])
-		f.SetExtra("fixed_version", fields["Fixed Version"])
+		f.SetExtra("package", fields.get("Package"))
+		f.SetExtra("installed_version", fields.get("Installed Version"))
+		f.SetExtra("fixed_version", fields.get("Fixed Version"))
 	case f.Title != "":
 		f.Message = f.Title
 	}
-	if sev := fields["Severity"]; trivySeverities[sev] {
+	if sev := fields.get("Severity"); trivySeverities[sev] {
 		f.ToolSeverity = sev
 	} else if rule != nil {
 		if tags, ok := rule.Properties["tags"].([]any); ok {
@@ -1259,7 +1328,7 @@ func trivySARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, rule *sar
 			}
 		}
 	}
-	f.SetExtra("artifact_type", fields["Type"])
+	f.SetExtra("artifact_type", fields.get("Type"))
 	// trivy's columns are always 1: it reports line ranges only.
 	f.Column, f.EndColumn = 0, 0
 	if rule != nil && rule.Name == "Secret" {

@@ -34,9 +34,14 @@ type JSON struct {
 }
 
 var (
-	_ Reporter = (*JSON)(nil)
-	_ Streamer = (*JSON)(nil)
+	_ Reporter   = (*JSON)(nil)
+	_ Streamer   = (*JSON)(nil)
+	_ JSONBodies = (*JSON)(nil)
 )
+
+// JSONBodies implements JSONBodies: a body set in its JSON form is copied
+// as it is (appendJSONFinding).
+func (j *JSON) JSONBodies() bool { return true }
 
 // NewJSON returns the JSON Lines reporter writing to out.
 func NewJSON(out io.Writer) *JSON { return &JSON{out: out} }

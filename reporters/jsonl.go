@@ -3,9 +3,9 @@ package reporters
 import (
 	"sort"
 	"strconv"
-	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/jsonstr"
 )
 
 // A JSON Lines encoder for one finding, byte for byte what
@@ -18,138 +18,15 @@ import (
 // a field added to jsonFinding must be added here too (the test then fails
 // until it is).
 
-const jsonHex = "0123456789abcdef"
+// appendJSONString appends s as a JSON string (jsonstr.Append).
+func appendJSONString(dst []byte, s string) []byte { return jsonstr.Append(dst, s) }
 
-// jsonSafe[b] is true for the ASCII bytes encoding/json copies unchanged
-// with HTML escaping on (its htmlSafeSet): printable, not `"`, `\`, `<`,
-// `>` or `&`.
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
-	for b := 0x20; b < utf8.RuneSelf; b++ {
-		switch b {
-		case '"', '\\', '<', '>', '&':
-		default:
-			t[b] = true
-		}
-	}
-	return t
-}()
-
-// appendJSONString appends s as a JSON string the way encoding/json does
-// with HTML escaping: `\"` `\\` `\b` `\f` `\n` `\r` `\t`, other control
-// bytes and <, >, & as \u00XX (lower-case hex), each invalid UTF-8 byte as
-// \ufffd, U+2028 and U+2029 as \u2028 and \u2029, everything else as is.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	// next is where the word scan may start again: the bytes of a word it
-	// stopped at go through the byte loop.
-	next := 0
-	for i := 0; i < len(s); {
-		// Runbook bodies are KiBs of mostly plain text: skip it eight
-		// bytes at a time.
-		for i >= next && i+8 <= len(s) {
-			// jsonUnsafe8, inlined (the compiler does not).
-			x := load8(s, i)
-			t := (x - swarLo*0x20) & ^x
-			v := x ^ (swarLo * '"')
-			t |= (v - swarLo) & ^v
-			v = x ^ (swarLo * '\\')
-			t |= (v - swarLo) & ^v
-			v = x ^ (swarLo * '<')
-			t |= (v - swarLo) & ^v
-			v = x ^ (swarLo * '>')
-			t |= (v - swarLo) & ^v
-			v = x ^ (swarLo * '&')
-			t |= (v - swarLo) & ^v
-			if (t|x)&swarHi != 0 {
-				next = i + 8
-				break
-			}
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if jsonSafe[b] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', jsonHex[b>>4], jsonHex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', jsonHex[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-// load8 reads s[i:i+8] as a little-endian word (the compiler merges the
-// loads).
-func load8(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-const (
-	swarLo = 0x0101010101010101
-	swarHi = 0x8080808080808080
+// jsonSafe, jsonUnsafe8 and load8 are jsonstr's (the tests here use them).
+var (
+	jsonSafe    = &jsonstr.Safe
+	jsonUnsafe8 = jsonstr.Unsafe8
+	load8       = jsonstr.Load8
 )
-
-// jsonUnsafe8 reports whether any byte of x is one jsonSafe does not
-// mark: a control byte (< 0x20), a non-ASCII byte, `"`, `\`, `<`, `>` or
-// `&`. The tests are the exact "has a byte less than n" and "has a zero
-// byte" word tricks, so a word without such a byte is never sent to the
-// byte loop and one with it always is.
-func jsonUnsafe8(x uint64) bool {
-	t := (x - swarLo*0x20) & ^x
-	v := x ^ (swarLo * '"')
-	t |= (v - swarLo) & ^v
-	v = x ^ (swarLo * '\\')
-	t |= (v - swarLo) & ^v
-	v = x ^ (swarLo * '<')
-	t |= (v - swarLo) & ^v
-	v = x ^ (swarLo * '>')
-	t |= (v - swarLo) & ^v
-	v = x ^ (swarLo * '&')
-	t |= (v - swarLo) & ^v
-	return (t|x)&swarHi != 0
-}
 
 // appendJSONKey appends `,"key":` (without the comma for the first key).
 func appendJSONKey(dst []byte, key string, first bool) []byte {
@@ -210,7 +87,11 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 		dst = append(dst, `,"title":`...)
 		dst = appendJSONString(dst, rb.Title)
 		dst = append(dst, `,"body":`...)
-		dst = appendJSONString(dst, rb.Body)
+		if enc := rb.BodyJSON(); enc != "" {
+			dst = append(dst, enc...) // rendered as JSON (runbooks.Catalog.JSONStage)
+		} else {
+			dst = appendJSONString(dst, rb.Body)
+		}
 		if len(rb.Links) > 0 {
 			dst = appendJSONKey(dst, "links", false)
 			dst = appendJSONStrings(dst, rb.Links)

@@ -397,7 +397,7 @@ func (m *Markdown) render(st *mdState, run *translator.Run) string {
 	// Sections get shares of the budget in priority order, so that a long
 	// table or ignore list cannot starve the runbooks; what a section leaves
 	// unused goes to the runbook details, which get the rest.
-	notes, notesShown := listSection(budget/8, messages.T(l, "md.notes"), noteItems(run.Notes), len(run.Notes), messages.Get(l, "md.more_notes"))
+	notes, notesShown := listSection(budget/8, messages.T(l, "md.notes"), noteItems(l, run.Notes), len(run.Notes), messages.Get(l, "md.more_notes"))
 	ign, ignShown := ignoredSection(l, budget/8, st.ignored.sorted(), st.nIgn, st.expired.sorted(), st.nExp)
 	groups := st.finish()
 	table := tableSection(l, budget/5, groups)
@@ -422,7 +422,7 @@ func (m *Markdown) render(st *mdState, run *translator.Run) string {
 	out += notice + footer
 	if len(out) > max {
 		// Only reachable when MaxBytes is smaller than the header itself.
-		out = markdown.Truncate(out, max, "\n\n"+truncationNotice(l, st.total, st.total, len(run.Notes), max))
+		out = markdown.Cut(out, max, "\n\n"+truncationNotice(l, st.total, st.total, len(run.Notes), max))
 	}
 	return out
 }
@@ -454,10 +454,10 @@ func listSection(limit int, head string, items []string, total int, more string)
 	return b.String(), n
 }
 
-func noteItems(notes []string) []string {
+func noteItems(l string, notes []string) []string {
 	out := make([]string, len(notes))
 	for i, n := range notes {
-		out[i] = "- " + esc(truncate(n, mdMaxMessageBytes)) + "\n"
+		out[i] = "- " + esc(truncateIn(l, n, mdMaxMessageBytes)) + "\n"
 	}
 	return out
 }
@@ -620,7 +620,7 @@ func (m *Markdown) details(l string, b *mdBuf, g *mdGroup) int {
 	if g.rb != nil {
 		if g.rb.Error != "" {
 			body = messages.T(l, "md.template_failed", esc(oneLine(g.rb.Error))) +
-				esc(truncate(g.rb.Body, mdMaxMessageBytes)) + "\n\n"
+				esc(truncateIn(l, g.rb.Body, mdMaxMessageBytes)) + "\n\n"
 		} else if s := strings.TrimSpace(g.rb.Body); s != "" {
 			body = s + "\n\n"
 		}
@@ -675,7 +675,7 @@ func (m *Markdown) details(l string, b *mdBuf, g *mdGroup) int {
 func findingItem(l string, f *translator.Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "- **%s** %s %s: %s", messages.Severity(l, jsonSeverity(f.Severity)), mdLocation(l, f),
-		toolCodeMD(f), esc(truncate(f.Message, mdMaxMessageBytes)))
+		toolCodeMD(f), esc(truncateIn(l, f.Message, mdMaxMessageBytes)))
 	if f.Resource != "" {
 		b.WriteString(messages.T(l, "md.resource", code(f.Resource)))
 	}
@@ -710,7 +710,7 @@ func ignoredItem(l string, f *translator.Finding) string {
 		src += " ⏳ **" + messages.Expiry(l, d) + "**"
 	}
 	return messages.T(l, "md.ignored_item", mdLocation(l, f), toolCodeMD(f),
-		esc(truncate(f.Message, mdMaxMessageBytes)), reason, exp, src)
+		esc(truncateIn(l, f.Message, mdMaxMessageBytes)), reason, exp, src)
 }
 
 func expiredItem(l string, f *translator.Finding) string {

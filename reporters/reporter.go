@@ -37,6 +37,14 @@ type LazyBodies interface {
 	LazyBodies() bool
 }
 
+// JSONBodies is implemented by a reporter that writes runbook bodies only
+// as JSON strings and reads Runbook.BodyJSON when it is set: when every
+// reporter of a run does, each body is rendered straight into its JSON form
+// (runbooks.Catalog.JSONStage) and Runbook.Body stays empty.
+type JSONBodies interface {
+	JSONBodies() bool
+}
+
 // Options are what local reporters need.
 type Options struct {
 	// Out is where the report goes.

@@ -169,7 +169,7 @@ func (t *Text) end(run *translator.Run) error {
 	if len(run.Notes) > 0 {
 		fmt.Fprintf(w, "\n%s\n", t.paint(ansiBold, messages.T(l, "text.notes")))
 		for _, n := range run.Notes {
-			t.lines("  - ", "    ", truncate(terminal(n), maxMessageBytes), "")
+			t.lines("  - ", "    ", truncateIn(t.lang(), terminal(n), maxMessageBytes), "")
 		}
 	}
 	if t.outside > 0 {
@@ -195,7 +195,7 @@ func (t *Text) finding(f *translator.Finding) {
 	l := t.lang()
 	lb := t.label()
 	t.writeHead(lb.severity(t, f.Severity), f) // "  %-8s %s  %s\n": severity, location, tool and code
-	t.lines(indent, indent, truncate(terminalFast(f.Message), maxMessageBytes), "")
+	t.lines(indent, indent, truncateIn(t.lang(), terminalFast(f.Message), maxMessageBytes), "")
 	if f.Resource != "" {
 		t.lines(lb.resource, indent+"  ", terminalFast(f.Resource), ansiDim)
 	}
@@ -238,7 +238,7 @@ func (t *Text) runbook(f *translator.Finding) {
 
 func (t *Text) ignoredFinding(f *translator.Finding) {
 	fmt.Fprintf(t.w, "  %s  %s\n", terminal(location(t.lang(), f)), terminal(toolCode(f)))
-	t.lines(indent, indent, truncate(terminal(f.Message), maxMessageBytes), "")
+	t.lines(indent, indent, truncateIn(t.lang(), terminal(f.Message), maxMessageBytes), "")
 	s := f.Suppressed
 	l := t.lang()
 	why := messages.T(l, "text.reason", terminal(oneLine(s.Reason)))

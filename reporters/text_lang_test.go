@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/cells"
@@ -62,6 +63,35 @@ func TestTextJapaneseColumns(t *testing.T) {
 		}
 		if lang == "ja" && !strings.Contains(out.String(), "  重大     a.yaml:1  trivy KSV-1\n") {
 			t.Errorf("ja report:\n%s", out.String())
+		}
+	}
+}
+
+// TestJapaneseTruncationMark: a message over the per-item bound is cut at
+// a character with the mark in the run's language, in the local report
+// (batch and streamed) and in the Markdown report.
+func TestJapaneseTruncationMark(t *testing.T) {
+	msg := strings.Repeat("コンテナが特権モードで動いています。", 200) // 10,800 bytes
+	for _, lang := range []string{"en", "ja"} {
+		fs := translator.Findings{{Tool: "trivy", Code: "KSV-0017", Severity: translator.SeverityError, Message: msg,
+			Location: translator.Location{Path: "a.yaml", Line: 1}}}
+		run := &translator.Run{Findings: fs, FailLevel: translator.SeverityError, Lang: lang}
+		want, other := "… (省略)", "(truncated)"
+		if lang == "en" {
+			want, other = other, want
+		}
+		var txt bytes.Buffer
+		if err := NewText(Options{Out: &txt}).Report(context.Background(), run); err != nil {
+			t.Fatal(err)
+		}
+		md := (&Markdown{}).Render(run)
+		for name, out := range map[string]string{"local": txt.String(), "markdown": md} {
+			if !strings.Contains(out, want) || strings.Contains(out, other) {
+				t.Errorf("%s %s: mark %q not there (or %q is):\n%.300s", lang, name, want, other, out)
+			}
+			if !utf8.ValidString(out) {
+				t.Errorf("%s %s: invalid UTF-8", lang, name)
+			}
 		}
 	}
 }

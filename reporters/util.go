@@ -89,12 +89,17 @@ func unsafeRune(r rune) bool {
 // oneLine collapses whitespace runs (newlines included) into single spaces.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// truncate bounds s to max bytes at a rune boundary, marking the cut.
-func truncate(s string, max int) string {
+// truncate bounds s to max bytes at a rune boundary, marking the cut in
+// English (SARIF, a machine format, keeps its words English).
+func truncate(s string, max int) string { return truncateIn(messages.Default, s, max) }
+
+// truncateIn is truncate with the mark in lang: a report for people cuts
+// plain text (a message, a note) that it escapes afterwards.
+func truncateIn(lang, s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
-	return markdown.Truncate(s, max, "… (truncated)")
+	return markdown.Truncate(s, max, messages.T(lang, "report.truncated"))
 }
 
 // shorten bounds s to max runes, for one-line descriptions.

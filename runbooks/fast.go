@@ -9,6 +9,7 @@ import (
 	"text/template/parse"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/jsonstr"
 	"github.com/runbook-translator/runbook-translator/markdown"
 )
 
@@ -256,8 +257,9 @@ const (
 )
 
 type fstep struct {
-	op          stepOp
-	text        string
+	op stepOp
+	// text is the literal of an opText step, with its JSON form.
+	text        lit
 	pipe        *fpipe
 	list, else_ []fstep
 	// code is the argument of an action that is only {{code X}}, written
@@ -302,7 +304,7 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 	for _, n := range l.Nodes {
 		switch x := n.(type) {
 		case *parse.TextNode:
-			out = append(out, fstep{op: opText, text: string(x.Text)})
+			out = append(out, fstep{op: opText, text: newLit(string(x.Text))})
 		case *parse.CommentNode:
 		case *parse.ActionNode:
 			p, ok := compilePipe(x.Pipe, root)
@@ -505,8 +507,10 @@ func compileRef(idents []string) (fref, bool) {
 type fctx struct {
 	f    *translator.Finding
 	caps map[string]string
-	b    *budget
-	w    *limitWriter
+	// b is held by value: a pointer would put every execution's budget on
+	// the heap (run leaks what c points to).
+	b budget
+	w *limitWriter
 	// esc caches the escaped text of the plain fields read so far.
 	esc  [fLine]string
 	have uint16
@@ -575,7 +579,7 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 		s := &steps[i]
 		switch s.op {
 		case opText:
-			if err := c.w.writeString(s.text); err != nil {
+			if err := c.w.writeLit(&s.text); err != nil {
 				return err
 			}
 		case opAction:
@@ -608,7 +612,10 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 			case vText, vString:
 				out = v.s
 			case vInt:
-				out = strconv.Itoa(v.i)
+				if err := c.w.writeInt(v.i); err != nil {
+					return err
+				}
+				continue
 			case vBool:
 				out = strconv.FormatBool(v.b)
 			default:
@@ -716,7 +723,7 @@ func (c *fctx) call(name string, args []fval) (fval, error) {
 			return fval{}, errSlow
 		}
 	}
-	b := c.b
+	b := &c.b
 	str := func(s string, err error) (fval, error) {
 		if err != nil {
 			return fval{}, errSlow
@@ -899,13 +906,44 @@ func (c *fctx) writeIgnoreExample() error {
 		c.b.err = errRenderBytes
 		return errSlow
 	}
-	for _, p := range parts[:k] {
+	if w := c.w; w.json && w.raw+n <= w.max {
+		// Straight into the JSON form: the head and the tail are escaped
+		// once, the values are printable ASCII (ignoreExampleParts), most
+		// of them plain.
+		w.enc = append(w.enc, ignoreHeadLit.enc...)
+		for _, p := range parts[1 : k-2] {
+			switch {
+			case p == "\n":
+				w.enc = append(w.enc, '\\', 'n')
+			case jsonPlain(p):
+				w.enc = append(w.enc, p...)
+			default:
+				w.enc, _ = jsonstr.AppendValid(w.enc, p)
+			}
+		}
+		w.enc = append(w.enc, ignoreTailLit.enc...)
+		w.enc = append(w.enc, parts[k-1]...)
+		w.raw += n
+		w.nl = 0
+		return nil
+	}
+	// The head and the tail are the same in every example: their JSON
+	// forms are made once.
+	if err := c.w.writeLit(&ignoreHeadLit); err != nil {
+		return err
+	}
+	for _, p := range parts[1 : k-2] {
 		if err := c.w.writeString(p); err != nil {
 			return err
 		}
 	}
-	return nil
+	if err := c.w.writeLit(&ignoreTailLit); err != nil {
+		return err
+	}
+	return c.w.writeString(parts[k-1])
 }
+
+var ignoreHeadLit, ignoreTailLit = newLit(ignoreExampleHead), newLit(ignoreExampleTail)
 
 // writeCode writes markdown.Code(s) into the body, spending for it what
 // the code function's result would (budgetFuncs). Text that needs
@@ -970,6 +1008,8 @@ func (c *fctx) writeCode(s string) error {
 
 // execFast runs ft on f into w within b.
 func execFast(ft *fastTmpl, w *limitWriter, f *translator.Finding, caps map[string]string, b *budget) error {
-	c := fctx{f: f, caps: caps, b: b, w: w}
-	return c.run(ft.steps, fval{k: vData})
+	c := fctx{f: f, caps: caps, b: *b, w: w}
+	err := c.run(ft.steps, fval{k: vData})
+	*b = c.b
+	return err
 }

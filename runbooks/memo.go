@@ -39,6 +39,8 @@ var memoEnabled = true
 type memoKey struct {
 	ce  *centry
 	key string
+	// json: the body is kept in its JSON form (renderAs).
+	json bool
 }
 
 var bodyMemo struct {

@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/jsonstr"
 	"github.com/runbook-translator/runbook-translator/markdown"
 )
 
@@ -362,6 +364,10 @@ func ignoreExample(d *Data) (string, error) {
 	return ignoreExampleOf(d.Raw.Tool, d.Raw.Code, d.Raw.Path, d.Raw.Resource), nil
 }
 
+// ignoreExampleHead is the start of a plain ignore example
+// (ignoreExampleParts).
+const ignoreExampleHead = "```yaml\n# .runbook-translator.yaml\nignore:\n"
+
 // ignoreExampleTail is the end of every ignore example: the placeholders
 // the reader fills in, as yamlScalar writes them.
 var ignoreExampleTail = "    reason: " + yamlScalar("why this is acceptable here") + "\n" +
@@ -451,7 +457,7 @@ func ignoreExampleParts(tool, code, path, resource string, parts *[ignoreParts]s
 		k++
 		n += len(s)
 	}
-	put("```yaml\n# .runbook-translator.yaml\nignore:\n")
+	put(ignoreExampleHead)
 	first := true
 	for i, key := range [...]string{"tool", "code", "path", "resource"} {
 		if vals[i] == "" {
@@ -548,20 +554,55 @@ var errBodyFull = errors.New("runbook body exceeded its cap")
 
 // limitWriter keeps at most max bytes; the write that passes max marks
 // over and fails with errBodyFull, which aborts the execution.
+//
+// In JSON mode (json) the body goes straight into its JSON form: enc holds
+// the opening quote and the escaped bytes (jsonstr), raw counts the body's own bytes
+// (the cap counts those) and nl the newlines it ends with. What the escaped
+// form cannot follow exactly (a piece that is not valid UTF-8, a write
+// past the cap, text/template's writes) turns the writer into plain mode:
+// enc is decoded into buf and the body goes on there (toPlain).
 type limitWriter struct {
 	buf  strings.Builder
 	max  int
 	over bool
+
+	json, wantJSON bool
+	enc            []byte
+	raw, nl        int
 }
 
 // reset empties w for another execution.
 func (w *limitWriter) reset() {
 	w.buf.Reset()
 	w.over = false
+	w.json, w.enc, w.raw, w.nl = w.wantJSON, w.enc[:0], 0, 0
+	if w.json {
+		w.enc = append(w.enc, '"') // the body's JSON string opens
+	}
 }
 
 // writeString is Write for a string, without the conversion.
 func (w *limitWriter) writeString(s string) error {
+	if w.json {
+		if len(s) <= 16 && w.raw+len(s) <= w.max && jsonPlain(s) {
+			// Most pieces are short and plain (the keys and values of an
+			// ignore example, a code span's fences, a line number).
+			if s != "" {
+				w.enc = append(w.enc, s...)
+				w.raw += len(s)
+				w.nl = 0
+			}
+			return nil
+		}
+		if w.raw+len(s) <= w.max {
+			if enc, ok := jsonstr.AppendValid(w.enc, s); ok {
+				w.enc = enc
+				w.wrote(s, trailingNewlines(s))
+				return nil
+			}
+		}
+		w.toPlain()
+	}
 	if room := w.max - w.buf.Len(); len(s) > room {
 		w.over = true
 		if room < 0 {
@@ -574,7 +615,105 @@ func (w *limitWriter) writeString(s string) error {
 	return nil
 }
 
+// writeInt writes strconv.Itoa(i) without making the string.
+func (w *limitWriter) writeInt(i int) error {
+	var buf [24]byte
+	d := strconv.AppendInt(buf[:0], int64(i), 10)
+	if w.json && w.raw+len(d) <= w.max {
+		w.enc = append(w.enc, d...)
+		w.raw += len(d)
+		w.nl = 0
+		return nil
+	}
+	return w.writeString(string(d))
+}
+
+// jsonPlain reports whether s is written unchanged in a JSON string:
+// only bytes jsonstr.Safe marks, so no newline either.
+func jsonPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || !jsonstr.Safe[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// writeLit writes a template's literal text: in JSON mode its escaped
+// form, made once when the template was compiled, is copied.
+func (w *limitWriter) writeLit(l *lit) error {
+	if w.json && l.ok && w.raw+len(l.s) <= w.max {
+		w.enc = append(w.enc, l.enc...)
+		w.wrote(l.s, l.nl)
+		return nil
+	}
+	return w.writeString(l.s)
+}
+
+// wrote accounts for s, ending in nl newlines, written in JSON mode.
+func (w *limitWriter) wrote(s string, nl int) {
+	w.raw += len(s)
+	if nl == len(s) {
+		w.nl += nl
+	} else {
+		w.nl = nl
+	}
+}
+
+func trailingNewlines(s string) int {
+	n := 0
+	for n < len(s) && s[len(s)-1-n] == '\n' {
+		n++
+	}
+	return n
+}
+
+// toPlain leaves JSON mode: the body written so far, decoded, goes to
+// buf. Every piece in enc was valid UTF-8, so decoding gives it back
+// exactly.
+func (w *limitWriter) toPlain() {
+	w.json = false
+	w.buf.Reset()
+	w.buf.Grow(w.raw)
+	e := w.enc[1:] // after the opening quote
+	for i := 0; i < len(e); i++ {
+		c := e[i]
+		if c != '\\' || i+1 >= len(e) {
+			w.buf.WriteByte(c)
+			continue
+		}
+		i++
+		switch e[i] {
+		case 'b':
+			w.buf.WriteByte('\b')
+		case 'f':
+			w.buf.WriteByte('\f')
+		case 'n':
+			w.buf.WriteByte('\n')
+		case 'r':
+			w.buf.WriteByte('\r')
+		case 't':
+			w.buf.WriteByte('\t')
+		case 'u':
+			if i+4 < len(e) {
+				if r, err := strconv.ParseUint(string(e[i+1:i+5]), 16, 32); err == nil {
+					w.buf.WriteRune(rune(r))
+					i += 4
+					continue
+				}
+			}
+			w.buf.WriteByte('u')
+		default: // " and \
+			w.buf.WriteByte(e[i])
+		}
+	}
+	w.enc = w.enc[:0]
+}
+
 func (w *limitWriter) Write(p []byte) (int, error) {
+	if w.json {
+		w.toPlain()
+	}
 	if room := w.max - w.buf.Len(); len(p) > room {
 		w.over = true
 		if room < 0 {
@@ -585,6 +724,19 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 	}
 	w.buf.Write(p)
 	return len(p), nil
+}
+
+// lit is a literal text of a template, with its JSON form.
+type lit struct {
+	s   string
+	enc string // jsonstr.AppendValid(s), when ok
+	ok  bool   // s is valid UTF-8
+	nl  int    // trailing newlines of s
+}
+
+func newLit(s string) lit {
+	enc, ok := jsonstr.AppendValid(nil, s)
+	return lit{s: s, enc: string(enc), ok: ok, nl: trailingNewlines(s)}
 }
 
 // Render matches f and renders its entry (or the fallback). It never
@@ -602,6 +754,17 @@ func (c *Catalog) Render(f *translator.Finding) *translator.Runbook {
 }
 
 func render(ce *centry, f *translator.Finding, caps map[string]string) *translator.Runbook {
+	return renderAs(ce, f, caps, false)
+}
+
+// jsonWriters are the writers of JSON-mode renders: their buffers are
+// reused, each render allocates only its body.
+var jsonWriters = sync.Pool{New: func() any { return &limitWriter{max: MaxBodyBytes + 1, json: true, wantJSON: true} }}
+
+// renderAs is render; with asJSON the body is set in its JSON form only
+// (translator.Runbook.SetBodyJSON), the bytes jsonstr.Append would write
+// for the body render gives (TestJSONBodiesMatchRender).
+func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON bool) *translator.Runbook {
 	if ce == nil {
 		ce = fallback
 	}
@@ -615,17 +778,52 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 	key, memo := memoKeyOf(ce, f, caps)
 	if memo {
 		ce.memo.lookups.Add(1)
-		if body, ok := memoGet(memoKey{ce, key}); ok {
+		if body, ok := memoGet(memoKey{ce, key, asJSON}); ok {
 			ce.memo.hits.Add(1)
-			rb.Body = body
+			if asJSON {
+				rb.SetBodyJSON(body)
+			} else {
+				rb.Body = body
+			}
 			return rb
 		}
 	}
-	w := &limitWriter{max: MaxBodyBytes + 1}
-	w.buf.Grow(ce.bodyHint())
+	var w *limitWriter
+	if asJSON {
+		w = jsonWriters.Get().(*limitWriter)
+		defer jsonWriters.Put(w)
+		if n := ce.bodyHint() + ce.bodyHint()/8 + 2; cap(w.enc) < n {
+			w.enc = make([]byte, 0, n)
+		}
+		w.reset()
+	} else {
+		w = &limitWriter{max: MaxBodyBytes + 1}
+		w.buf.Grow(ce.bodyHint())
+	}
 	if err := ce.exec(w, f, caps); err != nil && !errors.Is(err, errBodyFull) {
 		rb.Error = fmt.Sprintf("render runbook %s (%s): %v", ce.ID, ce.Source, err)
 		rb.Body = brokenBody(ce, f, err)
+		if asJSON {
+			rb.SetBodyJSON(string(jsonstr.Append(nil, rb.Body)))
+		}
+		return rb
+	}
+	if w.json {
+		// Still in JSON mode: the body was written whole and valid, under
+		// the cap. Its trailing newlines are the last 2*nl bytes (\n each).
+		enc := w.enc
+		if w.nl >= 2 {
+			enc = enc[:len(enc)-2*(w.nl-1)]
+		}
+		ce.run.hint.Store(int64(w.raw))
+		// The runbook takes the writer's buffer, the writer a free one.
+		bp := translator.BodyBuffer()
+		*bp, w.enc = append(enc, '"'), (*bp)[:0]
+		rb.SetBodyJSONBuffer(bp)
+		if memo {
+			// The buffer goes back to its pool once the body is written.
+			memoPut(memoKey{ce, key, asJSON}, string(*bp))
+		}
 		return rb
 	}
 	body := w.buf.String()
@@ -635,11 +833,16 @@ func render(ce *centry, f *translator.Finding, caps map[string]string) *translat
 		body = strings.TrimRight(body, "\n") + "\n"
 	}
 	if w.over {
-		body = closeFences(markdown.Truncate(body, MaxBodyBytes-len(truncNotice)-16, "")) + truncNotice
+		body = markdown.Cut(body, MaxBodyBytes-len(truncNotice)-16, "") + truncNotice
 	}
-	rb.Body = body
+	if asJSON {
+		body = string(jsonstr.Append(nil, body))
+		rb.SetBodyJSON(body)
+	} else {
+		rb.Body = body
+	}
 	if memo {
-		memoPut(memoKey{ce, key}, body)
+		memoPut(memoKey{ce, key, asJSON}, body)
 	}
 	return rb
 }
@@ -656,36 +859,6 @@ func brokenBody(ce *centry, f *translator.Finding, err error) string {
 	return b.String()
 }
 
-// closeFences closes a fenced code block left open by truncation, so the
-// notice and whatever a reporter writes after the body stay outside it.
-func closeFences(s string) string {
-	open := ""
-	for _, line := range strings.Split(s, "\n") {
-		t := strings.TrimLeft(line, " ")
-		if len(line)-len(t) > 3 || t == "" || (t[0] != '`' && t[0] != '~') {
-			continue
-		}
-		run := len(t) - len(strings.TrimLeft(t, t[:1]))
-		if run < 3 {
-			continue
-		}
-		fence := t[:run]
-		switch {
-		case open == "":
-			open = fence
-		case fence[0] == open[0] && len(fence) >= len(open) && strings.TrimSpace(t[run:]) == "":
-			open = ""
-		}
-	}
-	if open == "" {
-		return s
-	}
-	if !strings.HasSuffix(s, "\n") {
-		s += "\n"
-	}
-	return s + open + "\n"
-}
-
 // Stage returns the "runbooks" pipeline stage: it applies each finding's
 // entry severity override (keeping ToolSeverity) and attaches the rendered
 // runbook to f.Runbook.
@@ -696,14 +869,27 @@ func (c *Catalog) Stage() translator.Mapper {
 	}}
 }
 
+// JSONStage is Stage for a run whose every reporter writes bodies only as
+// JSON (reporters.JSONBodies): each body is rendered straight into its
+// JSON form (translator.Runbook.SetBodyJSON), which the reporter copies,
+// instead of a body the reporter escapes byte by byte again.
+func (c *Catalog) JSONStage() translator.Mapper {
+	return translator.MapStage{StageName: "runbooks", Fn: func(_ context.Context, f *translator.Finding) error {
+		c.apply(f, true)
+		return nil
+	}}
+}
+
 // Apply does to one finding what Stage does: severity override, then
 // f.Runbook.
-func (c *Catalog) Apply(f *translator.Finding) {
+func (c *Catalog) Apply(f *translator.Finding) { c.apply(f, false) }
+
+func (c *Catalog) apply(f *translator.Finding, asJSON bool) {
 	ce, caps, level := c.match(f, true)
 	if ce != nil && ce.sev != translator.SeverityUnknown {
 		f.Severity = ce.sev
 	}
-	f.Runbook = render(c.orFallback(ce), f, caps)
+	f.Runbook = renderAs(c.orFallback(ce), f, caps, asJSON)
 	f.Runbook.Generic = ce == nil || level == LevelDefault
 }
 

@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/runbook-translator/runbook-translator/ignore"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // DefaultConfigFile is read from the working directory when -c is not given.
@@ -186,7 +187,7 @@ func loadConfig(ctx context.Context, explicit, dir string, t *trust) (*Config, e
 		return nil, usageError("config %s: %w", cfg.path, errors.Join(append(errs, located...)...))
 	}
 	if len(located) > 0 {
-		return nil, usageError("config: %w", errors.Join(located...))
+		return nil, &ExitError{Code: ExitUsage, Err: messages.Errorf("config.prefix", lines(located))}
 	}
 	return cfg, nil
 }
@@ -206,11 +207,31 @@ func (c *Config) at(line int, key string, err error) []error {
 	if line > 0 {
 		pos = fmt.Sprintf("%s:%d", c.path, line)
 	}
+	parts := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		parts = j.Unwrap()
+	}
 	var out []error
-	for _, msg := range strings.Split(err.Error(), "\n") {
-		out = append(out, fmt.Errorf("%s: %s: %s", pos, key, msg))
+	for _, part := range parts {
+		for _, msg := range strings.Split(part.Error(), "\n") {
+			if msg == part.Error() {
+				// One line: worded by the table when it is a table error.
+				out = append(out, messages.Errorf("config.at", pos, key, messages.Of(part)))
+				continue
+			}
+			out = append(out, fmt.Errorf("%s: %s: %s", pos, key, msg))
+		}
 	}
 	return out
+}
+
+// lines is errs one per line, as errors.Join prints them, each worded by
+// the table when it is a table error.
+func lines(errs []error) messages.Msg {
+	if len(errs) == 1 {
+		return messages.M("err.text", messages.Of(errs[0]))
+	}
+	return messages.M("config.lines", messages.Of(errs[0]), lines(errs[1:]))
 }
 
 // checkIgnorePolicy checks every ignore rule against the ignore_policy on
@@ -224,7 +245,7 @@ func (c *Config) checkIgnorePolicy(now time.Time) error {
 		}
 	}
 	if len(errs) > 0 {
-		return usageError("config: ignore rules break the ignore_policy:\n%w", errors.Join(errs...))
+		return &ExitError{Code: ExitUsage, Err: messages.Errorf("config.break_rule", lines(errs))}
 	}
 	return nil
 }

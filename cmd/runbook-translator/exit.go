@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // Exit codes, documented in the README ("Exit codes").
@@ -29,6 +31,19 @@ const (
 type ExitError struct {
 	Code int
 	Err  error
+	// Lang is the language Main prints Err in ("": English): an Err
+	// worded by the message table (messages.Error) is worded in it.
+	Lang string
+}
+
+// inLang sets the language of err's message when err is an *ExitError
+// that has none.
+func inLang(err error, lang string) error {
+	var ee *ExitError
+	if errors.As(err, &ee) && ee.Lang == "" {
+		ee.Lang = lang
+	}
+	return err
 }
 
 func (e *ExitError) Error() string {
@@ -99,7 +114,7 @@ func Main(args []string, in io.Reader, out, errOut io.Writer, getenv func(string
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintf(errOut, "runbook-translator: %v\n", ee.Err)
+			fmt.Fprintf(errOut, "runbook-translator: %s\n", messages.ErrorIn(ee.Err, messages.Choose(ee.Lang)))
 		}
 		return ee.Code
 	}

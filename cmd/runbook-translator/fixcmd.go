@@ -97,6 +97,7 @@ be written.`,
 	fl.StringArrayVar(&opts.Tools, "tool", nil, "apply only fixes of findings of this `tool` (repeatable)")
 	fl.StringArrayVar(&opts.Paths, "path", nil, "apply only fixes of findings in files matching this `glob` (** allowed; repeatable)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the diff, change no file")
+	fl.StringVar(&ro.Lang, "lang", "", "language of the messages on stderr and of the fixes' descriptions in the diff (en, ja); default: config lang, then LC_ALL, LC_MESSAGES, LANG")
 	return c
 }
 
@@ -192,7 +193,7 @@ func prepareFixes(ctx context.Context, opts *FixOptions) (*fixSession, error) {
 	o.trust = tr
 	cfg, err := loadConfig(ctx, o.ConfigPath, wd, tr)
 	if err != nil {
-		return fail(err)
+		return fail(inLang(err, o.logLang(nil)))
 	}
 	o.applyConfig(cfg)
 	var codeRE *regexp.Regexp
@@ -216,7 +217,9 @@ func prepareFixes(ctx context.Context, opts *FixOptions) (*fixSession, error) {
 	if err != nil {
 		return fail(&ExitError{Code: ExitUsage, Err: err})
 	}
-	sess.lang = messages.Choose(o.Lang, cfg.Lang, o.Getenv("LC_ALL"), o.Getenv("LANG"))
+	if sess.lang, err = messages.Resolve(o.Lang, cfg.Lang, o.Getenv); err != nil {
+		return fail(&ExitError{Code: ExitUsage, Err: err})
+	}
 	catalog, _ = catalog.WithLang(sess.lang)
 	sess.catalog = catalog
 

@@ -41,7 +41,7 @@ func TestFixDryRunPrintsTheDiffAndWritesNothing(t *testing.T) {
 			t.Errorf("diff lacks %q", want)
 		}
 	}
-	if !strings.Contains(errOut, "would apply 24 of 24 fixes to 4 files") {
+	if !strings.Contains(errOut, "would apply 29 of 29 fixes to 4 files") {
 		t.Errorf("stderr: %s", errOut)
 	}
 	if readFile(t, filepath.Join(dir, "k8s/node-agent.yaml")) != before {

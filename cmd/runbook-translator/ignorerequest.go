@@ -89,6 +89,16 @@ Exit 0 when handled (a refusal included); 2 for a usage error or an event that i
 	return c
 }
 
+// logLang is the language of the job log before the run knows the
+// replies': --lang, then the locale (the base's config is read later).
+func (o *IgnoreRequestOptions) logLang() string {
+	l, err := messages.Resolve(o.Lang, "", o.Getenv)
+	if err != nil {
+		return messages.Default
+	}
+	return l
+}
+
 // checkConfigPath refuses a config path outside the repository: it names a
 // file of the base branch through the API.
 func checkConfigPath(p string) error {
@@ -131,7 +141,7 @@ func ignoreRequestRun(o *IgnoreRequestOptions) error {
 	}
 	f, err := exception.For(name, fo, event)
 	if errors.Is(err, exception.ErrNotCommand) {
-		fmt.Fprintln(o.IO.ErrOut, "runbook-translator: ignore request: the event carries no new comment: nothing to do")
+		fmt.Fprintln(o.IO.ErrOut, "runbook-translator: "+messages.T(o.logLang(), "excerr.no_comment"))
 		return nil
 	}
 	if err != nil {
@@ -142,7 +152,11 @@ func ignoreRequestRun(o *IgnoreRequestOptions) error {
 		Lang: o.Lang, Getenv: o.Getenv,
 	})
 	if err != nil {
-		return &ExitError{Code: ExitReporter, Err: fmt.Errorf("ignore request: %w", err)}
+		lang := res.Lang
+		if lang == "" {
+			lang = o.logLang()
+		}
+		return &ExitError{Code: ExitReporter, Err: messages.Wrap(err, "excerr.prefix"), Lang: lang}
 	}
 	switch res.Outcome {
 	case exception.Opened:

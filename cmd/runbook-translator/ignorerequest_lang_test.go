@@ -105,7 +105,7 @@ func TestIgnoreRequestLangPrecedence(t *testing.T) {
 	// locale's language, and nothing is written.
 	g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": "lang: jp\n" + baseConfig})
 	if code, _, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted risk"); code != 0 ||
-		!strings.Contains(g.lastReply(), "ツールが対応していない言語") || !strings.Contains(g.lastReply(), `unknown language "jp"`) {
+		!strings.Contains(g.lastReply(), "ツールが対応していない言語") || !strings.Contains(g.lastReply(), `設定ファイルの lang: "jp" は対応していない言語です`) {
 		t.Fatalf("lang: jp: exit %d, reply %q: %s", code, g.lastReply(), stderr)
 	}
 	g.nothingWritten()

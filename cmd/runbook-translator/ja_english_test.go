@@ -385,20 +385,31 @@ func TestJapaneseRunsHaveNoEnglish(t *testing.T) {
 			found.check(what, out, k)
 			found.check(r.name+" stderr", stderr, k)
 		}
-		// fix --dry-run prints the diff it would apply.
-		// fix has no --lang: the locale says Japanese.
-		jaLocale := func(k string) string {
-			if k == "LANG" {
-				return "ja_JP.UTF-8"
+		// fix --dry-run prints the diff it would apply: Japanese by the
+		// locale, and by --lang ja over an English locale.
+		locale := func(lang string) env {
+			return func(k string) string {
+				if k == "LANG" {
+					return lang
+				}
+				return ""
 			}
-			return ""
 		}
-		code, out, stderr := runEnv(t, jaLocale, append([]string{"fix", "--dry-run", "--base-dir", r.dir}, r.args...)...)
-		if code != ExitOK && code != ExitFixSkipped {
-			t.Fatalf("%s fix --dry-run: exit %d: %s", r.name, code, stderr)
+		for _, v := range []struct {
+			env  env
+			args []string
+		}{{locale("ja_JP.UTF-8"), nil}, {locale("en_US.UTF-8"), []string{"--lang", "ja"}}} {
+			args := append(append([]string{"fix", "--dry-run", "--base-dir", r.dir}, v.args...), r.args...)
+			code, out, stderr := runEnv(t, v.env, args...)
+			if code != ExitOK && code != ExitFixSkipped {
+				t.Fatalf("%s fix --dry-run %v: exit %d: %s", r.name, v.args, code, stderr)
+			}
+			if !strings.Contains(out+stderr, "runbook-translator: ") || !regexp.MustCompile(`\p{Han}|\p{Hiragana}|\p{Katakana}`).MatchString(stderr) {
+				t.Errorf("%s fix --dry-run %v: stderr not in Japanese:\n%s", r.name, v.args, stderr)
+			}
+			found.check(r.name+" fix --dry-run", out, k)
+			found.check(r.name+" fix --dry-run stderr", stderr, k)
 		}
-		found.check(r.name+" fix --dry-run", out, k)
-		found.check(r.name+" fix --dry-run stderr", stderr, k)
 	}
 
 	// The sample on a pull request of the fake GitHub and a merge request
@@ -443,9 +454,10 @@ func TestJapaneseRunsHaveNoEnglish(t *testing.T) {
 		"/runbook-translator ignore 30d ok",
 		"/runbook-translator ignore 30d accepted\nsecond line",
 	} {
-		g.ask(g.root.ID, "alice", body, "--lang", "ja")
+		_, _, stderr := g.ask(g.root.ID, "alice", body, "--lang", "ja")
 		reply := g.lastReply()
 		found.check("ignore request reply", reply, k)
+		found.check("ignore request log", stderr, k)
 		// The usage is a code span, as typed: not escaped into
 		// \`... &lt;days&gt;\` (which GitHub shows with the backslashes'
 		// backticks and no code).
@@ -464,14 +476,50 @@ func TestJapaneseRunsHaveNoEnglish(t *testing.T) {
 	} else {
 		found.check("ignore request reply", r, k)
 	}
+	// An invalid policy on the base branch: the refusal words what is
+	// wrong with it in Japanese, the YAML keys as written.
+	g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": "ignore_policy:\n  max_expiry: 3m\n  require: [reasn]\n" + baseConfig, ".github/CODEOWNERS": codeowners})
+	g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted risk", "--lang", "ja")
+	k.add("code, tool, path, resource, reason, expires, link, approved_by, requested_by") // the YAML keys a rule has
+	if r := g.lastReply(); !strings.Contains(r, "ignore_policy 自体が不正です") || !strings.Contains(r, "max\\_expiry") || !strings.Contains(r, "ルールのフィールドではありません") {
+		t.Errorf("invalid policy refusal: %q", r)
+	} else {
+		found.check("ignore request reply", r, k)
+	}
 	g.fake.SetBranch("main", map[string]string{".runbook-translator.yaml": baseConfig, ".github/CODEOWNERS": codeowners})
 	k.add("accepted until the Q3 migration")
 	if code, _, stderr := g.ask(g.root.ID, "alice", "/runbook-translator ignore 30d accepted until the Q3 migration", "--lang", "ja"); code != 0 {
 		t.Fatalf("ignore request: exit %d: %s", code, stderr)
+	} else {
+		found.check("ignore request log", stderr, k)
 	}
 	found.check("ignore request reply", g.lastReply(), k)
 	for _, p := range g.fake.OpenedPulls() {
 		found.check("ignore request pull request", p.Title+"\n"+p.Body, k)
+	}
+
+	// Config errors of the ignore_policy and the ignore rules, in review
+	// and fix with --lang ja: what is wrong is worded in Japanese, the
+	// paths and YAML keys as written.
+	jaText := regexp.MustCompile(`\p{Han}|\p{Hiragana}|\p{Katakana}`)
+	for name, cfg := range map[string]string{
+		"invalid config": "ignore_policy:\n  max_expiry: 3m\n  warn_within: 99999d\n  require: [reasn]\nignore:\n  - tool: trivy\n    expires: soon\n  - reason: r\n    code: \"--\"\n  - reason: r\n    path: \"k8s/[\"\n  - reason: everything\n",
+		"policy breach":  "ignore_policy:\n  max_expiry: 10d\n  require: [link]\nignore:\n  - tool: trivy\n    reason: accepted\n    expires: 2099-01-01\n",
+	} {
+		p := filepath.Join(t.TempDir(), "rt.yaml")
+		if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"review", "fix"} {
+			if name == "policy breach" && cmd == "fix" {
+				continue // fix does not check the policy
+			}
+			code, _, stderr := runEnv(t, noEnv, cmd, "--lang", "ja", "--config", p, "-f", "trivy", abs(td+"trivy/config-k8s-shop.json"))
+			if code != ExitUsage || !jaText.MatchString(stderr) {
+				t.Errorf("%s %s: exit %d, stderr not in Japanese: %s", cmd, name, code, stderr)
+			}
+			found.check(cmd+" "+name, stderr, k)
+		}
 	}
 	found.report(t)
 }

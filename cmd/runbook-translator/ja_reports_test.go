@@ -9,11 +9,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/authoring"
+	"github.com/runbook-translator/runbook-translator/internal/cells"
 	"github.com/runbook-translator/runbook-translator/internal/fakegithub"
 	"github.com/runbook-translator/runbook-translator/internal/fakegitlab"
+	"github.com/runbook-translator/runbook-translator/markdown"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/reporters/comment"
+	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
 // updateJAReports rewrites the Japanese report goldens:
@@ -93,16 +99,34 @@ func firstDiff(want, got string) string {
 // close next to Japanese punctuation, looks like on GitHub and GitLab.
 func noStrayMarkup(t *testing.T, name, md string) {
 	t.Helper()
-	html, err := authoring.RenderGFM(md)
-	if err != nil {
-		t.Fatalf("%s: render GFM: %v", name, err)
+	for _, l := range strayMarkup(t, md) {
+		t.Errorf("%s: stray Markdown in the rendered text: %s", name, l)
 	}
-	text := regexp.MustCompile(`(?s)<pre>.*?</pre>|<code>.*?</code>`).ReplaceAllString(html, "")
-	for _, l := range strings.Split(text, "\n") {
+}
+
+// strayMarkup returns the lines of md's rendering that show Markdown
+// literally (see noStrayMarkup).
+func strayMarkup(t *testing.T, md string) []string {
+	t.Helper()
+	var out []string
+	for _, l := range strings.Split(renderedText(t, md), "\n") {
 		if strings.Contains(l, "**") || strings.Contains(l, "`") {
-			t.Errorf("%s: stray Markdown in the rendered text: %s", name, l)
+			out = append(out, l)
 		}
 	}
+	return out
+}
+
+var codeHTML = regexp.MustCompile(`(?s)<pre>.*?</pre>|<code>.*?</code>`)
+
+// renderedText is md rendered as GitHub does (GFM), without its code.
+func renderedText(t *testing.T, md string) string {
+	t.Helper()
+	html, err := authoring.RenderGFM(md)
+	if err != nil {
+		t.Fatalf("render GFM: %v", err)
+	}
+	return codeHTML.ReplaceAllString(html, "")
 }
 
 // TestJapaneseReportsLocalAndMarkdown: the README's sample run with
@@ -362,5 +386,137 @@ func TestJapaneseCheckRunAndAnnotations(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "::notice title=runbook-translator::GitHub が 1 ステップに表示するアノテーションは") || !strings.Contains(stdout, "%0ARunbook: ") {
 		t.Errorf("workflow commands not in Japanese:\n%.600s", stdout)
+	}
+}
+
+// jaCatalogBodies renders the Japanese bodies of n built-in entries
+// whose translation has inline code, a fenced block and full-width text,
+// for their first example finding: the catalog's own text.
+func jaCatalogBodies(t *testing.T, n int) map[string]string {
+	t.Helper()
+	l, err := runbooks.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := runbooks.Merge(l).WithLang("ja")
+	out := map[string]string{}
+	for _, e := range c.Entries() {
+		ja := e.Translations["ja"].Body
+		if len(out) == n || len(e.Examples) == 0 || !strings.Contains(ja, "```") || !inlineCode.MatchString(ja) || cells.Width(ja) < len([]rune(ja))+200 {
+			continue
+		}
+		f, err := e.Examples[0].Finding.Finding()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb := c.RenderEntry(e.ID, f)
+		if rb == nil || rb.Error != "" {
+			t.Fatalf("render %s: %+v", e.ID, rb)
+		}
+		out[e.ID] = rb.Body
+	}
+	if len(out) < n {
+		t.Fatalf("%d entries with code spans, a fence and Japanese text, want %d", len(out), n)
+	}
+	return out
+}
+
+var inlineCode = regexp.MustCompile("[^`\n]`[^`\n]+`")
+
+// codeSpans are the byte ranges of the inline code spans of md's lines
+// outside fences.
+func codeSpans(md string) [][2]int {
+	var out [][2]int
+	inFence, at := false, 0
+	for _, line := range strings.SplitAfter(md, "\n") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			inFence = !inFence
+		} else if !inFence {
+			for _, m := range regexp.MustCompile("`[^`\n]+`").FindAllStringIndex(line, -1) {
+				out = append(out, [2]int{at + m[0], at + m[1]})
+			}
+		}
+		at += len(line)
+	}
+	return out
+}
+
+// TestJapaneseCutLeavesNoStrayMarkup cuts real Japanese runbook bodies of
+// the built-in catalog at every length, with the Japanese truncation
+// notice of an inline comment: each cut fits, is valid UTF-8, shows no
+// Markdown literally, and its notice renders as emphasis outside code.
+// Among the cuts, some fall inside a full-width character and some
+// inside a code span (the test says how many, so it cannot pass on
+// cuts that miss both).
+func TestJapaneseCutLeavesNoStrayMarkup(t *testing.T) {
+	notice := messages.T("ja", "comment.truncated")
+	inWide, inCode := 0, 0
+	for id, body := range jaCatalogBodies(t, 3) {
+		spans := codeSpans(body)
+		bad := 0
+		for max := len(notice) + 1; max < len(body) && bad < 5; max++ {
+			p := max - len(notice)
+			if q := p; !utf8.RuneStart(body[q]) {
+				for !utf8.RuneStart(body[q]) {
+					q--
+				}
+				if r, _ := utf8.DecodeRuneInString(body[q:]); cells.RuneWidth(r) == 2 {
+					inWide++
+				}
+			}
+			for _, sp := range spans {
+				if p > sp[0] && p < sp[1] {
+					inCode++
+				}
+			}
+			got := markdown.Cut(body, max, notice)
+			if len(got) > max || !utf8.ValidString(got) {
+				t.Errorf("%s cut to %d: %d bytes, valid UTF-8 %v", id, max, len(got), utf8.ValidString(got))
+				bad++
+				continue
+			}
+			if stray := strayMarkup(t, got); len(stray) > 0 {
+				t.Errorf("%s cut to %d: stray Markdown %q in:\n%s", id, max, stray, got)
+				bad++
+				continue
+			}
+			if !strings.Contains(renderedText(t, got), "<em>… 省略:") {
+				t.Errorf("%s cut to %d: the notice is not emphasis outside code:\n%s", id, max, got)
+				bad++
+			}
+		}
+	}
+	if inWide < 100 || inCode < 100 {
+		t.Errorf("only %d cuts inside a full-width character and %d inside a code span", inWide, inCode)
+	}
+}
+
+// TestJapaneseInlineCommentCut: an inline comment whose Japanese runbook
+// is over the 65,536-character limit, with messages of several lengths so
+// the cut falls at different places in the catalog's text: the body fits,
+// shows no Markdown literally, closes its <details>, and ends with the
+// Japanese notice.
+func TestJapaneseInlineCommentCut(t *testing.T) {
+	var long string
+	for _, b := range jaCatalogBodies(t, 3) {
+		long += b + "\n"
+	}
+	for len(long) < 2*comment.MaxBody {
+		long += long
+	}
+	for n := 0; n < 60; n += 7 {
+		f := &translator.Finding{Tool: "kube-score", Code: "container-security-context-privileged", Severity: translator.SeverityError,
+			Message: strings.Repeat("特権コンテナ", n+1), Fingerprint: "fp", Runbook: &translator.Runbook{ID: "x", Title: "特権", Body: long}}
+		body, _ := comment.Inline(f, comment.Options{Lang: "ja"})
+		if len(body) > comment.MaxBody || !utf8.ValidString(body) {
+			t.Fatalf("message of %d: %d bytes, valid %v", n, len(body), utf8.ValidString(body))
+		}
+		noStrayMarkup(t, "inline comment", body)
+		if strings.Count(body, "<details>") != strings.Count(body, "</details>") {
+			t.Errorf("message of %d: <details> left open", n)
+		}
+		if !strings.Contains(renderedText(t, body), "<em>… 省略:") {
+			t.Errorf("message of %d: no Japanese notice outside code", n)
+		}
 	}
 }

@@ -150,6 +150,17 @@ func (s reporterSet) lazyBodies() bool {
 	return len(s) > 0
 }
 
+// jsonBodies reports whether every reporter writes bodies only as JSON
+// (reporters.JSONBodies).
+func (s reporterSet) jsonBodies() bool {
+	for _, r := range s {
+		if j, ok := r.rep.(reporters.JSONBodies); !ok || !j.JSONBodies() {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
 // end ends every reporter (sts[i] is how the pipeline writes to s[i];
 // errs[i] its first error so far); a failing reporter does not stop the
 // others. The summary reporter ends last, so that it can say how the PR/MR

@@ -273,10 +273,10 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 	o.trust = tr
 	cfg, err := loadConfig(ctx, o.ConfigPath, wd, tr)
 	if err != nil {
-		return err
+		return inLang(err, o.logLang(nil))
 	}
 	if err := cfg.checkIgnorePolicy(o.Now()); err != nil {
-		return err
+		return inLang(err, o.logLang(cfg))
 	}
 	o.applyConfig(cfg)
 	for _, n := range cfg.notes {
@@ -350,6 +350,8 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		rbStage = catalog.MatchStage()
 	case reps.lazyBodies():
 		rbStage = catalog.LazyStage()
+	case reps.jsonBodies():
+		rbStage = catalog.JSONStage()
 	}
 	own := owners.NewForForge(o.codeownersSyntax(reps), tr.codeowners(ctx), func(f *translator.Finding) bool {
 		e := catalog.Entry(f.Runbook.ID)

@@ -252,6 +252,10 @@ type sink struct {
 	// (reporters.FingerprintFree) and that compares no baseline: the sink
 	// leaves Fingerprint empty.
 	fingerprints bool
+	// release is true for a streamed run whose reporters all copy runbook
+	// bodies as they write them (reporters.JSONBodies): once written, a
+	// finding's body buffer goes back to its pool.
+	release bool
 	// prevBase and prevN number adjacent identical findings (streamed).
 	prevBase string
 	prevN    int
@@ -281,6 +285,7 @@ func newSink(o *ReviewOptions, in *runInput, sts []reporters.Streamer, streaming
 		for _, st := range sts {
 			s.fingerprints = s.fingerprints || reporters.ReadsFingerprints(st)
 		}
+		s.release = in.reps.jsonBodies()
 		s.begin()
 	}
 	return s
@@ -301,10 +306,10 @@ func (s *sink) write(f *translator.Finding) {
 	if !s.fingerprints {
 		// Nothing reads them.
 	} else if f.Fingerprint == "" {
-		translator.Findings{f}.AssignFingerprints() // the base fingerprint
+		f.Fingerprint = f.BaseFingerprint()
 		if f.Fingerprint == s.prevBase {
 			s.prevN++
-			f.Fingerprint = fmt.Sprintf("%s-%d", s.prevBase, s.prevN)
+			f.Fingerprint = translator.NumberedFingerprint(s.prevBase, s.prevN)
 		} else {
 			s.prevBase, s.prevN = f.Fingerprint, 1
 		}
@@ -316,6 +321,9 @@ func (s *sink) write(f *translator.Finding) {
 	}
 	s.account(f)
 	s.send(f)
+	if s.release {
+		f.Runbook.ReleaseBody()
+	}
 }
 
 func (s *sink) send(f *translator.Finding) {

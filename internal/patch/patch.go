@@ -6,19 +6,18 @@
 package patch
 
 import (
-	"errors"
-	"fmt"
 	pathpkg "path"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 // ErrOverlap is returned (wrapped) when two edits overlap, or two
 // insertions share one position (their order would be a guess).
-var ErrOverlap = errors.New("edits overlap")
+var ErrOverlap = messages.Errorf("fixapply.overlap")
 
 // Block is a whole-line replacement: lines Start..End (1-based,
 // inclusive) of the old file, Old, become New. Lines carry no line
@@ -62,22 +61,22 @@ func lineEnd(src []byte, starts []int, n int) int {
 // file, so that a whole-line edit of the last line is (n, 1)-(n+1, 1).
 func offset(src []byte, starts []int, line, col int) (int, error) {
 	if line < 1 || col < 1 {
-		return 0, fmt.Errorf("position %d:%d: lines and columns start at 1", line, col)
+		return 0, messages.Errorf("fixapply.start_at_1", line, col)
 	}
 	if line == len(starts)+1 && col == 1 {
 		return len(src), nil
 	}
 	if line > len(starts) {
-		return 0, fmt.Errorf("position %d:%d: the file has %d lines", line, col, len(starts))
+		return 0, messages.Errorf("fixapply.lines", line, col, len(starts))
 	}
 	start := starts[line-1]
 	end := lineEnd(src, starts, line)
 	if col-1 > end-start {
-		return 0, fmt.Errorf("position %d:%d: line %d has %d bytes", line, col, line, end-start)
+		return 0, messages.Errorf("fixapply.line_bytes", line, col, line, end-start)
 	}
 	off := start + col - 1
 	if off < len(src) && !utf8.RuneStart(src[off]) {
-		return 0, fmt.Errorf("position %d:%d: the column splits a UTF-8 character", line, col)
+		return 0, messages.Errorf("fixapply.splits_char", line, col)
 	}
 	return off, nil
 }
@@ -90,31 +89,31 @@ type span struct {
 // spans resolves and orders the edits; they must not overlap.
 func spans(src []byte, edits []translator.Edit) ([]span, error) {
 	if len(edits) == 0 {
-		return nil, errors.New("no edits")
+		return nil, messages.Errorf("fixapply.no_edits")
 	}
 	starts := offsets(src)
 	out := make([]span, 0, len(edits))
 	for _, e := range edits {
 		if cleanPath(e.Path) != cleanPath(edits[0].Path) {
-			return nil, fmt.Errorf("edits of %s and %s: one file at a time", edits[0].Path, e.Path)
+			return nil, messages.Errorf("fixapply.one_file", edits[0].Path, e.Path)
 		}
 		s, err := offset(src, starts, e.StartLine, e.StartColumn)
 		if err != nil {
-			return nil, fmt.Errorf("edit start: %w", err)
+			return nil, messages.Errorf("fixapply.edit_start", messages.Of(err))
 		}
 		end, err := offset(src, starts, e.EndLine, e.EndColumn)
 		if err != nil {
-			return nil, fmt.Errorf("edit end: %w", err)
+			return nil, messages.Errorf("fixapply.edit_end", messages.Of(err))
 		}
 		if end < s {
-			return nil, fmt.Errorf("edit %d:%d-%d:%d ends before it starts", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
+			return nil, messages.Errorf("fixapply.backwards", e.StartLine, e.StartColumn, e.EndLine, e.EndColumn)
 		}
 		out = append(out, span{s, end, e.Text})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].s < out[j].s || (out[i].s == out[j].s && out[i].e < out[j].e) })
 	for i := 1; i < len(out); i++ {
 		if out[i].s < out[i-1].e || out[i].s == out[i-1].s {
-			return nil, fmt.Errorf("%w: two edits at byte %d", ErrOverlap, out[i].s)
+			return nil, ErrOverlap
 		}
 	}
 	return out, nil

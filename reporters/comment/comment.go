@@ -236,11 +236,11 @@ func InlineFix(f *translator.Finding, opts Options, fix string) (string, Marker)
 	m := Marker{FP: f.Fingerprint, Tool: f.Tool}
 	budget := MaxBody - head.Len() - tail.Len() - len(m.String()) - 200 // hash and slack
 	if len(rb) > budget {
-		rb = markdown.Truncate(rb, max(budget, 0), truncated)
+		rb = markdown.Cut(rb, max(budget, 0), truncated)
 	}
 	body := head.String() + rb + tail.String()
 	if len(body) > MaxBody-len(m.String())-64 {
-		body = markdown.Truncate(body, MaxBody-len(m.String())-64-len(truncated), truncated)
+		body = markdown.Cut(body, MaxBody-len(m.String())-64, truncated)
 	}
 	m.Hash = Hash(body, f.Tool, f.Fingerprint)
 	return body + m.String(), m

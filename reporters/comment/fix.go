@@ -156,13 +156,13 @@ func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *
 	for _, path := range patch.Paths(p.Fix) {
 		src, err := read(path)
 		if err != nil {
-			p.Why = messages.T(lang, "fix.unreadable", path, err)
+			p.Why = messages.T(lang, "fix.unreadable", path, messages.ErrorIn(err, lang))
 			return p
 		}
 		edits, _ := patch.ForFile(p.Fix, path)
 		nw, err := patch.Apply(src, edits)
 		if err != nil {
-			p.Why = messages.T(lang, "fix.not_apply", path, err)
+			p.Why = messages.T(lang, "fix.not_apply", path, messages.ErrorIn(err, lang))
 			return p
 		}
 		diffs.WriteString(patch.Unified(path, src, nw))
@@ -182,7 +182,7 @@ func PrepareFix(f *translator.Finding, read func(string) ([]byte, error), file *
 	}
 	b, err := patch.Whole(p.Src, edits)
 	if err != nil {
-		p.Why = messages.T(lang, "fix.not_apply", f.Path, err)
+		p.Why = messages.T(lang, "fix.not_apply", f.Path, messages.ErrorIn(err, lang))
 		return p
 	}
 	p.Block = b

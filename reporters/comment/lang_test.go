@@ -79,3 +79,31 @@ func TestFixSectionJapanese(t *testing.T) {
 		t.Errorf("PrepareFix without a checkout = %+v", got)
 	}
 }
+
+// TestJapaneseFixApplyErrors: why a fix cannot be suggested is worded in
+// the comment's language down to the patch's own reason (an edit past
+// the end of the file, two edits that overlap), positions as written.
+func TestJapaneseFixApplyErrors(t *testing.T) {
+	read := func(string) ([]byte, error) { return []byte("a: 1\n"), nil }
+	for _, c := range []struct {
+		edits   []translator.Edit
+		ja, en  string
+		notInJa string
+	}{
+		{[]translator.Edit{{Path: "a.yaml", StartLine: 9, StartColumn: 1, EndLine: 9, EndColumn: 2, Text: "x"}},
+			"位置 9:1: ファイルは 1 行しかありません", "position 9:1: the file has 1 lines", "the file has"},
+		{[]translator.Edit{{Path: "a.yaml", StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 3, Text: "x"}, {Path: "a.yaml", StartLine: 1, StartColumn: 2, EndLine: 1, EndColumn: 4, Text: "y"}},
+			"編集箇所が重なっています", "edits overlap", "overlap"},
+	} {
+		f := &translator.Finding{Tool: "t", Code: "c", Location: translator.Location{Path: "a.yaml", Line: 1},
+			Fixes: []translator.Fix{{Source: "s", Edits: c.edits}}}
+		ja := PrepareFix(f, read, nil, "ja")
+		en := PrepareFix(f, read, nil, "en")
+		if ja == nil || !strings.Contains(ja.Why, c.ja) || strings.Contains(ja.Why, c.notInJa) {
+			t.Errorf("ja: %+v, want %q", ja, c.ja)
+		}
+		if en == nil || !strings.Contains(en.Why, c.en) {
+			t.Errorf("en: %+v, want %q", en, c.en)
+		}
+	}
+}

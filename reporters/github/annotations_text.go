@@ -54,7 +54,7 @@ func annRenderSummary(ctx context.Context, fn SummaryFunc, run *translator.Run, 
 	if err != nil {
 		return "", err
 	}
-	return markdown.Truncate(s, maxBytes, messages.T(run.Lang, "ann.summary_truncated")), nil
+	return markdown.Cut(s, maxBytes, messages.T(run.Lang, "ann.summary_truncated")), nil
 }
 
 // annBasicSummary is the built-in summary: counts, then one line per finding,

@@ -303,5 +303,5 @@ func pathlessText(l string, fs translator.Findings) string {
 		}
 		b.WriteString("\n")
 	}
-	return markdown.Truncate(b.String(), checkMaxOutput, messages.T(l, "ann.list_truncated"))
+	return markdown.Cut(b.String(), checkMaxOutput, messages.T(l, "ann.list_truncated"))
 }

@@ -45,7 +45,7 @@ func checkPolicy(src []byte, r ignore.Rule, now time.Time) (approver bool, err e
 	}
 	p := cfg.IgnorePolicy
 	if err := p.Validate(); err != nil {
-		return false, msg("exc.policy_inval", oneLine(err.Error()))
+		return false, msg("exc.policy_inval", messages.OfAll(err))
 	}
 	if p.Check(r, now) == nil {
 		return false, nil

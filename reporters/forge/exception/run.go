@@ -172,14 +172,15 @@ func (r *refusal) Error() string { return r.t.Error() }
 
 func refuse(key messages.Key, args ...any) error { return &refusal{msg(key, args...)} }
 
-// refuseErr refuses with err as it is: a Text of the parsers, or an error
-// of the ignore package (English; its own texts are not in the table).
+// refuseErr refuses with err: a Text of the parsers, an error of the
+// ignore package worded by the table (messages.Error), or any other
+// error's text as it is.
 func refuseErr(err error) error {
 	var t Text
 	if errors.As(err, &t) {
 		return &refusal{t}
 	}
-	return &refusal{plain(err.Error())}
+	return &refusal{msg("err.text", messages.OfAll(err))}
 }
 
 // state is what a run has read of the base branch: the language of the
@@ -187,7 +188,7 @@ func refuseErr(err error) error {
 type state struct {
 	f    Forge
 	o    Options
-	logf func(string, ...any)
+	logf func(messages.Key, ...any)
 	// read: base and cfg are set (or err).
 	read bool
 	base Base
@@ -204,12 +205,12 @@ func (st *state) load(ctx context.Context) (Base, *File, error) {
 	st.read = true
 	st.base, st.err = st.f.Base(ctx)
 	if st.err != nil {
-		st.err = fmt.Errorf("read the base branch: %w", st.err)
+		st.err = messages.Wrap(st.err, "excerr.base")
 		return st.base, nil, st.err
 	}
 	st.cfg, st.err = st.f.Read(ctx, st.base.SHA, st.o.Config)
 	if st.err != nil {
-		st.err = fmt.Errorf("read %s on %s: %w", st.o.Config, st.base.Branch, st.err)
+		st.err = messages.Wrap(st.err, "excerr.read_config", st.o.Config, st.base.Branch)
 	}
 	return st.base, st.cfg, st.err
 }
@@ -253,7 +254,7 @@ func (st *state) language(ctx context.Context) (string, error) {
 	l, err := messages.Resolve("", configLang(cfg), st.o.Getenv)
 	if err != nil {
 		l, _ = messages.Resolve("", "", st.o.Getenv)
-		return l, refuse("exc.bad_lang", st.o.Config, st.base.Branch, err.Error())
+		return l, refuse("exc.bad_lang", st.o.Config, st.base.Branch, messages.Of(err))
 	}
 	st.lang = l
 	return l, nil
@@ -276,10 +277,19 @@ func Branch(fp, base string) string {
 // Result with a nil error; an error is an API failure or a config the
 // command could not read.
 func Run(ctx context.Context, f Forge, o Options) (Result, error) {
-	logf := func(format string, args ...any) {
-		if o.Log != nil {
-			fmt.Fprintf(o.Log, "ignore request: "+format+"\n", args...)
+	// The log is in the run's language once the replies' is known, and
+	// until then in that of --lang or the locale.
+	logLang, _ := messages.Resolve(o.Lang, "", o.Getenv)
+	var st *state
+	logf := func(key messages.Key, args ...any) {
+		if o.Log == nil {
+			return
 		}
+		l := logLang
+		if st != nil && st.lang != "" {
+			l = st.lang
+		}
+		fmt.Fprintln(o.Log, messages.T(l, "excerr.prefix", msg(key, args...).In(l)))
 	}
 	now := time.Now
 	if o.Now != nil {
@@ -290,37 +300,37 @@ func Run(ctx context.Context, f Forge, o Options) (Result, error) {
 	}
 	c, err := f.Comment(ctx)
 	if err != nil {
-		return Result{}, fmt.Errorf("read the comment: %w", err)
+		return Result{}, messages.Wrap(err, "excerr.comment")
 	}
 	if !IsCommand(c.Body) {
-		logf("comment %s is not a %s %s command: nothing to do", c.ID, Prefix, Verb)
+		logf("exclog.not_command", c.ID, Prefix, Verb)
 		return Result{Outcome: Ignored}, nil
 	}
 	self := lifecycle.Identity{Login: o.BotLogin}
 	if self.Login == "" {
 		if self, err = f.Self(ctx); err != nil {
-			return Result{}, fmt.Errorf("ask who the token is: %w", err)
+			return Result{}, messages.Wrap(err, "excerr.self")
 		}
 	}
 	if self.Is(c.Author) {
-		logf("comment %s is the bot's own: nothing to do", c.ID)
+		logf("exclog.own", c.ID)
 		return Result{Outcome: Ignored}, nil
 	}
-	logf("comment %s by %s", c.ID, c.Author.Login)
-	st := &state{f: f, o: o, logf: logf}
+	logf("exclog.by", c.ID, c.Author.Login)
+	st = &state{f: f, o: o, logf: logf}
 	res, err := request(ctx, st, now().UTC(), self, c)
 	var rf *refusal
 	if errors.As(err, &rf) {
 		lang, lerr := st.language(ctx)
 		if lerr != nil {
-			logf("the reply is in %s: %v", lang, lerr)
+			logf("exclog.reply_lang", lang, messages.Of(lerr))
 		}
 		why := rf.t.In(lang)
-		logf("refused: %s", rf.t.Error())
+		logf("exclog.refused", rf.t)
 		body := messages.T(lang, "exc.refused") + rf.t.Markdown(lang)
 		res := Result{Outcome: Refused, Why: why, Lang: lang}
 		if rerr := f.Reply(ctx, body+"\n"); rerr != nil {
-			return res, fmt.Errorf("reply with the refusal (%s): %w", rf.t.Error(), rerr)
+			return res, messages.Wrap(rerr, "excerr.reply", why)
 		}
 		return res, nil
 	}
@@ -331,7 +341,7 @@ func request(ctx context.Context, st *state, today time.Time, self lifecycle.Ide
 	f, o, logf := st.f, st.o, st.logf
 	ok, role, err := f.Access(ctx, c.Author)
 	if err != nil {
-		return Result{}, fmt.Errorf("check the access of %s: %w", c.Author.Login, err)
+		return Result{}, messages.Wrap(err, "excerr.access", c.Author.Login)
 	}
 	if !ok {
 		if role.Key == "" && len(role.Args) == 0 {
@@ -348,7 +358,7 @@ func request(ctx context.Context, st *state, today time.Time, self lifecycle.Ide
 	}
 	p, err := f.Parent(ctx)
 	if err != nil {
-		return Result{}, fmt.Errorf("read the comment replied to: %w", err)
+		return Result{}, messages.Wrap(err, "excerr.parent")
 	}
 	if !self.Is(p.Author) {
 		return Result{}, refuse("exc.not_bot", p.Author.Login)
@@ -385,15 +395,15 @@ func request(ctx context.Context, st *state, today time.Time, self lifecycle.Ide
 	res := Result{Rule: rule, Lang: lang}
 	branch := Branch(fd.FP, base.Branch)
 	if url, ok, err := f.Open(ctx, branch); err != nil {
-		return Result{}, fmt.Errorf("look for an open request from %s: %w", branch, err)
+		return Result{}, messages.Wrap(err, "excerr.open", branch)
 	} else if ok {
-		logf("an open request already asks for this exception: %s", url)
+		logf("exclog.existing", url)
 		res.Outcome, res.URL = Existing, url
 		return res, f.Reply(ctx, messages.T(lang, "exc.existing", url)+"\n")
 	}
 	exists, err := f.BranchExists(ctx, branch)
 	if err != nil {
-		return Result{}, fmt.Errorf("look for branch %s: %w", branch, err)
+		return Result{}, messages.Wrap(err, "excerr.branch", branch)
 	}
 	ch := Change{Branch: branch, NewBranch: !exists, StartSHA: base.SHA, Path: o.Config, Content: edited, Prev: cur,
 		Message: commitMessage(lang, fd, rule, base, c)}
@@ -403,7 +413,7 @@ func request(ctx context.Context, st *state, today time.Time, self lifecycle.Ide
 		// or whose run stopped before opening it: edit what it has.
 		on, err := f.Read(ctx, branch, o.Config)
 		if err != nil {
-			return Result{}, fmt.Errorf("read %s on %s: %w", o.Config, branch, err)
+			return Result{}, messages.Wrap(err, "excerr.read_config", o.Config, branch)
 		}
 		ch.Prev = on
 		if on != nil && bytes.Equal(on.Content, edited) {
@@ -412,9 +422,9 @@ func request(ctx context.Context, st *state, today time.Time, self lifecycle.Ide
 	}
 	if write {
 		if err := f.Commit(ctx, ch); err != nil {
-			return Result{}, fmt.Errorf("commit to %s: %w", branch, err)
+			return Result{}, messages.Wrap(err, "excerr.commit", branch)
 		}
-		logf("committed the rule to %s", branch)
+		logf("exclog.committed", branch)
 	}
 	body := requestBody(lang, fd, rule, base, c)
 	if approver {
@@ -422,10 +432,10 @@ func request(ctx context.Context, st *state, today time.Time, self lifecycle.Ide
 	}
 	num, url, err := f.Create(ctx, Request{Branch: branch, Base: base.Branch, Title: title(lang, fd), Body: body})
 	if err != nil {
-		return Result{}, fmt.Errorf("open the request from %s: %w", branch, err)
+		return Result{}, messages.Wrap(err, "excerr.create", branch)
 	}
 	res.Outcome, res.URL = Opened, url
-	logf("opened %s", url)
+	logf("exclog.opened", url)
 	var notes []Text
 	who, err := codeowners(ctx, f, base.SHA, o.Config)
 	switch {
@@ -436,10 +446,10 @@ func request(ctx context.Context, st *state, today time.Time, self lifecycle.Ide
 	default:
 		n, err := f.RequestReview(ctx, num, who)
 		if err != nil {
-			return res, fmt.Errorf("request a review of %s: %w", url, err)
+			return res, messages.Wrap(err, "excerr.review", url)
 		}
 		notes = append(notes, n...)
-		logf("review requested from %s", strings.Join(who, ", "))
+		logf("exclog.review", strings.Join(who, ", "))
 	}
 	reply := messages.T(lang, "exc.requested", messages.N(lang, "exc.days", cmd.Days), rule.Expires, url) + "\n"
 	for _, n := range notes {
