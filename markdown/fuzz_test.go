@@ -254,3 +254,35 @@ func TestSanitizeControlAfterNonASCII(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCut: whatever the text and the bound, Cut fits in it, ends with the
+// notice when it cut, keeps valid UTF-8 valid, and returns a text that
+// fits unchanged.
+func FuzzCut(f *testing.F) {
+	for _, s := range hostileSeeds {
+		f.Add(s, 10)
+	}
+	f.Add(cutSample, 120)
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		const notice = "\n\n*… 省略*\n"
+		if max < 0 || max > 1<<16 {
+			return
+		}
+		out := Cut(s, max, notice)
+		if len(s) <= max {
+			if out != s {
+				t.Fatalf("a text that fits was changed: %q -> %q", s, out)
+			}
+			return
+		}
+		if len(out) > max {
+			t.Fatalf("%d bytes over a bound of %d: %q", len(out), max, out)
+		}
+		if max >= len(notice) && !strings.HasSuffix(out, notice) {
+			t.Fatalf("no notice: %q", out)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(out) {
+			t.Fatalf("invalid UTF-8: %q", out)
+		}
+	})
+}

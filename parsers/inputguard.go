@@ -26,7 +26,10 @@ import (
 // which strings are keys; it never reports syntax errors (the parser does,
 // with better context) and turns itself off on input that is not JSON
 // (text and YAML formats), so it cannot reject anything a parser accepts
-// except a duplicate key. It holds the keys of the open objects only.
+// except a duplicate key. It holds the keys of the open objects only. A
+// format whose parser refuses duplicate keys itself in the same words
+// (Format.ChecksDuplicateKeys: SARIF, whose tokenizer reads every name
+// anyway) gets only the BOM handling, not a second scan of its bytes.
 type inputGuard struct {
 	br       *bufio.Reader
 	format   string
