@@ -124,3 +124,52 @@ func TestBuiltinSnapshotCorrupt(t *testing.T) {
 		}
 	}
 }
+
+// The index's totals size the blocks its entries are read into: an index
+// that holds more items than its totals say, or fewer, is refused (no
+// panic, no half-filled entries).
+func TestBuiltinSnapshotTotals(t *testing.T) {
+	s := builtinSnapshot
+	_, r, err := readHeader(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := s[:r.off]
+	idx := r.str()
+	recs := s[r.off:]
+	ir := &snapReader{s: idx}
+	ir.str() // the dictionary
+	start := ir.off
+	var totals [5]uint64
+	for i := range totals {
+		totals[i] = ir.uint()
+	}
+	rest := idx[ir.off:]
+	if ir.err != nil || totals[0] == 0 {
+		t.Fatalf("totals %v: %v", totals, ir.err)
+	}
+	build := func(tt [5]uint64) string {
+		var w snapWriter
+		w.b = append(w.b, idx[:start]...)
+		for _, v := range tt {
+			w.uint(v)
+		}
+		w.b = append(w.b, rest...)
+		var out snapWriter
+		out.b = append(out.b, head...)
+		out.str(string(w.b))
+		return string(out.b) + recs
+	}
+	if l, err := decodeSnapshot(build(totals)); err != nil || uint64(len(l.entries)) != totals[0] {
+		t.Fatalf("the unchanged snapshot: %v", err)
+	}
+	for i := range totals {
+		for _, d := range []int64{-1, 1} {
+			tt := totals
+			tt[i] = uint64(int64(tt[i]) + d)
+			if _, err := decodeSnapshot(build(tt)); err == nil {
+				t.Errorf("total %d changed by %d: the snapshot loaded", i, d)
+			}
+		}
+	}
+}

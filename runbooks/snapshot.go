@@ -20,10 +20,13 @@ import (
 // and a run usually renders a handful of its ~1,000 entries. So it is laid
 // out to be read lazily:
 //
-//	magic    "rbsnap3\n"
+//	magic    "rbsnap4\n"
 //	header   uvarint length, then the header: the SHA-256 of the YAML it
 //	         was made from, and each YAML file's name and size
-//	index    uvarint length, then per file: name, disable list, entries;
+//	index    uvarint length, then the records' dictionary, the index's
+//	         totals (entries, matchers, codes, matcher lines, languages:
+//	         start-up allocates them in one block each and reads the index
+//	         once), then per file: name, disable list, entries;
 //	         per entry what Merge and matching need (id, source, severity,
 //	         matchers with their codes already normalised, matcher lines,
 //	         translation languages) and where its record is
@@ -36,7 +39,7 @@ import (
 // every string of the index is a substring of it (no copy, no allocation).
 // A record is decoded the first time its entry matches a finding
 // (centry.full), or when a caller asks for all entries (runbooks list).
-const snapMagic = "rbsnap3\n"
+const snapMagic = "rbsnap4\n"
 
 // errBadSnapshot: the snapshot is not one this code wrote.
 var errBadSnapshot = errors.New("built-in snapshot is not readable")
@@ -454,6 +457,22 @@ func encodeSnapshot(digest string, files []snapInput, dict []byte) ([]byte, erro
 	h := snapHeader{digest: digest}
 	var idx, recs snapWriter
 	idx.str(string(dict))
+	var n snapCounts
+	for _, f := range files {
+		n.entries += len(f.entries)
+		for i := range f.entries {
+			e := &f.entries[i]
+			n.matchers += len(e.Match)
+			for _, m := range e.Match {
+				n.codes += len(m.Codes)
+			}
+			n.lines += len(f.pos[i].matchLines)
+			n.langs += len(e.Translations)
+		}
+	}
+	for _, v := range []int{n.entries, n.matchers, n.codes, n.lines, n.langs} {
+		idx.uint(uint64(v))
+	}
 	idx.uint(uint64(len(files)))
 	var zbuf bytes.Buffer
 	zw, err := flate.NewWriterDict(&zbuf, flate.BestCompression, dict)
@@ -548,44 +567,34 @@ func decodeSnapshot(s string) (*Layer, error) {
 		return nil, r.err
 	}
 	recs := s[r.off:]
-	// Two passes over the index: count, then fill blocks of that size.
-	var n snapCounts
-	if err := walkIndex(idxStr, recs, nil, &n); err != nil {
-		return nil, err
-	}
 	l := &Layer{Name: "builtin"}
-	if err := walkIndex(idxStr, recs, l, &n); err != nil {
+	if err := walkIndex(idxStr, recs, l); err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
-// walkIndex reads the index. With l nil it only counts into n; otherwise
-// it fills l, allocating from blocks of n's sizes.
-func walkIndex(idxStr, recs string, l *Layer, n *snapCounts) error {
+// walkIndex reads the index into l, allocating its entries from blocks of
+// the sizes the index starts with. An index that holds more than its
+// totals say, or fewer, is a bad snapshot.
+func walkIndex(idxStr, recs string, l *Layer) error {
 	r := &snapReader{s: idxStr}
 	dict := &snapDict{s: r.str()}
-	var (
-		ents     []Entry
-		cents    []centry
-		matchers []Matcher
-		codes    []string
-		norms    []string
-		normSets [][]string
-		lines    []int
-		langs    []string
-	)
-	if l != nil {
-		ents = make([]Entry, n.entries)
-		cents = make([]centry, n.entries)
-		matchers = make([]Matcher, n.matchers)
-		normSets = make([][]string, n.matchers)
-		codes = make([]string, n.codes)
-		norms = make([]string, n.codes)
-		lines = make([]int, n.lines)
-		langs = make([]string, n.langs)
-		l.entries = make([]*centry, 0, n.entries)
+	// count bounds each total by the bytes left: every counted item takes
+	// at least one byte of the index.
+	n := snapCounts{entries: r.count(), matchers: r.count(), codes: r.count(), lines: r.count(), langs: r.count()}
+	if r.err != nil {
+		return r.err
 	}
+	ents := make([]Entry, n.entries)
+	cents := make([]centry, n.entries)
+	matchers := make([]Matcher, n.matchers)
+	normSets := make([][]string, n.matchers)
+	codes := make([]string, n.codes)
+	norms := make([]string, n.codes)
+	lines := make([]int, n.lines)
+	langs := make([]string, n.langs)
+	l.entries = make([]*centry, 0, n.entries)
 	var c snapCounts
 	nfiles := r.count()
 	for fi := 0; fi < nfiles && r.err == nil; fi++ {
@@ -593,73 +602,71 @@ func walkIndex(idxStr, recs string, l *Layer, n *snapCounts) error {
 		file := "builtin:" + name
 		nd := r.count()
 		for i := 0; i < nd; i++ {
-			id := r.str()
-			if l != nil {
-				l.disable = append(l.disable, disable{id: id, source: file})
-			}
+			l.disable = append(l.disable, disable{id: r.str(), source: file})
 		}
-		if l != nil {
-			l.Files = append(l.Files, file)
-		}
+		l.Files = append(l.Files, file)
 		ne := r.count()
 		for i := 0; i < ne && r.err == nil; i++ {
-			var e *Entry
-			var ce *centry
-			if l != nil {
-				e, ce = &ents[c.entries], &cents[c.entries]
-				ce.Entry = e
+			if c.entries == n.entries {
+				r.fail()
+				break
 			}
+			e, ce := &ents[c.entries], &cents[c.entries]
+			ce.Entry = e
 			c.entries++
-			id, source, sev := r.str(), r.str(), r.str()
+			e.ID, e.Source, e.Severity = r.str(), r.str(), r.str()
 			nm := r.count()
 			m0 := c.matchers
 			for j := 0; j < nm && r.err == nil; j++ {
-				tool, msg, def := r.str(), r.str(), r.uint() != 0
+				if c.matchers == n.matchers {
+					r.fail()
+					break
+				}
+				m := &matchers[c.matchers]
+				m.Tool, m.Message, m.Default = r.str(), r.str(), r.uint() != 0
 				nc := r.count()
 				c0 := c.codes
 				for k := 0; k+1 < nc && r.err == nil; k++ {
-					code, norm := r.str(), r.str()
-					if l != nil {
-						codes[c.codes], norms[c.codes] = code, norm
+					if c.codes == n.codes {
+						r.fail()
+						break
 					}
+					codes[c.codes], norms[c.codes] = r.str(), r.str()
 					c.codes++
 				}
-				if l != nil {
-					m := &matchers[c.matchers]
-					m.Tool, m.Message, m.Default = tool, msg, def
-					if nc > 0 {
-						m.Codes = codes[c0:c.codes:c.codes]
-						normSets[c.matchers] = norms[c0:c.codes:c.codes]
-					}
+				if nc > 0 {
+					m.Codes = codes[c0:c.codes:c.codes]
+					normSets[c.matchers] = norms[c0:c.codes:c.codes]
 				}
 				c.matchers++
 			}
 			nl := r.count()
 			l0 := c.lines
-			for j := 0; j < nl; j++ {
-				ln := r.int()
-				if l != nil {
-					lines[c.lines] = int(ln)
+			for j := 0; j < nl && r.err == nil; j++ {
+				if c.lines == n.lines {
+					r.fail()
+					break
 				}
+				lines[c.lines] = int(r.int())
 				c.lines++
 			}
 			ng := r.count()
 			g0 := c.langs
-			for j := 0; j < ng; j++ {
-				lang := r.str()
-				if l != nil {
-					langs[c.langs] = lang
+			for j := 0; j < ng && r.err == nil; j++ {
+				if c.langs == n.langs {
+					r.fail()
+					break
 				}
+				langs[c.langs] = r.str()
 				c.langs++
 			}
 			off, size, deflated := r.uint(), r.uint(), r.uint() != 0
 			if off > uint64(len(recs)) || size > uint64(len(recs))-off {
 				r.fail()
 			}
-			if l == nil || r.err != nil {
-				continue
+			if r.err != nil {
+				break
 			}
-			e.ID, e.Source, e.Severity = id, source, sev
 			if nm > 0 {
 				e.Match = matchers[m0:c.matchers:c.matchers]
 				ce.norm = normSets[m0:c.matchers:c.matchers]
@@ -672,16 +679,13 @@ func walkIndex(idxStr, recs string, l *Layer, n *snapCounts) error {
 			ce.rec = snapRecord{data: recs[off : off+size], flate: deflated}
 			ce.dict = dict
 			if err := ce.compileIndexed(); err != nil {
-				return &LoadError{File: file, Msg: fmt.Sprintf("entry %q: %v", id, err)}
+				return &LoadError{File: file, Msg: fmt.Sprintf("entry %q: %v", e.ID, err)}
 			}
 			l.entries = append(l.entries, ce)
 		}
 	}
-	if r.err == nil && r.off != len(r.s) {
+	if r.err == nil && (r.off != len(r.s) || c != n) {
 		r.fail()
-	}
-	if l == nil {
-		*n = c
 	}
 	return r.err
 }
