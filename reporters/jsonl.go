@@ -21,13 +21,6 @@ import (
 // appendJSONString appends s as a JSON string (jsonstr.Append).
 func appendJSONString(dst []byte, s string) []byte { return jsonstr.Append(dst, s) }
 
-// jsonSafe, jsonUnsafe8 and load8 are jsonstr's (the tests here use them).
-var (
-	jsonSafe    = &jsonstr.Safe
-	jsonUnsafe8 = jsonstr.Unsafe8
-	load8       = jsonstr.Load8
-)
-
 // appendJSONKey appends `,"key":` (without the comma for the first key).
 func appendJSONKey(dst []byte, key string, first bool) []byte {
 	if !first {

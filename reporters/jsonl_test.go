@@ -3,12 +3,10 @@ package reporters
 import (
 	"bytes"
 	"encoding/json"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -101,50 +99,6 @@ func TestAppendJSONString(t *testing.T) {
 		}
 		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
-		}
-	}
-}
-
-// jsonUnsafe8 flags a word exactly when one of its bytes is not jsonSafe:
-// every byte value at every position among safe ones, and random words of
-// bytes near the class boundaries.
-func TestJSONUnsafe8(t *testing.T) {
-	ref := func(w [8]byte) bool {
-		for _, b := range w {
-			if b >= utf8.RuneSelf || !jsonSafe[b] {
-				return true
-			}
-		}
-		return false
-	}
-	word := func(w [8]byte) uint64 { return load8(string(w[:]), 0) }
-	for _, fill := range []byte{'a', 0x20, 0x21, 0x7f, '=', '?', '[', ']', '%', '\'', '{'} {
-		for b := 0; b < 256; b++ {
-			for p := 0; p < 8; p++ {
-				var w [8]byte
-				for i := range w {
-					w[i] = fill
-				}
-				w[p] = byte(b)
-				if got, want := jsonUnsafe8(word(w)), ref(w); got != want {
-					t.Fatalf("word %q: jsonUnsafe8 %v, want %v", w[:], got, want)
-				}
-			}
-		}
-	}
-	near := []byte{0, 1, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x25, 0x26, 0x27, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff}
-	r := rand.New(rand.NewSource(1))
-	for n := 0; n < 200000; n++ {
-		var w [8]byte
-		for i := range w {
-			if r.Intn(4) == 0 {
-				w[i] = near[r.Intn(len(near))]
-			} else {
-				w[i] = byte(0x20 + r.Intn(0x60))
-			}
-		}
-		if got, want := jsonUnsafe8(word(w)), ref(w); got != want {
-			t.Fatalf("word %q: jsonUnsafe8 %v, want %v", w[:], got, want)
 		}
 	}
 }

@@ -54,8 +54,13 @@ func appendEscaped(dst []byte, s string, strict bool) (_ []byte, ok bool) {
 		// Runbook bodies are KiBs of mostly plain text: skip it eight
 		// bytes at a time.
 		for i >= next && i+8 <= len(s) {
-			// Unsafe8, inlined (the compiler does not).
-			x := Load8(s, i)
+			// Does the word hold a byte Safe does not mark: a control
+			// byte (< 0x20), a non-ASCII byte, `"`, `\`, `<`, `>` or `&`?
+			// The exact "has a byte less than n" and "has a zero byte"
+			// word tricks, written out here (a function of this size is
+			// not inlined); TestWordScan feeds every byte value at every
+			// position to Append.
+			x := load8(s, i)
 			t := (x - swarLo*0x20) & ^x
 			v := x ^ (swarLo * '"')
 			t |= (v - swarLo) & ^v
@@ -126,9 +131,9 @@ func appendEscaped(dst []byte, s string, strict bool) (_ []byte, ok bool) {
 	return append(dst, s[start:]...), true
 }
 
-// Load8 reads s[i:i+8] as a little-endian word (the compiler merges the
+// load8 reads s[i:i+8] as a little-endian word (the compiler merges the
 // loads).
-func Load8(s string, i int) uint64 {
+func load8(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
@@ -138,23 +143,3 @@ const (
 	swarLo = 0x0101010101010101
 	swarHi = 0x8080808080808080
 )
-
-// Unsafe8 reports whether any byte of x is one Safe does not
-// mark: a control byte (< 0x20), a non-ASCII byte, `"`, `\`, `<`, `>` or
-// `&`. The tests are the exact "has a byte less than n" and "has a zero
-// byte" word tricks, so a word without such a byte is never sent to the
-// byte loop and one with it always is.
-func Unsafe8(x uint64) bool {
-	t := (x - swarLo*0x20) & ^x
-	v := x ^ (swarLo * '"')
-	t |= (v - swarLo) & ^v
-	v = x ^ (swarLo * '\\')
-	t |= (v - swarLo) & ^v
-	v = x ^ (swarLo * '<')
-	t |= (v - swarLo) & ^v
-	v = x ^ (swarLo * '>')
-	t |= (v - swarLo) & ^v
-	v = x ^ (swarLo * '&')
-	t |= (v - swarLo) & ^v
-	return (t|x)&swarHi != 0
-}

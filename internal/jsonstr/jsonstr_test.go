@@ -3,6 +3,7 @@ package jsonstr
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -86,4 +87,34 @@ func FuzzAppend(f *testing.F) {
 		check(t, b)
 		composes(t, a, b)
 	})
+}
+
+// The word scan of Append (eight bytes at a time) must send every word
+// holding a byte Safe does not mark to the byte loop: every byte value at
+// every position of a word of safe bytes, and random words of bytes near
+// the class boundaries, each written as encoding/json writes it.
+func TestWordScan(t *testing.T) {
+	for _, fill := range []byte{'a', 0x20, 0x21, 0x7f, '=', '?', '[', ']', '%', '\'', '{'} {
+		for b := 0; b < 256; b++ {
+			for p := 0; p < 8; p++ {
+				w := bytes.Repeat([]byte{fill}, 16)
+				w[p] = byte(b)
+				check(t, string(w))
+				check(t, string(w[:8]))
+			}
+		}
+	}
+	near := []byte{0, 1, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x25, 0x26, 0x27, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff}
+	r := rand.New(rand.NewSource(1))
+	for n := 0; n < 100000; n++ {
+		var w [8]byte
+		for i := range w {
+			if r.Intn(4) == 0 {
+				w[i] = near[r.Intn(len(near))]
+			} else {
+				w[i] = byte(0x20 + r.Intn(0x60))
+			}
+		}
+		check(t, string(w[:]))
+	}
 }
