@@ -60,12 +60,7 @@ func renderBoth(ce *centry, f *translator.Finding, caps map[string]string) (slow
 // byte for byte as text/template does, over the real fixtures and
 // variants with hostile values; and every built-in body compiles to it.
 func TestFastMatchesTemplate(t *testing.T) {
-	l, err := Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := Merge(l)
-	entries := append([]*centry{fallback}, c.live...)
+	entries := builtinEntries(t)
 	golden := goldenFindings(t)
 	var fs []translator.Finding
 	for i := 0; i < len(golden); i += 1 + len(golden)/80 {

@@ -52,12 +52,7 @@ func checkJSONBody(t *testing.T, name string, ce *centry, f *translator.Finding,
 // the real fixtures and hostile variants, fast path and text/template,
 // memo off and on (a memo hit must give the JSON form too).
 func TestJSONBodiesMatchRender(t *testing.T) {
-	l, err := Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := Merge(l)
-	entries := append([]*centry{fallback}, c.live...)
+	entries := builtinEntries(t)
 	golden := goldenFindings(t)
 	var fs []translator.Finding
 	for i := 0; i < len(golden); i += 1 + len(golden)/120 {

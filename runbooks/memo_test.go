@@ -32,17 +32,23 @@ func goldenFindings(t *testing.T) []translator.Finding {
 	return out
 }
 
+// builtinEntries is the built-in catalog's live entries after the
+// fallback: what the renderer tests run every path over.
+func builtinEntries(t *testing.T) []*centry {
+	t.Helper()
+	l, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]*centry{fallback}, Merge(l).live...)
+}
+
 // TestMemoMatchesExecution renders every built-in entry (and the fallback)
 // for real findings and for variants that differ in one value each, with
 // the memo and without: the bodies must be identical. A key that missed a
 // value the template reads would hand a later variant an earlier body.
 func TestMemoMatchesExecution(t *testing.T) {
-	l, err := Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := Merge(l)
-	entries := append([]*centry{fallback}, c.live...)
+	entries := builtinEntries(t)
 	golden := goldenFindings(t)
 	var fs []translator.Finding
 	for i := 0; i < len(golden); i += 1 + len(golden)/50 {
