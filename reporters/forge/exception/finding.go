@@ -1,8 +1,6 @@
 package exception
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
@@ -142,7 +140,7 @@ func resource(lines []string, prefix string, f Finding, fp string) string {
 		}
 	}
 	for _, c := range cands {
-		if baseFingerprint(f.Tool, f.Code, f.Path, c.res, c.msg) == base {
+		if (&translator.Finding{Tool: f.Tool, Code: f.Code, Location: translator.Location{Path: f.Path}, Resource: c.res, Message: c.msg}).BaseFingerprint() == base {
 			return c.res
 		}
 	}
@@ -151,17 +149,6 @@ func resource(lines []string, prefix string, f Finding, fp string) string {
 	}
 	r4, _ := res(line(4))
 	return r4
-}
-
-// baseFingerprint is translator's (finding.go): what identifies a finding
-// independent of its line, hashed. TestRecover checks the two agree.
-func baseFingerprint(tool, code, path, resource, message string) string {
-	h := sha256.New()
-	for _, s := range []string{tool, translator.NormalizeCode(code), path, resource, message} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // unEscape undoes markdown.Escape where it can: backslash escapes, the
