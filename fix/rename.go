@@ -114,6 +114,9 @@ func renameTargets(d *locate.Document, ed runbooks.FixEdit, vars map[string]stri
 				return nil, notHereP("fixnote.rename_missing", p)
 			}
 			parent := nodeAt(d.Root, toks[:len(toks)-1])
+			if parent == nil {
+				return nil, notHereP("fixnote.rename_missing", p)
+			}
 			k, _ := entry(parent, toks[len(toks)-1])
 			if k == nil {
 				return nil, notHereP("fixnote.rename_missing", p)
@@ -328,6 +331,9 @@ func renameHolds(src string, loc docLocator, done []renamed) error {
 	}
 	for _, r := range done {
 		m := nodeAt(d.Root, r.at)
+		if m == nil {
+			return messages.Errorf("fixerr.rename", r.from, r.to)
+		}
 		k, v := entry(m, r.to)
 		if old, _ := entry(m, r.from); old != nil || k == nil || !nodeEqual(v, r.val) {
 			return messages.Errorf("fixerr.rename", r.from, r.to)

@@ -72,6 +72,8 @@ func TestRenameOnlyWhenUnambiguous(t *testing.T) {
 		{"the field is already set", "          readinessprobe:", "          readinessProbe: {}\n          readinessprobe:", ptr, "already has readinessProbe"},
 		{"a known field is not renamed", "          readinessprobe:", "          readinessProbe:", "/spec/template/spec/containers/0/readinessProbe", "readinessProbe is a field of apps/v1 Deployment"},
 		{"a key the file does not have", "", "", "/spec/template/spec/containers/0/livenesprobe", "the document has no key"},
+		{"a mapping the file does not have", "", "", "/spec/template/spec/containers/7/readinessprobe", "the document has no key"},
+		{"a pointer through a scalar", "", "", "/spec/replicas/x/readinessprobe", "the document has no key"},
 		{"a kind the table does not hold", "kind: Deployment", "kind: Rollout", ptr, "knows no Kubernetes field names for apps/v1 Rollout"},
 	}
 	for _, c := range cases {
