@@ -133,10 +133,26 @@ func TestRenameStylesAndPaths(t *testing.T) {
 	if len(got.Edits) != 1 || got.Edits[0].StartLine != 40 || !strings.Contains(got.Edits[0].Text, "labels") {
 		t.Errorf("edits %+v, want line 40 renamed", got.Edits)
 	}
-	// in a Helm template or Terraform, no rename
+	// a file with CRLF line breaks keeps them
+	crlf := strings.ReplaceAll(src, "\n", "\r\n")
+	got, err = Compute([]byte(crlf), f, fx, "runbook:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := Apply(crlf, got.Edits); err != nil || out != strings.Replace(crlf, "  lables:\r\n", "  labels:\r\n", 1) {
+		t.Errorf("CRLF: %v\n%q", err, out)
+	}
+	// in a Helm template, no rename
 	tpl := strings.Replace(src, "team: analytics", "team: {{ .Values.team }}", 1)
 	if _, err := Compute([]byte(tpl), f, fx, "runbook:test"); err == nil || !NotHere(err) {
 		t.Errorf("template: %v, want no suggestion", err)
+	}
+	// nor in Terraform
+	tf := readInput(t, "terraform/edge-network/database.tf")
+	tff := &translator.Finding{Tool: "tfsec", Location: translator.Location{Path: "terraform/edge-network/database.tf"}, Resource: "aws_db_instance.orders"}
+	tfx := runbooks.Fix{Description: "test", Edits: []runbooks.FixEdit{{Rename: "storage_encrypted", To: "encrypted"}}}
+	if _, err := Compute([]byte(tf), tff, tfx, "runbook:test"); err == nil || !NotHere(err) || !strings.Contains(err.Error(), "rename") {
+		t.Errorf("Terraform: %v, want no suggestion", err)
 	}
 }
 
