@@ -250,6 +250,17 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 	cur := src
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()
+		if op == "rename" {
+			next, err := renameYAML(cur, loc, ed, v)
+			if err != nil {
+				return "", err
+			}
+			if len(locate.Documents([]byte(next))) != ndocs {
+				return "", messages.Errorf("fixerr.no_parse", op, p)
+			}
+			cur = next
+			continue
+		}
 		if op == "document" {
 			next, err := appendDocument(cur, loc, ed.Document, v, maps)
 			if err != nil {
@@ -434,6 +445,9 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 	}
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()
+		if op == "rename" {
+			continue // checked by renameYAML, on the text it made
+		}
 		if op == "document" {
 			if !documentHolds(src, ed.Document, v, maps, d.Namespace) {
 				return messages.Errorf("fixerr.no_document")
@@ -598,7 +612,7 @@ func computeTemplate(src string, f *translator.Finding, fx runbooks.Fix) (string
 	if op == "add" {
 		return "", helm("fixnote.helm_add")
 	}
-	if op == "document" || op == "fill" || ed.From != "" || isStructured(ed.Value) {
+	if op == "document" || op == "fill" || op == "rename" || ed.From != "" || isStructured(ed.Value) {
 		return "", helm("fixnote.helm_structure")
 	}
 	fp, err := locate.ParseFieldPath(p)

@@ -44,8 +44,8 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()
 		switch {
-		case op == "document" || op == "fill" || ed.From != "":
-			return "", notHere("%s: fill, from and document edits are for Kubernetes manifests", f.Path)
+		case op == "document" || op == "fill" || op == "rename" || ed.From != "":
+			return "", notHere("%s: fill, rename, from and document edits are for Kubernetes manifests", f.Path)
 		}
 		if _, isMap := ed.Value.(map[string]any); isMap {
 			return "", notHere("%s: a mapping value is for Kubernetes manifests", f.Path)

@@ -7,6 +7,7 @@ package messages
 var fixerrEn = map[Key]string{
 	"fixerr.outside":      "outside the base directory",
 	"fixerr.no_parse":     "edit %s %s: the file would no longer parse",
+	"fixerr.rename":       "after the fix %s is not renamed to %s with its value",
 	"fixerr.still_there":  "after the fix %s is still there",
 	"fixerr.not_held":     "after the fix %s does not hold %v",
 	"fixerr.not_listed":   "after the fix %s does not list %v",

@@ -5,6 +5,7 @@ package messages
 var fixerrJa = map[Key]string{
 	"fixerr.outside":      "ベースディレクトリの外にあります",
 	"fixerr.no_parse":     "%s %s の編集後、ファイルをパースできなくなります",
+	"fixerr.rename":       "修正後も %s が値を保ったまま %s に名前を変えられていません",
 	"fixerr.still_there":  "修正後も %s が残っています",
 	"fixerr.not_held":     "修正後の %s が %v になっていません",
 	"fixerr.not_listed":   "修正後の %s に %v が含まれていません",

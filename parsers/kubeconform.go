@@ -116,10 +116,13 @@ func parseKubeconform(opts Options, r io.Reader, emit func(*translator.Finding) 
 		if len(x.ValidationErrors) > 0 {
 			msgs := make([]string, 0, len(x.ValidationErrors))
 			ptrs := make([]string, 0, len(x.ValidationErrors))
+			var unknown []string
 			for _, ve := range x.ValidationErrors {
 				msgs = append(msgs, ve.Path+": "+ve.Msg)
 				ptrs = append(ptrs, ve.Path)
+				unknown = append(unknown, unknownFields(ve.Path, ve.Msg)...)
 			}
+			f.SetExtra("unknown_fields", strings.Join(unknown, ","))
 			f.Message = strings.Join(msgs, "; ")
 			f.SetExtra("json_pointer", ptrs[0])
 			if len(ptrs) > 1 {
@@ -135,4 +138,29 @@ func parseKubeconform(opts Options, r io.Reader, emit func(*translator.Finding) 
 		}
 	}
 	return nil
+}
+
+// unknownFields returns the JSON pointers of the keys a validation error
+// "additional properties 'a', 'b' not allowed" (strict mode, at the
+// mapping path) names: the keys the schema does not know, which a fix may
+// rename. A key with a quote or a comma in it is left out: the message
+// (and the comma-separated Extra) cannot say where it ends.
+func unknownFields(path, msg string) []string {
+	const pre, suf = "additional properties ", " not allowed"
+	if !strings.HasPrefix(msg, pre) || !strings.HasSuffix(msg, suf) || (path != "" && !strings.HasPrefix(path, "/")) {
+		return nil
+	}
+	list := strings.TrimSuffix(strings.TrimPrefix(msg, pre), suf)
+	if len(list) < 2 || list[0] != '\'' || list[len(list)-1] != '\'' {
+		return nil
+	}
+	var out []string
+	for _, k := range strings.Split(list[1:len(list)-1], "', '") {
+		if k == "" || strings.ContainsAny(k, "',") {
+			return nil
+		}
+		k = strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+		out = append(out, path+"/"+k)
+	}
+	return out
 }

@@ -1,6 +1,9 @@
 package parsers
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestKubeconformBadInput(t *testing.T) {
 	checkBadInput(t, "kubeconform", "kubeconform", "k8s-invalid.json", 0,
@@ -39,6 +42,24 @@ func TestKubeconformOnePerResource(t *testing.T) {
 	for r, c := range want {
 		if codes[r] != c {
 			t.Errorf("%s: code %q, want %q", r, codes[r], c)
+		}
+	}
+}
+
+// The keys of strict mode's "additional properties" errors become JSON
+// pointers. The messages are kubeconform's (go install
+// github.com/yannh/kubeconform/cmd/kubeconform, -strict, the corpus
+// schemas) on a ServiceAccount with metadata keys lables, anotations and
+// "we/ird"; the other kinds of error name no key.
+func TestKubeconformUnknownFields(t *testing.T) {
+	for _, c := range []struct{ path, msg, want string }{
+		{"/metadata", "additional properties 'anotations', 'lables', 'we/ird' not allowed", "/metadata/anotations,/metadata/lables,/metadata/we~1ird"},
+		{"/spec/template/spec/containers/0", "additional properties 'readinessprobe' not allowed", "/spec/template/spec/containers/0/readinessprobe"},
+		{"/spec", "missing property 'selector'", ""},
+		{"/spec/replicas", "got string, want null or integer", ""},
+	} {
+		if got := strings.Join(unknownFields(c.path, c.msg), ","); got != c.want {
+			t.Errorf("unknownFields(%q, %q) = %q, want %q", c.path, c.msg, got, c.want)
 		}
 	}
 }

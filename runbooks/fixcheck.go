@@ -45,8 +45,8 @@ func Placeholder(v string) string {
 	return m[1] + m[2]
 }
 
-// Op returns the edit's operation ("set", "fill", "delete", "add" or
-// "document") and path ("" for a document).
+// Op returns the edit's operation ("set", "fill", "delete", "add",
+// "rename" or "document") and path ("" for a document).
 func (e FixEdit) Op() (op, path string) {
 	switch {
 	case e.Set != "":
@@ -57,6 +57,8 @@ func (e FixEdit) Op() (op, path string) {
 		return "delete", e.Delete
 	case e.Add != "":
 		return "add", e.Add
+	case e.Rename != "":
+		return "rename", e.Rename
 	case e.Document != nil:
 		return "document", ""
 	}
@@ -122,7 +124,7 @@ func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(lin
 // checkFixEdit returns what is wrong with one edit, or "".
 func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 	n := 0
-	for _, p := range []string{ed.Set, ed.Fill, ed.Delete, ed.Add} {
+	for _, p := range []string{ed.Set, ed.Fill, ed.Delete, ed.Add, ed.Rename} {
 		if p != "" {
 			n++
 		}
@@ -132,11 +134,17 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 	}
 	switch {
 	case n == 0:
-		return "needs one of set, fill, delete or add (a field path), or document"
+		return "needs one of set, fill, delete, add or rename (a field path), or document"
 	case n > 1:
-		return "give only one of set, fill, delete, add and document"
+		return "give only one of set, fill, delete, add, rename and document"
 	}
 	op, path := ed.Op()
+	if ed.To != "" && op != "rename" {
+		return fmt.Sprintf("%s: to: is for rename", op)
+	}
+	if op == "rename" {
+		return checkRename(ed, node)
+	}
 	if op == "document" {
 		if ed.Value != nil || mapValue(node, "value") != nil || ed.From != "" {
 			return "document takes no value or from: the document is the value"
@@ -184,6 +192,45 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		return checkStructured(op, valueNode)
 	}
 	return checkScalarValue(op, ed.Value, false)
+}
+
+// checkRename checks a rename: edit: a field path or "$name" (JSON
+// pointers the finding carries), no value or from, and to:, when given,
+// a plain one-line key.
+func checkRename(ed FixEdit, node *yaml.Node) string {
+	if ed.Value != nil || mapValue(node, "value") != nil || ed.From != "" {
+		return "rename takes no value or from: the value stays as written (to: is the new name)"
+	}
+	if strings.HasPrefix(ed.Rename, "$") {
+		if name := Placeholder(ed.Rename); name == "" {
+			return fmt.Sprintf("rename: %q is not $name or ${name}", ed.Rename)
+		} else if _, isMap := MappingPlaceholders[name]; isMap {
+			return fmt.Sprintf("rename: $%s is a mapping, not the finding's JSON pointers", name)
+		}
+	} else if msg := checkEditPath("rename", ed.Rename); msg != "" {
+		return msg
+	}
+	if tn := mapValue(node, "to"); tn != nil && (tn.Kind != yaml.ScalarNode || tn.Tag != "!!str") {
+		return "rename: to: must be a key name (a string)"
+	}
+	if ed.To != "" && !plainKey(ed.To) {
+		return fmt.Sprintf("rename: to: %q must be a plain key of letters, digits, '-', '_', '.' and '/', at most %d bytes", ed.To, maxFixValue)
+	}
+	return ""
+}
+
+// plainKey reports a key that YAML writes without quotes the same in
+// every place (a Kubernetes field or label name).
+func plainKey(s string) bool {
+	if s == "" || len(s) > maxFixValue {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./", r)) {
+			return false
+		}
+	}
+	return s[0] != '-' && s[0] != '.'
 }
 
 // checkEditPath checks a field path of an edit (or of its from:).

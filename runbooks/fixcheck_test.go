@@ -15,9 +15,9 @@ func TestLoadRejectsBadFixes(t *testing.T) {
 	want := []string{
 		`bad-fix.yaml:7: entry "fx": fix[0]: needs a one-line description`,
 		`bad-fix.yaml:7: entry "fx": fix[0]: needs at least one edit`,
-		`bad-fix.yaml:11: entry "fx": fix[1].edits[0]: give only one of set, fill, delete, add and document`,
+		`bad-fix.yaml:11: entry "fx": fix[1].edits[0]: give only one of set, fill, delete, add, rename and document`,
 		`bad-fix.yaml:13: unknown key "entries[0].fix[1].edits[1].frob"`,
-		`bad-fix.yaml:14: entry "fx": fix[1].edits[2]: needs one of set, fill, delete or add (a field path), or document`,
+		`bad-fix.yaml:14: entry "fx": fix[1].edits[2]: needs one of set, fill, delete, add or rename (a field path), or document`,
 		`bad-fix.yaml:15: entry "fx": fix[1].edits[3]: set: parse field path "spec.containers[name=web": unterminated [`,
 		`bad-fix.yaml:17: entry "fx": fix[1].edits[4]: set: "spec.containers[name=web]" must end in a key`,
 		`bad-fix.yaml:19: entry "fx": fix[1].edits[5]: delete takes no value`,
@@ -30,6 +30,11 @@ func TestLoadRejectsBadFixes(t *testing.T) {
 		`bad-fix.yaml:33: entry "fx": fix[1].edits[12]: document needs apiVersion`,
 		`bad-fix.yaml:34: entry "fx": fix[1].edits[13]: set: value has an empty mapping at line 35`,
 		`bad-fix.yaml:36: entry "fx": fix[2]: tools: " " is not a tool name`,
+		`bad-fix.yaml:42: entry "fx": fix[3].edits[0]: rename takes no value or from`,
+		`bad-fix.yaml:44: entry "fx": fix[3].edits[1]: rename: $selector_labels is a mapping, not the finding's JSON pointers`,
+		`bad-fix.yaml:45: entry "fx": fix[3].edits[2]: rename: to: "labels: x" must be a plain key`,
+		`bad-fix.yaml:47: entry "fx": fix[3].edits[3]: set: to: is for rename`,
+		`bad-fix.yaml:50: entry "fx": fix[3].edits[4]: rename: to: must be a key name (a string)`,
 	}
 	got := err.Error()
 	for _, w := range want {

@@ -40,16 +40,19 @@ var catalogSchemaRules = yamlschema.Rules{
 	"FixEdit.document": {"type": "object", "description": "a Kubernetes object written as a new document right after the finding's object"},
 	"FixEdit.value":    {"type": []string{"string", "number", "boolean", "object", "array"}, "description": "a literal, \"$name\" for the finding's Extra[name], or for set and fill a mapping or list (with $selector_labels, $pod_labels, $object_labels)"},
 	"FixEdit.from":     {"description": "field path of the object whose value the edit copies, instead of value"},
+	"FixEdit.rename":   {"description": "field path of a key to rename, or \"$name\": the finding's JSON pointers to keys its schema does not allow"},
+	"FixEdit.to":       {"description": "the new name of a rename (without it, the one Kubernetes field name at that position close to the key)"},
 	"Fix.tools":        {"description": "the tools whose findings this alternative is for (all when empty)"},
 	"Example.manifest": {"description": "the file the example finding is in; with fixed, checks the first fix"},
 	"Example.fixed":    {"description": "the whole manifest after the entry's first fix"},
-	// An edit is exactly one of set, fill, delete, add and document; set,
-	// fill and add take value or from (fixcheck.go).
+	// An edit is exactly one of set, fill, delete, add, rename and
+	// document; set, fill and add take value or from (fixcheck.go).
 	"FixEdit": {"oneOf": []any{
 		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom},
 		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom},
 		map[string]any{"required": []string{"delete"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}}}},
 		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom},
+		map[string]any{"required": []string{"rename"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}}}},
 		map[string]any{"required": []string{"document"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}}}},
 	}},
 	// A matcher needs codes, a message pattern or default: true (load.go).

@@ -135,8 +135,8 @@ type Fix struct {
 	Edits []FixEdit `yaml:"edits"`
 }
 
-// FixEdit is one edit; exactly one of Set, Fill, Delete, Add and Document
-// is given: a field path in the syntax of Entry.Locate, relative to the
+// FixEdit is one edit; exactly one of Set, Fill, Delete, Add, Rename and
+// Document is given: a field path in the syntax of Entry.Locate, relative to the
 // object (pod paths are written once for every workload kind, as for
 // locate:), or the new document.
 type FixEdit struct {
@@ -151,6 +151,17 @@ type FixEdit struct {
 	// Add appends Value to the list at the path unless it holds it already,
 	// creating the list (and missing parents) when absent.
 	Add string `yaml:"add,omitempty"`
+	// Rename gives the key at the path the name To, keeping its value, its
+	// comments and its place; instead of a field path it may be "$name",
+	// the finding's Extra[name]: JSON pointers, comma-separated, to keys
+	// the object's schema does not allow (kubeconform's unknown_fields).
+	// Without To the new name is the one Kubernetes field name at that
+	// position close to the key (equal but for case, or within a small
+	// edit distance, and no other field as close); otherwise there is no
+	// suggestion. Kubernetes manifests only.
+	Rename string `yaml:"rename,omitempty"`
+	// To is the new name of a Rename: a plain key.
+	To string `yaml:"to,omitempty"`
 	// Document is a new Kubernetes object (a mapping, as Value) written as
 	// a document of its own right after the finding's object: a
 	// PodDisruptionBudget for a Deployment. It takes the object's

@@ -45,7 +45,7 @@ type proofScanner struct {
 var proofScanners = []proofScanner{
 	{name: "conftest", format: "conftest", args: []string{"test", "--no-color", "--all-namespaces", "-p", "policy/lib", "-p", "policy/kubernetes", "-o", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 0.30},
 	{name: "kube-score", format: "kube-score", args: []string{"score", "-o", "json", "k8s/catalog.yaml", "k8s/checkout.yaml", "k8s/jobs.yaml", "k8s/node-agent.yaml", "k8s/rbac.yaml", "k8s/storefront.yaml", "helm/shop-rendered.yaml"}, fixGoal: 0.31},
-	{name: "kubeconform", format: "kubeconform", args: []string{"-n", "1", "-kubernetes-version", "1.27.0", "-schema-location", "kubeconform-schemas/{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json", "-strict", "-output", "json", "k8s", "helm/shop-rendered.yaml"}},
+	{name: "kubeconform", format: "kubeconform", args: []string{"-n", "1", "-kubernetes-version", "1.27.0", "-schema-location", "kubeconform-schemas/{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json", "-strict", "-output", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 1},
 	{name: "tfsec", format: "tfsec", args: []string{"--no-color", "--no-module-downloads", "-f", "json", "terraform"}, terraform: true, fixGoal: 0.53},
 }
 
