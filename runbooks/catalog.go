@@ -26,6 +26,8 @@ type Catalog struct {
 	shadows  []Shadow
 	// fb is this catalog's fallback entry (newFallback).
 	fb *centry
+	// values are the layers' values:, later layers winning (values.go).
+	values Values
 
 	// norm caches NormalizeCode per spelling: a run sees millions of
 	// findings but few distinct codes.
@@ -167,6 +169,12 @@ func Merge(layers ...*Layer) *Catalog {
 			}
 			info.Disabled = append(info.Disabled, Change{ID: d.id, Old: old.Source, New: d.source})
 			remove(old)
+		}
+		for name, v := range l.values {
+			if c.values == nil {
+				c.values = Values{}
+			}
+			c.values[name] = v
 		}
 		for _, e := range l.entries {
 			info.IDs = append(info.IDs, e.ID)
@@ -436,6 +444,7 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 		code:     make(map[string]*centry, len(c.code)),
 		defaults: make(map[string]*centry, len(c.defaults)),
 		fb:       c.fb,
+		values:   c.values,
 	}
 	if fb := fallbackIn(lang); fb != nil {
 		n.fb = fb
