@@ -170,7 +170,8 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 			if note.IsZero() {
 				note = messages.M("fixnote.because", fx.Description, notePhrase(err))
 			} else if ValuesUnset(err) != nil && unset.IsZero() {
-				unset = messages.M("fixnote.because", fx.Description, notePhrase(err))
+				// first in the note, which is bounded: what to set
+				unset = messages.M("fixnote.value_unset", strings.Join(ValuesUnset(err), ", "))
 			}
 		case len(got.Edits) == 0:
 			if note.IsZero() {

@@ -19,9 +19,9 @@ var fixnoteEn = map[Key]string{
 	"fixnote.helm_scalar":  "the value on line %d is not a literal scalar",
 	// value_unset names the values: of the organisation catalog a fix
 	// alternative takes (catalog_value:) and no catalog sets.
-	"fixnote.value_unset": "the organisation catalog sets no %s under values: (setting it there makes this suggestion)",
-	// also joins the first alternative's reason and a later one's that
-	// only lacks catalog values.
+	"fixnote.value_unset": "the organisation catalog sets no %s under values: (setting it there makes a suggestion)",
+	// also joins the values a later alternative lacks (value_unset) and
+	// the first alternative's reason.
 	"fixnote.also": "%v; %v",
 }
 
