@@ -32,7 +32,7 @@ func TestCatalogValueFromThePullRequestIsFenced(t *testing.T) {
 	}
 	dir := checkout(t, map[string]string{
 		".runbook-translator/runbooks/values.yaml": "values:\n  priority_class: '" + hostileValue + "'\n",
-		"k8s/catalog.yaml": string(src),
+		"k8s/catalog.yaml":                         string(src),
 	})
 	out = bytes.ReplaceAll(out, []byte("/ci/workspace/fixtures/inputs"), []byte(dir))
 	input := filepath.Join(t.TempDir(), "polaris.json")
