@@ -81,6 +81,9 @@ type LayerInfo struct {
 	// UnknownDisables are ids in the layer's disable list that no earlier
 	// layer defines (a stale disable; `runbooks lint` should warn).
 	UnknownDisables []string
+	// Values are the names of the fix values the layer sets (values:),
+	// sorted; a later layer's value of the same name wins.
+	Values []string
 }
 
 // Change is an entry replaced or removed by a later layer.
@@ -161,6 +164,9 @@ func Merge(layers ...*Layer) *Catalog {
 		}
 		li := len(c.layers)
 		info := LayerInfo{Name: l.Name, Files: append([]string(nil), l.Files...), IDs: make([]string, 0, len(l.entries))}
+		if len(l.values) > 0 {
+			info.Values = l.values.Names()
+		}
 		for _, d := range l.disable {
 			old, ok := c.byID[d.id]
 			if !ok {

@@ -110,3 +110,33 @@ func TestCatalogValueFromThePullRequestIsFenced(t *testing.T) {
 		t.Fatalf("no comment suggests the catalog's priority class:\n%s", strings.Join(bodies, "\n----\n"))
 	}
 }
+
+// `runbooks list` names the values each layer sets (names only: a value
+// may come from a pull request's catalog), in text and JSON.
+func TestRunbooksListValues(t *testing.T) {
+	f, out, _ := testFactory()
+	o := &RunbooksListOptions{IO: f.IO}
+	o.Catalog.Runbooks = []string{valuesCatalog}
+	o.load = o.Catalog.load
+	if err := runbooksListRun(o); err != nil {
+		t.Fatal(err)
+	}
+	const want = "2. ../../testdata/catalogs/org-values: 0 entries from 1 files\n   sets values: cpu_limit, cpu_request, cronjob_starting_deadline_seconds, ephemeral_storage_limit, ephemeral_storage_request, liveness_probe, memory_limit, memory_request, priority_class, readiness_probe\n"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("list lacks %q:\n%s", want, out.String())
+	}
+	f, out, _ = testFactory()
+	o = &RunbooksListOptions{IO: f.IO, JSON: true}
+	o.Catalog.Runbooks = []string{valuesCatalog}
+	o.load = o.Catalog.load
+	if err := runbooksListRun(o); err != nil {
+		t.Fatal(err)
+	}
+	var doc listJSON
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Layers) != 2 || len(doc.Layers[0].Values) != 0 || len(doc.Layers[1].Values) != 10 || doc.Layers[1].Values[0] != "cpu_limit" {
+		t.Errorf("layers: %+v", doc.Layers)
+	}
+}
