@@ -14,6 +14,10 @@
 // named none, is the container whose block holds the finding's line.
 // A selector [name=$container] with several names (kube-score lists them
 // comma-separated) edits each of them, and [*] edits every item.
+// An edit's catalog_value: is a value of the catalogs' values: (the
+// organisation's defaults, runbooks.Values), given to ComputeWith and
+// Options.Values; a fix that needs one no catalog sets does not apply, and
+// its FixNote names it.
 //
 // A Helm template is edited only where the located line is literal YAML
 // that the fix changes by itself; otherwise there is no fix and

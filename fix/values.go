@@ -39,6 +39,11 @@ func withValues(fx runbooks.Fix, vals runbooks.Values) (runbooks.Fix, error) {
 			edits = append([]runbooks.FixEdit(nil), fx.Edits...)
 		}
 		v, ok := vals.Get(ed.CatalogValue)
+		if op, _ := ed.Op(); ok && op == "add" && isStructured(v) {
+			// the loader checks a literal's kind against its edit; a
+			// catalog value meets its edit only here
+			return fx, notHere("the catalog value %s is a mapping or list, and add appends one scalar", ed.CatalogValue)
+		}
 		switch {
 		case ok:
 			edits[i].Value = v

@@ -107,6 +107,10 @@ func TestCatalogValueMapping(t *testing.T) {
 			t.Errorf("no %q in:\n%s", w, out)
 		}
 	}
+	add := runbooks.Fix{Description: "d", Edits: []runbooks.FixEdit{{Add: "spec.containers[name=$container].args", CatalogValue: "liveness_probe"}}}
+	if _, err := ComputeWith([]byte(src), f, add, "t", vals); err == nil || !strings.Contains(err.Error(), "add appends one scalar") {
+		t.Errorf("a mapping added to a list: %v", err)
+	}
 	_, err = ComputeWith([]byte(src), f, e.Fix[0], "t", runbooks.Values{"readiness_probe": {V: "x"}})
 	if names := ValuesUnset(err); !reflect.DeepEqual(names, []string{"liveness_probe"}) {
 		t.Errorf("unset %v (%v)", names, err)
