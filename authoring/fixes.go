@@ -13,7 +13,8 @@ import (
 // ExampleFix applies the entry's fix to an example's manifest as the fix
 // stage would: the first alternative that changes the file. It returns
 // the finding (with its Fixes), the fixed text, and an error that says why
-// no alternative applies.
+// no alternative applies. The example's values: stand for the
+// organisation catalog's.
 func ExampleFix(e *runbooks.Entry, x runbooks.Example) (*translator.Finding, string, error) {
 	if len(e.Fix) == 0 {
 		return nil, "", errors.New("the entry has no fix: block")
@@ -28,12 +29,13 @@ func ExampleFix(e *runbooks.Entry, x runbooks.Example) (*translator.Finding, str
 			f.Path = "main.tf"
 		}
 	}
+	vals := runbooks.ExampleValues(x)
 	var first error
 	for _, spec := range e.Fix {
 		if !fix.ForTool(spec, f.Tool) {
 			continue
 		}
-		got, err := fix.Compute([]byte(x.Manifest), f, spec, "runbook:"+e.ID)
+		got, err := fix.ComputeWith([]byte(x.Manifest), f, spec, "runbook:"+e.ID, vals)
 		switch {
 		case err != nil:
 			if first == nil {

@@ -140,7 +140,8 @@ var fenced = lazyre.New("(?m)^[ \t]{0,3}(```|~~~)|\\{\\{-?\\s*codeblock\\b")
 //     unknown ids, entries other than per-tool defaults without a fenced
 //     code block (no fix shown) or
 //     without a link, tools no parser produces, patterns that match every
-//     message, examples that check nothing, bodies cut at the size limit.
+//     message, examples that check nothing, bodies cut at the size limit,
+//     values no entry takes and catalog values no layer sets (lintValues).
 //
 // A `locate:` hint that the locator cannot parse is an error.
 //
@@ -189,6 +190,7 @@ func Lint(paths []string, noBuiltin bool) *LintResult {
 			add(file, line, Warning, "disable: no earlier catalog layer defines entry %q", id)
 		}
 	}
+	lintValues(c, add)
 	sort.SliceStable(res.Problems, func(i, j int) bool {
 		a, b := res.Problems[i], res.Problems[j]
 		if a.File != b.File {
@@ -291,4 +293,53 @@ func closest(t string, tools map[string]bool) string {
 		}
 	}
 	return best
+}
+
+// lintValues warns about a misspelt organisation value: a value of a
+// layer under work that no entry's fix takes, and a catalog_value of an
+// entry under work that no layer sets while some layer sets values (with
+// none set, every such alternative is simply off, as in the built-in
+// catalog alone).
+func lintValues(c *Catalog, add func(string, int, Severity, string, ...any)) {
+	vals := c.Values()
+	taken := map[string]bool{}
+	for _, e := range c.Entries() {
+		for _, fx := range e.Fix {
+			for _, ed := range fx.Edits {
+				if ed.CatalogValue != "" {
+					taken[ed.CatalogValue] = true
+				}
+			}
+		}
+	}
+	for _, name := range vals.Names() {
+		src := vals[name].Source
+		if taken[name] || !c.InTarget(src) {
+			continue
+		}
+		file, line := splitSource(src)
+		add(file, line, Warning, "values: no entry's fix takes %s (catalog_value: %s); is the name misspelt?", name, name)
+	}
+	if len(vals) == 0 {
+		return
+	}
+	for _, e := range c.TargetEntries() {
+		file, line := splitSource(e.Source)
+		for i, fx := range e.Fix {
+			for _, ed := range fx.Edits {
+				if ed.CatalogValue != "" {
+					if _, ok := vals[ed.CatalogValue]; !ok {
+						add(file, line, Warning, "entry %q: fix[%d] takes the value %s, which no catalog layer sets (they set %s): the alternative is never suggested", e.ID, i, ed.CatalogValue, listSomeNames(vals.Names(), 8))
+					}
+				}
+			}
+		}
+	}
+}
+
+func listSomeNames(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + fmt.Sprintf(" and %d more", len(names)-n)
 }

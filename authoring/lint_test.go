@@ -149,3 +149,27 @@ func TestLintBadLocateHint(t *testing.T) {
 		t.Errorf("a bad locate hint is not an error with a line: %+v", res.Problems)
 	}
 }
+
+// Organisation values: the example values catalog is clean (the built-in
+// entries take every name it sets); a misspelt value and a catalog_value
+// no layer sets are warnings at their lines, and the example's own
+// values: apply its fix.
+func TestLintValues(t *testing.T) {
+	res := Lint([]string{"../testdata/catalogs/org-values"}, false)
+	for _, p := range res.Problems {
+		t.Errorf("org-values: %s", p)
+	}
+	res = Lint([]string{"../testdata/catalogs/lint-values"}, false)
+	const file = "../testdata/catalogs/lint-values/catalog.yaml"
+	want := []string{
+		file + ":6: warning: values: no entry's fix takes priority_clas (catalog_value: priority_clas); is the name misspelt?",
+		file + ":8: warning: entry \"acme-priority\": fix[0] takes the value priority_class, which no catalog layer sets (they set cpu_request, priority_clas): the alternative is never suggested",
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -14,6 +14,10 @@
 // named none, is the container whose block holds the finding's line.
 // A selector [name=$container] with several names (kube-score lists them
 // comma-separated) edits each of them, and [*] edits every item.
+// An edit's catalog_value: is a value of the catalogs' values: (the
+// organisation's defaults, runbooks.Values), given to ComputeWith and
+// Options.Values; a fix that needs one no catalog sets does not apply, and
+// its FixNote names it.
 //
 // A Helm template is edited only where the located line is literal YAML
 // that the fix changes by itself; otherwise there is no fix and
@@ -38,7 +42,13 @@ import (
 // Compute returns the edits that apply fx to the file src (the finding's
 // file, at its path) for finding f, or an error that says why it cannot.
 // An empty Edits with no error means the file already is as the fix wants.
+// An edit that takes a catalog value (catalog_value:) does not apply:
+// ComputeWith gives the catalogs' values.
 func Compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) (translator.Fix, error) {
+	return ComputeWith(src, f, fx, source, nil)
+}
+
+func compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) (translator.Fix, error) {
 	out := translator.Fix{Description: fx.Description, Source: source}
 	if len(src) > 0 && !utf8Text(src) {
 		return out, notHereP("fixnote.not_utf8")
@@ -248,6 +258,9 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 	maps := objectMaps(&d)
 	ndocs := len(locate.Documents([]byte(src)))
 	cur := src
+	// unset collects the catalog values that edits copying a field the
+	// object lacks would write, and no catalog sets: all are named.
+	var unset []string
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()
 		if op == "rename" {
@@ -277,7 +290,15 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 		if err != nil {
 			return "", err
 		}
-		steps, err := editSteps(cur, loc, fp, ed, v, maps)
+		steps, err := editSteps(cur, loc, &d, fp, ed, v, maps)
+		if names := ValuesUnset(err); names != nil {
+			for _, n := range names {
+				if !contains(unset, n) {
+					unset = append(unset, n)
+				}
+			}
+			continue
+		}
 		if err != nil {
 			return "", err
 		}
@@ -291,6 +312,9 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 			}
 			cur = next
 		}
+	}
+	if len(unset) > 0 {
+		return "", valuesUnset(unset)
 	}
 	if err := verifyYAML(cur, loc, fx, v, maps); err != nil {
 		return "", err
@@ -307,8 +331,12 @@ type editStep struct {
 	vars  map[string]string
 }
 
-// editSteps resolves the value of ed on the text as it is now.
-func editSteps(cur string, loc docLocator, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
+// editSteps resolves the value of ed on the text as it is now. An edit
+// with from: and a catalog value writes the value where orig, the object
+// as the finding found it, has no field to copy: deciding on orig, not on
+// the text an earlier edit of the fix changed, a limit filled from the
+// catalog is not then copied into the request the catalog also sets.
+func editSteps(cur string, loc docLocator, orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
 	op, _ := ed.Op()
 	if ed.From == "" {
 		if op == "delete" {
@@ -347,6 +375,17 @@ func editSteps(cur string, loc docLocator, fp locate.FieldPath, ed runbooks.FixE
 		src, err := from.Expand(c)
 		if err != nil {
 			return nil, notHere("%v", err)
+		}
+		if ed.CatalogValue != "" && !present(orig.Root, orig.Kind, src) {
+			if ed.Value == nil {
+				return nil, valuesUnset([]string{ed.CatalogValue})
+			}
+			val, err := resolveValue(ed.Value, cv, maps)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, editStep{path: to, value: val, vars: cv})
+			continue
 		}
 		val, err := fromValue(d.Root, d.Kind, src)
 		if err != nil {

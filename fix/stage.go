@@ -25,6 +25,9 @@ type Options struct {
 	// Entry returns the catalog entry matched to a finding (after the
 	// runbook stage), or nil.
 	Entry func(*translator.Finding) *runbooks.Entry
+	// Values are the catalogs' fix values, for edits with catalog_value:
+	// (nil: none is set).
+	Values runbooks.Values
 	// MaxFileSize and MaxTotal bound what is read (0: repofs defaults).
 	MaxFileSize, MaxTotal int64
 }
@@ -153,24 +156,37 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 		return nil, note
 	}
 	var out []translator.Fix
-	var note messages.Msg
+	// note is why the first alternative does not apply; unset, when a
+	// later one lacks only catalog values, says which the organisation
+	// catalog should set.
+	var note, unset messages.Msg
 	for _, fx := range e.Fix {
 		if !ForTool(fx, f.Tool) {
 			continue
 		}
-		got, err := Compute([]byte(src), f, fx, "runbook:"+e.ID)
+		got, err := ComputeWith([]byte(src), f, fx, "runbook:"+e.ID, s.opts.Values)
 		switch {
 		case err != nil:
 			if note.IsZero() {
 				note = messages.M("fixnote.because", fx.Description, notePhrase(err))
+			} else if ValuesUnset(err) != nil && unset.IsZero() {
+				// first in the note, which is bounded: what to set
+				unset = messages.M("fixnote.value_unset", strings.Join(ValuesUnset(err), ", "))
 			}
 		case len(got.Edits) == 0:
 			if note.IsZero() {
 				note = messages.M("fixnote.already", fx.Description, f.Path)
 			}
+		case sameEdits(out, got):
+			// an alternative that copies where it can and takes a
+			// catalog value elsewhere makes the first one's edits when
+			// there is everything to copy: offered once
 		default:
 			out = append(out, got)
 		}
+	}
+	if !unset.IsZero() {
+		note = messages.M("fixnote.also", unset, note)
 	}
 	return out, note
 }
@@ -196,4 +212,25 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// sameEdits reports whether one of the fixes makes exactly the edits of
+// got.
+func sameEdits(fixes []translator.Fix, got translator.Fix) bool {
+	for _, x := range fixes {
+		if len(x.Edits) != len(got.Edits) {
+			continue
+		}
+		same := true
+		for i := range x.Edits {
+			if x.Edits[i] != got.Edits[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return true
+		}
+	}
+	return false
 }

@@ -33,6 +33,9 @@ type yamlOp struct {
 type errNotHere struct {
 	msg string
 	p   messages.Msg
+	// values are the catalog values the fix needs that no catalog sets
+	// (values.go).
+	values []string
 }
 
 func (e *errNotHere) Error() string { return e.msg }

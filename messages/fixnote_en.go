@@ -17,6 +17,12 @@ var fixnoteEn = map[Key]string{
 	"fixnote.helm_item":    "line %d is a list item",
 	"fixnote.helm_key":     "line %d is not the %s the fix changes",
 	"fixnote.helm_scalar":  "the value on line %d is not a literal scalar",
+	// value_unset names the values: of the organisation catalog a fix
+	// alternative takes (catalog_value:) and no catalog sets.
+	"fixnote.value_unset": "the organisation catalog sets no %s under values: (setting it there makes a suggestion)",
+	// also joins the values a later alternative lacks (value_unset) and
+	// the first alternative's reason.
+	"fixnote.also": "%v; %v",
 }
 
 func init() { add(en, fixnoteEn) }

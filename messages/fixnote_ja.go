@@ -16,6 +16,8 @@ var fixnoteJa = map[Key]string{
 	"fixnote.helm_item":    "%d 行目はリストの要素です",
 	"fixnote.helm_key":     "%[1]d 行目は修正が変更する %[2]s ではありません",
 	"fixnote.helm_scalar":  "%d 行目の値はリテラルのスカラーではありません",
+	"fixnote.value_unset":  "組織のカタログの values: に %s が設定されていません (設定すると修正を提案できます)",
+	"fixnote.also":         "%v。%v",
 }
 
 func init() { add(ja, fixnoteJa) }

@@ -53,7 +53,13 @@ func Builtin() (*Layer, error) {
 }
 
 func builtinFromYAML() (*Layer, error) {
-	return loadFS(builtinFS, "builtin", "builtin", "builtin:")
+	l, err := loadFS(builtinFS, "builtin", "builtin", "builtin:")
+	if err == nil && len(l.values) > 0 {
+		// The snapshot holds no values, and the defaults are the
+		// organisation's to set (values.go).
+		return nil, fmt.Errorf("load runbooks: the built-in catalog sets values: %s", strings.Join(l.values.Names(), ", "))
+	}
+	return l, err
 }
 
 // builtinFiles returns the names of the embedded catalog files, sorted.

@@ -26,6 +26,8 @@ type Catalog struct {
 	shadows  []Shadow
 	// fb is this catalog's fallback entry (newFallback).
 	fb *centry
+	// values are the layers' values:, later layers winning (values.go).
+	values Values
 
 	// norm caches NormalizeCode per spelling: a run sees millions of
 	// findings but few distinct codes.
@@ -79,6 +81,9 @@ type LayerInfo struct {
 	// UnknownDisables are ids in the layer's disable list that no earlier
 	// layer defines (a stale disable; `runbooks lint` should warn).
 	UnknownDisables []string
+	// Values are the names of the fix values the layer sets (values:),
+	// sorted; a later layer's value of the same name wins.
+	Values []string
 }
 
 // Change is an entry replaced or removed by a later layer.
@@ -159,6 +164,9 @@ func Merge(layers ...*Layer) *Catalog {
 		}
 		li := len(c.layers)
 		info := LayerInfo{Name: l.Name, Files: append([]string(nil), l.Files...), IDs: make([]string, 0, len(l.entries))}
+		if len(l.values) > 0 {
+			info.Values = l.values.Names()
+		}
 		for _, d := range l.disable {
 			old, ok := c.byID[d.id]
 			if !ok {
@@ -167,6 +175,12 @@ func Merge(layers ...*Layer) *Catalog {
 			}
 			info.Disabled = append(info.Disabled, Change{ID: d.id, Old: old.Source, New: d.source})
 			remove(old)
+		}
+		for name, v := range l.values {
+			if c.values == nil {
+				c.values = Values{}
+			}
+			c.values[name] = v
 		}
 		for _, e := range l.entries {
 			info.IDs = append(info.IDs, e.ID)
@@ -436,6 +450,7 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 		code:     make(map[string]*centry, len(c.code)),
 		defaults: make(map[string]*centry, len(c.defaults)),
 		fb:       c.fb,
+		values:   c.values,
 	}
 	if fb := fallbackIn(lang); fb != nil {
 		n.fb = fb

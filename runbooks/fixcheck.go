@@ -146,8 +146,8 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		return checkRename(ed, node)
 	}
 	if op == "document" {
-		if ed.Value != nil || mapValue(node, "value") != nil || ed.From != "" {
-			return "document takes no value or from: the document is the value"
+		if ed.Value != nil || mapValue(node, "value") != nil || ed.From != "" || ed.CatalogValue != "" {
+			return "document takes no value, from or catalog_value: the document is the value"
 		}
 		dn := mapValue(node, "document")
 		if dn == nil || dn.Kind != yaml.MappingNode {
@@ -171,8 +171,20 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 	}
 	valueNode := mapValue(node, "value")
 	if op == "delete" {
-		if ed.Value != nil || valueNode != nil || ed.From != "" {
+		if ed.Value != nil || valueNode != nil || ed.From != "" || ed.CatalogValue != "" {
 			return "delete takes no value"
+		}
+		return ""
+	}
+	if ed.CatalogValue != "" {
+		if !ValidValueName(ed.CatalogValue) {
+			return fmt.Sprintf("%s: catalog_value %q is not a value name (lower case letters, digits and _, starting with a letter)", op, ed.CatalogValue)
+		}
+		if ed.Value != nil || valueNode != nil {
+			return fmt.Sprintf("%s: give value or catalog_value, not both", op)
+		}
+		if ed.From != "" {
+			return checkEditPath("from", ed.From)
 		}
 		return ""
 	}

@@ -18,42 +18,58 @@ var updateSchema = flag.Bool("update-schema", false, "rewrite schemas/catalog.sc
 
 const catalogSchemaPath = "../schemas/catalog.schema.json"
 
-// valueOrFrom: an edit that writes a value takes it literally or copies it.
+// valueOrFrom: an edit that writes a value takes it literally, or copies
+// it, or takes a catalog value, or copies it falling back to a catalog
+// value.
 var valueOrFrom = []any{
-	map[string]any{"required": []string{"value"}},
-	map[string]any{"required": []string{"from"}},
+	map[string]any{"required": []string{"value"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}}}},
+	map[string]any{"anyOf": []any{map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}}, "not": map[string]any{"required": []string{"value"}}},
+}
+
+// noValue: delete and document take none of value, from and catalog_value.
+var noValue = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}}}
+
+// fixValues is a values: mapping (values.go): names to literals.
+var fixValues = map[string]any{
+	"type":                 "object",
+	"maxProperties":        64,
+	"propertyNames":        map[string]any{"pattern": "^[a-z][a-z0-9_]{0,62}$"},
+	"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean", "object", "array"}},
 }
 
 // CatalogSchemaRules say what the Go types cannot: required keys, enums.
 var catalogSchemaRules = yamlschema.Rules{
-	"Entry.id":         {"required": true, "description": "unique id across the merged catalogs"},
-	"Entry.title":      {"required": true},
-	"Entry.match":      {"required": true, "minItems": 1},
-	"Entry.body":       {"required": true, "description": "Markdown text/template rendered over the finding"},
-	"Entry.severity":   {"enum": []string{"info", "warning", "error", "critical"}},
-	"Fix.description":  {"required": true, "description": "one line: what the fix does"},
-	"Fix.edits":        {"required": true, "minItems": 1},
-	"FixEdit.set":      {"description": "field path (locate: syntax) to set to value, created with its parents when missing"},
-	"FixEdit.fill":     {"description": "field path to give value only when it is absent (a value already there is kept)"},
-	"FixEdit.delete":   {"description": "field path to remove"},
-	"FixEdit.add":      {"description": "field path of a list to append value to, created when missing"},
-	"FixEdit.document": {"type": "object", "description": "a Kubernetes object written as a new document right after the finding's object"},
-	"FixEdit.value":    {"type": []string{"string", "number", "boolean", "object", "array"}, "description": "a literal, \"$name\" for the finding's Extra[name], or for set and fill a mapping or list (with $selector_labels, $pod_labels, $object_labels)"},
-	"FixEdit.from":     {"description": "field path of the object whose value the edit copies, instead of value"},
-	"FixEdit.rename":   {"description": "field path of a key to rename, or \"$name\": the finding's JSON pointers to keys its schema does not allow"},
-	"FixEdit.to":       {"description": "the new name of a rename (without it, the one Kubernetes field name at that position close to the key)"},
-	"Fix.tools":        {"description": "the tools whose findings this alternative is for (all when empty)"},
-	"Example.manifest": {"description": "the file the example finding is in; with fixed, checks the first fix"},
-	"Example.fixed":    {"description": "the whole manifest after the entry's first fix"},
+	"Entry.id":              {"required": true, "description": "unique id across the merged catalogs"},
+	"Entry.title":           {"required": true},
+	"Entry.match":           {"required": true, "minItems": 1},
+	"Entry.body":            {"required": true, "description": "Markdown text/template rendered over the finding"},
+	"Entry.severity":        {"enum": []string{"info", "warning", "error", "critical"}},
+	"Fix.description":       {"required": true, "description": "one line: what the fix does"},
+	"Fix.edits":             {"required": true, "minItems": 1},
+	"FixEdit.set":           {"description": "field path (locate: syntax) to set to value, created with its parents when missing"},
+	"FixEdit.fill":          {"description": "field path to give value only when it is absent (a value already there is kept)"},
+	"FixEdit.delete":        {"description": "field path to remove"},
+	"FixEdit.add":           {"description": "field path of a list to append value to, created when missing"},
+	"FixEdit.document":      {"type": "object", "description": "a Kubernetes object written as a new document right after the finding's object"},
+	"FixEdit.value":         {"type": []string{"string", "number", "boolean", "object", "array"}, "description": "a literal, \"$name\" for the finding's Extra[name], or for set and fill a mapping or list (with $selector_labels, $pod_labels, $object_labels)"},
+	"FixEdit.from":          {"description": "field path of the object whose value the edit copies, instead of value"},
+	"FixEdit.rename":        {"description": "field path of a key to rename, or \"$name\": the finding's JSON pointers to keys its schema does not allow"},
+	"FixEdit.to":            {"description": "the new name of a rename (without it, the one Kubernetes field name at that position close to the key)"},
+	"Fix.tools":             {"description": "the tools whose findings this alternative is for (all when empty)"},
+	"Example.manifest":      {"description": "the file the example finding is in; with fixed, checks the first fix"},
+	"Example.fixed":         {"description": "the whole manifest after the entry's first fix"},
+	"FixEdit.catalog_value": {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "the name of a value of the catalogs' values: to write (with from: where the object has no field to copy)"},
+	"File.values":           merge(fixValues, map[string]any{"description": "named fix values (an organisation's defaults) that edits take with catalog_value:"}),
+	"Example.values":        merge(fixValues, map[string]any{"description": "the organisation values: the example's fix sees"}),
 	// An edit is exactly one of set, fill, delete, add, rename and
 	// document; set, fill and add take value or from (fixcheck.go).
 	"FixEdit": {"oneOf": []any{
 		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom},
 		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom},
-		map[string]any{"required": []string{"delete"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}}}},
+		map[string]any{"required": []string{"delete"}, "not": noValue},
 		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom},
-		map[string]any{"required": []string{"rename"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}}}},
-		map[string]any{"required": []string{"document"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}}}},
+		map[string]any{"required": []string{"rename"}, "not": noValue},
+		map[string]any{"required": []string{"document"}, "not": noValue},
 	}},
 	// A matcher needs codes, a message pattern or default: true (load.go).
 	"Matcher": {"anyOf": []any{
@@ -114,7 +130,7 @@ func TestCatalogSchemaAgreesWithLoader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"../testdata/catalogs/org/kubernetes.yaml", "../testdata/catalogs/repo/runbooks.yaml"} {
+	for _, p := range []string{"../testdata/catalogs/org/kubernetes.yaml", "../testdata/catalogs/repo/runbooks.yaml", "../testdata/catalogs/org-values/values.yaml"} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -154,4 +170,16 @@ func TestCatalogSchemaAgreesWithLoader(t *testing.T) {
 	if checked < 50 {
 		t.Fatalf("only %d mutants were rejected", checked)
 	}
+}
+
+// merge returns a copy of a with b's keys added.
+func merge(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
 }

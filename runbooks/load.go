@@ -51,6 +51,8 @@ type Layer struct {
 
 	entries []*centry
 	disable []disable
+	// values are the layer's values: (values.go).
+	values Values
 }
 
 type disable struct {
@@ -352,6 +354,10 @@ func (l *Layer) add(file string, data []byte) error {
 		fail(extra.Line, "more than one YAML document in a catalog file")
 	}
 
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) == nil && len(root.Content) > 0 {
+		l.addValues(file, mapValue(root.Content[0], "values"), fail)
+	}
 	nodes := entryNodes(data, len(f.Entries))
 	pos := make([]entryPos, len(f.Entries))
 	for i, n := range nodes {
@@ -448,6 +454,7 @@ func (l *Layer) compile(file string, f *File, pos []entryPos) []error {
 			}
 		}
 		checkFixes(name, e, node, line, fail)
+		checkExampleValues(name, e, node, fail)
 		for _, lang := range sortedLangs(e.Translations) {
 			tr := e.Translations[lang]
 			if strings.TrimSpace(tr.Title) == "" || strings.TrimSpace(tr.Body) == "" {

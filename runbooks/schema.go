@@ -47,6 +47,8 @@
 //	          ...
 //	        fix: [特権モードを無効にする]
 //	disable: [some-entry-id]                 # drop an entry of an earlier catalog
+//	values:                                  # named fix values (organisation catalogs)
+//	  priority_class: standard
 //
 // Matching precedence: exact tool+code, then code alone, then message
 // pattern, then a per-tool default, then the generic fallback.
@@ -57,6 +59,10 @@ type File struct {
 	Entries []Entry `yaml:"entries"`
 	// Disable removes entries of earlier catalogs by id.
 	Disable []string `yaml:"disable,omitempty"`
+	// Values are named fix values (values.go) that fix edits take with
+	// catalog_value:; an organisation's catalog sets them, the built-in
+	// one does not.
+	Values map[string]any `yaml:"values,omitempty"`
 }
 
 // Entry is one runbook entry.
@@ -117,6 +123,10 @@ type Example struct {
 	// example checks the entry's first fix: Fixed is the whole file after it.
 	Manifest string `yaml:"manifest,omitempty"`
 	Fixed    string `yaml:"fixed,omitempty"`
+	// Values stand for the organisation catalog's values: when the
+	// example's fix is computed (the catalog's own are not used, so an
+	// example means the same under every catalog).
+	Values map[string]any `yaml:"values,omitempty"`
 }
 
 // Fix is one way to resolve a finding: edits of the object the finding is
@@ -178,6 +188,12 @@ type FixEdit struct {
 	// value the edit copies (a container's memory limit from its request);
 	// without that field the fix does not apply.
 	From string `yaml:"from,omitempty"`
+	// CatalogValue, instead of Value, names a value of the catalogs'
+	// values: (an organisation's default: cpu_request, liveness_probe);
+	// when no catalog sets it the fix does not apply, and the finding's
+	// FixNote names it. With From, it is the value written when the
+	// object, as the finding found it, has no field to copy.
+	CatalogValue string `yaml:"catalog_value,omitempty"`
 }
 
 // ExampleFinding is the subset of a finding an example sets.

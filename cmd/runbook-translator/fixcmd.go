@@ -35,7 +35,7 @@ const (
 // its runbook entry, reading the files under root. It runs after the
 // runbook stage, which names the entry.
 func fixStage(root string, cat *runbooks.Catalog) (*fix.Stage, error) {
-	st, err := fix.New(fix.Options{Root: root, Entry: func(f *translator.Finding) *runbooks.Entry {
+	st, err := fix.New(fix.Options{Root: root, Values: cat.Values(), Entry: func(f *translator.Finding) *runbooks.Entry {
 		return cat.Entry(f.Runbook.ID)
 	}})
 	if err != nil {
@@ -444,7 +444,7 @@ func reapply(pl *fixPlan, cat *runbooks.Catalog, f *translator.Finding) (ok bool
 	g := *f
 	g.Extra = fix.PinContainer([]byte(pl.orig[f.Path]), f)
 	for _, spec := range e.Fix {
-		got, err := fix.Compute([]byte(cur), &g, spec, "runbook:"+e.ID)
+		got, err := fix.ComputeWith([]byte(cur), &g, spec, "runbook:"+e.ID, cat.Values())
 		if err != nil {
 			continue
 		}

@@ -41,7 +41,8 @@ sample finding or an example, message patterns that cannot compile or never
 match. Warnings: matchers that take over an earlier layer's entry, disables
 of unknown ids, entries without a fenced code block (no fix) or without
 links, tool names no parser reports, patterns matching every message,
-examples that check nothing. The locate: hint is not checked yet.
+examples that check nothing, organisation values (values:) no entry takes and
+catalog_value: names no layer sets. The locate: hint is not checked yet.
 
 Output: one "file:line: severity: message" line per problem, sorted.
 Exit 0 without errors (warnings allowed), 1 with warnings under --strict,

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -54,6 +55,7 @@ type listLayer struct {
 	Replaced        []listChange `json:"replaced"`
 	Disabled        []listChange `json:"disabled"`
 	UnknownDisables []string     `json:"unknown_disables"`
+	Values          []string     `json:"values"`
 }
 
 type listEntry struct {
@@ -92,7 +94,7 @@ func runbooksListRun(o *RunbooksListOptions) error {
 		for _, l := range cat.Layers() {
 			doc.Layers = append(doc.Layers, listLayer{
 				Name: l.Name, Files: nonNil(l.Files), Entries: len(l.IDs),
-				Replaced: nonNilC(l.Replaced), Disabled: nonNilC(l.Disabled), UnknownDisables: nonNil(l.UnknownDisables),
+				Replaced: nonNilC(l.Replaced), Disabled: nonNilC(l.Disabled), UnknownDisables: nonNil(l.UnknownDisables), Values: nonNil(l.Values),
 			})
 		}
 		for _, e := range cat.Entries() {
@@ -126,6 +128,9 @@ func runbooksListRun(o *RunbooksListOptions) error {
 		}
 		for _, id := range l.UnknownDisables {
 			fmt.Fprintf(o.IO.Out, "   disables %s, which no earlier layer defines\n", id)
+		}
+		if len(l.Values) > 0 {
+			fmt.Fprintf(o.IO.Out, "   sets values: %s\n", strings.Join(l.Values, ", "))
 		}
 	}
 	return nil
