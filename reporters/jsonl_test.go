@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,6 +87,66 @@ func TestAppendJSONFindingMatchesEncoder(t *testing.T) {
 	t.Logf("%d findings byte-identical", len(fs))
 }
 
+// TestRunbookCacheMatchesEncoder: the JSON reporter's cached runbook parts
+// give the reference bytes over the goldens (each finding twice, so the
+// second is a hit) and when a runbook of a cached id differs in any field
+// the cache holds (it must miss, not reuse the stale parts).
+func TestRunbookCacheMatchesEncoder(t *testing.T) {
+	fs := goldenFindings(t)
+	var withRunbook []*translator.Finding
+	for _, f := range fs {
+		if f.Runbook != nil {
+			withRunbook = append(withRunbook, f)
+		}
+	}
+	if len(withRunbook) < 50 { // the reporter fixtures and the hostile run
+		t.Fatalf("only %d findings with a runbook", len(withRunbook))
+	}
+	base := translator.Runbook{ID: "shell-sc2045", Title: "t", Body: "b", Links: []string{"https://x/1", "https://x/2"},
+		Owner: "o", Source: "builtin:shell.yaml:1"}
+	variants := []func(rb *translator.Runbook){
+		func(*translator.Runbook) {},
+		func(rb *translator.Runbook) { rb.Title = "t<2>" },
+		func(rb *translator.Runbook) { rb.Links = []string{"https://x/1", "https://x/3"} },
+		func(rb *translator.Runbook) { rb.Links = rb.Links[:1] },
+		func(rb *translator.Runbook) { rb.Links = nil },
+		func(rb *translator.Runbook) { rb.Owner = "" },
+		func(rb *translator.Runbook) { rb.Source = "team.yaml" },
+		func(rb *translator.Runbook) { rb.Generic = true },
+		func(rb *translator.Runbook) { rb.Error = "render failed" },
+		func(rb *translator.Runbook) { rb.Body = "" },
+	}
+	// Each variant comes after the base runbook, so that the cache holds
+	// the base's parts and the variant differs from them in one field.
+	for _, v := range variants {
+		for again, vary := range []bool{false, true, true} {
+			rb := base
+			rb.Links = append([]string(nil), base.Links...)
+			if vary {
+				v(&rb)
+			}
+			withRunbook = append(withRunbook, &translator.Finding{Tool: "shellcheck", Code: "SC2045", Message: strconv.Itoa(again), Runbook: &rb})
+		}
+	}
+	var rc runbookCache
+	var buf []byte
+	for pass := 0; pass < 2; pass++ {
+		for i, f := range withRunbook {
+			want := encodeReference(t, f)
+			buf = rc.appendFinding(buf[:0], f)
+			if !bytes.Equal(buf, want) {
+				t.Fatalf("pass %d, finding %d (%s %s): got\n%s\nwant\n%s", pass, i, f.Tool, f.Code, buf, want)
+			}
+		}
+	}
+	// A runbook changed in place after it was cached.
+	f := withRunbook[len(withRunbook)-3]
+	f.Runbook.Links[0] = "https://changed"
+	if got, want := rc.appendFinding(nil, f), encodeReference(t, f); !bytes.Equal(got, want) {
+		t.Fatalf("runbook changed in place: got\n%s\nwant\n%s", got, want)
+	}
+}
+
 // TestAppendJSONString covers every byte value and the special runes.
 func TestAppendJSONString(t *testing.T) {
 	var all strings.Builder
@@ -121,6 +182,10 @@ func FuzzAppendJSONString(f *testing.F) {
 	})
 }
 
+// fuzzCache is shared by the fuzz inputs: a runbook of an id seen before
+// with other fields must not take the earlier one's parts.
+var fuzzCache runbookCache
+
 // FuzzAppendJSONFinding fuzzes every kind of field at once.
 //
 //	go test ./reporters -run '^$' -fuzz '^FuzzAppendJSONFinding$' -fuzztime 60s -parallel 1
@@ -146,6 +211,9 @@ func FuzzAppendJSONFinding(f *testing.F) {
 		want := encodeReference(t, fi)
 		if got := appendJSONFinding(nil, fi); !bytes.Equal(got, want) {
 			t.Fatalf("got\n%s\nwant\n%s", got, want)
+		}
+		if got := fuzzCache.appendFinding(nil, fi); !bytes.Equal(got, want) {
+			t.Fatalf("cached: got\n%s\nwant\n%s", got, want)
 		}
 	})
 }
