@@ -3,6 +3,7 @@ package reporters
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -227,5 +228,27 @@ func BenchmarkAppendJSONString(b *testing.B) {
 	var dst []byte
 	for i := 0; i < b.N; i++ {
 		dst = appendJSONString(dst[:0], body)
+	}
+}
+
+// BenchmarkJSONWrite writes the reporter fixtures' findings, each with
+// its runbook, through the json reporter (the entry parts come from its
+// runbookCache after the first finding of each entry).
+func BenchmarkJSONWrite(b *testing.B) {
+	fs := fixtureRun().Findings
+	j := NewJSON(io.Discard)
+	if err := j.Begin(&translator.Run{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := j.Write(fs[i%len(fs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if err := j.End(&translator.Run{}); err != nil {
+		b.Fatal(err)
 	}
 }
