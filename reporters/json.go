@@ -31,7 +31,7 @@ type JSON struct {
 	out io.Writer
 	df  *delayedFlusher
 	buf []byte // one record, reused (appendJSONFinding)
-	rbc runbookCache
+	rbc recordCache
 }
 
 var (

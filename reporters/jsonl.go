@@ -45,24 +45,26 @@ func appendJSONStrings(dst []byte, ss []string) []byte {
 // appendJSONFinding appends the JSON Lines record of f (toJSONFinding's
 // schema, in jsonFinding's field order) and a newline.
 func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
-	return (*runbookCache)(nil).appendFinding(dst, f)
+	return (*recordCache)(nil).appendFinding(dst, f)
 }
 
-// runbookCache holds the encoded parts of a runbook that come from its
-// entry, not from the finding: everything before the body (id, title) and
-// after it (links, owner, source, generic). Findings of one entry repeat
-// them, and escaping them again for every finding was a tenth of a -r json
-// run's instructions on shellcheck output (issue 10). A cached part is
-// used only when every field it encodes is equal to the runbook's (string
+// recordCache holds the encoded parts of a record that findings of one
+// code or one entry repeat: the record's start (tool, code, severity, tool
+// severity) and the runbook's parts that come from its entry, not from the
+// finding: everything before the body (id, title) and after it (links,
+// owner, source, generic). Escaping them again for every finding was most
+// of the reporter's instructions (issue 10). A cached part is used only
+// when every field it encodes is equal to the finding's (string
 // comparisons: no trust in a pointer, a stage may have changed a field).
-// The nil cache encodes every runbook in full.
-type runbookCache struct {
-	m map[string]*cachedRunbook
+// The nil cache encodes every record in full.
+type recordCache struct {
+	m     map[string]*cachedRunbook
+	heads map[string]*cachedHead // by code
 }
 
-// maxCachedRunbooks bounds the cache: a catalog has a few hundred entries,
-// but the fallback's title is per tool and code, and codes come from the
-// input.
+// maxCachedRunbooks bounds each map of the cache: a catalog has a few
+// hundred entries, but the fallback's title is per tool and code, and
+// codes come from the input.
 const maxCachedRunbooks = 1024
 
 type cachedRunbook struct {
@@ -87,8 +89,46 @@ func (c *cachedRunbook) matches(rb *translator.Runbook) bool {
 	return true
 }
 
+// cachedHead is the start of a record: tool, code, severity and tool
+// severity, through `,"message":`.
+type cachedHead struct {
+	tool, code, toolSeverity string
+	sev                      translator.Severity
+	enc                      []byte
+}
+
+// appendHead appends the record's start through `"message":`, from the
+// cache when its fields are the finding's.
+func (rc *recordCache) appendHead(dst []byte, f *translator.Finding) []byte {
+	if rc == nil {
+		return appendRecordHead(dst, f)
+	}
+	h := rc.heads[f.Code]
+	if h == nil || h.tool != f.Tool || h.code != f.Code || h.sev != f.Severity || h.toolSeverity != f.ToolSeverity {
+		h = &cachedHead{tool: f.Tool, code: f.Code, toolSeverity: f.ToolSeverity, sev: f.Severity,
+			enc: appendRecordHead(nil, f)}
+		if rc.heads == nil || len(rc.heads) >= maxCachedRunbooks {
+			rc.heads = map[string]*cachedHead{}
+		}
+		rc.heads[f.Code] = h
+	}
+	return append(dst, h.enc...)
+}
+
+func appendRecordHead(dst []byte, f *translator.Finding) []byte {
+	dst = append(dst, `{"tool":`...)
+	dst = appendJSONString(dst, f.Tool)
+	dst = append(dst, `,"code":`...)
+	dst = appendJSONString(dst, f.Code)
+	dst = append(dst, `,"severity":`...)
+	dst = appendJSONString(dst, jsonSeverity(f.Severity))
+	dst = append(dst, `,"tool_severity":`...)
+	dst = appendJSONString(dst, f.ToolSeverity)
+	return append(dst, `,"message":`...)
+}
+
 // appendRunbook appends rb as the value of "runbook" (null for nil).
-func (rc *runbookCache) appendRunbook(dst []byte, rb *translator.Runbook) []byte {
+func (rc *recordCache) appendRunbook(dst []byte, rb *translator.Runbook) []byte {
 	if rb == nil {
 		return append(dst, "null"...)
 	}
@@ -158,16 +198,8 @@ func appendRunbookTail(dst []byte, rb *translator.Runbook) []byte {
 
 // appendFinding is appendJSONFinding with the runbook's entry parts taken
 // from rc.
-func (rc *runbookCache) appendFinding(dst []byte, f *translator.Finding) []byte {
-	dst = append(dst, `{"tool":`...)
-	dst = appendJSONString(dst, f.Tool)
-	dst = append(dst, `,"code":`...)
-	dst = appendJSONString(dst, f.Code)
-	dst = append(dst, `,"severity":`...)
-	dst = appendJSONString(dst, jsonSeverity(f.Severity))
-	dst = append(dst, `,"tool_severity":`...)
-	dst = appendJSONString(dst, f.ToolSeverity)
-	dst = append(dst, `,"message":`...)
+func (rc *recordCache) appendFinding(dst []byte, f *translator.Finding) []byte {
+	dst = rc.appendHead(dst, f)
 	dst = appendJSONString(dst, f.Message)
 	dst = append(dst, `,"path":`...)
 	dst = appendJSONString(dst, f.Path)

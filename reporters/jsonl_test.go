@@ -88,11 +88,12 @@ func TestAppendJSONFindingMatchesEncoder(t *testing.T) {
 	t.Logf("%d findings byte-identical", len(fs))
 }
 
-// TestRunbookCacheMatchesEncoder: the JSON reporter's cached runbook parts
-// give the reference bytes over the goldens (each finding twice, so the
-// second is a hit) and when a runbook of a cached id differs in any field
-// the cache holds (it must miss, not reuse the stale parts).
-func TestRunbookCacheMatchesEncoder(t *testing.T) {
+// TestRecordCacheMatchesEncoder: the JSON reporter's cached parts give the
+// reference bytes over the goldens (each finding twice, so the second is a
+// hit) and when a runbook of a cached id, or a finding of a cached code,
+// differs in any field the cache holds (it must miss, not reuse the stale
+// parts).
+func TestRecordCacheMatchesEncoder(t *testing.T) {
 	fs := goldenFindings(t)
 	var withRunbook []*translator.Finding
 	for _, f := range fs {
@@ -117,6 +118,20 @@ func TestRunbookCacheMatchesEncoder(t *testing.T) {
 		func(rb *translator.Runbook) { rb.Error = "render failed" },
 		func(rb *translator.Runbook) { rb.Body = "" },
 	}
+	// The record's start, cached by code: the same code with another
+	// tool, severity or tool severity.
+	for _, g := range []translator.Finding{
+		{Tool: "shellcheck", Code: "SC2045", Severity: translator.SeverityWarning, ToolSeverity: "warning"},
+		{Tool: "shellcheck", Code: "SC2045", Severity: translator.SeverityError, ToolSeverity: "warning"},
+		{Tool: "shellcheck", Code: "SC2045", Severity: translator.SeverityError, ToolSeverity: "error"},
+		{Tool: "lint", Code: "SC2045", Severity: translator.SeverityError, ToolSeverity: "error"},
+		{Tool: "lint", Code: "sc2045", Severity: translator.SeverityError, ToolSeverity: "error"},
+	} {
+		for range 2 {
+			h := g
+			withRunbook = append(withRunbook, &h)
+		}
+	}
 	// Each variant comes after the base runbook, so that the cache holds
 	// the base's parts and the variant differs from them in one field.
 	for _, v := range variants {
@@ -129,7 +144,7 @@ func TestRunbookCacheMatchesEncoder(t *testing.T) {
 			withRunbook = append(withRunbook, &translator.Finding{Tool: "shellcheck", Code: "SC2045", Message: strconv.Itoa(again), Runbook: &rb})
 		}
 	}
-	var rc runbookCache
+	var rc recordCache
 	var buf []byte
 	for pass := 0; pass < 2; pass++ {
 		for i, f := range withRunbook {
@@ -185,7 +200,7 @@ func FuzzAppendJSONString(f *testing.F) {
 
 // fuzzCache is shared by the fuzz inputs: a runbook of an id seen before
 // with other fields must not take the earlier one's parts.
-var fuzzCache runbookCache
+var fuzzCache recordCache
 
 // FuzzAppendJSONFinding fuzzes every kind of field at once.
 //
@@ -233,7 +248,7 @@ func BenchmarkAppendJSONString(b *testing.B) {
 
 // BenchmarkJSONWrite writes the reporter fixtures' findings, each with
 // its runbook, through the json reporter (the entry parts come from its
-// runbookCache after the first finding of each entry).
+// recordCache after the first finding of each entry).
 func BenchmarkJSONWrite(b *testing.B) {
 	fs := fixtureRun().Findings
 	j := NewJSON(io.Discard)

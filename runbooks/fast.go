@@ -983,6 +983,28 @@ var ignoreLines = [2][4]string{
 	{"    tool: ", "    code: ", "    path: ", "    resource: "},
 }
 
+// ignoreClass classifies the bytes of an ignore example's values for
+// appendIgnoreExampleJSON: ycPrintable for what ignoreExampleParts
+// accepts (printable ASCII but '`'), ycPlain for what plainYAML accepts
+// after the first byte ([A-Za-z0-9._/-]).
+var ignoreClass = func() (t [256]uint8) {
+	for c := 0x20; c < 0x7f; c++ {
+		if c == '`' {
+			continue
+		}
+		t[c] = ycPrintable
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("._/-", byte(c)) >= 0 {
+			t[c] |= ycPlain
+		}
+	}
+	return t
+}()
+
+const (
+	ycPrintable uint8 = 1 << iota
+	ycPlain
+)
+
 // appendIgnoreExampleJSON appends the JSON form (escaped, without quotes)
 // of ignoreExampleParts' block for vals (tool, code, path, resource) and
 // returns the block's length; ok is false, and dst's contents unchanged,
@@ -997,21 +1019,20 @@ func appendIgnoreExampleJSON(dst []byte, vals *[4]string) (_ []byte, n int, ok b
 	n = len(ignoreExampleHead)
 	line := 0
 	for i, v := range vals {
-		plain := v != ""
-		for j := 0; j < len(v); j++ {
-			c := v[j]
-			if c < 0x20 || c >= 0x7f || c == '`' {
-				return dst[:orig], 0, false
-			}
-			// plainYAML: a letter first, then [A-Za-z0-9._/-].
-			if plain && !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' ||
-				j > 0 && (c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/' || c == '-')) {
-				plain = false
-			}
-		}
 		if v == "" {
 			continue
 		}
+		all := ignoreClass[v[0]]
+		if c := v[0] | 0x20; c < 'a' || c > 'z' {
+			all &^= ycPlain // plainYAML: a letter first
+		}
+		for j := 1; j < len(v); j++ {
+			all &= ignoreClass[v[j]]
+		}
+		if all&ycPrintable == 0 {
+			return dst[:orig], 0, false
+		}
+		plain := all&ycPlain != 0
 		start := ignoreLines[line][i]
 		line = 1
 		dst = append(dst, start...)

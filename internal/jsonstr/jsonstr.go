@@ -28,6 +28,9 @@ var Safe = func() (t [utf8.RuneSelf]bool) {
 // <, >, & as \u00XX (lower-case hex), each invalid UTF-8 byte as \ufffd,
 // U+2028 and U+2029 as \u2028 and \u2029, everything else as is.
 func Append(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, '"', '"') // most records have several empty fields
+	}
 	dst = append(dst, '"')
 	dst, _ = appendEscaped(dst, s, false)
 	return append(dst, '"')
