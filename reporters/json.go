@@ -31,6 +31,7 @@ type JSON struct {
 	out io.Writer
 	df  *delayedFlusher
 	buf []byte // one record, reused (appendJSONFinding)
+	rbc recordCache
 }
 
 var (
@@ -134,7 +135,7 @@ func (j *JSON) Write(f *translator.Finding) error {
 	if j.df == nil {
 		return fmt.Errorf("write json report: Write before Begin")
 	}
-	j.buf = appendJSONFinding(j.buf[:0], f)
+	j.buf = j.rbc.appendFinding(j.buf[:0], f)
 	if _, err := j.df.Write(j.buf); err != nil {
 		return fmt.Errorf("write json finding %s: %w", f.Fingerprint, err)
 	}

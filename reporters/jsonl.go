@@ -45,6 +45,77 @@ func appendJSONStrings(dst []byte, ss []string) []byte {
 // appendJSONFinding appends the JSON Lines record of f (toJSONFinding's
 // schema, in jsonFinding's field order) and a newline.
 func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
+	return (*recordCache)(nil).appendFinding(dst, f)
+}
+
+// recordCache holds the encoded parts of a record that findings of one
+// code or one entry repeat: the record's start (tool, code, severity, tool
+// severity) and the runbook's parts that come from its entry, not from the
+// finding: everything before the body (id, title) and after it (links,
+// owner, source, generic). Escaping them again for every finding was most
+// of the reporter's instructions (issue 10). A cached part is used only
+// when every field it encodes is equal to the finding's (string
+// comparisons: no trust in a pointer, a stage may have changed a field).
+// The nil cache encodes every record in full.
+type recordCache struct {
+	m     map[string]*cachedRunbook
+	heads map[string]*cachedHead // by code
+}
+
+// maxCachedRunbooks bounds each map of the cache: a catalog has a few
+// hundred entries, but the fallback's title is per tool and code, and
+// codes come from the input.
+const maxCachedRunbooks = 1024
+
+type cachedRunbook struct {
+	id, title, owner, source string
+	links                    []string
+	generic                  bool
+	head, tail               []byte // head ends with `"body":`
+}
+
+// matches reports whether c encodes rb's fields (all but Body; rb.Error is
+// empty, see appendRunbook).
+func (c *cachedRunbook) matches(rb *translator.Runbook) bool {
+	if c.id != rb.ID || c.title != rb.Title || c.owner != rb.Owner || c.source != rb.Source ||
+		c.generic != rb.Generic || len(c.links) != len(rb.Links) {
+		return false
+	}
+	for i, l := range c.links {
+		if l != rb.Links[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// cachedHead is the start of a record: tool, code, severity and tool
+// severity, through `,"message":`.
+type cachedHead struct {
+	tool, code, toolSeverity string
+	sev                      translator.Severity
+	enc                      []byte
+}
+
+// appendHead appends the record's start through `"message":`, from the
+// cache when its fields are the finding's.
+func (rc *recordCache) appendHead(dst []byte, f *translator.Finding) []byte {
+	if rc == nil {
+		return appendRecordHead(dst, f)
+	}
+	h := rc.heads[f.Code]
+	if h == nil || h.tool != f.Tool || h.code != f.Code || h.sev != f.Severity || h.toolSeverity != f.ToolSeverity {
+		h = &cachedHead{tool: f.Tool, code: f.Code, toolSeverity: f.ToolSeverity, sev: f.Severity,
+			enc: appendRecordHead(nil, f)}
+		if rc.heads == nil || len(rc.heads) >= maxCachedRunbooks {
+			rc.heads = map[string]*cachedHead{}
+		}
+		rc.heads[f.Code] = h
+	}
+	return append(dst, h.enc...)
+}
+
+func appendRecordHead(dst []byte, f *translator.Finding) []byte {
 	dst = append(dst, `{"tool":`...)
 	dst = appendJSONString(dst, f.Tool)
 	dst = append(dst, `,"code":`...)
@@ -53,7 +124,82 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 	dst = appendJSONString(dst, jsonSeverity(f.Severity))
 	dst = append(dst, `,"tool_severity":`...)
 	dst = appendJSONString(dst, f.ToolSeverity)
-	dst = append(dst, `,"message":`...)
+	return append(dst, `,"message":`...)
+}
+
+// appendRunbook appends rb as the value of "runbook" (null for nil).
+func (rc *recordCache) appendRunbook(dst []byte, rb *translator.Runbook) []byte {
+	if rb == nil {
+		return append(dst, "null"...)
+	}
+	if rc == nil || rb.Error != "" {
+		// The error sits between source and generic: such a runbook
+		// (a template that failed) is rare, and encoded in full.
+		dst = appendRunbookHead(dst, rb)
+		dst = appendRunbookBody(dst, rb)
+		return appendRunbookTail(dst, rb)
+	}
+	c := rc.m[rb.ID]
+	if c == nil || !c.matches(rb) {
+		c = &cachedRunbook{id: rb.ID, title: rb.Title, owner: rb.Owner, source: rb.Source, generic: rb.Generic,
+			links: append([]string(nil), rb.Links...)}
+		c.head = appendRunbookHead(nil, rb)
+		c.tail = appendRunbookTail(nil, rb)
+		if rc.m == nil || len(rc.m) >= maxCachedRunbooks {
+			rc.m = map[string]*cachedRunbook{}
+		}
+		rc.m[rb.ID] = c
+	}
+	dst = append(dst, c.head...)
+	dst = appendRunbookBody(dst, rb)
+	return append(dst, c.tail...)
+}
+
+// appendRunbookHead appends `{"id":…,"title":…,"body":`.
+func appendRunbookHead(dst []byte, rb *translator.Runbook) []byte {
+	dst = append(dst, `{"id":`...)
+	dst = appendJSONString(dst, rb.ID)
+	dst = append(dst, `,"title":`...)
+	dst = appendJSONString(dst, rb.Title)
+	return append(dst, `,"body":`...)
+}
+
+func appendRunbookBody(dst []byte, rb *translator.Runbook) []byte {
+	if enc := rb.BodyJSON(); enc != "" {
+		return append(dst, enc...) // rendered as JSON (runbooks.Catalog.JSONStage)
+	}
+	return appendJSONString(dst, rb.Body)
+}
+
+// appendRunbookTail appends what follows the body, through the closing
+// brace.
+func appendRunbookTail(dst []byte, rb *translator.Runbook) []byte {
+	if len(rb.Links) > 0 {
+		dst = appendJSONKey(dst, "links", false)
+		dst = appendJSONStrings(dst, rb.Links)
+	}
+	if rb.Owner != "" {
+		dst = appendJSONKey(dst, "owner", false)
+		dst = appendJSONString(dst, rb.Owner)
+	}
+	if rb.Source != "" {
+		dst = appendJSONKey(dst, "source", false)
+		dst = appendJSONString(dst, rb.Source)
+	}
+	if rb.Error != "" {
+		dst = appendJSONKey(dst, "error", false)
+		dst = appendJSONString(dst, rb.Error)
+	}
+	if rb.Generic {
+		dst = append(dst, `,"generic":true`...)
+	}
+	return append(dst, '}')
+}
+
+// appendFinding is appendJSONFinding with the runbook's entry parts taken
+// from rc.
+func (rc *recordCache) appendFinding(dst []byte, f *translator.Finding) []byte {
+	dst = rc.appendHead(dst, f)
 	dst = appendJSONString(dst, f.Message)
 	dst = append(dst, `,"path":`...)
 	dst = appendJSONString(dst, f.Path)
@@ -72,40 +218,7 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 	dst = append(dst, `,"fingerprint":`...)
 	dst = appendJSONString(dst, f.Fingerprint)
 	dst = append(dst, `,"runbook":`...)
-	if rb := f.Runbook; rb == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, `{"id":`...)
-		dst = appendJSONString(dst, rb.ID)
-		dst = append(dst, `,"title":`...)
-		dst = appendJSONString(dst, rb.Title)
-		dst = append(dst, `,"body":`...)
-		if enc := rb.BodyJSON(); enc != "" {
-			dst = append(dst, enc...) // rendered as JSON (runbooks.Catalog.JSONStage)
-		} else {
-			dst = appendJSONString(dst, rb.Body)
-		}
-		if len(rb.Links) > 0 {
-			dst = appendJSONKey(dst, "links", false)
-			dst = appendJSONStrings(dst, rb.Links)
-		}
-		if rb.Owner != "" {
-			dst = appendJSONKey(dst, "owner", false)
-			dst = appendJSONString(dst, rb.Owner)
-		}
-		if rb.Source != "" {
-			dst = appendJSONKey(dst, "source", false)
-			dst = appendJSONString(dst, rb.Source)
-		}
-		if rb.Error != "" {
-			dst = appendJSONKey(dst, "error", false)
-			dst = appendJSONString(dst, rb.Error)
-		}
-		if rb.Generic {
-			dst = append(dst, `,"generic":true`...)
-		}
-		dst = append(dst, '}')
-	}
+	dst = rc.appendRunbook(dst, f.Runbook)
 	if f.Title != "" {
 		dst = appendJSONKey(dst, "title", false)
 		dst = appendJSONString(dst, f.Title)

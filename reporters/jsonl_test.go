@@ -3,8 +3,10 @@ package reporters
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,6 +88,81 @@ func TestAppendJSONFindingMatchesEncoder(t *testing.T) {
 	t.Logf("%d findings byte-identical", len(fs))
 }
 
+// TestRecordCacheMatchesEncoder: the JSON reporter's cached parts give the
+// reference bytes over the goldens (each finding twice, so the second is a
+// hit) and when a runbook of a cached id, or a finding of a cached code,
+// differs in any field the cache holds (it must miss, not reuse the stale
+// parts).
+func TestRecordCacheMatchesEncoder(t *testing.T) {
+	fs := goldenFindings(t)
+	var withRunbook []*translator.Finding
+	for _, f := range fs {
+		if f.Runbook != nil {
+			withRunbook = append(withRunbook, f)
+		}
+	}
+	if len(withRunbook) < 50 { // the reporter fixtures and the hostile run
+		t.Fatalf("only %d findings with a runbook", len(withRunbook))
+	}
+	base := translator.Runbook{ID: "shell-sc2045", Title: "t", Body: "b", Links: []string{"https://x/1", "https://x/2"},
+		Owner: "o", Source: "builtin:shell.yaml:1"}
+	variants := []func(rb *translator.Runbook){
+		func(*translator.Runbook) {},
+		func(rb *translator.Runbook) { rb.Title = "t<2>" },
+		func(rb *translator.Runbook) { rb.Links = []string{"https://x/1", "https://x/3"} },
+		func(rb *translator.Runbook) { rb.Links = rb.Links[:1] },
+		func(rb *translator.Runbook) { rb.Links = nil },
+		func(rb *translator.Runbook) { rb.Owner = "" },
+		func(rb *translator.Runbook) { rb.Source = "team.yaml" },
+		func(rb *translator.Runbook) { rb.Generic = true },
+		func(rb *translator.Runbook) { rb.Error = "render failed" },
+		func(rb *translator.Runbook) { rb.Body = "" },
+	}
+	// The record's start, cached by code: the same code with another
+	// tool, severity or tool severity.
+	for _, g := range []translator.Finding{
+		{Tool: "shellcheck", Code: "SC2045", Severity: translator.SeverityWarning, ToolSeverity: "warning"},
+		{Tool: "shellcheck", Code: "SC2045", Severity: translator.SeverityError, ToolSeverity: "warning"},
+		{Tool: "shellcheck", Code: "SC2045", Severity: translator.SeverityError, ToolSeverity: "error"},
+		{Tool: "lint", Code: "SC2045", Severity: translator.SeverityError, ToolSeverity: "error"},
+		{Tool: "lint", Code: "sc2045", Severity: translator.SeverityError, ToolSeverity: "error"},
+	} {
+		for range 2 {
+			h := g
+			withRunbook = append(withRunbook, &h)
+		}
+	}
+	// Each variant comes after the base runbook, so that the cache holds
+	// the base's parts and the variant differs from them in one field.
+	for _, v := range variants {
+		for again, vary := range []bool{false, true, true} {
+			rb := base
+			rb.Links = append([]string(nil), base.Links...)
+			if vary {
+				v(&rb)
+			}
+			withRunbook = append(withRunbook, &translator.Finding{Tool: "shellcheck", Code: "SC2045", Message: strconv.Itoa(again), Runbook: &rb})
+		}
+	}
+	var rc recordCache
+	var buf []byte
+	for pass := 0; pass < 2; pass++ {
+		for i, f := range withRunbook {
+			want := encodeReference(t, f)
+			buf = rc.appendFinding(buf[:0], f)
+			if !bytes.Equal(buf, want) {
+				t.Fatalf("pass %d, finding %d (%s %s): got\n%s\nwant\n%s", pass, i, f.Tool, f.Code, buf, want)
+			}
+		}
+	}
+	// A runbook changed in place after it was cached.
+	f := withRunbook[len(withRunbook)-3]
+	f.Runbook.Links[0] = "https://changed"
+	if got, want := rc.appendFinding(nil, f), encodeReference(t, f); !bytes.Equal(got, want) {
+		t.Fatalf("runbook changed in place: got\n%s\nwant\n%s", got, want)
+	}
+}
+
 // TestAppendJSONString covers every byte value and the special runes.
 func TestAppendJSONString(t *testing.T) {
 	var all strings.Builder
@@ -121,6 +198,10 @@ func FuzzAppendJSONString(f *testing.F) {
 	})
 }
 
+// fuzzCache is shared by the fuzz inputs: a runbook of an id seen before
+// with other fields must not take the earlier one's parts.
+var fuzzCache recordCache
+
 // FuzzAppendJSONFinding fuzzes every kind of field at once.
 //
 //	go test ./reporters -run '^$' -fuzz '^FuzzAppendJSONFinding$' -fuzztime 60s -parallel 1
@@ -147,6 +228,9 @@ func FuzzAppendJSONFinding(f *testing.F) {
 		if got := appendJSONFinding(nil, fi); !bytes.Equal(got, want) {
 			t.Fatalf("got\n%s\nwant\n%s", got, want)
 		}
+		if got := fuzzCache.appendFinding(nil, fi); !bytes.Equal(got, want) {
+			t.Fatalf("cached: got\n%s\nwant\n%s", got, want)
+		}
 	})
 }
 
@@ -159,5 +243,27 @@ func BenchmarkAppendJSONString(b *testing.B) {
 	var dst []byte
 	for i := 0; i < b.N; i++ {
 		dst = appendJSONString(dst[:0], body)
+	}
+}
+
+// BenchmarkJSONWrite writes the reporter fixtures' findings, each with
+// its runbook, through the json reporter (the entry parts come from its
+// recordCache after the first finding of each entry).
+func BenchmarkJSONWrite(b *testing.B) {
+	fs := fixtureRun().Findings
+	j := NewJSON(io.Discard)
+	if err := j.Begin(&translator.Run{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := j.Write(fs[i%len(fs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if err := j.End(&translator.Run{}); err != nil {
+		b.Fatal(err)
 	}
 }

@@ -113,3 +113,25 @@ func BenchmarkBuiltinLoad(b *testing.B) {
 		Merge(l)
 	}
 }
+
+// BenchmarkApplyJSONUnique is BenchmarkApplyUnique for a -r json run: each
+// body rendered straight into its JSON form (JSONStage), its buffer given
+// back once written, as the streamed sink does. Half the findings are
+// read as with --efm (tool "lint", no code: the fallback, whose message is
+// written through writeField), the others keep their real entries (the
+// ignore example's JSON form).
+func BenchmarkApplyJSONUnique(b *testing.B) {
+	fs, c := benchFindings(b), benchCatalog(b)
+	for i := 0; i < len(fs); i += 2 {
+		fs[i].Tool, fs[i].Code, fs[i].Aliases = "lint", "", nil
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f := fs[i%len(fs)]
+		f.Message += " [#" + strconv.Itoa(i) + "]"
+		c.apply(&f, true)
+		f.Runbook.ReleaseBody()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "findings/s")
+}

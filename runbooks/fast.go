@@ -268,6 +268,10 @@ type fstep struct {
 	// ignore marks an action that is only {{ignoreexample .}}, written
 	// piece by piece (writeIgnoreExample).
 	ignore bool
+	// field is the field of an action that is only a field read whose
+	// text is escaped ({{.Message}}, {{.Extra.k}}), written without a
+	// string of its own (writeField).
+	field *fref
 	// over is what a range iterates: .Aliases, .Extra or .Captures
 	// (raw or escaped).
 	over fref
@@ -317,6 +321,11 @@ func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
 			}
 			if len(p.cmds) == 1 && p.cmds[0].fn == "ignoreexample" && len(p.cmds[0].args) == 1 && p.cmds[0].args[0].kind == aRoot {
 				st.ignore = true
+			}
+			if len(p.cmds) == 1 && p.cmds[0].fn == "" && p.cmds[0].args[0].kind == aField {
+				if r := p.cmds[0].args[0].ref; !r.raw && r.id != fURL && r.id != fLine && r.id != fColumn {
+					st.field = &p.cmds[0].args[0].ref
+				}
 			}
 			out = append(out, st)
 		case *parse.IfNode, *parse.WithNode:
@@ -574,6 +583,23 @@ func (c *fctx) read(r fref) fval {
 	return fval{k: vText, s: c.esc[r.id]}
 }
 
+// writeField writes what read(r) would give for a field whose text is
+// escaped (not .URL, .Line or .Column): the escaped text read before, or
+// escape of the raw value written through the writer's buffer
+// (limitWriter.writeEscaped), without caching it: an action's field is
+// rarely read again.
+func (c *fctx) writeField(r fref) error {
+	switch {
+	case r.id == fExtra:
+		return c.w.writeEscaped(c.f.Extra[r.key])
+	case r.id == fCaptures:
+		return c.w.writeEscaped(c.caps[r.key])
+	case c.have&(1<<r.id) != 0:
+		return c.w.writeString(c.esc[r.id])
+	}
+	return c.w.writeEscaped(c.raw(r.id))
+}
+
 func (c *fctx) run(steps []fstep, dot fval) error {
 	for i := range steps {
 		s := &steps[i]
@@ -585,6 +611,12 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 		case opAction:
 			if s.ignore {
 				if err := c.writeIgnoreExample(); err != nil {
+					return err
+				}
+				continue
+			}
+			if s.field != nil {
+				if err := c.writeField(*s.field); err != nil {
 					return err
 				}
 				continue
@@ -888,6 +920,18 @@ func (c *fctx) rangeOver(s *fstep, dot fval) error {
 // spending for it what the ignoreexample function's result would.
 func (c *fctx) writeIgnoreExample() error {
 	f := c.f
+	if w := c.w; w.json {
+		vals := [...]string{f.Tool, f.Code, f.Path, f.Resource}
+		if enc, n, ok := appendIgnoreExampleJSON(w.enc, &vals); ok && w.raw+n <= w.max {
+			if err := c.spendIgnore(n); err != nil {
+				return err
+			}
+			w.enc = enc
+			w.raw += n
+			w.nl = 0
+			return nil
+		}
+	}
 	var parts [ignoreParts]string
 	k, n, ok := ignoreExampleParts(f.Tool, f.Code, f.Path, f.Resource, &parts)
 	if !ok {
@@ -897,35 +941,8 @@ func (c *fctx) writeIgnoreExample() error {
 		}
 		return c.w.writeString(out.s)
 	}
-	// b.spend of the block, without the block.
-	if err := c.b.tick(1); err != nil {
-		return errSlow
-	}
-	c.b.bytes += n
-	if c.b.bytes > maxRenderBytes {
-		c.b.err = errRenderBytes
-		return errSlow
-	}
-	if w := c.w; w.json && w.raw+n <= w.max {
-		// Straight into the JSON form: the head and the tail are escaped
-		// once, the values are printable ASCII (ignoreExampleParts), most
-		// of them plain.
-		w.enc = append(w.enc, ignoreHeadLit.enc...)
-		for _, p := range parts[1 : k-2] {
-			switch {
-			case p == "\n":
-				w.enc = append(w.enc, '\\', 'n')
-			case jsonPlain(p):
-				w.enc = append(w.enc, p...)
-			default:
-				w.enc, _ = jsonstr.AppendValid(w.enc, p)
-			}
-		}
-		w.enc = append(w.enc, ignoreTailLit.enc...)
-		w.enc = append(w.enc, parts[k-1]...)
-		w.raw += n
-		w.nl = 0
-		return nil
+	if err := c.spendIgnore(n); err != nil {
+		return err
 	}
 	// The head and the tail are the same in every example: their JSON
 	// forms are made once.
@@ -944,6 +961,100 @@ func (c *fctx) writeIgnoreExample() error {
 }
 
 var ignoreHeadLit, ignoreTailLit = newLit(ignoreExampleHead), newLit(ignoreExampleTail)
+
+// spendIgnore is b.spend of an ignore example of n bytes, without the
+// block.
+func (c *fctx) spendIgnore(n int) error {
+	if err := c.b.tick(1); err != nil {
+		return errSlow
+	}
+	c.b.bytes += n
+	if c.b.bytes > maxRenderBytes {
+		c.b.err = errRenderBytes
+		return errSlow
+	}
+	return nil
+}
+
+// ignoreLines are the starts of an ignore example's lines, per key (tool,
+// code, path, resource): for the first line, then for the others.
+var ignoreLines = [2][4]string{
+	{"  - tool: ", "  - code: ", "  - path: ", "  - resource: "},
+	{"    tool: ", "    code: ", "    path: ", "    resource: "},
+}
+
+// ignoreClass classifies the bytes of an ignore example's values for
+// appendIgnoreExampleJSON: ycPrintable for what ignoreExampleParts
+// accepts (printable ASCII but '`'), ycPlain for what plainYAML accepts
+// after the first byte ([A-Za-z0-9._/-]).
+var ignoreClass = func() (t [256]uint8) {
+	for c := 0x20; c < 0x7f; c++ {
+		if c == '`' {
+			continue
+		}
+		t[c] = ycPrintable
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("._/-", byte(c)) >= 0 {
+			t[c] |= ycPlain
+		}
+	}
+	return t
+}()
+
+const (
+	ycPrintable uint8 = 1 << iota
+	ycPlain
+)
+
+// appendIgnoreExampleJSON appends the JSON form (escaped, without quotes)
+// of ignoreExampleParts' block for vals (tool, code, path, resource) and
+// returns the block's length; ok is false, and dst's contents unchanged,
+// when ignoreExampleParts would refuse the values. One pass per value
+// checks it and tells whether yamlScalar leaves it unquoted; the lines'
+// starts, the head and the tail are plain or escaped once. The JSON bodies
+// oracle (TestJSONBodiesMatchRender, FuzzJSONBodies) holds it to the
+// rendered block.
+func appendIgnoreExampleJSON(dst []byte, vals *[4]string) (_ []byte, n int, ok bool) {
+	orig := len(dst)
+	dst = append(dst, ignoreHeadLit.enc...)
+	n = len(ignoreExampleHead)
+	line := 0
+	for i, v := range vals {
+		if v == "" {
+			continue
+		}
+		all := ignoreClass[v[0]]
+		if c := v[0] | 0x20; c < 'a' || c > 'z' {
+			all &^= ycPlain // plainYAML: a letter first
+		}
+		for j := 1; j < len(v); j++ {
+			all &= ignoreClass[v[j]]
+		}
+		if all&ycPrintable == 0 {
+			return dst[:orig], 0, false
+		}
+		plain := all&ycPlain != 0
+		start := ignoreLines[line][i]
+		line = 1
+		dst = append(dst, start...)
+		q := v
+		if !plain || len(v) <= 5 {
+			q = yamlScalar(v) // quoted, or a short word YAML would read as another type
+		}
+		if q[0] == '"' {
+			dst, _ = jsonstr.AppendValid(dst, q) // printable ASCII: valid
+		} else {
+			dst = append(dst, q...) // plainYAML: nothing to escape
+		}
+		dst = append(dst, '\\', 'n')
+		n += len(start) + len(q) + 1
+	}
+	if line == 0 {
+		return dst[:orig], 0, false // every value empty
+	}
+	dst = append(dst, ignoreTailLit.enc...)
+	dst = append(dst, "```"...)
+	return dst, n + len(ignoreExampleTail) + 3, true
+}
 
 // writeCode writes markdown.Code(s) into the body, spending for it what
 // the code function's result would (budgetFuncs). Text that needs

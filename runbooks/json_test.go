@@ -22,6 +22,11 @@ func jsonVariants(f translator.Finding) []translator.Finding {
 		func(f *translator.Finding) { f.Message = "ends in a backslash\\"; f.Resource = "r\\" },
 		func(f *translator.Finding) { f.Message = strings.Repeat("long message ", 3000) },
 		func(f *translator.Finding) { f.Message = strings.Repeat("é\u2028", 9000) },
+		// The ignore example's YAML: words YAML reads as another type (quoted),
+		// values that are not plainYAML, a value alone.
+		func(f *translator.Finding) { f.Tool, f.Code, f.Path, f.Resource = "n", "On", "yes", "null" },
+		func(f *translator.Finding) { f.Code, f.Path, f.Resource = "1abc", "a b/c.yaml", `x"y<z>\` },
+		func(f *translator.Finding) { f.Tool, f.Code, f.Resource = "", "", "" },
 	} {
 		g := f
 		mut(&g)

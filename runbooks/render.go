@@ -10,6 +10,7 @@ import (
 	"sync"
 	"text/template"
 	"unicode/utf8"
+	"unsafe"
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/jsonstr"
@@ -125,43 +126,53 @@ func escape(s string) string {
 // whole instead of rune by rune. TestEscapeMatchesMarkdown and FuzzEscape
 // hold it equal to markdown.Escape.
 func escapeFrom(s string, i int) string {
+	b := appendEscapeFrom(nil, s, i)
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b)) // b is not used again
+}
+
+// appendEscapeFrom appends escapeFrom(s, i) to dst: the fast path writes a
+// field's escaped text through a reused buffer (limitWriter.writeEscaped)
+// instead of a string per field and finding.
+func appendEscapeFrom(dst []byte, s string, i int) []byte {
 	if t := markdown.Sanitize(s); len(t) != len(s) || t != s {
 		s, i = t, 0
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
+	if dst == nil {
+		dst = make([]byte, 0, len(s)+8)
+	}
 	start := 0
 	for ; i < len(s); i++ {
 		c := s[i]
 		if plainText[c] || c >= utf8.RuneSelf {
 			continue
 		}
-		b.WriteString(s[start:i])
+		dst = append(dst, s[start:i]...)
 		start = i + 1
 		switch c {
 		case '\r':
 		case '\n', '\t':
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 		case '<':
-			b.WriteString("&lt;")
+			dst = append(dst, "&lt;"...)
 		case '>':
-			b.WriteString("&gt;")
+			dst = append(dst, "&gt;"...)
 		case '&':
-			b.WriteString("&amp;")
+			dst = append(dst, "&amp;"...)
 		case '\\', '`', '*', '_', '[', ']', '|', '~', '#', '!', '{', '}':
-			b.WriteByte('\\')
-			b.WriteByte(c)
+			dst = append(dst, '\\', c)
 		case '@':
-			b.WriteByte('@')
+			dst = append(dst, '@')
 			if i+1 < len(s) && mentionChar(s[i+1]) {
-				b.WriteString("\u200b")
+				dst = append(dst, "\u200b"...)
 			}
 		default:
-			b.WriteByte(c)
+			dst = append(dst, c)
 		}
 	}
-	b.WriteString(s[start:])
-	return b.String()
+	return append(dst, s[start:]...)
 }
 
 // mentionChar is markdown's isMentionChar: a byte of a GitHub user or
@@ -435,7 +446,8 @@ const ignoreParts = 1 + 4*5 + 2
 
 // ignoreExampleParts puts the pieces of ignoreExamplePlain's block in
 // parts and returns how many and their length; ok is false when the
-// values need the general path.
+// values need the general path. appendIgnoreExampleJSON writes the same
+// block in its JSON form.
 func ignoreExampleParts(tool, code, path, resource string, parts *[ignoreParts]string) (k, n int, ok bool) {
 	vals := [...]string{tool, code, path, resource}
 	empty := true
@@ -569,6 +581,29 @@ type limitWriter struct {
 	json, wantJSON bool
 	enc            []byte
 	raw, nl        int
+	// scratch holds the escaped text of the field writeEscaped writes.
+	scratch []byte
+}
+
+// maxScratch bounds the scratch buffer a pooled writer keeps.
+const maxScratch = 64 << 10
+
+// writeEscaped writes escape(s): the escaped text goes through w.scratch,
+// not a string of its own (writeString copies it).
+func (w *limitWriter) writeEscaped(s string) error {
+	i := 0
+	for i < len(s) && plainText[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return w.writeString(s)
+	}
+	w.scratch = appendEscapeFrom(w.scratch[:0], s, i)
+	err := w.writeString(unsafe.String(unsafe.SliceData(w.scratch), len(w.scratch)))
+	if cap(w.scratch) > maxScratch {
+		w.scratch = nil
+	}
+	return err
 }
 
 // reset empties w for another execution.
@@ -772,7 +807,7 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 		ID: ce.ID, Title: ce.Title, Links: ce.Links, Owner: ce.Owner, Source: ce.Source,
 	}
 	if ce.Entry == fallback.Entry {
-		rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
+		rb.Title = fallbackTitle(f.Tool, f.Code)
 	}
 	ce.prepare()
 	key, memo := memoKeyOf(ce, f, caps)
@@ -845,6 +880,20 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 		memoPut(memoKey{ce, key, asJSON}, body)
 	}
 	return rb
+}
+
+// fallbackTitle is the fallback's title, strings.TrimSpace(tool + " " +
+// code), without building the string when one of them is empty (a tool
+// read with --efm has no code: the concatenation was an allocation per
+// finding).
+func fallbackTitle(tool, code string) string {
+	switch {
+	case code == "":
+		return strings.TrimSpace(tool)
+	case tool == "":
+		return strings.TrimSpace(code)
+	}
+	return strings.TrimSpace(tool + " " + code)
 }
 
 // brokenBody is the body of a finding whose entry failed to render.
@@ -925,7 +974,7 @@ func (c *Catalog) ApplyMatch(f *translator.Finding) {
 	f.Runbook = &translator.Runbook{ID: e.ID, Title: e.Title, Links: e.Links, Owner: e.Owner, Source: e.Source,
 		Generic: ce == nil || level == LevelDefault}
 	if ce == nil {
-		f.Runbook.Title = strings.TrimSpace(f.Tool + " " + f.Code)
+		f.Runbook.Title = fallbackTitle(f.Tool, f.Code)
 	}
 }
 
@@ -944,7 +993,7 @@ func (c *Catalog) LazyStage() translator.Mapper {
 		rb := &translator.Runbook{ID: e.ID, Title: e.Title, Links: e.Links, Owner: e.Owner, Source: e.Source,
 			Generic: ce == nil || level == LevelDefault}
 		if e.Entry == fallback.Entry {
-			rb.Title = strings.TrimSpace(f.Tool + " " + f.Code)
+			rb.Title = fallbackTitle(f.Tool, f.Code)
 		}
 		rb.SetRender(func() (string, string) {
 			full := render(e, &snap, caps)

@@ -5,7 +5,10 @@
 // TestAppendMatchesEncoding and FuzzAppend hold it to encoding/json.
 package jsonstr
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 const hexDigits = "0123456789abcdef"
 
@@ -28,6 +31,9 @@ var Safe = func() (t [utf8.RuneSelf]bool) {
 // <, >, & as \u00XX (lower-case hex), each invalid UTF-8 byte as \ufffd,
 // U+2028 and U+2029 as \u2028 and \u2029, everything else as is.
 func Append(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, '"', '"') // most records have several empty fields
+	}
 	dst = append(dst, '"')
 	dst, _ = appendEscaped(dst, s, false)
 	return append(dst, '"')
@@ -47,8 +53,8 @@ func AppendValid(dst []byte, s string) ([]byte, bool) {
 func appendEscaped(dst []byte, s string, strict bool) (_ []byte, ok bool) {
 	orig := len(dst)
 	start := 0
-	// next is where the word scan may start again: the bytes of a word it
-	// stopped at go through the byte loop.
+	// next is where the word scan may start again: the byte it stopped at
+	// goes through the byte loop.
 	next := 0
 	for i := 0; i < len(s); {
 		// Runbook bodies are KiBs of mostly plain text: skip it eight
@@ -72,8 +78,13 @@ func appendEscaped(dst []byte, s string, strict bool) (_ []byte, ok bool) {
 			t |= (v - swarLo) & ^v
 			v = x ^ (swarLo * '&')
 			t |= (v - swarLo) & ^v
-			if (t|x)&swarHi != 0 {
-				next = i + 8
+			if m := (t | x) & swarHi; m != 0 {
+				// The lowest flagged byte is exact (a borrow can flag
+				// only bytes above a true one): the bytes before it
+				// are plain, it goes through the byte loop, and the
+				// scan resumes after it.
+				i += bits.TrailingZeros64(m) >> 3
+				next = i + 1
 				break
 			}
 			i += 8
