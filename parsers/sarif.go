@@ -1289,7 +1289,13 @@ func (t *trivyFields) get(k string) string {
 // a masked Match line instead). The tool's own severity (CRITICAL...) is in
 // the block and in the rule's tags.
 func trivySARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, rule *sarifRule) bool {
+	// The fields are substrings of the message block: each is copied, so
+	// that a finding (up to 50,000 are held before a run streams, and the
+	// SARIF writer keeps 25,000) does not keep the whole block alive.
 	fields := trivyMessageFields(f.Message)
+	for i := range fields {
+		fields[i] = strings.Clone(fields[i])
+	}
 	switch {
 	case fields.get("Message") != "":
 		f.Message = fields.get("Message")
