@@ -489,4 +489,3 @@ func (fe *fastEFM) tail(s string, pos int, sc *fastScan, out *errorformat.Match)
 	}
 	return true
 }
-
