@@ -1283,13 +1283,36 @@ func (t *trivyFields) get(k string) string {
 	return ""
 }
 
+// trivySeverityName returns the trivySeverities spelling of sev, a
+// constant, not the substring of a message that sev may be.
+func trivySeverityName(sev string) string {
+	switch sev {
+	case "CRITICAL":
+		return "CRITICAL"
+	case "HIGH":
+		return "HIGH"
+	case "MEDIUM":
+		return "MEDIUM"
+	case "LOW":
+		return "LOW"
+	}
+	return "UNKNOWN"
+}
+
 // trivySARIFTweak: trivy's message.text is a block of "Key: value" lines
 // (Artifact, Type, Severity, Message, Link); the finding gets the Message
 // line, as in trivy's JSON, or the rule title for secrets (whose block has
 // a masked Match line instead). The tool's own severity (CRITICAL...) is in
 // the block and in the rule's tags.
 func trivySARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, rule *sarifRule) bool {
+	// The fields are substrings of the message block: what the finding
+	// keeps is copied (or is one of trivySeverities' keys), so that a
+	// finding (up to 50,000 are held before a run streams, and the SARIF
+	// writer keeps 25,000) does not keep the whole block alive.
 	fields := trivyMessageFields(f.Message)
+	for _, i := range [...]int{0, 1, 2, 3, 5} { // all but Severity
+		fields[i] = strings.Clone(fields[i])
+	}
 	switch {
 	case fields.get("Message") != "":
 		f.Message = fields.get("Message")
@@ -1318,7 +1341,7 @@ func trivySARIFTweak(_ Options, f *translator.Finding, _ *sarifResult, rule *sar
 		f.Message = f.Title
 	}
 	if sev := fields.get("Severity"); trivySeverities[sev] {
-		f.ToolSeverity = sev
+		f.ToolSeverity = trivySeverityName(sev)
 	} else if rule != nil {
 		if tags, ok := rule.Properties["tags"].([]any); ok {
 			for _, t := range tags {

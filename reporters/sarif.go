@@ -234,6 +234,8 @@ type sarifState struct {
 	// lang is the run's language, for the rules' generic help (people
 	// read it in GitHub code scanning); "" is the default.
 	lang string
+	// strs are the interned tool severities (intern).
+	strs map[string]string
 }
 
 type sarifToolRun struct {
@@ -270,34 +272,43 @@ type sarifRuleState struct {
 	security bool
 }
 
-// sarifHeld is one kept result: only what its JSON needs.
+// sarifHeld is one kept result: only what its JSON needs, in as few bytes
+// as the fields allow (up to sarifMaxResults are held: 168 bytes each, was
+// 376). What most results lack is behind rare.
 type sarifHeld struct {
-	seq  int
-	prio int
 	run  *sarifToolRun
 	rule *sarifRuleState
+	seq  int
 	sev  translator.Severity
 	// text is the message and then, when it differs from the rule's
 	// help, this finding's runbook body (msgLen bytes, then the body), in
 	// the state's spool: up to sarifMaxResults of them are held.
-	text     spoolRef
-	msgLen   int32
-	uri      string
-	base     bool // uri is relative to %SRCROOT%
-	noFile   string
-	loc      translator.Location
-	resource string
-	fp       string
-	baseline string // SARIF baselineState: new, unchanged, or "" without --baseline
-	supp     *translator.Suppression
-	props    sarifResultProps
-	fixes    []sarifFixOut // the finding's fixes (sarif_fix.go); nil for most
+	text   spoolRef
+	msgLen int32
+	prio   int8
+	base   bool // uri is relative to %SRCROOT%
+	// The region: lines and columns are below translator.MaxLine.
+	line, col, endLine, endCol int32
+	uri                        string
+	resource                   string
+	fp                         string
+	toolSev                    string // the tool_severity property
+	runbookID                  string // the runbook_id property
+	supp                       *translator.Suppression
+	rare                       *sarifRare
 }
 
-// sarifResultProps are a result's properties: a struct, not a map, since
-// up to sarifMaxResults of them are held. The fields are in the order
-// encoding/json writes a map's keys (sorted), which is what the log had
-// when they were one.
+// sarifRare is what few results have: the other properties, a baseline
+// state, fixes.
+type sarifRare struct {
+	props    sarifResultProps // without the fields sarifHeld has
+	baseline string           // SARIF baselineState: new, unchanged, or "" without --baseline
+	fixes    []sarifFixOut    // the finding's fixes (sarif_fix.go)
+}
+
+// sarifResultProps are a result's properties: a struct, not a map. The
+// fields are in the order encoding/json writes a map's keys (sorted),
+// which is what the log had when they were one.
 type sarifResultProps struct {
 	ExceptionExpired      string `json:"exception_expired,omitempty"`
 	FixesLeftOut          string `json:"fixes_left_out,omitempty"`
@@ -443,8 +454,11 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 	if rule.title == "" {
 		rule.title = f.Title
 	}
-	h := &sarifHeld{seq: st.seq, prio: prio, run: run, rule: rule, sev: f.Severity, loc: f.Location,
-		resource: f.Resource, fp: f.Fingerprint, baseline: sarifBaselineState[f.Baseline]}
+	h := &sarifHeld{seq: st.seq, prio: int8(prio), run: run, rule: rule, sev: f.Severity,
+		line: int32(f.Line), col: int32(f.Column), endLine: int32(f.EndLine), endCol: int32(f.EndColumn),
+		// Copies: a finding's strings may be parts of a larger one (a
+		// tool's message block) that must not stay alive with the result.
+		resource: strings.Clone(f.Resource), fp: f.Fingerprint, toolSev: st.intern(f.ToolSeverity)}
 	st.seq++
 	own := ""
 	if body != rule.help || findingSpecific(f, body) {
@@ -457,19 +471,19 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 	}
 	msg = truncate(msg, sarifMaxMessage)
 	h.msgLen = int32(len(msg))
-	h.text = st.spool.put(msg + own)
-	h.uri, h.base, h.noFile = sarifArtifactURI(f)
+	h.text = st.spool.put(msg, own)
+	var noFile string
+	h.uri, h.base, noFile = sarifArtifactURI(f)
 	if f.Suppressed != nil {
 		s := *f.Suppressed
 		h.supp = &s
 	}
-	p := &h.props
-	p.ToolSeverity = f.ToolSeverity
 	if f.Runbook != nil {
-		p.RunbookID = f.Runbook.ID
+		h.runbookID = f.Runbook.ID
 	}
-	p.Resource = f.Resource
-	p.Location = h.noFile
+	var rare sarifRare
+	p := &rare.props
+	p.Location = noFile
 	if f.Path != "" && f.Line <= 0 {
 		p.Line = "unknown (the tool gave none; region is line 1)"
 	}
@@ -482,12 +496,33 @@ func (st *sarifState) hold(run *sarifToolRun, f *translator.Finding, prio int) *
 	p.SuppressionExpiryNote = f.Suppressed.ExpiryNote()
 	if len(f.Fixes) > 0 {
 		var left int
-		h.fixes, left = sarifFixes(f, st.read) // sarif_fix.go
+		rare.fixes, left = sarifFixes(f, st.read) // sarif_fix.go
 		if left > 0 {
 			p.FixesLeftOut = fmt.Sprintf("%d (their file could not be read to give UTF-16 columns, or the text is over %d bytes)", left, maxSARIFFixText)
 		}
 	}
+	rare.baseline = sarifBaselineState[f.Baseline]
+	if rare.props != (sarifResultProps{}) || rare.baseline != "" || rare.fixes != nil {
+		h.rare = &rare
+	}
 	return h
+}
+
+// intern returns a copy of s shared by every result that has it: a tool
+// severity has a handful of values.
+func (st *sarifState) intern(s string) string {
+	if v, ok := st.strs[s]; ok {
+		return v
+	}
+	if st.strs == nil {
+		st.strs = map[string]string{}
+	}
+	if len(st.strs) < 64 {
+		v := strings.Clone(s)
+		st.strs[v] = v
+		return v
+	}
+	return strings.Clone(s)
 }
 
 // sarifBaselineState maps Finding.Baseline to SARIF's result.baselineState.
@@ -1059,7 +1094,7 @@ func (h *sarifHeld) sarif(sp *spool) sarifResult {
 	// Trivy's SARIF does ("add default (hardcoded) location for
 	// vulnerabilities that don't support locations"); the result's
 	// properties say the line is unknown.
-	phys.Region = sarifRegionOf(h.loc)
+	phys.Region = sarifRegionOf(translator.Location{Line: int(h.line), Column: int(h.col), EndLine: int(h.endLine), EndColumn: int(h.endCol)})
 	if phys.Region == nil {
 		phys.Region = &sarifRegion{StartLine: 1}
 	}
@@ -1078,11 +1113,16 @@ func (h *sarifHeld) sarif(sp *spool) sarifResult {
 		}
 		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: just}}
 	}
-	if h.props != (sarifResultProps{}) {
-		res.Properties = &h.props
+	var props sarifResultProps
+	if h.rare != nil {
+		props = h.rare.props
+		res.BaselineState = h.rare.baseline
+		res.Fixes = h.rare.fixes
 	}
-	res.BaselineState = h.baseline
-	res.Fixes = h.fixes
+	props.Resource, props.RunbookID, props.ToolSeverity = h.resource, h.runbookID, h.toolSev
+	if props != (sarifResultProps{}) {
+		res.Properties = &props
+	}
 	return res
 }
 

@@ -43,22 +43,30 @@ type spoolRef struct {
 	file bool
 }
 
-// put stores s and returns where it is.
-func (sp *spool) put(s string) spoolRef {
-	if sp.f == nil && sp.err == nil && len(sp.mem)+len(s) > spoolLimit {
+// put stores the concatenation of parts and returns where it is.
+func (sp *spool) put(parts ...string) spoolRef {
+	n := 0
+	for _, s := range parts {
+		n += len(s)
+	}
+	if sp.f == nil && sp.err == nil && len(sp.mem)+n > spoolLimit {
 		sp.open()
 	}
 	if sp.f != nil && sp.err == nil {
-		r := spoolRef{off: sp.size, n: int32(len(s)), file: true}
-		sp.wbuf = append(sp.wbuf, s...)
-		sp.size += int64(len(s))
+		r := spoolRef{off: sp.size, n: int32(n), file: true}
+		for _, s := range parts {
+			sp.wbuf = append(sp.wbuf, s...)
+		}
+		sp.size += int64(n)
 		if len(sp.wbuf) >= spoolIO {
 			sp.flush()
 		}
 		return r
 	}
-	r := spoolRef{off: int64(len(sp.mem)), n: int32(len(s))}
-	sp.mem = append(sp.mem, s...)
+	r := spoolRef{off: int64(len(sp.mem)), n: int32(n)}
+	for _, s := range parts {
+		sp.mem = append(sp.mem, s...)
+	}
 	return r
 }
 

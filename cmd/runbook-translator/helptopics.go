@@ -50,6 +50,7 @@ var environment = []envVar{
 	{"RUNBOOK_TRANSLATOR_REQUEST_TIMEOUT", "Run", "bound of one API request, a Go duration (default 30s)"},
 	{"RUNBOOK_TRANSLATOR_MAX_WAIT", "Run", "longest wait for a rate limit before giving up, a Go duration (default 2m)"},
 	{"RUNBOOK_TRANSLATOR_STREAM", "Run", "1 forces the streaming path, 0 the batch path (default: chosen by the reporters)"},
+	{"GOGC", "Run", "Go's garbage collector target; when it is unset, 400 until the first collection (a short run needs none), then Go's default 100"},
 	{"NO_COLOR", "Run", "any value turns colour off in the local report (no-color.org)"},
 	{"LC_ALL", "Run", "language of runbooks and reports after --lang and the config's lang (ja_JP.UTF-8 gives Japanese); the first of LC_ALL, LC_MESSAGES, LANG that is set decides, so LC_ALL=C gives English"},
 	{"LC_MESSAGES", "Run", "language fallback after LC_ALL"},
