@@ -2,6 +2,8 @@ package fix
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,5 +61,52 @@ func TestFixNoteUnreadableOncePerFile(t *testing.T) {
 	}
 	if s := st.Stats(); s.Considered != 4 || s.Fixed != 0 {
 		t.Errorf("stats %+v, want 4 considered, none fixed", s)
+	}
+}
+
+// A document of a rendered Helm stream is never edited: the stage names
+// the template it comes from, whether the finding names its object
+// (Conftest, kube-score) or only a line of the stream (Trivy). A plain
+// manifest in the same tree still gets its fix.
+func TestRenderedStreamIsNotEdited(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"helm/shop-rendered.yaml", "k8s/catalog.yaml"} {
+		b, err := os.ReadFile(filepath.Join("../testdata/inputs", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := &runbooks.Entry{ID: "e", Fix: []runbooks.Fix{edits("set spec.replicas", 3)}}
+	st, err := New(Options{Root: dir, Entry: func(*translator.Finding) *runbooks.Entry { return e }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, c := range []struct {
+		name     string
+		f        translator.Finding
+		template string // "" when the fix applies
+	}{
+		{"by resource", translator.Finding{Resource: "Deployment/shop-recommendations", Location: translator.Location{Path: "helm/shop-rendered.yaml"}}, "shop/templates/deployment.yaml"},
+		{"by line", translator.Finding{Location: translator.Location{Path: "helm/shop-rendered.yaml", Line: 140}}, "shop/templates/redis-statefulset.yaml"},
+		{"a plain manifest", translator.Finding{Resource: "Deployment/shop/catalog-api", Location: translator.Location{Path: "k8s/catalog.yaml"}}, ""},
+	} {
+		f := c.f
+		f.Tool, f.Runbook = "t", &translator.Runbook{ID: "e"}
+		if err := st.Map(context.Background(), &f); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case c.template == "" && (len(f.Fixes) == 0 || f.FixNote != ""):
+			t.Errorf("%s: no fix (%q)", c.name, f.FixNote)
+		case c.template != "" && (len(f.Fixes) != 0 || !strings.Contains(f.FixNote, "rendered by Helm from the template "+c.template) || !strings.Contains(f.FixNoteText.In("ja"), c.template)):
+			t.Errorf("%s: fixes %v, note %q (ja %q)", c.name, f.Fixes, f.FixNote, f.FixNoteText.In("ja"))
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/repofs"
+	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
@@ -59,6 +60,9 @@ type fileData struct {
 	// files spent a fifth of its CPU wording the same note.
 	note     messages.Msg
 	noteText string
+	// docs are the documents of a rendered Helm stream (a file with
+	// "# Source:" comments), parsed once; nil for any other file.
+	docs []locate.Document
 }
 
 var _ translator.Mapper = (*Stage)(nil)
@@ -155,6 +159,15 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 		}
 		return nil, note
 	}
+	if tmpl := s.renderedFrom(f, src); tmpl != "" {
+		// A document of a rendered stream (helm template's output, with
+		// its "# Source:" comment) is regenerated from its chart: a change
+		// to it is lost on the next render. The locate stage moves a
+		// finding to the template when it can (kube-score, Conftest);
+		// one that stays here (Trivy reports the stream's own lines) gets
+		// no fix, and the note says where the change belongs.
+		return nil, messages.M("fixnote.rendered", f.Path, tmpl)
+	}
 	var out []translator.Fix
 	// note is why the first alternative does not apply; unset, when a
 	// later one lacks only catalog values, says which the organisation
@@ -202,6 +215,40 @@ func (s *Stage) read(p string) (string, error) {
 	d := fileData{src: string(b), err: err}
 	s.files[p] = d
 	return d.src, d.err
+}
+
+// renderedFrom returns the "# Source:" template of the document of the
+// rendered Helm stream src that holds f (named by its resource, else by its
+// line), or "" when src is not such a stream or f is in no document of it.
+// Called with s.mu held.
+func (s *Stage) renderedFrom(f *translator.Finding, src string) string {
+	if isTerraform(f.Path) || !strings.Contains(src, "# Source: ") {
+		return ""
+	}
+	d := s.files[f.Path]
+	if d.docs == nil {
+		d.docs = locate.Documents([]byte(src))
+		if d.docs == nil {
+			d.docs = []locate.Document{}
+		}
+		s.files[f.Path] = d
+	}
+	if f.Resource != "" {
+		if doc, ok := locate.FindDocument(d.docs, f.Resource, f.Extra["namespace"]); ok {
+			return doc.Source
+		}
+	}
+	if f.Line <= 0 {
+		return ""
+	}
+	// the last document that starts at or before the line
+	source := ""
+	for _, doc := range d.docs {
+		if doc.Root != nil && doc.Root.Line <= f.Line {
+			source = doc.Source
+		}
+	}
+	return source
 }
 
 func truncate(s string, n int) string {
