@@ -247,11 +247,11 @@ func keys(fs translator.Findings) map[string]int {
 	return out
 }
 
-func TestFixesFixTheRealFindings(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the real scanners")
-	}
-	bins := map[string]string{}
+// proofScanners' tools and helm, as found; with CI=true a missing one
+// fails the test.
+func proofTools(t *testing.T) (bins map[string]string, helm string) {
+	t.Helper()
+	bins = map[string]string{}
 	for _, s := range proofScanners {
 		if p, ok := lookTool(s.binary()); ok {
 			bins[s.name] = p
@@ -268,105 +268,139 @@ func TestFixesFixTheRealFindings(t *testing.T) {
 		}
 		t.Log("helm is not installed: the committed helm/shop-rendered.yaml is scanned, without its chart")
 	}
+	return bins, helm
+}
+
+// proof is what one run of the proof loop counted.
+type proof struct {
+	findings, specific, withFix, inChart, gone, kept, added int
+	// alone counts the suggestions without args (the built-in catalog
+	// alone), when prove was given args.
+	alone struct{ specific, withFix int }
+}
+
+// prove runs the proof loop for scanner s in a fresh tree: every installed
+// scanner before, the suggestions and `runbook-translator fix` for s's
+// findings (with args, such as --runbooks, given to both), the chart
+// rendered again, every scanner after. A new finding of any scanner is an
+// error of t.
+func prove(t *testing.T, s proofScanner, bins map[string]string, helm string, args ...string) proof {
+	t.Helper()
+	var r proof
+	dir := proofTree(t, helm)
+	// every installed scanner, before
+	before := map[string]translator.Findings{}
+	for _, o := range proofScanners {
+		if bins[o.name] != "" {
+			_, before[o.name] = scan(t, o, bins[o.name], dir)
+		}
+	}
+	out, _ := scan(t, s, bins[s.name], dir)
+	input := filepath.Join(t.TempDir(), s.name+".json")
+	if err := os.WriteFile(input, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// what the fix stage suggests, finding by finding
+	fs := suggested(t, s.format, input, dir, args...)
+	if len(args) > 0 {
+		// the same output with the built-in catalog alone, for comparison
+		r.alone.specific, r.alone.withFix, _ = suggestionShare(suggested(t, s.format, input, dir))
+	}
+	specific, withFix, inChart := 0, 0, 0
+	fixedKeys := map[string]int{}
+	for _, f := range fs {
+		if f.Runbook == nil || f.Runbook.IsFallback() || f.Runbook.Generic {
+			continue
+		}
+		specific++
+		if len(f.Fixes) > 0 {
+			withFix++
+			fixedKeys[proofKey(f)]++
+			if strings.HasPrefix(f.Fixes[0].Edits[0].Path, "helm/shop/") {
+				inChart++
+			}
+		}
+	}
+	logUnsuggested(t, fs)
+	// apply them with the command itself
+	var stdout, stderr bytes.Buffer
+	code := Main(append([]string{"fix", "-f", s.format, input, "--base-dir", dir}, args...), strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
+	if code != 0 && code != ExitFixSkipped {
+		t.Fatalf("fix exit %d:\n%s", code, stderr.String())
+	}
+	t.Logf("fix: %s", strings.TrimSpace(stderr.String()))
+	if helm != "" {
+		// the fixes in the templates reach the stream by a new render
+		renderChart(t, helm, dir)
+	}
+	// every installed scanner, after
+	gone, kept, added := 0, 0, 0
+	for _, o := range proofScanners {
+		if bins[o.name] == "" {
+			continue
+		}
+		_, after := scan(t, o, bins[o.name], dir)
+		was := keys(before[o.name])
+		for _, f := range after {
+			k := proofKey(f)
+			if was[k] == 0 {
+				if from := inherited(f, before[o.name], dir); from != "" {
+					t.Logf("the fixes of %s added %s, which %s reports as it reports %s (the labels it copied): %s", s.name, f.Resource, o.name, from, f.Message)
+					continue
+				}
+				t.Errorf("the fixes of %s made %s report a new finding: %s %s %s: %s", s.name, o.name, f.Code, f.Path, f.Resource, f.Message)
+				added++
+				continue
+			}
+			was[k]--
+		}
+		if o.name != s.name {
+			continue
+		}
+		now := keys(after)
+		for k, n := range fixedKeys {
+			left := min(n, now[k])
+			kept += left
+			gone += n - left
+			if left > 0 {
+				t.Logf("still reported after its fix: %s", strings.ReplaceAll(k, "\x00", " | "))
+			}
+		}
+	}
+	r.findings, r.specific, r.withFix, r.inChart = len(fs), specific, withFix, inChart
+	r.gone, r.kept, r.added = gone, kept, added
+	return r
+}
+
+func share(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+func TestFixesFixTheRealFindings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real scanners")
+	}
+	bins, helm := proofTools(t)
 	var report []string
 	for _, s := range proofScanners {
-		bin := bins[s.name]
-		if bin == "" {
+		if bins[s.name] == "" {
 			t.Logf("%s is not installed: %s skipped", s.binary(), s.name)
 			continue
 		}
 		t.Run(s.name, func(t *testing.T) {
-			dir := proofTree(t, helm)
-			// every installed scanner, before
-			before := map[string]translator.Findings{}
-			for _, o := range proofScanners {
-				if bins[o.name] != "" {
-					_, before[o.name] = scan(t, o, bins[o.name], dir)
-				}
-			}
-			out, _ := scan(t, s, bins[s.name], dir)
-			input := filepath.Join(t.TempDir(), s.name+".json")
-			if err := os.WriteFile(input, out, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			// what the fix stage suggests, finding by finding
-			fs := suggested(t, s.format, input, dir)
-			specific, withFix, inChart := 0, 0, 0
-			fixedKeys := map[string]int{}
-			for _, f := range fs {
-				if f.Runbook == nil || f.Runbook.IsFallback() || f.Runbook.Generic {
-					continue
-				}
-				specific++
-				if len(f.Fixes) > 0 {
-					withFix++
-					fixedKeys[proofKey(f)]++
-					if strings.HasPrefix(f.Fixes[0].Edits[0].Path, "helm/shop/") {
-						inChart++
-					}
-				}
-			}
-			logUnsuggested(t, fs)
-			// apply them with the command itself
-			var stdout, stderr bytes.Buffer
-			code := Main([]string{"fix", "-f", s.format, input, "--base-dir", dir}, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
-			if code != 0 && code != ExitFixSkipped {
-				t.Fatalf("fix exit %d:\n%s", code, stderr.String())
-			}
-			t.Logf("fix: %s", strings.TrimSpace(stderr.String()))
-			if helm != "" {
-				// the fixes in the templates reach the stream by a new render
-				renderChart(t, helm, dir)
-			}
-			// every installed scanner, after
-			gone, kept, added := 0, 0, 0
-			for _, o := range proofScanners {
-				if bins[o.name] == "" {
-					continue
-				}
-				_, after := scan(t, o, bins[o.name], dir)
-				was := keys(before[o.name])
-				for _, f := range after {
-					k := proofKey(f)
-					if was[k] == 0 {
-						if from := inherited(f, before[o.name], dir); from != "" {
-							t.Logf("the fixes of %s added %s, which %s reports as it reports %s (the labels it copied): %s", s.name, f.Resource, o.name, from, f.Message)
-							continue
-						}
-						t.Errorf("the fixes of %s made %s report a new finding: %s %s %s: %s", s.name, o.name, f.Code, f.Path, f.Resource, f.Message)
-						added++
-						continue
-					}
-					was[k]--
-				}
-				if o.name != s.name {
-					continue
-				}
-				now := keys(after)
-				for k, n := range fixedKeys {
-					left := min(n, now[k])
-					kept += left
-					gone += n - left
-					if left > 0 {
-						t.Logf("still reported after its fix: %s", strings.ReplaceAll(k, "\x00", " | "))
-					}
-				}
-			}
-			share := func(a, b int) float64 {
-				if b == 0 {
-					return 1
-				}
-				return float64(a) / float64(b)
-			}
+			r := prove(t, s, bins, helm)
 			line := fmt.Sprintf("%s: %d findings, %d with a specific runbook, %d with a suggestion (%.0f%%, %d in the chart's templates); %d of them gone after the fix (%.0f%%); %d new findings (any scanner)",
-				s.name, len(fs), specific, withFix, 100*share(withFix, specific), inChart, gone, 100*share(gone, withFix), added)
+				s.name, r.findings, r.specific, r.withFix, 100*share(r.withFix, r.specific), r.inChart, r.gone, 100*share(r.gone, r.withFix), r.added)
 			report = append(report, line)
 			t.Log(line)
-			if share(withFix, specific) < s.fixGoal {
-				t.Errorf("%.0f%% of the findings with a specific runbook get a suggestion, want at least %.0f%%", 100*share(withFix, specific), 100*s.fixGoal)
+			if share(r.withFix, r.specific) < s.fixGoal {
+				t.Errorf("%.0f%% of the findings with a specific runbook get a suggestion, want at least %.0f%%", 100*share(r.withFix, r.specific), 100*s.fixGoal)
 			}
-			if withFix > 0 && share(gone, withFix) < 0.95 {
-				t.Errorf("only %d of %d fixed findings are gone when %s runs again, want 95%%", gone, withFix, s.name)
+			if r.withFix > 0 && share(r.gone, r.withFix) < 0.95 {
+				t.Errorf("only %d of %d fixed findings are gone when %s runs again, want 95%%", r.gone, r.withFix, s.name)
 			}
 		})
 	}

@@ -27,7 +27,7 @@ const valuesCatalog = "../../testdata/catalogs/org-values"
 // valuesGoal is the least share with the values catalog per tool: what it
 // reaches today (rounded down), so that losing an alternative fails.
 var valuesGoal = map[string]float64{
-	"conftest":        0.47,
+	"conftest":        0.35,
 	"kube-score":      0.50,
 	"kubeconform":     0,
 	"tfsec":           0.53,
@@ -69,89 +69,31 @@ func TestFixValuesFixTheRealFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bins := map[string]string{}
-	for _, s := range proofScanners {
-		if p, ok := lookTool(s.name); ok {
-			bins[s.name] = p
-		} else if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (.ci/run installs it)", s.name)
-		}
-	}
+	bins, helm := proofTools(t)
 	var report []string
 	for _, s := range proofScanners {
 		if bins[s.name] == "" {
-			t.Logf("%s is not installed: skipped", s.name)
+			t.Logf("%s is not installed: %s skipped", s.binary(), s.name)
 			continue
 		}
 		t.Run(s.name, func(t *testing.T) {
-			dir := proofTree(t)
-			before := map[string]translator.Findings{}
-			for _, o := range proofScanners {
-				if bins[o.name] != "" {
-					_, before[o.name] = scan(t, o, bins[o.name], dir)
-				}
-			}
-			out, _ := scan(t, s, bins[s.name], dir)
-			input := filepath.Join(t.TempDir(), s.name+".json")
-			if err := os.WriteFile(input, out, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			spec0, with0, _ := suggestionShare(suggested(t, s.format, input, dir))
-			fs := suggested(t, s.format, input, dir, "--runbooks", values)
-			specific, withFix, fixedKeys := suggestionShare(fs)
-			logUnsuggested(t, fs)
-			var stdout, stderr bytes.Buffer
-			code := Main([]string{"fix", "-f", s.format, input, "--base-dir", dir, "--runbooks", values}, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
-			if code != 0 && code != ExitFixSkipped {
-				t.Fatalf("fix exit %d:\n%s", code, stderr.String())
-			}
-			t.Logf("fix: %s", strings.TrimSpace(stderr.String()))
-			gone := 0
-			for _, o := range proofScanners {
-				if bins[o.name] == "" {
-					continue
-				}
-				_, after := scan(t, o, bins[o.name], dir)
-				was := keys(before[o.name])
-				for _, f := range after {
-					k := proofKey(f)
-					if was[k] == 0 {
-						if from := inherited(f, before[o.name], dir); from != "" {
-							t.Logf("the fixes of %s added %s, which %s reports as it reports %s (the labels it copied): %s", s.name, f.Resource, o.name, from, f.Message)
-							continue
-						}
-						t.Errorf("the fixes of %s with the values catalog made %s report a new finding: %s %s %s: %s", s.name, o.name, f.Code, f.Path, f.Resource, f.Message)
-						continue
-					}
-					was[k]--
-				}
-				if o.name != s.name {
-					continue
-				}
-				now := keys(after)
-				for k, n := range fixedKeys {
-					left := min(n, now[k])
-					gone += n - left
-					if left > 0 {
-						t.Logf("still reported after its fix: %s", strings.ReplaceAll(k, "\x00", " | "))
-					}
-				}
-			}
-			line := fmt.Sprintf("%s: %d with a specific runbook; with a suggestion: built-in catalog alone %d (%.0f%%), with the values catalog %d (%.0f%%); of these %d gone after the fix (%.0f%%)",
-				s.name, specific, with0, pct(with0, spec0), withFix, pct(withFix, specific), gone, pct(gone, withFix))
+			r := prove(t, s, bins, helm, "--runbooks", values)
+			alone := r.alone
+			line := fmt.Sprintf("%s: %d with a specific runbook; with a suggestion: built-in catalog alone %d (%.0f%%), with the values catalog %d (%.0f%%); of these %d gone after the fix (%.0f%%); %d new findings (any scanner)",
+				s.name, r.specific, alone.withFix, pct(alone.withFix, alone.specific), r.withFix, pct(r.withFix, r.specific), r.gone, pct(r.gone, r.withFix), r.added)
 			report = append(report, line)
 			t.Log(line)
-			if spec0 != specific {
-				t.Errorf("%d findings with a specific runbook without the values catalog, %d with it: it sets values only", spec0, specific)
+			if alone.specific != r.specific {
+				t.Errorf("%d findings with a specific runbook without the values catalog, %d with it: it sets values only", alone.specific, r.specific)
 			}
-			if withFix < with0 {
-				t.Errorf("the values catalog lost suggestions: %d without it, %d with it", with0, withFix)
+			if r.withFix < alone.withFix {
+				t.Errorf("the values catalog lost suggestions: %d without it, %d with it", alone.withFix, r.withFix)
 			}
-			if pct(withFix, specific) < 100*valuesGoal[s.name] {
-				t.Errorf("%.0f%% get a suggestion with the values catalog, want at least %.0f%%", pct(withFix, specific), 100*valuesGoal[s.name])
+			if pct(r.withFix, r.specific) < 100*valuesGoal[s.name] {
+				t.Errorf("%.0f%% get a suggestion with the values catalog, want at least %.0f%%", pct(r.withFix, r.specific), 100*valuesGoal[s.name])
 			}
-			if withFix > 0 && pct(gone, withFix) < 95 {
-				t.Errorf("only %d of %d fixed findings are gone when %s runs again, want 95%%", gone, withFix, s.name)
+			if r.withFix > 0 && pct(r.gone, r.withFix) < 95 {
+				t.Errorf("only %d of %d fixed findings are gone when %s runs again, want 95%%", r.gone, r.withFix, s.name)
 			}
 		})
 	}
@@ -180,7 +122,7 @@ func TestFixValuesOnCommittedOutputs(t *testing.T) {
 	var report []string
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := proofTree(t)
+			dir := proofTree(t, "")
 			b, err := os.ReadFile(c.output)
 			if err != nil {
 				t.Fatal(err)
