@@ -214,17 +214,13 @@ func kubeLocator(f *translator.Finding) docLocator {
 			d, ok = docs[0], true
 		}
 		if !ok {
-			return d, 0, notHereP("fixnote.no_object", orUnnamed(f.Resource), f.Path)
+			if f.Resource == "" {
+				return d, 0, notHereP("fixnote.no_object_unnamed", f.Path)
+			}
+			return d, 0, notHereP("fixnote.no_object", f.Resource, f.Path)
 		}
 		return d, docEnd(newText(src), d.Root.Line), nil
 	}
-}
-
-func orUnnamed(s string) string {
-	if s == "" {
-		return "of the finding"
-	}
-	return s
 }
 
 // docEnd is the last line of the document that holds line.

@@ -110,3 +110,25 @@ func TestRenderedStreamIsNotEdited(t *testing.T) {
 		}
 	}
 }
+
+// A finding that names no object, in a file of several, gets no fix; its
+// note is whole in each language (no English phrase inside the Japanese).
+func TestFixNoteUnnamedObject(t *testing.T) {
+	src := []byte("kind: Service\nmetadata: {name: a}\n---\nkind: Service\nmetadata: {name: b}\n")
+	f := &translator.Finding{}
+	f.Path = "k8s/two.yaml"
+	_, err := Compute(src, f, edits("set spec.type", "ClusterIP"), "test")
+	if err == nil {
+		t.Fatal("a fix for an object of several that the finding does not name")
+	}
+	p, ok := notePhrase(err).(messages.Msg)
+	if !ok {
+		t.Fatalf("no phrase: %T", notePhrase(err))
+	}
+	if got := p.In(messages.Default); got != "the object of the finding is not found once in k8s/two.yaml" {
+		t.Errorf("en = %q", got)
+	}
+	if got := p.In("ja"); got != "指摘のオブジェクトが k8s/two.yaml にちょうど 1 つ見つかりません" {
+		t.Errorf("ja = %q", got)
+	}
+}
