@@ -6,6 +6,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/runbook-translator/runbook-translator/internal/suggest"
 	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
@@ -206,7 +207,7 @@ func closeFields(key string, names []string) []string {
 			folded = append(folded, n)
 			continue
 		}
-		if editDistance(lk, ln, limit) <= limit {
+		if suggest.Distance(lk, ln) <= limit {
 			near = append(near, n)
 		}
 	}
@@ -214,42 +215,6 @@ func closeFields(key string, names []string) []string {
 		return folded
 	}
 	return near
-}
-
-// editDistance is the optimal string alignment distance of a and b
-// (insertions, deletions, substitutions and swaps of neighbours, in
-// bytes), or limit+1 once it is known to exceed limit.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d > limit || -d > limit || len(a) > 128 || len(b) > 128 {
-		return limit + 1
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		low := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			low = min(low, v)
-		}
-		if low > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 // renameKey is the splice that writes the key k as to, in its own style

@@ -155,14 +155,3 @@ func TestRenameStylesAndPaths(t *testing.T) {
 		t.Errorf("Terraform: %v, want no suggestion", err)
 	}
 }
-
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		want int
-	}{{"lables", "labels", 1}, {"hostpic", "hostipc", 1}, {"hostpic", "hostpid", 1}, {"imag", "image", 1}, {"abc", "abc", 0}, {"replicacount", "replicas", 3}} {
-		if got := editDistance(c.a, c.b, 2); min(got, 3) != min(c.want, 3) {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
-		}
-	}
-}

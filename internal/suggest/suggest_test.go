@@ -25,3 +25,16 @@ func TestNearest(t *testing.T) {
 		t.Errorf("exact name suggested itself: %q", got)
 	}
 }
+
+// The distance the rename fix (fix/rename.go) chooses field names by: a
+// swap of neighbours counts one.
+func TestDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{{"lables", "labels", 1}, {"hostpic", "hostipc", 1}, {"hostpic", "hostpid", 1}, {"imag", "image", 1}, {"abc", "abc", 0}, {"replicacount", "replicas", 5}} {
+		if got := Distance(c.a, c.b); got != c.want {
+			t.Errorf("Distance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
