@@ -417,40 +417,11 @@ func TestFixesFixTheRealFindings(t *testing.T) {
 // free CPUs, an hour on a loaded machine) still counts its suggestions;
 // TestFixesFixTheRealFindings re-runs it where it is installed.
 func TestFixSuggestionsOnCommittedOutputs(t *testing.T) {
-	cases := []struct {
-		name, format, output string
-		args                 []string
-		goal                 float64
-	}{
-		{"trivy", "trivy", "../../testdata/trivy/config-k8s-shop.json", []string{"--path-prefix", "k8s"}, 0.75},
-		{"trivy-terraform", "trivy", "../../testdata/trivy/config-terraform.json", []string{"--path-prefix", "terraform"}, 0.55},
-		{"kube-linter", "kube-linter", "../../testdata/kube-linter/k8s-shop.json", nil, 0.66},
-		{"polaris", "polaris", "../../testdata/polaris/k8s-shop.json", nil, 0.61},
-	}
-	for _, c := range cases {
+	for _, c := range committedOutputs {
 		t.Run(c.name, func(t *testing.T) {
-			dir := proofTree(t, "")
-			b, err := os.ReadFile(c.output)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// the corpus's neutral prefix for the folder the tools ran in
-			b = bytes.ReplaceAll(b, []byte("/ci/workspace/fixtures/inputs"), []byte(dir))
-			input := filepath.Join(t.TempDir(), "out.json")
-			if err := os.WriteFile(input, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			input, dir := committedInput(t, c)
 			fs := suggested(t, c.format, input, dir, c.args...)
-			specific, withFix := 0, 0
-			for _, f := range fs {
-				if f.Runbook == nil || f.Runbook.IsFallback() || f.Runbook.Generic {
-					continue
-				}
-				specific++
-				if len(f.Fixes) > 0 {
-					withFix++
-				}
-			}
+			specific, withFix, _ := suggestionShare(fs)
 			logUnsuggested(t, fs)
 			share := float64(withFix) / float64(max(specific, 1))
 			t.Logf("%s: %d findings, %d with a specific runbook, %d with a suggestion (%.0f%%)", c.name, len(fs), specific, withFix, 100*share)
@@ -459,6 +430,40 @@ func TestFixSuggestionsOnCommittedOutputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// committedOutput is a committed output of a tool, with the floor of the
+// share of its findings with a specific runbook that get a suggestion from
+// the built-in catalog.
+type committedOutput struct {
+	name, format, output string
+	args                 []string
+	goal                 float64
+}
+
+var committedOutputs = []committedOutput{
+	{"trivy", "trivy", "../../testdata/trivy/config-k8s-shop.json", []string{"--path-prefix", "k8s"}, 0.75},
+	{"trivy-terraform", "trivy", "../../testdata/trivy/config-terraform.json", []string{"--path-prefix", "terraform"}, 0.55},
+	{"kube-linter", "kube-linter", "../../testdata/kube-linter/k8s-shop.json", nil, 0.66},
+	{"polaris", "polaris", "../../testdata/polaris/k8s-shop.json", nil, 0.61},
+}
+
+// committedInput writes c's output, its paths moved into a fresh proof
+// tree, and returns it and the tree.
+func committedInput(t *testing.T, c committedOutput) (input, dir string) {
+	t.Helper()
+	dir = proofTree(t, "")
+	b, err := os.ReadFile(c.output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the corpus's neutral prefix for the folder the tools ran in
+	b = bytes.ReplaceAll(b, []byte("/ci/workspace/fixtures/inputs"), []byte(dir))
+	input = filepath.Join(t.TempDir(), "out.json")
+	if err := os.WriteFile(input, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return input, dir
 }
 
 // logUnsuggested logs the findings with a specific runbook that get no

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -110,28 +108,10 @@ func TestFixValuesOnCommittedOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct {
-		name, format, output string
-		args                 []string
-	}{
-		{"trivy", "trivy", "../../testdata/trivy/config-k8s-shop.json", []string{"--path-prefix", "k8s"}},
-		{"trivy-terraform", "trivy", "../../testdata/trivy/config-terraform.json", []string{"--path-prefix", "terraform"}},
-		{"kube-linter", "kube-linter", "../../testdata/kube-linter/k8s-shop.json", nil},
-		{"polaris", "polaris", "../../testdata/polaris/k8s-shop.json", nil},
-	}
 	var report []string
-	for _, c := range cases {
+	for _, c := range committedOutputs {
 		t.Run(c.name, func(t *testing.T) {
-			dir := proofTree(t, "")
-			b, err := os.ReadFile(c.output)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b = bytes.ReplaceAll(b, []byte("/ci/workspace/fixtures/inputs"), []byte(dir))
-			input := filepath.Join(t.TempDir(), "out.json")
-			if err := os.WriteFile(input, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			input, dir := committedInput(t, c)
 			spec0, with0, _ := suggestionShare(suggested(t, c.format, input, dir, c.args...))
 			fs := suggested(t, c.format, input, dir, append(append([]string{}, c.args...), "--runbooks", values)...)
 			specific, withFix, _ := suggestionShare(fs)
