@@ -186,6 +186,9 @@ func (o *ReviewOptions) runPipeline(ctx context.Context, in *runInput) error {
 		if startErr = start(true, true); startErr != nil {
 			return startErr
 		}
+		// The heap grew with the held findings: keep its goal there while
+		// the run streams (startgc.go).
+		keepHeapGoal()
 		// Each held finding is let go as it is sent: once through the
 		// stages it carries its runbook, and the slice must not keep 50,000
 		// of those alive (the peak memory of a streamed run).
