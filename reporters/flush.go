@@ -39,6 +39,29 @@ func (d *delayedFlusher) Write(p []byte) (int, error) {
 		d.err = err
 		return n, err
 	}
+	d.arm()
+	return n, nil
+}
+
+// write3 writes a, b and c as one Write of their concatenation would.
+func (d *delayedFlusher) write3(a []byte, b string, c []byte) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.err != nil {
+		return d.err
+	}
+	d.w.Write(a)
+	d.w.WriteString(b)
+	if _, err := d.w.Write(c); err != nil { // bufio keeps its first error
+		d.err = err
+		return err
+	}
+	d.arm()
+	return nil
+}
+
+// arm starts the flush timer unless it runs already (d.mu held).
+func (d *delayedFlusher) arm() {
 	if d.timer == nil {
 		d.timer = time.AfterFunc(flushDelay, func() {
 			d.mu.Lock()
@@ -49,7 +72,6 @@ func (d *delayedFlusher) Write(p []byte) (int, error) {
 			}
 		})
 	}
-	return n, nil
 }
 
 // Flush writes out everything buffered now.

@@ -135,8 +135,15 @@ func (j *JSON) Write(f *translator.Finding) error {
 	if j.df == nil {
 		return fmt.Errorf("write json report: Write before Begin")
 	}
-	j.buf = j.rbc.appendFinding(j.buf[:0], f)
-	if _, err := j.df.Write(j.buf); err != nil {
+	buf, at, body := j.rbc.appendSplit(j.buf[:0], f)
+	j.buf = buf
+	var err error
+	if at < 0 {
+		_, err = j.df.Write(buf)
+	} else {
+		err = j.df.write3(buf[:at], body, buf[at:])
+	}
+	if err != nil {
 		return fmt.Errorf("write json finding %s: %w", f.Fingerprint, err)
 	}
 	return nil

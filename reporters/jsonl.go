@@ -139,6 +139,15 @@ func (rc *recordCache) appendRunbook(dst []byte, rb *translator.Runbook) []byte 
 		dst = appendRunbookBody(dst, rb)
 		return appendRunbookTail(dst, rb)
 	}
+	c := rc.entry(rb)
+	dst = append(dst, c.head...)
+	dst = appendRunbookBody(dst, rb)
+	return append(dst, c.tail...)
+}
+
+// entry returns the cached parts of rb's entry, encoding them when the
+// cache has none that match.
+func (rc *recordCache) entry(rb *translator.Runbook) *cachedRunbook {
 	c := rc.m[rb.ID]
 	if c == nil || !c.matches(rb) {
 		c = &cachedRunbook{id: rb.ID, title: rb.Title, owner: rb.Owner, source: rb.Source, generic: rb.Generic,
@@ -150,9 +159,7 @@ func (rc *recordCache) appendRunbook(dst []byte, rb *translator.Runbook) []byte 
 		}
 		rc.m[rb.ID] = c
 	}
-	dst = append(dst, c.head...)
-	dst = appendRunbookBody(dst, rb)
-	return append(dst, c.tail...)
+	return c
 }
 
 // appendRunbookHead appends `{"id":…,"title":…,"body":`.
@@ -199,6 +206,34 @@ func appendRunbookTail(dst []byte, rb *translator.Runbook) []byte {
 // appendFinding is appendJSONFinding with the runbook's entry parts taken
 // from rc.
 func (rc *recordCache) appendFinding(dst []byte, f *translator.Finding) []byte {
+	dst = rc.appendFront(dst, f)
+	dst = append(dst, `,"runbook":`...)
+	dst = rc.appendRunbook(dst, f.Runbook)
+	return appendBack(dst, f)
+}
+
+// appendSplit appends f's record but for its runbook body when the body
+// is rendered as JSON (Runbook.BodyJSON): the record is dst[:at], then
+// body, then dst[at:]. The JSON reporter writes the three parts as they
+// are, instead of copying the body (a kilobyte or more per finding) into
+// the record first. Without such a body at is -1 and dst is the whole
+// record.
+func (rc *recordCache) appendSplit(dst []byte, f *translator.Finding) (_ []byte, at int, body string) {
+	rb := f.Runbook
+	if rb == nil || rb.Error != "" || rb.BodyJSON() == "" {
+		return rc.appendFinding(dst, f), -1, ""
+	}
+	c := rc.entry(rb)
+	dst = rc.appendFront(dst, f)
+	dst = append(dst, `,"runbook":`...)
+	dst = append(dst, c.head...)
+	at = len(dst)
+	dst = append(dst, c.tail...)
+	return appendBack(dst, f), at, rb.BodyJSON()
+}
+
+// appendFront appends the record from its start through the fingerprint.
+func (rc *recordCache) appendFront(dst []byte, f *translator.Finding) []byte {
 	dst = rc.appendHead(dst, f)
 	dst = appendJSONString(dst, f.Message)
 	dst = append(dst, `,"path":`...)
@@ -216,9 +251,12 @@ func (rc *recordCache) appendFinding(dst []byte, f *translator.Finding) []byte {
 	dst = append(dst, `,"url":`...)
 	dst = appendJSONString(dst, f.URL)
 	dst = append(dst, `,"fingerprint":`...)
-	dst = appendJSONString(dst, f.Fingerprint)
-	dst = append(dst, `,"runbook":`...)
-	dst = rc.appendRunbook(dst, f.Runbook)
+	return appendJSONString(dst, f.Fingerprint)
+}
+
+// appendBack appends the record from what follows the runbook through its
+// end and the newline.
+func appendBack(dst []byte, f *translator.Finding) []byte {
 	if f.Title != "" {
 		dst = appendJSONKey(dst, "title", false)
 		dst = appendJSONString(dst, f.Title)

@@ -144,19 +144,58 @@ func TestRecordCacheMatchesEncoder(t *testing.T) {
 			withRunbook = append(withRunbook, &translator.Finding{Tool: "shellcheck", Code: "SC2045", Message: strconv.Itoa(again), Runbook: &rb})
 		}
 	}
-	var rc recordCache
+	inPlace := withRunbook[len(withRunbook)-3] // a variant's runbook (below)
+	// Bodies rendered as JSON (runbooks.Catalog.JSONStage), which the
+	// JSON reporter writes apart from the record (appendSplit).
+	for i, body := range []string{"plain", "**What is wrong.** `a<b>` \u0026 \"q\"\n", ""} {
+		rb := base
+		rb.Links = append([]string(nil), base.Links...)
+		enc, err := json.Marshal(body) // the form JSONStage sets: HTML escaping on
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb.SetBodyJSON(string(enc))
+		withRunbook = append(withRunbook, &translator.Finding{Tool: "shellcheck", Code: "SC2045", Message: strconv.Itoa(i), Runbook: &rb, Title: "after the runbook"})
+	}
+	var rc, split recordCache
 	var buf []byte
+	splits := 0
 	for pass := 0; pass < 2; pass++ {
 		for i, f := range withRunbook {
-			want := encodeReference(t, f)
+			ref := f
+			if enc := f.Runbook.BodyJSON(); enc != "" {
+				// encoding/json sees Body, not the JSON form: the
+				// reference is the finding with its body as text.
+				var text string
+				if err := json.Unmarshal([]byte(enc), &text); err != nil {
+					t.Fatal(err)
+				}
+				g, rb := *f, *f.Runbook
+				rb.SetBodyJSON("")
+				rb.Body = text
+				g.Runbook = &rb
+				ref = &g
+			}
+			want := encodeReference(t, ref)
 			buf = rc.appendFinding(buf[:0], f)
 			if !bytes.Equal(buf, want) {
 				t.Fatalf("pass %d, finding %d (%s %s): got\n%s\nwant\n%s", pass, i, f.Tool, f.Code, buf, want)
 			}
+			rec, at, body := split.appendSplit(nil, f)
+			if at >= 0 {
+				splits++
+				rec = append(rec[:at:at], append([]byte(body), rec[at:]...)...)
+			}
+			if !bytes.Equal(rec, want) {
+				t.Fatalf("pass %d, finding %d (%s %s), split at %d: got\n%s\nwant\n%s", pass, i, f.Tool, f.Code, at, rec, want)
+			}
 		}
 	}
+	if splits < 6 {
+		t.Fatalf("%d records split around a JSON body, want the 3 bodies twice", splits)
+	}
 	// A runbook changed in place after it was cached.
-	f := withRunbook[len(withRunbook)-3]
+	f := inPlace
 	f.Runbook.Links[0] = "https://changed"
 	if got, want := rc.appendFinding(nil, f), encodeReference(t, f); !bytes.Equal(got, want) {
 		t.Fatalf("runbook changed in place: got\n%s\nwant\n%s", got, want)
