@@ -850,7 +850,7 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 		if w.nl >= 2 {
 			enc = enc[:len(enc)-2*(w.nl-1)]
 		}
-		ce.run.hint.Store(int64(w.raw))
+		ce.run.setHint(w.raw)
 		// The runbook takes the writer's buffer, the writer a free one.
 		bp := translator.BodyBuffer()
 		*bp, w.enc = append(enc, '"'), (*bp)[:0]
@@ -862,7 +862,7 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 		return rb
 	}
 	body := w.buf.String()
-	ce.run.hint.Store(int64(len(body)))
+	ce.run.setHint(len(body))
 	if strings.HasSuffix(body, "\n\n") {
 		// A trailing {{codeblock}} or {{ignoreexample}} leaves a blank line.
 		body = strings.TrimRight(body, "\n") + "\n"
