@@ -1,8 +1,10 @@
 package runbooks
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -132,5 +134,43 @@ func TestRunBudget(t *testing.T) {
 	}
 	if errs[0] != "" || !strings.Contains(errs[9], "disabled for the rest of the run") {
 		t.Fatalf("errors = %q, want the first render fine and the last one tripped", errs)
+	}
+}
+
+// A zero budget (the fast path's) starts its clock at its first tickClock
+// steps and keeps the deadline from then on.
+func TestBudgetClockStartsLate(t *testing.T) {
+	var b budget
+	if err := b.tick(tickClock - 1); err != nil || !b.start.IsZero() {
+		t.Fatalf("after %d steps: err %v, start %v; want no error and no clock", tickClock-1, err, b.start)
+	}
+	if err := b.tick(1); err != nil || b.start.IsZero() || !b.deadline.Equal(b.start.Add(maxRenderTime)) {
+		t.Fatalf("after %d steps: err %v, start %v, deadline %v; want the clock started", tickClock, err, b.start, b.deadline)
+	}
+	b.deadline = b.start.Add(-time.Nanosecond) // as if the render had run past it
+	if err := b.tick(tickClock); !errors.Is(err, errRenderTime) {
+		t.Fatalf("past the deadline: err %v, want %v", err, errRenderTime)
+	}
+}
+
+// A fast-path render under tickClock steps leaves the entry's account
+// alone; one with more steps is counted.
+func TestSmallRendersNotAccounted(t *testing.T) {
+	c := hostileCatalog(t, `{{.Code}} {{range .Aliases}}{{.}}{{end}}`)
+	ce := c.byID["bad"]
+	if ce.prepare(); ce.fast == nil {
+		t.Fatal("the body did not compile to the fast path")
+	}
+	c.Apply(&translator.Finding{Tool: "t", Code: "C", Aliases: []string{"a"}})
+	if n := ce.run.renders.Load(); n != 0 {
+		t.Fatalf("a small render counted: renders %d, want 0", n)
+	}
+	f := &translator.Finding{Tool: "t", Code: "C", Aliases: make([]string, 2*tickClock)}
+	c.Apply(f)
+	if f.Runbook.Error != "" {
+		t.Fatal(f.Runbook.Error)
+	}
+	if n, ticks := ce.run.renders.Load(), ce.run.ticks.Load(); n != 1 || ticks < 2*tickClock {
+		t.Fatalf("a render of %d steps: renders %d, ticks %d; want it counted", 2*tickClock, n, ticks)
 	}
 }
