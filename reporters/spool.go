@@ -1,6 +1,7 @@
 package reporters
 
 import (
+	"io"
 	"os"
 )
 
@@ -147,4 +148,42 @@ func (sp *spool) close() {
 		}
 	}
 	*sp = spool{}
+}
+
+// Write appends p to the spool as a stream (no record of its own): the
+// SARIF writer spools the encoded log with it, and writeTo replays it.
+// A spool is either written as a stream or holds records, not both.
+func (sp *spool) Write(p []byte) (int, error) {
+	if sp.f == nil && sp.err == nil && len(sp.mem)+len(p) > spoolLimit {
+		sp.open()
+	}
+	if sp.f != nil && sp.err == nil {
+		sp.wbuf = append(sp.wbuf, p...)
+		sp.size += int64(len(p))
+		if len(sp.wbuf) >= spoolIO {
+			sp.flush()
+		}
+		return len(p), nil
+	}
+	sp.mem = append(sp.mem, p...)
+	return len(p), nil
+}
+
+// writeTo writes everything Write spooled, in order, to w: the bytes held
+// in memory, then the file's, then those still pending.
+func (sp *spool) writeTo(w io.Writer) error {
+	if _, err := w.Write(sp.mem); err != nil {
+		return err
+	}
+	if sp.f == nil {
+		return nil
+	}
+	sp.flush()
+	if n := sp.size - int64(len(sp.wbuf)); n > 0 {
+		if _, err := io.Copy(w, io.NewSectionReader(sp.f, 0, n)); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(sp.wbuf)
+	return err
 }
