@@ -471,8 +471,9 @@ func resolveValue(raw any, vars map[string]string, maps map[string]*yaml.Node) (
 }
 
 // verifyYAML checks, on the edited text parsed again, that every edit
-// holds: set fields have the value, filled ones exist, deleted ones are
-// gone, added items are in their lists, appended documents are there.
+// holds: set fields have the value, filled ones exist, replaced ones have
+// the value where they are, deleted ones are gone, added items are in
+// their lists, appended documents are there.
 func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string, maps map[string]*yaml.Node) error {
 	d, _, err := loc(src)
 	if err != nil {
@@ -522,6 +523,10 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 					return messages.Errorf("fixerr.not_there", q.String())
 				case op == "fill" || ed.From != "":
 					// kept, filled or copied: the value is the manifest's own
+				case op == "replace" && tg.key == nil:
+					// absent, and left so
+				case op == "replace" && !holdsValue(deref(tg.val), val):
+					return messages.Errorf("fixerr.not_held", q.String(), val)
 				case op == "set" && (tg.key == nil || !holdsValue(deref(tg.val), val)):
 					return messages.Errorf("fixerr.not_held", q.String(), val)
 				case op == "add" && (tg.key == nil || !holds(deref(tg.val), val)):

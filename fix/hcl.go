@@ -181,8 +181,8 @@ func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
 		}
 		// neither attribute nor block: missing
 		switch {
-		case op == "delete":
-			return nil
+		case op == "delete" || op == "replace":
+			return nil // nothing to remove, or to replace
 		case last && op == "set":
 			cv, err := ctyValue(val)
 			if err != nil {
@@ -203,13 +203,13 @@ func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
 	return nil
 }
 
-// editAttr sets, deletes or extends an existing attribute.
+// editAttr sets (replaces), deletes or extends an existing attribute.
 func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string, val any) error {
 	switch op {
 	case "delete":
 		body.RemoveAttribute(name)
 		return nil
-	case "set":
+	case "set", "replace":
 		cv, err := ctyValue(val)
 		if err != nil {
 			return err
@@ -246,8 +246,8 @@ func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string
 	return nil
 }
 
-// editObjectKey sets or deletes one key of an attribute written as a
-// literal object (tags = { team = "x" }).
+// editObjectKey sets, replaces or deletes one key of an attribute written
+// as a literal object (tags = { team = "x" }).
 func editObjectKey(body *hclwrite.Body, name string, a *hclwrite.Attribute, key, op string, val any) error {
 	toks := a.Expr().BuildTokens(nil)
 	if len(toks) < 2 || toks[0].Type != hclsyntax.TokenOBrace || toks[len(toks)-1].Type != hclsyntax.TokenCBrace {
@@ -272,7 +272,7 @@ func editObjectKey(body *hclwrite.Body, name string, a *hclwrite.Attribute, key,
 		return notHere("%s.%s: add is for lists", name, key)
 	}
 	var cv cty.Value
-	if op == "set" {
+	if op == "set" || op == "replace" {
 		var err error
 		if cv, err = ctyValue(val); err != nil {
 			return err
@@ -313,8 +313,8 @@ func editObjectKey(body *hclwrite.Body, name string, a *hclwrite.Attribute, key,
 		body.SetAttributeRaw(name, nt)
 		return nil
 	}
-	if op == "delete" {
-		return nil
+	if op == "delete" || op == "replace" {
+		return nil // not there: nothing to remove, or to replace
 	}
 	// a new key before the closing brace, on a line of its own
 	var nt hclwrite.Tokens

@@ -39,10 +39,14 @@ func withValues(fx runbooks.Fix, vals runbooks.Values) (runbooks.Fix, error) {
 			edits = append([]runbooks.FixEdit(nil), fx.Edits...)
 		}
 		v, ok := vals.Get(ed.CatalogValue)
-		if op, _ := ed.Op(); ok && op == "add" && isStructured(v) {
+		if op, _ := ed.Op(); ok && (op == "add" || op == "replace") && isStructured(v) {
 			// the loader checks a literal's kind against its edit; a
 			// catalog value meets its edit only here
-			return fx, notHere("the catalog value %s is a mapping or list, and add appends one scalar", ed.CatalogValue)
+			verb := "add appends"
+			if op == "replace" {
+				verb = "replace writes"
+			}
+			return fx, notHere("the catalog value %s is a mapping or list, and %s one scalar", ed.CatalogValue, verb)
 		}
 		switch {
 		case ok:

@@ -22,9 +22,9 @@ import (
 
 // yamlOp is one edit of a Kubernetes document.
 type yamlOp struct {
-	op    string // set, delete, add
+	op    string // set, fill, replace, delete, add
 	path  locate.FieldPath
-	value any // set and add
+	value any // all but delete
 }
 
 // errNotHere is an edit that cannot be made in this file; the message
@@ -369,6 +369,11 @@ func editYAML(src string, doc docLocator, op yamlOp, vars map[string]string) (st
 		targets = append(targets, ts...)
 	}
 	if len(targets) == 0 {
+		if op.op == "replace" {
+			// the path does not lead to the field (no such container,
+			// say): there is nothing to replace
+			return src, nil
+		}
 		if firstErr == nil {
 			firstErr = notHere("%s: nothing to edit", op.path)
 		}
@@ -399,6 +404,10 @@ func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*s
 		return deleteEntry(t, docEnd, tg)
 	case tg.key != nil && op.op == "fill":
 		return nil, nil // there already: kept as written
+	case tg.key == nil && op.op == "replace":
+		return nil, nil // not there: replace adds nothing
+	case op.op == "replace" && isNode:
+		return nil, notHere("replace writes one scalar, not a mapping or list")
 	case tg.key != nil && isNode:
 		if nodeEqual(tg.val, node) {
 			return nil, nil
@@ -406,7 +415,7 @@ func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*s
 		return nil, notHere("%s at line %d already holds a value; the fix adds it only where it is absent", tg.key.Value, tg.key.Line)
 	case isNode && op.op == "add":
 		return nil, notHere("add takes a scalar value")
-	case tg.key != nil && op.op == "set":
+	case tg.key != nil && (op.op == "set" || op.op == "replace"):
 		v := deref(tg.val)
 		if v.Kind != yaml.ScalarNode {
 			return nil, notHere("%s holds a %s, not a value", tg.key.Value, kindName(v))

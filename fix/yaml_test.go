@@ -26,6 +26,8 @@ func edits(ops ...any) runbooks.Fix {
 		switch op {
 		case "set":
 			e.Set = p
+		case "replace":
+			e.Replace = p
 		case "delete":
 			e.Delete = p
 		case "add":

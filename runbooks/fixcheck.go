@@ -45,14 +45,16 @@ func Placeholder(v string) string {
 	return m[1] + m[2]
 }
 
-// Op returns the edit's operation ("set", "fill", "delete", "add",
-// "rename" or "document") and path ("" for a document).
+// Op returns the edit's operation ("set", "fill", "replace", "delete",
+// "add", "rename" or "document") and path ("" for a document).
 func (e FixEdit) Op() (op, path string) {
 	switch {
 	case e.Set != "":
 		return "set", e.Set
 	case e.Fill != "":
 		return "fill", e.Fill
+	case e.Replace != "":
+		return "replace", e.Replace
 	case e.Delete != "":
 		return "delete", e.Delete
 	case e.Add != "":
@@ -124,7 +126,7 @@ func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(lin
 // checkFixEdit returns what is wrong with one edit, or "".
 func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 	n := 0
-	for _, p := range []string{ed.Set, ed.Fill, ed.Delete, ed.Add, ed.Rename} {
+	for _, p := range []string{ed.Set, ed.Fill, ed.Replace, ed.Delete, ed.Add, ed.Rename} {
 		if p != "" {
 			n++
 		}
@@ -134,9 +136,9 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 	}
 	switch {
 	case n == 0:
-		return "needs one of set, fill, delete, add or rename (a field path), or document"
+		return "needs one of set, fill, replace, delete, add or rename (a field path), or document"
 	case n > 1:
-		return "give only one of set, fill, delete, add, rename and document"
+		return "give only one of set, fill, replace, delete, add, rename and document"
 	}
 	op, path := ed.Op()
 	if ed.To != "" && op != "rename" {
@@ -176,6 +178,11 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		}
 		return ""
 	}
+	if op == "replace" && ed.From != "" {
+		// from: copies a field into one that may be missing; replace
+		// writes only over a value that is there, and takes it literally.
+		return "replace takes value or catalog_value, not from (from is for set, fill and add)"
+	}
 	if ed.CatalogValue != "" {
 		if !ValidValueName(ed.CatalogValue) {
 			return fmt.Sprintf("%s: catalog_value %q is not a value name (lower case letters, digits and _, starting with a letter)", op, ed.CatalogValue)
@@ -198,10 +205,13 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		return ""
 	}
 	if valueNode != nil && valueNode.Kind != yaml.ScalarNode {
-		if op == "add" || valueNode.Kind == yaml.AliasNode {
+		if op == "add" || op == "replace" || valueNode.Kind == yaml.AliasNode {
 			return fmt.Sprintf("%s: value must be a string, number or boolean, not a %s", op, nodeKind(valueNode))
 		}
 		return checkStructured(op, valueNode)
+	}
+	if op == "replace" && ed.Value == nil {
+		return "replace needs a value (a string, number or boolean) or catalog_value"
 	}
 	return checkScalarValue(op, ed.Value, false)
 }

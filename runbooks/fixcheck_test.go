@@ -15,9 +15,9 @@ func TestLoadRejectsBadFixes(t *testing.T) {
 	want := []string{
 		`bad-fix.yaml:7: entry "fx": fix[0]: needs a one-line description`,
 		`bad-fix.yaml:7: entry "fx": fix[0]: needs at least one edit`,
-		`bad-fix.yaml:11: entry "fx": fix[1].edits[0]: give only one of set, fill, delete, add, rename and document`,
+		`bad-fix.yaml:11: entry "fx": fix[1].edits[0]: give only one of set, fill, replace, delete, add, rename and document`,
 		`bad-fix.yaml:13: unknown key "entries[0].fix[1].edits[1].frob"`,
-		`bad-fix.yaml:14: entry "fx": fix[1].edits[2]: needs one of set, fill, delete, add or rename (a field path), or document`,
+		`bad-fix.yaml:14: entry "fx": fix[1].edits[2]: needs one of set, fill, replace, delete, add or rename (a field path), or document`,
 		`bad-fix.yaml:15: entry "fx": fix[1].edits[3]: set: parse field path "spec.containers[name=web": unterminated [`,
 		`bad-fix.yaml:17: entry "fx": fix[1].edits[4]: set: "spec.containers[name=web]" must end in a key`,
 		`bad-fix.yaml:19: entry "fx": fix[1].edits[5]: delete takes no value`,
@@ -81,4 +81,89 @@ func loadString(t *testing.T, s string) (*Layer, error) {
 	t.Helper()
 	l := &Layer{Name: "t"}
 	return l, l.add("t.yaml", []byte(s))
+}
+
+// replace: takes a scalar value or a catalog value, like set, and is
+// checked as strictly: no mapping or list, no from:, one op per edit.
+func TestLoadReplace(t *testing.T) {
+	l, err := loadString(t, `entries:
+  - id: ok
+    title: t
+    match: [{codes: [F-1]}]
+    body: b
+    fix:
+      - description: Replace a root uid where it is set
+        edits:
+          - replace: spec.securityContext.runAsUser
+            value: 10001
+          - replace: spec.containers[name=$container].securityContext.runAsGroup
+            value: $gid
+          - replace: spec.priorityClassName
+            catalog_value: priority_class
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := l.Entries()[0].Fix[0]
+	if op, p := fx.Edits[0].Op(); op != "replace" || p != "spec.securityContext.runAsUser" {
+		t.Errorf("Op() = %s %s", op, p)
+	}
+	if v, ok := fx.Edits[0].Value.(int); !ok || v != 10001 {
+		t.Errorf("value = %#v, want 10001", fx.Edits[0].Value)
+	}
+	_, err = loadString(t, `entries:
+  - id: fx
+    title: t
+    match: [{codes: [F-1]}]
+    body: b
+    fix:
+      - description: d
+        edits:
+          - replace: spec.securityContext
+            value: {runAsUser: 10001}
+          - replace: spec.securityContext.runAsUser
+            from: spec.securityContext.fsGroup
+          - replace: spec.securityContext.runAsUser
+          - replace: spec.securityContext.runAsUser
+            set: spec.securityContext.runAsUser
+            value: 1
+          - replace: spec.securityContext.supplementalGroups
+            value: [10001]
+          - replace: spec.priorityClassName
+            catalog_value: priority_class
+            value: standard
+          - replace: spec.hostPID|spec.hostIPC
+            value: false
+          - replace: spec.containers[name=web]
+            value: x
+          - replace: spec.selector.matchLabels
+            value: $selector_labels
+          - replace: spec.hostPID
+            value: false
+            to: hostIPC
+`)
+	if err == nil {
+		t.Fatal("bad replace edits loaded")
+	}
+	want := []string{
+		`t.yaml:9: entry "fx": fix[0].edits[0]: replace: value must be a string, number or boolean, not a mapping`,
+		`t.yaml:11: entry "fx": fix[0].edits[1]: replace takes value or catalog_value, not from`,
+		`t.yaml:13: entry "fx": fix[0].edits[2]: replace needs a value (a string, number or boolean) or catalog_value`,
+		`t.yaml:14: entry "fx": fix[0].edits[3]: give only one of set, fill, replace, delete, add, rename and document`,
+		`t.yaml:17: entry "fx": fix[0].edits[4]: replace: value must be a string, number or boolean, not a list`,
+		`t.yaml:19: entry "fx": fix[0].edits[5]: replace: give value or catalog_value, not both`,
+		`t.yaml:22: entry "fx": fix[0].edits[6]: replace: "spec.hostPID|spec.hostIPC": a fix edits one field`,
+		`t.yaml:24: entry "fx": fix[0].edits[7]: replace: "spec.containers[name=web]" must end in a key`,
+		`t.yaml:26: entry "fx": fix[0].edits[8]: replace: $selector_labels is a mapping`,
+		`t.yaml:28: entry "fx": fix[0].edits[9]: replace: to: is for rename`,
+	}
+	got := err.Error()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+	if n := strings.Count(got, "\n") + 1; n != len(want) {
+		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
+	}
 }

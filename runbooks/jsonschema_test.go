@@ -26,6 +26,13 @@ var valueOrFrom = []any{
 	map[string]any{"anyOf": []any{map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}}, "not": map[string]any{"required": []string{"value"}}},
 }
 
+// valueOrCatalog: replace takes a literal or a catalog value, never
+// from:.
+var valueOrCatalog = []any{
+	map[string]any{"required": []string{"value"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}}}},
+	map[string]any{"required": []string{"catalog_value"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"value"}}}}},
+}
+
 // noValue: delete and document take none of value, from and catalog_value.
 var noValue = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}}}
 
@@ -48,6 +55,7 @@ var catalogSchemaRules = yamlschema.Rules{
 	"Fix.edits":             {"required": true, "minItems": 1},
 	"FixEdit.set":           {"description": "field path (locate: syntax) to set to value, created with its parents when missing"},
 	"FixEdit.fill":          {"description": "field path to give value only when it is absent (a value already there is kept)"},
+	"FixEdit.replace":       {"description": "field path to give value only where it is present (a field the object does not have is not added)"},
 	"FixEdit.delete":        {"description": "field path to remove"},
 	"FixEdit.add":           {"description": "field path of a list to append value to, created when missing"},
 	"FixEdit.document":      {"type": "object", "description": "a Kubernetes object written as a new document right after the finding's object"},
@@ -61,11 +69,13 @@ var catalogSchemaRules = yamlschema.Rules{
 	"FixEdit.catalog_value": {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "the name of a value of the catalogs' values: to write (with from: where the object has no field to copy)"},
 	"File.values":           merge(fixValues, map[string]any{"description": "named fix values (an organisation's defaults) that edits take with catalog_value:"}),
 	"Example.values":        merge(fixValues, map[string]any{"description": "the organisation values: the example's fix sees"}),
-	// An edit is exactly one of set, fill, delete, add, rename and
-	// document; set, fill and add take value or from (fixcheck.go).
+	// An edit is exactly one of set, fill, replace, delete, add, rename
+	// and document; set, fill and add take value or from, replace a
+	// scalar value or a catalog value (fixcheck.go).
 	"FixEdit": {"oneOf": []any{
 		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom},
 		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom},
+		map[string]any{"required": []string{"replace"}, "oneOf": valueOrCatalog, "properties": map[string]any{"value": map[string]any{"type": []string{"string", "number", "boolean"}}}},
 		map[string]any{"required": []string{"delete"}, "not": noValue},
 		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom},
 		map[string]any{"required": []string{"rename"}, "not": noValue},

@@ -145,8 +145,8 @@ type Fix struct {
 	Edits []FixEdit `yaml:"edits"`
 }
 
-// FixEdit is one edit; exactly one of Set, Fill, Delete, Add, Rename and
-// Document is given: a field path in the syntax of Entry.Locate, relative to the
+// FixEdit is one edit; exactly one of Set, Fill, Replace, Delete, Add,
+// Rename and Document is given: a field path in the syntax of Entry.Locate, relative to the
 // object (pod paths are written once for every workload kind, as for
 // locate:), or the new document.
 type FixEdit struct {
@@ -156,6 +156,11 @@ type FixEdit struct {
 	// there is kept (a request copied from a limit never overwrites a
 	// request someone chose).
 	Fill string `yaml:"fill,omitempty"`
+	// Replace gives the field Value only where it is present: a field the
+	// object does not have is not added (a pod-level runAsUser: 0 becomes
+	// 10001, and a pod that sets none is left without one). Value is a
+	// scalar, or a scalar catalog value.
+	Replace string `yaml:"replace,omitempty"`
 	// Delete removes the field.
 	Delete string `yaml:"delete,omitempty"`
 	// Add appends Value to the list at the path unless it holds it already,
