@@ -473,8 +473,15 @@ func (l *lineReader) readLine() (string, error) {
 	l.line++
 	l.offset = l.next
 	l.next += int64(len(l.buf))
-	b := bytes.TrimSuffix(l.buf, []byte{'\n'})
-	b = bytes.TrimSuffix(b, []byte{'\r'})
+	// The last bytes, by hand: bytes.TrimSuffix's memequal call per line
+	// was 4 % of a shellcheck run's CPU (pprof).
+	b := l.buf
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
 	if l.line == 1 {
 		b = bytes.TrimPrefix(b, []byte(utf8BOM))
 	}

@@ -216,3 +216,21 @@ func BenchmarkMatchDefault(b *testing.B) {
 		}
 	}
 }
+
+// normalize caches each spelling's NormalizeCode up to maxNormCache
+// spellings, and normalises the rest each time, with the same answers.
+func TestNormalizeCache(t *testing.T) {
+	c := Merge()
+	for i := range maxNormCache + 10 {
+		code := fmt.Sprintf("SC%d", i)
+		if got, want := c.normalize(code), translator.NormalizeCode(code); got != want {
+			t.Fatalf("normalize(%q) = %q, want %q", code, got, want)
+		}
+	}
+	if n := len(*c.norm.Load()); n != maxNormCache {
+		t.Fatalf("cache holds %d spellings, want %d", n, maxNormCache)
+	}
+	if got, want := c.normalize("SC5"), translator.NormalizeCode("SC5"); got != want {
+		t.Fatalf("cached normalize(SC5) = %q, want %q", got, want)
+	}
+}
