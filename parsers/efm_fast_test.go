@@ -303,3 +303,27 @@ func TestCRReader(t *testing.T) {
 		}
 	}
 }
+
+// need is the longest literal of the pattern (of three bytes or more), and
+// a line without it does not match.
+func TestFastEFMNeed(t *testing.T) {
+	for pattern, want := range map[string]string{
+		`%f:%l:%c: %trror: %m`:   "rror: ",
+		`%f:%l:%c: %tarning: %m`: "arning: ",
+		`%f:%l:%c: %m`:           "",
+		`%f:%l %*[A-Z]%n %m`:     "",
+	} {
+		fe := newFastEFM(pattern)
+		if fe == nil {
+			t.Fatalf("%s: not a fast pattern", pattern)
+		}
+		if fe.need != want {
+			t.Errorf("%s: need %q, want %q", pattern, fe.need, want)
+		}
+	}
+	var m errorformat.Match
+	fe := newFastEFM(`%f:%l:%c: %trror: %m`)
+	if fe.match("a.sh:1:2: warning: x", &m) || !fe.match("a.sh:1:2: error: x", &m) || m.M != "x" || m.T != 'e' {
+		t.Fatalf("match with need: %+v", m)
+	}
+}
