@@ -32,9 +32,13 @@ import (
 // streamed run sets its floor: keepHeapGoal).
 const startGCPercent = 400
 
-// maxHeapFloor bounds keepHeapGoal's floor: a goal that large came from a
-// large held run, and no streamed run needs more to collect rarely.
-const maxHeapFloor = 256 << 20
+// maxHeapFloor bounds keepHeapGoal's floor. A streamed run's live heap is
+// about 10 MiB on the text inputs of scripts/bench: 64 MiB makes its
+// collections rare (5 instead of 15 on 200k hadolint lines), and a larger
+// floor only holds more memory: held SARIF results (their messages are
+// long) asked for 104 MiB, which took `-r local` on the 200k-result SARIF
+// input from 90-97 to 129-139 MB of peak RSS; at 64 MiB it is 93 MB.
+const maxHeapFloor = 64 << 20
 
 var (
 	// gcTuned is set by delayFirstGC when the user set no GOGC: the
