@@ -99,11 +99,15 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 	s.jobs = make(chan *streamJob, s.workers*2)
 	s.order = make(chan *streamJob, s.workers*4)
 	s.done = make(chan struct{})
+	// The goroutines read what they need of s into locals once: Send
+	// writes s.N and s.cur for every finding, and a read of s.write or
+	// s.p per finding shared that cache line with it (false sharing).
+	stages, write := p.Stages, write
 	for i := 0; i < s.workers; i++ {
 		go func() {
 			for j := range s.jobs {
 				for _, f := range j.fs {
-					if err := s.process(f); err != nil {
+					if err := process(ctx, stages, f); err != nil {
 						j.err = err
 						break
 					}
@@ -114,18 +118,20 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 	}
 	go func() {
 		defer close(s.done)
+		var err error
 		for j := range s.order {
 			<-j.ok
-			if s.err != nil {
+			if err != nil {
 				continue // drain
 			}
 			if j.err != nil {
-				s.err = j.err
+				err = j.err
+				s.err = err
 				s.failed.Store(true)
 				continue
 			}
 			for _, f := range j.fs {
-				s.write(f)
+				write(f)
 			}
 		}
 	}()
@@ -135,12 +141,14 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 // Workers is the number of goroutines that run the stages.
 func (s *Stream) Workers() int { return s.workers }
 
-func (s *Stream) process(f *Finding) error {
-	if err := s.ctx.Err(); err != nil {
+func (s *Stream) process(f *Finding) error { return process(s.ctx, s.p.Stages, f) }
+
+func process(ctx context.Context, stages []Stage, f *Finding) error {
+	if err := ctx.Err(); err != nil {
 		return err // cancelled: the run stops as after a stage error
 	}
-	for _, st := range s.p.Stages {
-		if err := st.Map(s.ctx, f); err != nil {
+	for _, st := range stages {
+		if err := st.Map(ctx, f); err != nil {
 			return fmt.Errorf("stage %s: %w", st.Name(), err)
 		}
 	}
