@@ -85,8 +85,8 @@ func TestTerraformCatalogValues(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.entry, func(t *testing.T) {
 			e, vals := builtinEntry(t, c.entry)
-			if len(e.Fix) != 1 {
-				t.Fatalf("%d alternatives", len(e.Fix))
+			if len(e.Fix) == 0 {
+				t.Fatal("no fix")
 			}
 			src := readInput(t, c.file)
 			f := &translator.Finding{Tool: "trivy", Resource: c.resource}
