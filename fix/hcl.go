@@ -41,11 +41,16 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 		}
 	}
 	v := vars(src, f, nil)
+	if l := blk.Labels(); len(l) == 2 && v["resource_prefix"] == "" {
+		// a key prefix of the resource's own (an S3 bucket's access logs
+		// in the organisation's shared log bucket)
+		v["resource_prefix"] = l[1] + "/"
+	}
 	for _, ed := range fx.Edits {
 		op, p := ed.Op()
 		switch {
-		case op == "document" || op == "fill" || op == "rename" || ed.From != "":
-			return "", notHere("%s: fill, rename, from and document edits are for Kubernetes manifests", f.Path)
+		case op == "document" || op == "rename" || ed.From != "":
+			return "", notHere("%s: rename, from and document edits are for Kubernetes manifests", f.Path)
 		}
 		if _, isMap := ed.Value.(map[string]any); isMap {
 			return "", notHere("%s: a mapping value is for Kubernetes manifests", f.Path)
@@ -147,12 +152,18 @@ func ctyValue(v any) (cty.Value, error) {
 
 // editHCL applies one edit at keys inside body: nested blocks by type,
 // then an attribute; a key after an attribute is a key of its literal
-// object ({ team = "x" }, as tags are written).
+// object ({ team = "x" }, as tags are written). fill is set where the
+// attribute (or object key) is missing, and keeps one that is written,
+// whatever its value (an S3 bucket's sse_algorithm "aws:kms" is not
+// turned back to "AES256").
 func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
 	for i, k := range keys {
 		last := i == len(keys)-1
 		if a := body.GetAttribute(k); a != nil {
 			if last {
+				if op == "fill" {
+					return nil
+				}
 				return editAttr(body, k, a, op, val)
 			}
 			if i != len(keys)-2 {
@@ -183,7 +194,7 @@ func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
 		switch {
 		case op == "delete" || op == "replace":
 			return nil // nothing to remove, or to replace
-		case last && op == "set":
+		case last && (op == "set" || op == "fill"):
 			cv, err := ctyValue(val)
 			if err != nil {
 				return err
@@ -270,6 +281,12 @@ func editObjectKey(body *hclwrite.Body, name string, a *hclwrite.Attribute, key,
 	}
 	if op == "add" {
 		return notHere("%s.%s: add is for lists", name, key)
+	}
+	if op == "fill" {
+		if at >= 0 {
+			return nil
+		}
+		op = "set"
 	}
 	var cv cty.Value
 	if op == "set" || op == "replace" {
@@ -392,10 +409,24 @@ func formatChanged(src, out string) string {
 	}
 	// the lines of out that were inserted or replaced
 	changed := map[int]bool{}
+	// and those the matcher took for an original line they only look
+	// like: a new block's closing brace matched with the resource's
+	// ("}" both), which formatting indents as its own block's. A line
+	// whose indentation formatting gives as before keeps its spacing.
+	fsrc := rawLines(string(hclwrite.Format([]byte(src))))
+	if len(fsrc) != len(rawLines(src)) {
+		fsrc = nil
+	}
 	for _, op := range difflib.NewMatcher(rawLines(src), lines).GetOpCodes() {
 		if op.Tag != 'e' {
 			for j := op.J1; j < op.J2; j++ {
 				changed[j] = true
+			}
+			continue
+		}
+		for k := 0; fsrc != nil && k < op.J2-op.J1; k++ {
+			if leading(fsrc[op.I1+k]) != leading(fmtd[op.J1+k]) {
+				changed[op.J1+k] = true
 			}
 		}
 	}
@@ -408,4 +439,9 @@ func formatChanged(src, out string) string {
 		}
 	}
 	return sb.String()
+}
+
+// leading is the leading blanks of a line.
+func leading(l string) string {
+	return l[:len(l)-len(strings.TrimLeft(l, " \t"))]
 }

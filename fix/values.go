@@ -15,7 +15,7 @@ import (
 // them), so that the FixNote says what the organisation catalog should
 // set.
 func ComputeWith(src []byte, f *translator.Finding, fx runbooks.Fix, source string, vals runbooks.Values) (translator.Fix, error) {
-	fx, err := withValues(fx, vals)
+	fx, err := withValues(fx, vals, isTerraform(f.Path))
 	if err != nil {
 		return translator.Fix{Description: fx.Description, Source: source}, err
 	}
@@ -27,8 +27,10 @@ func ComputeWith(src []byte, f *translator.Finding, fx runbooks.Fix, source stri
 // nil Value when no catalog sets it): editSteps writes it only where the
 // object has no field to copy. A catalog value is a literal checked by
 // the loader (no string in it starts with "$"), so resolving it again as
-// a fix value leaves it as it is.
-func withValues(fx runbooks.Fix, vals runbooks.Values) (runbooks.Fix, error) {
+// a fix value leaves it as it is. In a Terraform file (terraform) a
+// catalog value is written as an attribute's literal: a mapping or list
+// does not fit, and the note names the value and where it is set.
+func withValues(fx runbooks.Fix, vals runbooks.Values, terraform bool) (runbooks.Fix, error) {
 	var edits []runbooks.FixEdit
 	var unset []string
 	for i, ed := range fx.Edits {
@@ -47,6 +49,9 @@ func withValues(fx runbooks.Fix, vals runbooks.Values) (runbooks.Fix, error) {
 				verb = "replace writes"
 			}
 			return fx, notHere("the catalog value %s is a mapping or list, and %s one scalar", ed.CatalogValue, verb)
+		}
+		if ok && terraform && isStructured(v) {
+			return fx, notHereP("fixnote.value_not_scalar_hcl", ed.CatalogValue, vals[ed.CatalogValue].Source)
 		}
 		switch {
 		case ok:

@@ -21,6 +21,9 @@ var fixnoteEn = map[Key]string{
 	// value_unset names the values: of the organisation catalog a fix
 	// alternative takes (catalog_value:) and no catalog sets.
 	"fixnote.value_unset": "the organisation catalog sets no %s under values: (setting it there makes a suggestion)",
+	// value_not_scalar_hcl: a catalog value (name, file:line) taken by a
+	// Terraform edit is a mapping or list.
+	"fixnote.value_not_scalar_hcl": "the catalog value %s (%s) is a mapping or list; a Terraform attribute takes a string, number or boolean",
 	// also joins the values a later alternative lacks (value_unset) and
 	// the first alternative's reason.
 	"fixnote.also": "%v; %v",

@@ -110,17 +110,72 @@ func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(lin
 		if v := mapValue(fn, "edits"); v != nil && v.Kind == yaml.SequenceNode {
 			editNodes = v.Content
 		}
+		tf := terraformFix(fx)
 		for j, ed := range fx.Edits {
 			el := line
 			var en *yaml.Node
 			if j < len(editNodes) {
 				en, el = editNodes[j], editNodes[j].Line
 			}
-			if msg := checkFixEdit(ed, en); msg != "" {
+			msg := checkFixEdit(ed, en)
+			if msg == "" && tf {
+				msg = checkTerraformEdit(ed, en)
+			}
+			if msg != "" {
 				fail(el, "fix[%d].edits[%d]: %s", i, j, msg)
 			}
 		}
 	}
+}
+
+// terraformFix reports a fix for Terraform resources only: its kinds are
+// all resource types (aws_s3_bucket: lower case, with a provider prefix),
+// none a Kubernetes kind.
+func terraformFix(fx Fix) bool {
+	if len(fx.Kinds) == 0 {
+		return false
+	}
+	for _, k := range fx.Kinds {
+		if !terraformType(k) {
+			return false
+		}
+	}
+	return true
+}
+
+func terraformType(k string) bool {
+	if !strings.Contains(k, "_") || k[0] < 'a' || k[0] > 'z' {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTerraformEdit returns what an edit of a Terraform fix (one that
+// checkFixEdit passed) asks that HCL edits do not make (fix/hcl.go): an
+// attribute or nested block is set, filled, added to or deleted with a
+// string, number or boolean, its own or the catalog's (catalog_value:,
+// written as it is: no from: to copy).
+func checkTerraformEdit(ed FixEdit, node *yaml.Node) string {
+	op, path := ed.Op()
+	switch {
+	case op == "rename" || op == "document":
+		return fmt.Sprintf("%s is for Kubernetes manifests, and the fix's kinds are Terraform resource types", op)
+	case ed.From != "" && ed.CatalogValue != "":
+		return fmt.Sprintf("%s: from: is for Kubernetes manifests; a Terraform edit writes the catalog value %s as it is", op, ed.CatalogValue)
+	case ed.From != "":
+		return fmt.Sprintf("%s: from: is for Kubernetes manifests; give the Terraform attribute a value or catalog_value", op)
+	case strings.Contains(path, "["):
+		return fmt.Sprintf("%s: %q: list selectors are for Kubernetes paths; a Terraform path names attributes and blocks", op, path)
+	}
+	if vn := mapValue(node, "value"); vn != nil && vn.Kind != yaml.ScalarNode {
+		return fmt.Sprintf("%s: a Terraform attribute takes a string, number or boolean, not a %s", op, nodeKind(vn))
+	}
+	return ""
 }
 
 // checkFixEdit returns what is wrong with one edit, or "".

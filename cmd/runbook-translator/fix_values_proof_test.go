@@ -28,9 +28,9 @@ var valuesGoal = map[string]float64{
 	"conftest":        0.35,
 	"kube-score":      0.50,
 	"kubeconform":     0,
-	"tfsec":           0.53,
+	"tfsec":           0.69,
 	"trivy":           0.88,
-	"trivy-terraform": 0.55,
+	"trivy-terraform": 0.70,
 	"kube-linter":     0.88,
 	"polaris":         0.85,
 }
