@@ -3,30 +3,32 @@ package messages
 // Why a runbook entry's fix: block gave no suggestion
 // (translator.Finding.FixNoteText); the English text is Finding.FixNote,
 // byte for byte. An error that has no key is an argument of fix.because.
-var fixnoteEn = map[Key]string{
-	"fixnote.no_file":           "the finding names no file to fix",
-	"fixnote.unreadable":        "%s cannot be read: %v",
-	"fixnote.because":           "%s: %v",
-	"fixnote.already":           "%s: %s already holds what the fix sets",
-	"fixnote.not_utf8":          "the file is not UTF-8 text",
-	"fixnote.no_object":         "the object %s is not found once in %s",
-	"fixnote.no_object_unnamed": "the object of the finding is not found once in %s",
-	"fixnote.helm":              "the file is a Helm template: %s",
-	"fixnote.helm_literal":      "the template has no literal line for the field",
-	"fixnote.helm_one":          "only a fix of one edit on the located line is made, this one has %d",
-	"fixnote.helm_add":          "list items are not added to templates",
-	"fixnote.helm_item":         "line %d is a list item",
-	"fixnote.helm_key":          "line %d is not the %s the fix changes",
-	"fixnote.helm_scalar":       "the value on line %d is not a literal scalar",
-	// value_unset names the values: of the organisation catalog a fix
-	// alternative takes (catalog_value:) and no catalog sets.
-	"fixnote.value_unset": "the organisation catalog sets no %s under values: (setting it there makes a suggestion)",
-	// value_not_scalar_hcl: a catalog value (name, file:line) taken by a
-	// Terraform edit is a mapping or list.
-	"fixnote.value_not_scalar_hcl": "the catalog value %s (%s) is a mapping or list; a Terraform attribute takes a string, number or boolean",
-	// also joins the values a later alternative lacks (value_unset) and
-	// the first alternative's reason.
-	"fixnote.also": "%v; %v",
+func fixnoteEn() map[Key]string {
+	return map[Key]string{
+		"fixnote.no_file":           "the finding names no file to fix",
+		"fixnote.unreadable":        "%s cannot be read: %v",
+		"fixnote.because":           "%s: %v",
+		"fixnote.already":           "%s: %s already holds what the fix sets",
+		"fixnote.not_utf8":          "the file is not UTF-8 text",
+		"fixnote.no_object":         "the object %s is not found once in %s",
+		"fixnote.no_object_unnamed": "the object of the finding is not found once in %s",
+		"fixnote.helm":              "the file is a Helm template: %s",
+		"fixnote.helm_literal":      "the template has no literal line for the field",
+		"fixnote.helm_one":          "only a fix of one edit on the located line is made, this one has %d",
+		"fixnote.helm_add":          "list items are not added to templates",
+		"fixnote.helm_item":         "line %d is a list item",
+		"fixnote.helm_key":          "line %d is not the %s the fix changes",
+		"fixnote.helm_scalar":       "the value on line %d is not a literal scalar",
+		// value_unset names the values: of the organisation catalog a fix
+		// alternative takes (catalog_value:) and no catalog sets.
+		"fixnote.value_unset": "the organisation catalog sets no %s under values: (setting it there makes a suggestion)",
+		// value_not_scalar_hcl: a catalog value (name, file:line) taken by a
+		// Terraform edit is a mapping or list.
+		"fixnote.value_not_scalar_hcl": "the catalog value %s (%s) is a mapping or list; a Terraform attribute takes a string, number or boolean",
+		// also joins the values a later alternative lacks (value_unset) and
+		// the first alternative's reason.
+		"fixnote.also": "%v; %v",
+	}
 }
 
-func init() { add(en, fixnoteEn) }
+func init() { fills = append(fills, func() { add(en, fixnoteEn()) }) }

@@ -2,24 +2,26 @@ package messages
 
 // Why a runbook entry's fix: block gave no suggestion
 // (translator.Finding.FixNoteText); the English text is Finding.FixNote.
-var fixnoteJa = map[Key]string{
-	"fixnote.no_file":              "指摘に修正対象のファイルがありません",
-	"fixnote.unreadable":           "%s を読み込めません: %v",
-	"fixnote.because":              "%s: %v",
-	"fixnote.already":              "%[1]s: %[2]s はすでに修正後の内容になっています",
-	"fixnote.not_utf8":             "ファイルが UTF-8 のテキストではありません",
-	"fixnote.no_object":            "オブジェクト %[1]s が %[2]s にちょうど 1 つ見つかりません",
-	"fixnote.no_object_unnamed":    "指摘のオブジェクトが %s にちょうど 1 つ見つかりません",
-	"fixnote.helm":                 "ファイルは Helm テンプレートです: %s",
-	"fixnote.helm_literal":         "テンプレートにこのフィールドのリテラル行がありません",
-	"fixnote.helm_one":             "位置を特定した行への編集 1 つだけの修正にのみ対応しています (この修正の編集は %d 個です)",
-	"fixnote.helm_add":             "テンプレートにはリストの要素を追加しません",
-	"fixnote.helm_item":            "%d 行目はリストの要素です",
-	"fixnote.helm_key":             "%[1]d 行目は修正が変更する %[2]s ではありません",
-	"fixnote.helm_scalar":          "%d 行目の値はリテラルのスカラーではありません",
-	"fixnote.value_unset":          "組織のカタログの values: に %s が設定されていません (設定すると修正を提案できます)",
-	"fixnote.value_not_scalar_hcl": "カタログの値 %[1]s (%[2]s) はマッピングかリストです。Terraform の属性には文字列、数値、真偽値を指定してください",
-	"fixnote.also":                 "%v。%v",
+func fixnoteJa() map[Key]string {
+	return map[Key]string{
+		"fixnote.no_file":              "指摘に修正対象のファイルがありません",
+		"fixnote.unreadable":           "%s を読み込めません: %v",
+		"fixnote.because":              "%s: %v",
+		"fixnote.already":              "%[1]s: %[2]s はすでに修正後の内容になっています",
+		"fixnote.not_utf8":             "ファイルが UTF-8 のテキストではありません",
+		"fixnote.no_object":            "オブジェクト %[1]s が %[2]s にちょうど 1 つ見つかりません",
+		"fixnote.no_object_unnamed":    "指摘のオブジェクトが %s にちょうど 1 つ見つかりません",
+		"fixnote.helm":                 "ファイルは Helm テンプレートです: %s",
+		"fixnote.helm_literal":         "テンプレートにこのフィールドのリテラル行がありません",
+		"fixnote.helm_one":             "位置を特定した行への編集 1 つだけの修正にのみ対応しています (この修正の編集は %d 個です)",
+		"fixnote.helm_add":             "テンプレートにはリストの要素を追加しません",
+		"fixnote.helm_item":            "%d 行目はリストの要素です",
+		"fixnote.helm_key":             "%[1]d 行目は修正が変更する %[2]s ではありません",
+		"fixnote.helm_scalar":          "%d 行目の値はリテラルのスカラーではありません",
+		"fixnote.value_unset":          "組織のカタログの values: に %s が設定されていません (設定すると修正を提案できます)",
+		"fixnote.value_not_scalar_hcl": "カタログの値 %[1]s (%[2]s) はマッピングかリストです。Terraform の属性には文字列、数値、真偽値を指定してください",
+		"fixnote.also":                 "%v。%v",
+	}
 }
 
-func init() { add(ja, fixnoteJa) }
+func init() { fills = append(fills, func() { add(ja, fixnoteJa()) }) }

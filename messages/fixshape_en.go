@@ -2,11 +2,13 @@ package messages
 
 // Why a fix that copies values from the manifest, adds a mapping or
 // appends a document (fix/structured.go) gave no suggestion.
-var fixshapeEn = map[Key]string{
-	"fixnote.no_copy":        "the object has no %s to copy",
-	"fixnote.no_mapping":     "the object has no %s for $%s",
-	"fixnote.doc_exists":     "the file already has a %s named %s",
-	"fixnote.helm_structure": "only a literal value on the located line is changed; keys, copied values and documents are not added to templates",
+func fixshapeEn() map[Key]string {
+	return map[Key]string{
+		"fixnote.no_copy":        "the object has no %s to copy",
+		"fixnote.no_mapping":     "the object has no %s for $%s",
+		"fixnote.doc_exists":     "the file already has a %s named %s",
+		"fixnote.helm_structure": "only a literal value on the located line is changed; keys, copied values and documents are not added to templates",
+	}
 }
 
-func init() { add(en, fixshapeEn) }
+func init() { fills = append(fills, func() { add(en, fixshapeEn()) }) }

@@ -1,9 +1,11 @@
 package messages
 
 // langJa is the Japanese of langEn; --lang and lang stay as written.
-var langJa = map[Key]string{
-	"lang.unknown_flag":   "--lang: %q は対応していない言語です (対応している言語: %s)",
-	"lang.unknown_config": "設定ファイルの lang: %q は対応していない言語です (対応している言語: %s)",
+func langJa() map[Key]string {
+	return map[Key]string{
+		"lang.unknown_flag":   "--lang: %q は対応していない言語です (対応している言語: %s)",
+		"lang.unknown_config": "設定ファイルの lang: %q は対応していない言語です (対応している言語: %s)",
+	}
 }
 
-func init() { add(ja, langJa) }
+func init() { fills = append(fills, func() { add(ja, langJa()) }) }

@@ -10,6 +10,10 @@ import (
 	"testing"
 )
 
+// The tests read the tables directly: build them first (load runs on the
+// first lookup otherwise).
+func init() { load() }
+
 func TestGetFallsBack(t *testing.T) {
 	if got := Get("ja", NeedException); got != "例外が必要な場合" {
 		t.Errorf("ja = %q", got)

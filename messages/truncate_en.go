@@ -2,8 +2,10 @@ package messages
 
 // The mark of a message, note or runbook text that the local and
 // Markdown reports cut to their per-item bound (reporters.truncateIn).
-var truncateEn = map[Key]string{
-	"report.truncated": "… (truncated)",
+func truncateEn() map[Key]string {
+	return map[Key]string{
+		"report.truncated": "… (truncated)",
+	}
 }
 
-func init() { add(en, truncateEn) }
+func init() { fills = append(fills, func() { add(en, truncateEn()) }) }

@@ -1,7 +1,9 @@
 package messages
 
-var truncateJa = map[Key]string{
-	"report.truncated": "… (省略)",
+func truncateJa() map[Key]string {
+	return map[Key]string{
+		"report.truncated": "… (省略)",
+	}
 }
 
-func init() { add(ja, truncateJa) }
+func init() { fills = append(fills, func() { add(ja, truncateJa()) }) }
