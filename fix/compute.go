@@ -299,7 +299,7 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 			return "", err
 		}
 		for _, st := range steps {
-			next, err := editYAML(cur, loc, yamlOp{op: op, path: st.path, value: st.value}, st.vars)
+			next, err := editYAML(cur, loc, yamlOp{op: op, path: st.path, value: st.value, ifValue: ed.IfValue}, st.vars)
 			if err != nil {
 				return "", err
 			}
@@ -525,6 +525,8 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 					// kept, filled or copied: the value is the manifest's own
 				case op == "replace" && tg.key == nil:
 					// absent, and left so
+				case op == "replace" && ed.IfValue != nil && !holdsValue(deref(tg.val), ed.IfValue):
+					// another value than if_value: left so (or replaced)
 				case op == "replace" && !holdsValue(deref(tg.val), val):
 					return messages.Errorf("fixerr.not_held", q.String(), val)
 				case op == "set" && (tg.key == nil || !holdsValue(deref(tg.val), val)):
@@ -678,6 +680,15 @@ func computeTemplate(src string, f *translator.Finding, fx runbooks.Fix) (string
 	switch op {
 	case "delete":
 		return src[:t.offset(f.Line, 1)] + src[t.lineEnd(f.Line):], nil
+	}
+	if op == "replace" && ed.IfValue != nil {
+		iv, err := renderScalar(ed.IfValue, nil)
+		if err != nil {
+			return "", err
+		}
+		if strings.Trim(rest, `"'`) != strings.Trim(iv, `"'`) {
+			return src, nil // another value than if_value: kept
+		}
 	}
 	v, err := value(ed.Value, vars(src, f, nil))
 	if err != nil {

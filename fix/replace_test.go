@@ -181,3 +181,34 @@ func TestReplaceHelmLiteralLine(t *testing.T) {
 		t.Errorf("edits = %+v", got.Edits)
 	}
 }
+
+// if_value: replace only a field that holds that value: catalog-db's
+// pod-level runAsUser: 0 becomes 10001; a pod-level runAsUser: 20000 is
+// kept, and is no error of the fix (the file is as the fix wants).
+func TestReplaceIfValue(t *testing.T) {
+	fx := edits("replace spec.securityContext.runAsUser", 10001)
+	fx.Edits[0].IfValue = 0
+	f := translator.Finding{Resource: "StatefulSet/shop/catalog-db", Extra: map[string]string{"container": "postgres"}}
+	want := `@@ -101,7 +101,7 @@
+         app.kubernetes.io/name: catalog-db
+     spec:
+       securityContext:
+-        runAsUser: 0
++        runAsUser: 10001
+         fsGroup: 0
+       containers:
+         - name: postgres
+`
+	if got := diffOf(t, "k8s/catalog.yaml", &f, fx); got != want {
+		t.Errorf("if_value 0 on runAsUser: 0, diff:\n%s\nwant:\n%s", got, want)
+	}
+	src := "kind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsUser: 20000 # chosen\n  containers:\n    - name: app\n      image: app:1\n"
+	g := translator.Finding{Location: translator.Location{Path: "pod.yaml"}, Resource: "Pod/p", Extra: map[string]string{"container": "app"}}
+	got, err := Compute([]byte(src), &g, fx, "runbook:test")
+	if err != nil {
+		t.Fatalf("if_value 0 on runAsUser: 20000: %v", err)
+	}
+	if len(got.Edits) != 0 {
+		t.Fatalf("if_value 0 on runAsUser: 20000: edits %+v, want none", got.Edits)
+	}
+}

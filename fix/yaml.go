@@ -25,6 +25,9 @@ type yamlOp struct {
 	op    string // set, fill, replace, delete, add
 	path  locate.FieldPath
 	value any // all but delete
+	// ifValue, for replace, is the value the field must hold to be
+	// replaced (FixEdit.IfValue); nil: any.
+	ifValue any
 }
 
 // errNotHere is an edit that cannot be made in this file; the message
@@ -417,6 +420,9 @@ func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*s
 		return nil, notHere("add takes a scalar value")
 	case tg.key != nil && (op.op == "set" || op.op == "replace"):
 		v := deref(tg.val)
+		if op.op == "replace" && op.ifValue != nil && !holdsValue(v, op.ifValue) {
+			return nil, nil // another value than the one to replace: kept
+		}
 		if v.Kind != yaml.ScalarNode {
 			return nil, notHere("%s holds a %s, not a value", tg.key.Value, kindName(v))
 		}

@@ -165,6 +165,8 @@ func checkTerraformEdit(ed FixEdit, node *yaml.Node) string {
 	switch {
 	case op == "rename" || op == "document":
 		return fmt.Sprintf("%s is for Kubernetes manifests, and the fix's kinds are Terraform resource types", op)
+	case ed.IfValue != nil:
+		return fmt.Sprintf("%s: if_value is for Kubernetes manifests, and the fix's kinds are Terraform resource types", op)
 	case ed.From != "" && ed.CatalogValue != "":
 		return fmt.Sprintf("%s: from: is for Kubernetes manifests; a Terraform edit writes the catalog value %s as it is", op, ed.CatalogValue)
 	case ed.From != "":
@@ -198,6 +200,23 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 	op, path := ed.Op()
 	if ed.To != "" && op != "rename" {
 		return fmt.Sprintf("%s: to: is for rename", op)
+	}
+	if ed.IfValue != nil || mapValue(node, "if_value") != nil {
+		if op != "replace" {
+			return fmt.Sprintf("%s: if_value is for replace", op)
+		}
+		if iv := mapValue(node, "if_value"); iv != nil && iv.Kind != yaml.ScalarNode {
+			return fmt.Sprintf("replace: if_value must be a string, number or boolean, not a %s", nodeKind(iv))
+		}
+		if ed.IfValue == nil {
+			return "replace: if_value must be a string, number or boolean, not null"
+		}
+		if msg := checkScalarValue("replace: if_value", ed.IfValue, false); msg != "" {
+			return msg
+		}
+		if s, ok := ed.IfValue.(string); ok && Placeholder(s) != "" {
+			return fmt.Sprintf("replace: if_value %q is a literal, not a $name", s)
+		}
 	}
 	if op == "rename" {
 		return checkRename(ed, node)

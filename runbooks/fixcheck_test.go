@@ -167,3 +167,65 @@ func TestLoadReplace(t *testing.T) {
 		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
 	}
 }
+
+// if_value limits a replace to one present value: a scalar literal, with
+// replace only.
+func TestLoadReplaceIfValue(t *testing.T) {
+	l, err := loadString(t, `entries:
+  - id: ok
+    title: t
+    match: [{codes: [F-1]}]
+    body: b
+    fix:
+      - description: Replace a root uid where it is set to 0
+        edits:
+          - replace: spec.securityContext.runAsUser
+            if_value: 0
+            value: 10001
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := l.Entries()[0].Fix[0].Edits[0].IfValue.(int); !ok || v != 0 {
+		t.Errorf("if_value = %#v, want 0", l.Entries()[0].Fix[0].Edits[0].IfValue)
+	}
+	_, err = loadString(t, `entries:
+  - id: fx
+    title: t
+    match: [{codes: [F-1]}]
+    body: b
+    fix:
+      - description: d
+        edits:
+          - set: spec.securityContext.runAsUser
+            if_value: 0
+            value: 10001
+          - replace: spec.securityContext.runAsUser
+            if_value: [0]
+            value: 10001
+          - replace: spec.securityContext.runAsUser
+            if_value: $uid
+            value: 10001
+          - replace: spec.securityContext.runAsUser
+            if_value:
+            value: 10001
+`)
+	if err == nil {
+		t.Fatal("bad if_value edits loaded")
+	}
+	want := []string{
+		`t.yaml:9: entry "fx": fix[0].edits[0]: set: if_value is for replace`,
+		`t.yaml:12: entry "fx": fix[0].edits[1]: replace: if_value must be a string, number or boolean, not a list`,
+		`t.yaml:15: entry "fx": fix[0].edits[2]: replace: if_value "$uid" is a literal, not a $name`,
+		`t.yaml:18: entry "fx": fix[0].edits[3]: replace: if_value must be a string, number or boolean, not null`,
+	}
+	got := err.Error()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+	if n := strings.Count(got, "\n") + 1; n != len(want) {
+		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
+	}
+}

@@ -56,6 +56,7 @@ var catalogSchemaRules = yamlschema.Rules{
 	"FixEdit.set":           {"description": "field path (locate: syntax) to set to value, created with its parents when missing"},
 	"FixEdit.fill":          {"description": "field path to give value only when it is absent (a value already there is kept)"},
 	"FixEdit.replace":       {"description": "field path to give value only where it is present (a field the object does not have is not added)"},
+	"FixEdit.if_value":      {"type": []string{"string", "number", "boolean"}, "description": "with replace: the value the field must hold to be replaced (another value is kept)"},
 	"FixEdit.delete":        {"description": "field path to remove"},
 	"FixEdit.add":           {"description": "field path of a list to append value to, created when missing"},
 	"FixEdit.document":      {"type": "object", "description": "a Kubernetes object written as a new document right after the finding's object"},

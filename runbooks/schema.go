@@ -161,6 +161,10 @@ type FixEdit struct {
 	// 10001, and a pod that sets none is left without one). Value is a
 	// scalar, or a scalar catalog value.
 	Replace string `yaml:"replace,omitempty"`
+	// IfValue, with Replace only, limits it to a field whose present value
+	// is this scalar: a pod-level runAsUser: 0 becomes 10001, a pod-level
+	// runAsUser: 20000 stays. Kubernetes manifests only.
+	IfValue any `yaml:"if_value,omitempty"`
 	// Delete removes the field.
 	Delete string `yaml:"delete,omitempty"`
 	// Add appends Value to the list at the path unless it holds it already,
