@@ -212,3 +212,25 @@ func TestReplaceIfValue(t *testing.T) {
 		t.Fatalf("if_value 0 on runAsUser: 20000: edits %+v, want none", got.Edits)
 	}
 }
+
+// if_value on a literal line of a Helm template: the line is changed only
+// when it holds that value.
+func TestReplaceIfValueHelmLiteralLine(t *testing.T) {
+	const tmpl = "helm/shop/templates/redis-statefulset.yaml"
+	src := strings.Replace(readInput(t, tmpl), "allowPrivilegeEscalation: {{ .Values.redis.allowPrivilegeEscalation }}", "allowPrivilegeEscalation: true", 1)
+	f := &translator.Finding{Location: translator.Location{Path: tmpl, Line: 27}, Resource: "StatefulSet/shop-redis", Extra: map[string]string{"container": "redis"}}
+	for _, c := range []struct {
+		ifValue any
+		edits   int
+	}{{true, 1}, {false, 0}} {
+		fx := edits("replace spec.containers[name=$container].securityContext.allowPrivilegeEscalation", false)
+		fx.Edits[0].IfValue = c.ifValue
+		got, err := Compute([]byte(src), f, fx, "t")
+		if err != nil {
+			t.Fatalf("if_value %#v: %v", c.ifValue, err)
+		}
+		if len(got.Edits) != c.edits {
+			t.Errorf("if_value %#v: edits %+v, want %d", c.ifValue, got.Edits, c.edits)
+		}
+	}
+}
