@@ -7,5 +7,6 @@ import "os"
 
 func main() {
 	delayFirstGC(os.Getenv) // here, not in Main: tests run Main in-process
+	widenPipe(os.Stdout)
 	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
