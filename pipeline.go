@@ -99,10 +99,10 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 	s.jobs = make(chan *streamJob, s.workers*2)
 	s.order = make(chan *streamJob, s.workers*4)
 	s.done = make(chan struct{})
-	// The goroutines read what they need of s into locals once: Send
-	// writes s.N and s.cur for every finding, and a read of s.write or
-	// s.p per finding shared that cache line with it (false sharing).
-	stages, write := p.Stages, write
+	// The goroutines use locals, not s's fields: Send writes s.N and s.cur
+	// for every finding, and a read of s.write or s.p per finding shared
+	// that cache line with it (false sharing).
+	stages := p.Stages
 	for i := 0; i < s.workers; i++ {
 		go func() {
 			for j := range s.jobs {
