@@ -1,9 +1,6 @@
 package runbooks
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // A fix for Terraform resources (its kinds are all resource types) is
 // checked for what HCL edits make (fix/hcl.go), each problem at its
@@ -51,13 +48,5 @@ func TestLoadChecksTerraformEdits(t *testing.T) {
 		`t.yaml:17: entry "tf": fix[0].edits[3]: set: "ebs_block_device[device_name=sda].encrypted": list selectors are for Kubernetes paths`,
 		`t.yaml:19: entry "tf": fix[0].edits[4]: set: a Terraform attribute takes a string, number or boolean, not a mapping`,
 	}
-	got := err.Error()
-	for _, w := range want {
-		if !strings.Contains(got, w) {
-			t.Errorf("missing %q in:\n%s", w, got)
-		}
-	}
-	if n := strings.Count(got, "\n") + 1; n != len(want) {
-		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
-	}
+	wantProblems(t, err, want)
 }

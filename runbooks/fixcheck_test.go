@@ -157,15 +157,7 @@ func TestLoadReplace(t *testing.T) {
 		`t.yaml:26: entry "fx": fix[0].edits[8]: replace: $selector_labels is a mapping`,
 		`t.yaml:28: entry "fx": fix[0].edits[9]: replace: to: is for rename`,
 	}
-	got := err.Error()
-	for _, w := range want {
-		if !strings.Contains(got, w) {
-			t.Errorf("missing %q in:\n%s", w, got)
-		}
-	}
-	if n := strings.Count(got, "\n") + 1; n != len(want) {
-		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
-	}
+	wantProblems(t, err, want)
 }
 
 // if_value limits a replace to one present value: a scalar literal, with
@@ -219,13 +211,5 @@ func TestLoadReplaceIfValue(t *testing.T) {
 		`t.yaml:15: entry "fx": fix[0].edits[2]: replace: if_value "$uid" is a literal, not a $name`,
 		`t.yaml:18: entry "fx": fix[0].edits[3]: replace: if_value must be a string, number or boolean, not null`,
 	}
-	got := err.Error()
-	for _, w := range want {
-		if !strings.Contains(got, w) {
-			t.Errorf("missing %q in:\n%s", w, got)
-		}
-	}
-	if n := strings.Count(got, "\n") + 1; n != len(want) {
-		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
-	}
+	wantProblems(t, err, want)
 }

@@ -59,15 +59,7 @@ entries:
 		`t.yaml:23: entry "e": fix[0].edits[2]: delete takes no value`,
 		`t.yaml:29: entry "e": example 1: values: priority_class: "$object_name" at line 29: a value is a literal`,
 	}
-	got := err.Error()
-	for _, w := range want {
-		if !strings.Contains(got, w) {
-			t.Errorf("missing %q in:\n%s", w, got)
-		}
-	}
-	if n := strings.Count(got, "\n") + 1; n != len(want) {
-		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
-	}
+	wantProblems(t, err, want)
 }
 
 // A layer sets a name once; more than maxValues names is refused.
@@ -156,5 +148,20 @@ func TestBuiltinValueNames(t *testing.T) {
 	}
 	if len(names) < 10 {
 		t.Errorf("the built-in entries take only %v", names)
+	}
+}
+
+// wantProblems checks that err, a load error of one line per problem,
+// holds each of want and no other problem.
+func wantProblems(t *testing.T, err error, want []string) {
+	t.Helper()
+	got := err.Error()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+	if n := strings.Count(got, "\n") + 1; n != len(want) {
+		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
 	}
 }
