@@ -254,6 +254,7 @@ const (
 	opIf
 	opWith
 	opRange
+	opSegment // steps that read only rule fields, rendered once per value (segment.go)
 )
 
 type fstep struct {
@@ -275,6 +276,8 @@ type fstep struct {
 	// over is what a range iterates: .Aliases, .Extra or .Captures
 	// (raw or escaped).
 	over fref
+	// seg is the cache of an opSegment step, whose steps are list.
+	seg *segment
 }
 
 // fastTmpl is a compiled body.
@@ -297,7 +300,7 @@ func compileFast(t *template.Template) *fastTmpl {
 	if !ok {
 		return nil
 	}
-	return &fastTmpl{steps: steps}
+	return &fastTmpl{steps: segmentize(steps)}
 }
 
 func compileList(l *parse.ListNode, root bool) ([]fstep, bool) {
@@ -658,6 +661,10 @@ func (c *fctx) run(steps []fstep, dot fval) error {
 			}
 		case opRange:
 			if err := c.rangeOver(s, dot); err != nil {
+				return err
+			}
+		case opSegment:
+			if err := c.runSegment(s, dot); err != nil {
 				return err
 			}
 		case opIf, opWith:

@@ -172,6 +172,10 @@ func FuzzFastMatchesTemplate(f *testing.F) {
 		if slow.Body != fast.Body || slow.Error != fast.Error {
 			t.Fatalf("%q: fast %q (%q), text/template %q (%q)", body, fast.Body, fast.Error, slow.Body, slow.Error)
 		}
+		// again: a segment's text comes from its cache now (segment.go)
+		if again := render(fastCE, &fd, nil); again.Body != slow.Body || again.Error != slow.Error {
+			t.Fatalf("%q, second render: fast %q (%q), text/template %q (%q)", body, again.Body, again.Error, slow.Body, slow.Error)
+		}
 	})
 }
 
