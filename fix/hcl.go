@@ -392,7 +392,8 @@ func ctyValue(v any) (cty.Value, error) {
 // whatever its value (an S3 bucket's sse_algorithm "aws:kms" is not
 // turned back to "AES256"). replace of an attribute written as a literal
 // list writes the list of the one value (cidr_blocks = ["0.0.0.0/0"]
-// becomes the organisation's ["10.20.0.0/16"]).
+// becomes the organisation's ["10.20.0.0/16"]); one written as another
+// expression (var.cidrs) is not replaced.
 func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
 	for i, k := range keys {
 		last := i == len(keys)-1
@@ -462,10 +463,17 @@ func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string
 		if err != nil {
 			return err
 		}
-		if op == "replace" && literalList(a) {
-			// a list of CIDR ranges written as [ ... ] becomes the one
-			// the value names: the attribute keeps its type
-			cv = cty.TupleVal([]cty.Value{cv})
+		if op == "replace" {
+			switch {
+			case literalList(a):
+				// a list of CIDR ranges written as [ ... ] becomes the
+				// one the value names: the attribute keeps its type
+				cv = cty.TupleVal([]cty.Value{cv})
+			case !literalScalar(a):
+				// var.cidrs or a function: whether it is a list or a
+				// string is not in the text, and a guess breaks the plan
+				return notHere("%s is written as an expression (%s); replace writes over a literal only", name, strings.TrimSpace(string(a.Expr().BuildTokens(nil).Bytes())))
+			}
 		}
 		want := strings.TrimSpace(string(hclwrite.TokensForValue(cv).Bytes()))
 		if strings.TrimSpace(string(a.Expr().BuildTokens(nil).Bytes())) == want {
@@ -503,6 +511,22 @@ func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string
 func literalList(a *hclwrite.Attribute) bool {
 	toks := a.Expr().BuildTokens(nil)
 	return len(toks) >= 2 && toks[0].Type == hclsyntax.TokenOBrack && toks[len(toks)-1].Type == hclsyntax.TokenCBrack
+}
+
+// literalScalar reports an attribute written as a string, number or
+// boolean that needs nothing to evaluate (no reference, no function).
+func literalScalar(a *hclwrite.Attribute) bool {
+	src := bytes.TrimSpace(a.Expr().BuildTokens(nil).Bytes())
+	expr, diags := hclsyntax.ParseExpression(src, "", hcl.Pos{Line: 1, Column: 1})
+	if diags.HasErrors() {
+		return false
+	}
+	v, diags := expr.Value(nil) // no variables or functions: a reference fails
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
+		return false
+	}
+	t := v.Type()
+	return t == cty.String || t == cty.Number || t == cty.Bool
 }
 
 // editObjectKey sets, replaces or deletes one key of an attribute written

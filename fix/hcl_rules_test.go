@@ -255,3 +255,32 @@ func tfEdits(ops ...any) runbooks.Fix {
 	}
 	return fx
 }
+
+// replace writes over a literal only: an attribute written as an
+// expression (a variable, a function) may hold a list or a string, and
+// writing the other type breaks the plan; a literal string, number or
+// boolean (-1 too) is replaced as it is.
+func TestTerraformReplaceKeepsExpressions(t *testing.T) {
+	const src = `resource "aws_security_group_rule" "r" {
+  type        = "ingress"
+  cidr_blocks = var.office_cidrs
+  cidr_ipv4   = "0.0.0.0/0"
+  from_port   = -1
+}
+`
+	f := &translator.Finding{Tool: "tfsec", Resource: "aws_security_group_rule.r"}
+	f.Path = "main.tf"
+	_, err := Compute([]byte(src), f, tfEdits("replace cidr_blocks", "10.20.0.0/16"), "t")
+	if err == nil || !NotHere(err) || err.Error() != "cidr_blocks is written as an expression (var.office_cidrs); replace writes over a literal only" {
+		t.Errorf("expression: %v", err)
+	}
+	got, err := Compute([]byte(src), f, tfEdits("replace cidr_ipv4", "10.20.0.0/16", "replace from_port", 22), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := Apply(src, got.Edits)
+	want := "-  cidr_ipv4   = \"0.0.0.0/0\"\n-  from_port   = -1\n+  cidr_ipv4   = \"10.20.0.0/16\"\n+  from_port   = 22"
+	if d := changed(UnifiedDiff("main.tf", src, out)); d != want {
+		t.Errorf("diff:\n%s\nwant:\n%s", d, want)
+	}
+}
