@@ -111,13 +111,17 @@ func vars(src string, f *translator.Finding, doc *locate.Document) map[string]st
 
 // PinContainer returns the finding's Extra with "container" set to the
 // container that holds its line in orig, when the tool named none: before
-// a fix is computed again on a changed file, whose lines have moved.
+// a fix is computed again on a changed file, whose lines have moved. In a
+// Terraform file it pins the nested block a $block path means instead.
 func PinContainer(orig []byte, f *translator.Finding) map[string]string {
 	out := map[string]string{}
 	for k, v := range f.Extra {
 		out[k] = v
 	}
-	if out["container"] != "" || isTerraform(f.Path) {
+	if isTerraform(f.Path) {
+		return PinBlock(orig, f, out) // a $block path's block (hcl.go)
+	}
+	if out["container"] != "" {
 		return out
 	}
 	if d, _, err := kubeLocator(f)(string(orig)); err == nil {

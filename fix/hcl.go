@@ -2,6 +2,8 @@ package fix
 
 import (
 	"bytes"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -69,11 +71,29 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 			}
 			keys = append(keys, st.Key)
 		}
+		body, inner := blk.Body(), ""
+		if keys[0] == runbooks.FindingBlock {
+			nb, err := findingBlock(src, blk, f)
+			if err != nil {
+				return "", err
+			}
+			body, inner, keys = nb.Body(), nb.Type(), keys[1:]
+			if len(keys) == 0 {
+				return "", notHere("%s: a path names an attribute or block inside %s", p, runbooks.FindingBlock)
+			}
+		}
+		if s, ok := ed.Value.(string); ok && runbooks.Placeholder(s) == "rule_summary" {
+			sum, err := ruleSummary(blk, body, inner, keys)
+			if err != nil {
+				return "", err
+			}
+			v["rule_summary"] = sum
+		}
 		val, err := value(ed.Value, v)
 		if err != nil {
 			return "", err
 		}
-		if err := editHCL(blk.Body(), keys, op, val); err != nil {
+		if err := editHCL(body, keys, op, val); err != nil {
 			return "", err
 		}
 	}
@@ -120,6 +140,221 @@ func tfBlock(src string, file *hclwrite.File, f *translator.Finding) (*hclwrite.
 	return nil, notHere("the finding names no Terraform block (resource %q, line %d)", f.Resource, f.Line)
 }
 
+// pinnedBlock is the Extra key that names the nested block a $block path
+// meant on the file as the finding found it ("ingress 0": the resource's
+// first ingress block): a fix computed again on a file an earlier fix
+// changed finds it there, whose lines have moved (PinBlock).
+const pinnedBlock = "terraform_block"
+
+// findingBlock is the nested block of the resource block blk whose lines
+// hold the finding's line (an ingress or egress rule of an
+// aws_security_group): the block a path "$block. ..." names. One that
+// PinBlock pinned is taken by its type and place instead.
+func findingBlock(src string, blk *hclwrite.Block, f *translator.Finding) (*hclwrite.Block, error) {
+	typ, n := "", -1
+	if pin := f.Extra[pinnedBlock]; pin != "" {
+		t, i, ok := strings.Cut(pin, " ")
+		k, err := strconv.Atoi(i)
+		if !ok || err != nil {
+			return nil, notHere("the pinned block %q is not a block type and place", pin)
+		}
+		typ, n = t, k
+	} else {
+		typ, n = blockAt(src, blk, f.Line)
+	}
+	if n < 0 {
+		return nil, notHere("line %d of %s is in no nested block of %s (for %s)", f.Line, f.Path, strings.Join(append([]string{blk.Type()}, blk.Labels()...), "."), runbooks.FindingBlock)
+	}
+	for _, b := range blk.Body().Blocks() {
+		if b.Type() != typ {
+			continue
+		}
+		if n == 0 {
+			return b, nil
+		}
+		n--
+	}
+	return nil, notHere("%s has no %s block for %s", strings.Join(blk.Labels(), "."), typ, runbooks.FindingBlock)
+}
+
+// blockAt returns the type of the nested block of blk whose lines hold
+// line, and its place among the blocks of that type; -1 when no nested
+// block holds it (the line is the resource's own, or outside it).
+func blockAt(src string, blk *hclwrite.Block, line int) (string, int) {
+	syn, _ := hclsyntax.ParseConfig([]byte(src), "", hcl.Pos{Line: 1, Column: 1})
+	body, ok := syn.Body.(*hclsyntax.Body)
+	if !ok || line <= 0 {
+		return "", -1
+	}
+	for _, b := range body.Blocks {
+		if b.Type != blk.Type() || !equal(b.Labels, blk.Labels()) {
+			continue
+		}
+		seen := map[string]int{}
+		for _, nb := range b.Body.Blocks {
+			if r := nb.Range(); line >= r.Start.Line && line <= r.End.Line {
+				return nb.Type, seen[nb.Type]
+			}
+			seen[nb.Type]++
+		}
+		return "", -1
+	}
+	return "", -1
+}
+
+// PinBlock returns the finding's Extra with the nested block that holds
+// its line in the Terraform file orig pinned (findingBlock), before a fix
+// is computed again on a changed file, whose lines have moved; Extra as
+// it is when no nested block holds the line.
+func PinBlock(orig []byte, f *translator.Finding, extra map[string]string) map[string]string {
+	if extra[pinnedBlock] != "" {
+		return extra
+	}
+	file, diags := hclwrite.ParseConfig(orig, f.Path, hcl.Pos{Line: 1, Column: 1})
+	if diags.HasErrors() {
+		return extra
+	}
+	blk, err := tfBlock(string(orig), file, f)
+	if err != nil {
+		return extra
+	}
+	if typ, n := blockAt(string(orig), blk, f.Line); n >= 0 {
+		extra[pinnedBlock] = fmt.Sprintf("%s %d", typ, n)
+	}
+	return extra
+}
+
+// ruleSummary is $rule_summary: what a security group rule allows, in
+// the words of its own attributes ("ingress tcp 443 from 10.0.0.0/8"),
+// for its description. body is the block the edit writes in: the
+// resource's (an aws_security_group_rule, an
+// aws_vpc_security_group_ingress_rule or _egress_rule) or, with inner
+// set, an ingress or egress block of an aws_security_group; keys lead
+// from it to the attribute written (one key: the rule's description).
+// A value that is not a literal is named by its expression
+// (aws_security_group.alb.id); a text AWS does not take as a rule
+// description (more than 255 characters, or one outside its set) is no
+// summary.
+func ruleSummary(blk *hclwrite.Block, body *hclwrite.Body, inner string, keys []string) (string, error) {
+	if len(keys) != 1 {
+		return "", notHere("$rule_summary describes the rule whose attribute is written, not %s", strings.Join(keys, "."))
+	}
+	typ := ""
+	if l := blk.Labels(); len(l) == 2 {
+		typ = l[0]
+	}
+	dir := inner
+	switch {
+	case inner != "" && typ == "aws_security_group" && (inner == "ingress" || inner == "egress"):
+	case inner == "" && typ == "aws_security_group_rule":
+		dir = attrWords(body, "type")
+	case inner == "" && typ == "aws_vpc_security_group_ingress_rule":
+		dir = "ingress"
+	case inner == "" && typ == "aws_vpc_security_group_egress_rule":
+		dir = "egress"
+	default:
+		return "", notHere("$rule_summary is for security group rules, not a %s", strings.TrimSpace(typ+" "+inner))
+	}
+	if dir != "ingress" && dir != "egress" {
+		return "", notHere("the rule's type %q is not ingress or egress", dir)
+	}
+	words := []string{dir}
+	proto := attrWords(body, "protocol")
+	if proto == "" {
+		proto = attrWords(body, "ip_protocol")
+	}
+	switch proto {
+	case "-1", "all":
+		words = append(words, "all traffic")
+	case "":
+	default:
+		words = append(words, proto)
+		from, to := attrWords(body, "from_port"), attrWords(body, "to_port")
+		switch {
+		case from != "" && (to == "" || to == from):
+			words = append(words, from)
+		case from != "":
+			words = append(words, from+"-"+to)
+		}
+	}
+	var peers []string
+	open := false
+	for _, a := range []string{"cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6", "prefix_list_ids", "prefix_list_id", "security_groups", "source_security_group_id", "referenced_security_group_id"} {
+		if w := attrWords(body, a); w != "" {
+			peers = append(peers, w)
+			for _, r := range strings.Split(w, ", ") {
+				open = open || r == "0.0.0.0/0" || r == "::/0"
+			}
+		}
+	}
+	if attrWords(body, "self") == "true" {
+		peers = append(peers, "self")
+	}
+	// A rule open to the internet is described without its peers: they
+	// are what the fixes of sg-public-ingress and sg-public-egress narrow
+	// (often in the same run), and a description naming 0.0.0.0/0 would
+	// then be wrong the moment both are merged.
+	if len(peers) > 0 && !open {
+		prep := "from"
+		if dir == "egress" {
+			prep = "to"
+		}
+		words = append(words, prep, strings.Join(peers, ", "))
+	}
+	sum := strings.Join(words, " ")
+	if len(sum) > 255 {
+		return "", notHere("the rule's summary is %d characters; AWS takes a description of at most 255", len(sum))
+	}
+	for _, r := range sum {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" ._-:/()#,@[]+=;{}!$*", r)) {
+			return "", notHere("the rule's summary %q has %q, which AWS does not take in a description", sum, r)
+		}
+	}
+	return sum, nil
+}
+
+// attrWords is the value of the attribute name of body in words: a
+// literal as it reads (a string unquoted, a list's items joined by ", "),
+// anything else as its expression is written; "" when it is not set.
+func attrWords(body *hclwrite.Body, name string) string {
+	a := body.GetAttribute(name)
+	if a == nil {
+		return ""
+	}
+	src := bytes.TrimSpace(a.Expr().BuildTokens(nil).Bytes())
+	expr, diags := hclsyntax.ParseExpression(src, "", hcl.Pos{Line: 1, Column: 1})
+	if diags.HasErrors() {
+		return string(src)
+	}
+	if t, ok := expr.(*hclsyntax.TupleConsExpr); ok {
+		var items []string
+		for _, e := range t.Exprs {
+			items = append(items, exprWords(src, e))
+		}
+		return strings.Join(items, ", ")
+	}
+	return exprWords(src, expr)
+}
+
+// exprWords is one expression of src in words (attrWords).
+func exprWords(src []byte, e hclsyntax.Expression) string {
+	if v, diags := e.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+		switch v.Type() {
+		case cty.String:
+			return v.AsString()
+		case cty.Number:
+			return v.AsBigFloat().Text('f', -1)
+		case cty.Bool:
+			if v.True() {
+				return "true"
+			}
+			return "false"
+		}
+	}
+	r := e.Range()
+	return strings.TrimSpace(string(src[r.Start.Byte:r.End.Byte]))
+}
+
 func equal(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
@@ -155,7 +390,10 @@ func ctyValue(v any) (cty.Value, error) {
 // object ({ team = "x" }, as tags are written). fill is set where the
 // attribute (or object key) is missing, and keeps one that is written,
 // whatever its value (an S3 bucket's sse_algorithm "aws:kms" is not
-// turned back to "AES256").
+// turned back to "AES256"). replace of an attribute written as a literal
+// list writes the list of the one value (cidr_blocks = ["0.0.0.0/0"]
+// becomes the organisation's ["10.20.0.0/16"]); one written as another
+// expression (var.cidrs) is not replaced.
 func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
 	for i, k := range keys {
 		last := i == len(keys)-1
@@ -225,6 +463,18 @@ func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string
 		if err != nil {
 			return err
 		}
+		if op == "replace" {
+			switch {
+			case literalList(a):
+				// a list of CIDR ranges written as [ ... ] becomes the
+				// one the value names: the attribute keeps its type
+				cv = cty.TupleVal([]cty.Value{cv})
+			case !literalScalar(a):
+				// var.cidrs or a function: whether it is a list or a
+				// string is not in the text, and a guess breaks the plan
+				return notHere("%s is written as an expression (%s); replace writes over a literal only", name, strings.TrimSpace(string(a.Expr().BuildTokens(nil).Bytes())))
+			}
+		}
 		want := strings.TrimSpace(string(hclwrite.TokensForValue(cv).Bytes()))
 		if strings.TrimSpace(string(a.Expr().BuildTokens(nil).Bytes())) == want {
 			return nil
@@ -255,6 +505,28 @@ func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string
 	nt = append(nt, toks[len(toks)-1])
 	body.SetAttributeRaw(name, nt)
 	return nil
+}
+
+// literalList reports an attribute written as a literal list [ ... ].
+func literalList(a *hclwrite.Attribute) bool {
+	toks := a.Expr().BuildTokens(nil)
+	return len(toks) >= 2 && toks[0].Type == hclsyntax.TokenOBrack && toks[len(toks)-1].Type == hclsyntax.TokenCBrack
+}
+
+// literalScalar reports an attribute written as a string, number or
+// boolean that needs nothing to evaluate (no reference, no function).
+func literalScalar(a *hclwrite.Attribute) bool {
+	src := bytes.TrimSpace(a.Expr().BuildTokens(nil).Bytes())
+	expr, diags := hclsyntax.ParseExpression(src, "", hcl.Pos{Line: 1, Column: 1})
+	if diags.HasErrors() {
+		return false
+	}
+	v, diags := expr.Value(nil) // no variables or functions: a reference fails
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
+		return false
+	}
+	t := v.Type()
+	return t == cty.String || t == cty.Number || t == cty.Bool
 }
 
 // editObjectKey sets, replaces or deletes one key of an attribute written

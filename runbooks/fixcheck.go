@@ -32,6 +32,11 @@ var MappingPlaceholders = map[string]string{
 	"object_labels":   "metadata.labels",
 }
 
+// FindingBlock, as the first key of a Terraform fix's path, is the nested
+// block of the finding's resource whose lines hold the finding's line (an
+// ingress or egress rule of an aws_security_group): "$block.description".
+const FindingBlock = "$block"
+
 // placeholder is a whole-value reference to the finding: $name or ${name}.
 var placeholder = lazyre.New(`^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$`)
 
@@ -121,6 +126,9 @@ func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(lin
 			if msg == "" && tf {
 				msg = checkTerraformEdit(ed, en)
 			}
+			if _, p := ed.Op(); msg == "" && !tf && (p == FindingBlock || strings.HasPrefix(p, FindingBlock+".")) {
+				msg = fmt.Sprintf("%q: %s is for Terraform fixes, whose kinds are all resource types", p, FindingBlock)
+			}
 			if msg != "" {
 				fail(el, "fix[%d].edits[%d]: %s", i, j, msg)
 			}
@@ -173,6 +181,18 @@ func checkTerraformEdit(ed FixEdit, node *yaml.Node) string {
 		return fmt.Sprintf("%s: from: is for Kubernetes manifests; give the Terraform attribute a value or catalog_value", op)
 	case strings.Contains(path, "["):
 		return fmt.Sprintf("%s: %q: list selectors are for Kubernetes paths; a Terraform path names attributes and blocks", op, path)
+	}
+	if steps, err := fieldpath.Parse(path); err == nil {
+		for i, st := range steps {
+			switch {
+			case st.Key == FindingBlock && i == 0 && len(steps) == 1:
+				return fmt.Sprintf("%s: %q: %s is a block; name an attribute inside it (%s.description)", op, path, FindingBlock, FindingBlock)
+			case st.Key == FindingBlock && i > 0:
+				return fmt.Sprintf("%s: %q: %s is the first key of a path (the nested block that holds the finding's line)", op, path, FindingBlock)
+			case st.Key != FindingBlock && strings.HasPrefix(st.Key, "$"):
+				return fmt.Sprintf("%s: %q: a Terraform path names attributes and blocks, and %s the finding's nested block; %q is neither", op, path, FindingBlock, st.Key)
+			}
+		}
 	}
 	if vn := mapValue(node, "value"); vn != nil && vn.Kind != yaml.ScalarNode {
 		return fmt.Sprintf("%s: a Terraform attribute takes a string, number or boolean, not a %s", op, nodeKind(vn))

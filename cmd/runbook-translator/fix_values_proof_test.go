@@ -28,9 +28,9 @@ var valuesGoal = map[string]float64{
 	"conftest":        0.35,
 	"kube-score":      0.50,
 	"kubeconform":     0,
-	"tfsec":           0.69,
+	"tfsec":           0.92,
 	"trivy":           0.88,
-	"trivy-terraform": 0.70,
+	"trivy-terraform": 0.92,
 	"kube-linter":     0.88,
 	"polaris":         0.85,
 }
