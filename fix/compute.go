@@ -49,6 +49,28 @@ func Compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) 
 }
 
 func compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) (translator.Fix, error) {
+	return computeView(src, "", f, fx, source)
+}
+
+// computeWithView is ComputeWith with the run's view of the object
+// (computeView).
+func computeWithView(src []byte, view string, f *translator.Finding, fx runbooks.Fix, source string, vals runbooks.Values) (translator.Fix, error) {
+	fx, err := withValues(fx, vals, isTerraform(f.Path))
+	if err != nil {
+		return translator.Fix{Description: fx.Description, Source: source}, err
+	}
+	return computeView(src, view, f, fx, source)
+}
+
+// computeView makes fx's edits of src. view, when not "", is src with the
+// fixes the run gave other findings on the same object applied (see
+// Stage.view): the mappings a fix copies ($object_labels and the other
+// mapping placeholders) and the fields it copies with from: are read from
+// the object as those fixes leave it, so that a document or key this fix
+// adds carries the labels another fix adds (the ServiceAccount of
+// k8s-default-service-account gets the team label of
+// k8s-required-labels). The edits are made on src either way.
+func computeView(src []byte, view string, f *translator.Finding, fx runbooks.Fix, source string) (translator.Fix, error) {
 	out := translator.Fix{Description: fx.Description, Source: source}
 	if len(src) > 0 && !utf8Text(src) {
 		return out, notHereP("fixnote.not_utf8")
@@ -64,7 +86,7 @@ func compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) 
 	case strings.Contains(string(src), "{{"):
 		final, err = computeTemplate(string(src), f, fx)
 	default:
-		final, err = computeYAML(string(src), f, fx)
+		final, err = computeYAML(string(src), view, f, fx)
 	}
 	if err != nil {
 		return out, err
@@ -241,7 +263,7 @@ func forKind(fx runbooks.Fix, kind string) error {
 	return notHere("the fix is for %s, not %s", strings.Join(fx.Kinds, ", "), kind)
 }
 
-func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
+func computeYAML(src, view string, f *translator.Finding, fx runbooks.Fix) (string, error) {
 	loc := kubeLocator(f)
 	d, _, err := loc(src)
 	if err != nil {
@@ -252,6 +274,15 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 	}
 	v := vars(src, f, &d)
 	maps := objectMaps(&d)
+	// seen is the object as the run's other fixes leave it, when they
+	// change it: what the mapping placeholders and from: read.
+	var seen *locate.Document
+	if view != "" && view != src {
+		if dv, _, err := loc(view); err == nil && dv.Kind == d.Kind {
+			seen = &dv
+			maps = objectMaps(seen)
+		}
+	}
 	ndocs := len(locate.Documents([]byte(src)))
 	cur := src
 	// unset collects the catalog values that edits copying a field the
@@ -286,7 +317,7 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 		if err != nil {
 			return "", err
 		}
-		steps, err := editSteps(cur, loc, &d, fp, ed, v, maps)
+		steps, err := editSteps(cur, loc, &d, seen, fp, ed, v, maps)
 		if names := ValuesUnset(err); names != nil {
 			for _, n := range names {
 				if !contains(unset, n) {
@@ -332,7 +363,10 @@ type editStep struct {
 // as the finding found it, has no field to copy: deciding on orig, not on
 // the text an earlier edit of the fix changed, a limit filled from the
 // catalog is not then copied into the request the catalog also sets.
-func editSteps(cur string, loc docLocator, orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
+// seen, when not nil, is the object as the run's other fixes leave it: a
+// field neither orig nor the text now has is copied from there when
+// another fix adds it (before a catalog value is taken).
+func editSteps(cur string, loc docLocator, orig, seen *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
 	op, _ := ed.Op()
 	if ed.From == "" {
 		if op == "delete" {
@@ -372,7 +406,12 @@ func editSteps(cur string, loc docLocator, orig *locate.Document, fp locate.Fiel
 		if err != nil {
 			return nil, notHere("%v", err)
 		}
-		if ed.CatalogValue != "" && !present(orig.Root, orig.Kind, src) {
+		root, kind := d.Root, d.Kind
+		if seen != nil && !present(orig.Root, orig.Kind, src) && !present(d.Root, d.Kind, src) && present(seen.Root, seen.Kind, src) {
+			// another fix of the run adds the field: copied as it
+			// leaves it
+			root, kind = seen.Root, seen.Kind
+		} else if ed.CatalogValue != "" && !present(orig.Root, orig.Kind, src) {
 			if ed.Value == nil {
 				return nil, valuesUnset([]string{ed.CatalogValue})
 			}
@@ -383,7 +422,7 @@ func editSteps(cur string, loc docLocator, orig *locate.Document, fp locate.Fiel
 			out = append(out, editStep{path: to, value: val, vars: cv})
 			continue
 		}
-		val, err := fromValue(d.Root, d.Kind, src)
+		val, err := fromValue(root, kind, src)
 		if err != nil {
 			return nil, err
 		}
