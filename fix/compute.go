@@ -19,13 +19,16 @@
 // Options.Values; a fix that needs one no catalog sets does not apply, and
 // its FixNote names it.
 //
-// A Helm template is edited only where the located line is literal YAML
-// that the fix changes by itself; otherwise there is no fix and
-// Finding.FixNote says why.
+// A Helm template is edited only where every line the fix reads and
+// writes is literal YAML: the located line changed by itself, or a fix of
+// several edits, or one that adds keys, when no line it changes holds a
+// template action and no key beside what it adds is one (computeTemplate);
+// otherwise there is no fix and Finding.FixNote says why.
 package fix
 
 import (
 	"errors"
+	"fmt"
 	"path"
 	"sort"
 	"strconv"
@@ -34,6 +37,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/fieldpath"
 	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
@@ -49,6 +53,28 @@ func Compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) 
 }
 
 func compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) (translator.Fix, error) {
+	return computeView(src, "", f, fx, source)
+}
+
+// computeWithView is ComputeWith with the run's view of the object
+// (computeView).
+func computeWithView(src []byte, view string, f *translator.Finding, fx runbooks.Fix, source string, vals runbooks.Values) (translator.Fix, error) {
+	fx, err := withValues(fx, vals, isTerraform(f.Path))
+	if err != nil {
+		return translator.Fix{Description: fx.Description, Source: source}, err
+	}
+	return computeView(src, view, f, fx, source)
+}
+
+// computeView makes fx's edits of src. view, when not "", is src with the
+// fixes the run gave other findings on the same object applied (see
+// Stage.view): the mappings a fix copies ($object_labels and the other
+// mapping placeholders) and the fields it copies with from: are read from
+// the object as those fixes leave it, so that a document or key this fix
+// adds carries the labels another fix adds (the ServiceAccount of
+// k8s-default-service-account gets the team label of
+// k8s-required-labels). The edits are made on src either way.
+func computeView(src []byte, view string, f *translator.Finding, fx runbooks.Fix, source string) (translator.Fix, error) {
 	out := translator.Fix{Description: fx.Description, Source: source}
 	if len(src) > 0 && !utf8Text(src) {
 		return out, notHereP("fixnote.not_utf8")
@@ -64,7 +90,7 @@ func compute(src []byte, f *translator.Finding, fx runbooks.Fix, source string) 
 	case strings.Contains(string(src), "{{"):
 		final, err = computeTemplate(string(src), f, fx)
 	default:
-		final, err = computeYAML(string(src), f, fx)
+		final, err = computeYAML(string(src), view, f, fx)
 	}
 	if err != nil {
 		return out, err
@@ -245,8 +271,12 @@ func forKind(fx runbooks.Fix, kind string) error {
 	return notHere("the fix is for %s, not %s", strings.Join(fx.Kinds, ", "), kind)
 }
 
-func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
-	loc := kubeLocator(f)
+func computeYAML(src, view string, f *translator.Finding, fx runbooks.Fix) (string, error) {
+	return computeYAMLAt(src, view, f, fx, kubeLocator(f))
+}
+
+// computeYAMLAt is computeYAML with the finding's document found by loc.
+func computeYAMLAt(src, view string, f *translator.Finding, fx runbooks.Fix, loc docLocator) (string, error) {
 	d, _, err := loc(src)
 	if err != nil {
 		return "", err
@@ -256,6 +286,15 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 	}
 	v := vars(src, f, &d)
 	maps := objectMaps(&d)
+	// seen is the object as the run's other fixes leave it, when they
+	// change it: what the mapping placeholders and from: read.
+	var seen *locate.Document
+	if view != "" && view != src {
+		if dv, _, err := loc(view); err == nil && dv.Kind == d.Kind {
+			seen = &dv
+			maps = objectMaps(seen)
+		}
+	}
 	ndocs := len(locate.Documents([]byte(src)))
 	cur := src
 	// unset collects the catalog values that edits copying a field the
@@ -290,7 +329,7 @@ func computeYAML(src string, f *translator.Finding, fx runbooks.Fix) (string, er
 		if err != nil {
 			return "", err
 		}
-		steps, err := editSteps(cur, loc, &d, fp, ed, v, maps)
+		steps, err := editSteps(cur, loc, &d, seen, fp, ed, v, maps)
 		if names := ValuesUnset(err); names != nil {
 			for _, n := range names {
 				if !contains(unset, n) {
@@ -336,7 +375,10 @@ type editStep struct {
 // as the finding found it, has no field to copy: deciding on orig, not on
 // the text an earlier edit of the fix changed, a limit filled from the
 // catalog is not then copied into the request the catalog also sets.
-func editSteps(cur string, loc docLocator, orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
+// seen, when not nil, is the object as the run's other fixes leave it: a
+// field neither orig nor the text now has is copied from there when
+// another fix adds it (before a catalog value is taken).
+func editSteps(cur string, loc docLocator, orig, seen *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
 	op, _ := ed.Op()
 	if ed.From == "" {
 		if op == "delete" {
@@ -376,7 +418,12 @@ func editSteps(cur string, loc docLocator, orig *locate.Document, fp locate.Fiel
 		if err != nil {
 			return nil, notHere("%v", err)
 		}
-		if ed.CatalogValue != "" && !present(orig.Root, orig.Kind, src) {
+		root, kind := d.Root, d.Kind
+		if seen != nil && !present(orig.Root, orig.Kind, src) && !present(d.Root, d.Kind, src) && present(seen.Root, seen.Kind, src) {
+			// another fix of the run adds the field: copied as it
+			// leaves it
+			root, kind = seen.Root, seen.Kind
+		} else if ed.CatalogValue != "" && !present(orig.Root, orig.Kind, src) {
 			if ed.Value == nil {
 				return nil, valuesUnset([]string{ed.CatalogValue})
 			}
@@ -387,7 +434,7 @@ func editSteps(cur string, loc docLocator, orig *locate.Document, fp locate.Fiel
 			out = append(out, editStep{path: to, value: val, vars: cv})
 			continue
 		}
-		val, err := fromValue(d.Root, d.Kind, src)
+		val, err := fromValue(root, kind, src)
 		if err != nil {
 			return nil, err
 		}
@@ -642,14 +689,283 @@ func helm(key messages.Key, args ...any) error {
 	return notHereP("fixnote.helm", messages.M(key, args...))
 }
 
-// computeTemplate edits a Helm template only on the located line, and only
-// when that line is a literal "key: value" the single edit of the fix
-// sets or deletes; anything else in a template may come from a helper or
-// a value, and changing the rendered text there would be a guess.
+// computeTemplate edits a Helm template where every line the fix reads
+// and writes is literal YAML: first as before, one edit on the located
+// line (a literal "key: value" it sets or deletes); else, any fix but
+// documents, renames and list items added (computeTemplateBlock), on the
+// template with its actions masked, when the checks there hold. Anything
+// else in a template may come from a helper or a value, and changing the
+// rendered text there would be a guess.
 func computeTemplate(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
 	if strings.HasPrefix(f.Located, "approximate:") || f.Line == 0 {
 		return "", helm("fixnote.helm_literal")
 	}
+	out, err := computeTemplateLine(src, f, fx)
+	if err == nil || !NotHere(err) {
+		return out, err
+	}
+	out, err2 := computeTemplateBlock(src, f, fx)
+	if err2 == nil {
+		return out, nil
+	}
+	if errors.Is(err2, errTemplateShape) {
+		return "", err // list items: the first reason
+	}
+	return "", err2
+}
+
+// errTemplateShape marks an edit computeTemplateBlock does not make at all
+// and computeTemplateLine has the reason for (a list item added).
+var errTemplateShape = errors.New("not made in templates")
+
+// computeTemplateBlock makes fx on the template with its actions masked
+// (helmMask) and keeps the change only when:
+//   - no line it changes or removes holds an action, and the lines around
+//     what it inserts do not trim it away ("{{-" on the next line, "-}}"
+//     on the one before);
+//   - every key beside what it inserts (the other keys of the mapping it
+//     adds to, and the key above) is written literally: a mapping with an
+//     action where a key would be ("{{- include ... | nindent 4 }}",
+//     "{{- toYaml ... }}", "{{- if }}") may already render the key;
+//   - nothing it writes comes from an action (a value copied, the
+//     object's templated name), and the container it picks is not named
+//     by one.
+//
+// The finding's document is the one that holds its line, of its kind:
+// names in templates are usually actions.
+func computeTemplateBlock(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
+	for _, ed := range fx.Edits {
+		switch op, _ := ed.Op(); op {
+		case "add":
+			return "", errTemplateShape // the first reason: items are not added
+		case "document":
+			return "", helmText("a new document is not added to a template (its name and labels there come from template actions)")
+		case "rename":
+			return "", helmText("keys are not renamed in templates")
+		}
+	}
+	m := helmMask(src)
+	loc := templateLocator(f, m)
+	d, _, err := loc(m.masked)
+	if err != nil {
+		return "", notHereP("fixnote.helm", notePhrase(err))
+	}
+	v := vars(m.masked, f, &d)
+	if c := v["container"]; strings.Contains(c, helmMarker) && usesContainer(fx) {
+		return "", helmText("the container's name is a template action")
+	}
+	final, err := computeYAMLAt(m.masked, "", f, fx, loc)
+	if err != nil {
+		if !NotHere(err) {
+			return "", err
+		}
+		if why := actionInTheWay(&d, fx, v); why != nil {
+			return "", why
+		}
+		return "", notHereP("fixnote.helm", notePhrase(err))
+	}
+	edits := LineEdits(f.Path, m.masked, final)
+	t := newText(src)
+	for _, e := range edits {
+		for n := e.StartLine; n < e.EndLine; n++ {
+			if m.action[n] {
+				if k, rest, ok := strings.Cut(strings.TrimSpace(t.line(n)), ": "); ok && !strings.Contains(k, "{{") && strings.HasPrefix(strings.TrimSpace(rest), "{{") {
+					return "", helm("fixnote.helm_scalar", n)
+				}
+				return "", helmText(fmt.Sprintf("line %d, which the fix changes, holds a template action", n))
+			}
+		}
+		if strings.Contains(e.Text, helmMarker) {
+			return "", helmText("the fix would write a value that a template action makes")
+		}
+		if e.Text == "" {
+			continue
+		}
+		if e.StartLine == e.EndLine {
+			if p := e.StartLine - 1; p >= 1 && m.span[p] != 0 && m.span[p] == m.span[e.StartLine] {
+				return "", helmText(fmt.Sprintf("the fix would insert lines inside the template action on line %d", m.span[p]))
+			}
+			if m.action[e.StartLine] && strings.HasPrefix(strings.TrimSpace(t.line(e.StartLine)), "{{-") {
+				return "", helmText(fmt.Sprintf("the action on line %d would trim the lines the fix inserts before it", e.StartLine))
+			}
+			if p := e.StartLine - 1; p >= 1 && m.action[p] && strings.Contains(t.line(p), "-}}") {
+				return "", helmText(fmt.Sprintf("the action on line %d would trim the lines the fix inserts after it", p))
+			}
+		}
+		if strings.Count(e.Text, "\n") == e.EndLine-e.StartLine {
+			continue // lines changed in place: no key added
+		}
+		col := -1 // the outermost key it inserts
+		for _, ln := range strings.Split(strings.TrimRight(e.Text, "\r\n"), "\n") {
+			if ln = strings.TrimRight(ln, "\r"); !neutral(ln) && (col < 0 || keyColumn(ln) < col) {
+				col = keyColumn(ln)
+			}
+		}
+		if col < 0 {
+			continue
+		}
+		if err := literalSiblings(t, m, e.StartLine, e.EndLine, col); err != nil {
+			return "", err
+		}
+	}
+	return Apply(src, edits)
+}
+
+// usesContainer reports whether an edit of fx names $container.
+func usesContainer(fx runbooks.Fix) bool {
+	for _, ed := range fx.Edits {
+		_, p := ed.Op()
+		if strings.Contains(p, "$container") || strings.Contains(ed.From, "$container") {
+			return true
+		}
+	}
+	return false
+}
+
+// actionInTheWay says why an edit of fx that could not be made in a masked
+// template may be one a template action decides: on the way to a field it
+// reads or writes, a list of items named by actions (the selector matches
+// none), or, where the field would be, a mapping with an action in a key's
+// place (which may write it). nil when neither.
+func actionInTheWay(d *locate.Document, fx runbooks.Fix, v map[string]string) error {
+	for _, ed := range fx.Edits {
+		_, p := ed.Op()
+		for _, raw := range []string{p, ed.From} {
+			fp, err := locate.ParseFieldPath(raw)
+			if raw == "" || err != nil {
+				continue
+			}
+			paths, err := expandPaths(fp, v)
+			if err != nil {
+				continue
+			}
+			for _, q := range paths {
+				if why := actionOnPath(d.Root, q.ForKind(d.Kind).Steps(), raw); why != nil {
+					return why
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// actionOnPath walks steps from root as far as they lead (see
+// actionInTheWay).
+func actionOnPath(root *yaml.Node, steps []fieldpath.Step, raw string) error {
+	cur := deref(root)
+	for _, st := range steps {
+		if cur == nil || cur.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 0; i+1 < len(cur.Content); i += 2 {
+			if k := cur.Content[i]; strings.HasPrefix(k.Value, helmMarker) {
+				if _, v := entry(cur, st.Key); v == nil {
+					return helmText(fmt.Sprintf("%s may be written by the template action on line %d", raw, k.Line))
+				}
+			}
+		}
+		_, cur = entry(cur, st.Key)
+		cur = deref(cur)
+		if st.Sel == nil {
+			continue
+		}
+		if cur == nil || cur.Kind != yaml.SequenceNode {
+			return nil
+		}
+		var next *yaml.Node
+		for _, it := range cur.Content {
+			it = deref(it)
+			if st.Sel.Kind == fieldpath.Match && scalar(it, st.Sel.Field) == st.Sel.Value {
+				next = it
+			}
+		}
+		if next == nil {
+			for _, it := range cur.Content {
+				if strings.Contains(scalar(deref(it), "name"), helmMarker) {
+					return helmText(fmt.Sprintf("the name of the item of %s on line %d is a template action", raw, it.Line))
+				}
+			}
+			return nil
+		}
+		cur = next
+	}
+	return nil
+}
+
+// literalSiblings checks the mapping that lines inserted before line
+// start (replacing the lines up to end) at key column col join: each of
+// its keys, and the key or item above it, is written without an action.
+func literalSiblings(t *text, m *tmplText, start, end, col int) error {
+	check := func(n int) error {
+		if m.keyed[n] {
+			return helmText(fmt.Sprintf("the mapping the fix adds to has a template action where a key would be, on line %d", n))
+		}
+		return nil
+	}
+	for n := start - 1; n >= 1; n-- {
+		ln := t.line(n)
+		if neutral(ln) && !m.action[n] {
+			continue
+		}
+		kc := keyColumn(ln)
+		if kc > col {
+			continue // inside a key above
+		}
+		if err := check(n); err != nil {
+			return err
+		}
+		if kc < col || indent(ln) < col {
+			break // the key or list item the mapping belongs to
+		}
+	}
+	for n := end; n <= t.lines(); n++ {
+		ln := t.line(n)
+		if neutral(ln) && !m.action[n] {
+			continue
+		}
+		if isMarker(ln) || indent(ln) < col {
+			break // the next item, the next key above, the next document
+		}
+		if keyColumn(ln) > col {
+			continue
+		}
+		if err := check(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// helmText is a Helm template reason with its English text only.
+func helmText(s string) error { return notHereP("fixnote.helm", s) }
+
+// templateLocator finds the finding's document in a masked template: the
+// last one that starts at or before the finding's line, when it is of the
+// finding's kind (and has its name, where the name is literal).
+func templateLocator(f *translator.Finding, m *tmplText) docLocator {
+	kind, name, _ := strings.Cut(f.Resource, "/")
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:] // kind/namespace/name
+	}
+	return func(src string) (locate.Document, int, error) {
+		var d locate.Document
+		found := false
+		for _, doc := range locate.Documents([]byte(src)) {
+			if doc.Root != nil && doc.Root.Line <= f.Line {
+				d, found = doc, true
+			}
+		}
+		if !found || (kind != "" && d.Kind != kind) || (name != "" && d.Name != "" && !strings.Contains(d.Name, helmMarker) && d.Name != name) {
+			return d, 0, notHere("line %d is in no document of %s that can be read around the template actions", f.Line, f.Resource)
+		}
+		return d, docEnd(newText(src), d.Root.Line), nil
+	}
+}
+
+// computeTemplateLine edits a Helm template only on the located line, and
+// only when that line is a literal "key: value" the single edit of the fix
+// sets or deletes.
+func computeTemplateLine(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
 	if len(fx.Edits) != 1 {
 		return "", helm("fixnote.helm_one", len(fx.Edits))
 	}

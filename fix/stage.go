@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 
@@ -50,6 +51,10 @@ type Stage struct {
 	mu    sync.Mutex
 	files map[string]fileData
 	stats Stats
+	// given are the edits of the fix the fix command applies (the first)
+	// of each finding fixed so far, by file and object (objectKey), in
+	// the order given: the view a later fix of the same object reads.
+	given map[string][][]translator.Edit
 }
 
 type fileData struct {
@@ -82,7 +87,7 @@ func New(opts Options) (*Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open root: %w", err)
 	}
-	return &Stage{opts: opts, root: r, files: map[string]fileData{}}, nil
+	return &Stage{opts: opts, root: r, files: map[string]fileData{}, given: map[string][][]translator.Edit{}}, nil
 }
 
 // Close releases the root.
@@ -173,11 +178,21 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 	// later one lacks only catalog values, says which the organisation
 	// catalog should set.
 	var note, unset messages.Msg
+	key := objectKey(f)
+	view := ""
+	if copies(e) {
+		view = s.view(key, src)
+	}
+	defer func() {
+		if len(out) > 0 && key != "" {
+			s.give(key, f.Path, out[0].Edits)
+		}
+	}()
 	for _, fx := range e.Fix {
 		if !ForTool(fx, f.Tool) {
 			continue
 		}
-		got, err := ComputeWith([]byte(src), f, fx, "runbook:"+e.ID, s.opts.Values)
+		got, err := computeWithView([]byte(src), view, f, fx, "runbook:"+e.ID, s.opts.Values)
 		switch {
 		case err != nil:
 			if note.IsZero() {
@@ -202,6 +217,78 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 		note = messages.M("fixnote.also", unset, note)
 	}
 	return out, note
+}
+
+// objectKey names the object of a Kubernetes finding in its file, for
+// the fixes of the run (Stage.given); "" when the finding names none or
+// is about a Terraform file.
+func objectKey(f *translator.Finding) string {
+	if f.Resource == "" || isTerraform(f.Path) {
+		return ""
+	}
+	return f.Path + "\x00" + f.Resource
+}
+
+// copies reports whether a fix of e reads the object's fields into what it
+// writes: a mapping placeholder or a from: (see computeView).
+func copies(e *runbooks.Entry) bool {
+	for _, fx := range e.Fix {
+		for _, ed := range fx.Edits {
+			if ed.From != "" || ed.Document != nil || isStructured(ed.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// give records the edits of the fix given to a finding on the object of
+// key (identical ones once: two findings asking for the same change).
+func (s *Stage) give(key, path string, es []translator.Edit) {
+	for _, e := range es {
+		if e.Path != path {
+			return // not an edit of the object's file: no view of it
+		}
+	}
+	for _, g := range s.given[key] {
+		if slices.Equal(g, es) {
+			return
+		}
+	}
+	s.given[key] = append(s.given[key], es)
+}
+
+// view is src with the fixes given so far to findings on the object of
+// key applied, as the fix command applies them (in order, one that
+// overlaps an earlier one left out); "" when there are none. A fix that
+// copies the object's labels into a document or key it adds reads them
+// here, so that it carries the labels another fix of the run adds to the
+// object (k8s-required-labels' team label on the ServiceAccount that
+// k8s-default-service-account adds). A fix given earlier in the run is
+// not computed again: the fix that adds the labels is to come first, as
+// Conftest's findings of required_labels come before those of the other
+// policies of an object.
+func (s *Stage) view(key, src string) string {
+	if key == "" || len(s.given[key]) == 0 {
+		return ""
+	}
+	var taken []translator.Edit
+next:
+	for _, es := range s.given[key] {
+		for _, e := range es {
+			for _, t := range taken {
+				if Overlap(e, t) {
+					continue next
+				}
+			}
+		}
+		taken = append(taken, es...)
+	}
+	out, err := Apply(src, taken)
+	if err != nil {
+		return ""
+	}
+	return out
 }
 
 func (s *Stage) read(p string) (string, error) {

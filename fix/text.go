@@ -2,6 +2,7 @@ package fix
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/runbook-translator/runbook-translator/messages"
@@ -113,4 +114,111 @@ func (t *text) insertAfter(n int, lines []string) splice {
 		at = 0
 	}
 	return splice{start: at, end: at, text: body + t.nl}
+}
+
+// helmMarker is what a masked template action becomes (helmMask): four or
+// more tildes, a plain YAML string; a fix whose new lines hold it would
+// write what an action makes.
+const helmMarker = "~~~~"
+
+// tmplText is a Helm template with its actions masked so that yaml.v3 can
+// read the literal YAML around them, line for line: masked has the lines
+// of src, in the same places, and a line without an action is the same in
+// both.
+type tmplText struct {
+	src, masked string
+	// action and keyed say, by line (1-based), that the line holds a
+	// template action, and that it holds one where a key or item would
+	// be: a line that begins with one ("{{- include ... | nindent 4 }}",
+	// "{{- if ... }}", "- {{ . }}"), a key written with one, or a line of
+	// an action that spans lines.
+	action, keyed []bool
+	// span numbers, by line, the action that spans lines there (0: none).
+	span []int
+}
+
+// helmMask masks the actions of a template: an action after a literal key
+// ("key: {{ .Values.x }}", or inside a quoted string) becomes helmMarker
+// tildes of its own length, so the key's value is a plain string; a line
+// with an action in a key's or item's place becomes a key of its own,
+// "~~~~<line>: ~" at the line's indentation (after its dashes), so that
+// the lines it stands for keep their place in the block around it (a fix
+// that adds a key after a "{{- toYaml ... | nindent 12 }}" line adds it
+// after, not between that line and its key).
+func helmMask(src string) *tmplText {
+	t := newText(src)
+	n := t.lines()
+	m := &tmplText{src: src, action: make([]bool, n+2), keyed: make([]bool, n+2), span: make([]int, n+2)}
+	b := []byte(src)
+	lineOf := func(off int) int {
+		i := sort.Search(len(t.start), func(i int) bool { return t.start[i] > off })
+		return i // 1-based: the number of line starts at or before off
+	}
+	for at := 0; ; {
+		i := strings.Index(src[at:], "{{")
+		if i < 0 {
+			break
+		}
+		start := at + i
+		end := len(src)
+		if j := strings.Index(src[start+2:], "}}"); j >= 0 {
+			end = start + 2 + j + 2
+		}
+		l1, l2 := lineOf(start), lineOf(max(end-1, start))
+		for l := l1; l <= l2 && l <= n; l++ {
+			m.action[l] = true
+			if l2 > l1 {
+				m.keyed[l] = true
+				m.span[l] = l1
+			}
+		}
+		for k := start; k < end; k++ {
+			if b[k] != '\n' && b[k] != '\r' {
+				b[k] = '~'
+			}
+		}
+		at = end
+	}
+	for l := 1; l <= n; l++ {
+		if !m.action[l] {
+			continue
+		}
+		ln := t.line(l)
+		body := ln[keyColumn(ln):]
+		key, _, hasColon := strings.Cut(body, ": ")
+		if !hasColon {
+			key = strings.TrimSuffix(body, ":")
+		}
+		if strings.HasPrefix(body, "{{") || strings.Contains(key, "{{") {
+			m.keyed[l] = true
+		}
+	}
+	var out strings.Builder
+	mt := newText(string(b))
+	for l := 1; l <= mt.lines(); l++ {
+		ln := mt.line(l)
+		if m.keyed[l] {
+			ln = t.line(l)[:keyColumn(t.line(l))] + helmMarker + strconv.Itoa(l) + ": ~"
+		}
+		out.WriteString(ln)
+		if l < mt.lines() || strings.HasSuffix(src, "\n") {
+			out.WriteString(mt.nl)
+		}
+	}
+	m.masked = out.String()
+	return m
+}
+
+// keyColumn is the 0-based column where a line's key or item value begins:
+// after its indentation and any list dashes ("  - - a: 1" gives 6).
+func keyColumn(ln string) int {
+	c := indent(ln)
+	for strings.HasPrefix(ln[c:], "- ") || ln[c:] == "-" {
+		c += 2
+		c = min(c, len(ln))
+		for c < len(ln) && ln[c] == ' ' {
+			c++
+		}
+	}
+	return c
 }

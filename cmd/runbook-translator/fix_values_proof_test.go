@@ -25,8 +25,8 @@ const valuesCatalog = "../../testdata/catalogs/org-values"
 // valuesGoal is the least share with the values catalog per tool: what it
 // reaches today (rounded down), so that losing an alternative fails.
 var valuesGoal = map[string]float64{
-	"conftest":        0.35,
-	"kube-score":      0.50,
+	"conftest":        0.49,
+	"kube-score":      0.63,
 	"kubeconform":     0,
 	"tfsec":           0.92,
 	"trivy":           0.88,
