@@ -115,7 +115,7 @@ func TestTerraformFindingBlock(t *testing.T) {
   }
 }
 `
-	fx := tfEdits("fill $block.description", "$rule_summary")
+	fx := edits("fill $block.description", "$rule_summary")
 	for line, want := range map[int]string{
 		4:  `+    description = "ingress tcp 443 from 10.0.0.0/8"`,
 		8:  `+    description = "ingress tcp 443 from 10.0.0.0/8"`,
@@ -171,7 +171,7 @@ func TestTerraformPinBlock(t *testing.T) {
 	// an earlier fix put a line into the ingress block: line 8 is now
 	// its closing brace
 	moved := strings.Replace(src, "    protocol    = \"tcp\"\n", "    protocol    = \"tcp\"\n    description = \"x\"\n", 1)
-	got, err := Compute([]byte(moved), f, tfEdits("fill $block.description", "$rule_summary"), "t")
+	got, err := Compute([]byte(moved), f, edits("fill $block.description", "$rule_summary"), "t")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestTerraformRuleSummaryLimits(t *testing.T) {
 			f.Resource = "aws_instance.r"
 		}
 		f.Path = "main.tf"
-		_, err := Compute([]byte(c.src), f, tfEdits("fill description", "$rule_summary"), "t")
+		_, err := Compute([]byte(c.src), f, edits("fill description", "$rule_summary"), "t")
 		if err == nil || !NotHere(err) || err.Error() != c.want {
 			t.Errorf("err %v\nwant %s", err, c.want)
 		}
@@ -226,7 +226,7 @@ func TestTerraformRuleSummaryLimits(t *testing.T) {
 `
 	f := &translator.Finding{Tool: "trivy", Resource: "aws_vpc_security_group_egress_rule.r"}
 	f.Path = "main.tf"
-	got, err := Compute([]byte(rule), f, tfEdits("fill description", "$rule_summary", "replace cidr_blocks", "10.0.0.0/8"), "t")
+	got, err := Compute([]byte(rule), f, edits("fill description", "$rule_summary", "replace cidr_blocks", "10.0.0.0/8"), "t")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,26 +234,6 @@ func TestTerraformRuleSummaryLimits(t *testing.T) {
 	if d := changed(UnifiedDiff("main.tf", rule, out)); d != `+  description       = "egress udp 53 to 10.0.0.2/32"` {
 		t.Errorf("diff:\n%s", d)
 	}
-}
-
-// tfEdits is edits with fill too: "op path", value, ...
-func tfEdits(ops ...any) runbooks.Fix {
-	fx := runbooks.Fix{Description: "test"}
-	for i := 0; i < len(ops); i += 2 {
-		var e runbooks.FixEdit
-		op, p, _ := strings.Cut(ops[i].(string), " ")
-		switch op {
-		case "fill":
-			e.Fill = p
-		case "set":
-			e.Set = p
-		case "replace":
-			e.Replace = p
-		}
-		e.Value = ops[i+1]
-		fx.Edits = append(fx.Edits, e)
-	}
-	return fx
 }
 
 // replace writes over a literal only: an attribute written as an
@@ -270,11 +250,11 @@ func TestTerraformReplaceKeepsExpressions(t *testing.T) {
 `
 	f := &translator.Finding{Tool: "tfsec", Resource: "aws_security_group_rule.r"}
 	f.Path = "main.tf"
-	_, err := Compute([]byte(src), f, tfEdits("replace cidr_blocks", "10.20.0.0/16"), "t")
+	_, err := Compute([]byte(src), f, edits("replace cidr_blocks", "10.20.0.0/16"), "t")
 	if err == nil || !NotHere(err) || err.Error() != "cidr_blocks is written as an expression (var.office_cidrs); replace writes over a literal only" {
 		t.Errorf("expression: %v", err)
 	}
-	got, err := Compute([]byte(src), f, tfEdits("replace cidr_ipv4", "10.20.0.0/16", "replace from_port", 22), "t")
+	got, err := Compute([]byte(src), f, edits("replace cidr_ipv4", "10.20.0.0/16", "replace from_port", 22), "t")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,8 @@ func edits(ops ...any) runbooks.Fix {
 			e.Delete = p
 		case "add":
 			e.Add = p
+		case "fill":
+			e.Fill = p
 		}
 		e.Value = ops[i+1]
 		fx.Edits = append(fx.Edits, e)
