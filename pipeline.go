@@ -35,6 +35,12 @@ type Mapper interface {
 // Workers > 1 the stages of different findings run in parallel.
 type Pipeline struct {
 	Stages []Stage
+	// Ordered stages run after Stages, one finding at a time in send
+	// order, in the goroutine that writes: for a stage whose result
+	// depends on the findings before it (the fix stage reads the fixes it
+	// gave earlier findings of the same object), which parallel workers
+	// would make depend on their timing.
+	Ordered []Stage
 	// Workers run the stages; 0 or 1 runs them inline in Send.
 	Workers int
 	// Log receives one line per stage when the pipeline closes; nil
@@ -102,7 +108,7 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 	// The goroutines use locals, not s's fields: Send writes s.N and s.cur
 	// for every finding, and a read of s.write or s.p per finding shared
 	// that cache line with it (false sharing).
-	stages := p.Stages
+	stages, ordered := p.Stages, p.Ordered
 	for i := 0; i < s.workers; i++ {
 		go func() {
 			for j := range s.jobs {
@@ -131,6 +137,13 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 				continue
 			}
 			for _, f := range j.fs {
+				if len(ordered) > 0 {
+					if err = process(ctx, ordered, f); err != nil {
+						s.err = err
+						s.failed.Store(true)
+						break
+					}
+				}
 				write(f)
 			}
 		}
@@ -141,7 +154,12 @@ func (p *Pipeline) Start(ctx context.Context, write func(*Finding)) *Stream {
 // Workers is the number of goroutines that run the stages.
 func (s *Stream) Workers() int { return s.workers }
 
-func (s *Stream) process(f *Finding) error { return process(s.ctx, s.p.Stages, f) }
+func (s *Stream) process(f *Finding) error {
+	if err := process(s.ctx, s.p.Stages, f); err != nil {
+		return err
+	}
+	return process(s.ctx, s.p.Ordered, f)
+}
 
 func process(ctx context.Context, stages []Stage, f *Finding) error {
 	if err := ctx.Err(); err != nil {
@@ -204,7 +222,7 @@ func (s *Stream) Close() error {
 	}
 	if s.p.Log != nil && s.err == nil {
 		// Stages mark, never drop: what goes in comes out.
-		for _, st := range s.p.Stages {
+		for _, st := range append(append([]Stage(nil), s.p.Stages...), s.p.Ordered...) {
 			fmt.Fprintf(s.p.Log, "stage %s: %d findings in, %d out\n", st.Name(), s.N, s.N)
 		}
 	}

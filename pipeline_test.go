@@ -82,3 +82,44 @@ func TestPipelineStageError(t *testing.T) {
 		}
 	}
 }
+
+// An ordered stage sees every finding after the parallel stages, one at a
+// time, in send order, however many workers run the others (the fix stage
+// reads what it gave the earlier findings of an object).
+func TestOrderedStagesRunInSendOrder(t *testing.T) {
+	var seen []int
+	par := MapStage{StageName: "par", Fn: func(_ context.Context, f *Finding) error {
+		f.Line = f.Column * 2
+		return nil
+	}}
+	ord := MapStage{StageName: "ord", Fn: func(_ context.Context, f *Finding) error {
+		if f.Line != f.Column*2 {
+			t.Errorf("finding %d reached the ordered stage before the parallel one", f.Column)
+		}
+		seen = append(seen, f.Column) // no lock: one goroutine
+		return nil
+	}}
+	for _, workers := range []int{1, 2, 4} {
+		seen = seen[:0]
+		p := &Pipeline{Stages: []Stage{par}, Ordered: []Stage{ord}, Workers: workers}
+		var written []int
+		s := p.Start(context.Background(), func(f *Finding) { written = append(written, f.Column) })
+		const n = 5*BatchSize + 7
+		for i := 0; i < n; i++ {
+			if err := s.Send(&Finding{Location: Location{Column: i}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != n || len(written) != n {
+			t.Fatalf("workers %d: ordered stage saw %d, write got %d of %d", workers, len(seen), len(written), n)
+		}
+		for i := range seen {
+			if seen[i] != i || written[i] != i {
+				t.Fatalf("workers %d: position %d: ordered stage saw %d, write got %d", workers, i, seen[i], written[i])
+			}
+		}
+	}
+}

@@ -104,13 +104,19 @@ type runInput struct {
 //   - runbooks before owners: the entry says whether CODEOWNERS applies;
 //   - the diff filter last, on the final path and line.
 //
+// The fixes come after them all, one finding at a time in input order
+// (ordered, translator.Pipeline.Ordered): a fix that copies an object's
+// labels reads the fixes given to the object's earlier findings
+// (fix.Stage), which must not depend on which worker got there first. No
+// stage before reads what the fix stage writes.
+//
 // Fingerprints are not a stage: they are numbered in the sink, in order.
-func (in *runInput) stages(loc *locate.Stage, diffStage translator.Stage) []translator.Stage {
-	st := []translator.Stage{loc, in.ign, in.rb, in.fx, in.own}
+func (in *runInput) stages(loc *locate.Stage, diffStage translator.Stage) (parallel, ordered []translator.Stage) {
+	parallel = []translator.Stage{loc, in.ign, in.rb, in.own}
 	if diffStage != nil {
-		st = append(st, diffStage)
+		parallel = append(parallel, diffStage)
 	}
-	return st
+	return parallel, []translator.Stage{in.fx}
 }
 
 // collects reports whether the run must be collected whatever its size:
@@ -166,7 +172,8 @@ func (o *ReviewOptions) runPipeline(ctx context.Context, in *runInput) error {
 		if err != nil {
 			return err
 		}
-		p := &translator.Pipeline{Stages: in.stages(loc, ds), Workers: streamWorkers()}
+		parallel, ordered := in.stages(loc, ds)
+		p := &translator.Pipeline{Stages: parallel, Ordered: ordered, Workers: streamWorkers()}
 		if o.Debug {
 			p.Log = prefixWriter{o.IO.ErrOut}
 		}
