@@ -79,7 +79,7 @@ func computeView(src []byte, view string, f *translator.Finding, fx runbooks.Fix
 		return out, notHereP("fixnote.not_utf8")
 	}
 	if !ForTool(fx, f.Tool) {
-		return out, notHere("the fix is for findings of %s, not %s", strings.Join(fx.Tools, ", "), f.Tool)
+		return out, notHereP("fixnote.for_tools", strings.Join(fx.Tools, ", "), f.Tool)
 	}
 	var final string
 	var err error
@@ -267,7 +267,7 @@ func forKind(fx runbooks.Fix, kind string) error {
 	if len(fx.Kinds) == 0 || contains(fx.Kinds, kind) {
 		return nil
 	}
-	return notHere("the fix is for %s, not %s", strings.Join(fx.Kinds, ", "), kind)
+	return notHereP("fixnote.for_kinds", strings.Join(fx.Kinds, ", "), kind)
 }
 
 func computeYAML(src, view string, f *translator.Finding, fx runbooks.Fix) (string, error) {
@@ -620,7 +620,7 @@ func value(v any, vars map[string]string) (any, error) {
 	if name := runbooks.Placeholder(s); name != "" {
 		x := vars[name]
 		if x == "" {
-			return nil, notHere("the finding has no %s for $%s", name, name)
+			return nil, notHereP("fixnote.no_placeholder", name, name)
 		}
 		return x, nil
 	}
@@ -643,7 +643,7 @@ func expandPaths(p locate.FieldPath, vars map[string]string) ([]locate.FieldPath
 	for _, n := range names {
 		raw := vars[n]
 		if raw == "" {
-			return nil, notHere("the finding names no %s (for $%s in %s)", n, n, p)
+			return nil, notHereP("fixnote.no_selector", n, n, p)
 		}
 		var next []map[string]string
 		for _, part := range strings.Split(raw, ",") {
