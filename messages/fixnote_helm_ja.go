@@ -19,7 +19,7 @@ func fixnoteHelmTmplJa() map[Key]string {
 		"fixnote.helm_trim_before":   "修正がその前に挿入する行を %d 行目のアクションがトリムしてしまいます",
 		"fixnote.helm_trim_after":    "修正がその後に挿入する行を %d 行目のアクションがトリムしてしまいます",
 		"fixnote.helm_may_write":     "%[1]s は %[2]d 行目のテンプレートのアクションが書き込む可能性があります",
-		"fixnote.helm_item_name":     "%[2]d 行目にある %[1]s の要素の名前がテンプレートのアクションで書かれています",
+		"fixnote.helm_item_name":     "%[1]s の %[2]d 行目の要素の名前がテンプレートのアクションで書かれています",
 		"fixnote.helm_keyed":         "修正が追加する先のマッピングでは、キーがあるはずの %d 行目にテンプレートのアクションがあります",
 		"fixnote.helm_no_document":   "%[1]d 行目は、テンプレートのアクションを除いて読み取れる %[2]s のどのドキュメントにも含まれていません",
 	}
