@@ -28,7 +28,6 @@ package fix
 
 import (
 	"errors"
-	"fmt"
 	"path"
 	"sort"
 	"strconv"
@@ -80,7 +79,7 @@ func computeView(src []byte, view string, f *translator.Finding, fx runbooks.Fix
 		return out, notHereP("fixnote.not_utf8")
 	}
 	if !ForTool(fx, f.Tool) {
-		return out, notHere("the fix is for findings of %s, not %s", strings.Join(fx.Tools, ", "), f.Tool)
+		return out, notHereP("fixnote.for_tools", strings.Join(fx.Tools, ", "), f.Tool)
 	}
 	var final string
 	var err error
@@ -268,7 +267,7 @@ func forKind(fx runbooks.Fix, kind string) error {
 	if len(fx.Kinds) == 0 || contains(fx.Kinds, kind) {
 		return nil
 	}
-	return notHere("the fix is for %s, not %s", strings.Join(fx.Kinds, ", "), kind)
+	return notHereP("fixnote.for_kinds", strings.Join(fx.Kinds, ", "), kind)
 }
 
 func computeYAML(src, view string, f *translator.Finding, fx runbooks.Fix) (string, error) {
@@ -621,7 +620,7 @@ func value(v any, vars map[string]string) (any, error) {
 	if name := runbooks.Placeholder(s); name != "" {
 		x := vars[name]
 		if x == "" {
-			return nil, notHere("the finding has no %s for $%s", name, name)
+			return nil, notHereP("fixnote.no_placeholder", name, name)
 		}
 		return x, nil
 	}
@@ -644,7 +643,7 @@ func expandPaths(p locate.FieldPath, vars map[string]string) ([]locate.FieldPath
 	for _, n := range names {
 		raw := vars[n]
 		if raw == "" {
-			return nil, notHere("the finding names no %s (for $%s in %s)", n, n, p)
+			return nil, notHereP("fixnote.no_selector", n, n, p)
 		}
 		var next []map[string]string
 		for _, part := range strings.Split(raw, ",") {
@@ -739,9 +738,9 @@ func computeTemplateBlock(src string, f *translator.Finding, fx runbooks.Fix) (s
 		case "add":
 			return "", errTemplateShape // the first reason: items are not added
 		case "document":
-			return "", helmText("a new document is not added to a template (its name and labels there come from template actions)")
+			return "", helm("fixnote.helm_document")
 		case "rename":
-			return "", helmText("keys are not renamed in templates")
+			return "", helm("fixnote.helm_rename")
 		}
 	}
 	m := helmMask(src)
@@ -752,7 +751,7 @@ func computeTemplateBlock(src string, f *translator.Finding, fx runbooks.Fix) (s
 	}
 	v := vars(m.masked, f, &d)
 	if c := v["container"]; strings.Contains(c, helmMarker) && usesContainer(fx) {
-		return "", helmText("the container's name is a template action")
+		return "", helm("fixnote.helm_container")
 	}
 	final, err := computeYAMLAt(m.masked, "", f, fx, loc)
 	if err != nil {
@@ -772,24 +771,24 @@ func computeTemplateBlock(src string, f *translator.Finding, fx runbooks.Fix) (s
 				if k, rest, ok := strings.Cut(strings.TrimSpace(t.line(n)), ": "); ok && !strings.Contains(k, "{{") && strings.HasPrefix(strings.TrimSpace(rest), "{{") {
 					return "", helm("fixnote.helm_scalar", n)
 				}
-				return "", helmText(fmt.Sprintf("line %d, which the fix changes, holds a template action", n))
+				return "", helm("fixnote.helm_changed_line", n)
 			}
 		}
 		if strings.Contains(e.Text, helmMarker) {
-			return "", helmText("the fix would write a value that a template action makes")
+			return "", helm("fixnote.helm_action_value")
 		}
 		if e.Text == "" {
 			continue
 		}
 		if e.StartLine == e.EndLine {
 			if p := e.StartLine - 1; p >= 1 && m.span[p] != 0 && m.span[p] == m.span[e.StartLine] {
-				return "", helmText(fmt.Sprintf("the fix would insert lines inside the template action on line %d", m.span[p]))
+				return "", helm("fixnote.helm_inside_action", m.span[p])
 			}
 			if m.action[e.StartLine] && strings.HasPrefix(strings.TrimSpace(t.line(e.StartLine)), "{{-") {
-				return "", helmText(fmt.Sprintf("the action on line %d would trim the lines the fix inserts before it", e.StartLine))
+				return "", helm("fixnote.helm_trim_before", e.StartLine)
 			}
 			if p := e.StartLine - 1; p >= 1 && m.action[p] && strings.Contains(t.line(p), "-}}") {
-				return "", helmText(fmt.Sprintf("the action on line %d would trim the lines the fix inserts after it", p))
+				return "", helm("fixnote.helm_trim_after", p)
 			}
 		}
 		if strings.Count(e.Text, "\n") == e.EndLine-e.StartLine {
@@ -860,7 +859,7 @@ func actionOnPath(root *yaml.Node, steps []fieldpath.Step, raw string) error {
 		for i := 0; i+1 < len(cur.Content); i += 2 {
 			if k := cur.Content[i]; strings.HasPrefix(k.Value, helmMarker) {
 				if _, v := entry(cur, st.Key); v == nil {
-					return helmText(fmt.Sprintf("%s may be written by the template action on line %d", raw, k.Line))
+					return helm("fixnote.helm_may_write", raw, k.Line)
 				}
 			}
 		}
@@ -882,7 +881,7 @@ func actionOnPath(root *yaml.Node, steps []fieldpath.Step, raw string) error {
 		if next == nil {
 			for _, it := range cur.Content {
 				if strings.Contains(scalar(deref(it), "name"), helmMarker) {
-					return helmText(fmt.Sprintf("the name of the item of %s on line %d is a template action", raw, it.Line))
+					return helm("fixnote.helm_item_name", raw, it.Line)
 				}
 			}
 			return nil
@@ -898,7 +897,7 @@ func actionOnPath(root *yaml.Node, steps []fieldpath.Step, raw string) error {
 func literalSiblings(t *text, m *tmplText, start, end, col int) error {
 	check := func(n int) error {
 		if m.keyed[n] {
-			return helmText(fmt.Sprintf("the mapping the fix adds to has a template action where a key would be, on line %d", n))
+			return helm("fixnote.helm_keyed", n)
 		}
 		return nil
 	}
@@ -936,9 +935,6 @@ func literalSiblings(t *text, m *tmplText, start, end, col int) error {
 	return nil
 }
 
-// helmText is a Helm template reason with its English text only.
-func helmText(s string) error { return notHereP("fixnote.helm", s) }
-
 // templateLocator finds the finding's document in a masked template: the
 // last one that starts at or before the finding's line, when it is of the
 // finding's kind (and has its name, where the name is literal).
@@ -956,7 +952,7 @@ func templateLocator(f *translator.Finding, m *tmplText) docLocator {
 			}
 		}
 		if !found || (kind != "" && d.Kind != kind) || (name != "" && d.Name != "" && !strings.Contains(d.Name, helmMarker) && d.Name != name) {
-			return d, 0, notHere("line %d is in no document of %s that can be read around the template actions", f.Line, f.Resource)
+			return d, 0, notHereP("fixnote.helm_no_document", f.Line, f.Resource)
 		}
 		return d, docEnd(newText(src), d.Root.Line), nil
 	}

@@ -27,11 +27,11 @@ import (
 // computeHCL applies fx to the resource block of f in the .tf file src.
 func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, error) {
 	if _, diags := hclsyntax.ParseConfig([]byte(src), f.Path, hcl.Pos{Line: 1, Column: 1}); diags.HasErrors() {
-		return "", notHere("%s does not parse as HCL: %s", f.Path, diags.Error())
+		return "", notHereP("fixnote.hcl_parse", f.Path, diags.Error())
 	}
 	file, diags := hclwrite.ParseConfig([]byte(src), f.Path, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
-		return "", notHere("%s does not parse as HCL: %s", f.Path, diags.Error())
+		return "", notHereP("fixnote.hcl_parse", f.Path, diags.Error())
 	}
 	blk, err := tfBlock(src, file, f)
 	if err != nil {
@@ -52,13 +52,13 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 		op, p := ed.Op()
 		switch {
 		case op == "document" || op == "rename" || ed.From != "":
-			return "", notHere("%s: rename, from and document edits are for Kubernetes manifests", f.Path)
+			return "", notHereP("fixnote.hcl_k8s_edit", f.Path)
 		}
 		if _, isMap := ed.Value.(map[string]any); isMap {
-			return "", notHere("%s: a mapping value is for Kubernetes manifests", f.Path)
+			return "", notHereP("fixnote.hcl_k8s_mapping", f.Path)
 		}
 		if _, isList := ed.Value.([]any); isList {
-			return "", notHere("%s: a list value is for Kubernetes manifests", f.Path)
+			return "", notHereP("fixnote.hcl_k8s_list", f.Path)
 		}
 		fp, err := locate.ParseFieldPath(p)
 		if err != nil {
@@ -67,7 +67,7 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 		var keys []string
 		for _, st := range fp.Steps() {
 			if st.Sel != nil {
-				return "", notHere("%s: list selectors are for Kubernetes paths; Terraform paths are attribute and block names", p)
+				return "", notHereP("fixnote.hcl_selector", p)
 			}
 			keys = append(keys, st.Key)
 		}
@@ -79,7 +79,7 @@ func computeHCL(src string, f *translator.Finding, fx runbooks.Fix) (string, err
 			}
 			body, inner, keys = nb.Body(), nb.Type(), keys[1:]
 			if len(keys) == 0 {
-				return "", notHere("%s: a path names an attribute or block inside %s", p, runbooks.FindingBlock)
+				return "", notHereP("fixnote.hcl_block_path", p, runbooks.FindingBlock)
 			}
 		}
 		if s, ok := ed.Value.(string); ok && runbooks.Placeholder(s) == "rule_summary" {
@@ -121,7 +121,7 @@ func tfBlock(src string, file *hclwrite.File, f *translator.Finding) (*hclwrite.
 		if len(hits) == 1 {
 			return hits[0], nil
 		}
-		return nil, notHere("the block of %s is not found once in %s", f.Resource, f.Path)
+		return nil, notHereP("fixnote.hcl_no_block", f.Resource, f.Path)
 	}
 	if f.Line > 0 {
 		syn, _ := hclsyntax.ParseConfig([]byte(src), f.Path, hcl.Pos{Line: 1, Column: 1})
@@ -137,7 +137,7 @@ func tfBlock(src string, file *hclwrite.File, f *translator.Finding) (*hclwrite.
 			}
 		}
 	}
-	return nil, notHere("the finding names no Terraform block (resource %q, line %d)", f.Resource, f.Line)
+	return nil, notHereP("fixnote.hcl_no_resource", f.Resource, f.Line)
 }
 
 // pinnedBlock is the Extra key that names the nested block a $block path
@@ -156,14 +156,14 @@ func findingBlock(src string, blk *hclwrite.Block, f *translator.Finding) (*hclw
 		t, i, ok := strings.Cut(pin, " ")
 		k, err := strconv.Atoi(i)
 		if !ok || err != nil {
-			return nil, notHere("the pinned block %q is not a block type and place", pin)
+			return nil, notHereP("fixnote.hcl_pin", pin)
 		}
 		typ, n = t, k
 	} else {
 		typ, n = blockAt(src, blk, f.Line)
 	}
 	if n < 0 {
-		return nil, notHere("line %d of %s is in no nested block of %s (for %s)", f.Line, f.Path, strings.Join(append([]string{blk.Type()}, blk.Labels()...), "."), runbooks.FindingBlock)
+		return nil, notHereP("fixnote.hcl_no_nested", f.Line, f.Path, strings.Join(append([]string{blk.Type()}, blk.Labels()...), "."), runbooks.FindingBlock)
 	}
 	for _, b := range blk.Body().Blocks() {
 		if b.Type() != typ {
@@ -174,7 +174,7 @@ func findingBlock(src string, blk *hclwrite.Block, f *translator.Finding) (*hclw
 		}
 		n--
 	}
-	return nil, notHere("%s has no %s block for %s", strings.Join(blk.Labels(), "."), typ, runbooks.FindingBlock)
+	return nil, notHereP("fixnote.hcl_no_typed", strings.Join(blk.Labels(), "."), typ, runbooks.FindingBlock)
 }
 
 // blockAt returns the type of the nested block of blk whose lines hold
@@ -237,7 +237,7 @@ func PinBlock(orig []byte, f *translator.Finding, extra map[string]string) map[s
 // summary.
 func ruleSummary(blk *hclwrite.Block, body *hclwrite.Body, inner string, keys []string) (string, error) {
 	if len(keys) != 1 {
-		return "", notHere("$rule_summary describes the rule whose attribute is written, not %s", strings.Join(keys, "."))
+		return "", notHereP("fixnote.hcl_summary_keys", strings.Join(keys, "."))
 	}
 	typ := ""
 	if l := blk.Labels(); len(l) == 2 {
@@ -253,10 +253,10 @@ func ruleSummary(blk *hclwrite.Block, body *hclwrite.Body, inner string, keys []
 	case inner == "" && typ == "aws_vpc_security_group_egress_rule":
 		dir = "egress"
 	default:
-		return "", notHere("$rule_summary is for security group rules, not a %s", strings.TrimSpace(typ+" "+inner))
+		return "", notHereP("fixnote.hcl_summary_type", strings.TrimSpace(typ+" "+inner))
 	}
 	if dir != "ingress" && dir != "egress" {
-		return "", notHere("the rule's type %q is not ingress or egress", dir)
+		return "", notHereP("fixnote.hcl_rule_type", dir)
 	}
 	words := []string{dir}
 	proto := attrWords(body, "protocol")
@@ -303,11 +303,11 @@ func ruleSummary(blk *hclwrite.Block, body *hclwrite.Body, inner string, keys []
 	}
 	sum := strings.Join(words, " ")
 	if len(sum) > 255 {
-		return "", notHere("the rule's summary is %d characters; AWS takes a description of at most 255", len(sum))
+		return "", notHereP("fixnote.hcl_summary_long", len(sum))
 	}
 	for _, r := range sum {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" ._-:/()#,@[]+=;{}!$*", r)) {
-			return "", notHere("the rule's summary %q has %q, which AWS does not take in a description", sum, r)
+			return "", notHereP("fixnote.hcl_summary_char", sum, r)
 		}
 	}
 	return sum, nil
@@ -405,7 +405,7 @@ func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
 				return editAttr(body, k, a, op, val)
 			}
 			if i != len(keys)-2 {
-				return notHere("%s: only one key inside an attribute's object is edited", strings.Join(keys, "."))
+				return notHereP("fixnote.hcl_object_depth", strings.Join(keys, "."))
 			}
 			return editObjectKey(body, k, a, keys[i+1], op, val)
 		}
@@ -417,13 +417,13 @@ func editHCL(body *hclwrite.Body, keys []string, op string, val any) error {
 		}
 		switch {
 		case len(blocks) > 1:
-			return notHere("%s: %d %s blocks; which one is meant is not known", strings.Join(keys, "."), len(blocks), k)
+			return notHereP("fixnote.hcl_blocks", strings.Join(keys, "."), len(blocks), k)
 		case len(blocks) == 1 && last:
 			if op == "delete" {
 				body.RemoveBlock(blocks[0])
 				return nil
 			}
-			return notHere("%s is a block, not an attribute", strings.Join(keys, "."))
+			return notHereP("fixnote.hcl_is_block", strings.Join(keys, "."))
 		case len(blocks) == 1:
 			body = blocks[0].Body()
 			continue
@@ -472,7 +472,7 @@ func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string
 			case !literalScalar(a):
 				// var.cidrs or a function: whether it is a list or a
 				// string is not in the text, and a guess breaks the plan
-				return notHere("%s is written as an expression (%s); replace writes over a literal only", name, strings.TrimSpace(string(a.Expr().BuildTokens(nil).Bytes())))
+				return notHereP("fixnote.hcl_expression", name, strings.TrimSpace(string(a.Expr().BuildTokens(nil).Bytes())))
 			}
 		}
 		want := strings.TrimSpace(string(hclwrite.TokensForValue(cv).Bytes()))
@@ -485,7 +485,7 @@ func editAttr(body *hclwrite.Body, name string, a *hclwrite.Attribute, op string
 	// add to a literal list [a, b]
 	toks := a.Expr().BuildTokens(nil)
 	if len(toks) < 2 || toks[0].Type != hclsyntax.TokenOBrack || toks[len(toks)-1].Type != hclsyntax.TokenCBrack {
-		return notHere("%s is not a literal list", name)
+		return notHereP("fixnote.hcl_not_list", name)
 	}
 	cv, err := ctyValue(val)
 	if err != nil {
@@ -534,7 +534,7 @@ func literalScalar(a *hclwrite.Attribute) bool {
 func editObjectKey(body *hclwrite.Body, name string, a *hclwrite.Attribute, key, op string, val any) error {
 	toks := a.Expr().BuildTokens(nil)
 	if len(toks) < 2 || toks[0].Type != hclsyntax.TokenOBrace || toks[len(toks)-1].Type != hclsyntax.TokenCBrace {
-		return notHere("%s is not written as a literal object ({ ... }); the fix does not know where its keys come from", name)
+		return notHereP("fixnote.hcl_not_object", name)
 	}
 	// find "key =" at depth 1
 	depth := 0
@@ -552,7 +552,7 @@ func editObjectKey(body *hclwrite.Body, name string, a *hclwrite.Attribute, key,
 		}
 	}
 	if op == "add" {
-		return notHere("%s.%s: add is for lists", name, key)
+		return notHereP("fixnote.hcl_add_to_object", name, key)
 	}
 	if op == "fill" {
 		if at >= 0 {

@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
@@ -160,7 +161,7 @@ func scalarText(n *yaml.Node) (string, error) {
 		return renderScalar(n.Value, n)
 	}
 	if n.Value == "" {
-		return "", notHere("an empty value cannot be written")
+		return "", notHereP("fixnote.empty_value")
 	}
 	return n.Value, nil
 }
@@ -210,7 +211,7 @@ func blockLines(n *yaml.Node, ind int, style yamlStyle) ([]string, error) {
 				out = append(out, pad+key+":")
 				out = append(out, sub...)
 			default:
-				return nil, notHere("a value of kind %d cannot be written", v.Kind)
+				return nil, notHereP("fixnote.value_kind", v.Kind)
 			}
 		}
 	case yaml.SequenceNode:
@@ -298,14 +299,14 @@ func fromValue(root *yaml.Node, kind string, p locate.FieldPath) (any, error) {
 	}
 	v := deref(ts[0].val)
 	if v == nil || v.Kind != yaml.ScalarNode || isNull(v) || v.Value == "" {
-		return nil, notHere("%s is not a value to copy", p)
+		return nil, notHereP("fixnote.copy_not_value", p)
 	}
 	if v.ShortTag() == "!!str" {
 		return v.Value, nil
 	}
 	var x any
 	if err := v.Decode(&x); err != nil {
-		return nil, notHere("%s: %v", p, err)
+		return nil, notHereP("fixnote.because", p, messages.Of(err))
 	}
 	switch n := x.(type) {
 	case int:
@@ -329,7 +330,7 @@ func appendDocument(src string, loc docLocator, raw any, vars map[string]string,
 		return "", err
 	}
 	if !ok || n.Kind != yaml.MappingNode {
-		return "", notHere("document is not a mapping")
+		return "", notHereP("fixnote.doc_not_mapping")
 	}
 	kind, name := scalar(n, "kind"), ""
 	_, md := entry(n, "metadata")
@@ -341,7 +342,7 @@ func appendDocument(src string, loc docLocator, raw any, vars map[string]string,
 		}
 	}
 	if kind == "" || name == "" {
-		return "", notHere("document needs kind and metadata.name")
+		return "", notHereP("fixnote.doc_needs_name")
 	}
 	ns := d.Namespace
 	if md != nil {

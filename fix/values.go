@@ -44,11 +44,11 @@ func withValues(fx runbooks.Fix, vals runbooks.Values, terraform bool) (runbooks
 		if op, _ := ed.Op(); ok && (op == "add" || op == "replace") && isStructured(v) {
 			// the loader checks a literal's kind against its edit; a
 			// catalog value meets its edit only here
-			verb := "add appends"
+			key := messages.Key("fixnote.value_not_scalar_add")
 			if op == "replace" {
-				verb = "replace writes"
+				key = "fixnote.value_not_scalar_replace"
 			}
-			return fx, notHere("the catalog value %s is a mapping or list, and %s one scalar", ed.CatalogValue, verb)
+			return fx, notHereP(key, ed.CatalogValue)
 		}
 		if ok && terraform && isStructured(v) {
 			return fx, notHereP("fixnote.value_not_scalar_hcl", ed.CatalogValue, vals[ed.CatalogValue].Source)

@@ -97,7 +97,7 @@ func resolveEdit(root *yaml.Node, steps []fieldpath.Step) ([]ytarget, error) {
 				return missingFrom(&out, nil, curKey, steps[i:])
 			}
 			if cur == nil || cur.Kind != yaml.MappingNode {
-				return notHere("%s is not a mapping", describe(steps[:i]))
+				return notHereP("fixnote.path_not_mapping", describe(steps[:i]))
 			}
 			k, v := entry(cur, st.Key)
 			if k == nil {
@@ -115,7 +115,7 @@ func resolveEdit(root *yaml.Node, steps []fieldpath.Step) ([]ytarget, error) {
 		}
 		seq := deref(cur)
 		if seq == nil || seq.Kind != yaml.SequenceNode {
-			return notHere("%s is not a list", describe(steps[:i+1]))
+			return notHereP("fixnote.path_not_list", describe(steps[:i+1]))
 		}
 		var items []*yaml.Node
 		switch sel := st.Sel; sel.Kind {
@@ -133,12 +133,12 @@ func resolveEdit(root *yaml.Node, steps []fieldpath.Step) ([]ytarget, error) {
 			}
 		}
 		if len(items) == 0 {
-			return notHere("%s has no such item", describe(steps[:i+1]))
+			return notHereP("fixnote.path_no_item", describe(steps[:i+1]))
 		}
 		n := len(up)
 		for _, it := range items {
 			if last {
-				return notHere("a path must end in a key")
+				return notHereP("fixnote.path_end")
 			}
 			up = append(up[:n], anc{})
 			if err := walk(deref(it), nil, i+1); err != nil {
@@ -160,7 +160,7 @@ func missingFrom(out *[]ytarget, parent, parentKey *yaml.Node, steps []fieldpath
 	var keys []string
 	for _, st := range steps {
 		if st.Sel != nil || st.Key == "" {
-			return notHere("%s is not there, and list items are not created", describe(steps))
+			return notHereP("fixnote.path_missing_item", describe(steps))
 		}
 		keys = append(keys, st.Key)
 	}
@@ -378,7 +378,7 @@ func editYAML(src string, doc docLocator, op yamlOp, vars map[string]string) (st
 			return src, nil
 		}
 		if firstErr == nil {
-			firstErr = notHere("%s: nothing to edit", op.path)
+			firstErr = notHereP("fixnote.nothing_to_edit", op.path)
 		}
 		return "", firstErr
 	}
@@ -410,21 +410,21 @@ func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*s
 	case tg.key == nil && op.op == "replace":
 		return nil, nil // not there: replace adds nothing
 	case op.op == "replace" && isNode:
-		return nil, notHere("replace writes one scalar, not a mapping or list")
+		return nil, notHereP("fixnote.replace_scalar")
 	case tg.key != nil && isNode:
 		if nodeEqual(tg.val, node) {
 			return nil, nil
 		}
-		return nil, notHere("%s at line %d already holds a value; the fix adds it only where it is absent", tg.key.Value, tg.key.Line)
+		return nil, notHereP("fixnote.has_value", tg.key.Value, tg.key.Line)
 	case isNode && op.op == "add":
-		return nil, notHere("add takes a scalar value")
+		return nil, notHereP("fixnote.add_scalar")
 	case tg.key != nil && (op.op == "set" || op.op == "replace"):
 		v := deref(tg.val)
 		if op.op == "replace" && op.ifValue != nil && !holdsValue(v, op.ifValue) {
 			return nil, nil // another value than the one to replace: kept
 		}
 		if v.Kind != yaml.ScalarNode {
-			return nil, notHere("%s holds a %s, not a value", tg.key.Value, kindName(v))
+			return nil, notHereP("fixnote.holds_not_value", tg.key.Value, kindPhrase(v))
 		}
 		return setScalar(t, v, op.value)
 	case tg.key != nil: // add to an existing list
@@ -441,14 +441,15 @@ func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*s
 	return insertKeys(t, docEnd, style, tg, op.op == "add", val, nil)
 }
 
-func kindName(n *yaml.Node) string {
+// kindPhrase names what n is (mapping, list or value) for a FixNote.
+func kindPhrase(n *yaml.Node) messages.Msg {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return "mapping"
+		return messages.M("fixnote.kind_mapping")
 	case yaml.SequenceNode:
-		return "list"
+		return messages.M("fixnote.kind_list")
 	}
-	return "value"
+	return messages.M("fixnote.kind_value")
 }
 
 // setScalar replaces the text of a one-line scalar.
@@ -485,13 +486,13 @@ func scalarSpan(t *text, v *yaml.Node) (int, int, error) {
 	ln := t.line(v.Line)
 	c := v.Column - 1
 	if c < 0 || c > len(ln) {
-		return 0, 0, notHere("value at line %d is not where the parser put it", v.Line)
+		return 0, 0, notHereP("fixnote.value_moved", v.Line)
 	}
 	rest := ln[c:]
 	var n int
 	switch {
 	case v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		return 0, 0, notHere("the value at line %d is a block scalar", v.Line)
+		return 0, 0, notHereP("fixnote.block_scalar", v.Line)
 	case v.Style&yaml.DoubleQuotedStyle != 0:
 		n = closingQuote(rest, '"')
 	case v.Style&yaml.SingleQuotedStyle != 0:
@@ -504,15 +505,15 @@ func scalarSpan(t *text, v *yaml.Node) (int, int, error) {
 		n = len(strings.TrimRight(rest[:n], " \t"))
 		if n == 0 {
 			// an empty value ("key:" with nothing): insert after the colon.
-			return 0, 0, notHere("the value at line %d is empty", v.Line)
+			return 0, 0, notHereP("fixnote.value_empty", v.Line)
 		}
 	}
 	if n <= 0 {
-		return 0, 0, notHere("the value at line %d spans lines", v.Line)
+		return 0, 0, notHereP("fixnote.value_lines", v.Line)
 	}
 	// a plain scalar that goes on below (a multi-line plain value)
 	if v.Style == 0 && strings.Contains(v.Value, " ") && !strings.Contains(rest[:n], v.Value) {
-		return 0, 0, notHere("the value at line %d spans lines", v.Line)
+		return 0, 0, notHereP("fixnote.value_lines", v.Line)
 	}
 	off := t.offset(v.Line, v.Column)
 	return off, off + n, nil
@@ -539,7 +540,7 @@ func deleteEntry(t *text, docEnd int, tg ytarget) (*splice, error) {
 	k := tg.key
 	ln := t.line(k.Line)
 	if strings.TrimSpace(ln[:min(k.Column-1, len(ln))]) != "" {
-		return nil, notHere("%s at line %d shares its line with a list dash or another key", k.Value, k.Line)
+		return nil, notHereP("fixnote.shared_line", k.Value, k.Line)
 	}
 	ind := k.Column - 1
 	v := deref(tg.val)
@@ -560,7 +561,7 @@ func deleteEntry(t *text, docEnd int, tg ytarget) (*splice, error) {
 			}
 			return deleteEntry(t, docEnd, ytarget{parent: a.m, parentKey: pk, key: a.k, val: tg.parent, up: tg.up[:n-1]})
 		}
-		return nil, notHere("%s is the only key of %s; removing it would leave %s empty", k.Value, tg.parentKey.Value, tg.parentKey.Value)
+		return nil, notHereP("fixnote.only_key", k.Value, tg.parentKey.Value, tg.parentKey.Value)
 	}
 	return &splice{start: t.offset(k.Line, 1), end: t.lineEnd(end), text: ""}, nil
 }
@@ -576,13 +577,13 @@ func addItem(t *text, docEnd int, style yamlStyle, tg ytarget, value any) (*spli
 		// "drop:" with nothing: the list starts on the next line.
 		k := tg.key
 		if s.Line != k.Line || strings.TrimSpace(t.line(k.Line)[k.Column-1+len(k.Value):]) != ":" {
-			return nil, notHere("%s at line %d has a value that is not a list", k.Value, k.Line)
+			return nil, notHereP("fixnote.value_not_list", k.Value, k.Line)
 		}
 		sp := t.insertAfter(k.Line, []string{strings.Repeat(" ", k.Column-1+style.dash) + "- " + item})
 		return &sp, nil
 	}
 	if s.Kind != yaml.SequenceNode {
-		return nil, notHere("%s holds a %s, not a list", tg.key.Value, kindName(s))
+		return nil, notHereP("fixnote.holds_not_list", tg.key.Value, kindPhrase(s))
 	}
 	for _, it := range s.Content {
 		if it = deref(it); it.Kind == yaml.ScalarNode && same(it, value) {
@@ -593,11 +594,11 @@ func addItem(t *text, docEnd int, style yamlStyle, tg ytarget, value any) (*spli
 		ln := t.line(s.Line)
 		c := s.Column - 1
 		if c >= len(ln) || ln[c] != '[' {
-			return nil, notHere("the list at line %d is not where the parser put it", s.Line)
+			return nil, notHereP("fixnote.list_moved", s.Line)
 		}
 		closeAt := flowClose(ln, c)
 		if closeAt < 0 {
-			return nil, notHere("the list at line %d spans lines", s.Line)
+			return nil, notHereP("fixnote.list_lines", s.Line)
 		}
 		inner := ln[c+1 : closeAt]
 		off := t.offset(s.Line, 1)
@@ -610,7 +611,7 @@ func addItem(t *text, docEnd int, style yamlStyle, tg ytarget, value any) (*spli
 	}
 	dash := dashColumn(t, s)
 	if dash == 0 {
-		return nil, notHere("the list at line %d has no dash where expected", s.Line)
+		return nil, notHereP("fixnote.list_dash", s.Line)
 	}
 	lastItem := s.Content[len(s.Content)-1]
 	first := lastItem.Line
@@ -688,7 +689,7 @@ func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val
 		// "key:" with nothing below: the mapping starts on the next line.
 		k := tg.parentKey
 		if k == nil {
-			return nil, notHere("the document is empty")
+			return nil, notHereP("fixnote.doc_empty")
 		}
 		ln := t.line(k.Line)
 		after := strings.TrimSpace(stripComment(ln[min(k.Column-1+len(k.Value), len(ln)):]))
@@ -700,14 +701,14 @@ func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val
 		case ": ~", ": null", ": Null", ": NULL":
 			return replaceInline(t, k, ln, build(ind))
 		}
-		return nil, notHere("%s at line %d has a value the fix cannot extend", k.Value, k.Line)
+		return nil, notHereP("fixnote.cannot_extend", k.Value, k.Line)
 	case m.Kind == yaml.MappingNode && m.Style&yaml.FlowStyle != 0:
 		if len(m.Content) > 0 {
-			return nil, notHere("the mapping at line %d is written inline ({...}); it is not rewritten", m.Line)
+			return nil, notHereP("fixnote.mapping_inline_kept", m.Line)
 		}
 		k := tg.parentKey
 		if k == nil {
-			return nil, notHere("the mapping at line %d is written inline", m.Line)
+			return nil, notHereP("fixnote.mapping_inline", m.Line)
 		}
 		ln := t.line(m.Line)
 		c := m.Column - 1
@@ -718,11 +719,11 @@ func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val
 			return replaceEmptyFlowLine(t, k, m, build(k.Column-1+style.step))
 		}
 		if m.Line != k.Line || c >= len(ln) || ln[c] != '{' {
-			return nil, notHere("the mapping at line %d is not where the parser put it", m.Line)
+			return nil, notHereP("fixnote.mapping_moved", m.Line)
 		}
 		rest := strings.TrimLeft(ln[c+1:], " ")
 		if !strings.HasPrefix(rest, "}") {
-			return nil, notHere("the mapping at line %d spans lines", m.Line)
+			return nil, notHereP("fixnote.mapping_lines", m.Line)
 		}
 		return replaceInline(t, k, ln, build(k.Column-1+style.step))
 	}
@@ -739,15 +740,15 @@ func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val
 func replaceEmptyFlowLine(t *text, k, m *yaml.Node, lines []string) (*splice, error) {
 	kl := t.line(k.Line)
 	if strings.TrimSpace(stripComment(kl[min(k.Column-1+len(k.Value), len(kl)):])) != ":" {
-		return nil, notHere("%s at line %d has a value the fix cannot extend", k.Value, k.Line)
+		return nil, notHereP("fixnote.cannot_extend", k.Value, k.Line)
 	}
 	for n := k.Line + 1; n < m.Line; n++ {
 		if !neutral(t.line(n)) {
-			return nil, notHere("the mapping at line %d is not where the parser put it", m.Line)
+			return nil, notHereP("fixnote.mapping_moved", m.Line)
 		}
 	}
 	if strings.TrimSpace(t.line(m.Line)) != "{}" {
-		return nil, notHere("the mapping at line %d is written inline ({...}); it is not rewritten", m.Line)
+		return nil, notHereP("fixnote.mapping_inline_kept", m.Line)
 	}
 	start, end := t.offset(m.Line, 1), t.lineEnd(m.Line)
 	body := strings.Join(lines, t.nl)
@@ -762,7 +763,7 @@ func replaceEmptyFlowLine(t *text, k, m *yaml.Node, lines []string) (*splice, er
 func replaceInline(t *text, k *yaml.Node, ln string, lines []string) (*splice, error) {
 	colon := strings.IndexByte(ln[k.Column-1+len(k.Value):], ':')
 	if colon < 0 {
-		return nil, notHere("no colon after %s at line %d", k.Value, k.Line)
+		return nil, notHereP("fixnote.no_colon", k.Value, k.Line)
 	}
 	from := k.Column - 1 + len(k.Value) + colon + 1
 	rest := ln[from:]

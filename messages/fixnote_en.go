@@ -28,6 +28,19 @@ func fixnoteEn() map[Key]string {
 		// also joins the values a later alternative lacks (value_unset) and
 		// the first alternative's reason.
 		"fixnote.also": "%v; %v",
+		// for_tools and for_kinds: the fix's tools: or kinds: (joined
+		// with ", ") and the finding's tool or object kind.
+		"fixnote.for_tools": "the fix is for findings of %s, not %s",
+		"fixnote.for_kinds": "the fix is for %s, not %s",
+		// no_placeholder: a $name value the finding has no value for
+		// (name, name); no_selector: the same in a path's selector (name,
+		// name, the path).
+		"fixnote.no_placeholder": "the finding has no %s for $%s",
+		"fixnote.no_selector":    "the finding names no %s (for $%s in %s)",
+		// value_not_scalar_add and _replace: a catalog value taken by an
+		// add or replace edit is a mapping or list.
+		"fixnote.value_not_scalar_add":     "the catalog value %s is a mapping or list, and add appends one scalar",
+		"fixnote.value_not_scalar_replace": "the catalog value %s is a mapping or list, and replace writes one scalar",
 	}
 }
 

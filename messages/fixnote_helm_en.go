@@ -9,4 +9,27 @@ func fixnoteHelmEn() map[Key]string {
 	}
 }
 
-func init() { fills = append(fills, func() { add(en, fixnoteHelmEn()) }) }
+// Why a fix is not made in a Helm template (fix/compute.go): phrases of
+// fixnote.helm ("the file is a Helm template: %s").
+func fixnoteHelmTmplEn() map[Key]string {
+	return map[Key]string{
+		"fixnote.helm_document":      "a new document is not added to a template (its name and labels there come from template actions)",
+		"fixnote.helm_rename":        "keys are not renamed in templates",
+		"fixnote.helm_container":     "the container's name is a template action",
+		"fixnote.helm_changed_line":  "line %d, which the fix changes, holds a template action",
+		"fixnote.helm_action_value":  "the fix would write a value that a template action makes",
+		"fixnote.helm_inside_action": "the fix would insert lines inside the template action on line %d",
+		"fixnote.helm_trim_before":   "the action on line %d would trim the lines the fix inserts before it",
+		"fixnote.helm_trim_after":    "the action on line %d would trim the lines the fix inserts after it",
+		// helm_may_write: a key on the path (hint syntax) may come from an
+		// action that writes keys of its mapping.
+		"fixnote.helm_may_write": "%s may be written by the template action on line %d",
+		"fixnote.helm_item_name": "the name of the item of %s on line %d is a template action",
+		"fixnote.helm_keyed":     "the mapping the fix adds to has a template action where a key would be, on line %d",
+		// helm_no_document: the finding's line (and object) in the template
+		// read with its actions masked.
+		"fixnote.helm_no_document": "line %d is in no document of %s that can be read around the template actions",
+	}
+}
+
+func init() { fills = append(fills, func() { add(en, fixnoteHelmEn()); add(en, fixnoteHelmTmplEn()) }) }

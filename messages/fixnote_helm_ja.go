@@ -7,4 +7,22 @@ func fixnoteHelmJa() map[Key]string {
 	}
 }
 
-func init() { fills = append(fills, func() { add(ja, fixnoteHelmJa()) }) }
+// Phrases of fixnote.helm ("ファイルは Helm テンプレートです: %s").
+func fixnoteHelmTmplJa() map[Key]string {
+	return map[Key]string{
+		"fixnote.helm_document":      "テンプレートには新しいドキュメントを追加しません (テンプレートではその名前やラベルがテンプレートのアクションで決まります)",
+		"fixnote.helm_rename":        "テンプレートではキーの名前を変更しません",
+		"fixnote.helm_container":     "コンテナの名前がテンプレートのアクションで書かれています",
+		"fixnote.helm_changed_line":  "修正が変更する %d 行目にテンプレートのアクションがあります",
+		"fixnote.helm_action_value":  "修正がテンプレートのアクションの作る値を書き込むことになります",
+		"fixnote.helm_inside_action": "修正が %d 行目のテンプレートのアクションの内側に行を挿入することになります",
+		"fixnote.helm_trim_before":   "修正がその前に挿入する行を %d 行目のアクションがトリムしてしまいます",
+		"fixnote.helm_trim_after":    "修正がその後に挿入する行を %d 行目のアクションがトリムしてしまいます",
+		"fixnote.helm_may_write":     "%[1]s は %[2]d 行目のテンプレートのアクションが書き込む可能性があります",
+		"fixnote.helm_item_name":     "%[1]s の %[2]d 行目の要素の名前がテンプレートのアクションで書かれています",
+		"fixnote.helm_keyed":         "修正が追加する先のマッピングでは、キーがあるはずの %d 行目にテンプレートのアクションがあります",
+		"fixnote.helm_no_document":   "%[1]d 行目は、テンプレートのアクションを除いて読み取れる %[2]s のどのドキュメントにも含まれていません",
+	}
+}
+
+func init() { fills = append(fills, func() { add(ja, fixnoteHelmJa()); add(ja, fixnoteHelmTmplJa()) }) }
