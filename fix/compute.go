@@ -357,6 +357,11 @@ func computeYAMLAt(src, view string, f *translator.Finding, fx runbooks.Fix, loc
 	if err := verifyYAML(cur, loc, fx, v, maps); err != nil {
 		return "", err
 	}
+	if after, _, err := loc(cur); err == nil {
+		if err := checkProbePorts(&d, &after); err != nil {
+			return "", err
+		}
+	}
 	return cur, nil
 }
 

@@ -87,12 +87,14 @@ func TestCatalogValuesFillWhatCannotBeCopied(t *testing.T) {
 
 // A value-only catalog edit: the catalog's mapping becomes the probe,
 // indented as the file is, at the end of the container; unset, the fix does
-// not apply and says which value.
+// not apply and says which value. The probe names the port "http", which
+// the storefront's web container declares (node-agent's agent declares
+// none: there the fix is refused, TestProbePortRefused).
 func TestCatalogValueMapping(t *testing.T) {
 	e, vals := builtinEntry(t, "k8s-liveness-probe")
-	const file = "k8s/node-agent.yaml"
+	const file = "k8s/storefront.yaml"
 	src := readInput(t, file)
-	f := &translator.Finding{Tool: "kube-linter", Resource: "DaemonSet/node-agent", Extra: map[string]string{"container": "agent"}}
+	f := &translator.Finding{Tool: "kube-linter", Resource: "Deployment/storefront", Extra: map[string]string{"container": "web"}}
 	f.Path = file
 	got, err := ComputeWith([]byte(src), f, e.Fix[0], "t", vals)
 	if err != nil {
@@ -102,7 +104,7 @@ func TestCatalogValueMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"\n          livenessProbe:\n            failureThreshold: 6\n            httpGet:\n              path: /healthz\n              port: http\n            periodSeconds: 10\n      volumes:\n"} {
+	for _, w := range []string{"              port: http\n          livenessProbe:\n            failureThreshold: 6\n            httpGet:\n              path: /healthz\n              port: http\n            periodSeconds: 10\n        - name: asset-sync\n"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("no %q in:\n%s", w, out)
 		}
@@ -174,5 +176,20 @@ func TestStageCatalogValues(t *testing.T) {
 	f = run(vals, "k8s/example.yaml", "DaemonSet/node-agent", "agent")
 	if len(f.Fixes) != 1 || f.Fixes[0].Description != e.Fix[0].Description {
 		t.Errorf("fixes %+v", f.Fixes)
+	}
+}
+
+// The organisation's probe names the port "http"; node-agent's agent
+// container declares no such port, so the probe would fail every time and
+// restart the Pod: no suggestion, and the note says why.
+func TestProbePortRefused(t *testing.T) {
+	e, vals := builtinEntry(t, "k8s-liveness-probe")
+	const file = "k8s/node-agent.yaml"
+	src := readInput(t, file)
+	f := &translator.Finding{Tool: "kube-linter", Resource: "DaemonSet/node-agent", Extra: map[string]string{"container": "agent"}}
+	f.Path = file
+	_, err := ComputeWith([]byte(src), f, e.Fix[0], "t", vals)
+	if err == nil || !strings.Contains(err.Error(), "the livenessProbe would use the port named http, which container agent does not declare") {
+		t.Errorf("error %v", err)
 	}
 }

@@ -1,0 +1,131 @@
+package fix
+
+import (
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/runbook-translator/runbook-translator/locate"
+)
+
+// A probe that names its port (httpGet.port: http) works only where the
+// container declares a port of that name: the kubelet resolves the name
+// in the container's ports, and a probe whose name resolves to nothing
+// fails every time ("unable to find port"), so a readiness probe keeps the
+// Pod out of its Service and a liveness probe restarts it forever
+// (https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#use-a-named-port).
+// An organisation's standard probe (values: readiness_probe) names the
+// port its convention gives web servers; a container that follows another
+// (Redis's port "redis") must not get it. So a fix that adds a probe
+// naming a port the container does not declare is refused.
+
+// probeKeys are the probes of a container.
+var probeKeys = []string{"readinessProbe", "livenessProbe", "startupProbe"}
+
+// checkProbePorts returns an error when edited, the object after the
+// fix, has a probe that before did not have (added, or given another
+// port) naming a port its container does not declare.
+func checkProbePorts(before, edited *locate.Document) error {
+	old := map[string]string{}
+	eachContainer(before.Root, func(name string, c *yaml.Node) {
+		for _, k := range probeKeys {
+			if p := probePort(mapValue(c, k)); p != "" {
+				old[name+"\x00"+k] = p
+			}
+		}
+	})
+	var err error
+	eachContainer(edited.Root, func(name string, c *yaml.Node) {
+		for _, k := range probeKeys {
+			port := probePort(mapValue(c, k))
+			if err != nil || port == "" || old[name+"\x00"+k] == port {
+				continue
+			}
+			if _, nerr := strconv.Atoi(port); nerr == nil {
+				continue // a number: nothing to resolve
+			}
+			if !declaresPort(c, port) {
+				err = notHereP("fixnote.probe_port", k, port, name)
+			}
+		}
+	})
+	return err
+}
+
+// eachContainer calls fn for every container and init container of the
+// object (any "containers" or "initContainers" list of mappings with a
+// name, at any depth: a Pod, a workload's template, a CronJob's job
+// template).
+func eachContainer(n *yaml.Node, fn func(name string, c *yaml.Node)) {
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case yaml.DocumentNode, yaml.SequenceNode:
+		for _, c := range n.Content {
+			eachContainer(c, fn)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if (k.Value == "containers" || k.Value == "initContainers") && v.Kind == yaml.SequenceNode {
+				for _, c := range v.Content {
+					if name := scalarValue(mapValue(c, "name")); c.Kind == yaml.MappingNode && name != "" {
+						fn(name, c)
+					}
+				}
+				continue
+			}
+			eachContainer(v, fn)
+		}
+	}
+}
+
+// probePort is the port a probe names (httpGet.port, tcpSocket.port;
+// grpc takes a number only), or "".
+func probePort(probe *yaml.Node) string {
+	for _, h := range []string{"httpGet", "tcpSocket"} {
+		if p := scalarValue(mapValue(mapValue(probe, h), "port")); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+// declaresPort reports whether container c has a port named name.
+func declaresPort(c *yaml.Node, name string) bool {
+	ports := mapValue(c, "ports")
+	if ports == nil || ports.Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, p := range ports.Content {
+		if scalarValue(mapValue(p, "name")) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// mapValue is the value of key in mapping n, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// scalarValue is the text of a scalar node, or "".
+func scalarValue(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}

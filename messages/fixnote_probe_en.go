@@ -1,0 +1,12 @@
+package messages
+
+// Why a probe an organisation catalog sets is not added (fix/probeport.go).
+func fixnoteProbeEn() map[Key]string {
+	return map[Key]string{
+		// probe_port: the probe (readinessProbe), the port name it uses,
+		// the container that declares no port of that name.
+		"fixnote.probe_port": "the %s would use the port named %s, which container %s does not declare (a probe on a port name the container lacks fails every time)",
+	}
+}
+
+func init() { fills = append(fills, func() { add(en, fixnoteProbeEn()) }) }
