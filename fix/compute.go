@@ -754,6 +754,8 @@ func computeTemplateBlock(src string, f *translator.Finding, fx runbooks.Fix) (s
 	if err != nil {
 		return "", notHereP("fixnote.helm", notePhrase(err))
 	}
+	absent := absentPaths(f)
+	fx = onlyNamedFills(&d, fx, absent)
 	v := vars(m.masked, f, &d)
 	if c := v["container"]; strings.Contains(c, helmMarker) && usesContainer(fx) {
 		return "", helm("fixnote.helm_container")
@@ -808,7 +810,9 @@ func computeTemplateBlock(src string, f *translator.Finding, fx runbooks.Fix) (s
 		if col < 0 {
 			continue
 		}
-		if err := literalSiblings(t, m, e.StartLine, e.EndLine, col); err != nil {
+		keys := insertedKeys(e.Text, col)
+		beside := func(n int) error { return besideHelper(t, &d, absent, n, col, keys) }
+		if err := literalSiblings(t, m, e.StartLine, e.EndLine, col, beside); err != nil {
 			return "", err
 		}
 	}
@@ -898,13 +902,19 @@ func actionOnPath(root *yaml.Node, steps []fieldpath.Step, raw string) error {
 
 // literalSiblings checks the mapping that lines inserted before line
 // start (replacing the lines up to end) at key column col join: each of
-// its keys, and the key or item above it, is written without an action.
-func literalSiblings(t *text, m *tmplText, start, end, col int) error {
+// its keys, and the key or item above it, is written without an action;
+// a key's place written by an action may be one beside(n) allows (a
+// helper's lines besides which the finding names the key inserted:
+// besideHelper), and the key above never.
+func literalSiblings(t *text, m *tmplText, start, end, col int, beside func(n int) error) error {
 	check := func(n int) error {
-		if m.keyed[n] {
-			return helm("fixnote.helm_keyed", n)
+		if !m.keyed[n] {
+			return nil
 		}
-		return nil
+		if keyColumn(t.line(n)) < col || indent(t.line(n)) < col {
+			return helm("fixnote.helm_keyed", n) // the key above
+		}
+		return beside(n)
 	}
 	for n := start - 1; n >= 1; n-- {
 		ln := t.line(n)

@@ -197,7 +197,9 @@ func helmMask(src string) *tmplText {
 	mt := newText(string(b))
 	for l := 1; l <= mt.lines(); l++ {
 		ln := mt.line(l)
-		if m.keyed[l] {
+		if m.keyed[l] && inSequence(t, m, l) {
+			ln = t.line(l)[:indent(t.line(l))] + "# " + helmMarker + strconv.Itoa(l)
+		} else if m.keyed[l] {
 			ln = t.line(l)[:keyColumn(t.line(l))] + helmMarker + strconv.Itoa(l) + ": ~"
 		}
 		out.WriteString(ln)
@@ -207,6 +209,50 @@ func helmMask(src string) *tmplText {
 	}
 	m.masked = out.String()
 	return m
+}
+
+// inSequence reports whether the action that stands in a key's place on
+// line l ("{{- range .Values.tls }}", "{{- end }}") is among the items of
+// a list: the nearest line before or after it at its column, or less,
+// that is neither blank, a comment, nor another such action, is an item
+// of a list at that column. A key there would end the list (YAML has no
+// key among a sequence's items), and the document could not be read:
+// there the mask is a comment of the line instead, and the lines around
+// are read as they stand.
+func inSequence(t *text, m *tmplText, l int) bool {
+	ln := t.line(l)
+	if strings.HasPrefix(ln[indent(ln):], "-") {
+		return false // an item written with an action: "- {{ . }}"
+	}
+	c := keyColumn(ln)
+	decides := func(n int) (seq, stop bool) {
+		x := t.line(n)
+		if neutral(x) && !m.action[n] {
+			return false, false
+		}
+		item := strings.HasPrefix(x[indent(x):], "- ") || strings.TrimSpace(x) == "-"
+		if m.keyed[n] && !item {
+			return false, false
+		}
+		if indent(x) > c {
+			return false, false
+		}
+		return indent(x) == c && item, true
+	}
+	for n := l + 1; n <= t.lines(); n++ {
+		if seq, stop := decides(n); stop {
+			if seq {
+				return true
+			}
+			break
+		}
+	}
+	for n := l - 1; n >= 1; n-- {
+		if seq, stop := decides(n); stop {
+			return seq
+		}
+	}
+	return false
 }
 
 // keyColumn is the 0-based column where a line's key or item value begins:

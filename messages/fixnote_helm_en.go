@@ -26,6 +26,11 @@ func fixnoteHelmTmplEn() map[Key]string {
 		"fixnote.helm_may_write": "%s may be written by the template action on line %d",
 		"fixnote.helm_item_name": "the name of the item of %s on line %d is a template action",
 		"fixnote.helm_keyed":     "the mapping the fix adds to has a template action where a key would be, on line %d",
+		// helm_keyed_unnamed: the action is a helper's or value's lines
+		// ("{{- include ... | nindent 4 }}"), and the key is not one the
+		// finding says the object lacks.
+		"fixnote.helm_keyed_unnamed": "the mapping the fix adds to has a template action where a key would be, on line %d, which may render %s: the finding does not say the object lacks it",
+		"fixnote.helm_toyaml_alone":  "the mapping the fix adds to is written by the toYaml action on line %d alone, which renders {} or null for an empty value, after which no key can follow",
 		// helm_no_document: the finding's line (and object) in the template
 		// read with its actions masked.
 		"fixnote.helm_no_document": "line %d is in no document of %s that can be read around the template actions",
