@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -227,6 +228,31 @@ func objectKey(f *translator.Finding) string {
 		return ""
 	}
 	return f.Path + "\x00" + f.Resource
+}
+
+// Copies reports whether f's entry has a fix that copies its object's
+// fields into what it writes (see copies): such a fix reads the fixes
+// given to the object's other findings before it, so a caller that holds
+// the whole run computes those first (FixOrder).
+func (s *Stage) Copies(f *translator.Finding) bool {
+	if f == nil || f.Runbook == nil || s.opts.Entry == nil {
+		return false
+	}
+	e := s.opts.Entry(f)
+	return e != nil && copies(e)
+}
+
+// FixOrder returns fs in the order a run that holds them all computes
+// their fixes: report order (translator.Less), the findings whose fixes
+// copy their object's fields last. Then a ServiceAccount or
+// PodDisruptionBudget a fix adds for a workload carries the labels the
+// workload's other fixes add, whatever order the scanner wrote its
+// findings in (Conftest's changes from run to run).
+func (s *Stage) FixOrder(fs translator.Findings) translator.Findings {
+	out := append(translator.Findings(nil), fs...)
+	out.Sort()
+	sort.SliceStable(out, func(i, j int) bool { return !s.Copies(out[i]) && s.Copies(out[j]) })
+	return out
 }
 
 // copies reports whether a fix of e reads the object's fields into what it

@@ -230,3 +230,33 @@ func TestFromReadsTheView(t *testing.T) {
 		t.Errorf("the fix copies from the view, and edits only the pod template:\n%s", out)
 	}
 }
+
+// Conftest writes its findings in a different order on every run: with the
+// ServiceAccount's finding first, the account would copy the workload's
+// labels before the labels fix adds team and owner. FixOrder (the order a
+// run that holds every finding computes fixes in) puts the fixes that copy
+// last, so the account gets the run's labels whatever the input order.
+func TestFixOrderCopiesLast(t *testing.T) {
+	st, file := viewStage(t, map[string]string{"K8S-010": "k8s-required-labels", "K8S-022": "k8s-default-service-account"})
+	fs := translator.Findings{
+		conftestFinding("K8S-022", "Deployment/web", file),
+		conftestFinding("K8S-010", "Deployment/web", file),
+	}
+	order := st.FixOrder(fs)
+	if order[0].Code != "K8S-010" || order[1].Code != "K8S-022" {
+		t.Fatalf("order %s, %s: want the labels fix first", order[0].Code, order[1].Code)
+	}
+	if fs[0].Code != "K8S-022" {
+		t.Error("FixOrder reordered its argument")
+	}
+	for _, f := range order {
+		if err := st.Map(context.Background(), f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := mustApply(t, unlabelled, append(append([]translator.Edit(nil), fs[1].Fixes[0].Edits...), fs[0].Fixes[0].Edits...))
+	want := map[string]string{"app": "web", "team": "platform", "owner": "platform-oncall"}
+	if got := labelsOf(t, out, "ServiceAccount/web"); !maps.Equal(got, want) {
+		t.Errorf("ServiceAccount/web labels %v, want %v\n%s", got, want, out)
+	}
+}

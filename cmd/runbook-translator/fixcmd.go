@@ -245,8 +245,14 @@ func prepareFixes(ctx context.Context, opts *FixOptions) (*fixSession, error) {
 		return fail(err)
 	}
 	closers = append(closers, func() { fx.Close() })
-	p := &translator.Pipeline{Stages: []translator.Stage{loc, ignore.New(cfg.Ignore, o.Now()), catalog.MatchStage(), fx}}
+	p := &translator.Pipeline{Stages: []translator.Stage{loc, ignore.New(cfg.Ignore, o.Now()), catalog.MatchStage()}}
 	if fs, err = p.Run(ctx, fs); err != nil {
+		return fail(&ExitError{Code: ExitUsage, Err: err})
+	}
+	// The fixes in fix.Stage's order: a fix that copies its object's
+	// labels after the fixes that add them, whatever order the scanner
+	// wrote the findings in.
+	if _, err = (&translator.Pipeline{Stages: []translator.Stage{fx}}).Run(ctx, fx.FixOrder(fs)); err != nil {
 		return fail(&ExitError{Code: ExitUsage, Err: err})
 	}
 	fs.Sort()

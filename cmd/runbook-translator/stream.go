@@ -11,6 +11,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/baseline"
+	"github.com/runbook-translator/runbook-translator/fix"
 	"github.com/runbook-translator/runbook-translator/ignore"
 	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/messages"
@@ -88,7 +89,7 @@ type runInput struct {
 	reps      reporterSet
 	ign       *ignore.Stage
 	rb        translator.Stage // runbooks: rendered, lazy or match only
-	fx        translator.Stage // fixes from the catalog's fix: blocks
+	fx        *fix.Stage // fixes from the catalog's fix: blocks
 	own       translator.Stage
 	bl        *baselineStage
 	failLevel translator.Severity
@@ -104,19 +105,25 @@ type runInput struct {
 //   - runbooks before owners: the entry says whether CODEOWNERS applies;
 //   - the diff filter last, on the final path and line.
 //
-// The fixes come after them all, one finding at a time in input order
-// (ordered, translator.Pipeline.Ordered): a fix that copies an object's
-// labels reads the fixes given to the object's earlier findings
-// (fix.Stage), which must not depend on which worker got there first. No
-// stage before reads what the fix stage writes.
+// The fixes come after them all: a fix that copies an object's labels
+// reads the fixes given to the object's other findings before it
+// (fix.Stage), which must not depend on which worker got there first, nor
+// on the order the scanner wrote them in. A collected run computes them in
+// the sink, in fix.Stage.FixOrder (report order, copying fixes last); a
+// streamed one in input order, one finding at a time (ordered,
+// translator.Pipeline.Ordered). No stage before reads what the fix stage
+// writes.
 //
 // Fingerprints are not a stage: they are numbered in the sink, in order.
-func (in *runInput) stages(loc *locate.Stage, diffStage translator.Stage) (parallel, ordered []translator.Stage) {
+func (in *runInput) stages(loc *locate.Stage, diffStage translator.Stage, streaming bool) (parallel, ordered []translator.Stage) {
 	parallel = []translator.Stage{loc, in.ign, in.rb, in.own}
 	if diffStage != nil {
 		parallel = append(parallel, diffStage)
 	}
-	return parallel, []translator.Stage{in.fx}
+	if streaming {
+		ordered = []translator.Stage{in.fx}
+	}
+	return parallel, ordered
 }
 
 // collects reports whether the run must be collected whatever its size:
@@ -172,7 +179,7 @@ func (o *ReviewOptions) runPipeline(ctx context.Context, in *runInput) error {
 		if err != nil {
 			return err
 		}
-		parallel, ordered := in.stages(loc, ds)
+		parallel, ordered := in.stages(loc, ds, streaming)
 		p := &translator.Pipeline{Stages: parallel, Ordered: ordered, Workers: streamWorkers()}
 		if o.Debug {
 			p.Log = prefixWriter{o.IO.ErrOut}
@@ -391,6 +398,12 @@ func (s *sink) expiredNotes() []string {
 func (s *sink) finish(ctx context.Context, tools []string, inputErr error, loc *locate.Stage) error {
 	o, run := s.o, s.run
 	if !s.streaming {
+		// The fixes, in their order (stages).
+		for _, f := range s.in.fx.FixOrder(s.fs) {
+			if err := s.in.fx.Map(ctx, f); err != nil {
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("stage %s: %w", s.in.fx.Name(), err)}
+			}
+		}
 		// After locate: it may move a finding to its template or .tf file.
 		s.fs.Sort()
 		s.fs.AssignFingerprints()
