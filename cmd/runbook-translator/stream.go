@@ -89,7 +89,7 @@ type runInput struct {
 	reps      reporterSet
 	ign       *ignore.Stage
 	rb        translator.Stage // runbooks: rendered, lazy or match only
-	fx        *fix.Stage // fixes from the catalog's fix: blocks
+	fx        *fix.Stage       // fixes from the catalog's fix: blocks
 	own       translator.Stage
 	bl        *baselineStage
 	failLevel translator.Severity
