@@ -25,20 +25,9 @@ var (
 // of the chart template tmpl (or of src when given).
 func labelFix(t *testing.T, tmpl, src string, line int, resource, code, msg string, fx runbooks.Fix) (string, string, error) {
 	t.Helper()
-	if src == "" {
-		src = readInput(t, "helm/shop/templates/"+tmpl)
-	}
 	f := &translator.Finding{Tool: "conftest", Code: code, Resource: resource, Message: msg}
-	f.Path, f.Line = "helm/shop/templates/"+tmpl, line
-	got, err := Compute([]byte(src), f, fx, "runbook:t")
-	if err != nil {
-		return src, "", err
-	}
-	out, err := Apply(src, got.Edits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return src, out, nil
+	f.Line = line
+	return findingFix(t, tmpl, src, f, fx)
 }
 
 const shopLabels = "  labels:\n    {{- include \"shop.labels\" . | nindent 4 }}\n"

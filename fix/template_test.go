@@ -12,11 +12,20 @@ import (
 // tmpl (testdata/inputs/helm/shop/templates), or of src when given.
 func templateFix(t *testing.T, tmpl, src string, line int, resource string, extra map[string]string, fx runbooks.Fix) (string, string, error) {
 	t.Helper()
+	f := &translator.Finding{Tool: "conftest", Resource: resource, Extra: extra}
+	f.Line = line
+	return findingFix(t, tmpl, src, f, fx)
+}
+
+// findingFix is the fix for f (its Line set) of the chart template tmpl,
+// read from testdata/inputs/helm/shop/templates unless src is given: the
+// source and the text with the fix applied.
+func findingFix(t *testing.T, tmpl, src string, f *translator.Finding, fx runbooks.Fix) (string, string, error) {
+	t.Helper()
 	if src == "" {
 		src = readInput(t, "helm/shop/templates/"+tmpl)
 	}
-	f := &translator.Finding{Tool: "conftest", Resource: resource, Extra: extra}
-	f.Path, f.Line = "helm/shop/templates/"+tmpl, line
+	f.Path = "helm/shop/templates/" + tmpl
 	got, err := Compute([]byte(src), f, fx, "runbook:t")
 	if err != nil {
 		return src, "", err
