@@ -413,14 +413,14 @@ func editSteps(cur string, loc docLocator, orig, seen *locate.Document, fp locat
 		}
 		to, err := fp.Expand(c)
 		if err != nil {
-			return nil, notHere("%v", err)
+			return nil, noteOf(err)
 		}
 		if op == "fill" && present(d.Root, d.Kind, to) {
 			continue // kept as it is: nothing to copy
 		}
 		src, err := from.Expand(c)
 		if err != nil {
-			return nil, notHere("%v", err)
+			return nil, noteOf(err)
 		}
 		root, kind := d.Root, d.Kind
 		if seen != nil && !present(orig.Root, orig.Kind, src) && !present(d.Root, d.Kind, src) && present(seen.Root, seen.Kind, src) {
@@ -670,7 +670,7 @@ func expandPaths(p locate.FieldPath, vars map[string]string) ([]locate.FieldPath
 	for _, c := range combos {
 		q, err := p.Expand(c)
 		if err != nil {
-			return nil, notHere("%v", err)
+			return nil, noteOf(err)
 		}
 		out = append(out, q)
 	}

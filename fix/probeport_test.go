@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 )
 
 func docOf(t *testing.T, src string) *locate.Document {
@@ -64,5 +65,23 @@ func TestCheckProbePorts(t *testing.T) {
 	had := docOf(t, add("redis", "          livenessProbe: {httpGet: {path: /healthz, port: http}}\n"))
 	if err := checkProbePorts(had, had); err != nil {
 		t.Errorf("an existing probe: %v", err)
+	}
+}
+
+// A fix path's placeholder without a value (locate's Expand) is a note of
+// the message table, in the run's language.
+func TestPlaceholderNoteTranslated(t *testing.T) {
+	fp, err := locate.ParseFieldPath("spec.containers[name=$container].livenessProbe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fp.Expand(map[string]string{})
+	note := noteOf(err)
+	if note == nil || note.Error() != "placeholder $container has no single value" {
+		t.Fatalf("note %v", note)
+	}
+	p, ok := notePhrase(note).(messages.Msg)
+	if !ok || p.In("ja") != "プレースホルダー $container の値が 1 つに決まりません" {
+		t.Errorf("phrase %#v", notePhrase(note))
 	}
 }

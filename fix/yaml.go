@@ -47,6 +47,17 @@ func notHere(format string, args ...any) error {
 	return &errNotHere{msg: fmt.Sprintf(format, args...)}
 }
 
+// noteOf is err as a reason an edit cannot be made: a message of the
+// table (messages.Errorf) keeps its phrase, for the note in the run's
+// language.
+func noteOf(err error) error {
+	var m *messages.Error
+	if errors.As(err, &m) {
+		return &errNotHere{msg: m.Error(), p: m.Msg}
+	}
+	return notHere("%v", err)
+}
+
 // notHereP is notHere with a message of the message table.
 func notHereP(key messages.Key, args ...any) error {
 	p := messages.M(key, args...)

@@ -2,6 +2,7 @@ package locate
 
 import (
 	"fmt"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"strconv"
 	"strings"
 
@@ -147,7 +148,7 @@ func (p fieldPath) expand(extra map[string]string) (fieldPath, error) {
 		}
 		v := extra[name]
 		if v == "" || strings.Contains(v, ",") {
-			return nil, fmt.Errorf("placeholder $%s has no single value", name)
+			return nil, messages.Errorf("fixnote.placeholder_multi", name)
 		}
 		sel := *seg.sel
 		sel.value = v
