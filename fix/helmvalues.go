@@ -66,14 +66,17 @@ func valuesPathOf(t *text, d *locate.Document, steps []fieldpath.Step) (valuesTa
 		if cur.Kind == yaml.MappingNode && hasMarker(cur) && (len(cur.Content) != 2 || i == 0) {
 			// an action beside literal keys (an if, with or range around
 			// some of them): values reached further down are refused
-			if guard == 0 {
-				guard = markerKeyOf(cur)
+			if g := guardOf(t, cur); guard == 0 {
+				guard = g
 			}
 		} else if cur.Kind == yaml.MappingNode && hasMarker(cur) {
 			if guard > 0 {
 				return valuesTarget{}, helm("fixnote.helm_values_guarded", guard)
 			}
 			n := markerKey(cur.Content[0])
+			if !strings.Contains(t.line(n), ".Values") {
+				return valuesTarget{}, errNoValues{} // a helper's lines, not values
+			}
 			sm := toYamlValues.FindStringSubmatch(strings.TrimRight(t.line(n), "\r"))
 			if sm == nil || sm[4] != "nindent" {
 				return valuesTarget{}, helm("fixnote.helm_values_action", n)
@@ -132,6 +135,9 @@ func valuesPathOf(t *text, d *locate.Document, steps []fieldpath.Step) (valuesTa
 			next = pick
 		}
 		if i == len(steps)-1 && next.Kind == yaml.ScalarNode && strings.Contains(next.Value, helmMarker) {
+			if !strings.Contains(t.line(next.Line), ".Values") {
+				return valuesTarget{}, errNoValues{}
+			}
 			sm := scalarValues.FindStringSubmatch(strings.TrimRight(t.line(next.Line), "\r"))
 			if sm == nil || sm[1] != st.Key {
 				return valuesTarget{}, helm("fixnote.helm_values_action", next.Line)
@@ -144,6 +150,24 @@ func valuesPathOf(t *text, d *locate.Document, steps []fieldpath.Step) (valuesTa
 		cur = next
 	}
 	return valuesTarget{}, errNoValues{}
+}
+
+// guardOf is the line of the first action in a key's place of m other
+// than an indent-form toYaml at column 0 (which the masked text reads as
+// a key of the document's root: it is the value of the key before it);
+// 0 when none.
+func guardOf(t *text, m *yaml.Node) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		n := markerKey(m.Content[i])
+		if n == 0 {
+			continue
+		}
+		if sm := toYamlValues.FindStringSubmatch(strings.TrimRight(t.line(n), "\r")); sm != nil && sm[4] == "indent" && sm[1] == "" {
+			continue
+		}
+		return n
+	}
+	return 0
 }
 
 func markerKeyOf(m *yaml.Node) int {

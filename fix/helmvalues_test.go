@@ -217,3 +217,22 @@ func TestValuesFixRefused(t *testing.T) {
 		}
 	}
 }
+
+// The indent form, "{{ toYaml .Values.resources | indent 12 }}" on its own
+// line at column 0 after the key, is read as the mapping's value too.
+func TestValuesFixIndentForm(t *testing.T) {
+	tmpl, err := os.ReadFile("../testdata/inputs/helm/shop/templates/deployment.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(tmpl), "            {{- toYaml .Values.resources | nindent 12 }}", "{{ toYaml .Values.resources | indent 12 }}", 1)
+	if src == string(tmpl) {
+		t.Fatal("no resources line")
+	}
+	root := valuesChart(t, map[string]string{"templates/deployment.yaml": src})
+	fs := mapValues(t, root, valuesCase{"MEM", dep, 43, nil, vMem})
+	got := applied(t, root, fs[0])
+	if !strings.Contains(got, "\nresources:\n  limits:\n    memory: 256Mi\n") {
+		t.Errorf("got\n%s", got)
+	}
+}
