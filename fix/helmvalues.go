@@ -12,6 +12,7 @@ import (
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/fieldpath"
 	"github.com/runbook-translator/runbook-translator/locate"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 )
 
@@ -393,7 +394,8 @@ func (s *Stage) valuesFix(f *translator.Finding, fx runbooks.Fix, src, source st
 		return out, err, true
 	}
 	out.Edits = LineEdits(vp, vsrc, final)
-	out.Description = fx.Description
+	// the reviewer reads that the change is the chart's default
+	out.Description = messages.M("fixnote.helm_values_fix", fx.Description, vp).In(messages.Default)
 	if len(out.Edits) > 0 {
 		s.pending = append(s.pending, &valuesGiven{f: f, ops: vfx.Edits, own: out.Edits, path: vp})
 	}

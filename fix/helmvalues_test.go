@@ -236,3 +236,16 @@ func TestValuesFixIndentForm(t *testing.T) {
 		t.Errorf("got\n%s", got)
 	}
 }
+
+// The description of a values fix says where it is made and that it is
+// the chart's default.
+func TestValuesFixDescription(t *testing.T) {
+	root := valuesChart(t, nil)
+	fs := mapValues(t, root, valuesCase{"RO", dep, 25, nil, vRORFS})
+	if len(fs[0].Fixes) == 0 {
+		t.Fatal(fs[0].FixNote)
+	}
+	if d := fs[0].Fixes[0].Description; !strings.HasPrefix(d, "ro, in helm/shop/values.yaml: ") || !strings.Contains(d, "every object rendered from it") {
+		t.Errorf("description %q", d)
+	}
+}

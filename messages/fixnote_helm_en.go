@@ -42,6 +42,9 @@ func fixnoteHelmTmplEn() map[Key]string {
 		"fixnote.helm_values_scalar":    "line %d writes the field from a value, which only a set: or replace: edits in values.yaml",
 		"fixnote.helm_values_file":      "the field comes from the chart's values, and %s cannot be read as a values file (one YAML mapping)",
 		"fixnote.helm_values_mapping":   "the field comes from the chart's values, and %s in %s is not a mapping",
+		// helm_values_fix: the description of a fix made in values.yaml
+		// (the entry's description, the values file).
+		"fixnote.helm_values_fix": "%s, in %s: the chart's default value, which applies to every object rendered from it",
 	}
 }
 

@@ -30,6 +30,7 @@ func fixnoteHelmTmplJa() map[Key]string {
 		"fixnote.helm_values_scalar":    "%d 行目はフィールドを値から書いています。values.yaml では set: または replace: だけが変更できます",
 		"fixnote.helm_values_file":      "フィールドはチャートの値から来ていますが、%s を values ファイル (1 つの YAML マッピング) として読み取れません",
 		"fixnote.helm_values_mapping":   "フィールドはチャートの値から来ていますが、%[2]s の %[1]s はマッピングではありません",
+		"fixnote.helm_values_fix":       "%[1]s (%[2]s で: チャートの既定値で、それからレンダリングされるすべてのオブジェクトに適用されます)",
 	}
 }
 
