@@ -368,30 +368,30 @@ type valuesGiven struct {
 // valuesFix makes fx (for f in the template src) in the chart's values
 // file; ok false when no edit of fx leads to a value's action (the
 // template's reason stays the note).
-func (s *Stage) valuesFix(f *translator.Finding, fx runbooks.Fix, src, source string) (translator.Fix, error, bool) {
+func (s *Stage) valuesFix(f *translator.Finding, fx runbooks.Fix, src, source string) (translator.Fix, bool, error) {
 	out := translator.Fix{Description: fx.Description, Source: source}
 	fx, err := withValues(fx, s.opts.Values, false)
 	if err != nil {
-		return out, err, false
+		return out, false, err
 	}
 	vfx, err := valuesEdits(src, f, fx)
 	if _, no := err.(errNoValues); no {
-		return out, nil, false
+		return out, false, nil
 	}
 	if err != nil {
-		return out, err, true
+		return out, true, err
 	}
 	vp := chartValues(f.Path, func(p string) bool { _, err := s.read(p); return err == nil })
 	if vp == "" {
-		return out, helm("fixnote.helm_values_file", path.Join(path.Dir(path.Dir(f.Path)), "values.yaml")), true
+		return out, true, helm("fixnote.helm_values_file", path.Join(path.Dir(path.Dir(f.Path)), "values.yaml"))
 	}
 	vsrc, err := s.read(vp)
 	if err != nil {
-		return out, helm("fixnote.helm_values_file", vp), true
+		return out, true, helm("fixnote.helm_values_file", vp)
 	}
 	final, err := computeValues(vsrc, vp, f, vfx)
 	if err != nil {
-		return out, err, true
+		return out, true, err
 	}
 	out.Edits = LineEdits(vp, vsrc, final)
 	// the reviewer reads that the change is the chart's default
@@ -399,7 +399,7 @@ func (s *Stage) valuesFix(f *translator.Finding, fx runbooks.Fix, src, source st
 	if len(out.Edits) > 0 {
 		s.pending = append(s.pending, &valuesGiven{f: f, ops: vfx.Edits, own: out.Edits, path: vp})
 	}
-	return out, nil, true
+	return out, true, nil
 }
 
 // shareValues, after f got its fixes, joins its values fix to those of

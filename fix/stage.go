@@ -201,7 +201,7 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 		}
 		got, err := computeWithView([]byte(src), view, f, fx, "runbook:"+e.ID, s.opts.Values)
 		if err != nil && NotHere(err) && !isTerraform(f.Path) && strings.Contains(src, "{{") {
-			if vg, verr, ok := s.valuesFix(f, fx, src, "runbook:"+e.ID); ok {
+			if vg, ok, verr := s.valuesFix(f, fx, src, "runbook:"+e.ID); ok {
 				got, err = vg, verr
 			}
 		}
