@@ -52,6 +52,11 @@ type Stage struct {
 	mu    sync.Mutex
 	files map[string]fileData
 	stats Stats
+	// values are the fixes made in charts' values files so far, by
+	// values file (helmvalues.go).
+	values map[string][]*valuesGiven
+	// pending are the values fixes of the finding being mapped.
+	pending []*valuesGiven
 	// given are the edits of the fix the fix command applies (the first)
 	// of each finding fixed so far, by file and object (objectKey), in
 	// the order given: the view a later fix of the same object reads.
@@ -130,6 +135,7 @@ func (s *Stage) Map(_ context.Context, f *translator.Finding) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats.Considered++
+	defer s.shareValues(f)
 	if d, ok := s.files[f.Path]; ok && d.noteText != "" {
 		f.FixNote, f.FixNoteText = d.noteText, d.note
 		return nil
@@ -194,6 +200,11 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 			continue
 		}
 		got, err := computeWithView([]byte(src), view, f, fx, "runbook:"+e.ID, s.opts.Values)
+		if err != nil && NotHere(err) && !isTerraform(f.Path) && strings.Contains(src, "{{") {
+			if vg, ok, verr := s.valuesFix(f, fx, src, "runbook:"+e.ID); ok {
+				got, err = vg, verr
+			}
+		}
 		switch {
 		case err != nil:
 			if note.IsZero() {

@@ -34,6 +34,17 @@ func fixnoteHelmTmplEn() map[Key]string {
 		// helm_no_document: the finding's line (and object) in the template
 		// read with its actions masked.
 		"fixnote.helm_no_document": "line %d is in no document of %s that can be read around the template actions",
+		// helm_values_*: why a fix of what a template writes from the
+		// chart's values is not made in values.yaml (fix/helmvalues.go).
+		"fixnote.helm_values_guarded":   "the values the fix would edit are written under the template action on line %d (an if, with, range or helper may decide them), so values.yaml is not edited",
+		"fixnote.helm_values_action":    "line %d writes the value with an action other than exactly {{- toYaml .Values.<path> | nindent N }} or key: {{ .Values.<path> }}, so values.yaml is not edited",
+		"fixnote.helm_values_container": "the container the fix edits is named by the template action on line %d and the template has more than one container, so values.yaml is not edited",
+		"fixnote.helm_values_scalar":    "line %d writes the field from a value, which only a set: or replace: edits in values.yaml",
+		"fixnote.helm_values_file":      "the field comes from the chart's values, and %s cannot be read as a values file (one YAML mapping)",
+		"fixnote.helm_values_mapping":   "the field comes from the chart's values, and %s in %s is not a mapping",
+		// helm_values_fix: the description of a fix made in values.yaml
+		// (the entry's description, the values file).
+		"fixnote.helm_values_fix": "%s, in %s: the chart's default value, which applies to every object rendered from it",
 	}
 }
 

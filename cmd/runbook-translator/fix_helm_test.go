@@ -17,7 +17,7 @@ import (
 // stream (testdata/kube-score/helm-shop-rendered.json, kube-score's output
 // for testdata/inputs/helm/shop-rendered.yaml). With the chart in the tree
 // the findings go to its templates, and a fix is made there only on a
-// literal line; with only the rendered stream, they get no fix and the
+// literal line (or in the chart's values.yaml); with only the rendered stream, they get no fix and the
 // FixNote says why (issue 12).
 func TestKubeScoreFindingsOnTheChart(t *testing.T) {
 	input := "../../testdata/kube-score/helm-shop-rendered.json"
@@ -42,6 +42,9 @@ func TestKubeScoreFindingsOnTheChart(t *testing.T) {
 			}
 			lines := strings.Split(string(b), "\n")
 			for _, e := range fx.Edits {
+				if e.Path == "helm/shop/values.yaml" {
+					continue // what the template writes from values (fix/helmvalues.go)
+				}
 				if e.Path != f.Path || e.StartLine < 1 || e.StartLine > len(lines) || strings.Contains(lines[e.StartLine-1], "{{") {
 					t.Errorf("%s %s: edit %+v is not on a literal line of %s", f.Code, f.Resource, e, f.Path)
 				}

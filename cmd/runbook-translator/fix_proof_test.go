@@ -43,15 +43,17 @@ type proofScanner struct {
 	// With helm the findings on the chart's stream go to its templates,
 	// where a fix is made only where every line it reads and writes is
 	// literal YAML (most of our chart's labels, security contexts and
-	// resources come from helpers and values), so the floors are the
-	// shares with the chart rendered: Conftest 32 of 126, kube-score 28
-	// of 73 (3 and 5 of them in the templates).
+	// resources come from helpers and values; what is written by exactly
+	// {{- toYaml .Values.x | nindent N }} or key: {{ .Values.x }} is fixed
+	// in the chart's values.yaml), so the floors are the shares with the
+	// chart rendered: Conftest 36 of 126, kube-score 32 of 73 (7 and 9 of
+	// them in the templates).
 	fixGoal float64
 }
 
 var proofScanners = []proofScanner{
-	{name: "conftest", format: "conftest", args: []string{"test", "--no-color", "--all-namespaces", "-p", "policy/lib", "-p", "policy/kubernetes", "-o", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 0.25},
-	{name: "kube-score", format: "kube-score", args: []string{"score", "-o", "json", "k8s/catalog.yaml", "k8s/checkout.yaml", "k8s/jobs.yaml", "k8s/node-agent.yaml", "k8s/rbac.yaml", "k8s/storefront.yaml", "helm/shop-rendered.yaml"}, fixGoal: 0.38},
+	{name: "conftest", format: "conftest", args: []string{"test", "--no-color", "--all-namespaces", "-p", "policy/lib", "-p", "policy/kubernetes", "-o", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 0.28},
+	{name: "kube-score", format: "kube-score", args: []string{"score", "-o", "json", "k8s/catalog.yaml", "k8s/checkout.yaml", "k8s/jobs.yaml", "k8s/node-agent.yaml", "k8s/rbac.yaml", "k8s/storefront.yaml", "helm/shop-rendered.yaml"}, fixGoal: 0.43},
 	{name: "kubeconform", format: "kubeconform", args: []string{"-n", "1", "-kubernetes-version", "1.27.0", "-schema-location", "kubeconform-schemas/{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json", "-strict", "-output", "json", "k8s", "helm/shop-rendered.yaml"}, fixGoal: 1},
 	{name: "tfsec", format: "tfsec", args: []string{"--no-color", "--no-module-downloads", "-f", "json", "terraform"}, terraform: true, fixGoal: 0.65},
 	// trivy: the corpus's commands (testdata/trivy/cases.yaml);

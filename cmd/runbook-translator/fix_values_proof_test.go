@@ -25,8 +25,8 @@ const valuesCatalog = "../../testdata/catalogs/org-values"
 // valuesGoal is the least share with the values catalog per tool: what it
 // reaches today (rounded down), so that losing an alternative fails.
 var valuesGoal = map[string]float64{
-	"conftest":        0.59,
-	"kube-score":      0.58,
+	"conftest":        0.64,
+	"kube-score":      0.68,
 	"kubeconform":     0,
 	"tfsec":           0.92,
 	"trivy":           0.88,
