@@ -274,18 +274,7 @@ func valuesEdits(src string, f *translator.Finding, fx runbooks.Fix) (runbooks.F
 		if err != nil {
 			return fx, err
 		}
-		ne := ed
-		ne.Set, ne.Fill, ne.Delete, ne.Replace = "", "", "", ""
-		switch op {
-		case "set":
-			ne.Set = np
-		case "fill":
-			ne.Fill = np
-		case "delete":
-			ne.Delete = np
-		case "replace":
-			ne.Replace = np
-		}
+		ne := ed.WithPath(np)
 		if ed.From != "" {
 			if ne.From, err = rewrite(ed.From, "from"); err != nil {
 				return fx, err

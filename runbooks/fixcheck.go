@@ -72,6 +72,26 @@ func (e FixEdit) Op() (op, path string) {
 	return "", ""
 }
 
+// WithPath returns e with its operation's path replaced by path (Op's
+// path; a document edit has none and is returned as it is).
+func (e FixEdit) WithPath(path string) FixEdit {
+	switch op, _ := e.Op(); op {
+	case "set":
+		e.Set = path
+	case "fill":
+		e.Fill = path
+	case "replace":
+		e.Replace = path
+	case "delete":
+		e.Delete = path
+	case "add":
+		e.Add = path
+	case "rename":
+		e.Rename = path
+	}
+	return e
+}
+
 // checkFixes validates the fix: block of an entry strictly, each problem
 // at the line of the fix or edit it is about.
 func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(line int, format string, args ...any)) {

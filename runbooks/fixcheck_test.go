@@ -213,3 +213,17 @@ func TestLoadReplaceIfValue(t *testing.T) {
 	}
 	wantProblems(t, err, want)
 }
+
+// WithPath changes the path of the edit's own operation, nothing else.
+func TestFixEditWithPath(t *testing.T) {
+	for _, e := range []FixEdit{{Set: "a"}, {Fill: "a"}, {Replace: "a", IfValue: 0}, {Delete: "a"}, {Add: "a"}, {Rename: "a"}} {
+		op, _ := e.Op()
+		got := e.WithPath("b.c")
+		if gop, p := got.Op(); gop != op || p != "b.c" {
+			t.Errorf("%s: WithPath gives %s %s", op, gop, p)
+		}
+		if got.IfValue != e.IfValue {
+			t.Errorf("%s: WithPath changed if_value", op)
+		}
+	}
+}
