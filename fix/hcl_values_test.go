@@ -95,14 +95,7 @@ func TestTerraformCatalogValues(t *testing.T) {
 			if got := ValuesUnset(err); !reflect.DeepEqual(got, []string{c.unset}) {
 				t.Errorf("without the values: %v (values unset %v)", err, got)
 			}
-			got, err := ComputeWith([]byte(src), f, e.Fix[0], "t", vals)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, err := Apply(src, got.Edits)
-			if err != nil {
-				t.Fatal(err)
-			}
+			out := fixedWith(t, src, f, e.Fix[0], vals)
 			_, body, _ := strings.Cut(UnifiedDiff(c.file, src, out), "\n+++ b/"+c.file+"\n")
 			if body != c.want {
 				t.Errorf("diff:\n%s\nwant:\n%s", body, c.want)
@@ -145,19 +138,12 @@ func TestTerraformFillKeepsWhatIsWritten(t *testing.T) {
 	src := readInput(t, file)
 	f := &translator.Finding{Tool: "tfsec", Resource: "aws_s3_bucket.assets"}
 	f.Path = file
-	got, err := ComputeWith([]byte(src), f, cmk.Fix[0], "t", vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	withKMS, err := Apply(src, got.Edits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	withKMS := fixedWith(t, src, f, cmk.Fix[0], vals)
 	again, err := Compute([]byte(withKMS), f, sse.Fix[0], "t")
 	if err != nil || len(again.Edits) != 0 {
 		t.Errorf("SSE-S3 after SSE-KMS: %v, edits %+v", err, again.Edits)
 	}
-	got, err = Compute([]byte(src), f, sse.Fix[0], "t")
+	got, err := Compute([]byte(src), f, sse.Fix[0], "t")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,14 +152,7 @@ func TestTerraformFillKeepsWhatIsWritten(t *testing.T) {
 	}
 	// and in the other order, SSE-KMS replaces the SSE-S3 algorithm
 	sseOut, _ := Apply(src, got.Edits)
-	got, err = ComputeWith([]byte(sseOut), f, cmk.Fix[0], "t", vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Apply(sseOut, got.Edits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := fixedWith(t, sseOut, f, cmk.Fix[0], vals)
 	if !strings.Contains(out, `sse_algorithm     = "aws:kms"`) || strings.Contains(out, "AES256") {
 		t.Errorf("SSE-KMS after SSE-S3:\n%s", out)
 	}

@@ -14,6 +14,21 @@ import (
 
 // builtinEntry returns a built-in entry, and the values of the example
 // organisation catalog (testdata/catalogs/org-values).
+// fixedWith is src with fx's fix for f (ComputeWith with vals) applied;
+// an error of either fails the test.
+func fixedWith(t *testing.T, src string, f *translator.Finding, fx runbooks.Fix, vals runbooks.Values) string {
+	t.Helper()
+	got, err := ComputeWith([]byte(src), f, fx, "t", vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Apply(src, got.Edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func builtinEntry(t *testing.T, id string) (*runbooks.Entry, runbooks.Values) {
 	t.Helper()
 	b, err := runbooks.Builtin()
@@ -49,14 +64,7 @@ func TestCatalogValuesFillWhatCannotBeCopied(t *testing.T) {
 	if _, err := ComputeWith([]byte(src), f, e.Fix[0], "t", vals); err == nil || !strings.Contains(err.Error(), "limits.cpu to copy") {
 		t.Fatalf("the copying alternative: %v", err)
 	}
-	got, err := ComputeWith([]byte(src), f, e.Fix[1], "t", vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Apply(src, got.Edits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := fixedWith(t, src, f, e.Fix[1], vals)
 	_, body, _ := strings.Cut(UnifiedDiff(file, src, out), "\n+++ b/"+file+"\n")
 	want := `@@ -55,6 +55,10 @@
            resources:
@@ -76,7 +84,7 @@ func TestCatalogValuesFillWhatCannotBeCopied(t *testing.T) {
 
 	// Without the catalog, the error names exactly the values it lacks:
 	// the memory request is copied, the CPU has nothing to copy.
-	_, err = Compute([]byte(src), f, e.Fix[1], "t")
+	_, err := Compute([]byte(src), f, e.Fix[1], "t")
 	if names := ValuesUnset(err); !reflect.DeepEqual(names, []string{"cpu_request", "cpu_limit"}) {
 		t.Errorf("unset %v (%v)", names, err)
 	}
@@ -96,14 +104,7 @@ func TestCatalogValueMapping(t *testing.T) {
 	src := readInput(t, file)
 	f := &translator.Finding{Tool: "kube-linter", Resource: "Deployment/storefront", Extra: map[string]string{"container": "web"}}
 	f.Path = file
-	got, err := ComputeWith([]byte(src), f, e.Fix[0], "t", vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Apply(src, got.Edits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := fixedWith(t, src, f, e.Fix[0], vals)
 	for _, w := range []string{"              port: http\n          livenessProbe:\n            failureThreshold: 6\n            httpGet:\n              path: /healthz\n              port: http\n            periodSeconds: 10\n        - name: asset-sync\n"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("no %q in:\n%s", w, out)
@@ -113,7 +114,7 @@ func TestCatalogValueMapping(t *testing.T) {
 	if _, err := ComputeWith([]byte(src), f, add, "t", vals); err == nil || !strings.Contains(err.Error(), "add appends one scalar") {
 		t.Errorf("a mapping added to a list: %v", err)
 	}
-	_, err = ComputeWith([]byte(src), f, e.Fix[0], "t", runbooks.Values{"readiness_probe": {V: "x"}})
+	_, err := ComputeWith([]byte(src), f, e.Fix[0], "t", runbooks.Values{"readiness_probe": {V: "x"}})
 	if names := ValuesUnset(err); !reflect.DeepEqual(names, []string{"liveness_probe"}) {
 		t.Errorf("unset %v (%v)", names, err)
 	}
