@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	translator "github.com/runbook-translator/runbook-translator"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/runbooks"
 	"gopkg.in/yaml.v3"
@@ -25,7 +26,7 @@ import (
 // every workload kind, as fix: paths are) with %s for the key.
 type absentRule struct {
 	tool, code string
-	re         *regexp.Regexp
+	re         func() *regexp.Regexp
 	path       string
 }
 
@@ -38,8 +39,8 @@ type absentRule struct {
 // label`. Keys with dots or slashes are not read (they are not the
 // labels these entries add).
 var absentRules = []absentRule{
-	{"conftest", "K8S-010", regexp.MustCompile(`missing required label "([A-Za-z0-9_-]+)"`), "metadata.labels.%s"},
-	{"conftest", "K8S-011", regexp.MustCompile(`pod template has no "([A-Za-z0-9_-]+)" label`), "spec.template.metadata.labels.%s"},
+	{"conftest", "K8S-010", lazyre.New(`missing required label "([A-Za-z0-9_-]+)"`), "metadata.labels.%s"},
+	{"conftest", "K8S-011", lazyre.New(`pod template has no "([A-Za-z0-9_-]+)" label`), "spec.template.metadata.labels.%s"},
 }
 
 // absentPaths are the fields (hint syntax) f's message says its object
@@ -50,7 +51,7 @@ func absentPaths(f *translator.Finding) []string {
 		if f.Tool != r.tool || f.Code != r.code {
 			continue
 		}
-		for _, sm := range r.re.FindAllStringSubmatch(f.Message, -1) {
+		for _, sm := range r.re().FindAllStringSubmatch(f.Message, -1) {
 			if p := strings.Replace(r.path, "%s", sm[1], 1); !contains(out, p) {
 				out = append(out, p)
 			}
@@ -63,12 +64,12 @@ func absentPaths(f *translator.Finding) []string {
 // value's lines into the mapping it is in: `{{- include "name" . | nindent
 // N }}` or `{{- toYaml .Values.x | nindent N }}`, trimming the line break
 // before it (nindent starts with one) and not the one after.
-var nindentAction = regexp.MustCompile(`^\s*\{\{-\s+(include\s+"[^"{}|]+"\s+[^{}|]+|toYaml\s+[^{}|]+)\|\s*nindent\s+(\d+)\s+\}\}\s*$`)
+var nindentAction = lazyre.New(`^\s*\{\{-\s+(include\s+"[^"{}|]+"\s+[^{}|]+|toYaml\s+[^{}|]+)\|\s*nindent\s+(\d+)\s+\}\}\s*$`)
 
 // nindentOf returns N and whether the action is a toYaml for a line of
 // the nindentAction form; ok false for any other line.
 func nindentOf(ln string) (n int, toYaml, ok bool) {
-	sm := nindentAction.FindStringSubmatch(strings.TrimRight(ln, "\r"))
+	sm := nindentAction().FindStringSubmatch(strings.TrimRight(ln, "\r"))
 	if sm == nil {
 		return 0, false, false
 	}

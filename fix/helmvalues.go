@@ -3,7 +3,6 @@ package fix
 import (
 	"path"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 
 	translator "github.com/runbook-translator/runbook-translator"
 	"github.com/runbook-translator/runbook-translator/internal/fieldpath"
+	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/locate"
 	"github.com/runbook-translator/runbook-translator/messages"
 	"github.com/runbook-translator/runbook-translator/runbooks"
@@ -37,10 +37,10 @@ import (
 
 // toYamlValues matches a line that renders a value's mapping: the dotted
 // path, the indent function and N.
-var toYamlValues = regexp.MustCompile(`^(\s*)\{\{(-?)\s*toYaml\s+\.Values\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\|\s*(nindent|indent)\s+(\d+)\s*\}\}\s*$`)
+var toYamlValues = lazyre.New(`^(\s*)\{\{(-?)\s*toYaml\s+\.Values\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\|\s*(nindent|indent)\s+(\d+)\s*\}\}\s*$`)
 
 // scalarValues matches "key: {{ .Values.a.b }}" (with | quote).
-var scalarValues = regexp.MustCompile(`^\s*(?:- )?"?([^\s:"{}]+)"?:\s+\{\{-?\s*\.Values\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(\s*\|\s*quote)?\s*\}\}\s*$`)
+var scalarValues = lazyre.New(`^\s*(?:- )?"?([^\s:"{}]+)"?:\s+\{\{-?\s*\.Values\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(\s*\|\s*quote)?\s*\}\}\s*$`)
 
 // valuesTarget is where one path of a fix lands in values.yaml.
 type valuesTarget struct {
@@ -78,7 +78,7 @@ func valuesPathOf(t *text, d *locate.Document, steps []fieldpath.Step) (valuesTa
 			if !strings.Contains(t.line(n), ".Values") {
 				return valuesTarget{}, errNoValues{} // a helper's lines, not values
 			}
-			sm := toYamlValues.FindStringSubmatch(strings.TrimRight(t.line(n), "\r"))
+			sm := toYamlValues().FindStringSubmatch(strings.TrimRight(t.line(n), "\r"))
 			if sm == nil || sm[4] != "nindent" {
 				return valuesTarget{}, helm("fixnote.helm_values_action", n)
 			}
@@ -92,7 +92,7 @@ func valuesPathOf(t *text, d *locate.Document, steps []fieldpath.Step) (valuesTa
 			// column 0 on the next line
 			n := cur.Line + 1
 			if k := keyOnLine(t, cur.Line); k >= 0 {
-				if sm := toYamlValues.FindStringSubmatch(strings.TrimRight(t.line(n), "\r")); sm != nil && sm[4] == "indent" && sm[1] == "" && sm[2] == "" {
+				if sm := toYamlValues().FindStringSubmatch(strings.TrimRight(t.line(n), "\r")); sm != nil && sm[4] == "indent" && sm[1] == "" && sm[2] == "" {
 					if ind, _ := strconv.Atoi(sm[5]); ind > k {
 						if guard > 0 {
 							return valuesTarget{}, helm("fixnote.helm_values_guarded", guard)
@@ -139,7 +139,7 @@ func valuesPathOf(t *text, d *locate.Document, steps []fieldpath.Step) (valuesTa
 			if !strings.Contains(t.line(next.Line), ".Values") {
 				return valuesTarget{}, errNoValues{}
 			}
-			sm := scalarValues.FindStringSubmatch(strings.TrimRight(t.line(next.Line), "\r"))
+			sm := scalarValues().FindStringSubmatch(strings.TrimRight(t.line(next.Line), "\r"))
 			if sm == nil || sm[1] != st.Key {
 				return valuesTarget{}, helm("fixnote.helm_values_action", next.Line)
 			}
@@ -163,19 +163,10 @@ func guardOf(t *text, m *yaml.Node) int {
 		if n == 0 {
 			continue
 		}
-		if sm := toYamlValues.FindStringSubmatch(strings.TrimRight(t.line(n), "\r")); sm != nil && sm[4] == "indent" && sm[1] == "" {
+		if sm := toYamlValues().FindStringSubmatch(strings.TrimRight(t.line(n), "\r")); sm != nil && sm[4] == "indent" && sm[1] == "" {
 			continue
 		}
 		return n
-	}
-	return 0
-}
-
-func markerKeyOf(m *yaml.Node) int {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if n := markerKey(m.Content[i]); n > 0 {
-			return n
-		}
 	}
 	return 0
 }

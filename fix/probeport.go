@@ -70,7 +70,7 @@ func eachContainer(n *yaml.Node, fn func(name string, c *yaml.Node)) {
 			k, v := n.Content[i], n.Content[i+1]
 			if (k.Value == "containers" || k.Value == "initContainers") && v.Kind == yaml.SequenceNode {
 				for _, c := range v.Content {
-					if name := scalarValue(mapValue(c, "name")); c.Kind == yaml.MappingNode && name != "" {
+					if name := scalar(c, "name"); c.Kind == yaml.MappingNode && name != "" {
 						fn(name, c)
 					}
 				}
@@ -85,7 +85,7 @@ func eachContainer(n *yaml.Node, fn func(name string, c *yaml.Node)) {
 // grpc takes a number only), or "".
 func probePort(probe *yaml.Node) string {
 	for _, h := range []string{"httpGet", "tcpSocket"} {
-		if p := scalarValue(mapValue(mapValue(probe, h), "port")); p != "" {
+		if p := scalar(mapValue(probe, h), "port"); p != "" {
 			return p
 		}
 	}
@@ -99,33 +99,23 @@ func declaresPort(c *yaml.Node, name string) bool {
 		return false
 	}
 	for _, p := range ports.Content {
-		if scalarValue(mapValue(p, "name")) == name {
+		if scalar(deref(p), "name") == name {
 			return true
 		}
 	}
 	return false
 }
 
-// mapValue is the value of key in mapping n, or nil.
+// mapValue is the value of key in mapping n (a document's root too), or
+// nil.
 func mapValue(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
 	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		n = n.Content[0]
+		n = deref(n.Content[0])
 	}
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-// scalarValue is the text of a scalar node, or "".
-func scalarValue(n *yaml.Node) string {
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return n.Value
+	_, v := entry(n, key)
+	return deref(v)
 }
