@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -260,10 +259,18 @@ func (s *Stage) Copies(f *translator.Finding) bool {
 // workload's other fixes add, whatever order the scanner wrote its
 // findings in (Conftest's changes from run to run).
 func (s *Stage) FixOrder(fs translator.Findings) translator.Findings {
-	out := append(translator.Findings(nil), fs...)
-	out.Sort()
-	sort.SliceStable(out, func(i, j int) bool { return !s.Copies(out[i]) && s.Copies(out[j]) })
-	return out
+	sorted := append(translator.Findings(nil), fs...)
+	sorted.Sort()
+	out := sorted[:0:0]
+	var copying translator.Findings
+	for _, f := range sorted {
+		if s.Copies(f) {
+			copying = append(copying, f)
+		} else {
+			out = append(out, f)
+		}
+	}
+	return append(out, copying...)
 }
 
 // copies reports whether a fix of e reads the object's fields into what it
