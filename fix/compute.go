@@ -84,6 +84,8 @@ func computeView(src []byte, view string, f *translator.Finding, fx runbooks.Fix
 	var final string
 	var err error
 	switch {
+	case isTerraform(f.Path) && takesTable(fx):
+		return out, notHereP("fixnote.map_terraform", f.Path)
 	case isTerraform(f.Path):
 		final, err = computeHCL(string(src), f, fx)
 	case strings.Contains(string(src), "{{"):
@@ -96,6 +98,16 @@ func computeView(src []byte, view string, f *translator.Finding, fx runbooks.Fix
 	}
 	out.Edits = LineEdits(f.Path, string(src), final)
 	return out, nil
+}
+
+// takesTable reports whether an edit of fx takes a catalog_map: table.
+func takesTable(fx runbooks.Fix) bool {
+	for _, ed := range fx.Edits {
+		if ed.CatalogMap != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // ForTool reports whether fx is for findings of tool (fx.Tools is empty,
@@ -384,6 +396,9 @@ type editStep struct {
 // another fix adds it (before a catalog value is taken).
 func editSteps(cur string, loc docLocator, orig, seen *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
 	op, _ := ed.Op()
+	if ed.CatalogMap != "" {
+		return mapSteps(orig, fp, ed, v)
+	}
 	if ed.From == "" {
 		if op == "delete" {
 			return []editStep{{path: fp, vars: v}}, nil
@@ -445,6 +460,76 @@ func editSteps(cur string, loc docLocator, orig, seen *locate.Document, fp locat
 		out = append(out, editStep{path: to, value: val, vars: cv})
 	}
 	return out, nil
+}
+
+// mapSteps are the steps of a replace with catalog_map: each field the path
+// names (one per container of a $container selector) that orig, the object
+// as the finding found it, has gets the value the table (ed.Value, set by
+// withValues) gives for its present value. A field the object lacks is
+// left so, as replace leaves it; a present value the table has no entry
+// for, or one a template action writes, makes no suggestion.
+func mapSteps(orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string) ([]editStep, error) {
+	table, ok := ed.Value.(map[string]string)
+	if !ok {
+		return nil, valuesUnset([]string{ed.CatalogMap})
+	}
+	var out []editStep
+	found := false
+	for _, c := range combos([]locate.FieldPath{fp}, v) {
+		cv := map[string]string{}
+		for k, x := range v {
+			cv[k] = x
+		}
+		for k, x := range c {
+			cv[k] = x
+		}
+		to, err := fp.Expand(c)
+		if err != nil {
+			return nil, noteOf(err)
+		}
+		n := presentScalar(orig.Root, orig.Kind, to)
+		if n == nil {
+			continue
+		}
+		found = true
+		if isTableValue(table, n.Value) {
+			continue // already the copy the table gives
+		}
+		if strings.Contains(n.Value, helmMarker) {
+			return nil, helm("fixnote.helm_scalar", n.Line)
+		}
+		steps := to.Steps()
+		nv, ok := lookupTable(table, steps[len(steps)-1].Key, n.Value)
+		if !ok {
+			return nil, notHereP("fixnote.map_no_entry", ed.CatalogMap, n.Value)
+		}
+		out = append(out, editStep{path: to, value: nv, vars: cv})
+	}
+	if !found {
+		// nothing to look up: not "already as the fix wants"
+		return nil, notHereP("fixnote.map_absent", fp.String(), ed.CatalogMap)
+	}
+	return out, nil
+}
+
+// presentScalar is the scalar node at p in the object (root, of kind), or
+// nil when the field is absent or not one scalar.
+func presentScalar(root *yaml.Node, kind string, p locate.FieldPath) *yaml.Node {
+	q := p.ForKind(kind)
+	for _, alt := range append([]locate.FieldPath{q}, q.ContainerVariants()...) {
+		ts, err := resolveEdit(root, alt.Steps())
+		if err != nil {
+			continue
+		}
+		if len(ts) != 1 || ts[0].key == nil {
+			return nil
+		}
+		if n := deref(ts[0].val); n != nil && n.Kind == yaml.ScalarNode && !isNull(n) {
+			return n
+		}
+		return nil
+	}
+	return nil
 }
 
 // combos are the values of the $name selectors of paths, one map for each
@@ -547,7 +632,7 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 		}
 		fp, _ := locate.ParseFieldPath(p)
 		var val any
-		if ed.From == "" && op != "delete" {
+		if ed.From == "" && op != "delete" && ed.CatalogMap == "" {
 			val, _ = resolveValue(ed.Value, v, maps)
 		}
 		paths, err := expandPaths(fp, v)
@@ -580,6 +665,10 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 					// kept, filled or copied: the value is the manifest's own
 				case op == "replace" && tg.key == nil:
 					// absent, and left so
+				case op == "replace" && ed.CatalogMap != "":
+					if !holdsTableValue(deref(tg.val), ed.Value) {
+						return messages.Errorf("fixerr.not_held", q.String(), ed.CatalogMap)
+					}
 				case op == "replace" && ed.IfValue != nil && !holdsValue(deref(tg.val), ed.IfValue):
 					// another value than if_value: left so (or replaced)
 				case op == "replace" && !holdsValue(deref(tg.val), val):
@@ -593,6 +682,23 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 		}
 	}
 	return nil
+}
+
+// isTableValue reports whether v is a value the table gives.
+func isTableValue(table map[string]string, v string) bool {
+	for _, x := range table {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsTableValue reports whether the node is a scalar that a catalog_map
+// table (map[string]string) gives for some value.
+func holdsTableValue(n *yaml.Node, table any) bool {
+	m, _ := table.(map[string]string)
+	return n != nil && n.Kind == yaml.ScalarNode && isTableValue(m, n.Value)
 }
 
 // holdsValue reports whether the node holds a resolved value (scalar or
@@ -1021,8 +1127,24 @@ func computeTemplateLine(src string, f *translator.Finding, fx runbooks.Fix) (st
 			return src, nil // another value than if_value: kept
 		}
 	}
-	v, err := value(ed.Value, vars(src, f, nil))
-	if err != nil {
+	var v any
+	if ed.CatalogMap != "" {
+		table, _ := ed.Value.(map[string]string)
+		present := rest
+		if q, err := strconv.Unquote(rest); err == nil && rest[0] == '"' {
+			present = q
+		} else if len(rest) >= 2 && rest[0] == '\'' && rest[len(rest)-1] == '\'' {
+			present = strings.ReplaceAll(rest[1:len(rest)-1], "''", "'")
+		}
+		if isTableValue(table, present) {
+			return src, nil // already the copy the table gives
+		}
+		x, ok := lookupTable(table, key, present)
+		if !ok {
+			return "", notHereP("fixnote.map_no_entry", ed.CatalogMap, present)
+		}
+		v = x
+	} else if v, err = value(ed.Value, vars(src, f, nil)); err != nil {
 		return "", err
 	}
 	txt, err := renderScalar(v, nil)

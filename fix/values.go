@@ -34,6 +34,24 @@ func withValues(fx runbooks.Fix, vals runbooks.Values, terraform bool) (runbooks
 	var edits []runbooks.FixEdit
 	var unset []string
 	for i, ed := range fx.Edits {
+		if ed.CatalogMap != "" {
+			v, ok := vals.Get(ed.CatalogMap)
+			if !ok {
+				if !contains(unset, ed.CatalogMap) {
+					unset = append(unset, ed.CatalogMap)
+				}
+				continue
+			}
+			table, ok := stringTable(v)
+			if !ok {
+				return fx, notHereP("fixnote.map_not_table", ed.CatalogMap, vals[ed.CatalogMap].Source)
+			}
+			if edits == nil {
+				edits = append([]runbooks.FixEdit(nil), fx.Edits...)
+			}
+			edits[i].Value = table // the name stays: editSteps looks up in it
+			continue
+		}
 		if ed.CatalogValue == "" {
 			continue
 		}
@@ -87,4 +105,90 @@ func ValuesUnset(err error) []string {
 		return e.values
 	}
 	return nil
+}
+
+// stringTable returns a catalog value that is a table for catalog_map:, a
+// mapping whose values are strings, as map[string]string.
+func stringTable(v any) (map[string]string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return nil, false
+	}
+	out := make(map[string]string, len(m))
+	for k, x := range m {
+		s, ok := x.(string)
+		if !ok || s == "" {
+			return nil, false
+		}
+		out[k] = s
+	}
+	return out, true
+}
+
+// lookupTable is the table's entry for the present value of the field
+// named key: the entry written as the value is, or, for an image (key
+// "image"), the one that names the same image as Docker reads a
+// reference (nginx, nginx:latest and docker.io/library/nginx:latest are
+// one image: the registry docker.io, library/ for one-part names on it,
+// the tag latest when none is given).
+func lookupTable(table map[string]string, key, present string) (string, bool) {
+	if v, ok := table[present]; ok {
+		return v, true
+	}
+	if key != "image" {
+		return "", false
+	}
+	want, ok := normalImage(present)
+	if !ok {
+		return "", false
+	}
+	found, v := 0, ""
+	for k, x := range table {
+		if n, ok := normalImage(k); ok && n == want {
+			found++
+			v = x
+		}
+	}
+	// two spellings of one image with different copies: ambiguous
+	return v, found == 1
+}
+
+// normalImage is an image reference in Docker's full form
+// (docker.io/library/nginx:latest), or false when ref is not one.
+func normalImage(ref string) (string, bool) {
+	if ref == "" || strings.ContainsAny(ref, " \t\n\"'{}$") {
+		return "", false
+	}
+	name, digest, hasDigest := strings.Cut(ref, "@")
+	tag := ""
+	if i := strings.LastIndexByte(name, ':'); i > strings.LastIndexByte(name, '/') {
+		name, tag = name[:i], name[i+1:]
+		if tag == "" {
+			return "", false
+		}
+	}
+	if name == "" || (hasDigest && digest == "") {
+		return "", false
+	}
+	host, rest, ok := strings.Cut(name, "/")
+	if !ok || !(strings.ContainsAny(host, ".:") || host == "localhost") {
+		host, rest = "docker.io", name
+	}
+	if host == "index.docker.io" {
+		host = "docker.io"
+	}
+	if host == "docker.io" && !strings.Contains(rest, "/") {
+		rest = "library/" + rest
+	}
+	if tag == "" && !hasDigest {
+		tag = "latest"
+	}
+	out := host + "/" + rest
+	if tag != "" {
+		out += ":" + tag
+	}
+	if hasDigest {
+		out += "@" + digest
+	}
+	return out, true
 }

@@ -41,6 +41,13 @@ func fixnoteEn() map[Key]string {
 		// add or replace edit is a mapping or list.
 		"fixnote.value_not_scalar_add":     "the catalog value %s is a mapping or list, and add appends one scalar",
 		"fixnote.value_not_scalar_replace": "the catalog value %s is a mapping or list, and replace writes one scalar",
+		// map_no_entry: the table a catalog_map: edit looks the field's
+		// present value up in (its name, the value); map_not_table: the
+		// catalog value is no such table (name, file:line).
+		"fixnote.map_no_entry":  "the organisation catalog's %s (values:) has no entry for %q (adding one there makes a suggestion)",
+		"fixnote.map_not_table": "the catalog value %s (%s) is not a table of strings (catalog_map looks the present value up in one)",
+		"fixnote.map_absent":    "the object has no %s to look up in %s",
+		"fixnote.map_terraform": "%s is Terraform, and catalog_map looks values up in Kubernetes manifests only",
 	}
 }
 

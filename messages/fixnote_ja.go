@@ -27,6 +27,10 @@ func fixnoteJa() map[Key]string {
 		"fixnote.no_selector":              "指摘に %[1]s がありません (%[3]s の $%[2]s に必要です)",
 		"fixnote.value_not_scalar_add":     "カタログの値 %s はマッピングかリストですが、add が追加するのは 1 つのスカラーです",
 		"fixnote.value_not_scalar_replace": "カタログの値 %s はマッピングかリストですが、replace が書き込むのは 1 つのスカラーです",
+		"fixnote.map_no_entry":             "組織のカタログの values: の %s に %q の項目がありません (追加すると修正を提案できます)",
+		"fixnote.map_not_table":            "カタログの値 %s (%s) は文字列の表ではありません (catalog_map は現在の値を表で引きます)",
+		"fixnote.map_absent":               "オブジェクトに %s の表で引く %s がありません",
+		"fixnote.map_terraform":            "%s は Terraform のファイルですが、catalog_map が値を表で引くのは Kubernetes のマニフェストだけです",
 	}
 }
 

@@ -199,6 +199,8 @@ func checkTerraformEdit(ed FixEdit, node *yaml.Node) string {
 		return fmt.Sprintf("%s: from: is for Kubernetes manifests; a Terraform edit writes the catalog value %s as it is", op, ed.CatalogValue)
 	case ed.From != "":
 		return fmt.Sprintf("%s: from: is for Kubernetes manifests; give the Terraform attribute a value or catalog_value", op)
+	case ed.CatalogMap != "":
+		return fmt.Sprintf("%s: catalog_map is for Kubernetes manifests, and the fix's kinds are Terraform resource types", op)
 	case strings.Contains(path, "["):
 		return fmt.Sprintf("%s: %q: list selectors are for Kubernetes paths; a Terraform path names attributes and blocks", op, path)
 	}
@@ -238,6 +240,9 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		return "give only one of set, fill, replace, delete, add, rename and document"
 	}
 	op, path := ed.Op()
+	if ed.CatalogMap != "" && op != "replace" {
+		return checkCatalogMap(op, ed, node)
+	}
 	if ed.To != "" && op != "rename" {
 		return fmt.Sprintf("%s: to: is for rename", op)
 	}
@@ -292,6 +297,9 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		}
 		return ""
 	}
+	if ed.CatalogMap != "" {
+		return checkCatalogMap(op, ed, node)
+	}
 	if op == "replace" && ed.From != "" {
 		// from: copies a field into one that may be missing; replace
 		// writes only over a value that is there, and takes it literally.
@@ -328,6 +336,25 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		return "replace needs a value (a string, number or boolean) or catalog_value"
 	}
 	return checkScalarValue(op, ed.Value, false)
+}
+
+// checkCatalogMap checks an edit that takes its value from a table of
+// the catalogs' values (catalog_map:): a replace, and nothing else that
+// gives it a value.
+func checkCatalogMap(op string, ed FixEdit, node *yaml.Node) string {
+	switch {
+	case op != "replace":
+		return fmt.Sprintf("%s: catalog_map is for replace (the present value is looked up in the table)", op)
+	case !ValidValueName(ed.CatalogMap):
+		return fmt.Sprintf("replace: catalog_map %q is not a value name (lower case letters, digits and _, starting with a letter)", ed.CatalogMap)
+	case ed.Value != nil || mapValue(node, "value") != nil || ed.CatalogValue != "" || ed.From != "":
+		return "replace: give catalog_map alone: the table gives the value"
+	case ed.IfValue != nil || mapValue(node, "if_value") != nil:
+		return "replace: catalog_map and if_value: the table's keys are the values replaced"
+	case strings.Contains(ed.Replace, "[*]"):
+		return fmt.Sprintf("replace: %q: catalog_map replaces one field, or one per name of a $name selector, not every item ([*])", ed.Replace)
+	}
+	return ""
 }
 
 // checkRename checks a rename: edit: a field path or "$name" (JSON

@@ -31,10 +31,15 @@ var valueOrFrom = []any{
 var valueOrCatalog = []any{
 	map[string]any{"required": []string{"value"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}}}},
 	map[string]any{"required": []string{"catalog_value"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"value"}}}}},
+	map[string]any{"required": []string{"catalog_map"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"catalog_value"}}, map[string]any{"required": []string{"if_value"}}}}},
 }
 
-// noValue: delete and document take none of value, from and catalog_value.
-var noValue = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}}}
+// noTable: only replace takes a catalog_map: table.
+var noTable = map[string]any{"required": []string{"catalog_map"}}
+
+// noValue: delete and document take none of value, from, catalog_value
+// and catalog_map.
+var noValue = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}, map[string]any{"required": []string{"catalog_map"}}}}
 
 // fixValues is a values: mapping (values.go): names to literals.
 var fixValues = map[string]any{
@@ -67,6 +72,7 @@ var catalogSchemaRules = yamlschema.Rules{
 	"Fix.tools":             {"description": "the tools whose findings this alternative is for (all when empty)"},
 	"Example.manifest":      {"description": "the file the example finding is in; with fixed, checks the first fix"},
 	"Example.fixed":         {"description": "the whole manifest after the entry's first fix"},
+	"FixEdit.catalog_map":   {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "with replace: the name of a table of the catalogs' values: (strings to strings) that the field's present value is looked up in"},
 	"FixEdit.catalog_value": {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "the name of a value of the catalogs' values: to write (with from: where the object has no field to copy)"},
 	"File.values":           merge(fixValues, map[string]any{"description": "named fix values (an organisation's defaults) that edits take with catalog_value:"}),
 	"Example.values":        merge(fixValues, map[string]any{"description": "the organisation values: the example's fix sees"}),
@@ -74,11 +80,11 @@ var catalogSchemaRules = yamlschema.Rules{
 	// and document; set, fill and add take value or from, replace a
 	// scalar value or a catalog value (fixcheck.go).
 	"FixEdit": {"oneOf": []any{
-		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom},
-		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom},
+		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom, "not": noTable},
+		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom, "not": noTable},
 		map[string]any{"required": []string{"replace"}, "oneOf": valueOrCatalog, "properties": map[string]any{"value": map[string]any{"type": []string{"string", "number", "boolean"}}}},
 		map[string]any{"required": []string{"delete"}, "not": noValue},
-		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom},
+		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom, "not": noTable},
 		map[string]any{"required": []string{"rename"}, "not": noValue},
 		map[string]any{"required": []string{"document"}, "not": noValue},
 	}},

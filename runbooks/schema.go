@@ -203,6 +203,14 @@ type FixEdit struct {
 	// FixNote names it. With From, it is the value written when the
 	// object, as the finding found it, has no field to copy.
 	CatalogValue string `yaml:"catalog_value,omitempty"`
+	// CatalogMap, with Replace, names a value of the catalogs' values:
+	// that is a table, a mapping of strings to strings: the field's
+	// present value is looked up in it and replaced by what the table
+	// gives (image_mirrors: a public image reference to the
+	// organisation's approved copy of it). A present value the table
+	// has no entry for makes no suggestion, and the finding's FixNote
+	// names the table and the value.
+	CatalogMap string `yaml:"catalog_map,omitempty"`
 }
 
 // ExampleFinding is the subset of a finding an example sets.
