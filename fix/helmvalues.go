@@ -354,12 +354,16 @@ func (s *Stage) valuesFix(f *translator.Finding, fx runbooks.Fix, src, source st
 	if err != nil {
 		return out, false, err
 	}
-	vfx, err := valuesEdits(src, f, fx)
-	if _, no := err.(errNoValues); no {
-		return out, false, nil
-	}
-	if err != nil {
-		return out, true, err
+	repo, tag, image := imageValuesFix(src, f, fx)
+	var vfx runbooks.Fix
+	if !image {
+		vfx, err = valuesEdits(src, f, fx)
+		if _, no := err.(errNoValues); no {
+			return out, false, nil
+		}
+		if err != nil {
+			return out, true, err
+		}
 	}
 	vp := chartValues(f.Path, func(p string) bool { _, err := s.read(p); return err == nil })
 	if vp == "" {
@@ -368,6 +372,11 @@ func (s *Stage) valuesFix(f *translator.Finding, fx runbooks.Fix, src, source st
 	vsrc, err := s.read(vp)
 	if err != nil {
 		return out, true, helm("fixnote.helm_values_file", vp)
+	}
+	if image {
+		if vfx, err = imageValuesEdits(vsrc, vp, repo, tag, fx.Edits[0]); err != nil || len(vfx.Edits) == 0 {
+			return out, true, err
+		}
 	}
 	final, err := computeValues(vsrc, vp, f, vfx)
 	if err != nil {

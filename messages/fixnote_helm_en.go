@@ -18,6 +18,8 @@ func fixnoteHelmTmplEn() map[Key]string {
 		"fixnote.helm_container":     "the container's name is a template action",
 		"fixnote.helm_changed_line":  "line %d, which the fix changes, holds a template action",
 		"fixnote.helm_action_value":  "the fix would write a value that a template action makes",
+		"fixnote.helm_image_values":  "the image is written from values, and %s is not a value of %s",
+		"fixnote.helm_image_split":   "the copy %s has no tag to write into the chart's tag value",
 		"fixnote.helm_inside_action": "the fix would insert lines inside the template action on line %d",
 		"fixnote.helm_trim_before":   "the action on line %d would trim the lines the fix inserts before it",
 		"fixnote.helm_trim_after":    "the action on line %d would trim the lines the fix inserts after it",

@@ -15,6 +15,8 @@ func fixnoteHelmTmplJa() map[Key]string {
 		"fixnote.helm_container":        "コンテナの名前がテンプレートのアクションで書かれています",
 		"fixnote.helm_changed_line":     "修正が変更する %d 行目にテンプレートのアクションがあります",
 		"fixnote.helm_action_value":     "修正がテンプレートのアクションの作る値を書き込むことになります",
+		"fixnote.helm_image_values":     "イメージは values から書かれますが、%s は %s の値ではありません",
+		"fixnote.helm_image_split":      "コピー %s にはチャートのタグの値に書くタグがありません",
 		"fixnote.helm_inside_action":    "修正が %d 行目のテンプレートのアクションの内側に行を挿入することになります",
 		"fixnote.helm_trim_before":      "修正がその前に挿入する行を %d 行目のアクションがトリムしてしまいます",
 		"fixnote.helm_trim_after":       "修正がその後に挿入する行を %d 行目のアクションがトリムしてしまいます",
