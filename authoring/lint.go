@@ -306,8 +306,8 @@ func lintValues(c *Catalog, add func(string, int, Severity, string, ...any)) {
 	for _, e := range c.Entries() {
 		for _, fx := range e.Fix {
 			for _, ed := range fx.Edits {
-				if ed.CatalogValue != "" {
-					taken[ed.CatalogValue] = true
+				for _, name := range ed.CatalogNames() {
+					taken[name] = true
 				}
 			}
 		}
@@ -327,9 +327,9 @@ func lintValues(c *Catalog, add func(string, int, Severity, string, ...any)) {
 		file, line := splitSource(e.Source)
 		for i, fx := range e.Fix {
 			for _, ed := range fx.Edits {
-				if ed.CatalogValue != "" {
-					if _, ok := vals[ed.CatalogValue]; !ok {
-						add(file, line, Warning, "entry %q: fix[%d] takes the value %s, which no catalog layer sets (they set %s): the alternative is never suggested", e.ID, i, ed.CatalogValue, listSomeNames(vals.Names(), 8))
+				for _, name := range ed.CatalogNames() {
+					if _, ok := vals[name]; !ok {
+						add(file, line, Warning, "entry %q: fix[%d] takes the value %s, which no catalog layer sets (they set %s): the alternative is never suggested", e.ID, i, name, listSomeNames(vals.Names(), 8))
 					}
 				}
 			}

@@ -203,6 +203,15 @@ type FixEdit struct {
 	// FixNote names it. With From, it is the value written when the
 	// object, as the finding found it, has no field to copy.
 	CatalogValue string `yaml:"catalog_value,omitempty"`
+	// CatalogValues, with Document only, are fields of the new document
+	// that take a value of the catalogs' values: a field path inside the
+	// document (plain keys: spec.ingress) to a value name. The document
+	// does not write the field itself; the catalog value is written there,
+	// with its missing parents. When no catalog sets one of the names the
+	// fix does not apply, and the finding's FixNote names them (a
+	// NetworkPolicy without the organisation's rules would deny all
+	// traffic, or allow all).
+	CatalogValues map[string]string `yaml:"catalog_values,omitempty"`
 }
 
 // ExampleFinding is the subset of a finding an example sets.
