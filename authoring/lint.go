@@ -306,10 +306,8 @@ func lintValues(c *Catalog, add func(string, int, Severity, string, ...any)) {
 	for _, e := range c.Entries() {
 		for _, fx := range e.Fix {
 			for _, ed := range fx.Edits {
-				for _, n := range []string{ed.CatalogValue, ed.CatalogMap} {
-					if n != "" {
-						taken[n] = true
-					}
+				for _, name := range ed.CatalogNames() {
+					taken[name] = true
 				}
 			}
 		}
@@ -329,9 +327,9 @@ func lintValues(c *Catalog, add func(string, int, Severity, string, ...any)) {
 		file, line := splitSource(e.Source)
 		for i, fx := range e.Fix {
 			for _, ed := range fx.Edits {
-				for _, n := range []string{ed.CatalogValue, ed.CatalogMap} {
-					if _, ok := vals[n]; n != "" && !ok {
-						add(file, line, Warning, "entry %q: fix[%d] takes the value %s, which no catalog layer sets (they set %s): the alternative is never suggested", e.ID, i, n, listSomeNames(vals.Names(), 8))
+				for _, name := range ed.CatalogNames() {
+					if _, ok := vals[name]; !ok {
+						add(file, line, Warning, "entry %q: fix[%d] takes the value %s, which no catalog layer sets (they set %s): the alternative is never suggested", e.ID, i, name, listSomeNames(vals.Names(), 8))
 					}
 				}
 			}

@@ -282,6 +282,12 @@ func forKind(fx runbooks.Fix, kind string) error {
 	return notHereP("fixnote.for_kinds", strings.Join(fx.Kinds, ", "), kind)
 }
 
+// kindsErr reports whether err is forKind's: the fix is for other kinds.
+func kindsErr(err error) bool {
+	var e *errNotHere
+	return errors.As(err, &e) && e.p.Key == "fixnote.for_kinds"
+}
+
 func computeYAML(src, view string, f *translator.Finding, fx runbooks.Fix) (string, error) {
 	return computeYAMLAt(src, view, f, fx, kubeLocator(f))
 }

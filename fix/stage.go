@@ -184,6 +184,11 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 	// later one lacks only catalog values, says which the organisation
 	// catalog should set.
 	var note, unset messages.Msg
+	// otherKind: note is that the first alternative is for other kinds;
+	// the reason of a later alternative, one for this kind, replaces it
+	// (a NetworkPolicy by the workload's selector for a Deployment, by its
+	// pod labels for a CronJob: a CronJob without labels is told so).
+	otherKind := false
 	key := objectKey(f)
 	view := ""
 	if copies(e) {
@@ -206,8 +211,9 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 		}
 		switch {
 		case err != nil:
-			if note.IsZero() {
+			if note.IsZero() || otherKind && !kindsErr(err) {
 				note = messages.M("fixnote.because", fx.Description, notePhrase(err))
+				otherKind = kindsErr(err)
 			} else if ValuesUnset(err) != nil && unset.IsZero() {
 				// first in the note, which is bounded: what to set
 				unset = messages.M("fixnote.value_unset", strings.Join(ValuesUnset(err), ", "))

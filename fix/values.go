@@ -52,6 +52,22 @@ func withValues(fx runbooks.Fix, vals runbooks.Values, terraform bool) (runbooks
 			edits[i].Value = table // the name stays: editSteps looks up in it
 			continue
 		}
+		if len(ed.CatalogValues) > 0 {
+			doc, names, err := documentValues(ed.Document, ed.CatalogValues, vals)
+			if err != nil {
+				return fx, err
+			}
+			for _, n := range names {
+				if !contains(unset, n) {
+					unset = append(unset, n)
+				}
+			}
+			if edits == nil {
+				edits = append([]runbooks.FixEdit(nil), fx.Edits...)
+			}
+			edits[i].Document, edits[i].CatalogValues = doc, nil
+			continue
+		}
 		if ed.CatalogValue == "" {
 			continue
 		}

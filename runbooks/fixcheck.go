@@ -3,6 +3,7 @@ package runbooks
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -70,6 +71,28 @@ func (e FixEdit) Op() (op, path string) {
 		return "document", ""
 	}
 	return "", ""
+}
+
+// CatalogNames returns the names of the catalog values the edit takes:
+// its catalog_value, or the values of its document's catalog_values in
+// the order of their field paths.
+func (e FixEdit) CatalogNames() []string {
+	if e.CatalogValue != "" {
+		return []string{e.CatalogValue}
+	}
+	if e.CatalogMap != "" {
+		return []string{e.CatalogMap}
+	}
+	paths := make([]string, 0, len(e.CatalogValues))
+	for p := range e.CatalogValues {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var out []string
+	for _, p := range paths {
+		out = append(out, e.CatalogValues[p])
+	}
+	return out
 }
 
 // WithPath returns e with its operation's path replaced by path (Op's
@@ -263,12 +286,15 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 			return fmt.Sprintf("replace: if_value %q is a literal, not a $name", s)
 		}
 	}
+	if (ed.CatalogValues != nil || mapValue(node, "catalog_values") != nil) && op != "document" {
+		return fmt.Sprintf("%s: catalog_values is for document (fields of the new object); give catalog_value", op)
+	}
 	if op == "rename" {
 		return checkRename(ed, node)
 	}
 	if op == "document" {
 		if ed.Value != nil || mapValue(node, "value") != nil || ed.From != "" || ed.CatalogValue != "" {
-			return "document takes no value, from or catalog_value: the document is the value"
+			return "document takes no value, from or catalog_value: the document is the value (catalog_values: names its fields that take catalog values)"
 		}
 		dn := mapValue(node, "document")
 		if dn == nil || dn.Kind != yaml.MappingNode {
@@ -282,7 +308,10 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		if md := mapValue(dn, "metadata"); md == nil || mapValue(md, "name") == nil {
 			return "document needs metadata.name"
 		}
-		return checkStructured(op, dn)
+		if msg := checkStructured(op, dn); msg != "" {
+			return msg
+		}
+		return checkDocumentValues(dn, mapValue(node, "catalog_values"))
 	}
 	if strings.Contains(path, "|") {
 		return fmt.Sprintf("%s: %q: a fix edits one field; alternatives (|) are for locate:", op, path)
@@ -357,6 +386,81 @@ func checkCatalogMap(op string, ed FixEdit, node *yaml.Node) string {
 	return ""
 }
 
+// maxDocumentValues bounds the catalog_values of a document: a few
+// fields of one object (a NetworkPolicy's ingress and egress rules).
+const maxDocumentValues = 8
+
+// checkDocumentValues checks the catalog_values: of a document edit (cv,
+// nil when it has none): a mapping of field paths inside the document dn
+// to value names. A path is plain keys (no list selector, no $name),
+// outside apiVersion, kind and metadata (the object's identity, namespace
+// and labels are the fix's), not written by the document itself nor under
+// a field the document writes as a scalar, a list or a placeholder, and
+// not inside another path of the mapping: every field comes from one
+// place.
+func checkDocumentValues(dn, cv *yaml.Node) string {
+	if cv == nil {
+		return ""
+	}
+	if cv.Kind != yaml.MappingNode || len(cv.Content) == 0 {
+		return "document: catalog_values must be a mapping of field paths in the document to value names (spec.ingress: network_policy_ingress)"
+	}
+	if n := len(cv.Content) / 2; n > maxDocumentValues {
+		return fmt.Sprintf("document: catalog_values: %d fields, at most %d", n, maxDocumentValues)
+	}
+	var paths []string
+	for i := 0; i+1 < len(cv.Content); i += 2 {
+		k, v := cv.Content[i], cv.Content[i+1]
+		p := k.Value
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!str" || !ValidValueName(v.Value) {
+			return fmt.Sprintf("document: catalog_values: %s: %q is not a value name (lower case letters, digits and _, starting with a letter)", p, v.Value)
+		}
+		steps, err := fieldpath.Parse(p)
+		if err != nil {
+			return fmt.Sprintf("document: catalog_values: %v", err)
+		}
+		for _, st := range steps {
+			if st.Sel != nil || st.Key == "" || strings.HasPrefix(st.Key, "$") {
+				return fmt.Sprintf("document: catalog_values: %q must be plain keys (spec.ingress): no list selector or $name", p)
+			}
+		}
+		switch steps[0].Key {
+		case "apiVersion", "kind", "metadata":
+			return fmt.Sprintf("document: catalog_values: %q: the document's apiVersion, kind and metadata are the fix's (its name, namespace and labels come from the finding's object)", p)
+		}
+		cur := dn
+		for j, st := range steps {
+			next := mapValue(cur, st.Key)
+			if next == nil {
+				break
+			}
+			at := strings.Join(keysOf(steps[:j+1]), ".")
+			if j == len(steps)-1 {
+				return fmt.Sprintf("document: catalog_values: the document writes %s itself; a field comes from the document or from the catalog, not both", at)
+			}
+			if next.Kind != yaml.MappingNode {
+				return fmt.Sprintf("document: catalog_values: %q: the document writes %s as a %s, not a mapping", p, at, nodeKind(next))
+			}
+			cur = next
+		}
+		for _, q := range paths {
+			if strings.HasPrefix(p+".", q+".") || strings.HasPrefix(q+".", p+".") {
+				return fmt.Sprintf("document: catalog_values: %s and %s overlap; a field comes from one value", q, p)
+			}
+		}
+		paths = append(paths, p)
+	}
+	return ""
+}
+
+func keysOf(steps []fieldpath.Step) []string {
+	out := make([]string, len(steps))
+	for i, st := range steps {
+		out[i] = st.Key
+	}
+	return out
+}
+
 // checkRename checks a rename: edit: a field path or "$name" (JSON
 // pointers the finding carries), no value or from, and to:, when given,
 // a plain one-line key.
@@ -413,20 +517,27 @@ func checkEditPath(op, path string) string {
 	return ""
 }
 
+// emptySelectors are the keys whose value may be an empty mapping: a
+// Kubernetes label selector, where {} selects every pod or namespace (a
+// NetworkPolicy peer "podSelector: {}" is every pod of its namespace).
+// Anywhere else an empty mapping is a value left out.
+var emptySelectors = map[string]bool{"podSelector": true, "namespaceSelector": true}
+
 // checkStructured checks a mapping or list value: bounded in size and
 // depth, string keys, and scalars that checkScalarValue takes (a mapping
-// placeholder too).
+// placeholder too); no empty mapping but a label selector's, no empty
+// list.
 func checkStructured(op string, root *yaml.Node) string {
 	count := 0
-	var walk func(n *yaml.Node, depth int) string
-	walk = func(n *yaml.Node, depth int) string {
+	var walk func(n *yaml.Node, depth int, key string) string
+	walk = func(n *yaml.Node, depth int, key string) string {
 		count++
 		if count > maxFixNodes || depth > maxFixDepth {
 			return fmt.Sprintf("%s: value is larger than %d nodes or deeper than %d levels", op, maxFixNodes, maxFixDepth)
 		}
 		switch n.Kind {
 		case yaml.MappingNode:
-			if len(n.Content) == 0 {
+			if len(n.Content) == 0 && !emptySelectors[key] {
 				return fmt.Sprintf("%s: value has an empty mapping at line %d", op, n.Line)
 			}
 			for i := 0; i+1 < len(n.Content); i += 2 {
@@ -434,7 +545,7 @@ func checkStructured(op string, root *yaml.Node) string {
 				if k.Kind != yaml.ScalarNode || k.Value == "" || strings.ContainsAny(k.Value, "\n\r") {
 					return fmt.Sprintf("%s: value has a key at line %d that is not a one-line string", op, k.Line)
 				}
-				if msg := walk(n.Content[i+1], depth+1); msg != "" {
+				if msg := walk(n.Content[i+1], depth+1, k.Value); msg != "" {
 					return msg
 				}
 			}
@@ -443,7 +554,7 @@ func checkStructured(op string, root *yaml.Node) string {
 				return fmt.Sprintf("%s: value has an empty list at line %d", op, n.Line)
 			}
 			for _, c := range n.Content {
-				if msg := walk(c, depth+1); msg != "" {
+				if msg := walk(c, depth+1, ""); msg != "" {
 					return msg
 				}
 			}
@@ -458,7 +569,7 @@ func checkStructured(op string, root *yaml.Node) string {
 		}
 		return ""
 	}
-	return walk(root, 0)
+	return walk(root, 0, "")
 }
 
 // checkScalarValue checks one scalar of a value; inStructure allows the

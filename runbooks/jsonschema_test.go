@@ -41,6 +41,13 @@ var noTable = map[string]any{"required": []string{"catalog_map"}}
 // and catalog_map.
 var noValue = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}, map[string]any{"required": []string{"catalog_map"}}}}
 
+// noDocValues: catalog_values is for document only.
+var noDocValues = map[string]any{"required": []string{"catalog_values"}}
+
+// noValueNorDocValues: delete and rename take none of value, from,
+// catalog_value, catalog_map and catalog_values.
+var noValueNorDocValues = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}, noTable, noDocValues}}
+
 // fixValues is a values: mapping (values.go): names to literals.
 var fixValues = map[string]any{
 	"type":                 "object",
@@ -51,41 +58,42 @@ var fixValues = map[string]any{
 
 // CatalogSchemaRules say what the Go types cannot: required keys, enums.
 var catalogSchemaRules = yamlschema.Rules{
-	"Entry.id":              {"required": true, "description": "unique id across the merged catalogs"},
-	"Entry.title":           {"required": true},
-	"Entry.match":           {"required": true, "minItems": 1},
-	"Entry.body":            {"required": true, "description": "Markdown text/template rendered over the finding"},
-	"Entry.severity":        {"enum": []string{"info", "warning", "error", "critical"}},
-	"Fix.description":       {"required": true, "description": "one line: what the fix does"},
-	"Fix.edits":             {"required": true, "minItems": 1},
-	"FixEdit.set":           {"description": "field path (locate: syntax) to set to value, created with its parents when missing"},
-	"FixEdit.fill":          {"description": "field path to give value only when it is absent (a value already there is kept)"},
-	"FixEdit.replace":       {"description": "field path to give value only where it is present (a field the object does not have is not added)"},
-	"FixEdit.if_value":      {"type": []string{"string", "number", "boolean"}, "description": "with replace: the value the field must hold to be replaced (another value is kept)"},
-	"FixEdit.delete":        {"description": "field path to remove"},
-	"FixEdit.add":           {"description": "field path of a list to append value to, created when missing"},
-	"FixEdit.document":      {"type": "object", "description": "a Kubernetes object written as a new document right after the finding's object"},
-	"FixEdit.value":         {"type": []string{"string", "number", "boolean", "object", "array"}, "description": "a literal, \"$name\" for the finding's Extra[name], or for set and fill a mapping or list (with $selector_labels, $pod_labels, $object_labels)"},
-	"FixEdit.from":          {"description": "field path of the object whose value the edit copies, instead of value"},
-	"FixEdit.rename":        {"description": "field path of a key to rename, or \"$name\": the finding's JSON pointers to keys its schema does not allow"},
-	"FixEdit.to":            {"description": "the new name of a rename (without it, the one Kubernetes field name at that position close to the key)"},
-	"Fix.tools":             {"description": "the tools whose findings this alternative is for (all when empty)"},
-	"Example.manifest":      {"description": "the file the example finding is in; with fixed, checks the first fix"},
-	"Example.fixed":         {"description": "the whole manifest after the entry's first fix"},
-	"FixEdit.catalog_map":   {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "with replace: the name of a table of the catalogs' values: (strings to strings) that the field's present value is looked up in"},
-	"FixEdit.catalog_value": {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "the name of a value of the catalogs' values: to write (with from: where the object has no field to copy)"},
-	"File.values":           merge(fixValues, map[string]any{"description": "named fix values (an organisation's defaults) that edits take with catalog_value:"}),
-	"Example.values":        merge(fixValues, map[string]any{"description": "the organisation values: the example's fix sees"}),
+	"Entry.id":               {"required": true, "description": "unique id across the merged catalogs"},
+	"Entry.title":            {"required": true},
+	"Entry.match":            {"required": true, "minItems": 1},
+	"Entry.body":             {"required": true, "description": "Markdown text/template rendered over the finding"},
+	"Entry.severity":         {"enum": []string{"info", "warning", "error", "critical"}},
+	"Fix.description":        {"required": true, "description": "one line: what the fix does"},
+	"Fix.edits":              {"required": true, "minItems": 1},
+	"FixEdit.set":            {"description": "field path (locate: syntax) to set to value, created with its parents when missing"},
+	"FixEdit.fill":           {"description": "field path to give value only when it is absent (a value already there is kept)"},
+	"FixEdit.replace":        {"description": "field path to give value only where it is present (a field the object does not have is not added)"},
+	"FixEdit.if_value":       {"type": []string{"string", "number", "boolean"}, "description": "with replace: the value the field must hold to be replaced (another value is kept)"},
+	"FixEdit.delete":         {"description": "field path to remove"},
+	"FixEdit.add":            {"description": "field path of a list to append value to, created when missing"},
+	"FixEdit.document":       {"type": "object", "description": "a Kubernetes object written as a new document right after the finding's object"},
+	"FixEdit.value":          {"type": []string{"string", "number", "boolean", "object", "array"}, "description": "a literal, \"$name\" for the finding's Extra[name], or for set and fill a mapping or list (with $selector_labels, $pod_labels, $object_labels)"},
+	"FixEdit.from":           {"description": "field path of the object whose value the edit copies, instead of value"},
+	"FixEdit.rename":         {"description": "field path of a key to rename, or \"$name\": the finding's JSON pointers to keys its schema does not allow"},
+	"FixEdit.to":             {"description": "the new name of a rename (without it, the one Kubernetes field name at that position close to the key)"},
+	"Fix.tools":              {"description": "the tools whose findings this alternative is for (all when empty)"},
+	"Example.manifest":       {"description": "the file the example finding is in; with fixed, checks the first fix"},
+	"Example.fixed":          {"description": "the whole manifest after the entry's first fix"},
+	"FixEdit.catalog_map":    {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "with replace: the name of a table of the catalogs' values: (strings to strings) that the field's present value is looked up in"},
+	"FixEdit.catalog_value":  {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "the name of a value of the catalogs' values: to write (with from: where the object has no field to copy)"},
+	"FixEdit.catalog_values": {"minProperties": 1, "maxProperties": 8, "additionalProperties": map[string]any{"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}, "description": "with document: field paths in the new object (spec.ingress) to the names of the catalogs' values: written there"},
+	"File.values":            merge(fixValues, map[string]any{"description": "named fix values (an organisation's defaults) that edits take with catalog_value:"}),
+	"Example.values":         merge(fixValues, map[string]any{"description": "the organisation values: the example's fix sees"}),
 	// An edit is exactly one of set, fill, replace, delete, add, rename
 	// and document; set, fill and add take value or from, replace a
 	// scalar value or a catalog value (fixcheck.go).
 	"FixEdit": {"oneOf": []any{
-		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom, "not": noTable},
-		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom, "not": noTable},
-		map[string]any{"required": []string{"replace"}, "oneOf": valueOrCatalog, "properties": map[string]any{"value": map[string]any{"type": []string{"string", "number", "boolean"}}}},
-		map[string]any{"required": []string{"delete"}, "not": noValue},
-		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom, "not": noTable},
-		map[string]any{"required": []string{"rename"}, "not": noValue},
+		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues}}},
+		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues}}},
+		map[string]any{"required": []string{"replace"}, "oneOf": valueOrCatalog, "not": noDocValues, "properties": map[string]any{"value": map[string]any{"type": []string{"string", "number", "boolean"}}}},
+		map[string]any{"required": []string{"delete"}, "not": noValueNorDocValues},
+		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues}}},
+		map[string]any{"required": []string{"rename"}, "not": noValueNorDocValues},
 		map[string]any{"required": []string{"document"}, "not": noValue},
 	}},
 	// A matcher needs codes, a message pattern or default: true (load.go).

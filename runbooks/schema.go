@@ -211,6 +211,15 @@ type FixEdit struct {
 	// has no entry for makes no suggestion, and the finding's FixNote
 	// names the table and the value.
 	CatalogMap string `yaml:"catalog_map,omitempty"`
+	// CatalogValues, with Document only, are fields of the new document
+	// that take a value of the catalogs' values: a field path inside the
+	// document (plain keys: spec.ingress) to a value name. The document
+	// does not write the field itself; the catalog value is written there,
+	// with its missing parents. When no catalog sets one of the names the
+	// fix does not apply, and the finding's FixNote names them (a
+	// NetworkPolicy without the organisation's rules would deny all
+	// traffic, or allow all).
+	CatalogValues map[string]string `yaml:"catalog_values,omitempty"`
 }
 
 // ExampleFinding is the subset of a finding an example sets.

@@ -3,6 +3,7 @@ package runbooks
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -26,7 +27,7 @@ func TestWithLangFixDescriptions(t *testing.T) {
 	if en.Fix[0].Description != "Use the runtime's default seccomp profile" || got.Fix[0].Description != "ランタイムのデフォルトの seccomp プロファイルを使う" {
 		t.Errorf("descriptions: en %q, ja %q", en.Fix[0].Description, got.Fix[0].Description)
 	}
-	if len(got.Fix[1].Edits) != len(en.Fix[1].Edits) || got.Fix[1].Edits[0] != en.Fix[1].Edits[0] {
+	if len(got.Fix[1].Edits) != len(en.Fix[1].Edits) || !reflect.DeepEqual(got.Fix[1].Edits[0], en.Fix[1].Edits[0]) {
 		t.Errorf("edits changed: %+v vs %+v", got.Fix[1].Edits, en.Fix[1].Edits)
 	}
 	// Every built-in fix has a Japanese description.

@@ -128,8 +128,8 @@ func TestBuiltinValueNames(t *testing.T) {
 	for _, e := range b.Entries() {
 		for _, fx := range e.Fix {
 			for _, ed := range fx.Edits {
-				if ed.CatalogValue != "" {
-					used[ed.CatalogValue] = true
+				for _, n := range ed.CatalogNames() {
+					used[n] = true
 				}
 			}
 		}

@@ -32,7 +32,7 @@ var valuesGoal = map[string]float64{
 	"trivy":           0.92,
 	"trivy-terraform": 0.92,
 	"kube-linter":     0.92,
-	"polaris":         0.81,
+	"polaris":         0.84,
 }
 
 // suggestionShare counts the findings with a specific runbook and those of
