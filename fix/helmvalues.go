@@ -384,7 +384,7 @@ func (s *Stage) valuesFix(f *translator.Finding, fx runbooks.Fix, src, source st
 	}
 	out.Edits = LineEdits(vp, vsrc, final)
 	// the reviewer reads that the change is the chart's default
-	out.Description = messages.M("fixnote.helm_values_fix", fx.Description, vp).In(messages.Default)
+	out.Description = messages.M("fixnote.helm_values_fix", fx.Description, vp).In(descLang(fx))
 	if len(out.Edits) > 0 {
 		s.pending = append(s.pending, &valuesGiven{f: f, ops: vfx.Edits, own: out.Edits, path: vp})
 	}

@@ -212,7 +212,7 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 		switch {
 		case err != nil:
 			if note.IsZero() || otherKind && !kindsErr(err) {
-				note = messages.M("fixnote.because", fx.Description, notePhrase(err))
+				note = messages.M("fixnote.because", fixDesc(fx), notePhrase(err))
 				otherKind = kindsErr(err)
 			} else if ValuesUnset(err) != nil && unset.IsZero() {
 				// first in the note, which is bounded: what to set
@@ -220,7 +220,7 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 			}
 		case len(got.Edits) == 0:
 			if note.IsZero() {
-				note = messages.M("fixnote.already", fx.Description, f.Path)
+				note = messages.M("fixnote.already", fixDesc(fx), f.Path)
 			}
 		case sameEdits(out, got):
 			// an alternative that copies where it can and takes a
@@ -417,4 +417,22 @@ func sameEdits(fixes []translator.Fix, got translator.Fix) bool {
 		}
 	}
 	return false
+}
+
+// fixDesc is fx's description as a note's argument: in a catalog of
+// another language (fx.Lang) both its English (the FixNote, kept in
+// English) and the translation (the note in the report's language).
+func fixDesc(fx runbooks.Fix) any {
+	if fx.Lang == "" || fx.English == "" {
+		return fx.Description
+	}
+	return messages.Text{messages.Default: fx.English, fx.Lang: fx.Description}
+}
+
+// descLang is the language of fx's description.
+func descLang(fx runbooks.Fix) string {
+	if fx.Lang == "" {
+		return messages.Default
+	}
+	return fx.Lang
 }

@@ -24,7 +24,10 @@ func (m Msg) In(lang string) string {
 	}
 	args := append([]any(nil), m.Args...)
 	for i, a := range args {
-		if q, ok := a.(Msg); ok {
+		switch q := a.(type) {
+		case Msg:
+			args[i] = q.In(lang)
+		case Text:
 			args[i] = q.In(lang)
 		}
 	}
@@ -39,4 +42,17 @@ func (m Msg) Or(lang, english string) string {
 		return english
 	}
 	return m.In(lang)
+}
+
+// Text is a text the catalog gives in more than one language (a fix's
+// description and its translation), by language: as an argument of a Msg
+// it is worded in the Msg's language, in English where it has none.
+type Text map[string]string
+
+// In returns t in lang, or in English.
+func (t Text) In(lang string) string {
+	if s, ok := t[Choose(lang)]; ok {
+		return s
+	}
+	return t[Default]
 }

@@ -446,7 +446,7 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 		}
 		tr := e.Translations[lang]
 		ent := *e.Entry
-		ent.Title, ent.Body, ent.Fix = tr.Title, tr.Body, tr.fixes(ent.Fix)
+		ent.Title, ent.Body, ent.Fix = tr.Title, tr.Body, tr.fixes(lang, ent.Fix)
 		// A snapshot entry's translation (t nil) parses from ent.Body on
 		// first use, as its default body does.
 		repl[e] = &centry{Entry: &ent, tmpl: t, lazy: t == nil, sev: e.sev, res: e.res, matchLines: e.matchLines, trans: e.trans}

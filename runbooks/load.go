@@ -170,7 +170,7 @@ func (ce *centry) full() *centry {
 			ce.base.full()
 			copyRest(ce.Entry, ce.base.Entry)
 			tr := ce.Translations[ce.baseLang]
-			ce.Title, ce.Body, ce.Fix = tr.Title, tr.Body, tr.fixes(ce.Fix)
+			ce.Title, ce.Body, ce.Fix = tr.Title, tr.Body, tr.fixes(ce.baseLang, ce.Fix)
 			return
 		}
 		// The records were read back when the snapshot was made

@@ -143,6 +143,13 @@ type Fix struct {
 	// checks podAntiAffinity, another topologySpreadConstraints).
 	Tools []string  `yaml:"tools,omitempty"`
 	Edits []FixEdit `yaml:"edits"`
+	// Lang and English, when Description is a translation (the catalog
+	// in another language: Catalog.WithLang), are its language and the
+	// entry's own English description: notes kept in English
+	// (Finding.FixNote) word the fix in English, those shown in Lang in
+	// Lang.
+	Lang    string `yaml:"-"`
+	English string `yaml:"-"`
 }
 
 // FixEdit is one edit; exactly one of Set, Fill, Replace, Delete, Add,
