@@ -425,13 +425,7 @@ func editSteps(cur string, loc docLocator, orig, seen *locate.Document, fp locat
 	}
 	var out []editStep
 	for _, c := range combos([]locate.FieldPath{fp, from}, v) {
-		cv := map[string]string{}
-		for k, x := range v {
-			cv[k] = x
-		}
-		for k, x := range c {
-			cv[k] = x
-		}
+		cv := withVars(v, c)
 		to, err := fp.Expand(c)
 		if err != nil {
 			return nil, noteOf(err)
@@ -482,13 +476,7 @@ func mapSteps(orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v
 	var out []editStep
 	found := false
 	for _, c := range combos([]locate.FieldPath{fp}, v) {
-		cv := map[string]string{}
-		for k, x := range v {
-			cv[k] = x
-		}
-		for k, x := range c {
-			cv[k] = x
-		}
+		cv := withVars(v, c)
 		to, err := fp.Expand(c)
 		if err != nil {
 			return nil, noteOf(err)
@@ -536,6 +524,19 @@ func presentScalar(root *yaml.Node, kind string, p locate.FieldPath) *yaml.Node 
 		return nil
 	}
 	return nil
+}
+
+// withVars is v with the selector values of one combination (combos)
+// over it, a map of its own.
+func withVars(v, c map[string]string) map[string]string {
+	out := make(map[string]string, len(v)+len(c))
+	for k, x := range v {
+		out[k] = x
+	}
+	for k, x := range c {
+		out[k] = x
+	}
+	return out
 }
 
 // combos are the values of the $name selectors of paths, one map for each
