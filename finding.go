@@ -365,16 +365,97 @@ func (f *Finding) Codes() []string {
 // It allocates only the result (a streamed run computes it per finding).
 func (f *Finding) BaseFingerprint() string {
 	var buf [512]byte
-	b := buf[:0]
+	return fingerprintOf(f.appendFingerprintInput(buf[:0]))
+}
+
+// appendFingerprintInput appends what BaseFingerprint hashes.
+func (f *Finding) appendFingerprintInput(b []byte) []byte {
 	b = append(append(b, f.Tool...), 0)
 	b = append(appendNormalCode(b, f.Code), 0)
 	for _, s := range [...]string{f.Path, f.Resource, f.Message} {
 		b = append(append(b, s...), 0)
 	}
+	return b
+}
+
+// fingerprintOf is the base fingerprint of the hashed input b.
+func fingerprintOf(b []byte) string {
 	sum := sha256.Sum256(b)
 	var h [16]byte
 	hex.Encode(h[:], sum[:8])
 	return string(h[:])
+}
+
+// FingerprintMemo computes base fingerprints (BaseFingerprint) and
+// remembers them by what they hash. Real lint output repeats a finding's
+// identity, which leaves out the line: shellcheck's SC2086 message on many
+// lines of one script, the same hadolint rule in every stage of a
+// Dockerfile. A hit costs a map lookup instead of a SHA-256 and the result
+// string; the hash was a quarter of the instructions of a streamed
+// `review -r json` on shellcheck- and hadolint-shaped input (without SHA-NI,
+// a tenth of the CPU with it). The memo judges itself per window of
+// lookups and turns itself off for the rest of the run after a window with
+// too few hits (input where every message is distinct): then a miss, a key
+// stored and never read, costs more than it saves. It holds at most
+// fingerprintMemoBytes of keys and empties itself when full. The zero
+// value is ready; it is not safe for concurrent use (a streamed run's sink
+// is one goroutine).
+type FingerprintMemo struct {
+	m             map[string]string
+	bytes         int
+	lookups, hits int
+	judged, off   bool
+}
+
+const (
+	// fingerprintMemoWindow is how many lookups a judgement covers. The
+	// first window must hit one lookup in 8, every later one one in 4:
+	// the hit rate of repetitive input climbs as it is read (every identity
+	// is new once), 0.28 over the first 1,024 shellcheck-shaped findings of
+	// scripts/benchgen, 0.18 over as many hadolint ones, and 0.96 and 0.99
+	// over 200,000; on a line of its own, a miss costs a third of a hash.
+	fingerprintMemoWindow = 1024
+	// fingerprintMemoBytes bounds the keys held (about 130 bytes each on
+	// the benchmark inputs: 8,000 identities in 1 MiB).
+	fingerprintMemoBytes = 2 << 20
+)
+
+// Base returns f.BaseFingerprint().
+func (p *FingerprintMemo) Base(f *Finding) string {
+	var buf [512]byte
+	b := f.appendFingerprintInput(buf[:0])
+	if p.off {
+		return fingerprintOf(b)
+	}
+	if fp, ok := p.m[string(b)]; ok {
+		p.hits++
+		p.count()
+		return fp
+	}
+	fp := fingerprintOf(b)
+	if p.m == nil || p.bytes+len(b) > fingerprintMemoBytes {
+		p.m, p.bytes = make(map[string]string, 256), 0
+	}
+	p.m[string(b)] = fp
+	p.bytes += len(b)
+	p.count()
+	return fp
+}
+
+// count ends a lookup and judges the memo at the end of a window.
+func (p *FingerprintMemo) count() {
+	p.lookups++
+	if p.lookups < fingerprintMemoWindow {
+		return
+	}
+	need := 4
+	if !p.judged {
+		need = 8
+	}
+	if p.hits*need < p.lookups {
+		p.off, p.m = true, nil
+	}
+	p.lookups, p.hits, p.judged = 0, 0, true
 }
 
 // NumberedFingerprint is the fingerprint of the n-th (n >= 2) finding with
@@ -417,11 +498,12 @@ func (fs Findings) Sort() {
 // matches them one to one. Call after Sort.
 func (fs Findings) AssignFingerprints() {
 	seen := map[string]int{}
+	var memo FingerprintMemo
 	for _, f := range fs {
 		if f.Fingerprint != "" {
 			continue
 		}
-		base := f.BaseFingerprint()
+		base := memo.Base(f)
 		n := seen[base]
 		seen[base] = n + 1
 		if n == 0 {

@@ -1,6 +1,9 @@
 package translator
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // pinFindings are findings whose fingerprints are pinned: fingerprints are
 // stored in baselines, SARIF partialFingerprints and forge comment markers,
@@ -231,4 +234,80 @@ func TestBodyJSONRelease(t *testing.T) {
 	if none.BodyJSON() != "" {
 		t.Fatal("nil runbook")
 	}
+}
+
+// TestFingerprintMemo: the memo gives BaseFingerprint's value for every
+// finding, on hits, on misses, after it emptied itself and after it turned
+// itself off, and it judges its hit rate per window.
+func TestFingerprintMemo(t *testing.T) {
+	pins := append(pinFindings(), &Finding{Tool: "t", Message: string(make([]byte, 2000)), Location: Location{Path: "p"}})
+	check := func(t *testing.T, m *FingerprintMemo, f *Finding) {
+		t.Helper()
+		if got, want := m.Base(f), f.BaseFingerprint(); got != want {
+			t.Fatalf("memo %q, BaseFingerprint %q for %+v", got, want, *f)
+		}
+	}
+	t.Run("repeats", func(t *testing.T) {
+		var m FingerprintMemo
+		for i := 0; i < 5*fingerprintMemoWindow; i++ {
+			f := *pins[i%len(pins)]
+			f.Line = i // not part of the identity
+			check(t, &m, &f)
+		}
+		distinct := map[string]bool{}
+		for _, f := range pins {
+			distinct[f.BaseFingerprint()] = true
+		}
+		if m.off || len(m.m) != len(distinct) {
+			t.Fatalf("repetitive input: off %v, %d keys held for %d identities", m.off, len(m.m), len(distinct))
+		}
+	})
+	t.Run("distinct", func(t *testing.T) {
+		var m FingerprintMemo
+		for i := 0; i < fingerprintMemoWindow; i++ {
+			check(t, &m, &Finding{Tool: "lint", Message: strconv.Itoa(i), Location: Location{Path: "a.go"}})
+		}
+		if !m.off || m.m != nil {
+			t.Fatalf("every identity distinct: off %v after a window", m.off)
+		}
+		for _, f := range pins {
+			check(t, &m, f)
+		}
+	})
+	t.Run("first window one in eight, then one in four", func(t *testing.T) {
+		var m FingerprintMemo
+		n := 0
+		feed := func(count, repeatEvery int) {
+			for i := 0; i < count; i++ {
+				n++
+				msg := "new " + strconv.Itoa(n)
+				if i%repeatEvery == 0 {
+					msg = "again"
+				}
+				check(t, &m, &Finding{Tool: "lint", Message: msg})
+			}
+		}
+		feed(fingerprintMemoWindow, 6) // a sixth hit
+		if m.off {
+			t.Fatal("off after a first window with a sixth of its lookups hit")
+		}
+		feed(fingerprintMemoWindow, 3) // a third
+		if m.off {
+			t.Fatal("off after a window with a third of its lookups hit")
+		}
+		feed(fingerprintMemoWindow, 6)
+		if !m.off {
+			t.Fatal("still on after a later window with a sixth of its lookups hit")
+		}
+	})
+	t.Run("bounded", func(t *testing.T) {
+		var m FingerprintMemo
+		big := string(make([]byte, 100<<10))
+		for i := 0; i < 3*fingerprintMemoBytes/len(big); i++ {
+			check(t, &m, &Finding{Tool: "lint", Message: big + strconv.Itoa(i%2)})
+			if m.bytes > fingerprintMemoBytes {
+				t.Fatalf("%d bytes of keys held, bound %d", m.bytes, fingerprintMemoBytes)
+			}
+		}
+	})
 }
