@@ -2,6 +2,7 @@ package translator
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -422,22 +423,28 @@ const (
 
 // Base returns f.BaseFingerprint().
 func (p *FingerprintMemo) Base(f *Finding) string {
-	var buf [512]byte
-	b := f.appendFingerprintInput(buf[:0])
 	if p.off {
-		return fingerprintOf(b)
+		return f.BaseFingerprint()
 	}
-	if fp, ok := p.m[string(b)]; ok {
+	// The key is the identity's fields with the code as spelled, each
+	// after its length (a field may hold a NUL): it determines the
+	// fingerprint, and a hit needs no normal form of the code.
+	var buf [512]byte
+	k := buf[:0]
+	for _, s := range [...]string{f.Tool, f.Code, f.Path, f.Resource, f.Message} {
+		k = append(binary.AppendUvarint(k, uint64(len(s))), s...)
+	}
+	if fp, ok := p.m[string(k)]; ok {
 		p.hits++
 		p.count()
 		return fp
 	}
-	fp := fingerprintOf(b)
-	if p.m == nil || p.bytes+len(b) > fingerprintMemoBytes {
+	fp := f.BaseFingerprint()
+	if p.m == nil || p.bytes+len(k) > fingerprintMemoBytes {
 		p.m, p.bytes = make(map[string]string, 256), 0
 	}
-	p.m[string(b)] = fp
-	p.bytes += len(b)
+	p.m[string(k)] = fp
+	p.bytes += len(k)
 	p.count()
 	return fp
 }

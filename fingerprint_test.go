@@ -254,12 +254,28 @@ func TestFingerprintMemo(t *testing.T) {
 			f.Line = i // not part of the identity
 			check(t, &m, &f)
 		}
-		distinct := map[string]bool{}
+		// One key per identity as spelled (two pins differ only in line,
+		// one more only in their code's spelling: another key, the same
+		// fingerprint).
+		distinct := map[[5]string]bool{}
 		for _, f := range pins {
-			distinct[f.BaseFingerprint()] = true
+			distinct[[5]string{f.Tool, f.Code, f.Path, f.Resource, f.Message}] = true
 		}
 		if m.off || len(m.m) != len(distinct) {
 			t.Fatalf("repetitive input: off %v, %d keys held for %d identities", m.off, len(m.m), len(distinct))
+		}
+	})
+	t.Run("fields with NUL", func(t *testing.T) {
+		// The same bytes with the fields cut elsewhere: other
+		// fingerprints (the code is normalised), other keys.
+		var m FingerprintMemo
+		for _, f := range []*Finding{
+			{Tool: "a\x00b", Code: "c"},
+			{Tool: "a", Code: "b\x00c"},
+			{Tool: "a", Code: "b", Message: "\x00c"},
+			{Tool: "a\x00b", Code: "c"},
+		} {
+			check(t, &m, f)
 		}
 	})
 	t.Run("distinct", func(t *testing.T) {
