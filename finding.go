@@ -87,31 +87,82 @@ type Runbook struct {
 	// Body is empty: the runbook stage of a run whose every reporter writes
 	// bodies only as JSON renders each body straight into that form.
 	bodyJSON string
-	// pooled is the buffer bodyJSON lies in when it came from BodyBuffer.
-	pooled *[]byte
+	// pooled is the buffer the JSON body lies in when it came from
+	// BodyBuffer; with references (BodyBuf.Refs) bodyJSON is empty until
+	// BodyJSON joins the parts.
+	pooled *BodyBuf
+}
+
+// BodyBuf holds a JSON body (BodyBuffer, SetBodyJSONBuffer): the bytes of
+// Enc with the strings of Refs inserted where they say. The runbook stage
+// writes the long literal texts of an entry's body (escaped once, when the
+// entry was compiled) as references instead of copying them: the reporter
+// copies them from there, where every body of the entry finds them, into
+// its output, and a body's own buffer holds only what depends on the
+// finding. That was a kilobyte per finding copied once more, in another
+// goroutine (often on another core) than the one that wrote it.
+type BodyBuf struct {
+	Enc  []byte
+	Refs []BodyRef
+}
+
+// BodyRef is a string that comes after Enc[:At] in a body (BodyBuf); the
+// Ats of a body's Refs do not decrease.
+type BodyRef struct {
+	At int
+	S  string
+}
+
+// Parts calls fn with the pieces of the body in order: their concatenation
+// is the body.
+func (b *BodyBuf) Parts(fn func(string)) {
+	enc := unsafe.String(unsafe.SliceData(b.Enc), len(b.Enc))
+	prev := 0
+	for _, r := range b.Refs {
+		if r.At > prev {
+			fn(enc[prev:r.At])
+		}
+		fn(r.S)
+		prev = r.At
+	}
+	if prev < len(enc) {
+		fn(enc[prev:])
+	}
+}
+
+// Len is the length of the body.
+func (b *BodyBuf) Len() int {
+	n := len(b.Enc)
+	for _, r := range b.Refs {
+		n += len(r.S)
+	}
+	return n
 }
 
 // bodyPool holds the buffers of bodies written with BodyBuffer: on a
 // streamed JSON-only run the body was nine tenths of the bytes allocated
 // per finding, and so most of the garbage collector's work.
-var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+var bodyPool = sync.Pool{New: func() any { return &BodyBuf{Enc: make([]byte, 0, 2048)} }}
 
 // maxPooledBody bounds the buffers kept in bodyPool.
 const maxPooledBody = 64 << 10
 
 // BodyBuffer returns an empty buffer for SetBodyJSONBuffer.
-func BodyBuffer() *[]byte {
-	b := bodyPool.Get().(*[]byte)
-	*b = (*b)[:0]
+func BodyBuffer() *BodyBuf {
+	b := bodyPool.Get().(*BodyBuf)
+	b.Enc, b.Refs = b.Enc[:0], b.Refs[:0]
 	return b
 }
 
 // SetBodyJSONBuffer is SetBodyJSON for a JSON body written into buf
 // (from BodyBuffer). The runbook owns buf until ReleaseBody; nothing may
-// keep BodyJSON's string past that.
-func (r *Runbook) SetBodyJSONBuffer(buf *[]byte) {
+// keep BodyJSON's string or the parts past that.
+func (r *Runbook) SetBodyJSONBuffer(buf *BodyBuf) {
 	r.pooled = buf
-	r.bodyJSON = unsafe.String(unsafe.SliceData(*buf), len(*buf))
+	r.bodyJSON = ""
+	if len(buf.Refs) == 0 {
+		r.bodyJSON = unsafe.String(unsafe.SliceData(buf.Enc), len(buf.Enc))
+	}
 	r.Body = ""
 }
 
@@ -126,7 +177,7 @@ func (r *Runbook) ReleaseBody() {
 	}
 	buf := r.pooled
 	r.bodyJSON, r.pooled = "", nil
-	if cap(*buf) <= maxPooledBody {
+	if cap(buf.Enc) <= maxPooledBody && cap(buf.Refs) <= 256 {
 		bodyPool.Put(buf)
 	}
 }
@@ -137,18 +188,53 @@ func (r *Runbook) ReleaseBody() {
 // needs the text.
 func (r *Runbook) SetBodyJSON(enc string) { r.bodyJSON, r.Body, r.pooled = enc, "", nil }
 
+// HasBodyJSON reports whether the body was set in its JSON form (and not
+// released): BodyJSON without joining its parts.
+func (r *Runbook) HasBodyJSON() bool { return r != nil && (r.bodyJSON != "" || r.pooled != nil) }
+
 // BodyJSON returns the JSON form of the body set by SetBodyJSON, or "".
+// A body in parts (BodyBuf.Refs) is joined into its buffer on the first
+// call; a writer that copies the body anyway reads BodyJSONParts.
 func (r *Runbook) BodyJSON() string {
 	if r == nil {
 		return ""
 	}
+	if b := r.pooled; b != nil && len(b.Refs) > 0 {
+		enc := make([]byte, 0, b.Len())
+		b.Parts(func(s string) { enc = append(enc, s...) })
+		b.Enc, b.Refs = enc, b.Refs[:0]
+		r.bodyJSON = unsafe.String(unsafe.SliceData(enc), len(enc))
+	}
 	return r.bodyJSON
+}
+
+// BodyJSONParts calls fn with the pieces of BodyJSON in order, without
+// joining them.
+func (r *Runbook) BodyJSONParts(fn func(string)) {
+	if enc, refs := r.BodyJSONRefs(); len(refs) > 0 {
+		(&BodyBuf{Enc: enc, Refs: refs}).Parts(fn)
+	} else if len(enc) > 0 {
+		fn(unsafe.String(unsafe.SliceData(enc), len(enc)))
+	}
+}
+
+// BodyJSONRefs returns the JSON body as BodyBuf's parts, without joining
+// them: the bytes of enc with the strings of refs inserted (refs is empty
+// for a body in one piece). Both are the runbook's until ReleaseBody.
+func (r *Runbook) BodyJSONRefs() (enc []byte, refs []BodyRef) {
+	if r == nil {
+		return nil, nil
+	}
+	if b := r.pooled; b != nil && len(b.Refs) > 0 {
+		return b.Enc, b.Refs
+	}
+	return unsafe.Slice(unsafe.StringData(r.bodyJSON), len(r.bodyJSON)), nil
 }
 
 // decodeBody returns the text of bodyJSON.
 func (r *Runbook) decodeBody() string {
 	var body string
-	if json.Unmarshal([]byte(r.bodyJSON), &body) != nil {
+	if json.Unmarshal([]byte(r.BodyJSON()), &body) != nil {
 		return ""
 	}
 	return body
@@ -160,7 +246,7 @@ func (r *Runbook) SetRender(fn func() (body, errText string)) { r.render = fn }
 // Resolve renders a body left for later (SetRender) into Body and Error;
 // afterwards, and for a runbook rendered up front, it does nothing.
 func (r *Runbook) Resolve() {
-	if r != nil && r.bodyJSON != "" && r.Body == "" {
+	if r.HasBodyJSON() && r.Body == "" {
 		r.Body = r.decodeBody()
 	}
 	if r == nil || r.render == nil {
@@ -180,7 +266,7 @@ func (r *Runbook) Rendered() (body, errText string) {
 	if r.render != nil {
 		return r.render()
 	}
-	if r.bodyJSON != "" && r.Body == "" {
+	if r.HasBodyJSON() && r.Body == "" {
 		return r.decodeBody(), r.Error
 	}
 	return r.Body, r.Error

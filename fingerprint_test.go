@@ -1,6 +1,7 @@
 package translator
 
 import (
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -206,7 +207,7 @@ func TestBaseFingerprintIsAssignFingerprints(t *testing.T) {
 func TestBodyJSONRelease(t *testing.T) {
 	rb := &Runbook{Body: "stale"}
 	bp := BodyBuffer()
-	*bp = append(*bp, `"a\n\u003cb\u003e"`...)
+	bp.Enc = append(bp.Enc, `"a\n\u003cb\u003e"`...)
 	rb.SetBodyJSONBuffer(bp)
 	if rb.Body != "" || rb.BodyJSON() != `"a\n\u003cb\u003e"` {
 		t.Fatalf("Body %q, BodyJSON %q", rb.Body, rb.BodyJSON())
@@ -231,8 +232,41 @@ func TestBodyJSONRelease(t *testing.T) {
 	}
 	var none *Runbook
 	none.ReleaseBody()
-	if none.BodyJSON() != "" {
+	none.BodyJSONParts(func(string) { t.Fatal("a part of a nil runbook") })
+	if none.BodyJSON() != "" || none.HasBodyJSON() {
 		t.Fatal("nil runbook")
+	}
+
+	// A body in parts: read as parts, joined by BodyJSON (once: the
+	// parts are then the joined body), decoded by Rendered, released.
+	parts := &Runbook{}
+	bp = BodyBuffer()
+	bp.Enc = append(bp.Enc, `"a\n`...)
+	bp.Refs = append(bp.Refs, BodyRef{At: len(bp.Enc), S: `\u003cb\u003e`}, BodyRef{At: len(bp.Enc), S: ` and `})
+	bp.Enc = append(bp.Enc, `c"`...)
+	parts.SetBodyJSONBuffer(bp)
+	var got []string
+	parts.BodyJSONParts(func(s string) { got = append(got, s) })
+	if want := []string{`"a\n`, `\u003cb\u003e`, ` and `, `c"`}; !slices.Equal(got, want) {
+		t.Fatalf("parts %q, want %q", got, want)
+	}
+	if !parts.HasBodyJSON() || bp.Len() != len(`"a\n\u003cb\u003e and c"`) {
+		t.Fatalf("HasBodyJSON %v, Len %d", parts.HasBodyJSON(), bp.Len())
+	}
+	if body, _ := parts.Rendered(); body != "a\n<b> and c" {
+		t.Fatalf("Rendered %q", body)
+	}
+	if parts.BodyJSON() != `"a\n\u003cb\u003e and c"` {
+		t.Fatalf("BodyJSON %q", parts.BodyJSON())
+	}
+	got = nil
+	parts.BodyJSONParts(func(s string) { got = append(got, s) })
+	if len(got) != 1 || got[0] != parts.BodyJSON() {
+		t.Fatalf("parts after the join: %q", got)
+	}
+	parts.ReleaseBody()
+	if parts.HasBodyJSON() || parts.BodyJSON() != "" {
+		t.Fatal("a released body in parts is still there")
 	}
 }
 

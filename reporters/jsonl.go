@@ -172,8 +172,10 @@ func appendRunbookHead(dst []byte, rb *translator.Runbook) []byte {
 }
 
 func appendRunbookBody(dst []byte, rb *translator.Runbook) []byte {
-	if enc := rb.BodyJSON(); enc != "" {
-		return append(dst, enc...) // rendered as JSON (runbooks.Catalog.JSONStage)
+	if rb.HasBodyJSON() {
+		// rendered as JSON (runbooks.Catalog.JSONStage)
+		rb.BodyJSONParts(func(s string) { dst = append(dst, s...) })
+		return dst
 	}
 	return appendJSONString(dst, rb.Body)
 }
@@ -213,15 +215,15 @@ func (rc *recordCache) appendFinding(dst []byte, f *translator.Finding) []byte {
 }
 
 // appendSplit appends f's record but for its runbook body when the body
-// is rendered as JSON (Runbook.BodyJSON): the record is dst[:at], then
-// body, then dst[at:]. The JSON reporter writes the three parts as they
-// are, instead of copying the body (a kilobyte or more per finding) into
-// the record first. Without such a body at is -1 and dst is the whole
-// record.
-func (rc *recordCache) appendSplit(dst []byte, f *translator.Finding) (_ []byte, at int, body string) {
+// is rendered as JSON (Runbook.HasBodyJSON): the record is dst[:at], then
+// the body (Runbook.BodyJSONParts), then dst[at:]. The JSON reporter
+// writes the parts as they are, instead of copying the body (a kilobyte or
+// more per finding) into the record first. Without such a body at is -1
+// and dst is the whole record.
+func (rc *recordCache) appendSplit(dst []byte, f *translator.Finding) (_ []byte, at int, body *translator.Runbook) {
 	rb := f.Runbook
-	if rb == nil || rb.Error != "" || rb.BodyJSON() == "" {
-		return rc.appendFinding(dst, f), -1, ""
+	if rb == nil || rb.Error != "" || !rb.HasBodyJSON() {
+		return rc.appendFinding(dst, f), -1, nil
 	}
 	c := rc.entry(rb)
 	dst = rc.appendFront(dst, f)
@@ -229,7 +231,7 @@ func (rc *recordCache) appendSplit(dst []byte, f *translator.Finding) (_ []byte,
 	dst = append(dst, c.head...)
 	at = len(dst)
 	dst = append(dst, c.tail...)
-	return appendBack(dst, f), at, rb.BodyJSON()
+	return appendBack(dst, f), at, rb
 }
 
 // appendFront appends the record from its start through the fingerprint.
