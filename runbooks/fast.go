@@ -52,6 +52,10 @@ type fval struct {
 	s string
 	i int
 	b bool
+	// plain marks Text that is its own raw text (escapePlain): raw
+	// need not unescape it ({{with .Path}}{{code .}}, in every specific
+	// built-in body).
+	plain bool
 }
 
 func (v fval) iface() any {
@@ -72,6 +76,9 @@ func (v fval) iface() any {
 func (v fval) raw() string {
 	switch v.k {
 	case vText:
+		if v.plain {
+			return v.s
+		}
 		return unescape(Text(v.s))
 	case vString:
 		return v.s
@@ -526,6 +533,8 @@ type fctx struct {
 	// esc caches the escaped text of the plain fields read so far.
 	esc  [fLine]string
 	have uint16
+	// plain marks the cached fields whose text is plain (fval.plain).
+	plain uint16
 }
 
 func (c *fctx) raw(id fieldID) string {
@@ -570,7 +579,8 @@ func (c *fctx) read(r fref) fval {
 		if r.raw {
 			return fval{k: vString, s: v}
 		}
-		return fval{k: vText, s: escape(v)}
+		e, plain := escapePlain(v)
+		return fval{k: vText, s: e, plain: plain}
 	}
 	if r.raw {
 		return fval{k: vString, s: c.raw(r.id)}
@@ -579,11 +589,15 @@ func (c *fctx) read(r fref) fval {
 		if r.id == fURL {
 			c.esc[r.id] = safeURL(c.f.URL)
 		} else {
-			c.esc[r.id] = escape(c.raw(r.id))
+			e, plain := escapePlain(c.raw(r.id))
+			c.esc[r.id] = e
+			if plain {
+				c.plain |= 1 << r.id
+			}
 		}
 		c.have |= 1 << r.id
 	}
-	return fval{k: vText, s: c.esc[r.id]}
+	return fval{k: vText, s: c.esc[r.id], plain: c.plain&(1<<r.id) != 0}
 }
 
 // writeField writes what read(r) would give for a field whose text is

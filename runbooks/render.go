@@ -121,6 +121,17 @@ func escape(s string) string {
 	return s
 }
 
+// escapePlain is escape(s) and whether s is plain text (every byte
+// plainText): then escape(s) is s and unescape(s) is s.
+func escapePlain(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if !plainText[s[i]] {
+			return escapeFrom(s, i), false
+		}
+	}
+	return s, true
+}
+
 // escapeFrom is markdown.Escape(s) for s whose bytes before i are plain
 // text: it copies runs of plain text (and of valid UTF-8, once sanitized)
 // whole instead of rune by rune. TestEscapeMatchesMarkdown and FuzzEscape
