@@ -1081,13 +1081,16 @@ func appendIgnoreExampleJSON(dst []byte, vals *[4]string) (_ []byte, n int, ok b
 // the code function's result would (budgetFuncs). Text that needs
 // sanitizing or holds a newline takes markdown.Code itself.
 func (c *fctx) writeCode(s string) error {
-	plain := true
+	plain, jsonSafe := true, true
 	run, best := 0, 0
 	for i := 0; i < len(s); i++ {
 		b := s[i]
 		if b < 0x20 || b >= 0x7f {
 			plain = false
 			break
+		}
+		if !jsonstr.Safe[b] {
+			jsonSafe = false
 		}
 		if b == '`' {
 			run++
@@ -1129,6 +1132,16 @@ func (c *fctx) writeCode(s string) error {
 	fence := ticks[:min(n, len(ticks))]
 	if n > len(ticks) {
 		fence = strings.Repeat("`", n)
+	}
+	if w := c.w; w.json && jsonSafe {
+		// Nothing in the span to escape (a path, mostly): its bytes are
+		// its JSON form.
+		if size := 2*len(fence) + 2*len(pad) + len(s); w.raw+size <= w.max {
+			w.enc = append(append(append(append(append(w.enc, fence...), pad...), s...), pad...), fence...)
+			w.raw += size
+			w.nl = 0
+			return nil
+		}
 	}
 	for _, part := range [...]string{fence, pad, s, pad, fence} {
 		if err := c.w.writeString(part); err != nil {
