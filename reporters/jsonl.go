@@ -90,19 +90,33 @@ func (c *cachedRunbook) matches(rb *translator.Runbook) bool {
 }
 
 // cachedHead is the start of a record: tool, code, severity and tool
-// severity, through `,"message":`.
+// severity, through `,"message":`; and the last message of the code with
+// its JSON form (a code's findings mostly share their message).
 type cachedHead struct {
 	tool, code, toolSeverity string
 	sev                      translator.Severity
 	enc                      []byte
+	msg                      string
+	msgEnc                   []byte
 }
 
-// appendHead appends the record's start through `"message":`, from the
-// cache when its fields are the finding's.
-func (rc *recordCache) appendHead(dst []byte, f *translator.Finding) []byte {
+// appendHeadMessage appends the record's start through the message, from
+// the cache when its fields are the finding's.
+func (rc *recordCache) appendHeadMessage(dst []byte, f *translator.Finding) []byte {
 	if rc == nil {
-		return appendRecordHead(dst, f)
+		return appendJSONString(appendRecordHead(dst, f), f.Message)
 	}
+	h := rc.head(f)
+	dst = append(dst, h.enc...)
+	if h.msgEnc == nil || h.msg != f.Message {
+		h.msg, h.msgEnc = f.Message, appendJSONString(h.msgEnc[:0], f.Message)
+	}
+	return append(dst, h.msgEnc...)
+}
+
+// head returns the cached start of f's record, encoding it when the cache
+// has none that matches.
+func (rc *recordCache) head(f *translator.Finding) *cachedHead {
 	h := rc.heads[f.Code]
 	if h == nil || h.tool != f.Tool || h.code != f.Code || h.sev != f.Severity || h.toolSeverity != f.ToolSeverity {
 		h = &cachedHead{tool: f.Tool, code: f.Code, toolSeverity: f.ToolSeverity, sev: f.Severity,
@@ -112,7 +126,7 @@ func (rc *recordCache) appendHead(dst []byte, f *translator.Finding) []byte {
 		}
 		rc.heads[f.Code] = h
 	}
-	return append(dst, h.enc...)
+	return h
 }
 
 func appendRecordHead(dst []byte, f *translator.Finding) []byte {
@@ -236,8 +250,7 @@ func (rc *recordCache) appendSplit(dst []byte, f *translator.Finding) (_ []byte,
 
 // appendFront appends the record from its start through the fingerprint.
 func (rc *recordCache) appendFront(dst []byte, f *translator.Finding) []byte {
-	dst = rc.appendHead(dst, f)
-	dst = appendJSONString(dst, f.Message)
+	dst = rc.appendHeadMessage(dst, f)
 	dst = append(dst, `,"path":`...)
 	dst = appendJSONString(dst, f.Path)
 	dst = append(dst, `,"line":`...)
