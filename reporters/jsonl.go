@@ -60,6 +60,10 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 type recordCache struct {
 	m     map[string]*cachedRunbook
 	heads map[string]*cachedHead // by code
+	// cur is the head of the record being encoded: entry tries the
+	// runbook parts its code had last before the map (a code mostly has
+	// one entry).
+	cur *cachedHead
 }
 
 // maxCachedRunbooks bounds each map of the cache: a catalog has a few
@@ -98,6 +102,7 @@ type cachedHead struct {
 	enc                      []byte
 	msg                      string
 	msgEnc                   []byte
+	rb                       *cachedRunbook // the code's last runbook parts
 }
 
 // appendHeadMessage appends the record's start through the message, from
@@ -107,6 +112,7 @@ func (rc *recordCache) appendHeadMessage(dst []byte, f *translator.Finding) []by
 		return appendJSONString(appendRecordHead(dst, f), f.Message)
 	}
 	h := rc.head(f)
+	rc.cur = h
 	dst = append(dst, h.enc...)
 	if h.msgEnc == nil || h.msg != f.Message {
 		h.msg, h.msgEnc = f.Message, appendJSONString(h.msgEnc[:0], f.Message)
@@ -162,6 +168,10 @@ func (rc *recordCache) appendRunbook(dst []byte, rb *translator.Runbook) []byte 
 // entry returns the cached parts of rb's entry, encoding them when the
 // cache has none that match.
 func (rc *recordCache) entry(rb *translator.Runbook) *cachedRunbook {
+	h := rc.cur
+	if h != nil && h.rb != nil && h.rb.matches(rb) {
+		return h.rb
+	}
 	c := rc.m[rb.ID]
 	if c == nil || !c.matches(rb) {
 		c = &cachedRunbook{id: rb.ID, title: rb.Title, owner: rb.Owner, source: rb.Source, generic: rb.Generic,
@@ -172,6 +182,9 @@ func (rc *recordCache) entry(rb *translator.Runbook) *cachedRunbook {
 			rc.m = map[string]*cachedRunbook{}
 		}
 		rc.m[rb.ID] = c
+	}
+	if h != nil {
+		h.rb = c
 	}
 	return c
 }
@@ -239,8 +252,8 @@ func (rc *recordCache) appendSplit(dst []byte, f *translator.Finding) (_ []byte,
 	if rb == nil || rb.Error != "" || !rb.HasBodyJSON() {
 		return rc.appendFinding(dst, f), -1, nil
 	}
-	c := rc.entry(rb)
 	dst = rc.appendFront(dst, f)
+	c := rc.entry(rb)
 	dst = append(dst, `,"runbook":`...)
 	dst = append(dst, c.head...)
 	at = len(dst)
