@@ -105,7 +105,16 @@ var jsonBodies = []string{
 	"{{codeblock .Raw.Message}}\n\n", "lit \xff\xfe {{.Message}}", "{{.Raw.Message}}{{.Raw.Code}}\u2028",
 	"{{range .Raw.Aliases}}{{.}}{{end}}\n\n\n", "{{ignoreexample .}}\n\n", strings.Repeat("0123456789abcdef", 2100) + "{{.Message}}",
 	strings.Repeat("\"<&>\\", 7000), strings.Repeat("{{.Raw.Message}}", 50), "{{printf \"%s\" .Raw.Message}}\n\n", "{{.}}\n\n",
+	// Literals long enough to go by reference (minRefLit): between fields
+	// that turn the writer plain (invalid UTF-8 in .Raw.Message), ending
+	// in newlines renderAs trims, twice in a row, before text/template's
+	// own execution ({{.}}).
+	longLit + "{{.Raw.Message}}" + longLit + "\n\n\n", "{{.Message}}" + longLit + "\n\n\n\n", longLit + "{{if .Line}}" + longLit + "{{end}}\n\n",
+	longLit + "{{ignoreexample .}}\n\n" + longLit, longLit + "{{.}}" + longLit, "\"<" + longLit + ">\"\n\n",
 }
+
+// longLit is a literal of a body written by reference in JSON mode.
+var longLit = strings.Repeat("a literal \"long\" <enough> ", 12)
 
 func TestJSONBodies(t *testing.T) {
 	golden := goldenFindings(t)
@@ -118,8 +127,12 @@ func TestJSONBodies(t *testing.T) {
 		if ce == nil {
 			t.Fatalf("%q does not load", body)
 		}
+		inParts := jsonBodiesInParts
 		for i := range fs {
 			checkJSONBody(t, body[:min(len(body), 40)], ce, &fs[i], map[string]string{"kind": "K_1\xe2"})
+		}
+		if strings.HasPrefix(body, longLit) && !strings.Contains(body, "{{.}}") && jsonBodiesInParts == inParts {
+			t.Fatalf("%.60q: no body in parts", body)
 		}
 	}
 }
