@@ -2,6 +2,7 @@ package translator
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -86,31 +87,82 @@ type Runbook struct {
 	// Body is empty: the runbook stage of a run whose every reporter writes
 	// bodies only as JSON renders each body straight into that form.
 	bodyJSON string
-	// pooled is the buffer bodyJSON lies in when it came from BodyBuffer.
-	pooled *[]byte
+	// pooled is the buffer the JSON body lies in when it came from
+	// BodyBuffer; with references (BodyBuf.Refs) bodyJSON is empty until
+	// BodyJSON joins the parts.
+	pooled *BodyBuf
+}
+
+// BodyBuf holds a JSON body (BodyBuffer, SetBodyJSONBuffer): the bytes of
+// Enc with the strings of Refs inserted where they say. The runbook stage
+// writes the long literal texts of an entry's body (escaped once, when the
+// entry was compiled) as references instead of copying them: the reporter
+// copies them from there, where every body of the entry finds them, into
+// its output, and a body's own buffer holds only what depends on the
+// finding. That was a kilobyte per finding copied once more, in another
+// goroutine (often on another core) than the one that wrote it.
+type BodyBuf struct {
+	Enc  []byte
+	Refs []BodyRef
+}
+
+// BodyRef is a string that comes after Enc[:At] in a body (BodyBuf); the
+// Ats of a body's Refs do not decrease.
+type BodyRef struct {
+	At int
+	S  string
+}
+
+// Parts calls fn with the pieces of the body in order: their concatenation
+// is the body.
+func (b *BodyBuf) Parts(fn func(string)) {
+	enc := unsafe.String(unsafe.SliceData(b.Enc), len(b.Enc))
+	prev := 0
+	for _, r := range b.Refs {
+		if r.At > prev {
+			fn(enc[prev:r.At])
+		}
+		fn(r.S)
+		prev = r.At
+	}
+	if prev < len(enc) {
+		fn(enc[prev:])
+	}
+}
+
+// Len is the length of the body.
+func (b *BodyBuf) Len() int {
+	n := len(b.Enc)
+	for _, r := range b.Refs {
+		n += len(r.S)
+	}
+	return n
 }
 
 // bodyPool holds the buffers of bodies written with BodyBuffer: on a
 // streamed JSON-only run the body was nine tenths of the bytes allocated
 // per finding, and so most of the garbage collector's work.
-var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+var bodyPool = sync.Pool{New: func() any { return &BodyBuf{Enc: make([]byte, 0, 2048)} }}
 
 // maxPooledBody bounds the buffers kept in bodyPool.
 const maxPooledBody = 64 << 10
 
 // BodyBuffer returns an empty buffer for SetBodyJSONBuffer.
-func BodyBuffer() *[]byte {
-	b := bodyPool.Get().(*[]byte)
-	*b = (*b)[:0]
+func BodyBuffer() *BodyBuf {
+	b := bodyPool.Get().(*BodyBuf)
+	b.Enc, b.Refs = b.Enc[:0], b.Refs[:0]
 	return b
 }
 
 // SetBodyJSONBuffer is SetBodyJSON for a JSON body written into buf
 // (from BodyBuffer). The runbook owns buf until ReleaseBody; nothing may
-// keep BodyJSON's string past that.
-func (r *Runbook) SetBodyJSONBuffer(buf *[]byte) {
+// keep BodyJSON's string or the parts past that.
+func (r *Runbook) SetBodyJSONBuffer(buf *BodyBuf) {
 	r.pooled = buf
-	r.bodyJSON = unsafe.String(unsafe.SliceData(*buf), len(*buf))
+	r.bodyJSON = ""
+	if len(buf.Refs) == 0 {
+		r.bodyJSON = unsafe.String(unsafe.SliceData(buf.Enc), len(buf.Enc))
+	}
 	r.Body = ""
 }
 
@@ -125,7 +177,7 @@ func (r *Runbook) ReleaseBody() {
 	}
 	buf := r.pooled
 	r.bodyJSON, r.pooled = "", nil
-	if cap(*buf) <= maxPooledBody {
+	if cap(buf.Enc) <= maxPooledBody && cap(buf.Refs) <= 256 {
 		bodyPool.Put(buf)
 	}
 }
@@ -136,18 +188,53 @@ func (r *Runbook) ReleaseBody() {
 // needs the text.
 func (r *Runbook) SetBodyJSON(enc string) { r.bodyJSON, r.Body, r.pooled = enc, "", nil }
 
+// HasBodyJSON reports whether the body was set in its JSON form (and not
+// released): BodyJSON without joining its parts.
+func (r *Runbook) HasBodyJSON() bool { return r != nil && (r.bodyJSON != "" || r.pooled != nil) }
+
 // BodyJSON returns the JSON form of the body set by SetBodyJSON, or "".
+// A body in parts (BodyBuf.Refs) is joined into its buffer on the first
+// call; a writer that copies the body anyway reads BodyJSONParts.
 func (r *Runbook) BodyJSON() string {
 	if r == nil {
 		return ""
 	}
+	if b := r.pooled; b != nil && len(b.Refs) > 0 {
+		enc := make([]byte, 0, b.Len())
+		b.Parts(func(s string) { enc = append(enc, s...) })
+		b.Enc, b.Refs = enc, b.Refs[:0]
+		r.bodyJSON = unsafe.String(unsafe.SliceData(enc), len(enc))
+	}
 	return r.bodyJSON
+}
+
+// BodyJSONParts calls fn with the pieces of BodyJSON in order, without
+// joining them.
+func (r *Runbook) BodyJSONParts(fn func(string)) {
+	if enc, refs := r.BodyJSONRefs(); len(refs) > 0 {
+		(&BodyBuf{Enc: enc, Refs: refs}).Parts(fn)
+	} else if len(enc) > 0 {
+		fn(unsafe.String(unsafe.SliceData(enc), len(enc)))
+	}
+}
+
+// BodyJSONRefs returns the JSON body as BodyBuf's parts, without joining
+// them: the bytes of enc with the strings of refs inserted (refs is empty
+// for a body in one piece). Both are the runbook's until ReleaseBody.
+func (r *Runbook) BodyJSONRefs() (enc []byte, refs []BodyRef) {
+	if r == nil {
+		return nil, nil
+	}
+	if b := r.pooled; b != nil && len(b.Refs) > 0 {
+		return b.Enc, b.Refs
+	}
+	return unsafe.Slice(unsafe.StringData(r.bodyJSON), len(r.bodyJSON)), nil
 }
 
 // decodeBody returns the text of bodyJSON.
 func (r *Runbook) decodeBody() string {
 	var body string
-	if json.Unmarshal([]byte(r.bodyJSON), &body) != nil {
+	if json.Unmarshal([]byte(r.BodyJSON()), &body) != nil {
 		return ""
 	}
 	return body
@@ -159,7 +246,7 @@ func (r *Runbook) SetRender(fn func() (body, errText string)) { r.render = fn }
 // Resolve renders a body left for later (SetRender) into Body and Error;
 // afterwards, and for a runbook rendered up front, it does nothing.
 func (r *Runbook) Resolve() {
-	if r != nil && r.bodyJSON != "" && r.Body == "" {
+	if r.HasBodyJSON() && r.Body == "" {
 		r.Body = r.decodeBody()
 	}
 	if r == nil || r.render == nil {
@@ -179,7 +266,7 @@ func (r *Runbook) Rendered() (body, errText string) {
 	if r.render != nil {
 		return r.render()
 	}
-	if r.bodyJSON != "" && r.Body == "" {
+	if r.HasBodyJSON() && r.Body == "" {
 		return r.decodeBody(), r.Error
 	}
 	return r.Body, r.Error
@@ -365,16 +452,103 @@ func (f *Finding) Codes() []string {
 // It allocates only the result (a streamed run computes it per finding).
 func (f *Finding) BaseFingerprint() string {
 	var buf [512]byte
-	b := buf[:0]
+	return fingerprintOf(f.appendFingerprintInput(buf[:0]))
+}
+
+// appendFingerprintInput appends what BaseFingerprint hashes.
+func (f *Finding) appendFingerprintInput(b []byte) []byte {
 	b = append(append(b, f.Tool...), 0)
 	b = append(appendNormalCode(b, f.Code), 0)
 	for _, s := range [...]string{f.Path, f.Resource, f.Message} {
 		b = append(append(b, s...), 0)
 	}
+	return b
+}
+
+// fingerprintOf is the base fingerprint of the hashed input b.
+func fingerprintOf(b []byte) string {
 	sum := sha256.Sum256(b)
 	var h [16]byte
 	hex.Encode(h[:], sum[:8])
 	return string(h[:])
+}
+
+// FingerprintMemo computes base fingerprints (BaseFingerprint) and
+// remembers them by what they hash. Real lint output repeats a finding's
+// identity, which leaves out the line: shellcheck's SC2086 message on many
+// lines of one script, the same hadolint rule in every stage of a
+// Dockerfile. A hit costs a map lookup instead of a SHA-256 and the result
+// string; the hash was a quarter of the instructions of a streamed
+// `review -r json` on shellcheck- and hadolint-shaped input (without SHA-NI,
+// a tenth of the CPU with it). The memo judges itself per window of
+// lookups and turns itself off for the rest of the run after a window with
+// too few hits (input where every message is distinct): then a miss, a key
+// stored and never read, costs more than it saves. It holds at most
+// fingerprintMemoBytes of keys and empties itself when full. The zero
+// value is ready; it is not safe for concurrent use (a streamed run's sink
+// is one goroutine).
+type FingerprintMemo struct {
+	m             map[string]string
+	bytes         int
+	lookups, hits int
+	judged, off   bool
+}
+
+const (
+	// fingerprintMemoWindow is how many lookups a judgement covers. The
+	// first window must hit one lookup in 8, every later one one in 4:
+	// the hit rate of repetitive input climbs as it is read (every identity
+	// is new once), 0.28 over the first 1,024 shellcheck-shaped findings of
+	// scripts/benchgen, 0.18 over as many hadolint ones, and 0.96 and 0.99
+	// over 200,000; on a line of its own, a miss costs a third of a hash.
+	fingerprintMemoWindow = 1024
+	// fingerprintMemoBytes bounds the keys held (about 130 bytes each on
+	// the benchmark inputs: 8,000 identities in 1 MiB).
+	fingerprintMemoBytes = 2 << 20
+)
+
+// Base returns f.BaseFingerprint().
+func (p *FingerprintMemo) Base(f *Finding) string {
+	if p.off {
+		return f.BaseFingerprint()
+	}
+	// The key is the identity's fields with the code as spelled, each
+	// after its length (a field may hold a NUL): it determines the
+	// fingerprint, and a hit needs no normal form of the code.
+	var buf [512]byte
+	k := buf[:0]
+	for _, s := range [...]string{f.Tool, f.Code, f.Path, f.Resource, f.Message} {
+		k = append(binary.AppendUvarint(k, uint64(len(s))), s...)
+	}
+	if fp, ok := p.m[string(k)]; ok {
+		p.hits++
+		p.count()
+		return fp
+	}
+	fp := f.BaseFingerprint()
+	if p.m == nil || p.bytes+len(k) > fingerprintMemoBytes {
+		p.m, p.bytes = make(map[string]string, 256), 0
+	}
+	p.m[string(k)] = fp
+	p.bytes += len(k)
+	p.count()
+	return fp
+}
+
+// count ends a lookup and judges the memo at the end of a window.
+func (p *FingerprintMemo) count() {
+	p.lookups++
+	if p.lookups < fingerprintMemoWindow {
+		return
+	}
+	need := 4
+	if !p.judged {
+		need = 8
+	}
+	if p.hits*need < p.lookups {
+		p.off, p.m = true, nil
+	}
+	p.lookups, p.hits, p.judged = 0, 0, true
 }
 
 // NumberedFingerprint is the fingerprint of the n-th (n >= 2) finding with
@@ -417,11 +591,12 @@ func (fs Findings) Sort() {
 // matches them one to one. Call after Sort.
 func (fs Findings) AssignFingerprints() {
 	seen := map[string]int{}
+	var memo FingerprintMemo
 	for _, f := range fs {
 		if f.Fingerprint != "" {
 			continue
 		}
-		base := f.BaseFingerprint()
+		base := memo.Base(f)
 		n := seen[base]
 		seen[base] = n + 1
 		if n == 0 {

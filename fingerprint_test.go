@@ -1,6 +1,10 @@
 package translator
 
-import "testing"
+import (
+	"slices"
+	"strconv"
+	"testing"
+)
 
 // pinFindings are findings whose fingerprints are pinned: fingerprints are
 // stored in baselines, SARIF partialFingerprints and forge comment markers,
@@ -203,7 +207,7 @@ func TestBaseFingerprintIsAssignFingerprints(t *testing.T) {
 func TestBodyJSONRelease(t *testing.T) {
 	rb := &Runbook{Body: "stale"}
 	bp := BodyBuffer()
-	*bp = append(*bp, `"a\n\u003cb\u003e"`...)
+	bp.Enc = append(bp.Enc, `"a\n\u003cb\u003e"`...)
 	rb.SetBodyJSONBuffer(bp)
 	if rb.Body != "" || rb.BodyJSON() != `"a\n\u003cb\u003e"` {
 		t.Fatalf("Body %q, BodyJSON %q", rb.Body, rb.BodyJSON())
@@ -228,7 +232,132 @@ func TestBodyJSONRelease(t *testing.T) {
 	}
 	var none *Runbook
 	none.ReleaseBody()
-	if none.BodyJSON() != "" {
+	none.BodyJSONParts(func(string) { t.Fatal("a part of a nil runbook") })
+	if none.BodyJSON() != "" || none.HasBodyJSON() {
 		t.Fatal("nil runbook")
 	}
+
+	// A body in parts: read as parts, joined by BodyJSON (once: the
+	// parts are then the joined body), decoded by Rendered, released.
+	parts := &Runbook{}
+	bp = BodyBuffer()
+	bp.Enc = append(bp.Enc, `"a\n`...)
+	bp.Refs = append(bp.Refs, BodyRef{At: len(bp.Enc), S: `\u003cb\u003e`}, BodyRef{At: len(bp.Enc), S: ` and `})
+	bp.Enc = append(bp.Enc, `c"`...)
+	parts.SetBodyJSONBuffer(bp)
+	var got []string
+	parts.BodyJSONParts(func(s string) { got = append(got, s) })
+	if want := []string{`"a\n`, `\u003cb\u003e`, ` and `, `c"`}; !slices.Equal(got, want) {
+		t.Fatalf("parts %q, want %q", got, want)
+	}
+	if !parts.HasBodyJSON() || bp.Len() != len(`"a\n\u003cb\u003e and c"`) {
+		t.Fatalf("HasBodyJSON %v, Len %d", parts.HasBodyJSON(), bp.Len())
+	}
+	if body, _ := parts.Rendered(); body != "a\n<b> and c" {
+		t.Fatalf("Rendered %q", body)
+	}
+	if parts.BodyJSON() != `"a\n\u003cb\u003e and c"` {
+		t.Fatalf("BodyJSON %q", parts.BodyJSON())
+	}
+	got = nil
+	parts.BodyJSONParts(func(s string) { got = append(got, s) })
+	if len(got) != 1 || got[0] != parts.BodyJSON() {
+		t.Fatalf("parts after the join: %q", got)
+	}
+	parts.ReleaseBody()
+	if parts.HasBodyJSON() || parts.BodyJSON() != "" {
+		t.Fatal("a released body in parts is still there")
+	}
+}
+
+// TestFingerprintMemo: the memo gives BaseFingerprint's value for every
+// finding, on hits, on misses, after it emptied itself and after it turned
+// itself off, and it judges its hit rate per window.
+func TestFingerprintMemo(t *testing.T) {
+	pins := append(pinFindings(), &Finding{Tool: "t", Message: string(make([]byte, 2000)), Location: Location{Path: "p"}})
+	check := func(t *testing.T, m *FingerprintMemo, f *Finding) {
+		t.Helper()
+		if got, want := m.Base(f), f.BaseFingerprint(); got != want {
+			t.Fatalf("memo %q, BaseFingerprint %q for %+v", got, want, *f)
+		}
+	}
+	t.Run("repeats", func(t *testing.T) {
+		var m FingerprintMemo
+		for i := 0; i < 5*fingerprintMemoWindow; i++ {
+			f := *pins[i%len(pins)]
+			f.Line = i // not part of the identity
+			check(t, &m, &f)
+		}
+		// One key per identity as spelled (two pins differ only in line,
+		// one more only in their code's spelling: another key, the same
+		// fingerprint).
+		distinct := map[[5]string]bool{}
+		for _, f := range pins {
+			distinct[[5]string{f.Tool, f.Code, f.Path, f.Resource, f.Message}] = true
+		}
+		if m.off || len(m.m) != len(distinct) {
+			t.Fatalf("repetitive input: off %v, %d keys held for %d identities", m.off, len(m.m), len(distinct))
+		}
+	})
+	t.Run("fields with NUL", func(t *testing.T) {
+		// The same bytes with the fields cut elsewhere: other
+		// fingerprints (the code is normalised), other keys.
+		var m FingerprintMemo
+		for _, f := range []*Finding{
+			{Tool: "a\x00b", Code: "c"},
+			{Tool: "a", Code: "b\x00c"},
+			{Tool: "a", Code: "b", Message: "\x00c"},
+			{Tool: "a\x00b", Code: "c"},
+		} {
+			check(t, &m, f)
+		}
+	})
+	t.Run("distinct", func(t *testing.T) {
+		var m FingerprintMemo
+		for i := 0; i < fingerprintMemoWindow; i++ {
+			check(t, &m, &Finding{Tool: "lint", Message: strconv.Itoa(i), Location: Location{Path: "a.go"}})
+		}
+		if !m.off || m.m != nil {
+			t.Fatalf("every identity distinct: off %v after a window", m.off)
+		}
+		for _, f := range pins {
+			check(t, &m, f)
+		}
+	})
+	t.Run("first window one in eight, then one in four", func(t *testing.T) {
+		var m FingerprintMemo
+		n := 0
+		feed := func(count, repeatEvery int) {
+			for i := 0; i < count; i++ {
+				n++
+				msg := "new " + strconv.Itoa(n)
+				if i%repeatEvery == 0 {
+					msg = "again"
+				}
+				check(t, &m, &Finding{Tool: "lint", Message: msg})
+			}
+		}
+		feed(fingerprintMemoWindow, 6) // a sixth hit
+		if m.off {
+			t.Fatal("off after a first window with a sixth of its lookups hit")
+		}
+		feed(fingerprintMemoWindow, 3) // a third
+		if m.off {
+			t.Fatal("off after a window with a third of its lookups hit")
+		}
+		feed(fingerprintMemoWindow, 6)
+		if !m.off {
+			t.Fatal("still on after a later window with a sixth of its lookups hit")
+		}
+	})
+	t.Run("bounded", func(t *testing.T) {
+		var m FingerprintMemo
+		big := string(make([]byte, 100<<10))
+		for i := 0; i < 3*fingerprintMemoBytes/len(big); i++ {
+			check(t, &m, &Finding{Tool: "lint", Message: big + strconv.Itoa(i%2)})
+			if m.bytes > fingerprintMemoBytes {
+				t.Fatalf("%d bytes of keys held, bound %d", m.bytes, fingerprintMemoBytes)
+			}
+		}
+	})
 }

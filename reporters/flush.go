@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	translator "github.com/runbook-translator/runbook-translator"
 )
 
 // flushDelay is how long a streamed finding may wait in the buffer. A
@@ -43,15 +45,23 @@ func (d *delayedFlusher) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// write3 writes a, b and c as one Write of their concatenation would.
-func (d *delayedFlusher) write3(a []byte, b string, c []byte) error {
+// write3 writes a, the JSON body of rb (translator.Runbook.BodyJSONParts)
+// and c as one Write of their concatenation would.
+func (d *delayedFlusher) write3(a []byte, rb *translator.Runbook, c []byte) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.err != nil {
 		return d.err
 	}
 	d.w.Write(a)
-	d.w.WriteString(b)
+	enc, refs := rb.BodyJSONRefs()
+	prev := 0
+	for _, r := range refs {
+		d.w.Write(enc[prev:r.At])
+		d.w.WriteString(r.S)
+		prev = r.At
+	}
+	d.w.Write(enc[prev:])
 	if _, err := d.w.Write(c); err != nil { // bufio keeps its first error
 		d.err = err
 		return err

@@ -60,6 +60,10 @@ func appendJSONFinding(dst []byte, f *translator.Finding) []byte {
 type recordCache struct {
 	m     map[string]*cachedRunbook
 	heads map[string]*cachedHead // by code
+	// cur is the head of the record being encoded: entry tries the
+	// runbook parts its code had last before the map (a code mostly has
+	// one entry).
+	cur *cachedHead
 }
 
 // maxCachedRunbooks bounds each map of the cache: a catalog has a few
@@ -90,19 +94,35 @@ func (c *cachedRunbook) matches(rb *translator.Runbook) bool {
 }
 
 // cachedHead is the start of a record: tool, code, severity and tool
-// severity, through `,"message":`.
+// severity, through `,"message":`; and the last message of the code with
+// its JSON form (a code's findings mostly share their message).
 type cachedHead struct {
 	tool, code, toolSeverity string
 	sev                      translator.Severity
 	enc                      []byte
+	msg                      string
+	msgEnc                   []byte
+	rb                       *cachedRunbook // the code's last runbook parts
 }
 
-// appendHead appends the record's start through `"message":`, from the
-// cache when its fields are the finding's.
-func (rc *recordCache) appendHead(dst []byte, f *translator.Finding) []byte {
+// appendHeadMessage appends the record's start through the message, from
+// the cache when its fields are the finding's.
+func (rc *recordCache) appendHeadMessage(dst []byte, f *translator.Finding) []byte {
 	if rc == nil {
-		return appendRecordHead(dst, f)
+		return appendJSONString(appendRecordHead(dst, f), f.Message)
 	}
+	h := rc.head(f)
+	rc.cur = h
+	dst = append(dst, h.enc...)
+	if h.msgEnc == nil || h.msg != f.Message {
+		h.msg, h.msgEnc = f.Message, appendJSONString(h.msgEnc[:0], f.Message)
+	}
+	return append(dst, h.msgEnc...)
+}
+
+// head returns the cached start of f's record, encoding it when the cache
+// has none that matches.
+func (rc *recordCache) head(f *translator.Finding) *cachedHead {
 	h := rc.heads[f.Code]
 	if h == nil || h.tool != f.Tool || h.code != f.Code || h.sev != f.Severity || h.toolSeverity != f.ToolSeverity {
 		h = &cachedHead{tool: f.Tool, code: f.Code, toolSeverity: f.ToolSeverity, sev: f.Severity,
@@ -112,7 +132,7 @@ func (rc *recordCache) appendHead(dst []byte, f *translator.Finding) []byte {
 		}
 		rc.heads[f.Code] = h
 	}
-	return append(dst, h.enc...)
+	return h
 }
 
 func appendRecordHead(dst []byte, f *translator.Finding) []byte {
@@ -148,6 +168,10 @@ func (rc *recordCache) appendRunbook(dst []byte, rb *translator.Runbook) []byte 
 // entry returns the cached parts of rb's entry, encoding them when the
 // cache has none that match.
 func (rc *recordCache) entry(rb *translator.Runbook) *cachedRunbook {
+	h := rc.cur
+	if h != nil && h.rb != nil && h.rb.matches(rb) {
+		return h.rb
+	}
 	c := rc.m[rb.ID]
 	if c == nil || !c.matches(rb) {
 		c = &cachedRunbook{id: rb.ID, title: rb.Title, owner: rb.Owner, source: rb.Source, generic: rb.Generic,
@@ -158,6 +182,9 @@ func (rc *recordCache) entry(rb *translator.Runbook) *cachedRunbook {
 			rc.m = map[string]*cachedRunbook{}
 		}
 		rc.m[rb.ID] = c
+	}
+	if h != nil {
+		h.rb = c
 	}
 	return c
 }
@@ -172,8 +199,10 @@ func appendRunbookHead(dst []byte, rb *translator.Runbook) []byte {
 }
 
 func appendRunbookBody(dst []byte, rb *translator.Runbook) []byte {
-	if enc := rb.BodyJSON(); enc != "" {
-		return append(dst, enc...) // rendered as JSON (runbooks.Catalog.JSONStage)
+	if rb.HasBodyJSON() {
+		// rendered as JSON (runbooks.Catalog.JSONStage)
+		rb.BodyJSONParts(func(s string) { dst = append(dst, s...) })
+		return dst
 	}
 	return appendJSONString(dst, rb.Body)
 }
@@ -213,29 +242,28 @@ func (rc *recordCache) appendFinding(dst []byte, f *translator.Finding) []byte {
 }
 
 // appendSplit appends f's record but for its runbook body when the body
-// is rendered as JSON (Runbook.BodyJSON): the record is dst[:at], then
-// body, then dst[at:]. The JSON reporter writes the three parts as they
-// are, instead of copying the body (a kilobyte or more per finding) into
-// the record first. Without such a body at is -1 and dst is the whole
-// record.
-func (rc *recordCache) appendSplit(dst []byte, f *translator.Finding) (_ []byte, at int, body string) {
+// is rendered as JSON (Runbook.HasBodyJSON): the record is dst[:at], then
+// the body (Runbook.BodyJSONParts), then dst[at:]. The JSON reporter
+// writes the parts as they are, instead of copying the body (a kilobyte or
+// more per finding) into the record first. Without such a body at is -1
+// and dst is the whole record.
+func (rc *recordCache) appendSplit(dst []byte, f *translator.Finding) (_ []byte, at int, body *translator.Runbook) {
 	rb := f.Runbook
-	if rb == nil || rb.Error != "" || rb.BodyJSON() == "" {
-		return rc.appendFinding(dst, f), -1, ""
+	if rb == nil || rb.Error != "" || !rb.HasBodyJSON() {
+		return rc.appendFinding(dst, f), -1, nil
 	}
-	c := rc.entry(rb)
 	dst = rc.appendFront(dst, f)
+	c := rc.entry(rb)
 	dst = append(dst, `,"runbook":`...)
 	dst = append(dst, c.head...)
 	at = len(dst)
 	dst = append(dst, c.tail...)
-	return appendBack(dst, f), at, rb.BodyJSON()
+	return appendBack(dst, f), at, rb
 }
 
 // appendFront appends the record from its start through the fingerprint.
 func (rc *recordCache) appendFront(dst []byte, f *translator.Finding) []byte {
-	dst = rc.appendHead(dst, f)
-	dst = appendJSONString(dst, f.Message)
+	dst = rc.appendHeadMessage(dst, f)
 	dst = append(dst, `,"path":`...)
 	dst = appendJSONString(dst, f.Path)
 	dst = append(dst, `,"line":`...)

@@ -157,17 +157,39 @@ func TestRecordCacheMatchesEncoder(t *testing.T) {
 		rb.SetBodyJSON(string(enc))
 		withRunbook = append(withRunbook, &translator.Finding{Tool: "shellcheck", Code: "SC2045", Message: strconv.Itoa(i), Runbook: &rb, Title: "after the runbook"})
 	}
+	// A body in parts (translator.BodyBuf: literals by reference), with a
+	// reference first, in the middle, last and two in a row.
+	for i, cut := range [][]int{{0, 5}, {3, 9, 20}, {1, 4, 4, 30}, {12, 39}} {
+		rb := base
+		rb.Links = append([]string(nil), base.Links...)
+		enc, err := json.Marshal("**What is wrong.** `a<b>` \u0026 \"q\"\nand a literal long enough\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bp := translator.BodyBuffer()
+		prev := 0
+		for j := 0; j+1 < len(cut); j += 2 {
+			bp.Enc = append(bp.Enc, enc[prev:cut[j]]...)
+			bp.Refs = append(bp.Refs, translator.BodyRef{At: len(bp.Enc), S: string(enc[cut[j]:cut[j+1]])})
+			prev = cut[j+1]
+		}
+		bp.Enc = append(bp.Enc, enc[prev:]...)
+		rb.SetBodyJSONBuffer(bp)
+		withRunbook = append(withRunbook, &translator.Finding{Tool: "shellcheck", Code: "SC2045", Message: "parts " + strconv.Itoa(i), Runbook: &rb})
+	}
 	var rc, split recordCache
 	var buf []byte
 	splits := 0
 	for pass := 0; pass < 2; pass++ {
 		for i, f := range withRunbook {
 			ref := f
-			if enc := f.Runbook.BodyJSON(); enc != "" {
+			var enc []byte // the JSON body, not joined in place (BodyJSONParts)
+			f.Runbook.BodyJSONParts(func(s string) { enc = append(enc, s...) })
+			if len(enc) > 0 {
 				// encoding/json sees Body, not the JSON form: the
 				// reference is the finding with its body as text.
 				var text string
-				if err := json.Unmarshal([]byte(enc), &text); err != nil {
+				if err := json.Unmarshal(enc, &text); err != nil {
 					t.Fatal(err)
 				}
 				g, rb := *f, *f.Runbook
@@ -184,15 +206,17 @@ func TestRecordCacheMatchesEncoder(t *testing.T) {
 			rec, at, body := split.appendSplit(nil, f)
 			if at >= 0 {
 				splits++
-				rec = append(rec[:at:at], append([]byte(body), rec[at:]...)...)
+				var parts []byte
+				body.BodyJSONParts(func(s string) { parts = append(parts, s...) })
+				rec = append(rec[:at:at], append(parts, rec[at:]...)...)
 			}
 			if !bytes.Equal(rec, want) {
 				t.Fatalf("pass %d, finding %d (%s %s), split at %d: got\n%s\nwant\n%s", pass, i, f.Tool, f.Code, at, rec, want)
 			}
 		}
 	}
-	if splits < 6 {
-		t.Fatalf("%d records split around a JSON body, want the 3 bodies twice", splits)
+	if splits < 14 {
+		t.Fatalf("%d records split around a JSON body, want the 7 bodies twice", splits)
 	}
 	// A runbook changed in place after it was cached.
 	f := inPlace

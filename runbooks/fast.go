@@ -52,6 +52,10 @@ type fval struct {
 	s string
 	i int
 	b bool
+	// plain marks Text that is its own raw text (escapePlain): raw
+	// need not unescape it ({{with .Path}}{{code .}}, in every specific
+	// built-in body).
+	plain bool
 }
 
 func (v fval) iface() any {
@@ -72,6 +76,9 @@ func (v fval) iface() any {
 func (v fval) raw() string {
 	switch v.k {
 	case vText:
+		if v.plain {
+			return v.s
+		}
 		return unescape(Text(v.s))
 	case vString:
 		return v.s
@@ -526,6 +533,8 @@ type fctx struct {
 	// esc caches the escaped text of the plain fields read so far.
 	esc  [fLine]string
 	have uint16
+	// plain marks the cached fields whose text is plain (fval.plain).
+	plain uint16
 }
 
 func (c *fctx) raw(id fieldID) string {
@@ -570,7 +579,8 @@ func (c *fctx) read(r fref) fval {
 		if r.raw {
 			return fval{k: vString, s: v}
 		}
-		return fval{k: vText, s: escape(v)}
+		e, plain := escapePlain(v)
+		return fval{k: vText, s: e, plain: plain}
 	}
 	if r.raw {
 		return fval{k: vString, s: c.raw(r.id)}
@@ -579,11 +589,15 @@ func (c *fctx) read(r fref) fval {
 		if r.id == fURL {
 			c.esc[r.id] = safeURL(c.f.URL)
 		} else {
-			c.esc[r.id] = escape(c.raw(r.id))
+			e, plain := escapePlain(c.raw(r.id))
+			c.esc[r.id] = e
+			if plain {
+				c.plain |= 1 << r.id
+			}
 		}
 		c.have |= 1 << r.id
 	}
-	return fval{k: vText, s: c.esc[r.id]}
+	return fval{k: vText, s: c.esc[r.id], plain: c.plain&(1<<r.id) != 0}
 }
 
 // writeField writes what read(r) would give for a field whose text is
@@ -1067,13 +1081,16 @@ func appendIgnoreExampleJSON(dst []byte, vals *[4]string) (_ []byte, n int, ok b
 // the code function's result would (budgetFuncs). Text that needs
 // sanitizing or holds a newline takes markdown.Code itself.
 func (c *fctx) writeCode(s string) error {
-	plain := true
+	plain, jsonSafe := true, true
 	run, best := 0, 0
 	for i := 0; i < len(s); i++ {
 		b := s[i]
 		if b < 0x20 || b >= 0x7f {
 			plain = false
 			break
+		}
+		if !jsonstr.Safe[b] {
+			jsonSafe = false
 		}
 		if b == '`' {
 			run++
@@ -1115,6 +1132,16 @@ func (c *fctx) writeCode(s string) error {
 	fence := ticks[:min(n, len(ticks))]
 	if n > len(ticks) {
 		fence = strings.Repeat("`", n)
+	}
+	if w := c.w; w.json && jsonSafe {
+		// Nothing in the span to escape (a path, mostly): its bytes are
+		// its JSON form.
+		if size := 2*len(fence) + 2*len(pad) + len(s); w.raw+size <= w.max {
+			w.enc = append(append(append(append(append(w.enc, fence...), pad...), s...), pad...), fence...)
+			w.raw += size
+			w.nl = 0
+			return nil
+		}
 	}
 	for _, part := range [...]string{fence, pad, s, pad, fence} {
 		if err := c.w.writeString(part); err != nil {

@@ -42,6 +42,17 @@ func checkJSONBody(t *testing.T, name string, ce *centry, f *translator.Finding,
 	plain := render(ce, f, caps)
 	js := renderAs(ce, f, caps, true)
 	want := string(jsonstr.Append(nil, plain.Body))
+	// The parts the JSON reporter writes (literals by reference), before
+	// BodyJSON joins them.
+	var parts []byte
+	n := 0
+	js.BodyJSONParts(func(s string) { parts = append(parts, s...); n++ })
+	if n > 1 {
+		jsonBodiesInParts++
+	}
+	if string(parts) != want {
+		t.Fatalf("%s (%s %s %s:%d): JSON body in %d parts\n%s\nwant\n%s", name, f.Tool, f.Code, f.Path, f.Line, n, parts, want)
+	}
 	if js.Body != "" || js.BodyJSON() != want || js.Error != plain.Error {
 		t.Fatalf("%s (%s %s %s:%d): JSON body\n%s\nwant\n%s\nerrors %q / %q", name, f.Tool, f.Code, f.Path, f.Line,
 			js.BodyJSON(), want, js.Error, plain.Error)
@@ -52,6 +63,10 @@ func checkJSONBody(t *testing.T, name string, ce *centry, f *translator.Finding,
 		t.Fatalf("%s: Rendered of the JSON form %q, want %q", name, body, plain.Body)
 	}
 }
+
+// jsonBodiesInParts counts the bodies checkJSONBody saw in more than one
+// part.
+var jsonBodiesInParts int
 
 // TestJSONBodiesMatchRender: every built-in entry and the fallback, over
 // the real fixtures and hostile variants, fast path and text/template,
@@ -77,7 +92,10 @@ func TestJSONBodiesMatchRender(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d entries, %d findings each", len(entries), len(fs))
+	t.Logf("%d entries, %d findings each, %d bodies in parts", len(entries), len(fs), jsonBodiesInParts)
+	if jsonBodiesInParts == 0 {
+		t.Fatal("no body was written with its literals by reference")
+	}
 }
 
 // jsonBodies are bodies whose JSON form takes every path of the writer:
@@ -87,7 +105,16 @@ var jsonBodies = []string{
 	"{{codeblock .Raw.Message}}\n\n", "lit \xff\xfe {{.Message}}", "{{.Raw.Message}}{{.Raw.Code}}\u2028",
 	"{{range .Raw.Aliases}}{{.}}{{end}}\n\n\n", "{{ignoreexample .}}\n\n", strings.Repeat("0123456789abcdef", 2100) + "{{.Message}}",
 	strings.Repeat("\"<&>\\", 7000), strings.Repeat("{{.Raw.Message}}", 50), "{{printf \"%s\" .Raw.Message}}\n\n", "{{.}}\n\n",
+	// Literals long enough to go by reference (minRefLit): between fields
+	// that turn the writer plain (invalid UTF-8 in .Raw.Message), ending
+	// in newlines renderAs trims, twice in a row, before text/template's
+	// own execution ({{.}}).
+	longLit + "{{.Raw.Message}}" + longLit + "\n\n\n", "{{.Message}}" + longLit + "\n\n\n\n", longLit + "{{if .Line}}" + longLit + "{{end}}\n\n",
+	longLit + "{{ignoreexample .}}\n\n" + longLit, longLit + "{{.}}" + longLit, "\"<" + longLit + ">\"\n\n",
 }
+
+// longLit is a literal of a body written by reference in JSON mode.
+var longLit = strings.Repeat("a literal \"long\" <enough> ", 12)
 
 func TestJSONBodies(t *testing.T) {
 	golden := goldenFindings(t)
@@ -100,8 +127,12 @@ func TestJSONBodies(t *testing.T) {
 		if ce == nil {
 			t.Fatalf("%q does not load", body)
 		}
+		inParts := jsonBodiesInParts
 		for i := range fs {
 			checkJSONBody(t, body[:min(len(body), 40)], ce, &fs[i], map[string]string{"kind": "K_1\xe2"})
+		}
+		if strings.HasPrefix(body, longLit) && !strings.Contains(body, "{{.}}") && jsonBodiesInParts == inParts {
+			t.Fatalf("%.60q: no body in parts", body)
 		}
 	}
 }
@@ -146,6 +177,41 @@ func TestLimitWriterToPlain(t *testing.T) {
 		}
 		if w.json || w.buf.String() != want.String() {
 			t.Fatalf("cut %d: plain %q (json %v), want %q", cut, w.buf.String(), w.json, want.String())
+		}
+	}
+}
+
+// TestLimitWriterTrimEnd: trimming a JSON-mode body's trailing bytes
+// (renderAs drops all but one trailing newline) works across the literals
+// written by reference as on the joined body: every cut of a body into
+// copied and referenced pieces, every length trimmed.
+func TestLimitWriterTrimEnd(t *testing.T) {
+	const body = `"a\n\nb\n\n\n`
+	for mask := 0; mask < 1<<(len(body)-1); mask++ {
+		// Bit i set: a piece ends after body[i]; pieces alternate between
+		// copied and referenced, starting with either.
+		for first := 0; first < 2; first++ {
+			for n := 0; n <= len(body); n++ {
+				w := &limitWriter{}
+				start, ref := 0, first == 1
+				for i := 0; i < len(body); i++ {
+					if i < len(body)-1 && mask&(1<<i) == 0 {
+						continue
+					}
+					if piece := body[start : i+1]; ref {
+						w.refs = append(w.refs, translator.BodyRef{At: len(w.enc), S: piece})
+					} else {
+						w.enc = append(w.enc, piece...)
+					}
+					start, ref = i+1, !ref
+				}
+				w.trimEnd(n)
+				var got []byte
+				(&translator.BodyBuf{Enc: w.enc, Refs: w.refs}).Parts(func(s string) { got = append(got, s...) })
+				if want := body[:len(body)-n]; string(got) != want {
+					t.Fatalf("pieces %b (first referenced %v), trim %d: %q, want %q", mask, first == 1, n, got, want)
+				}
+			}
 		}
 	}
 }

@@ -121,6 +121,17 @@ func escape(s string) string {
 	return s
 }
 
+// escapePlain is escape(s) and whether s is plain text (every byte
+// plainText): then escape(s) is s and unescape(s) is s.
+func escapePlain(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if !plainText[s[i]] {
+			return escapeFrom(s, i), false
+		}
+	}
+	return s, true
+}
+
 // escapeFrom is markdown.Escape(s) for s whose bytes before i are plain
 // text: it copies runs of plain text (and of valid UTF-8, once sanitized)
 // whole instead of rune by rune. TestEscapeMatchesMarkdown and FuzzEscape
@@ -581,6 +592,11 @@ type limitWriter struct {
 	json, wantJSON bool
 	enc            []byte
 	raw, nl        int
+	// refs are literals of at least minRefLit bytes written in JSON mode
+	// by reference (translator.BodyBuf): each comes after enc[:At]. Only
+	// writers whose body goes to a translator.BodyBuf take them (useRefs).
+	refs    []translator.BodyRef
+	useRefs bool
 	// scratch holds the escaped text of the field writeEscaped writes.
 	scratch []byte
 }
@@ -611,6 +627,7 @@ func (w *limitWriter) reset() {
 	w.buf.Reset()
 	w.over = false
 	w.json, w.enc, w.raw, w.nl = w.wantJSON, w.enc[:0], 0, 0
+	w.refs = w.refs[:0]
 	if w.json {
 		w.enc = append(w.enc, '"') // the body's JSON string opens
 	}
@@ -678,11 +695,56 @@ func jsonPlain(s string) bool {
 // form, made once when the template was compiled, is copied.
 func (w *limitWriter) writeLit(l *lit) error {
 	if w.json && l.ok && w.raw+len(l.s) <= w.max {
-		w.enc = append(w.enc, l.enc...)
+		if w.useRefs && len(l.enc) >= minRefLit {
+			w.refs = append(w.refs, translator.BodyRef{At: len(w.enc), S: l.enc})
+		} else {
+			w.enc = append(w.enc, l.enc...)
+		}
 		w.wrote(l.s, l.nl)
 		return nil
 	}
 	return w.writeString(l.s)
+}
+
+// minRefLit is the shortest literal (in its JSON form) written by
+// reference: below it a copy costs less than the reference and the
+// reporter's extra write.
+const minRefLit = 256
+
+// joinRefs copies the literals written by reference into enc, so that
+// enc holds the whole body so far.
+func (w *limitWriter) joinRefs() {
+	if len(w.refs) == 0 {
+		return
+	}
+	b := translator.BodyBuf{Enc: w.enc, Refs: w.refs}
+	enc := make([]byte, 0, b.Len()+64)
+	b.Parts(func(s string) { enc = append(enc, s...) })
+	w.enc, w.refs = enc, w.refs[:0]
+}
+
+// trimEnd drops the last n bytes of the body written in JSON mode, from
+// enc and refs alike.
+func (w *limitWriter) trimEnd(n int) {
+	for n > 0 {
+		at := 0
+		if len(w.refs) > 0 {
+			at = w.refs[len(w.refs)-1].At
+		}
+		if tail := len(w.enc) - at; tail > 0 {
+			d := min(n, tail)
+			w.enc = w.enc[:len(w.enc)-d]
+			n -= d
+			continue
+		}
+		r := &w.refs[len(w.refs)-1]
+		if len(r.S) > n {
+			r.S = r.S[:len(r.S)-n]
+			return
+		}
+		n -= len(r.S)
+		w.refs = w.refs[:len(w.refs)-1]
+	}
 }
 
 // wrote accounts for s, ending in nl newlines, written in JSON mode.
@@ -707,6 +769,7 @@ func trailingNewlines(s string) int {
 // buf. Every piece in enc was valid UTF-8, so decoding gives it back
 // exactly.
 func (w *limitWriter) toPlain() {
+	w.joinRefs()
 	w.json = false
 	w.buf.Reset()
 	w.buf.Grow(w.raw)
@@ -827,6 +890,7 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 	if asJSON {
 		w = jsonWriters.Get().(*limitWriter)
 		defer jsonWriters.Put(w)
+		w.useRefs = true
 		if n := ce.bodyHint() + ce.bodyHint()/8 + 2; cap(w.enc) < n {
 			w.enc = make([]byte, 0, n)
 		}
@@ -846,18 +910,21 @@ func renderAs(ce *centry, f *translator.Finding, caps map[string]string, asJSON 
 	if w.json {
 		// Still in JSON mode: the body was written whole and valid, under
 		// the cap. Its trailing newlines are the last 2*nl bytes (\n each).
-		enc := w.enc
 		if w.nl >= 2 {
-			enc = enc[:len(enc)-2*(w.nl-1)]
+			w.trimEnd(2 * (w.nl - 1))
 		}
 		ce.run.setHint(w.raw)
-		// The runbook takes the writer's buffer, the writer a free one.
+		// The runbook takes the writer's buffers, the writer free ones.
 		bp := translator.BodyBuffer()
-		*bp, w.enc = append(enc, '"'), (*bp)[:0]
+		bp.Enc, w.enc = append(w.enc, '"'), bp.Enc[:0]
+		bp.Refs, w.refs = w.refs, bp.Refs[:0]
 		rb.SetBodyJSONBuffer(bp)
 		if memo {
 			// The buffer goes back to its pool once the body is written.
-			memoPut(memoKey{ce, key, asJSON}, string(*bp))
+			var body strings.Builder
+			body.Grow(bp.Len())
+			bp.Parts(func(s string) { body.WriteString(s) })
+			memoPut(memoKey{ce, key, asJSON}, body.String())
 		}
 		return rb
 	}

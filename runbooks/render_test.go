@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"text/template"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -334,6 +335,18 @@ func TestEscapeMatchesMarkdown(t *testing.T) {
 	for _, c := range cases {
 		if got, want := escape(c), markdown.Escape(c); got != want {
 			t.Errorf("escape(%q) = %q, markdown.Escape %q", c, got, want)
+		}
+		// escapePlain: the same text, and plain only where the text is
+		// its own raw text (fval.raw skips unescape for it).
+		e, plain := escapePlain(c)
+		if e != escape(c) {
+			t.Errorf("escapePlain(%q) = %q, escape %q", c, e, escape(c))
+		}
+		if plain && (e != c || unescape(Text(e)) != c) {
+			t.Errorf("escapePlain(%q) plain, but escaped %q unescapes to %q", c, e, unescape(Text(e)))
+		}
+		if plain != !strings.ContainsFunc(c, func(r rune) bool { return r >= utf8.RuneSelf || !plainText[r] }) {
+			t.Errorf("escapePlain(%q): plain %v", c, plain)
 		}
 	}
 }

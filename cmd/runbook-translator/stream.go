@@ -276,7 +276,8 @@ type sink struct {
 	// prevBase and prevN number adjacent identical findings (streamed).
 	prevBase string
 	prevN    int
-	match    *baseline.Matcher // streamed runs with --baseline
+	fps      translator.FingerprintMemo // streamed base fingerprints
+	match    *baseline.Matcher          // streamed runs with --baseline
 	// expired maps each "exception expired" note to the sort key of the
 	// first finding that produced it, so the notes come out in report
 	// order however the findings arrived.
@@ -323,7 +324,7 @@ func (s *sink) write(f *translator.Finding) {
 	if !s.fingerprints {
 		// Nothing reads them.
 	} else if f.Fingerprint == "" {
-		f.Fingerprint = f.BaseFingerprint()
+		f.Fingerprint = s.fps.Base(f)
 		if f.Fingerprint == s.prevBase {
 			s.prevN++
 			f.Fingerprint = translator.NumberedFingerprint(s.prevBase, s.prevN)
