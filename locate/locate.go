@@ -133,6 +133,11 @@ type Options struct {
 	// has no path (gator, polaris) or names a helm template source
 	// (kube-score). See Candidates.
 	Candidates []string
+	// FindCandidates, when Candidates is nil, lists them the first time
+	// a finding needs them (a streamed run cannot know in advance that a
+	// finding without a path will come, and a walk of a large checkout at
+	// start would cost every run).
+	FindCandidates func() []string
 	// ChartDirs are root-relative chart directories (holding templates/)
 	// used to map rendered helm output to its templates. Empty means search
 	// the root for <chart>/templates/<file>.
@@ -166,19 +171,21 @@ type Stage struct {
 	opts Options
 	root *os.Root
 
-	mu      sync.Mutex
-	readMu  sync.Mutex
-	read    int64                // bytes read so far, against MaxTotal (readMu; callers of readFile hold mu)
-	yaml    map[string]*yamlFile // nil: unreadable or refused
-	text    map[string][]string
-	tf      map[string]*tfModule
-	cands   []candDoc
-	candOK  bool
-	rend    []candDoc // rendered streams found under the root
-	rendOK  bool
-	files   []string
-	filesOK bool
-	stats   Stats
+	mu       sync.Mutex
+	readMu   sync.Mutex
+	read     int64                // bytes read so far, against MaxTotal (readMu; callers of readFile hold mu)
+	yaml     map[string]*yamlFile // nil: unreadable or refused
+	text     map[string][]string
+	tf       map[string]*tfModule
+	cands    []candDoc
+	candOK   bool
+	candList []string // Options.Candidates, or FindCandidates' list
+	listOK   bool
+	rend     []candDoc // rendered streams found under the root
+	rendOK   bool
+	files    []string
+	filesOK  bool
+	stats    Stats
 }
 
 var _ translator.Stage = (*Stage)(nil)
@@ -384,6 +391,19 @@ type candDoc struct {
 	doc  *yamlDoc
 }
 
+// candidateFiles are the candidate files: Options.Candidates, or what
+// FindCandidates lists, asked once (callers hold s.mu).
+func (s *Stage) candidateFiles() []string {
+	if !s.listOK {
+		s.listOK = true
+		s.candList = s.opts.Candidates
+		if s.candList == nil && s.opts.FindCandidates != nil {
+			s.candList = s.opts.FindCandidates()
+		}
+	}
+	return s.candList
+}
+
 // candidates parses the candidate files once. Files that contain "{{" are
 // chart templates, not manifests, and are skipped.
 func (s *Stage) candidates() []candDoc {
@@ -393,7 +413,7 @@ func (s *Stage) candidates() []candDoc {
 	s.candOK = true
 	n := 0
 	seen := map[string]bool{}
-	for _, c := range s.opts.Candidates {
+	for _, c := range s.candidateFiles() {
 		rel, ok := cleanRel(c)
 		if !ok || seen[rel] {
 			continue
@@ -535,7 +555,7 @@ func (s *Stage) locateSource(f *translator.Finding, rel, kind, ns, name string) 
 	if name == "" {
 		return false
 	}
-	search := len(s.opts.Candidates) == 0
+	search := len(s.candidateFiles()) == 0
 	cands := s.candidates()
 	if search {
 		cands = s.renderedStreams()

@@ -410,3 +410,25 @@ func TestNamedAlternatives(t *testing.T) {
 		}
 	}
 }
+
+// FindCandidates is asked for the files once, and only when a finding
+// needs them (one without a path): a run of findings that name their
+// files walks nothing.
+func TestFindCandidatesIsLazy(t *testing.T) {
+	b := "kind: Deployment\nmetadata:\n  name: api\n"
+	root := writeTree(t, map[string]string{"b.yaml": b})
+	calls := 0
+	find := func() []string { calls++; return []string{"b.yaml"} }
+	run(t, Options{Root: root, FindCandidates: find}, finding("b.yaml", "Deployment/api", nil), finding("missing.yaml", "Deployment/api", nil))
+	if calls != 0 {
+		t.Errorf("findings with paths walked the files %d times", calls)
+	}
+	f, g := finding("", "Deployment/api", nil), finding("", "Deployment/api", nil)
+	run(t, Options{Root: root, FindCandidates: find}, f, g)
+	if calls != 1 {
+		t.Errorf("the files were listed %d times, want once", calls)
+	}
+	if f.Path != "b.yaml" || f.Line != 3 || g.Path != "b.yaml" {
+		t.Errorf("pathless findings: %s:%d and %s:%d, want b.yaml:3 (the name)", f.Path, f.Line, g.Path, g.Line)
+	}
+}

@@ -23,8 +23,13 @@ func (o *ReviewOptions) locateStage(root string, cat *runbooks.Catalog, searchFi
 		},
 	}
 	if searchFiles {
-		if c, err := locate.Candidates(root, 0); err == nil {
-			opts.Candidates = c
+		// walked when a finding first needs the files, not at start
+		opts.FindCandidates = func() []string {
+			c, err := locate.Candidates(root, 0)
+			if err != nil {
+				return nil
+			}
+			return c
 		}
 	}
 	st, err := locate.New(opts)
