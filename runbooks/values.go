@@ -135,7 +135,11 @@ func checkValue(name string, n *yaml.Node) (any, string) {
 		}
 		return v, ""
 	}
-	if msg := checkStructured(what, n); msg != "" {
+	if isTable(n) {
+		if msg := checkTable(what, n); msg != "" {
+			return nil, msg
+		}
+	} else if msg := checkStructured(what, n); msg != "" {
 		return nil, msg
 	}
 	var v any
@@ -143,6 +147,44 @@ func checkValue(name string, n *yaml.Node) (any, string) {
 		return nil, fmt.Sprintf("%s: %v", what, err)
 	}
 	return v, ""
+}
+
+// maxTableEntries bounds a table (a mapping of strings to strings, taken by
+// catalog_map:): a mirror list of a platform's images is longer than the
+// 64 nodes of another value, but still a list someone maintains.
+const maxTableEntries = 1024
+
+// isTable reports whether n is a mapping whose every value is a string
+// scalar: a table for catalog_map:.
+func isTable(n *yaml.Node) bool {
+	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
+		return false
+	}
+	for i := 1; i < len(n.Content); i += 2 {
+		if v := n.Content[i]; v.Kind != yaml.ScalarNode || v.Tag != "!!str" {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTable checks a table as literal values are checked, entry by
+// entry: one-line keys and values of at most maxFixValue bytes, at most
+// maxTableEntries of them.
+func checkTable(what string, n *yaml.Node) string {
+	if len(n.Content)/2 > maxTableEntries {
+		return fmt.Sprintf("%s: a table of %d entries, at most %d", what, len(n.Content)/2, maxTableEntries)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Value == "" || strings.ContainsAny(k.Value, "\n\r") || len(k.Value) > maxFixValue {
+			return fmt.Sprintf("%s: the key at line %d is not a one-line string of at most %d bytes", what, k.Line, maxFixValue)
+		}
+		if msg := checkScalarValue(what, v.Value, true); msg != "" {
+			return fmt.Sprintf("%s (line %d)", msg, v.Line)
+		}
+	}
+	return ""
 }
 
 // dollarString returns what is wrong when a string scalar in n starts with

@@ -1,6 +1,7 @@
 package runbooks
 
 import (
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -163,5 +164,41 @@ func wantProblems(t *testing.T, err error, want []string) {
 	}
 	if n := strings.Count(got, "\n") + 1; n != len(want) {
 		t.Errorf("%d problems, want %d:\n%s", n, len(want), got)
+	}
+}
+
+// A table (strings to strings, for catalog_map:) may hold up to
+// maxTableEntries entries, where another structured value stops at
+// maxFixNodes nodes; its entries are checked like literals.
+func TestLoadValuesTables(t *testing.T) {
+	table := func(n int) string {
+		var b strings.Builder
+		b.WriteString("values:\n  image_mirrors:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "    img%d:1.0: registry.example.internal/mirror/img%d:1.0.0\n", i, i)
+		}
+		return b.String()
+	}
+	l, err := loadString(t, table(500))
+	if err != nil {
+		t.Fatalf("a table of 500 images: %v", err)
+	}
+	if m, _ := l.Values()["image_mirrors"].V.(map[string]any); len(m) != 500 || m["img7:1.0"] != "registry.example.internal/mirror/img7:1.0.0" {
+		t.Errorf("table decoded as %d entries", len(m))
+	}
+	if _, err := loadString(t, table(maxTableEntries+1)); err == nil || !strings.Contains(err.Error(), "values: image_mirrors: a table of 1025 entries, at most 1024") {
+		t.Errorf("too long a table: %v", err)
+	}
+	if _, err := loadString(t, "values:\n  image_mirrors:\n    nginx: \""+strings.Repeat("x", 300)+"\"\n"); err == nil || !strings.Contains(err.Error(), "at most 256 bytes (line 3)") {
+		t.Errorf("a long table value: %v", err)
+	}
+	// not a table (a number among the values): the node bound holds
+	var b strings.Builder
+	b.WriteString("values:\n  big:\n")
+	for i := 0; i < 70; i++ {
+		fmt.Fprintf(&b, "    k%d: %d\n", i, i)
+	}
+	if _, err := loadString(t, b.String()); err == nil || !strings.Contains(err.Error(), "larger than 64 nodes") {
+		t.Errorf("a large non-table value: %v", err)
 	}
 }
