@@ -140,13 +140,14 @@ func loadConfig(ctx context.Context, explicit, dir string, t *trust) (*Config, e
 			return nil, usageError("config %s: %v", cfg.path, err)
 		}
 		// Name the YAML keys and the kinds of value, never Go types.
+		// Worded in the run's language (Main prints the ExitError).
 		ex := yamlerr.New(data, cfg)
-		msgs := make([]string, 0, len(te.Errors))
+		errs := make([]error, 0, len(te.Errors))
 		for _, m := range te.Errors {
-			line, text := ex.Explain(m)
-			msgs = append(msgs, fmt.Sprintf("%s:%d: %s", cfg.path, line, text))
+			line, msg := ex.ExplainMsg(m)
+			errs = append(errs, messages.Errorf("config.yaml_at", cfg.path, line, msg))
 		}
-		return nil, usageError("config: %s", strings.Join(msgs, "\n"))
+		return nil, &ExitError{Code: ExitUsage, Err: messages.Errorf("config.prefix", lines(errs))}
 	}
 	var errs []error
 	// located errors already say file:line.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/runbook-translator/runbook-translator/internal/lazyre"
 	"github.com/runbook-translator/runbook-translator/internal/suggest"
+	"github.com/runbook-translator/runbook-translator/messages"
 	"gopkg.in/yaml.v3"
 )
 
@@ -111,9 +112,16 @@ var (
 )
 
 // Explain rewrites one message of a *yaml.TypeError (or a yaml error text)
-// and returns its line (0 when the message has none).
+// and returns its line (0 when the message has none), in English.
 func (e *Explainer) Explain(msg string) (line int, text string) {
-	text = msg
+	line, m := e.ExplainMsg(msg)
+	return line, m.In(messages.Default)
+}
+
+// ExplainMsg is Explain as a message worded in the report's language; a
+// text it does not know (yaml.v3's syntax errors) is kept as it is.
+func (e *Explainer) ExplainMsg(msg string) (line int, m messages.Msg) {
+	text := msg
 	if m := lineRe().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		text = m[2]
@@ -127,19 +135,19 @@ func (e *Explainer) Explain(msg string) (line int, text string) {
 		if t, ok := e.types[typ]; ok {
 			valid = Keys(t)
 		}
-		s := fmt.Sprintf("unknown key %q", where)
-		if hint := suggest.DidYouMean(key, valid); hint != "" {
-			return line, s + hint
+		s := messages.M("yaml.unknown_key", where)
+		if near := suggest.Nearest(key, valid); near != "" && near != key {
+			return line, messages.M("yaml.did_you_mean", s, near)
 		}
 		if t, ok := e.types[typ]; ok {
 			if parent := nestedOwner(t, key); parent != "" {
-				return line, s + fmt.Sprintf(" (%s goes under %s:)", key, parent)
+				return line, messages.M("yaml.goes_under", s, key, parent)
 			}
 		}
 		if len(valid) > 0 {
 			sorted := append([]string(nil), valid...)
 			sort.Strings(sorted)
-			s += "; valid keys here: " + strings.Join(sorted, ", ")
+			return line, messages.M("yaml.valid_keys", s, strings.Join(sorted, ", "))
 		}
 		return line, s
 	}
@@ -147,66 +155,64 @@ func (e *Explainer) Explain(msg string) (line int, text string) {
 		tag, value, typ := m[1], m[2], m[3]
 		got := tagWord(tag)
 		if value != "" {
-			got += " (" + strconv.Quote(value) + ")"
+			got = messages.M("yaml.w.with_value", got, strconv.Quote(value))
 		}
 		want := e.typeWord(typ)
 		if where := e.pathOfValue(line, tag); where != "" {
-			return line, fmt.Sprintf("%q must be %s, not %s", where, want, got)
+			return line, messages.M("yaml.must_be", where, want, got)
 		}
-		return line, fmt.Sprintf("expected %s here, not %s", want, got)
+		return line, messages.M("yaml.expected", want, got)
 	}
-	return line, text
+	return line, messages.M("config.text", text)
 }
 
 // tagWord names a YAML node tag as a user would.
-func tagWord(tag string) string {
+func tagWord(tag string) messages.Msg {
 	switch tag {
 	case "!!seq":
-		return "a list"
+		return messages.M("yaml.w.list")
 	case "!!map":
-		return "a mapping"
+		return messages.M("yaml.w.mapping")
 	case "!!str":
-		return "a string"
-	case "!!int":
-		return "a number"
-	case "!!float":
-		return "a number"
+		return messages.M("yaml.w.string")
+	case "!!int", "!!float":
+		return messages.M("yaml.w.number")
 	case "!!bool":
-		return "true/false"
+		return messages.M("yaml.w.truefalse")
 	case "!!null":
-		return "null"
+		return messages.M("yaml.w.null")
 	case "!!timestamp":
-		return "a date"
+		return messages.M("yaml.w.date")
 	}
-	return "a value tagged " + tag
+	return messages.M("yaml.w.tagged", tag)
 }
 
 // typeWord names the Go type a value was decoded into in YAML words.
-func (e *Explainer) typeWord(goType string) string {
+func (e *Explainer) typeWord(goType string) messages.Msg {
 	goType = strings.TrimLeft(goType, "*")
 	switch {
 	case strings.HasPrefix(goType, "[]"):
-		return "a list"
+		return messages.M("yaml.w.list")
 	case strings.HasPrefix(goType, "map["):
-		return "a mapping"
+		return messages.M("yaml.w.mapping")
 	}
 	switch goType {
 	case "string":
-		return "a string"
+		return messages.M("yaml.w.string")
 	case "bool":
-		return "true or false"
+		return messages.M("yaml.w.bool")
 	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
-		return "a whole number"
+		return messages.M("yaml.w.whole")
 	case "float32", "float64":
-		return "a number"
+		return messages.M("yaml.w.number")
 	case "time.Duration":
-		return "a duration such as 30s"
+		return messages.M("yaml.w.duration")
 	case "time.Time":
-		return "a date"
+		return messages.M("yaml.w.date")
 	}
 	t, ok := e.types[goType]
 	if !ok {
-		return "a different kind of value"
+		return messages.M("yaml.w.other")
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -214,23 +220,23 @@ func (e *Explainer) typeWord(goType string) string {
 			if len(keys) > 6 {
 				keys = append(keys[:6:6], "...")
 			}
-			return "a mapping (with keys " + strings.Join(keys, ", ") + ")"
+			return messages.M("yaml.w.mapping_keys", strings.Join(keys, ", "))
 		}
-		return "a mapping"
+		return messages.M("yaml.w.mapping")
 	case reflect.Slice, reflect.Array:
-		return "a list"
+		return messages.M("yaml.w.list")
 	case reflect.Map:
-		return "a mapping"
+		return messages.M("yaml.w.mapping")
 	case reflect.String:
-		return "a string"
+		return messages.M("yaml.w.string")
 	case reflect.Bool:
-		return "true or false"
+		return messages.M("yaml.w.bool")
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number"
+		return messages.M("yaml.w.whole")
 	case reflect.Float32, reflect.Float64:
-		return "a number"
+		return messages.M("yaml.w.number")
 	}
-	return "a different kind of value"
+	return messages.M("yaml.w.other")
 }
 
 // pathOfKey finds the mapping key named key on line and returns its dotted
