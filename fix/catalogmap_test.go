@@ -104,6 +104,11 @@ func TestCatalogMapInTemplateLiteralLine(t *testing.T) {
 	if want := strings.Replace(src, "image: busybox\n", "image: registry.example.internal/mirror/busybox:1.36.1\n", 1); out != want || out == src {
 		t.Errorf("fixed template:\n%s", out)
 	}
+	// quoted as YAML quotes it: the value is what YAML reads
+	quoted := strings.Replace(src, "image: busybox\n", "image: 'busybox'\n", 1)
+	if out := fixedWith(t, quoted, f, e.Fix[0], vals); !strings.Contains(out, "image: registry.example.internal/mirror/busybox:1.36.1") {
+		t.Errorf("fixed template, quoted image:\n%s", out)
+	}
 }
 
 // An image is looked up as Docker reads its reference; other fields only

@@ -509,19 +509,18 @@ func mapSteps(orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v
 // presentScalar is the scalar node at p in the object (root, of kind), or
 // nil when the field is absent or not one scalar.
 func presentScalar(root *yaml.Node, kind string, p locate.FieldPath) *yaml.Node {
-	q := p.ForKind(kind)
-	for _, alt := range append([]locate.FieldPath{q}, q.ContainerVariants()...) {
-		ts, err := resolveEdit(root, alt.Steps())
-		if err != nil {
-			continue
-		}
-		if len(ts) != 1 || ts[0].key == nil {
-			return nil
-		}
-		if n := deref(ts[0].val); n != nil && n.Kind == yaml.ScalarNode && !isNull(n) {
-			return n
-		}
+	return presentOf(root, kind, p, yaml.ScalarNode)
+}
+
+// presentOf is the node of that kind at p in the object, or nil when the
+// field is absent, several, null or of another kind.
+func presentOf(root *yaml.Node, kind string, p locate.FieldPath, nodeKind yaml.Kind) *yaml.Node {
+	ts, err := resolveNamed(root, p.ForKind(kind))
+	if err != nil || len(ts) != 1 || ts[0].key == nil {
 		return nil
+	}
+	if n := deref(ts[0].val); n != nil && n.Kind == nodeKind && !isNull(n) {
+		return n
 	}
 	return nil
 }
@@ -582,18 +581,29 @@ func combos(paths []locate.FieldPath, vars map[string]string) []map[string]strin
 // present reports whether the field at p (for the object's kind, a named
 // container possibly an init container) exists.
 func present(root *yaml.Node, kind string, p locate.FieldPath) bool {
-	q := p.ForKind(kind)
-	for _, alt := range append([]locate.FieldPath{q}, q.ContainerVariants()...) {
-		if ts, err := resolveEdit(root, alt.Steps()); err == nil {
-			for _, tg := range ts {
-				if tg.key != nil {
-					return true
-				}
-			}
-			return false
+	ts, _ := resolveNamed(root, p.ForKind(kind))
+	for _, tg := range ts {
+		if tg.key != nil {
+			return true
 		}
 	}
 	return false
+}
+
+// resolveNamed resolves q (a path already for the object's kind) in root,
+// or, when a container it names is not among the containers, the same path
+// in the init or ephemeral containers; the error is the plain path's.
+func resolveNamed(root *yaml.Node, q locate.FieldPath) ([]ytarget, error) {
+	ts, err := resolveEdit(root, q.Steps())
+	if err == nil {
+		return ts, nil
+	}
+	for _, alt := range q.ContainerVariants() {
+		if ts, err2 := resolveEdit(root, alt.Steps()); err2 == nil {
+			return ts, nil
+		}
+	}
+	return nil, err
 }
 
 func isStructured(v any) bool {
@@ -648,18 +658,9 @@ func verifyYAML(src string, loc docLocator, fx runbooks.Fix, v map[string]string
 		}
 		for _, q := range paths {
 			q = q.ForKind(d.Kind)
-			ts, err := resolveEdit(d.Root, q.Steps())
+			ts, err := resolveNamed(d.Root, q)
 			if err != nil {
-				ok := false
-				for _, alt := range q.ContainerVariants() {
-					if ts, err = resolveEdit(d.Root, alt.Steps()); err == nil {
-						ok = true
-						break
-					}
-				}
-				if !ok {
-					continue // this name was an init container, say: checked there
-				}
+				continue // this name was an init container, say: checked there
 			}
 			for _, tg := range ts {
 				switch {
@@ -1137,11 +1138,9 @@ func computeTemplateLine(src string, f *translator.Finding, fx runbooks.Fix) (st
 	var v any
 	if ed.CatalogMap != "" {
 		table, _ := ed.Value.(map[string]string)
-		present := rest
-		if q, err := strconv.Unquote(rest); err == nil && rest[0] == '"' {
-			present = q
-		} else if len(rest) >= 2 && rest[0] == '\'' && rest[len(rest)-1] == '\'' {
-			present = strings.ReplaceAll(rest[1:len(rest)-1], "''", "'")
+		present := rest // the scalar as YAML reads it (quotes, escapes)
+		if yaml.Unmarshal([]byte(rest), &present) != nil {
+			present = rest
 		}
 		if isTableValue(table, present) {
 			return src, nil // already the copy the table gives

@@ -64,7 +64,7 @@ func imageValuesFix(src string, f *translator.Finding, fx runbooks.Fix) (repo, t
 		// the container the tool named is named by an action here: the
 		// pod's one container, when it has one
 		if cs, err := locate.ParseFieldPath("spec.containers"); err == nil {
-			if l := presentList(d.Root, d.Kind, cs); l != nil && len(l.Content) == 1 {
+			if l := presentOf(d.Root, d.Kind, cs, yaml.SequenceNode); l != nil && len(l.Content) == 1 {
 				if q, err := locate.ParseFieldPath(strings.Replace(p, "[name=$container]", "[0]", 1)); err == nil {
 					n = presentScalar(d.Root, d.Kind, q)
 				}
@@ -128,16 +128,4 @@ func imageValuesEdits(vsrc, vp, repo, tag string, ed runbooks.FixEdit) (runbooks
 		{Replace: repo, Value: copyRef[:i]},
 		{Replace: tag, Value: copyRef[i+1:]},
 	}}, nil
-}
-
-// presentList is the sequence node at p in the object, or nil.
-func presentList(root *yaml.Node, kind string, p locate.FieldPath) *yaml.Node {
-	ts, err := resolveEdit(root, p.ForKind(kind).Steps())
-	if err != nil || len(ts) != 1 || ts[0].key == nil {
-		return nil
-	}
-	if n := deref(ts[0].val); n != nil && n.Kind == yaml.SequenceNode {
-		return n
-	}
-	return nil
 }

@@ -280,19 +280,9 @@ func nodeEqual(a, b *yaml.Node) bool {
 // fromValue is the scalar at the from: path of the object, as a value the
 // editor writes (a string stays a string: cpu: "1" is copied as "1").
 func fromValue(root *yaml.Node, kind string, p locate.FieldPath) (any, error) {
-	q := p.ForKind(kind)
-	ts, err := resolveEdit(root, q.Steps())
+	ts, err := resolveNamed(root, p.ForKind(kind))
 	if err != nil {
-		ok := false
-		for _, alt := range q.ContainerVariants() {
-			if ts, err = resolveEdit(root, alt.Steps()); err == nil {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return nil, notHereP("fixnote.no_copy", p.String())
-		}
+		return nil, notHereP("fixnote.no_copy", p.String())
 	}
 	if len(ts) != 1 || ts[0].key == nil {
 		return nil, notHereP("fixnote.no_copy", p.String())

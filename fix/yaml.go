@@ -363,17 +363,8 @@ func editYAML(src string, doc docLocator, op yamlOp, vars map[string]string) (st
 	var targets []ytarget
 	var firstErr error
 	for _, p := range paths {
-		p = p.ForKind(d.Kind)
-		ts, err := resolveEdit(d.Root, p.Steps())
-		if err != nil {
-			// a named container may be an init or ephemeral container.
-			for _, v := range p.ContainerVariants() {
-				if ts2, err2 := resolveEdit(d.Root, v.Steps()); err2 == nil {
-					ts, err = ts2, nil
-					break
-				}
-			}
-		}
+		// a named container may be an init or ephemeral container
+		ts, err := resolveNamed(d.Root, p.ForKind(d.Kind))
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
