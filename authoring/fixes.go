@@ -32,7 +32,7 @@ func ExampleFix(e *runbooks.Entry, x runbooks.Example) (*translator.Finding, str
 	vals := runbooks.ExampleValues(x)
 	var first error
 	for _, spec := range e.Fix {
-		if !fix.ForTool(spec, f.Tool) {
+		if !fix.ForFinding(spec, f) {
 			continue
 		}
 		got, err := fix.ComputeWith([]byte(x.Manifest), f, spec, "runbook:"+e.ID, vals)
@@ -56,7 +56,7 @@ func ExampleFix(e *runbooks.Entry, x runbooks.Example) (*translator.Finding, str
 		return f, out, nil
 	}
 	if first == nil {
-		first = fmt.Errorf("no alternative of the fix is for findings of %s", f.Tool)
+		first = fmt.Errorf("no alternative of the fix is for this finding of %s (tools:, message:)", f.Tool)
 	}
 	return nil, "", first
 }

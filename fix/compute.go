@@ -81,6 +81,9 @@ func computeView(src []byte, view string, f *translator.Finding, fx runbooks.Fix
 	if !ForTool(fx, f.Tool) {
 		return out, notHereP("fixnote.for_tools", strings.Join(fx.Tools, ", "), f.Tool)
 	}
+	if !fx.ForMessage(f.Message) {
+		return out, notHereP("fixnote.for_message", fx.Message)
+	}
 	var final string
 	var err error
 	switch {
@@ -116,6 +119,13 @@ func ForTool(fx runbooks.Fix, tool string) bool {
 	return len(fx.Tools) == 0 || contains(fx.Tools, tool)
 }
 
+// ForFinding reports whether fx is for finding f: its tool (ForTool) and
+// its message (fx.Message); an alternative for other findings is skipped,
+// not a reason.
+func ForFinding(fx runbooks.Fix, f *translator.Finding) bool {
+	return ForTool(fx, f.Tool) && fx.ForMessage(f.Message)
+}
+
 func isTerraform(p string) bool { return path.Ext(p) == ".tf" }
 
 func utf8Text(b []byte) bool {
@@ -143,7 +153,61 @@ func vars(src string, f *translator.Finding, doc *locate.Document) map[string]st
 	if v["object_name"] == "" && doc.Name != "" {
 		v["object_name"] = doc.Name
 	}
+	if v["container_port"] == "" && v["container"] != "" && !strings.Contains(v["container"], ",") {
+		containerPort(doc, v)
+	}
 	return v
+}
+
+// portWhy is the vars key under which containerPort says why
+// $container_port has no value: "none" or the number of TCP ports.
+const portWhy = "container_port\x00why"
+
+// containerPort sets $container_port: the TCP port the container
+// v["container"] declares (by its name when it has one, else its number),
+// when it declares exactly one; otherwise v[portWhy] says why not. A TCP
+// probe on a container's one port is what the organisation's
+// tcp_readiness_probe convention asks for (k8s-readiness-probe).
+func containerPort(doc *locate.Document, v map[string]string) {
+	n, port := 0, ""
+	eachContainer(doc.Root, func(name string, c *yaml.Node) {
+		if name != v["container"] || n < 0 {
+			return
+		}
+		ports := mapValue(c, "ports")
+		if ports == nil || ports.Kind != yaml.SequenceNode {
+			n = -1
+			return
+		}
+		cnt := 0
+		for _, p := range ports.Content {
+			p = deref(p)
+			if proto := scalar(p, "protocol"); proto != "" && proto != "TCP" {
+				continue // UDP and SCTP take no TCP probe
+			}
+			num := scalar(p, "containerPort")
+			if _, err := strconv.Atoi(num); err != nil {
+				continue
+			}
+			cnt++
+			port = num
+			if name := scalar(p, "name"); name != "" {
+				port = name
+			}
+		}
+		n = cnt
+		if n == 0 {
+			n = -1
+		}
+	})
+	switch {
+	case n == 1:
+		v["container_port"] = port
+	case n > 1:
+		v[portWhy] = strconv.Itoa(n)
+	default:
+		v[portWhy] = "none"
+	}
 }
 
 // PinContainer returns the finding's Extra with "container" set to the
@@ -738,8 +802,17 @@ func value(v any, vars map[string]string) (any, error) {
 	}
 	if name := runbooks.Placeholder(s); name != "" {
 		x := vars[name]
+		if x == "" && name == "container_port" && vars[portWhy] != "" {
+			if k, err := strconv.Atoi(vars[portWhy]); err == nil {
+				return nil, notHereP("fixnote.port_several", vars["container"], k)
+			}
+			return nil, notHereP("fixnote.port_none", vars["container"])
+		}
 		if x == "" {
 			return nil, notHereP("fixnote.no_placeholder", name, name)
+		}
+		if k, err := strconv.Atoi(x); err == nil && name == "container_port" {
+			return k, nil // a port without a name is its number, not a string
 		}
 		return x, nil
 	}
@@ -832,6 +905,18 @@ func computeTemplate(src string, f *translator.Finding, fx runbooks.Fix) (string
 	return "", err2
 }
 
+// namedOnce is the number of containers (init containers too) of doc
+// named name.
+func namedOnce(doc *locate.Document, name string) int {
+	n := 0
+	eachContainer(doc.Root, func(c string, _ *yaml.Node) {
+		if c == name {
+			n++
+		}
+	})
+	return n
+}
+
 // errTemplateShape marks an edit computeTemplateBlock does not make at all
 // and computeTemplateLine has the reason for (a list item added).
 var errTemplateShape = errors.New("not made in templates")
@@ -871,7 +956,10 @@ func computeTemplateBlock(src string, f *translator.Finding, fx runbooks.Fix) (s
 	absent := absentPaths(f)
 	fx = onlyNamedFills(&d, fx, absent)
 	v := vars(m.masked, f, &d)
-	if c := v["container"]; strings.Contains(c, helmMarker) && usesContainer(fx) {
+	if c := v["container"]; strings.Contains(c, helmMarker) && usesContainer(fx) && namedOnce(&d, c) != 1 {
+		// a name masked like another container's: which one the
+		// selector means is not in the text (the pod's one container,
+		// named by an action, is)
 		return "", helm("fixnote.helm_container")
 	}
 	final, err := computeYAMLAt(m.masked, "", f, fx, loc)

@@ -79,10 +79,13 @@ func valuesPathOf(t *text, d *locate.Document, steps []fieldpath.Step) (valuesTa
 				return valuesTarget{}, errNoValues{} // a helper's lines, not values
 			}
 			sm := toYamlValues().FindStringSubmatch(strings.TrimRight(t.line(n), "\r"))
-			if sm == nil || sm[4] != "nindent" {
+			if sm == nil {
 				return valuesTarget{}, helm("fixnote.helm_values_action", n)
 			}
-			if ind, _ := strconv.Atoi(sm[5]); ind != len(sm[1]) {
+			ind, _ := strconv.Atoi(sm[5])
+			// nindent N at column N; indent N at column 0 (helmMask
+			// reads it at column N, among the keys it writes)
+			if sm[4] == "nindent" && ind != len(sm[1]) || sm[4] == "indent" && (sm[1] != "" || sm[2] != "") {
 				return valuesTarget{}, helm("fixnote.helm_values_action", n)
 			}
 			return restOf(strings.Split(sm[3], "."), steps[i:], n)

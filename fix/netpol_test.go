@@ -18,8 +18,8 @@ import (
 // catalog: a Deployment of the real inputs gets the baseline policy,
 // selecting its pods by the workload's own selector; a CronJob by its pod
 // template's labels; the CronJob of the real inputs without labels gets
-// no fix, and its note is that reason, not that the first alternative is
-// for other kinds. Without the catalog, the note names the values to set.
+// the label app.kubernetes.io/name on its pod template first. Without the
+// catalog, the note names the values to set.
 func TestNetworkPolicyBaseline(t *testing.T) {
 	e, vals := builtinEntry(t, "k8s-network-policy")
 	dir := t.TempDir()
@@ -90,9 +90,19 @@ func TestNetworkPolicyBaseline(t *testing.T) {
 			t.Errorf("%s: spec %v", c.resource, spec)
 		}
 	}
+	// the CronJob of the real inputs without labels (its metadata has
+	// "lables:") labels its pod template and selects its pods by that;
+	// the policy has no labels, as the CronJob has none
 	f := run(st, "k8s/jobs.yaml", "CronJob/shop/nightly-sales-report")
-	if len(f.Fixes) != 0 || !strings.Contains(f.FixNote, "by their pod template's labels") || strings.Contains(f.FixNote, "the fix is for") {
-		t.Errorf("a CronJob without labels: fixes %d, note %q", len(f.Fixes), f.FixNote)
+	if np := policy(f); !reflect.DeepEqual(np["spec"].(map[string]any)["podSelector"], map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "nightly-sales-report"}}) || np["metadata"].(map[string]any)["labels"] != nil {
+		t.Errorf("a CronJob without labels: policy %v", np)
+	}
+	out, err := Apply(readInput(t, f.Path), f.Fixes[0].Edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "      template:\n        metadata:\n          labels:\n            app.kubernetes.io/name: nightly-sales-report\n        spec:\n") {
+		t.Errorf("the pod template is not labelled before its spec:\n%s", out)
 	}
 	f = run(stage(nil), "k8s/catalog.yaml", "Deployment/shop/catalog-api")
 	if len(f.Fixes) != 0 || !strings.Contains(f.FixNote, "the organisation catalog sets no network_policy_egress, network_policy_ingress under values:") {

@@ -32,11 +32,28 @@ func checkProbePorts(before, edited *locate.Document) error {
 			if p := probePort(mapValue(c, k)); p != "" {
 				old[name+"\x00"+k] = p
 			}
+			if handlers(mapValue(c, k)) > 1 {
+				old[name+"\x00"+k+"\x00handlers"] = "y" // as written: not the fix's doing
+			}
 		}
+	})
+	probes := map[string][2]*yaml.Node{}
+	eachContainer(before.Root, func(name string, c *yaml.Node) {
+		probes[name] = [2]*yaml.Node{mapValue(c, "readinessProbe"), mapValue(c, "livenessProbe")}
 	})
 	var err error
 	eachContainer(edited.Root, func(name string, c *yaml.Node) {
+		r, l := mapValue(c, "readinessProbe"), mapValue(c, "livenessProbe")
+		if was, ok := probes[name]; err == nil && sameProbe(r, l) && (!ok || !nodeEqual(was[0], r) || !nodeEqual(was[1], l)) {
+			err = notHereP("fixnote.probes_identical", name)
+		}
 		for _, k := range probeKeys {
+			// a probe takes one handler; an organisation's probe that
+			// writes its own next to the port a fix adds would be refused
+			// by the API server
+			if err == nil && handlers(mapValue(c, k)) > 1 && old[name+"\x00"+k+"\x00handlers"] == "" {
+				err = notHereP("fixnote.probe_handlers", k, name)
+			}
 			port := probePort(mapValue(c, k))
 			if err != nil || port == "" || old[name+"\x00"+k] == port {
 				continue
@@ -90,6 +107,49 @@ func probePort(probe *yaml.Node) string {
 		}
 	}
 	return ""
+}
+
+// sameProbe reports whether readiness probe r and liveness probe l are
+// the same check as kube-score's pod-probes-identical compares them
+// (score/probes/probes.go of zegl/kube-score v1.20.0): httpGet with the
+// same path and port (a named port's IntValue is 0 there, so any two
+// names are one port), tcpSocket with the same port, or exec with the
+// same command. A probe that replaces another must not be the readiness
+// probe again (kube-score: "very likely dangerous").
+func sameProbe(r, l *yaml.Node) bool {
+	if r == nil || l == nil {
+		return false
+	}
+	if rh, lh := mapValue(r, "httpGet"), mapValue(l, "httpGet"); rh != nil && lh != nil {
+		rp, lp := scalar(rh, "port"), scalar(lh, "port")
+		_, rerr := strconv.Atoi(rp)
+		_, lerr := strconv.Atoi(lp)
+		if scalar(rh, "path") == scalar(lh, "path") && (rp == lp || rerr != nil && lerr != nil) {
+			return true
+		}
+	}
+	if rt, lt := mapValue(r, "tcpSocket"), mapValue(l, "tcpSocket"); rt != nil && lt != nil && scalar(rt, "port") == scalar(lt, "port") {
+		return true
+	}
+	if re, le := mapValue(mapValue(r, "exec"), "command"), mapValue(mapValue(l, "exec"), "command"); re != nil && le != nil && nodeEqual(re, le) {
+		return true
+	}
+	return false
+}
+
+// probeHandlers are a probe's handlers, of which it takes exactly one
+// (https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe).
+var probeHandlers = []string{"httpGet", "tcpSocket", "exec", "grpc"}
+
+// handlers is the number of handlers probe has.
+func handlers(probe *yaml.Node) int {
+	n := 0
+	for _, h := range probeHandlers {
+		if mapValue(probe, h) != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // declaresPort reports whether container c has a port named name.

@@ -200,7 +200,7 @@ func (s *Stage) compute(f *translator.Finding, e *runbooks.Entry) ([]translator.
 		}
 	}()
 	for _, fx := range e.Fix {
-		if !ForTool(fx, f.Tool) {
+		if !ForFinding(fx, f) {
 			continue
 		}
 		got, err := computeWithView([]byte(src), view, f, fx, "runbook:"+e.ID, s.opts.Values)

@@ -90,7 +90,7 @@ func TestTemplateActionsRefused(t *testing.T) {
 		{"a mapping from toYaml", "redis-statefulset.yaml", "", 25, "StatefulSet/shop-redis", map[string]string{"container": "redis"},
 			runbooks.Fix{Description: "t", Edits: []runbooks.FixEdit{{Fill: "spec.containers[name=$container].resources.requests.cpu", From: "spec.containers[name=$container].resources.limits.cpu"}}},
 			"may be written by the template action on line 29"},
-		{"a container named by an action", "deployment.yaml", "", 24, "Deployment/shop-recommendations", nil, ro,
+		{"two containers named by actions", "p.yaml", "kind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: {{ .Values.a }}\n      image: a\n    - name: {{ .Values.b }}\n      image: b\n", 7, "Pod/p", nil, ro,
 			"the container's name is a template action"},
 		{"the tool's container name against a templated one", "deployment.yaml", "", 24, "Deployment/shop-recommendations", map[string]string{"container": "shop"}, ro,
 			"is a template action"},

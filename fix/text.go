@@ -199,6 +199,11 @@ func helmMask(src string) *tmplText {
 		ln := mt.line(l)
 		if m.keyed[l] && inSequence(t, m, l) {
 			ln = t.line(l)[:indent(t.line(l))] + "# " + helmMarker + strconv.Itoa(l)
+		} else if n := indentAction(t.line(l)); m.keyed[l] && n > 0 {
+			// "{{ toYaml .Values.x | indent 12 }}" at column 0 writes its
+			// keys at column 12: masked there, it is a key of the
+			// mapping it fills, which a fix must not add to
+			ln = strings.Repeat(" ", n) + helmMarker + strconv.Itoa(l) + ": ~"
 		} else if m.keyed[l] {
 			ln = t.line(l)[:keyColumn(t.line(l))] + helmMarker + strconv.Itoa(l) + ": ~"
 		}
@@ -209,6 +214,30 @@ func helmMask(src string) *tmplText {
 	}
 	m.masked = out.String()
 	return m
+}
+
+// indentAction is N for a line that is one action at column 0 ending in
+// "| indent N" ("{{ toYaml .Values.resources | indent 12 }}"), which
+// renders its lines at column N; 0 otherwise.
+func indentAction(ln string) int {
+	body := strings.TrimRight(ln, " \t\r")
+	if !strings.HasPrefix(body, "{{") || !strings.HasSuffix(body, "}}") || strings.Count(body, "{{") != 1 {
+		return 0
+	}
+	body = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(body, "}}"), "-"))
+	i := strings.LastIndex(body, "|")
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(body[i+1:])
+	if len(f) != 2 || f[0] != "indent" {
+		return 0
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil || n <= 0 || n > 64 {
+		return 0
+	}
+	return n
 }
 
 // inSequence reports whether the action that stands in a key's place on

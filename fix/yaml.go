@@ -417,6 +417,9 @@ func yamlSplice(t *text, docEnd int, style yamlStyle, tg ytarget, op yamlOp) (*s
 		if nodeEqual(tg.val, node) {
 			return nil, nil
 		}
+		if op.op == "set" {
+			return replaceBlock(t, docEnd, style, tg, node)
+		}
 		return nil, notHereP("fixnote.has_value", tg.key.Value, tg.key.Line)
 	case isNode && op.op == "add":
 		return nil, notHereP("fixnote.add_scalar")
@@ -622,6 +625,36 @@ func addItem(t *text, docEnd int, style yamlStyle, tg ytarget, value any) (*spli
 	return &sp, nil
 }
 
+// replaceBlock gives the key of tg, whose value is a mapping or list
+// written in block style below it ("livenessProbe:" and its indented
+// lines), the mapping or list node in its place: the key's line is kept
+// (a comment on it too), the lines of the old value are replaced. A value
+// written on the key's line (a flow mapping, a scalar), or a list whose
+// dashes stand at the key's column, is not replaced.
+func replaceBlock(t *text, docEnd int, style yamlStyle, tg ytarget, node *yaml.Node) (*splice, error) {
+	k, v := tg.key, deref(tg.val)
+	ln := t.line(k.Line)
+	rest := strings.TrimSpace(stripComment(ln[min(k.Column-1+len(k.Value), len(ln)):]))
+	if rest != ":" || (v.Kind != yaml.MappingNode && v.Kind != yaml.SequenceNode) || v.Style&yaml.FlowStyle != 0 || v.Line <= k.Line || v.Column <= k.Column {
+		return nil, notHereP("fixnote.has_value", k.Value, k.Line)
+	}
+	in := k.Column - 1 + style.step
+	if node.Kind == yaml.SequenceNode {
+		in = k.Column - 1 + style.dash
+	}
+	lines, err := blockLines(node, in, style)
+	if err != nil {
+		return nil, err
+	}
+	end := blockEnd(t, k.Line, docEnd, func(l string) bool { return indent(l) > k.Column-1 })
+	start, stop := t.offset(k.Line+1, 1), t.lineEnd(end)
+	body := strings.Join(lines, t.nl)
+	if stop > start && t.src[stop-1] == '\n' {
+		body += t.nl
+	}
+	return &splice{start: start, end: stop, text: body}, nil
+}
+
 // flowClose finds the "]" that closes the "[" at c, on the same line.
 func flowClose(ln string, c int) int {
 	depth := 0
@@ -731,9 +764,40 @@ func insertKeys(t *text, docEnd int, style yamlStyle, tg ytarget, list bool, val
 	}
 	k1 := m.Content[0]
 	ind := k1.Column - 1
+	if at := beforeSpec(t, m, tg.missing); at > 0 {
+		sp := t.insertAfter(at-1, build(ind))
+		return &sp, nil
+	}
 	end := blockEnd(t, k1.Line, docEnd, func(l string) bool { return indent(l) >= ind })
 	sp := t.insertAfter(end, build(ind))
 	return &sp, nil
+}
+
+// beforeSpec is the line a new "metadata" key of mapping m goes on when
+// m has a "spec" key written in block style: above spec (and the comment
+// lines right above it), where Kubernetes objects and pod templates have
+// their metadata; 0 for any other key, and for a spec after a list
+// item's dash ("- spec:"). Other keys go at the end.
+func beforeSpec(t *text, m *yaml.Node, missing []string) int {
+	if len(missing) == 0 || missing[0] != "metadata" {
+		return 0
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if ln := t.line(k.Line); k.Value != "spec" || strings.TrimSpace(ln[:min(k.Column-1, len(ln))]) != "" {
+			continue
+		}
+		at := k.Line
+		for at > 1 {
+			prev := t.line(at - 1)
+			if !strings.HasPrefix(strings.TrimSpace(prev), "#") || indent(prev) != k.Column-1 {
+				break
+			}
+			at--
+		}
+		return at
+	}
+	return 0
 }
 
 // replaceEmptyFlowLine replaces the line that holds only the empty mapping

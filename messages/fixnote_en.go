@@ -32,6 +32,9 @@ func fixnoteEn() map[Key]string {
 		// with ", ") and the finding's tool or object kind.
 		"fixnote.for_tools": "the fix is for findings of %s, not %s",
 		"fixnote.for_kinds": "the fix is for %s, not %s",
+		// for_message: the fix's message: expression, which the finding's
+		// message does not match.
+		"fixnote.for_message": "the fix is for findings whose message matches %q",
 		// no_placeholder: a $name value the finding has no value for
 		// (name, name); no_selector: the same in a path's selector (name,
 		// name, the path).

@@ -23,6 +23,7 @@ func fixnoteJa() map[Key]string {
 		"fixnote.also":                     "%v。%v",
 		"fixnote.for_tools":                "この修正は %[1]s の指摘が対象で、%[2]s の指摘は対象外です",
 		"fixnote.for_kinds":                "この修正は %[1]s が対象で、%[2]s は対象外です",
+		"fixnote.for_message":              "この修正はメッセージが %q に一致する指摘が対象です",
 		"fixnote.no_placeholder":           "指摘に $%[2]s の元になる %[1]s がありません",
 		"fixnote.no_selector":              "指摘に %[1]s がありません (%[3]s の $%[2]s に必要です)",
 		"fixnote.value_not_scalar_add":     "カタログの値 %s はマッピングかリストですが、add が追加するのは 1 つのスカラーです",

@@ -3,8 +3,10 @@ package runbooks
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -29,7 +31,7 @@ const (
 // the finding's object, copied from the manifest (fix/ resolves them).
 var MappingPlaceholders = map[string]string{
 	"selector_labels": "spec.selector.matchLabels",
-	"pod_labels":      "the pod template's metadata.labels",
+	"pod_labels":      "pod template labels (its metadata.labels)",
 	"object_labels":   "metadata.labels",
 }
 
@@ -49,6 +51,29 @@ func Placeholder(v string) string {
 		return ""
 	}
 	return m[1] + m[2]
+}
+
+// fixMessages caches the compiled message: expressions of fix
+// alternatives (the loader has checked that each compiles; catalogs hold
+// a few, and the fix stage tries them once per finding).
+var fixMessages sync.Map // string -> *regexp.Regexp
+
+// ForMessage reports whether fx is for a finding with message msg: it
+// has no message: expression, or msg matches it. An alternative for
+// other messages is skipped, not a reason.
+func (fx Fix) ForMessage(msg string) bool {
+	if fx.Message == "" {
+		return true
+	}
+	re, ok := fixMessages.Load(fx.Message)
+	if !ok {
+		c, err := regexp.Compile(fx.Message)
+		if err != nil {
+			return false // refused by the loader; never matches
+		}
+		re, _ = fixMessages.LoadOrStore(fx.Message, c)
+	}
+	return re.(*regexp.Regexp).MatchString(msg)
 }
 
 // Op returns the edit's operation ("set", "fill", "replace", "delete",
@@ -146,6 +171,13 @@ func checkFixes(name string, e *Entry, node *yaml.Node, def int, report func(lin
 		for _, k := range fx.Tools {
 			if strings.TrimSpace(k) == "" || strings.ContainsAny(k, " \t/") {
 				fail(line, "fix[%d]: tools: %q is not a tool name", i, k)
+			}
+		}
+		if fx.Message != "" {
+			if len(fx.Message) > maxFixValue {
+				fail(line, "fix[%d]: message: %d bytes, at most %d", i, len(fx.Message), maxFixValue)
+			} else if _, err := regexp.Compile(fx.Message); err != nil {
+				fail(line, "fix[%d]: message: %q is not a regular expression (RE2): %v", i, fx.Message, err)
 			}
 		}
 		if len(fx.Edits) == 0 {

@@ -141,8 +141,13 @@ type Fix struct {
 	// Tools, when set, limit the fix to findings of these tools: an entry
 	// that several tools share may need a different change for each (one
 	// checks podAntiAffinity, another topologySpreadConstraints).
-	Tools []string  `yaml:"tools,omitempty"`
-	Edits []FixEdit `yaml:"edits"`
+	Tools []string `yaml:"tools,omitempty"`
+	// Message, when set, limits the fix to findings whose message matches
+	// this regular expression (RE2): an entry whose one code covers
+	// several checks (Conftest's K8S-021, "has no readinessProbe" or "has
+	// no livenessProbe") may need a different change for each.
+	Message string    `yaml:"message,omitempty"`
+	Edits   []FixEdit `yaml:"edits"`
 	// Lang and English, when Description is a translation (the catalog
 	// in another language: Catalog.WithLang), are its language and the
 	// entry's own English description: notes kept in English
