@@ -47,10 +47,7 @@ func TestContainerPort(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		out, err := Apply(src, got.Edits)
-		if err != nil {
-			t.Fatal(err)
-		}
+		out := mustApply(t, src, got.Edits)
 		if !strings.Contains(out, "      readinessProbe:\n        periodSeconds: 10\n") || !strings.Contains(out, c.want) {
 			t.Errorf("%s: got\n%s", c.name, out)
 		}
@@ -124,14 +121,7 @@ func TestSetReplacesBlockMapping(t *testing.T) {
 	fx := runbooks.Fix{Description: "t", Edits: []runbooks.FixEdit{{Set: "spec.containers[name=$container].livenessProbe", Value: map[string]any{"httpGet": map[string]any{"path": "/healthz", "port": "http"}}}}}
 	f := &translator.Finding{Tool: "kube-score", Resource: "Deployment/api", Extra: map[string]string{"container": "api"}}
 	f.Path = "api.yaml"
-	got, err := Compute([]byte(identicalProbes), f, fx, "runbook:t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Apply(identicalProbes, got.Edits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := fixedWith(t, identicalProbes, f, fx, nil)
 	want := strings.Replace(identicalProbes, "          livenessProbe:\n            # the same check as readiness\n            httpGet:\n              path: /\n", "          livenessProbe:\n            httpGet:\n              path: /healthz\n", 1)
 	if out != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
@@ -181,14 +171,7 @@ func TestMetadataBeforeSpec(t *testing.T) {
 	fx := runbooks.Fix{Description: "t", Edits: []runbooks.FixEdit{{Fill: `spec.template.metadata.labels."app.kubernetes.io/name"`, Value: "$object_name"}}}
 	f := &translator.Finding{Tool: "polaris", Resource: "Job/j"}
 	f.Path = "j.yaml"
-	got, err := Compute([]byte(src), f, fx, "runbook:t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Apply(src, got.Edits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := fixedWith(t, src, f, fx, nil)
 	want := strings.Replace(src, "  template:\n    # the pod\n", "  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: j\n    # the pod\n", 1)
 	if out != want {
 		t.Errorf("got\n%s", out)
