@@ -466,6 +466,9 @@ type editStep struct {
 // another fix adds it (before a catalog value is taken).
 func editSteps(cur string, loc docLocator, orig, seen *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
 	op, _ := ed.Op()
+	if ed.MapBy != "" {
+		return mapBySteps(orig, fp, ed, v, maps)
+	}
 	if ed.CatalogMap != "" {
 		return mapSteps(orig, fp, ed, v)
 	}
@@ -566,6 +569,52 @@ func mapSteps(orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v
 	if !found {
 		// nothing to look up: not "already as the fix wants"
 		return nil, notHereP("fixnote.map_absent", fp.String(), ed.CatalogMap)
+	}
+	return out, nil
+}
+
+// mapBySteps resolves a fill whose value is the entry of a table of the
+// catalogs' values (catalog_map:) for the present value of another field
+// of the object (map_by:, read from orig, the object as the finding found
+// it): a liveness probe for the container's image. With a $name selector,
+// each combination looks up its own field (each container its image).
+func mapBySteps(orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v map[string]string, maps map[string]*yaml.Node) ([]editStep, error) {
+	table, ok := ed.Value.(map[string]any)
+	if !ok {
+		return nil, valuesUnset([]string{ed.CatalogMap})
+	}
+	by, err := locate.ParseFieldPath(ed.MapBy)
+	if err != nil {
+		return nil, err
+	}
+	var out []editStep
+	for _, c := range combos([]locate.FieldPath{fp, by}, v) {
+		cv := withVars(v, c)
+		to, err := fp.Expand(c)
+		if err != nil {
+			return nil, noteOf(err)
+		}
+		from, err := by.Expand(c)
+		if err != nil {
+			return nil, noteOf(err)
+		}
+		n := presentScalar(orig.Root, orig.Kind, from)
+		if n == nil {
+			return nil, notHereP("fixnote.map_absent", from.String(), ed.CatalogMap)
+		}
+		if strings.Contains(n.Value, helmMarker) {
+			return nil, helm("fixnote.helm_scalar", n.Line)
+		}
+		steps := from.Steps()
+		x, ok := lookupBy(table, steps[len(steps)-1].Key, n.Value)
+		if !ok {
+			return nil, notHereP("fixnote.map_no_entry", ed.CatalogMap, n.Value)
+		}
+		val, err := resolveValue(x, cv, maps)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, editStep{path: to, value: val, vars: cv})
 	}
 	return out, nil
 }

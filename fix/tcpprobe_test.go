@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -195,5 +196,60 @@ func TestIndentActionMaskedAtItsColumn(t *testing.T) {
 		if got := indentAction(ln); got != want {
 			t.Errorf("%q: %d, want %d", ln, got, want)
 		}
+	}
+}
+
+// lookupBy: an image is matched as Docker reads a reference; a key
+// without a tag stands for every tag, after the keys with the tag; two
+// keys for one image are no entry.
+func TestLookupBy(t *testing.T) {
+	pg := map[string]any{"exec": "pg"}
+	tagged := map[string]any{"exec": "16"}
+	for _, c := range []struct {
+		name    string
+		table   map[string]any
+		present string
+		want    any
+	}{
+		{"repository for any tag", map[string]any{"postgres": pg}, "docker.io/library/postgres:16.2", pg},
+		{"full name for any tag", map[string]any{"docker.io/library/postgres": pg}, "postgres:16.2", pg},
+		{"the tag first", map[string]any{"postgres": pg, "postgres:16.2": tagged}, "postgres:16.2", tagged},
+		{"another tag", map[string]any{"postgres:15": tagged}, "postgres:16.2", nil},
+		{"another image", map[string]any{"postgres": pg}, "redis:7", nil},
+		{"two spellings", map[string]any{"postgres": pg, "docker.io/library/postgres": tagged}, "postgres:16.2", nil},
+		{"a mirror", map[string]any{"registry.example.internal/mirror/postgres": pg}, "registry.example.internal/mirror/postgres:16.2.0", pg},
+	} {
+		got, ok := lookupBy(c.table, "image", c.present)
+		if (c.want == nil) == ok || c.want != nil && !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %v %v, want %v", c.name, got, ok, c.want)
+		}
+	}
+	if _, ok := lookupBy(map[string]any{"postgres": pg}, "name", "postgres:16"); ok {
+		t.Error("a field other than image is matched as written only")
+	}
+}
+
+// A fill from a table by the container's image: the image's probe; an
+// image the table lacks is no fix, and the note names the table and the
+// image; an image a Helm action writes is refused.
+func TestFillByImage(t *testing.T) {
+	fx := runbooks.Fix{Description: "t", Edits: []runbooks.FixEdit{{Fill: "spec.containers[name=$container].livenessProbe", CatalogMap: "liveness_probes", MapBy: "spec.containers[name=$container].image"}}}
+	vals := runbooks.Values{"liveness_probes": {V: map[string]any{"postgres": map[string]any{"exec": map[string]any{"command": []any{"pg_isready"}}}}, Source: "org.yaml:3"}}
+	f := &translator.Finding{Tool: "polaris", Resource: "Pod/db", Extra: map[string]string{"container": "db"}}
+	f.Path = "db.yaml"
+	out := fixedWith(t, podWith(""), f, fx, vals)
+	if !strings.Contains(out, "      livenessProbe:\n        exec:\n          command:\n            - pg_isready\n") {
+		t.Errorf("got\n%s", out)
+	}
+	_, err := ComputeWith([]byte(strings.Replace(podWith(""), "postgres:16", "mysql:8", 1)), f, fx, "t", vals)
+	if err == nil || !strings.Contains(err.Error(), `liveness_probes (values:) has no entry for "mysql:8"`) {
+		t.Errorf("no entry: %v", err)
+	}
+	tmpl := strings.Replace(podWith(""), "image: postgres:16", "image: {{ .Values.image }}", 1)
+	f.Path = "templates/db.yaml"
+	f.Line = 7
+	_, err = ComputeWith([]byte(tmpl), f, fx, "t", vals)
+	if err == nil || !strings.Contains(err.Error(), "Helm template") {
+		t.Errorf("template: %v", err)
 	}
 }

@@ -42,7 +42,12 @@ func withValues(fx runbooks.Fix, vals runbooks.Values, terraform bool) (runbooks
 				}
 				continue
 			}
-			table, ok := stringTable(v)
+			var table any
+			if ed.MapBy != "" {
+				table, ok = anyTable(v) // a probe for each image: mappings
+			} else {
+				table, ok = stringTable(v)
+			}
 			if !ok {
 				return fx, notHereP("fixnote.map_not_table", ed.CatalogMap, vals[ed.CatalogMap].Source)
 			}
@@ -139,6 +144,68 @@ func stringTable(v any) (map[string]string, bool) {
 		out[k] = s
 	}
 	return out, true
+}
+
+// anyTable is v as a table whose values may be mappings (catalog_map:
+// with map_by:), or false when v is no non-empty mapping.
+func anyTable(v any) (map[string]any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return nil, false
+	}
+	for _, x := range m {
+		if x == nil {
+			return nil, false
+		}
+	}
+	return m, true
+}
+
+// lookupBy is the entry of table (catalog_map: with map_by:) for the
+// present value of the field named key, as lookupTable finds it; for an
+// image, a key without a tag or digest stands for every tag of the image
+// (a liveness probe for postgres, whichever version), after the keys that
+// name the tag.
+func lookupBy(table map[string]any, key, present string) (any, bool) {
+	if v, ok := table[present]; ok {
+		return v, true
+	}
+	if key != "image" {
+		return nil, false
+	}
+	want, ok := normalImage(present)
+	if !ok {
+		return nil, false
+	}
+	repo := imageRepo(want)
+	var tagged, any []any
+	for k, x := range table {
+		n, ok := normalImage(k)
+		switch {
+		case !ok:
+		case n == want:
+			tagged = append(tagged, x)
+		case !strings.ContainsAny(k[strings.LastIndexByte(k, '/')+1:], ":@") && imageRepo(n) == repo:
+			any = append(any, x)
+		}
+	}
+	// two spellings of one image with different entries: ambiguous
+	switch {
+	case len(tagged) == 1:
+		return tagged[0], true
+	case len(tagged) == 0 && len(any) == 1:
+		return any[0], true
+	}
+	return nil, false
+}
+
+// imageRepo is a full reference (normalImage) without its tag and digest.
+func imageRepo(full string) string {
+	name, _, _ := strings.Cut(full, "@")
+	if i := strings.LastIndexByte(name, ':'); i > strings.LastIndexByte(name, '/') {
+		name = name[:i]
+	}
+	return name
 }
 
 // lookupTable is the table's entry for the present value of the field

@@ -295,6 +295,9 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 		return "give only one of set, fill, replace, delete, add, rename and document"
 	}
 	op, path := ed.Op()
+	if ed.MapBy != "" && ed.CatalogMap == "" {
+		return op + ": map_by is for catalog_map (the field looked up in the table)"
+	}
 	if ed.CatalogMap != "" && op != "replace" {
 		return checkCatalogMap(op, ed, node)
 	}
@@ -403,17 +406,24 @@ func checkFixEdit(ed FixEdit, node *yaml.Node) string {
 // the catalogs' values (catalog_map:): a replace, and nothing else that
 // gives it a value.
 func checkCatalogMap(op string, ed FixEdit, node *yaml.Node) string {
+	_, path := ed.Op()
 	switch {
-	case op != "replace":
-		return fmt.Sprintf("%s: catalog_map is for replace (the present value is looked up in the table)", op)
+	case op == "fill" && ed.MapBy == "":
+		return "fill: catalog_map needs map_by (the field whose value is looked up in the table)"
+	case op != "replace" && op != "fill":
+		return fmt.Sprintf("%s: catalog_map is for replace (the present value is looked up in the table), or fill with map_by", op)
+	case op == "replace" && ed.MapBy != "":
+		return "replace: map_by is for fill (replace looks up the field's own value)"
 	case !ValidValueName(ed.CatalogMap):
-		return fmt.Sprintf("replace: catalog_map %q is not a value name (lower case letters, digits and _, starting with a letter)", ed.CatalogMap)
+		return fmt.Sprintf("%s: catalog_map %q is not a value name (lower case letters, digits and _, starting with a letter)", op, ed.CatalogMap)
 	case ed.Value != nil || mapValue(node, "value") != nil || ed.CatalogValue != "" || ed.From != "":
-		return "replace: give catalog_map alone: the table gives the value"
+		return op + ": give catalog_map alone: the table gives the value"
 	case ed.IfValue != nil || mapValue(node, "if_value") != nil:
-		return "replace: catalog_map and if_value: the table's keys are the values replaced"
-	case strings.Contains(ed.Replace, "[*]"):
-		return fmt.Sprintf("replace: %q: catalog_map replaces one field, or one per name of a $name selector, not every item ([*])", ed.Replace)
+		return op + ": catalog_map and if_value: the table's keys are the values replaced"
+	case strings.Contains(path, "[*]") || strings.Contains(ed.MapBy, "[*]"):
+		return fmt.Sprintf("%s: %q: catalog_map edits one field, or one per name of a $name selector, not every item ([*])", op, path)
+	case ed.MapBy != "":
+		return checkEditPath("map_by", ed.MapBy)
 	}
 	return ""
 }

@@ -37,16 +37,23 @@ var valueOrCatalog = []any{
 // noTable: only replace takes a catalog_map: table.
 var noTable = map[string]any{"required": []string{"catalog_map"}}
 
-// noValue: delete and document take none of value, from, catalog_value
-// and catalog_map.
-var noValue = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}, map[string]any{"required": []string{"catalog_map"}}}}
+// noMapBy: only fill takes map_by (with catalog_map).
+var noMapBy = map[string]any{"required": []string{"map_by"}}
+
+// fillBy: a fill with catalog_map and map_by takes nothing else that
+// gives it a value.
+var fillBy = map[string]any{"required": []string{"fill", "catalog_map", "map_by"}, "not": map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}, map[string]any{"required": []string{"if_value"}}, noDocValues}}}
+
+// noValue: delete and document take none of value, from, catalog_value,
+// catalog_map and map_by.
+var noValue = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}, map[string]any{"required": []string{"catalog_map"}}, noMapBy}}
 
 // noDocValues: catalog_values is for document only.
 var noDocValues = map[string]any{"required": []string{"catalog_values"}}
 
 // noValueNorDocValues: delete and rename take none of value, from,
 // catalog_value, catalog_map and catalog_values.
-var noValueNorDocValues = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}, noTable, noDocValues}}
+var noValueNorDocValues = map[string]any{"anyOf": []any{map[string]any{"required": []string{"value"}}, map[string]any{"required": []string{"from"}}, map[string]any{"required": []string{"catalog_value"}}, noTable, noDocValues, noMapBy}}
 
 // fixValues is a values: mapping (values.go): names to literals.
 var fixValues = map[string]any{
@@ -79,7 +86,9 @@ var catalogSchemaRules = yamlschema.Rules{
 	"Fix.tools":              {"description": "the tools whose findings this alternative is for (all when empty)"},
 	"Example.manifest":       {"description": "the file the example finding is in; with fixed, checks the first fix"},
 	"Example.fixed":          {"description": "the whole manifest after the entry's first fix"},
-	"FixEdit.catalog_map":    {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "with replace: the name of a table of the catalogs' values: (strings to strings) that the field's present value is looked up in"},
+	"FixEdit.catalog_map":    {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "with replace: the name of a table of the catalogs' values: (strings to strings) that the field's present value is looked up in; with fill and map_by: a table whose entry for map_by's field fills the field"},
+	"FixEdit.map_by":         {"description": "with fill and catalog_map: the field path whose present value is looked up in the table (the container's image)"},
+	"Fix.message":            {"description": "a regular expression (RE2): the alternative is only for findings whose message matches it"},
 	"FixEdit.catalog_value":  {"pattern": "^[a-z][a-z0-9_]{0,62}$", "description": "the name of a value of the catalogs' values: to write (with from: where the object has no field to copy)"},
 	"FixEdit.catalog_values": {"minProperties": 1, "maxProperties": 8, "additionalProperties": map[string]any{"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}, "description": "with document: field paths in the new object (spec.ingress) to the names of the catalogs' values: written there"},
 	"File.values":            merge(fixValues, map[string]any{"description": "named fix values (an organisation's defaults) that edits take with catalog_value:"}),
@@ -88,11 +97,12 @@ var catalogSchemaRules = yamlschema.Rules{
 	// and document; set, fill and add take value or from, replace a
 	// scalar value or a catalog value (fixcheck.go).
 	"FixEdit": {"oneOf": []any{
-		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues}}},
-		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues}}},
-		map[string]any{"required": []string{"replace"}, "oneOf": valueOrCatalog, "not": noDocValues, "properties": map[string]any{"value": map[string]any{"type": []string{"string", "number", "boolean"}}}},
+		map[string]any{"required": []string{"set"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues, noMapBy}}},
+		map[string]any{"required": []string{"fill"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues, noMapBy}}},
+		fillBy,
+		map[string]any{"required": []string{"replace"}, "oneOf": valueOrCatalog, "not": map[string]any{"anyOf": []any{noDocValues, noMapBy}}, "properties": map[string]any{"value": map[string]any{"type": []string{"string", "number", "boolean"}}}},
 		map[string]any{"required": []string{"delete"}, "not": noValueNorDocValues},
-		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues}}},
+		map[string]any{"required": []string{"add"}, "oneOf": valueOrFrom, "not": map[string]any{"anyOf": []any{noTable, noDocValues, noMapBy}}},
 		map[string]any{"required": []string{"rename"}, "not": noValueNorDocValues},
 		map[string]any{"required": []string{"document"}, "not": noValue},
 	}},

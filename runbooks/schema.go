@@ -223,6 +223,14 @@ type FixEdit struct {
 	// has no entry for makes no suggestion, and the finding's FixNote
 	// names the table and the value.
 	CatalogMap string `yaml:"catalog_map,omitempty"`
+	// MapBy, with Fill and CatalogMap, is the field of the object whose
+	// present value is looked up in the table instead of the filled
+	// field's own (an image: the container's image); the table's value
+	// for it, a scalar or a mapping, fills the field (liveness_probes: an
+	// image to the organisation's liveness probe for it). An image is
+	// matched as Docker reads a reference, and a table key without a tag
+	// stands for every tag of the image. No entry makes no suggestion.
+	MapBy string `yaml:"map_by,omitempty"`
 	// CatalogValues, with Document only, are fields of the new document
 	// that take a value of the catalogs' values: a field path inside the
 	// document (plain keys: spec.ingress) to a value name. The document

@@ -121,7 +121,7 @@ func TestRunbooksListValues(t *testing.T) {
 	if err := runbooksListRun(o); err != nil {
 		t.Fatal(err)
 	}
-	const want = "2. ../../testdata/catalogs/org-values: 0 entries from 1 files\n   sets values: allowed_egress_cidr, allowed_ingress_cidr, cpu_limit, cpu_request, cronjob_starting_deadline_seconds, ephemeral_storage_limit, ephemeral_storage_request, image_mirrors, kms_key_arn, liveness_probe, memory_limit, memory_request, network_policy_egress, network_policy_ingress, owner_label, priority_class, readiness_probe, s3_access_log_bucket, tcp_readiness_probe, team_label\n"
+	const want = "2. ../../testdata/catalogs/org-values: 0 entries from 1 files\n   sets values: allowed_egress_cidr, allowed_ingress_cidr, cpu_limit, cpu_request, cronjob_starting_deadline_seconds, ephemeral_storage_limit, ephemeral_storage_request, image_mirrors, kms_key_arn, liveness_probe, liveness_probes, memory_limit, memory_request, network_policy_egress, network_policy_ingress, owner_label, priority_class, readiness_probe, s3_access_log_bucket, tcp_readiness_probe, team_label\n"
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("list lacks %q:\n%s", want, out.String())
 	}
@@ -136,7 +136,7 @@ func TestRunbooksListValues(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Layers) != 2 || len(doc.Layers[0].Values) != 0 || len(doc.Layers[1].Values) != 20 || doc.Layers[1].Values[0] != "allowed_egress_cidr" {
+	if len(doc.Layers) != 2 || len(doc.Layers[0].Values) != 0 || len(doc.Layers[1].Values) != 21 || doc.Layers[1].Values[0] != "allowed_egress_cidr" {
 		t.Errorf("layers: %+v", doc.Layers)
 	}
 }
