@@ -38,6 +38,51 @@ type Catalog struct {
 	// the map (normMu); the copies stop at maxNormCache codes.
 	normMu sync.Mutex
 	norm   atomic.Pointer[map[string]string]
+	// hits caches what a finding's code, as spelled, matches for the tool
+	// that first sent it (codeHit), the same way: most findings have no
+	// aliases, and their match was a normalisation, a lowercasing and a
+	// map lookup by tool and code each (9 % of a shellcheck-shaped run).
+	hitMu sync.Mutex
+	hits  atomic.Pointer[map[string]codeHit]
+}
+
+// codeHit is the code-level match of one code spelling for one tool: the
+// tool+code or code entry and its level, or e nil when no code entry
+// matches (the message patterns and the tool default decide).
+type codeHit struct {
+	tool string
+	e    *centry
+	lvl  Level
+}
+
+// codeMatch returns the cached code-level match of code for tool.
+func (c *Catalog) codeMatch(tool, code string) (codeHit, bool) {
+	if m := c.hits.Load(); m != nil {
+		if h, ok := (*m)[code]; ok && h.tool == tool {
+			return h, true
+		}
+	}
+	return codeHit{}, false
+}
+
+// rememberMatch caches h for code. A code already cached (for another
+// tool) is kept: two tools alternating on one spelling would copy the map
+// for each finding.
+func (c *Catalog) rememberMatch(code string, h codeHit) {
+	c.hitMu.Lock()
+	defer c.hitMu.Unlock()
+	old := c.hits.Load()
+	if old != nil {
+		if _, ok := (*old)[code]; ok || len(*old) >= maxNormCache {
+			return
+		}
+	}
+	next := make(map[string]codeHit, 1)
+	if old != nil {
+		next = maps.Clone(*old)
+	}
+	next[code] = h
+	c.hits.Store(&next)
 }
 
 // maxNormCache bounds the code cache: copying it for each new code costs
@@ -318,7 +363,29 @@ func (c *Catalog) Find(tool, code string) (*Entry, Level) {
 }
 
 func (c *Catalog) match(f *translator.Finding, messages bool) (*centry, map[string]string, Level) {
+	cacheable := f.Code != "" && len(f.Aliases) == 0
+	if cacheable {
+		if h, ok := c.codeMatch(f.Tool, f.Code); ok {
+			if h.e != nil {
+				return h.e.full(), nil, h.lvl
+			}
+			return c.matchRest(f, strings.ToLower(f.Tool), messages)
+		}
+	}
 	tool := strings.ToLower(f.Tool)
+	e, lvl := c.matchCode(f, tool)
+	if cacheable {
+		c.rememberMatch(f.Code, codeHit{tool: f.Tool, e: e, lvl: lvl})
+	}
+	if e != nil {
+		return e.full(), nil, lvl
+	}
+	return c.matchRest(f, tool, messages)
+}
+
+// matchCode is the tool+code or code entry of f's code and aliases, with
+// its level; nil when none.
+func (c *Catalog) matchCode(f *translator.Finding, tool string) (*centry, Level) {
 	// Normalise each spelling once; most findings have one or two.
 	var buf [4]string
 	keys := buf[:0]
@@ -333,15 +400,21 @@ func (c *Catalog) match(f *translator.Finding, messages bool) (*centry, map[stri
 	if len(c.toolCode) > 0 {
 		for _, k := range keys {
 			if e := c.toolCode[toolCode{tool, k}]; e != nil {
-				return e.full(), nil, LevelToolCode
+				return e, LevelToolCode
 			}
 		}
 	}
 	for _, k := range keys {
 		if e := c.code[k]; e != nil {
-			return e.full(), nil, LevelCode
+			return e, LevelCode
 		}
 	}
+	return nil, LevelFallback
+}
+
+// matchRest is the match of a finding no code entry takes: a message
+// pattern (when messages), the tool's default entry, or none.
+func (c *Catalog) matchRest(f *translator.Finding, tool string, messages bool) (*centry, map[string]string, Level) {
 	if messages {
 		for _, mm := range c.messages {
 			if mm.tool != "" && mm.tool != tool {

@@ -51,6 +51,54 @@ func TestPrecedence(t *testing.T) {
 	}
 }
 
+// The code-level match is cached per code as spelled, for the tool that
+// sent it first: three passes over findings that share codes across
+// tools and levels (a code one tool has an entry for and another does
+// not, a code with no entry whose message decides, a tool default) give
+// every finding what an uncached catalog gives it.
+func TestMatchCacheKeepsPrecedence(t *testing.T) {
+	fs := []translator.Finding{
+		{Tool: "trivy", Code: "KSV-0017"},
+		{Tool: "checkov", Code: "KSV-0017"},
+		{Tool: "checkov", Code: "KSV017"},
+		{Tool: "conftest", Code: "K8S-999", Message: "container web in Deployment/web is privileged"},
+		{Tool: "conftest", Code: "K8S-999", Message: "something else"},
+		{Tool: "trivy", Code: "K8S-999", Message: "x"},
+		{Tool: "trivy", Code: "KSV-9999", Message: "x"},
+		{Tool: "kube-score", Code: "KSV-9999"},
+		{Tool: "trivy", Code: "X", Aliases: []string{"KSV-0017"}},
+	}
+	fresh := func(f translator.Finding) string {
+		e, _, lvl := mustLoad(t, td+"precedence.yaml").MatchLevel(&f)
+		if e == nil {
+			return fmt.Sprint(lvl)
+		}
+		return e.ID + fmt.Sprint(lvl)
+	}
+	want := make([]string, len(fs))
+	for i, f := range fs {
+		want[i] = fresh(f)
+	}
+	c := mustLoad(t, td+"precedence.yaml")
+	for pass := 0; pass < 3; pass++ {
+		for i := range fs {
+			j := i
+			if pass == 1 {
+				j = len(fs) - 1 - i // the other tool first
+			}
+			f := fs[j]
+			e, _, lvl := c.MatchLevel(&f)
+			got := fmt.Sprint(lvl)
+			if e != nil {
+				got = e.ID + got
+			}
+			if got != want[j] {
+				t.Errorf("pass %d: %+v: %s, want %s", pass, f, got, want[j])
+			}
+		}
+	}
+}
+
 // TestAliasSpellings: one KSV-0017 entry matches every spelling Trivy has
 // used, and KSV-01010 is a different check.
 func TestAliasSpellings(t *testing.T) {
