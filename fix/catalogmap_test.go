@@ -138,14 +138,14 @@ func TestLookupTable(t *testing.T) {
 		{"name", "busybox", ""},                      // not an image: as written only
 		{"name", "nginx:latest", "mirror/nginx:1.27.3"},
 	} {
-		got, ok := lookupTable(table, c.key, c.present)
+		got, ok := lookupTable(table, c.key, c.present, false)
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("lookupTable(%s: %q) = %q, %v; want %q", c.key, c.present, got, ok, c.want)
 		}
 	}
 	// two spellings of one image with different copies: no guess
 	amb := map[string]string{"nginx": "a", "docker.io/library/nginx:latest": "b"}
-	if got, ok := lookupTable(amb, "image", "nginx:latest"); ok {
+	if got, ok := lookupTable(amb, "image", "nginx:latest", false); ok {
 		t.Errorf("ambiguous table gave %q", got)
 	}
 }

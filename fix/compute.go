@@ -560,7 +560,7 @@ func mapSteps(orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit, v
 			return nil, helm("fixnote.helm_scalar", n.Line)
 		}
 		steps := to.Steps()
-		nv, ok := lookupTable(table, steps[len(steps)-1].Key, n.Value)
+		nv, ok := lookupTable(table, steps[len(steps)-1].Key, n.Value, false)
 		if !ok {
 			return nil, notHereP("fixnote.map_no_entry", ed.CatalogMap, n.Value)
 		}
@@ -606,7 +606,7 @@ func mapBySteps(orig *locate.Document, fp locate.FieldPath, ed runbooks.FixEdit,
 			return nil, helm("fixnote.helm_scalar", n.Line)
 		}
 		steps := from.Steps()
-		x, ok := lookupBy(table, steps[len(steps)-1].Key, n.Value)
+		x, ok := lookupTable(table, steps[len(steps)-1].Key, n.Value, true)
 		if !ok {
 			return nil, notHereP("fixnote.map_no_entry", ed.CatalogMap, n.Value)
 		}
@@ -1282,7 +1282,7 @@ func computeTemplateLine(src string, f *translator.Finding, fx runbooks.Fix) (st
 		if isTableValue(table, present) {
 			return src, nil // already the copy the table gives
 		}
-		x, ok := lookupTable(table, key, present)
+		x, ok := lookupTable(table, key, present, false)
 		if !ok {
 			return "", notHereP("fixnote.map_no_entry", ed.CatalogMap, present)
 		}

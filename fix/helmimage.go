@@ -116,7 +116,7 @@ func imageValuesEdits(vsrc, vp, repo, tag string, ed runbooks.FixEdit) (runbooks
 	if isTableValue(table, present) {
 		return runbooks.Fix{}, nil
 	}
-	copyRef, ok := lookupTable(table, "image", present)
+	copyRef, ok := lookupTable(table, "image", present, false)
 	if !ok {
 		return runbooks.Fix{}, notHereP("fixnote.map_no_entry", ed.CatalogMap, present)
 	}

@@ -199,7 +199,7 @@ func TestIndentActionMaskedAtItsColumn(t *testing.T) {
 	}
 }
 
-// lookupBy: an image is matched as Docker reads a reference; a key
+// lookupTable with anyTag: an image is matched as Docker reads a reference; a key
 // without a tag stands for every tag, after the keys with the tag; two
 // keys for one image are no entry.
 func TestLookupBy(t *testing.T) {
@@ -219,12 +219,15 @@ func TestLookupBy(t *testing.T) {
 		{"two spellings", map[string]any{"postgres": pg, "docker.io/library/postgres": tagged}, "postgres:16.2", nil},
 		{"a mirror", map[string]any{"registry.example.internal/mirror/postgres": pg}, "registry.example.internal/mirror/postgres:16.2.0", pg},
 	} {
-		got, ok := lookupBy(c.table, "image", c.present)
+		got, ok := lookupTable(c.table, "image", c.present, true)
 		if (c.want == nil) == ok || c.want != nil && !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: %v %v, want %v", c.name, got, ok, c.want)
 		}
 	}
-	if _, ok := lookupBy(map[string]any{"postgres": pg}, "name", "postgres:16"); ok {
+	if _, ok := lookupTable(map[string]any{"postgres": pg}, "image", "postgres:16.2", false); ok {
+		t.Error("without anyTag (image_mirrors), a key without a tag is the latest tag only")
+	}
+	if _, ok := lookupTable(map[string]any{"postgres": pg}, "name", "postgres:16", true); ok {
 		t.Error("a field other than image is matched as written only")
 	}
 }

@@ -161,44 +161,6 @@ func anyTable(v any) (map[string]any, bool) {
 	return m, true
 }
 
-// lookupBy is the entry of table (catalog_map: with map_by:) for the
-// present value of the field named key, as lookupTable finds it; for an
-// image, a key without a tag or digest stands for every tag of the image
-// (a liveness probe for postgres, whichever version), after the keys that
-// name the tag.
-func lookupBy(table map[string]any, key, present string) (any, bool) {
-	if v, ok := table[present]; ok {
-		return v, true
-	}
-	if key != "image" {
-		return nil, false
-	}
-	want, ok := normalImage(present)
-	if !ok {
-		return nil, false
-	}
-	repo := imageRepo(want)
-	var tagged, any []any
-	for k, x := range table {
-		n, ok := normalImage(k)
-		switch {
-		case !ok:
-		case n == want:
-			tagged = append(tagged, x)
-		case !strings.ContainsAny(k[strings.LastIndexByte(k, '/')+1:], ":@") && imageRepo(n) == repo:
-			any = append(any, x)
-		}
-	}
-	// two spellings of one image with different entries: ambiguous
-	switch {
-	case len(tagged) == 1:
-		return tagged[0], true
-	case len(tagged) == 0 && len(any) == 1:
-		return any[0], true
-	}
-	return nil, false
-}
-
 // imageRepo is a full reference (normalImage) without its tag and digest.
 func imageRepo(full string) string {
 	name, _, _ := strings.Cut(full, "@")
@@ -213,27 +175,41 @@ func imageRepo(full string) string {
 // "image"), the one that names the same image as Docker reads a
 // reference (nginx, nginx:latest and docker.io/library/nginx:latest are
 // one image: the registry docker.io, library/ for one-part names on it,
-// the tag latest when none is given).
-func lookupTable(table map[string]string, key, present string) (string, bool) {
+// the tag latest when none is given). With anyTag (catalog_map: with
+// map_by:, a liveness probe for postgres whichever version), a key
+// without a tag or digest stands for every tag of its image, after the
+// keys that name the tag. Two spellings of one image: ambiguous, none.
+func lookupTable[V any](table map[string]V, key, present string, anyTag bool) (V, bool) {
+	var none V
 	if v, ok := table[present]; ok {
 		return v, true
 	}
 	if key != "image" {
-		return "", false
+		return none, false
 	}
 	want, ok := normalImage(present)
 	if !ok {
-		return "", false
+		return none, false
 	}
-	found, v := 0, ""
+	repo := imageRepo(want)
+	var tagged, untagged []V
 	for k, x := range table {
-		if n, ok := normalImage(k); ok && n == want {
-			found++
-			v = x
+		n, ok := normalImage(k)
+		switch {
+		case !ok:
+		case n == want:
+			tagged = append(tagged, x)
+		case anyTag && !strings.ContainsAny(k[strings.LastIndexByte(k, '/')+1:], ":@") && imageRepo(n) == repo:
+			untagged = append(untagged, x)
 		}
 	}
-	// two spellings of one image with different copies: ambiguous
-	return v, found == 1
+	switch {
+	case len(tagged) == 1:
+		return tagged[0], true
+	case len(tagged) == 0 && len(untagged) == 1:
+		return untagged[0], true
+	}
+	return none, false
 }
 
 // normalImage is an image reference in Docker's full form
