@@ -24,38 +24,34 @@ var probeKeys = []string{"readinessProbe", "livenessProbe", "startupProbe"}
 
 // checkProbePorts returns an error when edited, the object after the
 // fix, has a probe that before did not have (added, or given another
-// port) naming a port its container does not declare.
+// port) naming a port its container does not declare, a probe the fix
+// gave a second handler, or a readiness and liveness probe the fix made
+// the same check (sameProbe).
 func checkProbePorts(before, edited *locate.Document) error {
-	old := map[string]string{}
+	// was holds each container's probes as the object had them: what was
+	// written there is the authors', not the fix's doing
+	was := map[string]*yaml.Node{}
 	eachContainer(before.Root, func(name string, c *yaml.Node) {
 		for _, k := range probeKeys {
-			if p := probePort(mapValue(c, k)); p != "" {
-				old[name+"\x00"+k] = p
-			}
-			if handlers(mapValue(c, k)) > 1 {
-				old[name+"\x00"+k+"\x00handlers"] = "y" // as written: not the fix's doing
-			}
+			was[name+"\x00"+k] = mapValue(c, k)
 		}
-	})
-	probes := map[string][2]*yaml.Node{}
-	eachContainer(before.Root, func(name string, c *yaml.Node) {
-		probes[name] = [2]*yaml.Node{mapValue(c, "readinessProbe"), mapValue(c, "livenessProbe")}
 	})
 	var err error
 	eachContainer(edited.Root, func(name string, c *yaml.Node) {
 		r, l := mapValue(c, "readinessProbe"), mapValue(c, "livenessProbe")
-		if was, ok := probes[name]; err == nil && sameProbe(r, l) && (!ok || !nodeEqual(was[0], r) || !nodeEqual(was[1], l)) {
+		if err == nil && sameProbe(r, l) && (!nodeEqual(was[name+"\x00readinessProbe"], r) || !nodeEqual(was[name+"\x00livenessProbe"], l)) {
 			err = notHereP("fixnote.probes_identical", name)
 		}
 		for _, k := range probeKeys {
+			p, w := mapValue(c, k), was[name+"\x00"+k]
 			// a probe takes one handler; an organisation's probe that
 			// writes its own next to the port a fix adds would be refused
 			// by the API server
-			if err == nil && handlers(mapValue(c, k)) > 1 && old[name+"\x00"+k+"\x00handlers"] == "" {
+			if err == nil && handlers(p) > 1 && handlers(w) <= 1 {
 				err = notHereP("fixnote.probe_handlers", k, name)
 			}
-			port := probePort(mapValue(c, k))
-			if err != nil || port == "" || old[name+"\x00"+k] == port {
+			port := probePort(p)
+			if err != nil || port == "" || probePort(w) == port {
 				continue
 			}
 			if _, nerr := strconv.Atoi(port); nerr == nil {
