@@ -92,7 +92,7 @@ func RunExamples(c *Catalog) *TestResult { return RunExamplesIn(c, "") }
 func RunExamplesIn(c *Catalog, lang string) *TestResult {
 	res := &TestResult{}
 	lines := lineIndex{}
-	tc, _ := c.WithLang(lang)
+	tc := c.WithLang(lang)
 	for _, e := range c.TargetEntries() {
 		if len(e.Examples) == 0 {
 			res.NoExamples++

@@ -59,7 +59,7 @@ func TestBuiltinJapanese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ja, missing := c.WithLang("ja")
+	ja, missing := c.WithLang("ja"), c.MissingTranslations("ja")
 	entries := c.TargetEntries()
 	t.Logf("ja translations: %d/%d built-in entries", len(entries)-len(missing), len(entries))
 	missed := map[string]bool{}
@@ -158,7 +158,7 @@ func TestJapaneseGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ja, _ := c.WithLang("ja")
+	ja := c.WithLang("ja")
 	e := ja.Entry("rbac-wildcard")
 	f, err := e.Examples[0].Finding.Finding()
 	if err != nil {

@@ -54,7 +54,7 @@ func PreviewEntries(c *Catalog, opts PreviewOptions) ([]PreviewEntry, error) {
 	used := map[string]int{}
 	shown := c.Catalog
 	if opts.Lang != "" {
-		shown, _ = c.Catalog.WithLang(opts.Lang)
+		shown = c.Catalog.WithLang(opts.Lang)
 	}
 	for _, e := range c.TargetEntries() {
 		f, sample := SampleFinding(e), "sample finding built from the first matcher"

@@ -14,7 +14,7 @@ import (
 // pattern that matches f.Message become .Captures. The severity override
 // is not applied (see Apply). It returns nil for an unknown id.
 func (c *Catalog) RenderEntry(id string, f *translator.Finding) *translator.Runbook {
-	ce := c.byID[id]
+	ce, _ := c.find(id)
 	if ce == nil {
 		return nil
 	}
@@ -47,7 +47,7 @@ func (c *Catalog) RenderEntry(id string, f *translator.Finding) *translator.Runb
 // EntrySeverity returns the parsed severity override of the entry with the
 // given id, or translator.SeverityUnknown when it has none.
 func (c *Catalog) EntrySeverity(id string) translator.Severity {
-	if ce := c.byID[id]; ce != nil {
+	if ce, _ := c.find(id); ce != nil {
 		return ce.sev
 	}
 	return translator.SeverityUnknown

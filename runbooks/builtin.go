@@ -207,7 +207,7 @@ func loadSnapshot(s string) (*Layer, error) {
 	if i != len(h.files) {
 		return nil, errStaleSnapshot
 	}
-	return decodeSnapshot(s)
+	return openSnapshot(s)
 }
 
 // errStaleSnapshot: the snapshot was made from other YAML than is embedded.

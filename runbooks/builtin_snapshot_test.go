@@ -2,6 +2,7 @@ package runbooks
 
 import (
 	"flag"
+	translator "github.com/runbook-translator/runbook-translator"
 	"os"
 	"reflect"
 	"strings"
@@ -71,20 +72,59 @@ func TestBuiltinSnapshotLoadsLikeYAML(t *testing.T) {
 			}
 		}
 	}
-	// The merged catalogs match alike: same normalised keys.
-	cy, cs := Merge(fromYAML), Merge(fromSnap)
-	if len(cy.toolCode) != len(cs.toolCode) || len(cy.code) != len(cs.code) || len(cy.defaults) != len(cs.defaults) {
-		t.Fatalf("keys: tool+code %d / %d, code %d / %d", len(cy.toolCode), len(cs.toolCode), len(cy.code), len(cs.code))
+	// The merged catalogs match alike: the snapshot's lookup tables hold
+	// the keys Merge makes of the YAML, each for the same entry, and the
+	// message patterns in the same order.
+	lazy, err := loadSnapshot(builtinSnapshot)
+	if err != nil || lazy.lookup == nil {
+		t.Fatalf("the snapshot has no lookup section: %v", err)
+	}
+	cy, cs := Merge(fromYAML), Merge(lazy)
+	if cs.base == nil || len(cs.toolCode)+len(cs.code)+len(cs.defaults)+len(cs.live) != 0 {
+		t.Fatal("the built-in layer was not looked up in place")
+	}
+	lk := cs.base.lk
+	if len(cy.toolCode) != lk.toolCode.n || len(cy.code) != lk.code.n || len(cy.defaults) != lk.defaults.n || len(cy.live) != lk.n {
+		t.Fatalf("keys: tool+code %d / %d, code %d / %d, defaults %d / %d, entries %d / %d", len(cy.toolCode), lk.toolCode.n,
+			len(cy.code), lk.code.n, len(cy.defaults), lk.defaults.n, len(cy.live), lk.n)
 	}
 	for k, e := range cy.toolCode {
-		if s := cs.toolCode[k]; s == nil || s.ID != e.ID {
+		if s := cs.base.toolCode(k.tool, k.code); s == nil || s.ID != e.ID {
 			t.Fatalf("tool+code %v: %s from YAML, %v from the snapshot", k, e.ID, s)
 		}
 	}
 	for k, e := range cy.code {
-		if s := cs.code[k]; s == nil || s.ID != e.ID {
+		if s := cs.base.code(k); s == nil || s.ID != e.ID {
 			t.Fatalf("code %v: %s from YAML, %v from the snapshot", k, e.ID, s)
 		}
+	}
+	for k, e := range cy.defaults {
+		if s := cs.base.def(k); s == nil || s.ID != e.ID {
+			t.Fatalf("default %q: %s from YAML, %v from the snapshot", k, e.ID, s)
+		}
+	}
+	if len(cy.messages) != len(cs.messages) {
+		t.Fatalf("message patterns: %d / %d", len(cy.messages), len(cs.messages))
+	}
+	for i, m := range cy.messages {
+		if s := cs.messages[i]; s.c.ID != m.c.ID || s.m != m.m || s.tool != m.tool {
+			t.Fatalf("message pattern %d: %s/%d from YAML, %s/%d from the snapshot", i, m.c.ID, m.m, s.c.ID, s.m)
+		}
+	}
+	// An entry decoded alone is the entry read with the whole index, and
+	// its id finds it.
+	for i, y := range fromYAML.entries {
+		s := cs.base.entry(i)
+		if s == nil || !reflect.DeepEqual(*s.full().Entry, *y.Entry) || !reflect.DeepEqual(s.matchLines, y.matchLines) ||
+			s.sev != y.sev || !reflect.DeepEqual(s.langs, fromSnap.entries[i].langs) {
+			t.Fatalf("entry %d (%s) decoded alone differs", i, y.ID)
+		}
+		if cs.base.byID(y.ID) != s {
+			t.Fatalf("entry %s not found by its id", y.ID)
+		}
+	}
+	if !reflect.DeepEqual(cs.Layers(), cy.Layers()) {
+		t.Fatalf("layers differ:\n%+v\n%+v", cs.Layers(), cy.Layers())
 	}
 
 	h, _, err := readHeader(builtinSnapshot)
@@ -122,6 +162,40 @@ func TestBuiltinSnapshotCorrupt(t *testing.T) {
 				ce.regexps()
 			}
 		}
+	}
+	// Flipped bytes in the lookup section and the index's first and last
+	// entries, read in place: errors, no match or entries, no panic.
+	_, r, err := readHeader(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idxStart := r.off
+	idx := r.str()
+	lookStart := r.off
+	look := r.str()
+	var spots []int
+	for i := lookStart; i < r.off; i += 1 + len(look)/400 {
+		spots = append(spots, i)
+	}
+	for i := idxStart; i < idxStart+len(idx); i += 1 + len(idx)/400 {
+		spots = append(spots, i)
+	}
+	findings := []*translator.Finding{{Tool: "trivy", Code: "KSV017"}, {Tool: "hadolint", Code: "DL3008"},
+		{Tool: "shellcheck", Code: "SC2086"}, {Tool: "conftest", Message: "P1000: no"}, {Tool: "kube-linter", Code: "x"}}
+	for _, i := range spots {
+		b := []byte(s)
+		b[i] ^= 0x5a
+		l, err := openSnapshot(string(b))
+		if err != nil {
+			continue
+		}
+		c := Merge(l)
+		for _, f := range findings {
+			c.Render(f)
+		}
+		c.entries()
+		c.Layers()
+		c.WithLang("ja").Render(findings[0])
 	}
 }
 

@@ -30,6 +30,12 @@ type Catalog struct {
 	fb *centry
 	// values are the layers' values:, later layers winning (values.go).
 	values Values
+	// base is the lowest layer when it is the built-in snapshot's, looked
+	// up in place (baseView; then live, byID and the key maps hold only
+	// the other layers', which take precedence); baseIDs reads its
+	// LayerInfo.IDs when asked for.
+	base    *baseView
+	baseIDs func() []string
 
 	// norm caches NormalizeCode per spelling: a run sees millions of
 	// findings but few distinct codes. The workers only read it: an atomic
@@ -118,6 +124,9 @@ type msgMatcher struct {
 	tool string // lowercase; "" for any tool
 	m    int    // index into c.Match
 	c    *centry
+	// base is the entry's number in the base layer plus one; 0 for an
+	// entry of another layer.
+	base int
 }
 
 // LayerInfo describes what one layer contributed to a merged catalog, for
@@ -179,15 +188,27 @@ type Shadow struct {
 // it, which is allowed and recorded (see Shadows). Message patterns of later
 // layers are tried before those of earlier layers. Nil layers are skipped.
 func Merge(layers ...*Layer) *Catalog {
-	// Every start-up merges the ~1,000 built-in entries: size the maps
-	// once rather than let them grow (growing was a third of Merge).
-	var nEntries, nCodes int
+	var ls []*Layer
 	for _, l := range layers {
-		if l == nil {
+		if l != nil {
+			ls = append(ls, l)
+		}
+	}
+	var base *baseView
+	if len(ls) > 0 && ls[0].lookup != nil {
+		base = newBaseView(ls[0].lookup)
+	}
+	// Every start-up merges the built-in entries when they do not come
+	// through a baseView: size the maps once rather than let them grow
+	// (growing was a third of Merge).
+	var nEntries, nCodes int
+	for i, l := range ls {
+		if i == 0 && base != nil {
 			continue
 		}
-		nEntries += len(l.entries)
-		for _, e := range l.entries {
+		ents := l.centries()
+		nEntries += len(ents)
+		for _, e := range ents {
 			for _, m := range e.Match {
 				nCodes += len(m.Codes)
 			}
@@ -200,10 +221,15 @@ func Merge(layers ...*Layer) *Catalog {
 		defaults: map[string]*centry{},
 		fb:       newFallback(),
 		live:     make([]*centry, 0, nEntries),
+		base:     base,
 	}
 	// layerOf[i] is the layer of c.live[i].
 	layerOf := make([]int, 0, nEntries)
-	remove := func(e *centry) {
+	remove := func(e *centry, bi int) {
+		if bi >= 0 {
+			base.remove(bi)
+			return
+		}
 		delete(c.byID, e.ID)
 		for i, x := range c.live {
 			if x == e {
@@ -213,23 +239,26 @@ func Merge(layers ...*Layer) *Catalog {
 			}
 		}
 	}
-	for _, l := range layers {
-		if l == nil {
+	for li, l := range ls {
+		info := LayerInfo{Name: l.Name, Files: append([]string(nil), l.Files...)}
+		if li == 0 && base != nil {
+			// Its IDs are read when asked for (Layers).
+			c.layers = append(c.layers, info)
 			continue
 		}
-		li := len(c.layers)
-		info := LayerInfo{Name: l.Name, Files: append([]string(nil), l.Files...), IDs: make([]string, 0, len(l.entries))}
+		ents := l.centries()
+		info.IDs = make([]string, 0, len(ents))
 		if len(l.values) > 0 {
 			info.Values = l.values.Names()
 		}
 		for _, d := range l.disable {
-			old, ok := c.byID[d.id]
-			if !ok {
+			old, bi := c.find(d.id)
+			if old == nil {
 				info.UnknownDisables = append(info.UnknownDisables, d.id)
 				continue
 			}
 			info.Disabled = append(info.Disabled, Change{ID: d.id, Old: old.Source, New: d.source})
-			remove(old)
+			remove(old, bi)
 		}
 		for name, v := range l.values {
 			if c.values == nil {
@@ -237,11 +266,11 @@ func Merge(layers ...*Layer) *Catalog {
 			}
 			c.values[name] = v
 		}
-		for _, e := range l.entries {
+		for _, e := range ents {
 			info.IDs = append(info.IDs, e.ID)
-			if old, ok := c.byID[e.ID]; ok {
+			if old, bi := c.find(e.ID); old != nil {
 				info.Replaced = append(info.Replaced, Change{ID: e.ID, Old: old.Source, New: e.Source})
-				remove(old)
+				remove(old, bi)
 			}
 			c.byID[e.ID] = e
 			c.live = append(c.live, e)
@@ -249,9 +278,12 @@ func Merge(layers ...*Layer) *Catalog {
 		}
 		c.layers = append(c.layers, info)
 	}
+	if base != nil {
+		c.baseIDs = sync.OnceValue(base.ids)
+	}
 
 	shadow := func(key string, winner, loser *centry) {
-		if loser == winner || loser.ID == winner.ID {
+		if loser == nil || loser == winner || loser.ID == winner.ID {
 			return
 		}
 		c.shadows = append(c.shadows, Shadow{Key: key, Entry: winner.ID, Source: winner.Source,
@@ -267,7 +299,11 @@ func Merge(layers ...*Layer) *Catalog {
 			tool := strings.ToLower(strings.TrimSpace(m.Tool))
 			switch {
 			case m.Default:
-				if old := c.defaults[tool]; old != nil {
+				old := c.defaults[tool]
+				if old == nil && base != nil {
+					old = base.def(tool)
+				}
+				if old != nil {
 					shadow(describeKey(tool+"\x00default"), e, old)
 				}
 				c.defaults[tool] = e
@@ -282,14 +318,22 @@ func Merge(layers ...*Layer) *Catalog {
 						n = translator.NormalizeCode(code)
 					}
 					if tool == "" {
-						if old := c.code[n]; old != nil {
+						old := c.code[n]
+						if old == nil && base != nil {
+							old = base.code(n)
+						}
+						if old != nil {
 							shadow(describeKey("\x00"+n), e, old)
 						}
 						c.code[n] = e
 						continue
 					}
 					k := toolCode{tool, n}
-					if old := c.toolCode[k]; old != nil {
+					old := c.toolCode[k]
+					if old == nil && base != nil {
+						old = base.toolCode(tool, n)
+					}
+					if old != nil {
 						shadow(describeKey(tool+"\x00"+n), e, old)
 					}
 					c.toolCode[k] = e
@@ -300,7 +344,40 @@ func Merge(layers ...*Layer) *Catalog {
 	for li := len(byLayer) - 1; li >= 0; li-- {
 		c.messages = append(c.messages, byLayer[li]...)
 	}
+	if base != nil {
+		for _, ref := range base.lk.messages {
+			if e := base.entry(ref.entry); e != nil && ref.m < len(e.Match) {
+				c.messages = append(c.messages, msgMatcher{tool: strings.ToLower(strings.TrimSpace(e.Match[ref.m].Tool)),
+					m: ref.m, c: e, base: ref.entry + 1})
+			}
+		}
+	}
 	return c
+}
+
+// find returns the entry with the id and, when it is the base layer's,
+// its number there (else -1); nil when there is none.
+func (c *Catalog) find(id string) (*centry, int) {
+	if e := c.byID[id]; e != nil {
+		return e, -1
+	}
+	if c.base != nil {
+		if i := c.base.lk.byID(id); i >= 0 {
+			if e := c.base.entry(i); e != nil {
+				return e, i
+			}
+		}
+	}
+	return nil, -1
+}
+
+// entries returns the surviving entries in merge order: the base layer's
+// (read whole), then the others'.
+func (c *Catalog) entries() []*centry {
+	if c.base == nil {
+		return c.live
+	}
+	return append(c.base.all(), c.live...)
 }
 
 // Level says how a finding matched its entry, in order of precedence.
@@ -397,16 +474,26 @@ func (c *Catalog) matchCode(f *translator.Finding, tool string) (*centry, Level)
 			keys = append(keys, c.normalize(a))
 		}
 	}
-	if len(c.toolCode) > 0 {
+	if len(c.toolCode) > 0 || c.base != nil {
 		for _, k := range keys {
 			if e := c.toolCode[toolCode{tool, k}]; e != nil {
 				return e, LevelToolCode
+			}
+			if c.base != nil {
+				if e := c.base.toolCode(tool, k); e != nil {
+					return e, LevelToolCode
+				}
 			}
 		}
 	}
 	for _, k := range keys {
 		if e := c.code[k]; e != nil {
 			return e, LevelCode
+		}
+		if c.base != nil {
+			if e := c.base.code(k); e != nil {
+				return e, LevelCode
+			}
 		}
 	}
 	return nil, LevelFallback
@@ -441,7 +528,11 @@ func (c *Catalog) matchRest(f *translator.Finding, tool string, messages bool) (
 			return mm.c.full(), caps, LevelMessage
 		}
 	}
-	if e := c.defaults[tool]; e != nil {
+	e := c.defaults[tool]
+	if e == nil && c.base != nil {
+		e = c.base.def(tool)
+	}
+	if e != nil {
 		return e.full(), nil, LevelDefault
 	}
 	return nil, nil, LevelFallback
@@ -451,8 +542,9 @@ func (c *Catalog) matchRest(f *translator.Finding, tool string, messages bool) (
 // is "file:line" ("builtin:file:line" for the embedded catalog). They must
 // not be modified.
 func (c *Catalog) Entries() []*Entry {
-	out := make([]*Entry, 0, len(c.live))
-	for _, e := range c.live {
+	all := c.entries()
+	out := make([]*Entry, 0, len(all))
+	for _, e := range all {
 		out = append(out, e.full().Entry)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -461,14 +553,21 @@ func (c *Catalog) Entries() []*Entry {
 
 // Entry returns the entry with the given id, or nil.
 func (c *Catalog) Entry(id string) *Entry {
-	if e := c.byID[id]; e != nil {
+	if e, _ := c.find(id); e != nil {
 		return e.full().Entry
 	}
 	return nil
 }
 
 // Layers describes each merged layer, in merge order.
-func (c *Catalog) Layers() []LayerInfo { return c.layers }
+func (c *Catalog) Layers() []LayerInfo {
+	if c.base == nil {
+		return c.layers
+	}
+	out := append([]LayerInfo(nil), c.layers...)
+	out[0].IDs = c.baseIDs()
+	return out
+}
 
 // Shadows lists the matchers of later layers that took over an earlier
 // layer's entry, in merge order.
@@ -477,9 +576,12 @@ func (c *Catalog) Shadows() []Shadow { return c.shadows }
 // LayerOf returns the name of the layer the entry with the given id came
 // from, or "".
 func (c *Catalog) LayerOf(id string) string {
-	e := c.byID[id]
+	e, bi := c.find(id)
 	if e == nil {
 		return ""
+	}
+	if bi >= 0 {
+		return c.layers[0].Name
 	}
 	for i := len(c.layers) - 1; i >= 0; i-- {
 		for _, x := range c.layers[i].IDs {
@@ -492,39 +594,23 @@ func (c *Catalog) LayerOf(id string) string {
 }
 
 // WithLang returns the catalog with each entry's title and body in lang
-// where the entry has a translation for it, and the ids of entries that do
-// not (they keep the default language; `runbooks lint` and `coverage` note
-// them). lang "" or "en" returns c itself. Matching is unchanged: only what
-// is shown differs.
-func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
+// where the entry has a translation for it; the others keep the default
+// language (MissingTranslations lists them: `runbooks lint` and `coverage`
+// note them). lang "" or "en" returns c itself. Matching is unchanged: only
+// what is shown differs. Entries of the built-in snapshot are translated
+// as they are found.
+func (c *Catalog) WithLang(lang string) *Catalog {
 	if lang == "" || lang == "en" {
-		return c, nil
+		return c
 	}
-	var missing []string
 	repl := map[*centry]*centry{}
 	for _, e := range c.live {
-		t, ok := e.hasLang(lang)
-		if !ok {
-			missing = append(missing, e.ID)
+		if _, ok := e.hasLang(lang); ok {
+			repl[e] = e.translated(lang)
+		} else {
 			repl[e] = e
-			continue
 		}
-		if e.rec.data != "" || e.base != nil {
-			// A snapshot entry not decoded yet stays so: the copy takes
-			// the rest of its fields, and its translation, on first use.
-			ent := &Entry{ID: e.ID, Source: e.Source, Severity: e.Severity, Match: e.Match}
-			repl[e] = &centry{Entry: ent, lazy: true, sev: e.sev, res: e.res, matchLines: e.matchLines,
-				trans: e.trans, langs: e.langs, norm: e.norm, base: e, baseLang: lang}
-			continue
-		}
-		tr := e.Translations[lang]
-		ent := *e.Entry
-		ent.Title, ent.Body, ent.Fix = tr.Title, tr.Body, tr.fixes(lang, ent.Fix)
-		// A snapshot entry's translation (t nil) parses from ent.Body on
-		// first use, as its default body does.
-		repl[e] = &centry{Entry: &ent, tmpl: t, lazy: t == nil, sev: e.sev, res: e.res, matchLines: e.matchLines, trans: e.trans}
 	}
-	sort.Strings(missing)
 	n := &Catalog{
 		layers:   c.layers,
 		shadows:  c.shadows,
@@ -534,6 +620,10 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 		defaults: make(map[string]*centry, len(c.defaults)),
 		fb:       c.fb,
 		values:   c.values,
+		baseIDs:  c.baseIDs,
+	}
+	if c.base != nil {
+		n.base = c.base.withLang(lang)
 	}
 	if fb := fallbackIn(lang); fb != nil {
 		n.fb = fb
@@ -554,9 +644,32 @@ func (c *Catalog) WithLang(lang string) (*Catalog, []string) {
 		n.defaults[k] = repl[e]
 	}
 	for _, m := range c.messages {
-		n.messages = append(n.messages, msgMatcher{tool: m.tool, m: m.m, c: repl[m.c]})
+		e := repl[m.c]
+		if m.base > 0 {
+			e = n.base.entry(m.base - 1)
+		}
+		n.messages = append(n.messages, msgMatcher{tool: m.tool, m: m.m, c: e, base: m.base})
 	}
-	return n, missing
+	return n
+}
+
+// translated is a copy of ce with its title, body and fixes in lang, which
+// it has (hasLang).
+func (ce *centry) translated(lang string) *centry {
+	t, _ := ce.hasLang(lang)
+	if ce.rec.data != "" || ce.base != nil {
+		// A snapshot entry not decoded yet stays so: the copy takes the
+		// rest of its fields, and its translation, on first use.
+		ent := &Entry{ID: ce.ID, Source: ce.Source, Severity: ce.Severity, Match: ce.Match}
+		return &centry{Entry: ent, lazy: true, sev: ce.sev, res: ce.res, matchLines: ce.matchLines,
+			trans: ce.trans, langs: ce.langs, norm: ce.norm, base: ce, baseLang: lang}
+	}
+	tr := ce.Translations[lang]
+	ent := *ce.Entry
+	ent.Title, ent.Body, ent.Fix = tr.Title, tr.Body, tr.fixes(lang, ent.Fix)
+	// A snapshot entry's translation (t nil) parses from ent.Body on first
+	// use, as its default body does.
+	return &centry{Entry: &ent, tmpl: t, lazy: t == nil, sev: ce.sev, res: ce.res, matchLines: ce.matchLines, trans: ce.trans}
 }
 
 // MissingTranslations returns the ids of entries without a translation for
@@ -566,7 +679,7 @@ func (c *Catalog) MissingTranslations(lang string) []string {
 		return nil
 	}
 	var out []string
-	for _, e := range c.live {
+	for _, e := range c.entries() {
 		if _, ok := e.hasLang(lang); !ok {
 			out = append(out, e.ID)
 		}

@@ -15,7 +15,7 @@ import (
 // body, which is still the fallback (reporters tell it by its Entry), and
 // whose code spans survive Japanese text around them.
 func TestFallbackJapanese(t *testing.T) {
-	c, _ := Merge().WithLang("ja")
+	c := Merge().WithLang("ja")
 	f := &translator.Finding{Tool: "kube-score", Code: "container_resources", Message: "CPU limit is not set",
 		Remediation: "Set resources.limits.cpu", URL: "https://example.com/doc"}
 	rb := c.Render(f)

@@ -39,7 +39,7 @@ func TestWithLang(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ja, missing := c.WithLang("ja")
+	ja, missing := c.WithLang("ja"), c.MissingTranslations("ja")
 	if !reflect.DeepEqual(missing, []string{"other"}) {
 		t.Errorf("missing = %v, want [other]", missing)
 	}
@@ -57,7 +57,7 @@ func TestWithLang(t *testing.T) {
 	if got := ja.Entry("priv").Controls; !reflect.DeepEqual(got, []string{"PSS baseline"}) {
 		t.Errorf("controls = %v", got)
 	}
-	if c2, m := c.WithLang("en"); c2 != c || m != nil {
+	if c2, m := c.WithLang("en"), c.MissingTranslations("en"); c2 != c || m != nil {
 		t.Error("en must be the catalog itself")
 	}
 }

@@ -53,6 +53,30 @@ type Layer struct {
 	disable []disable
 	// values are the layer's values: (values.go).
 	values Values
+
+	// A layer opened from the built-in snapshot (openSnapshot) is read
+	// through its lookup section; entries and disable are read from the
+	// snapshot snap, whole, the first time something asks for them
+	// (centries). Merge reads no more of it than the findings need
+	// (baseView).
+	lookup *snapLookup
+	snap   string
+	whole  sync.Once
+}
+
+// centries returns the layer's entries, reading a snapshot layer whole the
+// first time.
+func (l *Layer) centries() []*centry {
+	if l.lookup != nil {
+		l.whole.Do(func() {
+			// openSnapshot read the index's framing; a layer whose
+			// entries do not read has none (TestBuiltinSnapshotCorrupt).
+			if w, err := decodeSnapshot(l.snap); err == nil {
+				l.entries, l.disable = w.entries, w.disable
+			}
+		})
+	}
+	return l.entries
 }
 
 type disable struct {
@@ -62,8 +86,9 @@ type disable struct {
 // Entries returns the entries of the layer in file order. They must not be
 // modified.
 func (l *Layer) Entries() []*Entry {
-	out := make([]*Entry, len(l.entries))
-	for i, c := range l.entries {
+	ents := l.centries()
+	out := make([]*Entry, len(ents))
+	for i, c := range ents {
 		out[i] = c.full().Entry
 	}
 	return out
@@ -71,6 +96,7 @@ func (l *Layer) Entries() []*Entry {
 
 // Disabled returns the entry ids this layer removes from earlier layers.
 func (l *Layer) Disabled() []string {
+	l.centries()
 	out := make([]string, len(l.disable))
 	for i, d := range l.disable {
 		out[i] = d.id

@@ -105,6 +105,9 @@ func (p *memoPlan) pays() bool {
 // (review --debug prints them).
 func (c *Catalog) MemoStats() (lookups, hits int64, dropped int) {
 	entries := append([]*centry{c.fb}, c.live...)
+	if c.base != nil {
+		entries = append(entries, c.base.decoded()...)
+	}
 	for _, e := range entries {
 		if e == nil {
 			continue

@@ -20,16 +20,20 @@ import (
 // and a run usually renders a handful of its ~1,000 entries. So it is laid
 // out to be read lazily:
 //
-//	magic    "rbsnap4\n"
+//	magic    "rbsnap5\n"
 //	header   uvarint length, then the header: the SHA-256 of the YAML it
 //	         was made from, and each YAML file's name and size
 //	index    uvarint length, then the records' dictionary, the index's
 //	         totals (entries, matchers, codes, matcher lines, languages:
-//	         start-up allocates them in one block each and reads the index
-//	         once), then per file: name, disable list, entries;
+//	         reading the index whole allocates them in one block each),
+//	         then per file: name, disable list, entries;
 //	         per entry what Merge and matching need (id, source, severity,
 //	         matchers with their codes already normalised, matcher lines,
 //	         translation languages) and where its record is
+//	lookup   uvarint length, then the keys of the layer, sorted, and where
+//	         each entry is in the index (snaplookup.go): a run reads the
+//	         index fields of the entries its findings match, not the index
+//	         whole
 //	records  per entry, every other field of the Entry (title, body, links,
 //	         fixes, examples, translations ...), each deflated on its own
 //	         with a shared dictionary, or stored as is when that is not
@@ -37,9 +41,10 @@ import (
 //
 // The index is not compressed: the snapshot is embedded as a string, and
 // every string of the index is a substring of it (no copy, no allocation).
-// A record is decoded the first time its entry matches a finding
-// (centry.full), or when a caller asks for all entries (runbooks list).
-const snapMagic = "rbsnap4\n"
+// An entry's index fields are read the first time a lookup finds it
+// (baseView), its record the first time it matches a finding (centry.full);
+// both for every entry when a caller asks for all (runbooks list).
+const snapMagic = "rbsnap5\n"
 
 // errBadSnapshot: the snapshot is not one this code wrote.
 var errBadSnapshot = errors.New("built-in snapshot is not readable")
@@ -456,6 +461,7 @@ type snapInput struct {
 func encodeSnapshot(digest string, files []snapInput, dict []byte) ([]byte, error) {
 	h := snapHeader{digest: digest}
 	var idx, recs snapWriter
+	var offsets []int
 	idx.str(string(dict))
 	var n snapCounts
 	for _, f := range files {
@@ -486,6 +492,7 @@ func encodeSnapshot(digest string, files []snapInput, dict []byte) ([]byte, erro
 		idx.uint(uint64(len(f.entries)))
 		for i := range f.entries {
 			e := &f.entries[i]
+			offsets = append(offsets, len(idx.b))
 			idx.str(e.ID)
 			idx.str(e.Source)
 			idx.str(e.Severity)
@@ -541,10 +548,15 @@ func encodeSnapshot(digest string, files []snapInput, dict []byte) ([]byte, erro
 			recs.b = append(recs.b, rec...)
 		}
 	}
+	lookup, err := encodeLookup(files, offsets, len(recs.b))
+	if err != nil {
+		return nil, err
+	}
 	var out snapWriter
 	out.b = append(out.b, snapMagic...)
 	out.header(h)
 	out.str(string(idx.b))
+	out.str(string(lookup))
 	out.b = append(out.b, recs.b...)
 	return out.b, nil
 }
@@ -563,6 +575,7 @@ func decodeSnapshot(s string) (*Layer, error) {
 		return nil, err
 	}
 	idxStr := r.str()
+	r.str() // the lookup section (snaplookup.go)
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -572,6 +585,27 @@ func decodeSnapshot(s string) (*Layer, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// openSnapshot opens the layer of the snapshot s to be read through its
+// lookup section (Layer.lookup), or reads it whole when it has none.
+func openSnapshot(s string) (*Layer, error) {
+	h, r, err := readHeader(s)
+	if err != nil {
+		return nil, err
+	}
+	idxStr, lookStr := r.str(), r.str()
+	if r.err != nil {
+		return nil, r.err
+	}
+	lk, err := readLookup(lookStr, idxStr, s[r.off:], h)
+	if err != nil {
+		return nil, err
+	}
+	if lk == nil {
+		return decodeSnapshot(s)
+	}
+	return &Layer{Name: "builtin", Files: lk.files, lookup: lk, snap: s}, nil
 }
 
 // walkIndex reads the index into l, allocating its entries from blocks of
@@ -586,16 +620,12 @@ func walkIndex(idxStr, recs string, l *Layer) error {
 	if r.err != nil {
 		return r.err
 	}
-	ents := make([]Entry, n.entries)
-	cents := make([]centry, n.entries)
-	matchers := make([]Matcher, n.matchers)
-	normSets := make([][]string, n.matchers)
-	codes := make([]string, n.codes)
-	norms := make([]string, n.codes)
-	lines := make([]int, n.lines)
-	langs := make([]string, n.langs)
+	a := &snapAlloc{bulk: true,
+		ents: make([]Entry, 0, n.entries), cents: make([]centry, 0, n.entries),
+		matchers: make([]Matcher, 0, n.matchers), normSets: make([][]string, 0, n.matchers),
+		codes: make([]string, 0, n.codes), norms: make([]string, 0, n.codes),
+		lines: make([]int, 0, n.lines), langs: make([]string, 0, n.langs)}
 	l.entries = make([]*centry, 0, n.entries)
-	var c snapCounts
 	nfiles := r.count()
 	for fi := 0; fi < nfiles && r.err == nil; fi++ {
 		name := r.str()
@@ -607,85 +637,122 @@ func walkIndex(idxStr, recs string, l *Layer) error {
 		l.Files = append(l.Files, file)
 		ne := r.count()
 		for i := 0; i < ne && r.err == nil; i++ {
-			if c.entries == n.entries {
-				r.fail()
-				break
+			ce, err := readEntry(r, recs, dict, a, file)
+			if err != nil {
+				return err
 			}
-			e, ce := &ents[c.entries], &cents[c.entries]
-			ce.Entry = e
-			c.entries++
-			e.ID, e.Source, e.Severity = r.str(), r.str(), r.str()
-			nm := r.count()
-			m0 := c.matchers
-			for j := 0; j < nm && r.err == nil; j++ {
-				if c.matchers == n.matchers {
-					r.fail()
-					break
-				}
-				m := &matchers[c.matchers]
-				m.Tool, m.Message, m.Default = r.str(), r.str(), r.uint() != 0
-				nc := r.count()
-				c0 := c.codes
-				for k := 0; k+1 < nc && r.err == nil; k++ {
-					if c.codes == n.codes {
-						r.fail()
-						break
-					}
-					codes[c.codes], norms[c.codes] = r.str(), r.str()
-					c.codes++
-				}
-				if nc > 0 {
-					m.Codes = codes[c0:c.codes:c.codes]
-					normSets[c.matchers] = norms[c0:c.codes:c.codes]
-				}
-				c.matchers++
+			if ce != nil {
+				l.entries = append(l.entries, ce)
 			}
-			nl := r.count()
-			l0 := c.lines
-			for j := 0; j < nl && r.err == nil; j++ {
-				if c.lines == n.lines {
-					r.fail()
-					break
-				}
-				lines[c.lines] = int(r.int())
-				c.lines++
-			}
-			ng := r.count()
-			g0 := c.langs
-			for j := 0; j < ng && r.err == nil; j++ {
-				if c.langs == n.langs {
-					r.fail()
-					break
-				}
-				langs[c.langs] = r.str()
-				c.langs++
-			}
-			off, size, deflated := r.uint(), r.uint(), r.uint() != 0
-			if off > uint64(len(recs)) || size > uint64(len(recs))-off {
-				r.fail()
-			}
-			if r.err != nil {
-				break
-			}
-			if nm > 0 {
-				e.Match = matchers[m0:c.matchers:c.matchers]
-				ce.norm = normSets[m0:c.matchers:c.matchers]
-			}
-			ce.matchLines = lines[l0:c.lines:c.lines]
-			if ng > 0 {
-				ce.langs = langs[g0:c.langs:c.langs]
-			}
-			ce.lazy = true
-			ce.rec = snapRecord{data: recs[off : off+size], flate: deflated}
-			ce.dict = dict
-			if err := ce.compileIndexed(); err != nil {
-				return &LoadError{File: file, Msg: fmt.Sprintf("entry %q: %v", e.ID, err)}
-			}
-			l.entries = append(l.entries, ce)
 		}
 	}
-	if r.err == nil && (r.off != len(r.s) || c != n) {
+	if r.err == nil && (r.off != len(r.s) || a.counts() != n) {
 		r.fail()
 	}
 	return r.err
+}
+
+// snapAlloc is where readEntry puts an entry and its slices. Reading the
+// whole index (bulk), they go in blocks of the index's totals, and an
+// entry that would not fit is a bad snapshot; reading one entry, they are
+// allocated for it.
+type snapAlloc struct {
+	bulk     bool
+	ents     []Entry
+	cents    []centry
+	matchers []Matcher
+	normSets [][]string
+	codes    []string
+	norms    []string
+	lines    []int
+	langs    []string
+}
+
+func (a *snapAlloc) counts() snapCounts {
+	return snapCounts{entries: len(a.cents), matchers: len(a.matchers), codes: len(a.codes), lines: len(a.lines), langs: len(a.langs)}
+}
+
+// full reports whether a block of the bulk read has no room for one more.
+func full[T any](a *snapAlloc, s []T) bool { return a.bulk && len(s) == cap(s) }
+
+// readEntry reads the entry whose index fields start at r into a. It
+// returns nil and sets r.err on a bad index, and an error when an entry's
+// own fields are invalid (its severity).
+func readEntry(r *snapReader, recs string, dict *snapDict, a *snapAlloc, file string) (*centry, error) {
+	if full(a, a.cents) {
+		r.fail()
+		return nil, nil
+	}
+	a.ents = append(a.ents, Entry{})
+	a.cents = append(a.cents, centry{})
+	e, ce := &a.ents[len(a.ents)-1], &a.cents[len(a.cents)-1]
+	ce.Entry = e
+	e.ID, e.Source, e.Severity = r.str(), r.str(), r.str()
+	nm := r.count()
+	m0 := len(a.matchers)
+	for j := 0; j < nm && r.err == nil; j++ {
+		if full(a, a.matchers) {
+			r.fail()
+			break
+		}
+		a.matchers = append(a.matchers, Matcher{})
+		m := &a.matchers[len(a.matchers)-1]
+		m.Tool, m.Message, m.Default = r.str(), r.str(), r.uint() != 0
+		nc := r.count()
+		c0 := len(a.codes)
+		for k := 0; k+1 < nc && r.err == nil; k++ {
+			if full(a, a.codes) {
+				r.fail()
+				break
+			}
+			a.codes = append(a.codes, r.str())
+			a.norms = append(a.norms, r.str())
+		}
+		var norm []string
+		if nc > 0 {
+			m.Codes = a.codes[c0:len(a.codes):len(a.codes)]
+			norm = a.norms[c0:len(a.norms):len(a.norms)]
+		}
+		a.normSets = append(a.normSets, norm)
+	}
+	nl := r.count()
+	l0 := len(a.lines)
+	for j := 0; j < nl && r.err == nil; j++ {
+		if full(a, a.lines) {
+			r.fail()
+			break
+		}
+		a.lines = append(a.lines, int(r.int()))
+	}
+	ng := r.count()
+	g0 := len(a.langs)
+	for j := 0; j < ng && r.err == nil; j++ {
+		if full(a, a.langs) {
+			r.fail()
+			break
+		}
+		a.langs = append(a.langs, r.str())
+	}
+	off, size, deflated := r.uint(), r.uint(), r.uint() != 0
+	if off > uint64(len(recs)) || size > uint64(len(recs))-off {
+		r.fail()
+	}
+	if r.err != nil {
+		return nil, nil
+	}
+	if nm > 0 {
+		e.Match = a.matchers[m0:len(a.matchers):len(a.matchers)]
+		ce.norm = a.normSets[m0:len(a.normSets):len(a.normSets)]
+	}
+	ce.matchLines = a.lines[l0:len(a.lines):len(a.lines)]
+	if ng > 0 {
+		ce.langs = a.langs[g0:len(a.langs):len(a.langs)]
+	}
+	ce.lazy = true
+	ce.rec = snapRecord{data: recs[off : off+size], flate: deflated}
+	ce.dict = dict
+	if err := ce.compileIndexed(); err != nil {
+		return nil, &LoadError{File: file, Msg: fmt.Sprintf("entry %q: %v", e.ID, err)}
+	}
+	return ce, nil
 }

@@ -18,7 +18,7 @@ func TestWithLangFixDescriptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := Merge(b)
-	ja, _ := c.WithLang("ja")
+	ja := c.WithLang("ja")
 	en := c.Entry("pss-seccomp")
 	got := ja.Entry("pss-seccomp")
 	if en == nil || got == nil || len(got.Fix) != 2 {

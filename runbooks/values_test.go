@@ -107,7 +107,7 @@ func TestMergeValues(t *testing.T) {
 	if _, ok := c.Values().Get("memory_limit"); ok {
 		t.Error("memory_limit is set")
 	}
-	ja, _ := c.WithLang("ja")
+	ja := c.WithLang("ja")
 	if !reflect.DeepEqual(ja.Values(), c.Values()) {
 		t.Error("WithLang dropped the values")
 	}

@@ -220,7 +220,7 @@ func prepareFixes(ctx context.Context, opts *FixOptions) (*fixSession, error) {
 	if sess.lang, err = messages.Resolve(o.Lang, cfg.Lang, o.Getenv); err != nil {
 		return fail(&ExitError{Code: ExitUsage, Err: err})
 	}
-	catalog, _ = catalog.WithLang(sess.lang)
+	catalog = catalog.WithLang(sess.lang)
 	sess.catalog = catalog
 
 	var fs translator.Findings

@@ -398,7 +398,7 @@ func jaCatalogBodies(t *testing.T, n int) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := runbooks.Merge(l).WithLang("ja")
+	c := runbooks.Merge(l).WithLang("ja")
 	out := map[string]string{}
 	for _, e := range c.Entries() {
 		ja := e.Translations["ja"].Body

@@ -322,7 +322,7 @@ func reviewRun(ctx context.Context, o *ReviewOptions) error {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	o.lang = lang
-	catalog, _ = catalog.WithLang(lang)
+	catalog = catalog.WithLang(lang)
 	if o.Debug {
 		defer func() {
 			n, hits, dropped := catalog.MemoStats()

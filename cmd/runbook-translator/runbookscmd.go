@@ -89,7 +89,7 @@ func newCmdRunbooksShow(f *Factory) *cobra.Command {
 			}
 			var untranslated []string
 			if lang != "" {
-				cat, untranslated = cat.WithLang(lang)
+				cat, untranslated = cat.WithLang(lang), cat.MissingTranslations(lang)
 			}
 			tool := tool
 			if tool == "" {
