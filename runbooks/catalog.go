@@ -1,11 +1,9 @@
 package runbooks
 
 import (
-	"maps"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	translator "github.com/runbook-translator/runbook-translator"
 )
@@ -37,19 +35,17 @@ type Catalog struct {
 	base    *baseView
 	baseIDs func() []string
 
-	// norm caches NormalizeCode per spelling: a run sees millions of
-	// findings but few distinct codes. The workers only read it: an atomic
-	// load of an immutable map, where a read lock was two atomic adds on
-	// one line every worker shares (3 % of a run's CPU). A new code copies
-	// the map (normMu); the copies stop at maxNormCache codes.
-	normMu sync.Mutex
-	norm   atomic.Pointer[map[string]string]
+	// norm caches NormalizeCode per spelling (readCache).
+	norm readCache[string]
 	// hits caches what a finding's code, as spelled, matches for the tool
-	// that first sent it (codeHit), the same way: most findings have no
-	// aliases, and their match was a normalisation, a lowercasing and a
-	// map lookup by tool and code each (9 % of a shellcheck-shaped run).
-	hitMu sync.Mutex
-	hits  atomic.Pointer[map[string]codeHit]
+	// that first sent it (codeHit): most findings have no aliases, and
+	// their match was a normalisation, a lowercasing and a map lookup by
+	// tool and code each (9 % of a shellcheck-shaped run).
+	hits readCache[codeHit]
+	// baseNum caches the base layer's entry number of an id (-1: none):
+	// review and fix ask for a finding's entry by id, and the base layer's
+	// ids are a binary search over the snapshot (10 % of a run uncached).
+	baseNum readCache[int]
 }
 
 // codeHit is the code-level match of one code spelling for one tool: the
@@ -63,58 +59,22 @@ type codeHit struct {
 
 // codeMatch returns the cached code-level match of code for tool.
 func (c *Catalog) codeMatch(tool, code string) (codeHit, bool) {
-	if m := c.hits.Load(); m != nil {
-		if h, ok := (*m)[code]; ok && h.tool == tool {
-			return h, true
-		}
+	if h, ok := c.hits.get(code); ok && h.tool == tool {
+		return h, true
 	}
 	return codeHit{}, false
 }
 
 // rememberMatch caches h for code. A code already cached (for another
-// tool) is kept: two tools alternating on one spelling would copy the map
-// for each finding.
-func (c *Catalog) rememberMatch(code string, h codeHit) {
-	c.hitMu.Lock()
-	defer c.hitMu.Unlock()
-	old := c.hits.Load()
-	if old != nil {
-		if _, ok := (*old)[code]; ok || len(*old) >= maxNormCache {
-			return
-		}
-	}
-	next := make(map[string]codeHit, 1)
-	if old != nil {
-		next = maps.Clone(*old)
-	}
-	next[code] = h
-	c.hits.Store(&next)
-}
-
-// maxNormCache bounds the code cache: copying it for each new code costs
-// at most maxNormCache^2/2 map insertions in a whole run (a few
-// milliseconds), and a code past it is normalised each time
-// (NormalizeCode allocates only when the spelling is not normal).
-const maxNormCache = 1024
+// tool) is kept.
+func (c *Catalog) rememberMatch(code string, h codeHit) { c.hits.add(code, h) }
 
 func (c *Catalog) normalize(code string) string {
-	if m := c.norm.Load(); m != nil {
-		if n, ok := (*m)[code]; ok {
-			return n
-		}
+	if n, ok := c.norm.get(code); ok {
+		return n
 	}
 	n := translator.NormalizeCode(code)
-	c.normMu.Lock()
-	defer c.normMu.Unlock()
-	next := map[string]string{}
-	if old := c.norm.Load(); old != nil {
-		if len(*old) >= maxNormCache {
-			return n
-		}
-		next = maps.Clone(*old)
-	}
-	next[code] = n
-	c.norm.Store(&next)
+	c.norm.add(code, n)
 	return n
 }
 
@@ -362,10 +322,13 @@ func (c *Catalog) find(id string) (*centry, int) {
 		return e, -1
 	}
 	if c.base != nil {
-		if i := c.base.lk.byID(id); i >= 0 {
-			if e := c.base.entry(i); e != nil {
-				return e, i
-			}
+		i, ok := c.baseNum.get(id)
+		if !ok {
+			i = c.base.lk.byID(id)
+			c.baseNum.add(id, i)
+		}
+		if e := c.base.entry(i); e != nil {
+			return e, i
 		}
 	}
 	return nil, -1

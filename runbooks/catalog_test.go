@@ -275,7 +275,7 @@ func TestNormalizeCache(t *testing.T) {
 			t.Fatalf("normalize(%q) = %q, want %q", code, got, want)
 		}
 	}
-	if n := len(*c.norm.Load()); n != maxNormCache {
+	if n := c.norm.len(); n != maxNormCache {
 		t.Fatalf("cache holds %d spellings, want %d", n, maxNormCache)
 	}
 	if got, want := c.normalize("SC5"), translator.NormalizeCode("SC5"); got != want {
