@@ -453,6 +453,11 @@ func (l *lineReader) readLine() (string, error) {
 	l.buf = l.buf[:0]
 	for {
 		chunk, err := l.r.ReadSlice('\n')
+		if err == nil && len(l.buf) == 0 && len(chunk) <= MaxEFMLine+2 {
+			// A whole line in the reader's buffer (nearly every line):
+			// one copy, into the string, instead of two.
+			return l.line1(chunk)
+		}
 		if len(l.buf)+len(chunk) > MaxEFMLine+2 {
 			l.line++
 			l.offset = l.next
@@ -470,12 +475,17 @@ func (l *lineReader) readLine() (string, error) {
 		}
 		break
 	}
+	return l.line1(l.buf)
+}
+
+// line1 counts the line b (with its line end) read and returns it without
+// the line end (and the BOM of the first line).
+func (l *lineReader) line1(b []byte) (string, error) {
 	l.line++
 	l.offset = l.next
-	l.next += int64(len(l.buf))
+	l.next += int64(len(b))
 	// The last bytes, by hand: bytes.TrimSuffix's memequal call per line
 	// was 4 % of a shellcheck run's CPU (pprof).
-	b := l.buf
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}
