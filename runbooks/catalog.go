@@ -46,6 +46,11 @@ type Catalog struct {
 	// review and fix ask for a finding's entry by id, and the base layer's
 	// ids are a binary search over the snapshot (10 % of a run uncached).
 	baseNum readCache[int]
+	// baseDef caches the base layer's default entry number of a tool.
+	baseDef readCache[int]
+	// baseKey caches the base layer's tool+code entry number of a
+	// normalised code, for the first tool that asked (baseToolCode).
+	baseKey readCache[baseHit]
 }
 
 // codeHit is the code-level match of one code spelling for one tool: the
@@ -315,6 +320,24 @@ func Merge(layers ...*Layer) *Catalog {
 	return c
 }
 
+// baseToolCode is the base layer's entry of the tool and normalised code,
+// its number remembered per code for the first tool that asks (findings
+// with aliases, Trivy's, are matched key by key every time).
+func (c *Catalog) baseToolCode(tool, k string) *centry {
+	if h, ok := c.baseKey.get(k); ok && h.tool == tool {
+		return c.base.entry(h.i)
+	}
+	i := c.base.lk.toolCode.find(tool, k)
+	c.baseKey.add(k, baseHit{tool: tool, i: i})
+	return c.base.entry(i)
+}
+
+// baseHit is a base layer's entry number for one tool (baseKey).
+type baseHit struct {
+	tool string
+	i    int
+}
+
 // find returns the entry with the id and, when it is the base layer's,
 // its number there (else -1); nil when there is none.
 func (c *Catalog) find(id string) (*centry, int) {
@@ -443,7 +466,7 @@ func (c *Catalog) matchCode(f *translator.Finding, tool string) (*centry, Level)
 				return e, LevelToolCode
 			}
 			if c.base != nil {
-				if e := c.base.toolCode(tool, k); e != nil {
+				if e := c.baseToolCode(tool, k); e != nil {
 					return e, LevelToolCode
 				}
 			}
@@ -493,7 +516,14 @@ func (c *Catalog) matchRest(f *translator.Finding, tool string, messages bool) (
 	}
 	e := c.defaults[tool]
 	if e == nil && c.base != nil {
-		e = c.base.def(tool)
+		// A finding without a code comes here every time: the base
+		// layer's default of its tool, found once per tool.
+		i, ok := c.baseDef.get(tool)
+		if !ok {
+			i = c.base.lk.defaults.find(tool, "")
+			c.baseDef.add(tool, i)
+		}
+		e = c.base.entry(i)
 	}
 	if e != nil {
 		return e.full(), nil, LevelDefault
