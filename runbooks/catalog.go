@@ -341,8 +341,10 @@ type baseHit struct {
 // find returns the entry with the id and, when it is the base layer's,
 // its number there (else -1); nil when there is none.
 func (c *Catalog) find(id string) (*centry, int) {
-	if e := c.byID[id]; e != nil {
-		return e, -1
+	if len(c.byID) > 0 {
+		if e := c.byID[id]; e != nil {
+			return e, -1
+		}
 	}
 	if c.base != nil {
 		i, ok := c.baseNum.get(id)
