@@ -51,13 +51,17 @@ func TestGCPercentFor(t *testing.T) {
 		floor, live uint64
 		want        int
 	}{
-		{0, 10 << 20, 100},          // no floor
-		{64 << 20, 0, 100},          // nothing measured
-		{64 << 20, 32 << 20, 100},   // twice the live heap reaches the floor
-		{64 << 20, 40 << 20, 100},   // and passes it
-		{64 << 20, 16 << 20, 300},   // 16 MiB * 4 = 64 MiB
-		{64 << 20, 10 << 20, 540},   // 10 MiB * 6.4
-		{256 << 20, 1 << 20, 25500}, // a tiny live heap under a large floor
+		{0, 10 << 20, 100},         // no floor
+		{64 << 20, 0, 100},         // nothing measured
+		{64 << 20, 32 << 20, 100},  // twice the live heap reaches the floor
+		{64 << 20, 40 << 20, 100},  // and passes it
+		{64 << 20, 16 << 20, 300},  // 16 MiB * 4 = 64 MiB
+		{64 << 20, 10 << 20, 540},  // 10 MiB * 6.4
+		{256 << 20, 8 << 20, 3100}, // 8 MiB * 32
+		// A tiny live heap: the percentage whose heap minimum (4 MiB *
+		// GOGC/100) is the floor, not more.
+		{256 << 20, 1 << 20, 6400},
+		{64 << 20, 1 << 20, 1600},
 	} {
 		if got := gcPercentFor(c.floor, c.live); got != c.want {
 			t.Errorf("gcPercentFor(%d MiB, %d MiB) = %d, want %d", c.floor>>20, c.live>>20, got, c.want)
