@@ -505,3 +505,26 @@ func BenchmarkSARIFStream(b *testing.B) {
 		}
 	}
 }
+
+// A result is written with its message escaped apart from the rest
+// (errWriter.result): byte for byte what MarshalIndent writes, whatever
+// the message and the other fields hold.
+func TestSARIFResultEncodingMatchesMarshalIndent(t *testing.T) {
+	texts := []string{"", "plain", `quote " and \ backslash`, "<b>&amp;</b>", "line\nbreak\ttab", "日本語のメッセージ",
+		`"text": ""`, "\x00\x1f\u2028\u2029", strings.Repeat("long runbook body. ", 500)}
+	ids := []string{"SC2086", `weird "text": "" id`, "<id>"}
+	for _, id := range ids {
+		for _, text := range texts {
+			res := sarifResult{RuleID: id, RuleIndex: 3, Level: "warning", Message: sarifText{Text: text},
+				Locations: []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: "a/b.sh"},
+					Region: &sarifRegion{StartLine: 2}}, LogicalLocations: []sarifLogical{{FullyQualifiedName: `"text": ""`, Kind: "resource"}}}},
+				PartialFingerprints: map[string]string{"k": `"text": ""`}}
+			var want, got bytes.Buffer
+			(&errWriter{w: &want}).json(res, "        ")
+			(&errWriter{w: &got}).result(res, "        ")
+			if got.String() != want.String() {
+				t.Fatalf("id %q text %q:\ngot  %s\nwant %s", id, text, got.String(), want.String())
+			}
+		}
+	}
+}
