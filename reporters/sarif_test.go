@@ -506,24 +506,51 @@ func BenchmarkSARIFStream(b *testing.B) {
 	}
 }
 
-// A result is written with its message escaped apart from the rest
-// (errWriter.result): byte for byte what MarshalIndent writes, whatever
-// the message and the other fields hold.
+// A result is written without encoding/json (sarifJSON), or with its
+// message escaped apart when it has suppressions or fixes
+// (errWriter.result): byte for byte what MarshalIndent writes, whatever the
+// fields hold and whichever optional ones are set.
 func TestSARIFResultEncodingMatchesMarshalIndent(t *testing.T) {
 	texts := []string{"", "plain", `quote " and \ backslash`, "<b>&amp;</b>", "line\nbreak\ttab", "日本語のメッセージ",
-		`"text": ""`, "\x00\x1f\u2028\u2029", strings.Repeat("long runbook body. ", 500)}
-	ids := []string{"SC2086", `weird "text": "" id`, "<id>"}
+		`"text": ""`, "\x00\x1f\u2028\u2029\xff", strings.Repeat("long runbook body. ", 500)}
+	ids := []string{"SC2086", `weird "text": "" id`, "<id>", ""}
+	full := &sarifResultProps{ExceptionExpired: "e", FixesLeftOut: "f", Line: "l", Location: "loc", Resource: "<r>",
+		RunbookID: "id", SuppressionExpires: "2026-12-31", SuppressionExpiryNote: "n", ToolSeverity: "style"}
+	variants := []func(*sarifResult){
+		func(*sarifResult) {},
+		func(r *sarifResult) { r.Locations = nil },
+		func(r *sarifResult) { r.Locations = []sarifLocation{} },
+		func(r *sarifResult) { r.Locations = []sarifLocation{{}} },
+		func(r *sarifResult) {
+			r.Locations = append(r.Locations, sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: "b", URIBaseID: "SRCROOT"},
+				Region: &sarifRegion{StartLine: 1, StartColumn: 2, EndLine: 3, EndColumn: 4}}})
+		},
+		func(r *sarifResult) { r.PartialFingerprints = map[string]string{"z": "1", "a": "2", "<m>": "3"} },
+		func(r *sarifResult) { r.PartialFingerprints = map[string]string{} },
+		func(r *sarifResult) { r.Properties = &sarifResultProps{} },
+		func(r *sarifResult) { r.Properties = full; r.BaselineState = "new" },
+		func(r *sarifResult) {
+			r.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: "j"}}
+		},
+		func(r *sarifResult) { r.Fixes = []sarifFixOut{{}}; r.Properties = full },
+		func(r *sarifResult) { r.RuleIndex = -1 },
+	}
 	for _, id := range ids {
 		for _, text := range texts {
-			res := sarifResult{RuleID: id, RuleIndex: 3, Level: "warning", Message: sarifText{Text: text},
-				Locations: []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: "a/b.sh"},
-					Region: &sarifRegion{StartLine: 2}}, LogicalLocations: []sarifLogical{{FullyQualifiedName: `"text": ""`, Kind: "resource"}}}},
-				PartialFingerprints: map[string]string{"k": `"text": ""`}}
-			var want, got bytes.Buffer
-			(&errWriter{w: &want}).json(res, "        ")
-			(&errWriter{w: &got}).result(res, "        ")
-			if got.String() != want.String() {
-				t.Fatalf("id %q text %q:\ngot  %s\nwant %s", id, text, got.String(), want.String())
+			for vi, v := range variants {
+				res := sarifResult{RuleID: id, RuleIndex: 3, Level: "warning", Message: sarifText{Text: text},
+					Locations: []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: "a/b.sh"},
+						Region: &sarifRegion{StartLine: 2}}, LogicalLocations: []sarifLogical{{FullyQualifiedName: `"text": ""`, Kind: "resource"}, {FullyQualifiedName: "x"}}}},
+					PartialFingerprints: map[string]string{"k": `"text": ""`}}
+				v(&res)
+				var want, got bytes.Buffer
+				(&errWriter{w: &want}).json(res, "        ")
+				ew := &errWriter{w: &got}
+				ew.result(res, "        ")
+				ew.result(res, "        ") // the reused buffers
+				if w := want.String() + want.String(); got.String() != w {
+					t.Fatalf("id %q text %q variant %d:\ngot  %s\nwant %s", id, text, vi, got.String(), w)
+				}
 			}
 		}
 	}
