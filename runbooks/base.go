@@ -8,6 +8,9 @@ import "sync/atomic"
 // entries its findings match instead of all of them (snaplookup.go).
 type baseView struct {
 	lk *snapLookup
+	// nums remembers the lookups' entry numbers (shared by the language
+	// views: a number does not depend on the language).
+	nums *baseNums
 	// gone[i] is set for an entry a later layer replaced or disabled (nil
 	// when none was).
 	gone []bool
@@ -22,12 +25,40 @@ type baseView struct {
 }
 
 func newBaseView(lk *snapLookup) *baseView {
-	return &baseView{lk: lk, slots: make([]atomic.Pointer[centry], lk.n)}
+	return &baseView{lk: lk, nums: &baseNums{}, slots: make([]atomic.Pointer[centry], lk.n)}
+}
+
+// baseNums remembers what each key looked up in the snapshot's tables
+// found: a run asks the same few keys for every finding (a finding's entry
+// by id, twice: review and fix; its tool's default when it has no code;
+// its tool+code when it has aliases), and each lookup is a binary search
+// over the snapshot (10 % of a shellcheck run, 6 % of an --efm one,
+// uncached).
+type baseNums struct {
+	ids                        readCache[int]
+	toolCodes, codes, defaults readCache[baseHit]
+}
+
+// baseHit is an entry number found for one tool (-1: none).
+type baseHit struct {
+	tool string
+	i    int
+}
+
+// cachedFind is t.find(tool, key), remembered per key for the first tool
+// that asks.
+func cachedFind(c *readCache[baseHit], t snapTable, tool, key string) int {
+	if h, ok := c.get(key); ok && h.tool == tool {
+		return h.i
+	}
+	i := t.find(tool, key)
+	c.add(key, baseHit{tool: tool, i: i})
+	return i
 }
 
 // withLang is the view whose entries show lang where they have it.
 func (b *baseView) withLang(lang string) *baseView {
-	return &baseView{lk: b.lk, gone: b.gone, slots: make([]atomic.Pointer[centry], b.lk.n), lang: lang, orig: b}
+	return &baseView{lk: b.lk, nums: b.nums, gone: b.gone, slots: make([]atomic.Pointer[centry], b.lk.n), lang: lang, orig: b}
 }
 
 // remove marks entry i as replaced or disabled by a later layer.
@@ -39,9 +70,10 @@ func (b *baseView) remove(i int) {
 }
 
 // entry returns entry i, decoding it the first time; nil when it is gone,
-// out of range or does not decode.
+// out of range or does not decode, and for a catalog without a base
+// layer (b nil: its lookups find nothing).
 func (b *baseView) entry(i int) *centry {
-	if i < 0 || i >= len(b.slots) || b.gone != nil && b.gone[i] {
+	if b == nil || i < 0 || i >= len(b.slots) || b.gone != nil && b.gone[i] {
 		return nil
 	}
 	if ce := b.slots[i].Load(); ce != nil {
@@ -98,7 +130,38 @@ func (b *baseView) ids() []string {
 	return out
 }
 
-func (b *baseView) byID(id string) *centry          { return b.entry(b.lk.byID(id)) }
-func (b *baseView) toolCode(tool, n string) *centry { return b.entry(b.lk.toolCode.find(tool, n)) }
-func (b *baseView) code(n string) *centry           { return b.entry(b.lk.code.find("", n)) }
-func (b *baseView) def(tool string) *centry         { return b.entry(b.lk.defaults.find(tool, "")) }
+// num is the number of the entry with the id, or -1.
+func (b *baseView) num(id string) int {
+	if b == nil {
+		return -1
+	}
+	i, ok := b.nums.ids.get(id)
+	if !ok {
+		i = b.lk.byID(id)
+		b.nums.ids.add(id, i)
+	}
+	return i
+}
+
+func (b *baseView) byID(id string) *centry { return b.entry(b.num(id)) }
+
+func (b *baseView) toolCode(tool, n string) *centry {
+	if b == nil {
+		return nil
+	}
+	return b.entry(cachedFind(&b.nums.toolCodes, b.lk.toolCode, tool, n))
+}
+
+func (b *baseView) code(n string) *centry {
+	if b == nil {
+		return nil
+	}
+	return b.entry(cachedFind(&b.nums.codes, b.lk.code, "", n))
+}
+
+func (b *baseView) def(tool string) *centry {
+	if b == nil {
+		return nil
+	}
+	return b.entry(cachedFind(&b.nums.defaults, b.lk.defaults, tool, ""))
+}

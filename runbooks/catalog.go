@@ -42,15 +42,6 @@ type Catalog struct {
 	// their match was a normalisation, a lowercasing and a map lookup by
 	// tool and code each (9 % of a shellcheck-shaped run).
 	hits readCache[codeHit]
-	// baseNum caches the base layer's entry number of an id (-1: none):
-	// review and fix ask for a finding's entry by id, and the base layer's
-	// ids are a binary search over the snapshot (10 % of a run uncached).
-	baseNum readCache[int]
-	// baseDef caches the base layer's default entry number of a tool.
-	baseDef readCache[int]
-	// baseKey caches the base layer's tool+code entry number of a
-	// normalised code, for the first tool that asked (baseToolCode).
-	baseKey readCache[baseHit]
 }
 
 // codeHit is the code-level match of one code spelling for one tool: the
@@ -265,12 +256,10 @@ func Merge(layers ...*Layer) *Catalog {
 			switch {
 			case m.Default:
 				old := c.defaults[tool]
-				if old == nil && base != nil {
+				if old == nil {
 					old = base.def(tool)
 				}
-				if old != nil {
-					shadow(describeKey(tool+"\x00default"), e, old)
-				}
+				shadow(describeKey(tool+"\x00default"), e, old)
 				c.defaults[tool] = e
 			case m.Message != "":
 				byLayer[li] = append(byLayer[li], msgMatcher{tool: tool, m: j, c: e})
@@ -284,23 +273,19 @@ func Merge(layers ...*Layer) *Catalog {
 					}
 					if tool == "" {
 						old := c.code[n]
-						if old == nil && base != nil {
+						if old == nil {
 							old = base.code(n)
 						}
-						if old != nil {
-							shadow(describeKey("\x00"+n), e, old)
-						}
+						shadow(describeKey("\x00"+n), e, old)
 						c.code[n] = e
 						continue
 					}
 					k := toolCode{tool, n}
 					old := c.toolCode[k]
-					if old == nil && base != nil {
+					if old == nil {
 						old = base.toolCode(tool, n)
 					}
-					if old != nil {
-						shadow(describeKey(tool+"\x00"+n), e, old)
-					}
+					shadow(describeKey(tool+"\x00"+n), e, old)
 					c.toolCode[k] = e
 				}
 			}
@@ -320,24 +305,6 @@ func Merge(layers ...*Layer) *Catalog {
 	return c
 }
 
-// baseToolCode is the base layer's entry of the tool and normalised code,
-// its number remembered per code for the first tool that asks (findings
-// with aliases, Trivy's, are matched key by key every time).
-func (c *Catalog) baseToolCode(tool, k string) *centry {
-	if h, ok := c.baseKey.get(k); ok && h.tool == tool {
-		return c.base.entry(h.i)
-	}
-	i := c.base.lk.toolCode.find(tool, k)
-	c.baseKey.add(k, baseHit{tool: tool, i: i})
-	return c.base.entry(i)
-}
-
-// baseHit is a base layer's entry number for one tool (baseKey).
-type baseHit struct {
-	tool string
-	i    int
-}
-
 // find returns the entry with the id and, when it is the base layer's,
 // its number there (else -1); nil when there is none.
 func (c *Catalog) find(id string) (*centry, int) {
@@ -346,15 +313,9 @@ func (c *Catalog) find(id string) (*centry, int) {
 			return e, -1
 		}
 	}
-	if c.base != nil {
-		i, ok := c.baseNum.get(id)
-		if !ok {
-			i = c.base.lk.byID(id)
-			c.baseNum.add(id, i)
-		}
-		if e := c.base.entry(i); e != nil {
-			return e, i
-		}
+	i := c.base.num(id)
+	if e := c.base.entry(i); e != nil {
+		return e, i
 	}
 	return nil, -1
 }
@@ -467,10 +428,8 @@ func (c *Catalog) matchCode(f *translator.Finding, tool string) (*centry, Level)
 			if e := c.toolCode[toolCode{tool, k}]; e != nil {
 				return e, LevelToolCode
 			}
-			if c.base != nil {
-				if e := c.baseToolCode(tool, k); e != nil {
-					return e, LevelToolCode
-				}
+			if e := c.base.toolCode(tool, k); e != nil {
+				return e, LevelToolCode
 			}
 		}
 	}
@@ -478,10 +437,8 @@ func (c *Catalog) matchCode(f *translator.Finding, tool string) (*centry, Level)
 		if e := c.code[k]; e != nil {
 			return e, LevelCode
 		}
-		if c.base != nil {
-			if e := c.base.code(k); e != nil {
-				return e, LevelCode
-			}
+		if e := c.base.code(k); e != nil {
+			return e, LevelCode
 		}
 	}
 	return nil, LevelFallback
@@ -517,15 +474,8 @@ func (c *Catalog) matchRest(f *translator.Finding, tool string, messages bool) (
 		}
 	}
 	e := c.defaults[tool]
-	if e == nil && c.base != nil {
-		// A finding without a code comes here every time: the base
-		// layer's default of its tool, found once per tool.
-		i, ok := c.baseDef.get(tool)
-		if !ok {
-			i = c.base.lk.defaults.find(tool, "")
-			c.baseDef.add(tool, i)
-		}
-		e = c.base.entry(i)
+	if e == nil {
+		e = c.base.def(tool)
 	}
 	if e != nil {
 		return e.full(), nil, LevelDefault
