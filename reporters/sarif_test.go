@@ -506,10 +506,9 @@ func BenchmarkSARIFStream(b *testing.B) {
 	}
 }
 
-// A result is written without encoding/json (sarifJSON), or with its
-// message escaped apart when it has suppressions or fixes
-// (errWriter.result): byte for byte what MarshalIndent writes, whatever the
-// fields hold and whichever optional ones are set.
+// A result is written without encoding/json's reflection and indenter
+// (sarifJSON, errWriter.result): byte for byte what MarshalIndent writes,
+// whatever the fields hold and whichever optional ones are set.
 func TestSARIFResultEncodingMatchesMarshalIndent(t *testing.T) {
 	texts := []string{"", "plain", `quote " and \ backslash`, "<b>&amp;</b>", "line\nbreak\ttab", "日本語のメッセージ",
 		`"text": ""`, "\x00\x1f\u2028\u2029\xff", strings.Repeat("long runbook body. ", 500)}
@@ -533,6 +532,14 @@ func TestSARIFResultEncodingMatchesMarshalIndent(t *testing.T) {
 			r.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: "j"}}
 		},
 		func(r *sarifResult) { r.Fixes = []sarifFixOut{{}}; r.Properties = full },
+		func(r *sarifResult) {
+			r.Suppressions = []sarifSuppression{{Kind: "external"}, {Kind: "inSource", Justification: "<why>\n"}}
+			r.Fixes = []sarifFixOut{{Description: &sarifText{Text: "Set <x>"}, ArtifactChanges: []sarifArtifactChange{{
+				ArtifactLocation: sarifArtifact{URI: "k8s/a.yaml", URIBaseID: "SRCROOT"},
+				Replacements: []sarifReplacementOut{{DeletedRegion: sarifRegion{StartLine: 3, StartColumn: 1, EndLine: 3, EndColumn: 9},
+					InsertedContent: &sarifText{Text: "runAsNonRoot: true\n  \"quoted\""}}, {DeletedRegion: sarifRegion{StartLine: 9}}}}}}, {}}
+			r.BaselineState = "unchanged"
+		},
 		func(r *sarifResult) { r.RuleIndex = -1 },
 	}
 	for _, id := range ids {

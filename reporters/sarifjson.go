@@ -1,6 +1,7 @@
 package reporters
 
 import (
+	"encoding/json"
 	"sort"
 	"strconv"
 
@@ -67,14 +68,23 @@ func (j *sarifJSON) strField(k, s string) {
 	}
 }
 
-// appendResult appends res; false (and nothing appended that counts) for
-// a result with suppressions or fixes, which go through encoding/json.
-// TestSARIFResultEncodingMatchesMarshalIndent holds the two to the same
-// bytes.
-func (j *sarifJSON) appendResult(res *sarifResult) bool {
-	if len(res.Suppressions) > 0 || len(res.Fixes) > 0 {
-		return false
+// value appends v as MarshalIndent lays it out at the current depth: the
+// parts of a result that are rare and small enough to leave to
+// encoding/json (suppressions, fixes).
+func (j *sarifJSON) value(v any) error {
+	indent := j.prefix
+	for range j.n {
+		indent += "  "
 	}
+	b, err := json.MarshalIndent(v, indent, "  ")
+	j.b = append(j.b, b...)
+	return err
+}
+
+// appendResult appends res as json.MarshalIndent(res, j.prefix, "  ")
+// would: TestSARIFResultEncodingMatchesMarshalIndent holds the two to the
+// same bytes.
+func (j *sarifJSON) appendResult(res *sarifResult) error {
 	j.open('{')
 	j.key("ruleId")
 	j.str(res.RuleID)
@@ -112,6 +122,12 @@ func (j *sarifJSON) appendResult(res *sarifResult) bool {
 		}
 		j.close('}')
 	}
+	if len(res.Suppressions) > 0 {
+		j.key("suppressions")
+		if err := j.value(res.Suppressions); err != nil {
+			return err
+		}
+	}
 	j.strField("baselineState", res.BaselineState)
 	if p := res.Properties; p != nil {
 		j.key("properties")
@@ -127,8 +143,14 @@ func (j *sarifJSON) appendResult(res *sarifResult) bool {
 		j.strField("tool_severity", p.ToolSeverity)
 		j.close('}')
 	}
+	if len(res.Fixes) > 0 {
+		j.key("fixes")
+		if err := j.value(res.Fixes); err != nil {
+			return err
+		}
+	}
 	j.close('}')
-	return true
+	return nil
 }
 
 func (j *sarifJSON) appendLocation(loc *sarifLocation) {
