@@ -11,7 +11,7 @@ import (
 // The snapshot's lookup section lets a run find the built-in entries of
 // its findings without reading the index whole: reading it was most of a
 // one-finding run's allocations (a megabyte: every entry, matcher and code,
-// and the maps Merge built of them), and at this machine's 4-6 µs a page
+// and the maps Merge built of them), and at this machine's 4-8 µs a page
 // fault that was a fifth of its start-up. It follows the index:
 //
 //	entries  uvarint n, then n 4-byte offsets (little-endian) into the
